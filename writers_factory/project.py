@@ -1,0 +1,112 @@
+"""What a Writers Factory project is, and how a new one is made.
+
+A project is any folder with a ``manuscript/`` folder: that is the one thing the workspace
+cannot do without, and it is easy for a writer to create by hand. Everything else
+(``reference/``, ``planning/``, ``.session/``) is optional or created on demand.
+
+Opening a folder that is not a project must never change it — a mistyped path should not
+leave a ``.session/`` behind in the writer's home folder — so :func:`not_a_project_message`
+only explains, and :func:`create_project` only ever writes into an empty or new folder.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from writers_factory.store.durable import write_atomic
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "project_template"
+"""The folder ``writers-factory new`` copies; it lives beside the package in the source tree."""
+
+MARKER = "manuscript"
+"""The folder whose presence makes a folder a project."""
+
+TITLED_FILES = ("GUIDE.md", "manuscript/chapter-01.md")
+"""Template files whose ``{title}`` placeholder receives the project's title."""
+
+
+class ProjectError(Exception):
+    """A project could not be created; the message names the folder and what to do."""
+
+
+def is_project(path: Path) -> bool:
+    """True when ``path`` is a folder holding ``manuscript/``."""
+    return (Path(path) / MARKER).is_dir()
+
+
+def not_a_project_message(path: Path) -> str:
+    """Explain why ``path`` cannot be opened and the exact command that would fix it.
+
+    Pure: looks at the folder, never changes it.
+    """
+    path = Path(path)
+    here = shlex.quote(str(path))
+    if not path.exists():
+        return (
+            f"{path} does not exist.\n"
+            f"To start a new project there, run:\n\n    writers-factory new {here}\n"
+        )
+    if not path.is_dir():
+        return (
+            f"{path} is a file, not a project folder.\n"
+            "To start a new project, run:\n\n    writers-factory new DIR\n"
+        )
+    missing = f"{path} is not a Writers Factory project: it has no {MARKER}/ folder.\n"
+    unchanged = "Nothing in it was changed.\n"
+    if not any(path.iterdir()):
+        return (
+            f"{missing}{unchanged}"
+            f"To make it a project, run:\n\n    writers-factory new {here}\n"
+        )
+    example = shlex.quote(str(path / "my-novel"))
+    return (
+        f"{missing}{unchanged}"
+        "To start a new project in a new folder, run:\n\n"
+        f"    writers-factory new DIR        (for example: writers-factory new {example})\n\n"
+        f"To use this folder for your chapters instead, create {path / MARKER}/ yourself "
+        "and open it again.\n"
+    )
+
+
+def default_title(dest: Path) -> str:
+    """A readable title from the folder name: ``the-lighthouse`` → ``The Lighthouse``."""
+    words = Path(dest).name.replace("-", " ").replace("_", " ").split()
+    return " ".join(word[:1].upper() + word[1:] for word in words) or "Untitled"
+
+
+def _template_files(template: Path) -> list[Path]:
+    return sorted(p for p in template.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def create_project(dest: Path, title: str | None = None, *, template: Path | None = None) -> Path:
+    """Copy the project template into ``dest`` (created if missing) and return ``dest``.
+
+    Refuses a folder that already holds anything, so an existing project or a writer's
+    files are never overwritten. Every file goes through the durable write path.
+    """
+    dest = Path(dest).expanduser()
+    source = TEMPLATE_DIR if template is None else template
+    if not source.is_dir():
+        raise ProjectError(f"the project template {source} is missing; reinstall Writers Factory")
+    if dest.exists():
+        if not dest.is_dir():
+            raise ProjectError(f"{dest} is a file; choose a new folder name for the project")
+        if any(dest.iterdir()):
+            raise ProjectError(
+                f"{dest} already exists and is not empty; nothing was changed. "
+                "Choose a new folder name for the project"
+            )
+    title = title.strip() if title and title.strip() else default_title(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for file in _template_files(source):
+        relative = file.relative_to(source)
+        data = file.read_bytes()
+        if relative.as_posix() in TITLED_FILES:
+            data = data.decode("utf-8").replace("{title}", title).encode("utf-8")
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, data)
+    for folder in ("manuscript", "reference", "planning", "output/reports"):
+        (dest / folder).mkdir(parents=True, exist_ok=True)
+    return dest

@@ -1,0 +1,1 @@
+"""Screens of the workspace: the file modals and the stage definitions."""

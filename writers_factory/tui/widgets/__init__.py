@@ -1,0 +1,1 @@
+"""Widgets of the workspace: stage bar, breadcrumbs, project tree, editor tabs."""
