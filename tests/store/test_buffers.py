@@ -1,0 +1,166 @@
+"""The disk side of buffers, on real files: conflicts are detected and never overwritten."""
+
+from __future__ import annotations
+
+import errno
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from writers_factory.store import durable
+from writers_factory.store.buffers import (
+    DiskState,
+    FileBuffer,
+    SaveConflict,
+    my_copy_path,
+    sha256_of,
+)
+
+NOW = datetime(2026, 11, 21, 14, 5)
+
+
+def make(tmp_path: Path, text: str = "Once upon a time.\n") -> tuple[Path, FileBuffer, str]:
+    file = tmp_path / "manuscript" / "chapter-1.md"
+    file.parent.mkdir(parents=True)
+    file.write_text(text, encoding="utf-8")
+    buf, loaded = FileBuffer.load(file)
+    return file, buf, loaded
+
+
+def test_load_records_hash_and_mtime(tmp_path: Path) -> None:
+    file, buf, text = make(tmp_path)
+    assert text == "Once upon a time.\n"
+    assert buf.base_sha256 == sha256_of(file.read_bytes())
+    assert buf.base_mtime == file.stat().st_mtime
+    assert buf.disk_state() is DiskState.UNCHANGED
+
+
+def test_missing_file_loads_as_new_empty_buffer_and_saves(tmp_path: Path) -> None:
+    file = tmp_path / "new.md"
+    buf, text = FileBuffer.load(file)
+    assert text == "" and buf.base_sha256 is None
+    assert buf.disk_state() is DiskState.UNCHANGED
+    written = buf.save("fresh")
+    assert file.read_text() == "fresh" and written.data == b"fresh"
+
+
+def test_non_utf8_file_is_refused_with_its_name(tmp_path: Path) -> None:
+    file = tmp_path / "bad.md"
+    file.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(OSError, match=r"bad\.md is not UTF-8"):
+        FileBuffer.load(file)
+
+
+def test_save_when_unchanged_writes_and_reports_bytes(tmp_path: Path) -> None:
+    file, buf, _ = make(tmp_path)
+    seen: list[tuple[Path, bytes]] = []
+    written = buf.save("New text é\n", remember=lambda p, d: seen.append((p, d)))
+    assert file.read_text(encoding="utf-8") == "New text é\n"
+    assert written.data == "New text é\n".encode()
+    assert seen == [(file, written.data)]
+    # our own write is the new baseline: a second save is not a conflict
+    assert buf.disk_state() is DiskState.UNCHANGED
+    buf.save("Again\n")
+    assert file.read_text() == "Again\n"
+
+
+def test_outside_change_is_a_conflict_and_nothing_is_written(tmp_path: Path) -> None:
+    file, buf, _ = make(tmp_path)
+    file.write_text("Theirs\n")
+    assert buf.disk_state() is DiskState.CHANGED_OUTSIDE
+    with pytest.raises(SaveConflict) as caught:
+        buf.save("Mine\n")
+    assert caught.value.state is DiskState.CHANGED_OUTSIDE
+    assert caught.value.disk_text == "Theirs\n"
+    assert file.read_text() == "Theirs\n"
+
+
+def test_outside_rewrite_with_identical_bytes_is_not_a_conflict(tmp_path: Path) -> None:
+    file, buf, text = make(tmp_path)
+    file.write_text(text)
+    os.utime(file, (1, 1))
+    assert buf.disk_state() is DiskState.UNCHANGED
+
+
+def test_deleted_file_is_a_conflict(tmp_path: Path) -> None:
+    file, buf, _ = make(tmp_path)
+    file.unlink()
+    assert buf.disk_state() is DiskState.DELETED
+    with pytest.raises(SaveConflict) as caught:
+        buf.save("Mine\n")
+    assert caught.value.state is DiskState.DELETED
+    assert not file.exists()
+
+
+def test_keep_mine_overwrites_after_choice(tmp_path: Path) -> None:
+    file, buf, _ = make(tmp_path)
+    file.write_text("Theirs\n")
+    buf.keep_mine("Mine\n")
+    assert file.read_text() == "Mine\n"
+    assert buf.disk_state() is DiskState.UNCHANGED
+
+
+def test_keep_mine_recreates_a_deleted_file(tmp_path: Path) -> None:
+    file, buf, _ = make(tmp_path)
+    file.unlink()
+    buf.keep_mine("Mine\n")
+    assert file.read_text() == "Mine\n"
+
+
+def test_take_theirs_reloads_and_becomes_baseline(tmp_path: Path) -> None:
+    file, buf, _ = make(tmp_path)
+    file.write_text("Theirs\n")
+    assert buf.take_theirs() == "Theirs\n"
+    assert file.read_text() == "Theirs\n"
+    buf.save("Later mine\n")  # no conflict any more
+    assert file.read_text() == "Later mine\n"
+
+
+def test_take_theirs_of_deleted_file_returns_none(tmp_path: Path) -> None:
+    file, buf, _ = make(tmp_path)
+    file.unlink()
+    assert buf.take_theirs() is None
+    assert not file.exists()
+
+
+def test_keep_both_writes_sibling_and_leaves_theirs(tmp_path: Path) -> None:
+    file, buf, _ = make(tmp_path)
+    file.write_text("Theirs\n")
+    written, theirs = buf.keep_both("Mine\n", NOW)
+    assert written.path == file.with_name("chapter-1 (my copy 2026-11-21 1405).md")
+    assert written.path.read_text() == "Mine\n"
+    assert file.read_text() == "Theirs\n"
+    assert theirs == "Theirs\n"
+    assert buf.disk_state() is DiskState.UNCHANGED
+
+
+def test_keep_both_never_replaces_an_existing_copy(tmp_path: Path) -> None:
+    file, buf, _ = make(tmp_path)
+    first = my_copy_path(file, NOW)
+    first.write_text("an earlier copy\n")
+    file.write_text("Theirs\n")
+    written, _ = buf.keep_both("Mine\n", NOW)
+    assert written.path == file.with_name("chapter-1 (my copy 2026-11-21 1405) 2.md")
+    assert first.read_text() == "an earlier copy\n"
+    assert written.path.read_text() == "Mine\n"
+
+
+def test_failed_write_leaves_file_and_baseline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file, buf, text = make(tmp_path)
+    base = buf.base_sha256
+
+    def disk_full(path: Path, data: bytes, mode: int | None) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(durable, "_write_once", disk_full)
+    with pytest.raises(durable.DurableWriteError, match="No space left"):
+        buf.save("Mine\n")
+    assert file.read_text() == text
+    assert buf.base_sha256 == base
+    monkeypatch.undo()
+    buf.save("Mine\n")  # retry works, no conflict with ourselves
+    assert file.read_text() == "Mine\n"
