@@ -1,0 +1,149 @@
+"""Token estimates before a call, offline on a machine that has never been online.
+
+tiktoken downloads its encodings on first use; a writer on a train must still see what an
+operation will cost. So Writers Factory ships the ``o200k_base`` encoding file (in
+``data/``), checks its published SHA-256 and builds the ``tiktoken.Encoding`` from it
+directly, never touching tiktoken's download cache. If the file is missing or damaged the
+estimate falls back to a clearly labelled approximation instead of failing.
+
+``exact`` is true only when the encoding is the model's own tokenizer (current OpenAI
+models); for other providers the o200k count is a close estimate and says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from writers_factory.ai.prices import split_model
+
+ENCODING_NAME = "o200k_base"
+ENCODING_FILE = Path(__file__).parent / "data" / "o200k_base.tiktoken"
+ENCODING_SHA256 = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"
+
+# The published definition of o200k_base: split pattern and special tokens.
+O200K_PAT_STR = "|".join(
+    [
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""\p{N}{1,3}""",
+        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+        r"""\s*[\r\n]+""",
+        r"""\s+(?!\S)""",
+        r"""\s+""",
+    ]
+)
+O200K_SPECIAL_TOKENS = {"<|endoftext|>": 199999, "<|endofprompt|>": 200018}
+
+CHARS_PER_TOKEN = 4
+APPROXIMATION = f"approximation: ~{CHARS_PER_TOKEN} characters per token"
+
+OPENAI_PROVIDERS = frozenset({"openai", "openai-chat", "openai-responses", "azure"})
+
+
+@dataclass(frozen=True)
+class TokenEstimate:
+    """A token count and how it was obtained, so the UI can say "~" honestly."""
+
+    count: int
+    exact: bool
+    method: str
+
+
+class EncodingUnavailable(RuntimeError):
+    """The bundled encoding file is missing or does not match its published hash."""
+
+
+_lock = threading.Lock()
+_encoding: Any = None
+_failure: str | None = None
+
+
+def _read_ranks(path: Path, expected_sha256: str) -> dict[bytes, int]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise EncodingUnavailable(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if hashlib.sha256(data).hexdigest() != expected_sha256:
+        raise EncodingUnavailable(f"{path} does not match the published SHA-256")
+    ranks: dict[bytes, int] = {}
+    for line in data.splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
+
+
+def build_encoding(path: Path | None = None, expected_sha256: str = ENCODING_SHA256) -> Any:
+    """Build the o200k_base ``tiktoken.Encoding`` from a local file (no network, no cache)."""
+    import tiktoken
+
+    if path is None:
+        path = ENCODING_FILE
+
+    return tiktoken.Encoding(
+        name=ENCODING_NAME,
+        pat_str=O200K_PAT_STR,
+        mergeable_ranks=_read_ranks(path, expected_sha256),
+        special_tokens=O200K_SPECIAL_TOKENS,
+    )
+
+
+def get_encoding() -> Any | None:
+    """The shared encoding, loaded once (about a third of a second); None if unavailable."""
+    global _encoding, _failure
+    with _lock:
+        if _encoding is None and _failure is None:
+            try:
+                _encoding = build_encoding()
+            except (EncodingUnavailable, ValueError, ImportError) as exc:
+                _failure = str(exc)
+        return _encoding
+
+
+def encoding_problem() -> str | None:
+    """Why the encoding could not be loaded, for diagnostics; None when it is fine."""
+    get_encoding()
+    return _failure
+
+
+def _is_exact_for(model: str | None) -> bool:
+    """True when ``model`` itself tokenizes with o200k_base."""
+    if model is None:
+        return False
+    provider, name = split_model(model)
+    if provider is not None and provider not in OPENAI_PROVIDERS:
+        return False
+    from tiktoken.model import encoding_name_for_model
+
+    try:
+        return bool(encoding_name_for_model(name) == ENCODING_NAME)
+    except KeyError:
+        return False
+
+
+def estimate_tokens(text: str, model: str | None = None) -> TokenEstimate:
+    """Count the tokens ``text`` will take as model input.
+
+    CPU-bound for long texts: async callers run it in a thread. Special-token markers in
+    the writer's text are counted as ordinary text, as a provider would.
+    """
+    encoding = get_encoding()
+    if encoding is None:
+        count = math.ceil(len(text) / CHARS_PER_TOKEN)
+        return TokenEstimate(count=count, exact=False, method=APPROXIMATION)
+    count = len(encoding.encode_ordinary(text))
+    if _is_exact_for(model):
+        return TokenEstimate(count=count, exact=True, method=f"tiktoken {ENCODING_NAME}")
+    provider = split_model(model)[0] if model else None
+    whose = f"{provider} models use" if provider else "the model may use"
+    return TokenEstimate(
+        count=count,
+        exact=False,
+        method=f"tiktoken {ENCODING_NAME} (close estimate: {whose} their own tokenizer)",
+    )
