@@ -1,0 +1,31 @@
+"""The durable ``.session/`` store. Imports no Textual, ever.
+
+Public names are imported lazily so ``import writers_factory.store`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from writers_factory.store.costs import CostTracker
+    from writers_factory.store.history import SessionHistory
+    from writers_factory.store.prefs import Preferences
+    from writers_factory.store.session import Session
+
+__all__ = ["CostTracker", "Preferences", "Session", "SessionHistory"]
+
+_WHERE = {
+    "Session": "writers_factory.store.session",
+    "CostTracker": "writers_factory.store.costs",
+    "Preferences": "writers_factory.store.prefs",
+    "SessionHistory": "writers_factory.store.history",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        import importlib
+
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(name)
