@@ -1,0 +1,131 @@
+"""``writers-factory session …``: read-only views of ``.session/`` for people and scripts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _emit_json(payload: Any) -> None:
+    print(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
+
+
+def _no_session(project: Path, as_json: bool) -> int:
+    message = f"{project / '.session'} does not exist: open the project once to create it."
+    if as_json:
+        _emit_json({"error": message})
+    else:
+        Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    return 2
+
+
+def run_session_view(project: Path, view: str, *, as_json: bool) -> int:
+    project = Path(project)
+    if view == "verify":
+        return _verify(project, as_json)
+    if not (project / ".session").is_dir():
+        return _no_session(project, as_json)
+    handler = {
+        "show": _show,
+        "history": _history,
+        "costs": _costs,
+        "preferences": _preferences,
+    }[view]
+    return handler(project, as_json)
+
+
+def _show(project: Path, as_json: bool) -> int:
+    from writers_factory.store.lock import check
+    from writers_factory.store.session import Session
+
+    session = Session(project, read_only=True)
+    data = session.data
+    lock = check(session.paths.lock)
+    if as_json:
+        _emit_json({
+            "session": data.model_dump(mode="json"),
+            "lock": {"state": lock.state.value, "reason": lock.reason,
+                     "owner": lock.info.model_dump(mode="json") if lock.info else None},
+            "problems": [p.describe() for p in session.problems],
+        })
+        return 0
+    out = _console()
+    table = Table(title=f"Session — {data.project_name or project.name}", show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    table.add_row("session", data.session_id or "—")
+    table.add_row("stage", data.current_state.stage)
+    table.add_row("screen", data.current_state.screen)
+    table.add_row("breadcrumb", " › ".join(data.current_state.breadcrumb))
+    table.add_row("started", f"{data.started_at:%Y-%m-%d %H:%M:%S %Z}")
+    table.add_row("last activity", f"{data.last_activity:%Y-%m-%d %H:%M:%S %Z}")
+    table.add_row("closed cleanly", "yes" if data.clean_shutdown else "no")
+    table.add_row("lock", f"{lock.state.value} {lock.reason}".strip())
+    for stage, model in sorted(data.model_preferences.items()):
+        table.add_row(f"model · {stage}", model)
+    out.print(table)
+    files = Table(title="Open files")
+    files.add_column("file")
+    files.add_column("line", justify="right")
+    files.add_column("column", justify="right")
+    for item in data.open_files:
+        mark = " (active)" if item.path == data.active_file else ""
+        files.add_row(item.path + mark, str(item.cursor_line + 1), str(item.cursor_col + 1))
+    out.print(files)
+    if data.recent_queries:
+        queries = Table(title="Recent queries")
+        queries.add_column("when")
+        queries.add_column("source")
+        queries.add_column("query")
+        for q in reversed(data.recent_queries):
+            queries.add_row(f"{q.timestamp.astimezone():%Y-%m-%d %H:%M}", q.source, q.query)
+        out.print(queries)
+    for problem in session.problems:
+        out.print(f"[yellow]⚠[/] {problem.describe()}")
+    return 0
+
+
+def _history(project: Path, as_json: bool) -> int:
+    from writers_factory.cli_stats import run_history
+
+    return run_history(project, as_json=as_json)
+
+
+def _costs(project: Path, as_json: bool) -> int:
+    from writers_factory.cli_costs import run_costs
+
+    return run_costs(project, as_json=as_json)
+
+
+def _preferences(project: Path, as_json: bool) -> int:
+    from writers_factory.cli_costs import run_preferences
+
+    return run_preferences(project, as_json=as_json)
+
+
+def _verify(project: Path, as_json: bool) -> int:
+    from writers_factory.store.verify import verify
+
+    findings = verify(project)
+    if as_json:
+        _emit_json({
+            "ok": not findings,
+            "problems": [
+                {"file": str(f.path), "field": f.field, "message": f.message} for f in findings
+            ],
+        })
+    else:
+        out = _console()
+        if not findings:
+            out.print(f"[green]✓[/] {project / '.session'}: every file parses and validates.")
+        for finding in findings:
+            out.print(f"[red]✗[/] {finding.describe()}")
+    return 1 if findings else 0

@@ -1,0 +1,105 @@
+"""Check every file in ``.session/`` without changing anything.
+
+``writers-factory session verify`` uses this; so can a test or a writer's script. Each
+finding names the file (and the field when there is one) and says what is wrong.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from writers_factory.store import lock as locks
+from writers_factory.store.durable import find_leftovers
+from writers_factory.store.jsonfile import describe_validation
+from writers_factory.store.paths import SessionPaths
+from writers_factory.store.serialisers import DecodeError, loads
+
+# file pattern (relative to .session/) -> "module:Model"; checked in this order
+KNOWN: tuple[tuple[str, str], ...] = (
+    ("current.json", "writers_factory.store.session_models:SessionData"),
+    ("history.json", "writers_factory.store.history_models:HistoryData"),
+    ("costs.json", "writers_factory.store.cost_models:CostSummary"),
+    ("costs/ops-*.json", "writers_factory.store.cost_models:OperationChunk"),
+    ("preferences.json", "writers_factory.store.prefs_models:PreferencesData"),
+    ("journal/*.json", "writers_factory.store.journal:JournalEntry"),
+    ("workflows/*.json", "writers_factory.ai.workflows:WorkflowRecord"),
+    ("conversations/*.json", "writers_factory.ai.conversations:Conversation"),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    message: str
+    field: str | None = None
+
+    def describe(self) -> str:
+        where = f"{self.path}" + (f" › {self.field}" if self.field else "")
+        return f"{where}: {self.message}"
+
+
+def _model(ref: str) -> type[BaseModel] | None:
+    module, _, name = ref.partition(":")
+    try:
+        found = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+    return found if isinstance(found, type) and issubclass(found, BaseModel) else None
+
+
+def check_file(path: Path, model: type[BaseModel] | None) -> list[Finding]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [Finding(path, f"cannot be read: {exc.strerror}")]
+    try:
+        raw, _ = loads(data)
+    except DecodeError as exc:
+        return [Finding(path, str(exc))]
+    if not isinstance(raw, dict):
+        return [Finding(path, f"expected a JSON object, found {type(raw).__name__}")]
+    version = raw.get("schema_version")
+    known = getattr(model, "SCHEMA_VERSION", None) if model is not None else None
+    if isinstance(version, int) and isinstance(known, int) and version != known:
+        if version > known:
+            return [Finding(path, f"written by a newer version (schema {version} > {known})")]
+        return [Finding(path, f"old schema {version}; it will be migrated (backup first)")]
+    if model is None:
+        return []
+    try:
+        model.model_validate(raw)
+    except ValidationError as exc:
+        return [Finding(path, reason, field) for field, reason in describe_validation(exc)]
+    return []
+
+
+def verify(project: Path) -> list[Finding]:
+    """All problems found in ``project/.session``; an empty list means all is well."""
+    paths = SessionPaths.for_project(project)
+    if not paths.root.is_dir():
+        return [Finding(paths.root, "no .session/ folder: this project has never been opened")]
+    findings: list[Finding] = []
+    for pattern, ref in KNOWN:
+        model = _model(ref)
+        for path in sorted(paths.root.glob(pattern)):
+            findings.extend(check_file(path, model))
+    state = locks.check(paths.lock)
+    if state.state is locks.LockState.UNREADABLE:
+        findings.append(Finding(paths.lock, state.reason))
+    elif state.state is locks.LockState.STALE:
+        findings.append(Finding(
+            paths.lock, f"left by an interrupted session ({state.reason}); "
+            "opening the project offers recovery",
+        ))
+    elif state.state is locks.LockState.FOREIGN and state.info is not None:
+        age = int(state.info.age_seconds() // 60)
+        findings.append(Finding(
+            paths.lock, f"held by {state.info.host} (last heartbeat {age} min ago)"
+        ))
+    for leftover in find_leftovers([paths.root]):
+        findings.append(Finding(leftover, "temp file left by an interrupted write"))
+    return findings
