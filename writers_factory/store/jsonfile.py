@@ -127,6 +127,7 @@ class JsonFile(Generic[M]):
             if report:
                 self._corrupt(path, str(exc))
             return None
+        raw = self.adapt(raw)
         if not isinstance(raw, dict):
             if report:
                 self._corrupt(path, f"expected a JSON object, found {type(raw).__name__}")
@@ -150,6 +151,10 @@ class JsonFile(Generic[M]):
             LoadMetadata(path, fmt, len(data), utcnow(), value.item_count())
         )
         return value
+
+    def adapt(self, raw: Any) -> Any:
+        """Subclasses may turn an old top-level shape (a bare list) into an object."""
+        return raw
 
     def salvage(self, path: Path, raw: dict[str, Any], error: ValidationError) -> M | None:
         """Subclasses may recover a partially valid file (preferences do); default: no."""
