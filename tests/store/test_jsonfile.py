@@ -1,0 +1,184 @@
+"""Life cycle of one .session file: corrupt set aside, prev restored, external edits kept."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from writers_factory.store.events import Callbacks, ProblemKind, SaveMetadata
+from writers_factory.store.jsonfile import JsonFile
+from writers_factory.store.model_base import StoreModel
+from writers_factory.store.paths import SessionPaths
+from writers_factory.store.serialisers import Format
+
+
+class Notes(StoreModel):
+    KIND = "notes-test"
+    items: list[str] = []
+    count: int = 0
+
+    def item_count(self) -> int:
+        return len(self.items)
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> SessionPaths:
+    p = SessionPaths.for_project(tmp_path)
+    p.root.mkdir()
+    return p
+
+
+def make(paths: SessionPaths, **kw: object) -> JsonFile[Notes]:
+    return JsonFile(paths, paths.root / "notes.json", Notes, **kw)  # type: ignore[arg-type]
+
+
+def saved(paths: SessionPaths, items: list[str]) -> JsonFile[Notes]:
+    f = make(paths)
+    f.load_sync()
+    f.value.items = items
+    f.mark_dirty()
+    assert f.save_sync()
+    return f
+
+
+def test_missing_file_gives_defaults_without_problems(paths: SessionPaths) -> None:
+    f = make(paths)
+    assert f.load_sync() == Notes()
+    assert f.problems == [] and not f.dirty
+
+
+def test_not_dirty_means_no_write(paths: SessionPaths) -> None:
+    f = saved(paths, ["a"])
+    mtime = f.path.stat().st_mtime_ns
+    assert not f.save_sync()
+    f.mark_dirty()
+    assert not f.save_sync()  # same bytes: nothing to write
+    assert f.path.stat().st_mtime_ns == mtime
+
+
+def test_corrupt_file_is_set_aside_and_previous_good_copy_restored(paths: SessionPaths) -> None:
+    f = saved(paths, ["first"])
+    f.value.items = ["first", "second"]
+    f.mark_dirty()
+    f.save_sync()
+    f.path.write_text('{"items": ["first", "second", ')  # torn by hand
+    g = make(paths)
+    value = g.load_sync()
+    assert value.items == ["first"]  # the previous good version
+    [problem] = g.problems
+    assert problem.kind is ProblemKind.CORRUPT
+    assert problem.set_aside is not None and problem.set_aside.parent == paths.corrupt
+    assert problem.set_aside.read_text() == '{"items": ["first", "second", '
+    assert problem.restored_from == paths.prev_of(f.path)
+    assert "notes.json" in problem.describe() and "invalid JSON" in problem.describe()
+
+
+def test_invalid_shape_names_the_field(paths: SessionPaths) -> None:
+    (paths.root / "notes.json").write_text(json.dumps({"schema_version": 1, "count": "many"}))
+    g = make(paths)
+    assert g.load_sync() == Notes()
+    [problem] = g.problems
+    assert "count" in problem.message
+    assert "everything in it" in (problem.lost or "")
+    assert list(paths.corrupt.iterdir())  # kept, never deleted
+
+
+def test_unknown_fields_survive_a_rewrite(paths: SessionPaths) -> None:
+    (paths.root / "notes.json").write_text(
+        json.dumps({"schema_version": 1, "items": [], "added_by_newer": {"x": 1}})
+    )
+    f = make(paths)
+    f.load_sync()
+    f.value.count = 5
+    f.mark_dirty()
+    f.save_sync()
+    on_disk = json.loads(f.path.read_text())
+    assert on_disk["added_by_newer"] == {"x": 1} and on_disk["count"] == 5
+
+
+def test_newer_schema_is_opened_read_only_and_never_downgraded(paths: SessionPaths) -> None:
+    original = json.dumps({"schema_version": 99, "items": ["future"]})
+    (paths.root / "notes.json").write_text(original)
+    f = make(paths)
+    f.load_sync()
+    assert f.read_only and f.value.items == ["future"]
+    assert f.problems[0].kind is ProblemKind.NEWER_VERSION
+    f.value.count = 1
+    f.mark_dirty()
+    assert not f.save_sync()
+    assert (paths.root / "notes.json").read_text() == original
+
+
+def test_file_edited_outside_is_set_aside_before_our_write(paths: SessionPaths) -> None:
+    f = saved(paths, ["ours"])
+    f.path.write_text(json.dumps({"schema_version": 1, "items": ["theirs"]}))
+    f.value.items = ["ours", "more"]
+    f.mark_dirty()
+    f.save_sync()
+    assert json.loads(f.path.read_text())["items"] == ["ours", "more"]
+    problem = f.problems[-1]
+    assert problem.kind is ProblemKind.EXTERNALLY_MODIFIED and problem.set_aside is not None
+    assert json.loads(problem.set_aside.read_text())["items"] == ["theirs"]
+
+
+def test_gzip_past_threshold_and_read_back_transparently(paths: SessionPaths) -> None:
+    f = make(paths, compress_over=1000)
+    f.load_sync()
+    f.value.items = [f"entry {i}" for i in range(300)]
+    f.mark_dirty()
+    f.save_sync()
+    raw = f.path.read_bytes()
+    assert raw[:2] == b"\x1f\x8b"
+    assert json.loads(gzip.decompress(raw))["items"][299] == "entry 299"
+    g = make(paths, compress_over=1000)
+    assert g.load_sync().items[0] == "entry 0"
+    assert f.last_save is not None and f.last_save.format is Format.GZIP_JSON
+
+
+def test_callbacks_receive_metadata(paths: SessionPaths) -> None:
+    seen: list[SaveMetadata] = []
+    loads: list[object] = []
+    cb = Callbacks(on_save=[seen.append], on_load=[loads.append])
+    f = make(paths, callbacks=cb)
+    f.load_sync()
+    f.value.items = ["a", "b", "c"]
+    f.mark_dirty()
+    f.save_sync()
+    [meta] = seen
+    assert meta.path == f.path and meta.items == 3 and meta.format is Format.JSON
+    assert meta.size == f.path.stat().st_size
+    make(paths, callbacks=cb).load_sync()
+    assert len(loads) == 1
+
+
+def test_failing_callback_does_not_break_a_save(paths: SessionPaths) -> None:
+    def boom(_meta: SaveMetadata) -> None:
+        raise RuntimeError("listener bug")
+
+    f = make(paths, callbacks=Callbacks(on_save=[boom]))
+    f.load_sync()
+    f.value.count = 2
+    f.mark_dirty()
+    assert f.save_sync()
+
+
+async def test_async_saves_are_serialised_and_debounced(paths: SessionPaths) -> None:
+    f = make(paths)
+    await f.load()
+    saves: list[SaveMetadata] = []
+    f.callbacks.on_save.append(saves.append)
+    for i in range(50):
+        f.value.count = i
+        f.request_save(delay=0.05)
+    await asyncio.sleep(0.3)
+    assert len(saves) == 1
+    assert json.loads(f.path.read_text())["count"] == 49
+    f.value.count = 100
+    f.mark_dirty()
+    await asyncio.gather(f.save(), f.save(), f.save())
+    assert json.loads(f.path.read_text())["count"] == 100
+    assert len(saves) == 2

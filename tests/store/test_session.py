@@ -1,0 +1,198 @@
+"""Session: resume state, interrupted detection, second instances, migration."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from writers_factory.store import Session
+from writers_factory.store.events import ProblemKind
+from writers_factory.store.lock import LockState, new_lock, write_lock
+from writers_factory.store.session import ReadOnlySessionError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+async def test_state_round_trips(tmp_path: Path) -> None:
+    session = Session(tmp_path)
+    session.set_stage("writing")
+    session.set_screen("scene_editor")
+    session.set_breadcrumb(["Home", "Writing", "chapter-5.md"])
+    session.open_file(tmp_path / "manuscript" / "chapter-5.md", 142, 23)
+    session.open_file("planning/outline.md", 3, 0)
+    session.close_file("planning/outline.md")
+    session.set_model_preference("writing", "anthropic:claude-sonnet-4-5")
+    assert session.has_changes()
+    await session.save()
+    assert not session.has_changes()
+    await session.close()
+
+    again = Session(tmp_path)
+    assert again.current_stage == "writing"
+    assert again.data.current_state.breadcrumb == ["Home", "Writing", "chapter-5.md"]
+    [open_file] = again.data.open_files
+    assert (open_file.path, open_file.cursor_line, open_file.cursor_col) == (
+        "manuscript/chapter-5.md", 142, 23)
+    assert again.data.active_file == "manuscript/chapter-5.md"
+    assert again.data.model_preferences == {"writing": "anthropic:claude-sonnet-4-5"}
+    assert not again.was_interrupted()
+    await again.close()
+
+
+def test_unknown_stage_is_refused_with_the_choices(tmp_path: Path) -> None:
+    session = Session(tmp_path)
+    with pytest.raises(ValueError, match="creation, writing, enhancing, analyzing, scoring"):
+        session.set_stage("drafting")
+
+
+def test_recent_queries_keep_the_last_ten(tmp_path: Path) -> None:
+    session = Session(tmp_path)
+    for i in range(13):
+        session.add_recent_query(f"q{i}", "bible")
+    assert [q.query for q in session.data.recent_queries] == [f"q{i}" for i in range(3, 13)]
+
+
+async def test_session_without_close_is_interrupted(tmp_path: Path) -> None:
+    session = Session(tmp_path)
+    session.set_stage("writing")
+    await session.save()
+    del session  # a crash: no close()
+
+    recovered = Session(tmp_path)
+    assert recovered.was_interrupted()
+    assert recovered.current_stage == "writing"
+    assert recovered.previous is not None and not recovered.previous.clean_shutdown
+    assert recovered.last_save_time is not None
+    await recovered.close()
+    assert not Session(tmp_path).was_interrupted()
+
+
+def _holder(project: Path, ready: Path) -> subprocess.Popen[bytes]:
+    code = textwrap.dedent(f"""
+        import time, pathlib
+        from writers_factory.store import Session
+        s = Session(pathlib.Path({str(project)!r}))
+        pathlib.Path({str(ready)!r}).write_text("ok")
+        time.sleep(60)
+    """)
+    return subprocess.Popen([sys.executable, "-c", code])
+
+
+def _wait_for(path: Path) -> None:
+    import time
+
+    deadline = time.monotonic() + 20
+    while not path.exists():
+        assert time.monotonic() < deadline, "helper process did not start"
+        time.sleep(0.05)
+
+
+def test_live_owner_means_second_instance_read_only(tmp_path: Path) -> None:
+    ready = tmp_path / "ready"
+    project = tmp_path / "novel"
+    project.mkdir()
+    proc = _holder(project, ready)
+    try:
+        _wait_for(ready)
+        second = Session(project)
+        assert second.other_instance is not None and second.other_instance.pid == proc.pid
+        assert second.read_only and not second.was_interrupted()
+        before = (project / ".session" / "current.json").read_bytes()
+        second.set_stage("scoring")
+        second.save_sync()
+        assert (project / ".session" / "current.json").read_bytes() == before
+        with pytest.raises(ReadOnlySessionError):
+            second.take_over_lock()
+    finally:
+        proc.kill()
+        proc.wait()
+    # the owner is dead now (kill -9): the next start sees an interrupted session
+    third = Session(project)
+    assert third.was_interrupted() and third.other_instance is None
+    assert third.lock_check.state is LockState.STALE
+
+
+def test_lock_from_another_host_is_reported_and_caller_decides(tmp_path: Path) -> None:
+    (tmp_path / ".session").mkdir()
+    info = new_lock("2026-01-01-000000")
+    info.host = "the-other-laptop"
+    write_lock(tmp_path / ".session" / "lock.json", info)
+    session = Session(tmp_path)
+    assert session.foreign_lock is not None and session.foreign_lock.host == "the-other-laptop"
+    assert session.read_only
+    session.take_over_lock()
+    assert not session.read_only and session.was_interrupted()
+    lock = json.loads((tmp_path / ".session" / "lock.json").read_text())
+    assert lock["pid"] == os.getpid()
+
+
+def test_damaged_lock_is_set_aside_and_treated_as_interrupted(tmp_path: Path) -> None:
+    (tmp_path / ".session").mkdir()
+    (tmp_path / ".session" / "lock.json").write_text("garbage")
+    session = Session(tmp_path)
+    assert session.was_interrupted()
+    [problem] = session.problems
+    assert problem.kind is ProblemKind.LOCK and problem.set_aside is not None
+    assert problem.set_aside.read_text() == "garbage"
+
+
+def test_read_only_session_changes_nothing(tmp_path: Path) -> None:
+    session = Session(tmp_path, read_only=True)
+    assert not (tmp_path / ".session").exists()
+    session.set_stage("writing")
+    assert not session.save_sync()
+
+
+def test_v0_layout_is_migrated_with_a_backup(tmp_path: Path) -> None:
+    (tmp_path / ".session").mkdir()
+    shutil.copy(FIXTURES / "current_v0.json", tmp_path / ".session" / "current.json")
+    session = Session(tmp_path)
+    assert session.current_stage == "writing"
+    files = [(f.path, f.cursor_line, f.cursor_col) for f in session.data.open_files]
+    assert files == [("manuscript/volume-2/chapter-5.md", 142, 23), ("planning/outline.md", 0, 0)]
+    assert session.data.model_preferences == {"writing": "anthropic:claude-sonnet-4-5"}
+    assert session.data.recent_queries[0].source == "bible"
+    migrated = [p for p in session.problems if p.kind is ProblemKind.MIGRATED]
+    assert migrated, session.problems
+    backups = list((tmp_path / ".session" / "backups").iterdir())
+    assert len(backups) == 1
+    original = json.loads((backups[0] / "current.json").read_text())
+    assert original["stage"] == "Writing"  # the backup holds the untouched v0 file
+    on_disk = json.loads((tmp_path / ".session" / "current.json").read_text())
+    assert on_disk["schema_version"] == 1
+
+
+async def test_save_failure_reports_and_keeps_previous(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from writers_factory.store import durable
+
+    session = Session(tmp_path)
+    errors: list[object] = []
+    session.on_error(errors.append)
+    before = (tmp_path / ".session" / "current.json").read_bytes()
+
+    def full(fd: int, data: bytes | memoryview) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(durable.os, "write", full)
+    monkeypatch.setattr(durable, "RETRY_DELAYS", (0.0, 0.0))
+    session.set_stage("analyzing")
+    with pytest.raises(OSError):
+        await session.save()
+    assert session.has_changes()  # still dirty: the change is kept for the retry
+    assert (tmp_path / ".session" / "current.json").read_bytes() == before
+    assert errors and "No space left" in errors[-1].message  # type: ignore[attr-defined]
+    monkeypatch.undo()
+    assert await session.save()
+    assert json.loads((tmp_path / ".session" / "current.json").read_text())[
+        "current_state"]["stage"] == "analyzing"
