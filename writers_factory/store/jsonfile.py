@@ -176,10 +176,14 @@ class JsonFile(Generic[M]):
             )
             return raw
         if version < current:
+            backup = None if self.read_only else migrations.ensure_backup(self.paths)
+            try:
+                upgraded = migrations.upgrade(self.model.KIND, raw, current)
+            except (migrations.MigrationError, KeyError, TypeError, ValueError) as exc:
+                self._corrupt(path, f"cannot upgrade from schema {version}: {exc}")
+                return None
             if self.read_only:
-                return migrations.upgrade(self.model.KIND, raw, current)
-            backup = migrations.ensure_backup(self.paths)
-            upgraded = migrations.upgrade(self.model.KIND, raw, current)
+                return upgraded
             self._problem(
                 ProblemKind.MIGRATED,
                 f"upgraded from schema {version} to {current}; backup in {backup}",
