@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from itertools import compress, pairwise
+from operator import or_
 
 from writers_factory.ai.analysis.models import (
     DialogueStats,
@@ -24,7 +26,6 @@ from writers_factory.ai.analysis.text import (
     QuoteStyle,
     Scan,
     detect_quote_style,
-    normalise_apostrophes,
     scan,
 )
 
@@ -114,12 +115,16 @@ def _per_thousand(count: int, total: int) -> float:
     return count * 1000 / total if total else 0.0
 
 
+def _lowered(words: Iterable[str]) -> list[str]:
+    return [w.lower().replace("’", "'") for w in words]
+
+
 def content_word_counts(words: Iterable[str], *, exclude_names: bool = True) -> Counter[str]:
     """Lower-cased counts of words a writer chose: no stopwords, no short words, no names."""
+    words = list(words)
     counts: Counter[str] = Counter()
     capitalised: Counter[str] = Counter()
-    for tok in words:
-        low = normalise_apostrophes(tok.lower())
+    for tok, low in zip(words, _lowered(words), strict=True):
         if len(low) < 3 or low in STOPWORDS or not low[0].isalpha():
             continue
         counts[low] += 1
@@ -132,10 +137,12 @@ def content_word_counts(words: Iterable[str], *, exclude_names: bool = True) -> 
     return counts
 
 
-def overused_words_of(s: Scan, limit: int = 20, min_count: int = 3) -> list[WordUse]:
+def overused_words_of(
+    s: Scan, limit: int = 20, min_count: int = 3, counts: Counter[str] | None = None
+) -> list[WordUse]:
     """Most frequent content words, ranked by uses per 1,000 words (ties alphabetically)."""
     total = len(s.words)
-    counts = content_word_counts(s.words)
+    counts = content_word_counts(s.words) if counts is None else counts
     ranked = sorted(
         ((w, c) for w, c in counts.items() if c >= min_count), key=lambda wc: (-wc[1], wc[0])
     )
@@ -148,24 +155,35 @@ def overused_words(text: str, limit: int = 20, min_count: int = 3) -> list[WordU
     return overused_words_of(scan(text), limit, min_count)
 
 
-def overused_phrases_of(s: Scan, limit: int = 20, min_count: int = 2) -> list[PhraseUse]:
+def _count_ngrams(sentences: list[list[str]], chosen: Collection[str]) -> Counter[tuple[str, ...]]:
+    """2-, 3- and 4-grams per sentence that hold a chosen word; built from C-level iterators
+    (zip/compress/Counter.update) because a long novel has millions of them."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    for sent in sentences:
+        low = _lowered(sent)
+        has = [w in chosen for w in low]
+        has2 = list(map(or_, has, has[1:]))
+        has3 = list(map(or_, has2, has[2:]))
+        has4 = map(or_, has3, has[3:])
+        counts.update(compress(pairwise(low), has2))
+        counts.update(compress(zip(low, low[1:], low[2:], strict=False), has3))
+        counts.update(compress(zip(low, low[1:], low[2:], low[3:], strict=False), has4))
+    return counts
+
+
+def overused_phrases_of(
+    s: Scan, limit: int = 20, min_count: int = 2, counts: Counter[str] | None = None
+) -> list[PhraseUse]:
     """Repeated 2-4-word phrases inside sentences that contain at least one content word.
 
     "of the" is grammar and "Mr Darcy" a name, not habits, so a phrase needs a word that
-    :func:`content_word_counts` keeps. A phrase that
-    only ever occurs inside a longer repeated phrase is folded into it ("deep breath" into
-    "took a deep breath"). Ranked by count, then longer phrases first.
+    :func:`content_word_counts` keeps. A phrase that only ever occurs inside a longer
+    repeated phrase is folded into it ("deep breath" into "took a deep breath"). Ranked by
+    count, then longer phrases first.
     """
-    chosen = content_word_counts(s.words)
-    counts: Counter[tuple[str, ...]] = Counter()
-    for sent in s.sentences_of_words:
-        low = [normalise_apostrophes(w.lower()) for w in sent]
-        content = [w in chosen for w in low]
-        for n in (2, 3, 4):
-            for i in range(len(low) - n + 1):
-                if any(content[i : i + n]):
-                    counts[tuple(low[i : i + n])] += 1
-    repeated = {g: c for g, c in counts.items() if c >= min_count}
+    chosen = content_word_counts(s.words) if counts is None else counts
+    grams = _count_ngrams(s.sentences_of_words, chosen)
+    repeated = {g: c for g, c in grams.items() if c >= min_count}
     subsumed: set[tuple[str, ...]] = set()
     for gram, c in repeated.items():
         if len(gram) > 2:
@@ -188,13 +206,14 @@ def overused_phrases(text: str, limit: int = 20, min_count: int = 2) -> list[Phr
 
 
 def report_of(s: Scan, style: QuoteStyle, limit: int = 20) -> TextReport:
+    counts = content_word_counts(s.words)
     return TextReport(
         words=len(s.words),
         readability=readability_of(s),
         dialogue=dialogue_of(s, style),
         sentences=spread_of(s),
-        overused_words=overused_words_of(s, limit),
-        overused_phrases=overused_phrases_of(s, limit),
+        overused_words=overused_words_of(s, limit, counts=counts),
+        overused_phrases=overused_phrases_of(s, limit, counts=counts),
     )
 
 

@@ -26,6 +26,7 @@ _ABBREVIATIONS = "mr mrs ms dr st jr sr prof rev col gen capt lt sgt maj hon mes
 ABBREVIATIONS: frozenset[str] = frozenset(_ABBREVIATIONS.split())
 """Words whose trailing full stop does not end a sentence ("Mr. Bennet")."""
 
+_LAST_WORD_RE = re.compile(r"([^\W_]+)$")
 _OPEN_PUNCT = "([{—–-"
 _CLOSE_PUNCT = ".,!?;:…—–-"
 
@@ -160,7 +161,7 @@ def _sentence_ends(para: str) -> list[int]:
         if rest and rest[0].islower():
             continue
         if m.group(1) == ".":
-            before = re.search(r"([^\W_]+)$", para[: m.start()])
+            before = _LAST_WORD_RE.search(para, max(0, m.start() - 24), m.start())
             if before and (
                 before.group(1).lower() in ABBREVIATIONS
                 or (len(before.group(1)) == 1 and before.group(1).isupper())
