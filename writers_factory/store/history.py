@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from writers_factory.store.events import Callbacks, StoreProblem
+from writers_factory.store.events import Callbacks, ProblemKind, StoreProblem
 from writers_factory.store.history_models import (
     KEEP_SESSIONS,
     HistoryData,
@@ -74,8 +74,9 @@ class SessionHistory:
         )
         self._file.load_sync()
         self._current: HistoryEntry | None = None
-        if self._roll_over():
-            self._file.mark_dirty()
+        migrated = any(p.kind is ProblemKind.MIGRATED for p in self._file.problems)
+        if self._roll_over() or migrated:
+            self._file.mark_dirty()  # written back in the current layout at the next save
 
     # ------------------------------------------------------------------ reading
     @property
@@ -235,16 +236,15 @@ class SessionHistory:
             return False
         sessions = sorted(self.data.sessions, key=lambda entry: entry.start_time)
         extra = len(sessions) - KEEP_SESSIONS
-        old, keep = sessions[:extra], sessions[extra:]
+        # the oldest sessions go, except the running one (it is still being written)
+        old = [e for e in sessions if e is not self._current][:extra]
+        folded = {id(e) for e in old}
         yearly = dict(self.data.yearly)
         for entry in old:
-            if entry is self._current:  # never fold the running session
-                keep.insert(0, entry)
-                continue
             year = entry.start_time.year
             summary = yearly.get(year) or YearSummary()
             summary.absorb(entry)
             yearly[year] = summary
-        self.data.sessions = keep
+        self.data.sessions = [e for e in sessions if id(e) not in folded]
         self.data.yearly = dict(sorted(yearly.items()))
         return True
