@@ -1,0 +1,143 @@
+"""``writers-factory stats``: writing statistics for people (tables), scripts (JSON) and
+spreadsheets (CSV, one row per day).
+
+Strictly read-only: it opens ``history.json`` read-only, so a damaged file is reported but
+not set aside, an old layout is upgraded in memory only, and nothing in ``.session/`` is
+created or touched — running it next to an open Writers Factory is always safe.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from writers_factory.store.paths import SessionPaths
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from writers_factory.store.statistics import Statistics
+
+StatsFormat = Literal["table", "json", "csv"]
+
+
+def read_daily_target(paths: SessionPaths) -> int | None:
+    """``daily_word_target`` from preferences.json, read without the preferences machinery
+    (which may rewrite or back up the file); anything unusable means "no target"."""
+    from writers_factory.store.serialisers import DecodeError, loads
+
+    try:
+        raw, _ = loads(paths.preferences.read_bytes())
+    except (OSError, DecodeError):
+        return None
+    value = raw.get("daily_word_target") if isinstance(raw, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
+
+
+def load_statistics(project: Path) -> tuple[Statistics, list[str]] | None:
+    """The statistics of ``project`` and the problems met reading them; None without .session/."""
+    from writers_factory.store.history import SessionHistory
+    from writers_factory.store.statistics import compute_statistics
+
+    paths = SessionPaths.for_project(project)
+    if not paths.root.is_dir():
+        return None
+    history = SessionHistory(paths.root, read_only=True)
+    stats = compute_statistics(
+        history.sessions, history.yearly, daily_target=read_daily_target(paths)
+    )
+    return stats, [problem.describe() for problem in history.problems]
+
+
+def run_stats(project: Path, fmt: StatsFormat = "table") -> int:
+    """Print the statistics of ``project``; returns the exit code."""
+    project = Path(project)
+    loaded = load_statistics(project)
+    if loaded is None:
+        print(
+            f"{project} has no .session/ folder, so there are no statistics yet: it is not a "
+            "Writers Factory project, or it was never opened with Writers Factory.",
+            file=sys.stderr,
+        )
+        return 1
+    stats, problems = loaded
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if fmt == "json":
+        doc = stats.model_dump(mode="json")
+        doc["problems"] = problems
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["date", "words", "met_target"])
+        for day in stats.days:
+            writer.writerow([day.day.isoformat(), day.words, "yes" if day.met_target else "no"])
+    else:
+        from rich.console import Console
+
+        print_tables(Console(), stats)
+    return 0
+
+
+def _minutes(value: float) -> str:
+    hours, minutes = divmod(round(value), 60)
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
+
+
+def print_tables(console: Console, stats: Statistics) -> None:
+    """Summary, last sessions (newest first) and the last 14 days."""
+    from rich.table import Table
+
+    summary = Table(title="Writing statistics", show_header=False)
+    summary.add_column("what", style="bold")
+    summary.add_column("value", justify="right")
+    if stats.daily_target:
+        summary.add_row(
+            "Today",
+            f"{stats.words_today:,} / {stats.daily_target:,} words ({stats.target_percent:g}%)",
+        )
+    else:
+        summary.add_row("Today", f"{stats.words_today:,} words (no daily target set)")
+    summary.add_row("Current streak", f"{stats.current_streak} days")
+    summary.add_row("Longest streak", f"{stats.longest_streak} days")
+    summary.add_row("Sessions", f"{stats.sessions_count:,}")
+    summary.add_row("Words added / removed", f"{stats.words_added:,} / {stats.words_removed:,}")
+    summary.add_row("Active time", _minutes(stats.active_minutes))
+    wph = stats.words_per_hour
+    summary.add_row("Words per active hour", "—" if wph is None else f"{wph:,.0f}")
+    summary.add_row("Total cost", f"${stats.total_cost:.2f}")
+    per_k = stats.cost_per_1000_words
+    summary.add_row("Cost per 1,000 words", "—" if per_k is None else f"${per_k:.4f}")
+    console.print(summary)
+
+    if not stats.sessions:
+        console.print("No sessions recorded yet.")
+    else:
+        table = Table(title=f"Last {len(stats.sessions)} sessions")
+        for name in ("started", "length", "active", "added", "removed", "words/h", "cost", ""):
+            table.add_column(name, justify="left" if name in ("started", "") else "right")
+        for s in reversed(stats.sessions):
+            table.add_row(
+                s.start.strftime("%Y-%m-%d %H:%M"), _minutes(s.duration_minutes),
+                _minutes(s.active_minutes), f"{s.words_added:,}", f"{s.words_removed:,}",
+                "—" if s.words_per_hour is None else f"{s.words_per_hour:,.0f}",
+                f"${s.cost:.2f}", "" if s.status == "ended" else s.status,
+            )
+        console.print(table)
+
+    days = Table(title="Last 14 days")
+    days.add_column("day")
+    days.add_column("words", justify="right")
+    days.add_column("")
+    series = stats.series(14)
+    top = max((words for _, words in series), default=0) or 1
+    for day, words in series:
+        bar = "█" * round(words * 30 / top)
+        mark = " ✓" if stats.daily_target and words >= stats.daily_target else ""
+        days.add_row(day.strftime("%a %Y-%m-%d"), f"{words:,}", bar + mark)
+    console.print(days)
