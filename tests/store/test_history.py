@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from writers_factory.store import SessionHistory
 from writers_factory.store.events import Callbacks, SaveMetadata
@@ -35,8 +36,8 @@ def session_dir(tmp_path: Path) -> Path:
     return root
 
 
-def on_disk(root: Path) -> dict[str, object]:
-    data: dict[str, object] = json.loads((root / "history.json").read_text())
+def on_disk(root: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((root / "history.json").read_text())
     return data
 
 
@@ -63,7 +64,7 @@ async def test_entry_is_written_at_each_save_while_the_session_runs(tmp_path: Pa
     history.record_file_created("output/reports/voice-test.md")
     history.record_file_modified("output/reports/voice-test.md")  # created: listed once
     history.save_sync()
-    entry = on_disk(root)["sessions"][0]  # type: ignore[index]
+    entry = on_disk(root)["sessions"][0]
     assert entry["words_added"] == 150 and entry["words_removed"] == 4
     assert entry["total_cost"] == "0.0223"
     assert entry["operations_count"] == {"scene_generation": 2}
@@ -90,7 +91,7 @@ def test_idle_gaps_and_active_time(tmp_path: Path) -> None:
     assert entry.active_minutes == 8.0
     assert entry.end_time == T0 + timedelta(minutes=30)
     assert history.current is None
-    assert on_disk(root)["sessions"][0]["end_time"] == "2026-03-02T09:30:00Z"  # type: ignore[index]
+    assert on_disk(root)["sessions"][0]["end_time"] == "2026-03-02T09:30:00Z"
 
 
 def test_unfinished_session_is_marked_interrupted_and_continuing_by_id(tmp_path: Path) -> None:
@@ -109,7 +110,7 @@ def test_unfinished_session_is_marked_interrupted_and_continuing_by_id(tmp_path:
     reopened.begin("two", clock.advance(60))
     assert [e.interrupted for e in reopened.sessions] == [True, False]
     reopened.save_sync()
-    assert on_disk(root)["sessions"][0]["interrupted"] is True  # type: ignore[index]
+    assert on_disk(root)["sessions"][0]["interrupted"] is True
 
     # the same id again continues that entry instead of adding one
     again = SessionHistory(root, clock=clock)
@@ -180,8 +181,8 @@ def test_rollover_beyond_20_into_exact_yearly_sums(tmp_path: Path) -> None:
     assert reloaded.yearly == history.yearly
     assert len(reloaded.sessions) == KEEP_SESSIONS
     raw = on_disk(root)
-    assert sorted(raw["yearly"]) == ["2024", "2025"]  # type: ignore[arg-type]
-    assert raw["yearly"]["2024"]["total_cost"] == "0.10"  # type: ignore[index]
+    assert sorted(raw["yearly"]) == ["2024", "2025"]
+    assert raw["yearly"]["2024"]["total_cost"] == "0.10"
 
 
 def test_running_session_is_never_folded(tmp_path: Path) -> None:
