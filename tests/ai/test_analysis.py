@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from writers_factory.ai.analysis import (
     QuoteStyle,
@@ -343,3 +345,21 @@ def test_pride_and_prejudice_realistic_run(pride_and_prejudice: Path) -> None:
     assert len(report.series("dialogue_ratio")) == 61
     first = score_locally((pride_and_prejudice / "chapter-1.txt").read_text(encoding="utf-8"))
     assert 40 <= first.total <= 100
+
+
+# --- any text at all -------------------------------------------------------------------
+
+PROSE_ALPHABET = st.sampled_from(list("abc XYZ.!?,;'\"“”‘’-—…\n\n#é1"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(PROSE_ALPHABET, max_size=300) | st.text(max_size=200))
+def test_any_text_gives_consistent_measures(text: str) -> None:
+    r = analyze_text(text)
+    assert 0 <= r.dialogue.dialogue_words <= r.words
+    assert 0.0 <= r.dialogue.ratio <= 1.0
+    # every word belongs to exactly one sentence
+    assert round(r.sentences.mean * r.sentences.count) == r.words
+    assert r.sentences.p10 <= r.sentences.median <= r.sentences.longest
+    assert (r.readability.flesch_reading_ease is None) == (r.words == 0)
+    assert 0 <= score_locally(text).total <= 100

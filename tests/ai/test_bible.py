@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from writers_factory.ai.bible import BibleIndex, RefreshStats, fts_query, split_passages
 
@@ -250,3 +252,12 @@ def test_closed_index_says_so(project: Path) -> None:
     idx.close()
     with pytest.raises(RuntimeError, match="closed"):
         idx.search("bees")
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=60))
+def test_any_query_at_all_never_raises(index: BibleIndex, query: str) -> None:
+    index.refresh()
+    assert len(index.search(query)) <= 8
