@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from writers_factory.cli_stats import run_stats
+from writers_factory.cli_stats import run_history, run_stats
 from writers_factory.store import SessionHistory
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -100,7 +100,8 @@ def test_no_session_folder_is_a_clear_message(tmp_path: Path,
     assert run_stats(tmp_path, "json") == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "has no .session/ folder" in captured.err and str(tmp_path) in captured.err
+    assert "has no .session/ folder, so it has no statistics yet" in captured.err
+    assert str(tmp_path) in captured.err
     assert not (tmp_path / ".session").exists()
 
 
@@ -132,3 +133,36 @@ def test_read_only_on_old_and_damaged_files(tmp_path: Path,
     assert "warning:" in captured.err and "history.json" in captured.err
     assert json.loads(captured.out)["problems"]
     assert snapshot(root) == before  # damaged file reported, not moved
+
+
+def test_session_history_json_and_tables(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "novel"
+    root = project / ".session"
+    root.mkdir(parents=True)
+    clock = [datetime(2025, 1, 1, 9, tzinfo=UTC)]
+    history = SessionHistory(root, clock=lambda: clock[0])
+    for i in range(22):  # two roll into the 2025 summary
+        clock[0] = datetime(2025, 1, 1 + i, 9, tzinfo=UTC)
+        history.begin(f"s{i:02d}", clock[0])
+        clock[0] += timedelta(minutes=2)
+        history.record_words(100, 1)
+        history.end(clock[0])
+    history.save_sync()
+    before = snapshot(root)
+
+    assert run_history(project, as_json=True) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [s["session_id"] for s in doc["sessions"]][:2] == ["s02", "s03"]
+    assert len(doc["sessions"]) == 20
+    assert doc["yearly"]["2025"]["sessions"] == 2
+    assert doc["yearly"]["2025"]["words_added"] == 200
+    assert doc["problems"] == []
+
+    assert run_history(project) == 0
+    out = capsys.readouterr().out
+    assert "Last 20 sessions" in out and "Earlier sessions, by year" in out and "2025" in out
+    assert snapshot(root) == before
+
+    assert run_history(tmp_path / "elsewhere", as_json=True) == 1
+    assert "has no .session/ folder, so it has no history yet" in capsys.readouterr().err

@@ -1,5 +1,5 @@
 """``writers-factory stats``: writing statistics for people (tables), scripts (JSON) and
-spreadsheets (CSV, one row per day).
+spreadsheets (CSV, one row per day); and ``writers-factory session history``.
 
 Strictly read-only: it opens ``history.json`` read-only, so a damaged file is reported but
 not set aside, an old layout is upgraded in memory only, and nothing in ``.session/`` is
@@ -54,17 +54,76 @@ def load_statistics(project: Path) -> tuple[Statistics, list[str]] | None:
     return stats, [problem.describe() for problem in history.problems]
 
 
+def _no_session(project: Path, what: str) -> int:
+    print(
+        f"{project} has no .session/ folder, so it has no {what} yet: it is not a "
+        "Writers Factory project, or it was never opened with Writers Factory.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def run_history(project: Path, *, as_json: bool = False) -> int:
+    """``writers-factory session history``: the kept sessions and the yearly summaries."""
+    from writers_factory.store.history import SessionHistory
+
+    paths = SessionPaths.for_project(Path(project))
+    if not paths.root.is_dir():
+        return _no_session(Path(project), "history")
+    history = SessionHistory(paths.root, read_only=True)
+    problems = [problem.describe() for problem in history.problems]
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if as_json:
+        doc = history.data.model_dump(mode="json")
+        doc["problems"] = problems
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    from writers_factory.store.statistics import local_zone, session_status
+
+    console, zone = Console(), local_zone()
+    if not history.sessions and not history.yearly:
+        console.print("No sessions recorded yet.")
+        return 0
+    table = Table(title=f"Last {len(history.sessions)} sessions")
+    for name in ("started", "ended", "length", "active", "idle", "added", "removed", "cost",
+                 "operations", "files", ""):
+        table.add_column(name, justify="left" if name in ("started", "ended", "") else "right")
+    for e in reversed(history.sessions):
+        ended = "—" if e.end_time is None else f"{e.end_time.astimezone(zone):%Y-%m-%d %H:%M}"
+        status = session_status(e)
+        table.add_row(
+            f"{e.start_time.astimezone(zone):%Y-%m-%d %H:%M}", ended,
+            _minutes(e.duration_minutes), _minutes(e.active_minutes), _minutes(e.idle_minutes),
+            f"{e.words_added:,}", f"{e.words_removed:,}", f"${e.total_cost:.2f}",
+            f"{sum(e.operations_count.values())}",
+            f"{len(e.files_created)} new, {len(e.files_modified)} changed",
+            "" if status == "ended" else status,
+        )
+    console.print(table)
+    if history.yearly:
+        years = Table(title="Earlier sessions, by year")
+        for name in ("year", "sessions", "time", "active", "added", "removed", "cost"):
+            years.add_column(name, justify="left" if name == "year" else "right")
+        for year, y in sorted(history.yearly.items(), reverse=True):
+            years.add_row(
+                str(year), f"{y.sessions:,}", _minutes(y.total_minutes),
+                _minutes(y.active_minutes), f"{y.words_added:,}", f"{y.words_removed:,}",
+                f"${y.total_cost:.2f}",
+            )
+        console.print(years)
+    return 0
+
+
 def run_stats(project: Path, fmt: StatsFormat = "table") -> int:
     """Print the statistics of ``project``; returns the exit code."""
     project = Path(project)
     loaded = load_statistics(project)
     if loaded is None:
-        print(
-            f"{project} has no .session/ folder, so there are no statistics yet: it is not a "
-            "Writers Factory project, or it was never opened with Writers Factory.",
-            file=sys.stderr,
-        )
-        return 1
+        return _no_session(project, "statistics")
     stats, problems = loaded
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
