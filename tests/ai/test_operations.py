@@ -15,36 +15,24 @@ from writers_factory.ai.operations import (
 )
 from writers_factory.store.session_models import STAGES
 
-FULL_INPUTS: dict[str, dict[str, Any]] = {
-    "brainstorm": {"planning": {"premise.md": "A lighthouse on Mars."},
-                   "request": "twists for act two"},
-    "outline": {"planning": [("premise.md", "A lighthouse on Mars."),
-                             ("characters.md", "Ada, the keeper.")]},
-    "generate_scene": {"prompt": "Ada finds the signal.",
-                       "references": {"ada.md": "Ada hums when nervous."},
-                       "context": "The storm had lasted a week."},
-    "rewrite": {"text": "She walked slowly and very slowly.", "instructions": "tighter"},
-    "critique": {"chapter": "Chapter one text.", "focus": "pacing"},
-    "score": {"chapter": "Chapter one text.", "rubric": "1. Tension"},
-    "voice_test": {"sample": "I was never one for weather.", "prompt": "A market at dawn."},
-    "ask_bible": {"question": "What colour are Ada's eyes?",
-                  "passages": [("reference/ada.md", "Ada's eyes are grey.")]},
-}
 
-
-def test_every_stage_has_an_operation_and_the_extras_exist() -> None:
+def test_every_stage_has_an_operation_and_the_extras_exist(
+    operation_inputs: dict[str, dict[str, Any]],
+) -> None:
     for stage in STAGES:
         assert operations_for_stage(stage), stage
     assert {"brainstorm", "outline", "generate_scene", "rewrite", "critique", "score",
             "voice_test", "ask_bible"} <= set(OPERATIONS)
-    assert set(FULL_INPUTS) == set(OPERATIONS)
+    assert set(operation_inputs) == set(OPERATIONS)
 
 
 @pytest.mark.parametrize("op_id", sorted(OPERATIONS))
-def test_prompt_contains_every_given_input(op_id: str) -> None:
+def test_prompt_contains_every_given_input(
+    op_id: str, operation_inputs: dict[str, dict[str, Any]]
+) -> None:
     spec = get_operation(op_id)
-    prompt = spec.build_prompt(FULL_INPUTS[op_id])
-    for value in FULL_INPUTS[op_id].values():
+    prompt = spec.build_prompt(operation_inputs[op_id])
+    for value in operation_inputs[op_id].values():
         if isinstance(value, str):
             assert value in prompt
         else:
@@ -80,11 +68,10 @@ def test_defaults_fill_optional_inputs() -> None:
     assert "No passages were found" in prompt
 
 
-def test_prompts_are_deterministic() -> None:
+def test_prompts_are_deterministic(operation_inputs: dict[str, dict[str, Any]]) -> None:
     spec = get_operation("generate_scene")
-    assert spec.build_prompt(FULL_INPUTS["generate_scene"]) == spec.build_prompt(
-        FULL_INPUTS["generate_scene"]
-    )
+    inputs = operation_inputs["generate_scene"]
+    assert spec.build_prompt(inputs) == spec.build_prompt(dict(inputs))
 
 
 def test_unknown_operation_lists_known_ones() -> None:

@@ -1,0 +1,238 @@
+"""The cost-aware path every paid AI call takes: estimate, confirm, check budget, run, log.
+
+Before a call the writer sees what it will cost (input tokens from tiktoken, output tokens
+from the operation's maximum, priced by genai-prices) and whether it crosses a budget; after
+it, the provider's *actual* usage is logged, never the estimate. A cancelled or failed call
+whose provider already reported usage is logged too, because the provider bills it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+from writers_factory.ai.operations import Inputs, OperationSpec
+from writers_factory.ai.prices import split_model
+from writers_factory.ai.providers import ProviderNotConfigured, how_to_configure, is_configured
+from writers_factory.ai.tokens import TokenEstimate, estimate_tokens
+
+DEFAULT_CONFIRMATION_THRESHOLD = Decimal("0.10")
+
+
+class CostLog(Protocol):
+    """What the runner needs of ``writers_factory.store.CostTracker``."""
+
+    async def log_operation(
+        self, operation: str, model: str, input_tokens: int, output_tokens: int
+    ) -> Any: ...
+
+    def get_estimated_cost(self, model: str, input_tokens: int, output_tokens: int) -> Decimal: ...
+
+    def should_warn_budget(self, extra: Decimal = ...) -> str | None: ...
+
+    def budget_exceeded(self, extra: Decimal = ...) -> str | None: ...
+
+
+class BudgetHardStop(RuntimeError):
+    """The writer's hard spending limit forbids this call; the message names the limit."""
+
+
+@dataclass(frozen=True)
+class CostPlan:
+    """Everything known before a call; the UI shows it, ``run_operation`` executes it."""
+
+    spec: OperationSpec
+    inputs: Inputs
+    model: str
+    prompt: str
+    input_tokens: TokenEstimate
+    expected_output_tokens: int
+    estimated_cost: Decimal
+    needs_confirmation: bool
+    confirmation_text: str
+    budget_warning: str | None
+    hard_stop: str | None
+    provider_problem: str | None
+    tracker: CostLog = field(repr=False)
+
+
+@dataclass(frozen=True)
+class OperationResult:
+    """What the provider returned and reported: the text and the usage that was billed."""
+
+    operation_id: str
+    model: str
+    text: str
+    input_tokens: int
+    output_tokens: int
+    cost: Decimal
+
+
+def dollars(amount: Decimal) -> str:
+    """Cents, but small non-zero amounts keep digits so they never read as $0.00."""
+    if amount != 0 and abs(amount) < Decimal("0.01"):
+        return f"${amount:.4f}"
+    return f"${amount:,.2f}"
+
+
+def confirmation_threshold(prefs: Any = None, tracker: Any = None) -> Decimal:
+    """The writer's threshold from preferences (or the tracker's), else $0.10."""
+    if prefs is None:
+        prefs = getattr(tracker, "prefs", None)
+    data = getattr(prefs, "data", None)
+    value = getattr(data, "cost_confirmation_threshold", None)
+    return DEFAULT_CONFIRMATION_THRESHOLD if value is None else Decimal(value)
+
+
+def confirmation_text(model: str, cost: Decimal, tokens: int) -> str:
+    """"This operation will cost about $0.15 (claude-sonnet-4-5, ~12,400 tokens). Continue?"."""
+    name = split_model(model)[1] or model
+    return f"This operation will cost about {dollars(cost)} ({name}, ~{tokens:,} tokens). Continue?"
+
+
+def _provider_problem(model: str) -> str | None:
+    if is_configured(model):
+        return None
+    return f"Cannot use {model!r}: its provider is not configured.\n\n{how_to_configure()}"
+
+
+async def plan_operation(
+    spec: OperationSpec, inputs: Inputs, model: str, tracker: CostLog, prefs: Any = None
+) -> CostPlan:
+    """Estimate the call and check it against preferences and budget; no model is called.
+
+    Token counting runs in a thread (a whole chapter takes a moment to encode). Raises
+    ``OperationInputError`` for bad inputs and ``UnknownModelError`` for an unpriced model.
+    """
+    prompt = spec.build_prompt(inputs)
+    estimate = await asyncio.to_thread(estimate_tokens, f"{spec.system_prompt}\n\n{prompt}", model)
+    expected = spec.max_output_tokens
+    cost = tracker.get_estimated_cost(model, estimate.count, expected)
+    return CostPlan(
+        spec=spec,
+        inputs=inputs,
+        model=model,
+        prompt=prompt,
+        input_tokens=estimate,
+        expected_output_tokens=expected,
+        estimated_cost=cost,
+        needs_confirmation=cost > confirmation_threshold(prefs, tracker),
+        confirmation_text=confirmation_text(model, cost, estimate.count + expected),
+        budget_warning=tracker.should_warn_budget(cost),
+        hard_stop=tracker.budget_exceeded(cost),
+        provider_problem=_provider_problem(model),
+        tracker=tracker,
+    )
+
+
+def _usage_of(stream: Any) -> tuple[int, int]:
+    """(input, output) tokens the provider has reported so far; (0, 0) if unknown."""
+    if stream is None:
+        return 0, 0
+    try:
+        usage = stream.usage
+        if not hasattr(usage, "input_tokens"):  # older pydantic-ai spelled it as a method
+            usage = usage()
+        return int(usage.input_tokens or 0), int(usage.output_tokens or 0)
+    except Exception:  # a half-torn stream may not know its usage: treat as unknown
+        return 0, 0
+
+
+async def _log(plan: CostPlan, operation: str, usage: tuple[int, int]) -> Decimal:
+    record = await plan.tracker.log_operation(operation, plan.model, usage[0], usage[1])
+    cost = getattr(record, "cost", None)
+    if isinstance(cost, Decimal):
+        return cost
+    return plan.tracker.get_estimated_cost(plan.model, usage[0], usage[1])
+
+
+async def stream_operation(
+    plan: CostPlan,
+    on_text: Callable[[str], None] | None = None,
+    model_override: Any = None,
+) -> OperationResult:
+    """Call the model and stream its text; does not log a completed call (the caller does).
+
+    A call cancelled or failing after the provider reported usage logs that partial usage
+    as ``"<operation> (cancelled)"`` / ``"(failed)"`` before the exception propagates.
+    """
+    message = plan.tracker.budget_exceeded(plan.estimated_cost)
+    if message:
+        raise BudgetHardStop(message)
+    if model_override is None:
+        from writers_factory.ai.providers import build_model
+
+        model_obj = build_model(plan.model)
+    else:
+        model_obj = model_override
+    from pydantic_ai import Agent
+
+    agent = Agent(model_obj, instructions=plan.spec.system_prompt)
+    settings: Any = {"max_tokens": plan.spec.max_output_tokens}
+    chunks: list[str] = []
+    stream: Any = None
+    try:
+        async with agent.run_stream(plan.prompt, model_settings=settings) as result:
+            stream = result
+            async for delta in result.stream_text(delta=True, debounce_by=None):
+                chunks.append(delta)
+                if on_text is not None:
+                    on_text(delta)
+            usage = _usage_of(result)
+    except BaseException as exc:
+        partial = _usage_of(stream)
+        if any(partial):
+            how = "cancelled" if isinstance(exc, asyncio.CancelledError) else "failed"
+            with contextlib.suppress(Exception):
+                await asyncio.shield(_log(plan, f"{plan.spec.id} ({how})", partial))
+        raise
+    return OperationResult(
+        operation_id=plan.spec.id,
+        model=plan.model,
+        text="".join(chunks),
+        input_tokens=usage[0],
+        output_tokens=usage[1],
+        cost=Decimal(0),
+    )
+
+
+async def log_result(plan: CostPlan, result: OperationResult) -> OperationResult:
+    """Log the provider's actual usage for a finished call; returns it with the cost."""
+    cost = await _log(plan, plan.spec.id, (result.input_tokens, result.output_tokens))
+    return OperationResult(
+        result.operation_id, result.model, result.text,
+        result.input_tokens, result.output_tokens, cost,
+    )
+
+
+async def run_operation(
+    plan: CostPlan,
+    on_text: Callable[[str], None] | None = None,
+    model_override: Any = None,
+) -> OperationResult:
+    """Run a planned call end to end: hard-stop check, stream, then log the actual usage.
+
+    Raises :class:`BudgetHardStop`, :class:`ProviderNotConfigured` (with instructions) or
+    ``asyncio.CancelledError`` when the task is cancelled mid-stream.
+    """
+    result = await stream_operation(plan, on_text, model_override)
+    return await log_result(plan, result)
+
+
+__all__ = [
+    "BudgetHardStop",
+    "CostLog",
+    "CostPlan",
+    "OperationResult",
+    "ProviderNotConfigured",
+    "confirmation_text",
+    "confirmation_threshold",
+    "log_result",
+    "plan_operation",
+    "run_operation",
+    "stream_operation",
+]
