@@ -88,19 +88,17 @@ def run_history(project: Path, *, as_json: bool = False) -> int:
     if not history.sessions and not history.yearly:
         console.print("No sessions recorded yet.")
         return 0
-    table = Table(title=f"Last {len(history.sessions)} sessions")
-    for name in ("started", "ended", "length", "active", "idle", "added", "removed", "cost",
-                 "operations", "files", ""):
-        table.add_column(name, justify="left" if name in ("started", "ended", "") else "right")
+    table = Table(title=f"Last {_plural(len(history.sessions), 'session')}")
+    for name in ("started", "length", "active", "words +/−", "cost", "ops", "files new/chg", ""):
+        table.add_column(name, justify="left" if name in ("started", "") else "right")
     for e in reversed(history.sessions):
-        ended = "—" if e.end_time is None else f"{e.end_time.astimezone(zone):%Y-%m-%d %H:%M}"
         status = session_status(e)
         table.add_row(
-            f"{e.start_time.astimezone(zone):%Y-%m-%d %H:%M}", ended,
-            _minutes(e.duration_minutes), _minutes(e.active_minutes), _minutes(e.idle_minutes),
-            f"{e.words_added:,}", f"{e.words_removed:,}", f"${e.total_cost:.2f}",
+            f"{e.start_time.astimezone(zone):%Y-%m-%d %H:%M}",
+            _minutes(e.duration_minutes), _minutes(e.active_minutes),
+            f"+{e.words_added:,} −{e.words_removed:,}", f"${e.total_cost:.2f}",
             f"{sum(e.operations_count.values())}",
-            f"{len(e.files_created)} new, {len(e.files_modified)} changed",
+            f"{len(e.files_created)}/{len(e.files_modified)}",
             "" if status == "ended" else status,
         )
     console.print(table)
@@ -143,6 +141,10 @@ def run_stats(project: Path, fmt: StatsFormat = "table") -> int:
     return 0
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
 def _minutes(value: float) -> str:
     hours, minutes = divmod(round(value), 60)
     return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
@@ -162,8 +164,8 @@ def print_tables(console: Console, stats: Statistics) -> None:
         )
     else:
         summary.add_row("Today", f"{stats.words_today:,} words (no daily target set)")
-    summary.add_row("Current streak", f"{stats.current_streak} days")
-    summary.add_row("Longest streak", f"{stats.longest_streak} days")
+    summary.add_row("Current streak", _plural(stats.current_streak, "day"))
+    summary.add_row("Longest streak", _plural(stats.longest_streak, "day"))
     summary.add_row("Sessions", f"{stats.sessions_count:,}")
     summary.add_row("Words added / removed", f"{stats.words_added:,} / {stats.words_removed:,}")
     summary.add_row("Active time", _minutes(stats.active_minutes))
@@ -177,7 +179,7 @@ def print_tables(console: Console, stats: Statistics) -> None:
     if not stats.sessions:
         console.print("No sessions recorded yet.")
     else:
-        table = Table(title=f"Last {len(stats.sessions)} sessions")
+        table = Table(title=f"Last {_plural(len(stats.sessions), 'session')}")
         for name in ("started", "length", "active", "added", "removed", "words/h", "cost", ""):
             table.add_column(name, justify="left" if name in ("started", "") else "right")
         for s in reversed(stats.sessions):
