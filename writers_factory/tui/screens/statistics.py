@@ -70,7 +70,8 @@ def summary_text(stats: Statistics) -> str:
     per_k = "—" if stats.cost_per_1000_words is None else f"${stats.cost_per_1000_words:.4f}"
     return (
         f"{progress_text(stats.words_today, stats.daily_target)}   "
-        f"Streak {stats.current_streak} days (longest {stats.longest_streak})\n"
+        f"Streak {stats.current_streak} day{'' if stats.current_streak == 1 else 's'} "
+        f"(longest {stats.longest_streak})\n"
         f"{stats.sessions_count:,} sessions · {stats.words_added:,} words added, "
         f"{stats.words_removed:,} removed · {_minutes(stats.active_minutes)} active · "
         f"{wph} words/hour · ${stats.total_cost:.2f} · {per_k} per 1,000 words"
