@@ -11,10 +11,11 @@ only explains, and :func:`create_project` only ever writes into an empty or new 
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 
-from writers_factory.store.durable import write_atomic
+from writers_factory.store.durable import fsync_dir, write_atomic
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "project_template"
 """The folder ``writers-factory new`` copies; it lives beside the package in the source tree."""
@@ -55,10 +56,7 @@ def not_a_project_message(path: Path) -> str:
     missing = f"{path} is not a Writers Factory project: it has no {MARKER}/ folder.\n"
     unchanged = "Nothing in it was changed.\n"
     if not any(path.iterdir()):
-        return (
-            f"{missing}{unchanged}"
-            f"To make it a project, run:\n\n    writers-factory new {here}\n"
-        )
+        return f"{missing}{unchanged}To make it a project, run:\n\n    writers-factory new {here}\n"
     example = shlex.quote(str(path / "my-novel"))
     return (
         f"{missing}{unchanged}"
@@ -110,3 +108,76 @@ def create_project(dest: Path, title: str | None = None, *, template: Path | Non
     for folder in ("manuscript", "reference", "planning", "output/reports"):
         (dest / folder).mkdir(parents=True, exist_ok=True)
     return dest
+
+
+TREE_FOLDERS = ("manuscript", "reference", "planning")
+"""The folders the writer works in; files are created, renamed and deleted only there."""
+
+
+def check_file_name(name: str) -> str:
+    """A plain file name (no folders, no hidden files); ``.md`` is added when no extension.
+
+    Raises ``ProjectError`` saying what is wrong with the name.
+    """
+    name = name.strip()
+    if not name:
+        raise ProjectError("a file name is needed")
+    if "/" in name or "\\" in name or name in (".", ".."):
+        raise ProjectError(f"{name!r}: a name cannot contain / or \\")
+    if name.startswith("."):
+        raise ProjectError(f"{name!r}: a name cannot start with a dot (hidden files are not shown)")
+    if "." not in name:
+        name += ".md"
+    return name
+
+
+def writable_folder(project: Path, folder: Path) -> Path:
+    """``folder`` if it lies inside one of the writer's folders, else ``manuscript/``."""
+    project = Path(project)
+    try:
+        relative = Path(folder).resolve().relative_to(project.resolve())
+    except ValueError:
+        return project / "manuscript"
+    if relative.parts[:1] and relative.parts[0] in TREE_FOLDERS:
+        return project / relative
+    return project / "manuscript"
+
+
+def new_file(project: Path, folder: Path, name: str) -> Path:
+    """Create an empty file ``name`` in ``folder``; never replaces an existing file."""
+    target = writable_folder(project, folder) / check_file_name(name)
+    if target.exists():
+        raise ProjectError(f"{target.relative_to(project)} already exists; choose another name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, b"")
+    return target
+
+
+def rename_file(project: Path, path: Path, name: str) -> Path:
+    """Rename the file ``path`` to ``name`` in the same folder, never replacing a file.
+
+    A hard link claims the new name atomically (it fails if the name is taken), then the
+    old name is removed; where hard links are unsupported the rename checks first.
+    """
+    path = Path(path)
+    target = path.with_name(check_file_name(name))
+    if target == path:
+        return path
+    if not path.is_file():
+        raise ProjectError(f"{path.relative_to(project)} is not a file")
+    if target.exists():
+        raise ProjectError(f"{target.relative_to(project)} already exists; choose another name")
+    try:
+        os.link(path, target)
+    except FileExistsError as exc:
+        raise ProjectError(
+            f"{target.relative_to(project)} already exists; choose another name"
+        ) from exc
+    except OSError:
+        if target.exists():
+            raise ProjectError(f"{target.relative_to(project)} already exists") from None
+        os.rename(path, target)
+    else:
+        path.unlink()
+    fsync_dir(path.parent)
+    return target

@@ -1,0 +1,569 @@
+"""The Writers Factory workspace: stages, project tree, tabbed editor, breadcrumbs, footer.
+
+One workspace screen serves all five stages (see ``screens/stages.py``): switching stage
+changes the stage bar, the operations panel and the breadcrumbs, never the open files.
+
+Seams for the saving layer (and others) — hook these rather than reaching into widgets:
+
+Messages posted to the app (define ``on_<name>`` handlers on the App):
+  ``BufferEdited(path, text)``   the writer changed an open file (not on load);
+  ``FileSwitched(path, previous)`` another tab became active (``None`` when none is left);
+  ``StageChanged(stage, previous)``; ``FileRenamed(old, new)``;
+  ``SignificantAction(kind, path)`` after which everything should be saved: kinds
+  ``stage``, ``file_switch``, ``file_created``, ``file_renamed``, ``file_deleted``,
+  ``file_restored``; other layers may post ``model`` and ``operation`` themselves.
+  All paths are project-relative (``widgets/messages.py``).
+
+Methods:
+  ``open_buffers() -> list[OpenBuffer]``  every open file: path, text, cursor, dirty flag
+      and the ``FileBuffer`` (disk state at load, for conflict-checked saves);
+  ``await open_with_text(path, text, cursor, dirty=True)``  open a file showing the given
+      text (e.g. recovered from the journal), marked unsaved;
+  ``mark_saved(path, text) -> bool``  clear the dirty mark once ``text`` is on disk;
+  ``await before_restore() -> bool``  runs at start before the normal restore; return False
+      to skip it (crash recovery / second instance decide here; it runs in a worker, so
+      ``push_screen_wait`` works);
+  ``await restore_workspace()``  reopen files at their cursors, the stage, screen, crumbs;
+  ``await before_close(buffer) -> bool``  asked before a tab closes (default: refuse when
+      the buffer is dirty);
+  ``final_save()``  synchronous; called on quit and unmount: saves and closes the session.
+  ``self.ready`` is an ``asyncio.Event`` set when start-up (restore) is finished.
+  The status bar slot is marked in ``compose``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus
+from textual.screen import ModalScreen
+from textual.theme import Theme
+from textual.widgets import DirectoryTree, Footer, TextArea
+
+from writers_factory import project as projects
+from writers_factory.store import trash
+from writers_factory.store.buffers import BufferError, FileBuffer
+from writers_factory.tui.commands import WorkspaceCommands
+from writers_factory.tui.screens.file_modals import ConfirmModal, NameModal
+from writers_factory.tui.screens.stages import STAGES, stage_for
+from writers_factory.tui.themes import BUNDLED_THEMES_DIR, load_theme_dir, user_themes_dir
+from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs, trail_for
+from writers_factory.tui.widgets.editor import BufferArea, Editor, OpenBuffer
+from writers_factory.tui.widgets.messages import (
+    FileRenamed,
+    FileSwitched,
+    OperationRequested,
+    SignificantAction,
+    StageChanged,
+)
+from writers_factory.tui.widgets.project_tree import ProjectTree
+from writers_factory.tui.widgets.stage_bar import StageBar
+from writers_factory.tui.widgets.stage_panel import StagePanel
+
+if TYPE_CHECKING:
+    from writers_factory.store import Preferences, Session
+
+SCREEN_NAMES = ("tree", "editor", "operations")
+"""What ``current_state.screen`` records: the part of the workspace that had the focus."""
+
+
+def _bindings() -> list[BindingType]:
+    stage_keys: list[BindingType] = [
+        Binding(s.key, f"stage('{s.id}')", s.title, id=s.binding_id, show=False, priority=True)
+        for s in STAGES
+    ]  # shown with their keys in the stage bar rather than the footer
+    return [
+        *stage_keys,
+        Binding("ctrl+o", "toggle_focus", "Files", id="focus.toggle", priority=True),
+        Binding("ctrl+n", "new_file", "New", id="file.new", priority=True),
+        Binding("ctrl+r", "rename_file", "Rename", id="file.rename", priority=True),
+        Binding("f8", "delete_file", "Delete", id="file.delete", priority=True),
+        Binding("alt+w", "close_file", "Close", id="file.close", show=False, priority=True),
+        Binding("ctrl+pagedown", "next_file", "Next", id="file.next", show=False, priority=True),
+        Binding(
+            "ctrl+pageup", "previous_file", "Prev", id="file.previous", show=False, priority=True
+        ),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+
+class WritersFactoryApp(App[int]):
+    """The workspace on one project folder."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Writers Factory"
+    COMMANDS: ClassVar = App.COMMANDS | {WorkspaceCommands}
+    BINDINGS: ClassVar[list[BindingType]] = _bindings()
+
+    def __init__(
+        self,
+        project: Path,
+        *,
+        session: Session | None = None,
+        preferences: Preferences | None = None,
+        user_themes: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.project = Path(project).absolute()
+        self._session = session
+        self._preferences = preferences
+        self.user_themes = user_themes_dir() if user_themes is None else user_themes
+        self.stage_id = stage_for(None).id
+        self.ready = asyncio.Event()
+        self._restoring = False
+        self._closed = False
+
+    # ------------------------------------------------------------------ store access
+    @property
+    def session(self) -> Session:
+        assert self._session is not None, "the session is loaded at start-up"
+        return self._session
+
+    @property
+    def preferences(self) -> Preferences:
+        assert self._preferences is not None, "preferences are loaded at start-up"
+        return self._preferences
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield StageBar(id="stage-bar")
+        yield Breadcrumbs(id="breadcrumbs")
+        with Horizontal(id="workspace"):
+            with Vertical(id="sidebar"):
+                tree = ProjectTree(self.project, id="tree")
+                tree.border_title = "Project"
+                yield tree
+                yield StagePanel(stage_for(self.stage_id), id="operations")
+            yield Editor(id="editor")
+        # status bar slot: the saving layer yields its status bar here
+        yield Footer()
+
+    @property
+    def editor(self) -> Editor:
+        return self.query_one(Editor)
+
+    @property
+    def project_tree(self) -> ProjectTree:
+        return self.query_one(ProjectTree)
+
+    # ------------------------------------------------------------------ start-up
+    def on_mount(self) -> None:
+        self.run_worker(self._startup(), name="startup", group="startup", exclusive=True)
+
+    async def _startup(self) -> None:
+        if self._session is None:
+            from writers_factory.store import Session
+
+            self._session = await asyncio.to_thread(Session, self.project)
+        if self._preferences is None:
+            from writers_factory.store import Preferences
+
+            root = self._session.paths.root
+            self._preferences = await asyncio.to_thread(Preferences, root)
+        await self.load_themes()
+        self.apply_keymap()
+        self.apply_theme_preference()
+        self.theme_changed_signal.subscribe(self, self._on_theme_changed)
+        if await self.before_restore():
+            await self.restore_workspace()
+        self.ready.set()
+
+    async def before_restore(self) -> bool:
+        """Hook for crash recovery and second-instance checks; True = restore normally."""
+        return True
+
+    async def load_themes(self) -> None:
+        """Register the shipped and the writer's themes; report bad files by file and field."""
+        for folder in (BUNDLED_THEMES_DIR, self.user_themes):
+            themes, errors = await asyncio.to_thread(load_theme_dir, folder)
+            for theme in themes:
+                self.register_theme(theme)
+            for error in errors:
+                self.notify(f"Theme skipped — {error}", severity="error", timeout=12)
+
+    def apply_theme_preference(self) -> None:
+        name = self.preferences.data.theme
+        if not name:
+            return
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            self.notify(
+                f"preferences.json: field 'theme': no theme called {name!r}; using the default",
+                severity="warning",
+            )
+
+    def binding_ids(self) -> set[str]:
+        """Every binding id a keymap in ``preferences.json`` may name."""
+        return {b.id for b in self.BINDINGS if isinstance(b, Binding) and b.id} | {"modal.cancel"}
+
+    def apply_keymap(self) -> None:
+        """Use the writer's keys from ``preferences.json`` (binding id → keys)."""
+        wanted = dict(self.preferences.data.keybindings)
+        known = self.binding_ids()
+        for binding_id in sorted(set(wanted) - known):
+            del wanted[binding_id]
+            self.notify(
+                f"preferences.json: field 'keybindings.{binding_id}': no such binding "
+                f"(known: {', '.join(sorted(known))})",
+                severity="warning",
+                timeout=12,
+            )
+        if wanted:
+            self.set_keymap(wanted)
+            self.query_one(StageBar).refresh()
+
+    def _on_theme_changed(self, theme: Theme) -> None:
+        if self._preferences is None or self.preferences.data.theme == theme.name:
+            return
+        self.preferences.set_theme(theme.name)
+        self.run_worker(self.preferences.save(), group="preferences")
+
+    async def restore_workspace(self) -> None:
+        """Reopen what the last session had open, where it was, on the stage it was."""
+        data = self.session.data
+        state = data.current_state
+        self._restoring = True
+        try:
+            self.switch_stage(state.stage, announce=False)
+            for item in list(data.open_files):
+                loaded = await self._load(Path(item.path))
+                if loaded is None:
+                    self.session.close_file(item.path)
+                    continue
+                disk, text = loaded
+                await self.editor.open(
+                    Path(item.path),
+                    text,
+                    disk,
+                    (item.cursor_line, item.cursor_col),
+                    activate=False,
+                )
+            if data.active_file is not None:
+                self.editor.activate(Path(data.active_file))
+        finally:
+            self._restoring = False
+        self.query_one(Breadcrumbs).trail = tuple(state.breadcrumb or ["Home"])
+        self.call_after_refresh(self._focus_screen, state.screen)
+
+    def _focus_screen(self, screen: str) -> None:
+        area = self.editor.active
+        if screen == "editor" and area is not None:
+            area.focus()
+        elif screen in SCREEN_NAMES and screen != "editor":
+            self.query_one(f"#{screen}").focus()
+        elif area is not None:
+            area.focus()
+        else:
+            self.project_tree.focus()
+
+    async def _load(self, relative: Path) -> tuple[FileBuffer, str] | None:
+        """Read a project file in a thread; say why when it cannot be opened."""
+        try:
+            return await asyncio.to_thread(FileBuffer.load, self.project / relative)
+        except (BufferError, OSError) as exc:
+            self.notify(f"{relative} could not be opened: {exc}", severity="error")
+            return None
+
+    # ------------------------------------------------------------------ seams
+    def open_buffers(self) -> list[OpenBuffer]:
+        return [area.snapshot() for area in self.editor.buffers()]
+
+    async def open_with_text(
+        self, path: Path, text: str, cursor: tuple[int, int] = (0, 0), *, dirty: bool = True
+    ) -> None:
+        """Open ``path`` (project-relative) showing ``text`` rather than the file's content."""
+        loaded = await self._load(path)
+        disk = loaded[0] if loaded is not None else FileBuffer(self.project / path, None, None)
+        await self.editor.open(path, text, disk, cursor, dirty=dirty)
+
+    def mark_saved(self, path: Path, text: str) -> bool:
+        return self.editor.mark_saved(path, text)
+
+    async def before_close(self, buffer: OpenBuffer) -> bool:
+        if buffer.dirty:
+            self.notify(f"{buffer.path.name} has unsaved changes; save first (ctrl+s).")
+            return False
+        return True
+
+    def final_save(self) -> None:
+        """Save the session and close it cleanly; synchronous, safe to call twice."""
+        if self._closed or self._session is None:
+            return
+        self._closed = True
+        self._session.close_sync()
+
+    async def action_quit(self) -> None:
+        self.final_save()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        self.final_save()
+
+    # ------------------------------------------------------------------ stages
+    def action_stage(self, stage_id: str) -> None:
+        self.switch_stage(stage_id)
+
+    def switch_stage(self, stage_id: str, *, announce: bool = True) -> None:
+        stage = stage_for(stage_id)
+        previous, self.stage_id = self.stage_id, stage.id
+        self.query_one(StageBar).stage = stage.id
+        self.query_one(StagePanel).show(stage)
+        self._update_breadcrumbs()
+        if self._session is not None and not self.session.read_only:
+            self.session.set_stage(stage.id)
+        if announce and previous != stage.id:
+            self.post_message(StageChanged(stage.id, previous))
+            self.post_message(SignificantAction("stage"))
+
+    def _update_breadcrumbs(self) -> None:
+        area = self.editor.active
+        trail = trail_for(stage_for(self.stage_id).title, area.path.name if area else None)
+        self.query_one(Breadcrumbs).trail = tuple(trail)
+        if self._session is not None and not self._restoring:
+            self.session.set_breadcrumb(trail)
+
+    # ------------------------------------------------------------------ navigation
+    def on_file_switched(self, event: FileSwitched) -> None:
+        if self._restoring:
+            return
+        self._update_breadcrumbs()
+        area = self.editor.active
+        if area is not None:
+            line, col = area.cursor_location
+            self.session.open_file(area.path, line, col)
+        self.post_message(SignificantAction("file_switch", event.path))
+
+    @on(TextArea.SelectionChanged)
+    def _cursor_moved(self, event: TextArea.SelectionChanged) -> None:
+        area = event.text_area
+        if (
+            isinstance(area, BufferArea)
+            and area is self.editor.active
+            and self._session is not None
+            and not self._restoring
+        ):
+            line, col = area.cursor_location
+            self.session.open_file(area.path, line, col)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if self._session is None or self._restoring or self.session.read_only:
+            return
+        for node in event.widget.ancestors_with_self:
+            if node.id in SCREEN_NAMES:
+                self.session.set_screen(node.id)
+                return
+
+    @on(DirectoryTree.FileSelected)
+    async def _file_chosen(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        await self.open_path(Path(event.path))
+
+    async def open_path(self, path: Path) -> None:
+        """Open (or switch to) a project file given by absolute path, and focus it."""
+        relative = path.relative_to(self.project)
+        area = self.editor.find(relative)
+        if area is None:
+            loaded = await self._load(relative)
+            if loaded is None:
+                return
+            area = await self.editor.open(relative, loaded[1], loaded[0])
+            self.session.open_file(relative, 0, 0)
+        self.editor.activate(relative)
+        area.focus()
+
+    def action_toggle_focus(self) -> None:
+        area = self.editor.active
+        if self.project_tree.has_focus and area is not None:
+            area.focus()
+        else:
+            self.project_tree.focus()
+
+    def _cycle(self, step: int) -> None:
+        buffers = self.editor.buffers()
+        active = self.editor.active
+        if not buffers or active is None:
+            return
+        index = next(i for i, area in enumerate(buffers) if area is active)
+        target = buffers[(index + step) % len(buffers)]
+        self.editor.activate(target.path)
+        target.focus()
+
+    def action_next_file(self) -> None:
+        self._cycle(1)
+
+    def action_previous_file(self) -> None:
+        self._cycle(-1)
+
+    def on_operation_requested(self, event: OperationRequested) -> None:
+        stage = stage_for(event.stage)
+        title = next(op.title for op in stage.operations if op.id == event.operation)
+        self.notify(f"{stage.title}: “{title}” needs an AI provider; it is not connected yet.")
+
+    # ------------------------------------------------------------------ file actions
+    def _modal_open(self) -> bool:
+        return isinstance(self.screen, ModalScreen)
+
+    def _writable(self) -> bool:
+        if self._session is not None and self.session.read_only:
+            self.notify("This project is open read-only; files cannot be changed.")
+            return False
+        return True
+
+    def _target(self) -> Path | None:
+        """The file an action applies to: the tree's selection when the tree has focus."""
+        if self.project_tree.has_focus:
+            selected = self.project_tree.selected_path()
+            if selected is not None and selected.is_file():
+                return selected
+        area = self.editor.active
+        return self.project / area.path if area is not None else None
+
+    def _target_folder(self) -> Path:
+        selected = self.project_tree.selected_path()
+        if selected is None:
+            return self.project / "manuscript"
+        return selected if selected.is_dir() else selected.parent
+
+    def action_new_file(self) -> None:
+        if not self._modal_open() and self._writable():
+            self.run_worker(self._new_file_flow(self._target_folder()), group="file-action")
+
+    def action_rename_file(self) -> None:
+        target = self._target()
+        if target is None:
+            self.notify("Select a file in the tree or open one first.")
+        elif not self._modal_open() and self._writable():
+            self.run_worker(self._rename_flow(target), group="file-action")
+
+    def action_delete_file(self) -> None:
+        target = self._target()
+        if target is None:
+            self.notify("Select a file in the tree or open one first.")
+        elif not self._modal_open() and self._writable():
+            self.run_worker(self._delete_flow(target), group="file-action")
+
+    def action_restore_last(self) -> None:
+        if self._writable():
+            self.run_worker(self._restore_flow(), group="file-action")
+
+    def action_close_file(self) -> None:
+        area = self.editor.active
+        if area is not None:
+            self.run_worker(self._close_flow(area), group="file-action")
+
+    async def _new_file_flow(self, folder: Path) -> None:
+        folder = projects.writable_folder(self.project, folder)
+        where = folder.relative_to(self.project).as_posix()
+        name = await self.push_screen_wait(
+            NameModal("New file", f"Name of the new file in {where}/", ok_label="Create")
+        )
+        if name is None:
+            return
+        try:
+            created = await asyncio.to_thread(projects.new_file, self.project, folder, name)
+        except (projects.ProjectError, OSError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        relative = created.relative_to(self.project)
+        self.session.record_file_change("created", relative)
+        await self.project_tree.reload()
+        await self.open_path(created)
+        self.post_message(SignificantAction("file_created", relative))
+
+    async def _rename_flow(self, target: Path) -> None:
+        old = target.relative_to(self.project)
+        name = await self.push_screen_wait(
+            NameModal(
+                "Rename file", f"New name for {old.as_posix()}", target.name, ok_label="Rename"
+            )
+        )
+        if name is None or name == target.name:
+            return
+        try:
+            renamed = await asyncio.to_thread(projects.rename_file, self.project, target, name)
+        except (projects.ProjectError, OSError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        new = renamed.relative_to(self.project)
+        area = self.editor.find(old)
+        if area is not None:
+            self.editor.rename(old, new, renamed)
+            line, col = area.cursor_location
+            self.session.close_file(old)
+            self.session.open_file(new, line, col)
+            self._update_breadcrumbs()
+        self.session.record_file_change("moved", old, new)
+        await self.project_tree.reload()
+        self.post_message(FileRenamed(old, new))
+        self.post_message(SignificantAction("file_renamed", new))
+
+    async def _delete_flow(self, target: Path) -> None:
+        relative = target.relative_to(self.project)
+        area = self.editor.find(relative)
+        if area is not None and area.dirty:
+            self.notify(
+                f"{relative.name} has unsaved changes; save it (ctrl+s) before deleting.",
+                severity="warning",
+            )
+            return
+        confirmed = await self.push_screen_wait(
+            ConfirmModal(
+                "Delete file",
+                f"Move {relative.as_posix()} to the trash?\n"
+                "You can restore it from the command palette (ctrl+p).",
+                yes_label="Move to trash",
+            )
+        )
+        if not confirmed:
+            return
+        try:
+            await asyncio.to_thread(trash.move_to_trash, self.project, relative)
+        except OSError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if area is not None:
+            await self.editor.close(relative)
+            self.session.close_file(relative)
+        self.session.record_file_change("deleted", relative)
+        await self.project_tree.reload()
+        self._update_breadcrumbs()
+        self.notify(f"{relative.as_posix()} moved to the trash.")
+        self.post_message(SignificantAction("file_deleted", relative))
+
+    async def _restore_flow(self) -> None:
+        entries = await asyncio.to_thread(trash.list_trash, self.project)
+        if not entries:
+            self.notify("The trash is empty.")
+            return
+        try:
+            restored = await asyncio.to_thread(trash.restore, self.project, entries[0])
+        except OSError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        relative = restored.relative_to(self.project)
+        self.session.record_file_change("created", relative)
+        await self.project_tree.reload()
+        self.notify(f"Restored {relative.as_posix()}.")
+        await self.open_path(restored)
+        self.post_message(SignificantAction("file_restored", relative))
+
+    async def _close_flow(self, area: BufferArea) -> None:
+        if not await self.before_close(area.snapshot()):
+            return
+        await self.editor.close(area.path)
+        self.session.close_file(area.path)
+        self._update_breadcrumbs()
+
+
+def run_app(project: Path) -> int:
+    """Open the workspace on ``project`` and return the exit code when it closes."""
+    app = WritersFactoryApp(project)
+    result = app.run()
+    return result if isinstance(result, int) else (app.return_code or 0)

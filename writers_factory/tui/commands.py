@@ -1,0 +1,52 @@
+"""Command-palette commands of the workspace (ctrl+p).
+
+Everything a key does can also be found by name here, so a writer who forgot a key — or
+rebound it — can still reach every stage and file action. Commands call the app's
+``action_*`` methods, the same code the keys run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from writers_factory.tui.screens.stages import STAGES
+
+Command = tuple[str, str, str]
+"""(title shown in the palette, help text, action string run on the app)."""
+
+
+def workspace_commands() -> list[Command]:
+    commands: list[Command] = [
+        (f"Stage: {stage.title}", f"Switch to the {stage.title} stage", f"stage('{stage.id}')")
+        for stage in STAGES
+    ]
+    commands += [
+        ("New file", "Create a file in the folder selected in the tree", "new_file"),
+        ("Rename file", "Rename the selected or current file", "rename_file"),
+        ("Delete file", "Move the selected or current file to the trash", "delete_file"),
+        ("Close file", "Close the current tab", "close_file"),
+        ("Restore last deleted file", "Bring back the file deleted most recently", "restore_last"),
+        ("Focus project tree / editor", "Move between the tree and the editor", "toggle_focus"),
+    ]
+    return commands
+
+
+class WorkspaceCommands(Provider):
+    """Stage switches and file actions, searchable by name."""
+
+    def _runner(self, action: str) -> Callable[[], object]:
+        return partial(self.app.run_action, action)
+
+    async def discover(self) -> Hits:
+        for title, help_text, action in workspace_commands():
+            yield DiscoveryHit(title, self._runner(action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, action in workspace_commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._runner(action), help=help_text)

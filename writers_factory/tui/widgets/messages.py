@@ -1,0 +1,70 @@
+"""Messages the workspace posts to the app, so saving and other layers can hook in.
+
+Parts of the workspace never call the saving layer directly; they post these messages to
+the app and whoever cares handles them (``on_buffer_edited``, ``on_significant_action`` …
+on the App). Paths are project-relative, as stored in ``.session/current.json``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.message import Message
+
+
+class BufferEdited(Message):
+    """The writer changed an open file's text (not posted when a file is loaded)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        super().__init__()
+        self.path = path
+        self.text = text
+
+
+class FileSwitched(Message):
+    """Another tab became active (``path`` is ``None`` when the last tab closed)."""
+
+    def __init__(self, path: Path | None, previous: Path | None) -> None:
+        super().__init__()
+        self.path = path
+        self.previous = previous
+
+
+class StageChanged(Message):
+    """The workspace moved to another stage (ids as in ``screens.stages``)."""
+
+    def __init__(self, stage: str, previous: str) -> None:
+        super().__init__()
+        self.stage = stage
+        self.previous = previous
+
+
+class SignificantAction(Message):
+    """Something happened after which everything should be saved now.
+
+    ``kind`` is one of ``stage``, ``file_switch``, ``file_created``, ``file_renamed``,
+    ``file_deleted``, ``file_restored``, ``file_closing``, ``model``, ``operation``.
+    """
+
+    def __init__(self, kind: str, path: Path | None = None) -> None:
+        super().__init__()
+        self.kind = kind
+        self.path = path
+
+
+class FileRenamed(Message):
+    """A project file was renamed; an open buffer for it now follows the new path."""
+
+    def __init__(self, old: Path, new: Path) -> None:
+        super().__init__()
+        self.old = old
+        self.new = new
+
+
+class OperationRequested(Message):
+    """The writer chose an operation from the stage panel (handled by the AI layer)."""
+
+    def __init__(self, stage: str, operation: str) -> None:
+        super().__init__()
+        self.stage = stage
+        self.operation = operation
