@@ -161,12 +161,10 @@ def replay(view: dict[Path, int], disk: dict[Path, int], changes: list[FileChang
 def test_replaying_batches_reproduces_the_tree(
     initial: set[Path], steps: list[tuple[str, Path, Path]]
 ) -> None:
-    version = 0
     disk = {path: 0 for path in initial}
     view = dict(disk)
     coalescer = Coalescer(initial)
-    for op, path, other in steps:
-        version += 1
+    for version, (op, path, other) in enumerate(steps, start=1):
         if op == "write":
             if path not in disk:
                 coalescer.apply(ev(RawKind.CREATED, path))

@@ -100,9 +100,7 @@ class Coalescer:
         so these constraints form simple chains (told in order) and cycles (swaps).
         """
         items = self._pending
-        moved_from = {
-            entry.origin for entry in items.values() if entry.kind is ChangeKind.MOVED
-        }
+        moved_from = {entry.origin for entry in items.values() if entry.kind is ChangeKind.MOVED}
         ordered: list[tuple[Path, _Pending]] = []
         seen: set[Path] = set()
         for start in items:

@@ -86,6 +86,11 @@ class ProjectWatcher:
     def running(self) -> bool:
         return self._running
 
+    @property
+    def pending(self) -> int:
+        """Paths with changes seen but not yet delivered (waiting out the debounce)."""
+        return len(self._coalescer)
+
     async def start(self) -> None:
         """Start watching; changes from now on are reported. Does nothing if running.
 
@@ -249,8 +254,12 @@ class ProjectWatcher:
                 with contextlib.suppress(RuntimeError):
                     loop.call_soon_threadsafe(finish, stopped)
 
-        threading.Thread(target=work, name="watch-stop", daemon=True).start()
+        thread = threading.Thread(target=work, name="watch-stop", daemon=True)
+        thread.start()
         try:
-            return await asyncio.wait_for(done, STOP_TIMEOUT + 1.0)
+            stopped = await asyncio.wait_for(done, STOP_TIMEOUT + 1.0)
         except TimeoutError:
             return False
+        # It has handed over its result and is returning: let it finish, off the loop.
+        await asyncio.to_thread(thread.join, 1.0)
+        return stopped
