@@ -266,3 +266,15 @@ async def test_unknown_model_is_refused_before_any_call(ai_session: Session) -> 
     prefs, tracker = ai_session
     with pytest.raises(UnknownModelError, match="anthropic:not-a-model-x"):
         await plan_operation(REWRITE, SMALL, "anthropic:not-a-model-x", tracker, prefs)
+
+
+async def test_local_model_is_free_and_never_asks(ai_session: Session) -> None:
+    prefs, tracker = ai_session
+    prefs.set_cost_confirmation_threshold(Decimal(0))
+    plan = await plan_operation(REWRITE, SMALL, "ollama:llama3.2", tracker, prefs)
+    assert plan.estimated_cost == 0 and not plan.needs_confirmation
+    result = await run_operation(plan, model_override=streaming("Local ", "words."))
+    assert result.cost == 0 and result.text == "Local words."
+    [record] = tracker.recent(5)
+    assert (record.model, record.cost) == ("ollama:llama3.2", Decimal(0))
+    assert record.output_tokens == result.output_tokens > 0

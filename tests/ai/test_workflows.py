@@ -322,3 +322,18 @@ def test_no_workflows_folder_means_nothing_unfinished(tmp_path: Path) -> None:
 def test_unknown_workflow_kind_is_named() -> None:
     with pytest.raises(KeyError, match="unknown workflow 'polish'; known: enhance_chapter"):
         new_workflow("polish", {}, "test")
+
+
+async def test_each_step_uses_its_stage_model(ai_session: Session, session_dir: Path) -> None:
+    prefs, tracker = ai_session
+    prefs.set_price_override("test-rewriter", Decimal("1"), Decimal("2"))
+    models = {"analyzing": "test", "enhancing": "test-rewriter", "scoring": "test"}
+    record = new_workflow("enhance_chapter", {"chapter": CHAPTER}, models)
+    assert [record.model_of(s) for s in record.steps] == ["test", "test-rewriter", "test"]
+    await run_workflow(record, session_dir, tracker, prefs,
+                       model_override=recording_model([], {}))
+    assert [(r.operation, r.model) for r in tracker.recent(10)] == [
+        ("critique", "test"), ("rewrite", "test-rewriter"), ("score", "test"),
+    ]
+    reloaded = load_workflow(workflow_path(session_dir, record.id))
+    assert reloaded.steps[1].model == "test-rewriter"

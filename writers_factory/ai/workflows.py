@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from writers_factory.ai.operations import get_operation
+from writers_factory.ai.providers import model_for_stage
 from writers_factory.ai.runner import (
     BudgetHardStop,
     CostLog,
@@ -112,6 +113,8 @@ class StepRecord(BaseModel):
 
     name: str
     operation: str
+    model: str | None = None
+    """The model for this step (its stage's); ``None``: the workflow's ``model``."""
     status: StepStatus = "pending"
     started: datetime | None = None
     finished: datetime | None = None
@@ -142,6 +145,9 @@ class WorkflowRecord(StoreModel):
 
     def item_count(self) -> int:
         return len(self.steps)
+
+    def model_of(self, step: StepRecord) -> str:
+        return step.model or self.model
 
     def outputs(self) -> dict[str, str]:
         """Outputs of finished steps by step name."""
@@ -223,17 +229,30 @@ def find_unfinished(session_dir: Path, problems: list[str] | None = None) -> lis
     return sorted(found, key=lambda r: r.created)
 
 
-def new_workflow(kind: str, inputs: Mapping[str, Any], model: str) -> WorkflowRecord:
-    """A fresh record with every step pending (not yet written)."""
+def new_workflow(
+    kind: str, inputs: Mapping[str, Any], model: str | Mapping[str, str]
+) -> WorkflowRecord:
+    """A fresh record with every step pending (not yet written).
+
+    ``model`` is one model for every step, or the per-stage models from preferences: each
+    step then uses its operation's stage model (analyze with the analyzing model, ...).
+    """
     definition = get_workflow_def(kind)
     stamp = f"{_now():%Y%m%dT%H%M%S}"
+    steps = [StepRecord(name=s.name, operation=s.operation) for s in definition.steps]
+    if isinstance(model, str):
+        default = model
+    else:
+        for step in steps:
+            step.model = model_for_stage(get_operation(step.operation).stage, model)
+        default = steps[0].model or model_for_stage("writing", model)
     return WorkflowRecord(
         id=f"{stamp}-{secrets.token_hex(3)}-{kind}",
         kind=kind,
         title=definition.title,
-        model=model,
+        model=default,
         inputs=dict(inputs),
-        steps=[StepRecord(name=s.name, operation=s.operation) for s in definition.steps],
+        steps=steps,
     )
 
 
@@ -261,15 +280,18 @@ async def estimate_workflow(
         spec = get_operation(step.operation)
         if step.status != "finished":
             inputs = step_def.inputs(record.inputs, outputs)
-            plans.append(await plan_operation(spec, inputs, record.model, tracker, prefs))
+            plans.append(
+                await plan_operation(spec, inputs, record.model_of(step), tracker, prefs)
+            )
             outputs.setdefault(step.name, " word" * spec.max_output_tokens)
     total = sum((p.estimated_cost for p in plans), Decimal(0))
     tokens = sum(p.input_tokens.count + p.expected_output_tokens for p in plans)
+    shown = plans[0].model if plans else record.model
     return WorkflowEstimate(
         plans=tuple(plans),
         estimated_cost=total,
         needs_confirmation=total > confirmation_threshold(prefs, tracker),
-        confirmation_text=confirmation_text(record.model, total, tokens),
+        confirmation_text=confirmation_text(shown, total, tokens),
         budget_warning=tracker.should_warn_budget(total),
         hard_stop=tracker.budget_exceeded(total),
     )
@@ -286,15 +308,16 @@ async def _log_step(
 ) -> None:
     """Log a finished step's recorded usage once, then mark it logged."""
     tokens_in, tokens_out = step.input_tokens or 0, step.output_tokens or 0
+    model = record.model_of(step)
     if plan is None:
-        record_ = await tracker.log_operation(step.operation, record.model, tokens_in, tokens_out)
-        cost = getattr(record_, "cost", None)
+        logged_record = await tracker.log_operation(step.operation, model, tokens_in, tokens_out)
+        cost = getattr(logged_record, "cost", None)
         step.cost = cost if isinstance(cost, Decimal) else tracker.get_estimated_cost(
-            record.model, tokens_in, tokens_out
+            model, tokens_in, tokens_out
         )
     else:
         logged = await log_result(plan, OperationResult(
-            step.operation, record.model, step.output or "", tokens_in, tokens_out, Decimal(0)
+            step.operation, model, step.output or "", tokens_in, tokens_out, Decimal(0)
         ))
         step.cost = logged.cost
     step.cost_logged = True
@@ -330,9 +353,8 @@ async def run_workflow(
                 await _log_step(session_dir, record, step, None, tracker)
             continue
         spec = get_operation(step.operation)
-        plan = await plan_operation(
-            spec, step_def.inputs(record.inputs, record.outputs()), record.model, tracker, prefs
-        )
+        inputs = step_def.inputs(record.inputs, record.outputs())
+        plan = await plan_operation(spec, inputs, record.model_of(step), tracker, prefs)
         if plan.hard_stop:
             record.status, record.error = "stopped", plan.hard_stop
             await _shielded_save(session_dir, record)
