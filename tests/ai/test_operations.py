@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from writers_factory.ai.operations import (
     OperationInputError,
     get_operation,
     operations_for_stage,
+    read_documents,
 )
 from writers_factory.store.session_models import STAGES
 
@@ -77,3 +79,32 @@ def test_prompts_are_deterministic(operation_inputs: dict[str, dict[str, Any]]) 
 def test_unknown_operation_lists_known_ones() -> None:
     with pytest.raises(KeyError, match="unknown operation 'nope'; known: ask_bible"):
         get_operation("nope")
+
+
+def test_read_documents_reads_notes_in_order_and_says_what_it_left_out(tmp_path: Path) -> None:
+    planning = tmp_path / "planning"
+    (planning / "arcs").mkdir(parents=True)
+    (planning / "premise.md").write_text("A lighthouse on Mars.", encoding="utf-8")
+    (planning / "arcs" / "ada.md").write_text("Ada learns to trust.", encoding="utf-8")
+    (planning / ".hidden.md").write_text("secret", encoding="utf-8")
+    (planning / "image.png").write_bytes(b"\x89PNG")
+    (planning / ".premise.md.123.abcd.wf-tmp").write_text("half", encoding="utf-8")
+    (planning / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (planning / "zz-big.md").write_text("x" * 500, encoding="utf-8")
+
+    gathered = read_documents(tmp_path, "planning", max_chars=100)
+    assert gathered.documents == [
+        ("planning/arcs/ada.md", "Ada learns to trust."),
+        ("planning/premise.md", "A lighthouse on Mars."),
+    ]
+    assert gathered.skipped == [
+        "planning/latin1.txt: not UTF-8 text (byte 3)",
+        "planning/zz-big.md: left out, the notes exceed 100 characters",
+    ]
+    prompt = get_operation("outline").build_prompt({"planning": gathered.documents})
+    assert "### planning/premise.md" in prompt and "Ada learns to trust." in prompt
+
+
+def test_read_documents_of_a_missing_folder_is_empty(tmp_path: Path) -> None:
+    gathered = read_documents(tmp_path, "reference")
+    assert gathered.documents == [] and gathered.skipped == []

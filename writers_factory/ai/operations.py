@@ -8,7 +8,8 @@ same prompt is what the cost estimate counts and what the model receives.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 Inputs = Mapping[str, Any]
@@ -220,3 +221,55 @@ def get_operation(operation_id: str) -> OperationSpec:
 def operations_for_stage(stage: str) -> list[OperationSpec]:
     """Operations offered in ``stage``, in menu order."""
     return [spec for spec in OPERATIONS.values() if spec.stage == stage]
+
+
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
+DEFAULT_MAX_CHARS = 400_000
+"""About 100,000 tokens: more context than this costs a lot and helps little."""
+
+
+@dataclass
+class GatheredDocuments:
+    """Notes read for a prompt, and those left out (with the reason) so the UI can say so."""
+
+    documents: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def read_documents(
+    project_root: Path, folder: str, *, max_chars: int = DEFAULT_MAX_CHARS
+) -> GatheredDocuments:
+    """Read the notes under ``project_root/folder`` (e.g. ``planning``) for an operation.
+
+    Blocking I/O: async callers run it with ``asyncio.to_thread``. Names are project-relative
+    POSIX paths; hidden files and Writers Factory temp files are ignored; once ``max_chars``
+    is reached further files are listed in ``skipped`` instead of silently dropped.
+    """
+    from writers_factory.store.durable import is_temp_file
+
+    root = Path(project_root)
+    base = root / folder
+    gathered = GatheredDocuments()
+    if not base.is_dir():
+        return gathered
+    used = 0
+    for path in sorted(base.rglob("*")):
+        rel = path.relative_to(root)
+        if (not path.is_file() or path.suffix.lower() not in DOCUMENT_SUFFIXES
+                or is_temp_file(path) or any(p.startswith(".") for p in rel.parts)):
+            continue
+        name = rel.as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            gathered.skipped.append(f"{name}: not UTF-8 text (byte {exc.start})")
+            continue
+        except OSError as exc:
+            gathered.skipped.append(f"{name}: cannot be read ({exc.strerror or exc})")
+            continue
+        if used + len(text) > max_chars:
+            gathered.skipped.append(f"{name}: left out, the notes exceed {max_chars:,} characters")
+            continue
+        used += len(text)
+        gathered.documents.append((name, text))
+    return gathered
