@@ -115,17 +115,20 @@ def _verify(project: Path, as_json: bool) -> int:
     from writers_factory.store.verify import verify
 
     findings = verify(project)
+    problems = [f for f in findings if f.level == "problem"]
     if as_json:
         _emit_json({
-            "ok": not findings,
+            "ok": not problems,
             "problems": [
-                {"file": str(f.path), "field": f.field, "message": f.message} for f in findings
+                {"file": str(f.path), "field": f.field, "message": f.message, "level": f.level}
+                for f in findings
             ],
         })
     else:
         out = _console()
-        if not findings:
+        if not problems:
             out.print(f"[green]✓[/] {project / '.session'}: every file parses and validates.")
         for finding in findings:
-            out.print(f"[red]✗[/] {finding.describe()}")
-    return 1 if findings else 0
+            mark = "[red]✗[/]" if finding.level == "problem" else "[yellow]•[/]"
+            out.print(f"{mark} {finding.describe()}")
+    return 1 if problems else 0

@@ -88,6 +88,7 @@ class JsonFile(Generic[M]):
     def load_sync(self) -> M:
         """Read the file, repairing what can be repaired; never raises for bad content."""
         self.problems = []
+        self._dirty = False  # a migration while parsing sets it: the upgrade must be written
         data = self._read(self.path)
         if data is None:
             restored = self._restore_from_prev(reason="the file was missing")
@@ -105,7 +106,6 @@ class JsonFile(Generic[M]):
         self.value = value
         self._known_bytes = data
         self.exists_on_disk = True
-        self._dirty = False
         return self.value
 
     async def load(self) -> M:

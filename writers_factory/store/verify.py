@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -36,10 +37,17 @@ class Finding:
     path: Path
     message: str
     field: str | None = None
+    level: Literal["problem", "note"] = "problem"
 
     def describe(self) -> str:
         where = f"{self.path}" + (f" › {self.field}" if self.field else "")
         return f"{where}: {self.message}"
+
+
+def _old(path: Path, version: int) -> list[Finding]:
+    # An older layout is not a problem: opening the project migrates it, backup first.
+    return [Finding(path, f"old layout (schema {version}); opening the project will upgrade "
+                    "it after backing up .session/", level="note")]
 
 
 def _model(ref: str) -> type[BaseModel] | None:
@@ -60,14 +68,17 @@ def check_file(path: Path, model: type[BaseModel] | None) -> list[Finding]:
         raw, _ = loads(data)
     except DecodeError as exc:
         return [Finding(path, str(exc))]
+    if isinstance(raw, list) and model is not None and getattr(model, "KIND", "") == "history":
+        return _old(path, 0)  # the earliest history.json was a bare list
     if not isinstance(raw, dict):
         return [Finding(path, f"expected a JSON object, found {type(raw).__name__}")]
-    version = raw.get("schema_version")
+    version = raw.get("schema_version", 0)
     known = getattr(model, "SCHEMA_VERSION", None) if model is not None else None
     if isinstance(version, int) and isinstance(known, int) and version != known:
         if version > known:
-            return [Finding(path, f"written by a newer version (schema {version} > {known})")]
-        return [Finding(path, f"old schema {version}; it will be migrated (backup first)")]
+            return [Finding(path, f"written by a newer version (schema {version} > {known}); "
+                            "it opens read-only", level="note")]
+        return _old(path, version)
     if model is None:
         return []
     try:
@@ -93,12 +104,13 @@ def verify(project: Path) -> list[Finding]:
     elif state.state is locks.LockState.STALE:
         findings.append(Finding(
             paths.lock, f"left by an interrupted session ({state.reason}); "
-            "opening the project offers recovery",
+            "opening the project offers recovery", level="note",
         ))
     elif state.state is locks.LockState.FOREIGN and state.info is not None:
         age = int(state.info.age_seconds() // 60)
         findings.append(Finding(
-            paths.lock, f"held by {state.info.host} (last heartbeat {age} min ago)"
+            paths.lock, f"held by {state.info.host} (last heartbeat {age} min ago)",
+            level="note",
         ))
     for leftover in find_leftovers([paths.root]):
         findings.append(Finding(leftover, "temp file left by an interrupted write"))
