@@ -126,3 +126,17 @@ def test_preference_wins_over_defaults() -> None:
     assert model_for_stage("scoring", prefs, {"ANTHROPIC_API_KEY": "k"}) == DEFAULT_MODELS[
         "scoring"
     ]
+
+
+def test_importing_the_ai_core_loads_no_heavy_library() -> None:
+    import subprocess
+    import sys
+
+    modules = ("prices", "tokens", "providers", "operations", "runner", "workflows")
+    code = "import sys\n" + "".join(f"import writers_factory.ai.{m}\n" for m in modules) + (
+        "print(sorted(m for m in ('pydantic_ai', 'tiktoken', 'genai_prices', 'textual')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert out.stdout.strip() == "[]"
