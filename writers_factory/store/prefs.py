@@ -9,6 +9,7 @@ rewritten, so no hand edit is ever lost. Keys written by a newer version are kep
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -67,7 +68,8 @@ class Preferences:
             # The whole .session/ was backed up before migrating; keep the upgrade on disk
             # so it does not run (and back up again) at every start.
             self._file.mark_dirty()
-            self._file.save_sync()
+            with contextlib.suppress(OSError):  # reported through on_error; kept in memory
+                self.save_sync()
 
     # ------------------------------------------------------------------ reading
     @property
