@@ -212,7 +212,12 @@ class ProjectWatcher:
             batch = self._coalescer.take()
             if not batch:
                 continue
-            changes = await asyncio.to_thread(self._drop_own_writes, batch)
+            try:
+                changes = await asyncio.to_thread(self._drop_own_writes, batch)
+            except Exception:
+                # Telling the app about its own write is harmless; losing a change is not.
+                logger.exception("could not compare changed files in %s", self._root)
+                changes = batch
             if changes:
                 try:
                     self._on_changes(changes)
