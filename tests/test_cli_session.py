@@ -73,3 +73,42 @@ def test_missing_session_folder_is_explained(tmp_path: Path) -> None:
     assert "does not exist" in result.stderr
     verify = wf("session", "verify", "--project", str(tmp_path))
     assert verify.returncode == 1 and "never been opened" in verify.stdout
+
+
+async def test_costs_and_preferences_views(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from writers_factory.store import CostTracker
+
+    project = _project(tmp_path)
+    prefs_file = project / ".session" / "preferences.json"
+    prefs_file.write_text(json.dumps({
+        "schema_version": 1,
+        "auto_save_interval": "soon",
+        "price_overrides": {"test": {"input_per_mtok": "2", "output_per_mtok": "10"}},
+    }))
+    tracker = CostTracker(project / ".session")
+    await tracker.log_operation("generate_scene", "test", 1_000_000, 100_000)
+    before = prefs_file.read_bytes()
+
+    costs = wf("session", "costs", "--project", str(project), "--json")
+    assert costs.returncode == 0, costs.stderr
+    payload = json.loads(costs.stdout)
+    assert Decimal(payload["daily_total"]) == Decimal("3")  # 2 + 0.1 × 10, by hand
+    assert payload["recent"][0]["operation"] == "generate_scene"
+    assert "generate_scene" in wf("session", "costs", "--project", str(project)).stdout
+
+    prefs = wf("session", "preferences", "--project", str(project), "--json")
+    body = json.loads(prefs.stdout)
+    assert body["preferences"]["auto_save_interval"] == 30  # the bad value fell back
+    assert any("auto_save_interval" in p for p in body["problems"])
+    table = wf("session", "preferences", "--project", str(project))
+    assert "auto_save_interval" in table.stdout
+    assert prefs_file.read_bytes() == before  # never rewritten by a view
+
+
+def test_history_view(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    result = wf("session", "history", "--project", str(project), "--json")
+    assert result.returncode == 0, result.stderr
+    json.loads(result.stdout)
