@@ -394,3 +394,19 @@ async def test_bad_project_or_folder_names_are_refused_clearly(tmp_path: Path) -
         assert "../up" in str(exc)
     else:
         raise AssertionError("a folder outside the project must be refused")
+
+
+async def test_overlapping_starts_and_stops_leave_one_clean_state(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    before = set(threading.enumerate())
+    rec = Recorder()
+    watcher = ProjectWatcher(root, KnownContent(), rec, debounce=0.05)
+    await asyncio.gather(watcher.start(), watcher.start())
+    (root / "manuscript" / "once.md").write_text("once")
+    await wait_until(lambda: rec.saw(C, root / "manuscript" / "once.md"), "once.md", rec)
+    await sentinel(root, rec)
+    # One observer, not two: the file was reported exactly once.
+    assert rec.changes.count(FileChange(C, root / "manuscript" / "once.md")) == 1
+    await asyncio.wait_for(asyncio.gather(watcher.stop(), watcher.stop()), 10)
+    assert not watcher.running
+    assert _our_threads(before) == []

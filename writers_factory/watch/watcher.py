@@ -65,6 +65,7 @@ class ProjectWatcher:
         self._max_wait = max(4 * self._debounce, 0.05)
         self._running = False
         self._closing = False
+        self._lifecycle = asyncio.Lock()  # start and stop never interleave
         self._bridge: Bridge | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: asyncio.Task[None] | None = None
@@ -97,8 +98,11 @@ class ProjectWatcher:
         Raises ``FileNotFoundError`` naming the project folder if it does not exist, and
         ``OSError`` if the system refuses more watches (inotify limits).
         """
-        if self._running:
-            return
+        async with self._lifecycle:
+            if not self._running:
+                await self._start()
+
+    async def _start(self) -> None:
         from writers_factory.watch.bridge import scan_tree, start_bridge
 
         loop = asyncio.get_running_loop()
@@ -135,8 +139,11 @@ class ProjectWatcher:
 
         Idempotent; returns within a few seconds even if a thread is stuck.
         """
-        if not self._running:
-            return
+        async with self._lifecycle:
+            if self._running:
+                await self._stop()
+
+    async def _stop(self) -> None:
         self._running = False
         bridge, self._bridge = self._bridge, None
         if bridge is not None and not await self._stop_bridge(bridge):
