@@ -96,7 +96,8 @@ def _bindings() -> list[BindingType]:
 class WritersFactoryApp(App[int]):
     """The workspace on one project folder."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH: ClassVar[list[str | Path]] = [Path(__file__).parent / "app.tcss"]
+    """Absolute, so subclasses elsewhere (tests) find it; other layers append their files."""
     TITLE = "Writers Factory"
     COMMANDS: ClassVar = App.COMMANDS | {WorkspaceCommands}
     BINDINGS: ClassVar[list[BindingType]] = _bindings()
@@ -164,8 +165,10 @@ class WritersFactoryApp(App[int]):
         if self._preferences is None:
             from writers_factory.store import Preferences
 
-            root = self._session.paths.root
-            self._preferences = await asyncio.to_thread(Preferences, root)
+            root, read_only = self._session.paths.root, self._session.read_only
+            self._preferences = await asyncio.to_thread(
+                lambda: Preferences(root, read_only=read_only)
+            )
         await self.load_themes()
         self.apply_keymap()
         self.apply_theme_preference()
@@ -220,7 +223,8 @@ class WritersFactoryApp(App[int]):
             self.query_one(StageBar).refresh()
 
     def _on_theme_changed(self, theme: Theme) -> None:
-        if self._preferences is None or self.preferences.data.theme == theme.name:
+        prefs = self._preferences
+        if prefs is None or prefs.read_only or prefs.data.theme == theme.name:
             return
         self.preferences.set_theme(theme.name)
         self.run_worker(self.preferences.save(), group="preferences")
@@ -249,7 +253,9 @@ class WritersFactoryApp(App[int]):
                 self.editor.activate(Path(data.active_file))
         finally:
             self._restoring = False
-        self.query_one(Breadcrumbs).trail = tuple(state.breadcrumb or ["Home"])
+        # The trail is derived from stage and file, so a restored stage and active file
+        # restore it; recomputing also mends a trail that no longer matches them.
+        self._update_breadcrumbs()
         self.call_after_refresh(self._focus_screen, state.screen)
 
     def _focus_screen(self, screen: str) -> None:
@@ -263,12 +269,18 @@ class WritersFactoryApp(App[int]):
         else:
             self.project_tree.focus()
 
-    async def _load(self, relative: Path) -> tuple[FileBuffer, str] | None:
+    async def _load(
+        self, relative: Path, *, must_exist: bool = True
+    ) -> tuple[FileBuffer, str] | None:
         """Read a project file in a thread; say why when it cannot be opened."""
+        path = self.project / relative
         try:
-            return await asyncio.to_thread(FileBuffer.load, self.project / relative)
+            if must_exist and not await asyncio.to_thread(path.is_file):
+                self.notify(f"{relative.as_posix()} no longer exists; it was not reopened.")
+                return None
+            return await asyncio.to_thread(FileBuffer.load, path)
         except (BufferError, OSError) as exc:
-            self.notify(f"{relative} could not be opened: {exc}", severity="error")
+            self.notify(f"{relative.as_posix()} could not be opened: {exc}", severity="error")
             return None
 
     # ------------------------------------------------------------------ seams
@@ -279,7 +291,7 @@ class WritersFactoryApp(App[int]):
         self, path: Path, text: str, cursor: tuple[int, int] = (0, 0), *, dirty: bool = True
     ) -> None:
         """Open ``path`` (project-relative) showing ``text`` rather than the file's content."""
-        loaded = await self._load(path)
+        loaded = await self._load(path, must_exist=False)
         disk = loaded[0] if loaded is not None else FileBuffer(self.project / path, None, None)
         await self.editor.open(path, text, disk, cursor, dirty=dirty)
 
@@ -353,8 +365,8 @@ class WritersFactoryApp(App[int]):
             self.session.open_file(area.path, line, col)
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
-        if self._session is None or self._restoring or self.session.read_only:
-            return
+        if not self.ready.is_set() or self._restoring or self.session.read_only:
+            return  # the focus Textual gives at mount must not overwrite the saved screen
         for node in event.widget.ancestors_with_self:
             if node.id in SCREEN_NAMES:
                 self.session.set_screen(node.id)

@@ -1,0 +1,241 @@
+"""The project tree: what it shows, opening files in tabs, new / rename / delete / restore."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tests.tui.conftest import SIZE, editor_text, select_in_tree, started, wait_until
+from writers_factory.store import trash
+from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.screens.file_modals import ConfirmModal, NameModal
+
+
+def shown_paths(app: WritersFactoryApp) -> set[str]:
+    """Every path the tree currently lists, project-relative."""
+    found: set[str] = set()
+    stack = list(app.project_tree.root.children)
+    while stack:
+        node = stack.pop()
+        if node.data is not None:
+            found.add(Path(node.data.path).relative_to(app.project).as_posix())
+        stack.extend(node.children)
+    return found
+
+
+async def test_tree_lists_only_the_writers_folders(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    (project / "manuscript" / ".chapter-01.md.swp").write_text("swap")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert (project / ".session").is_dir()
+        assert shown_paths(app) == {"manuscript", "planning", "reference"}
+        await select_in_tree(pilot, "manuscript/chapter-01.md")
+        assert "manuscript/.chapter-01.md.swp" not in shown_paths(app)
+
+
+async def test_several_files_open_in_tabs(make_app: Callable[[], WritersFactoryApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        for relative in (
+            "manuscript/chapter-01.md",
+            "reference/characters.md",
+            "planning/outline.md",
+        ):
+            await select_in_tree(pilot, relative)
+            await pilot.press("enter")
+            await wait_until(
+                pilot,
+                lambda r=relative: (
+                    app.editor.active is not None and app.editor.active.path == Path(r)
+                ),
+            )
+        assert [b.path.as_posix() for b in app.open_buffers()] == [
+            "manuscript/chapter-01.md",
+            "reference/characters.md",
+            "planning/outline.md",
+        ]
+        assert editor_text(app).startswith("# Outline")
+        assert app.editor.active is not None and app.editor.active.has_focus
+        await pilot.press("ctrl+pageup")
+        assert editor_text(app).startswith("# Characters")
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")
+        assert editor_text(app).startswith("# The Lighthouse")
+        # opening an already open file switches to its tab instead of opening another
+        await select_in_tree(pilot, "planning/outline.md")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: editor_text(app).startswith("# Outline"))
+        assert len(app.open_buffers()) == 3
+        assert [f.path for f in app.session.data.open_files] == [
+            "manuscript/chapter-01.md",
+            "reference/characters.md",
+            "planning/outline.md",
+        ]
+        assert app.session.data.active_file == "planning/outline.md"
+
+
+async def test_new_file_in_selected_folder(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "reference/setting.md")
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, NameModal))
+        await pilot.press(*"places")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: (project / "reference" / "places.md").is_file())
+        assert (project / "reference" / "places.md").read_text() == ""
+        await wait_until(pilot, lambda: "reference/places.md" in shown_paths(app))
+        await wait_until(
+            pilot,
+            lambda: (
+                app.editor.active is not None
+                and app.editor.active.path == Path("reference/places.md")
+            ),
+        )
+
+
+async def test_new_file_refuses_existing_name_and_keeps_file(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    before = (project / "manuscript" / "chapter-01.md").read_text()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "manuscript/chapter-01.md")
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, NameModal))
+        await pilot.press(*"chapter-01.md", "enter")
+        await wait_until(
+            pilot, lambda: any("already exists" in n.message for n in app._notifications)
+        )
+    assert (project / "manuscript" / "chapter-01.md").read_text() == before
+
+
+async def test_rename_open_file_follows_tab_and_session(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "manuscript/chapter-01.md")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.editor.active is not None)
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, NameModal))
+        field = app.screen.query_one(Input)
+        assert field.value == "chapter-01.md"
+        field.value = "the-keeper.md"
+        await pilot.press("enter")
+        new = project / "manuscript" / "the-keeper.md"
+        await wait_until(pilot, lambda: new.is_file())
+        assert not (project / "manuscript" / "chapter-01.md").exists()
+        await wait_until(
+            pilot,
+            lambda: (
+                app.editor.active is not None
+                and app.editor.active.path == Path("manuscript/the-keeper.md")
+            ),
+        )
+        assert app.editor.active is not None and app.editor.active.disk.path == new
+        assert [f.path for f in app.session.data.open_files] == ["manuscript/the-keeper.md"]
+        assert app.session.data.current_state.breadcrumb[-1] == "the-keeper.md"
+        assert "manuscript/the-keeper.md" in shown_paths(app)
+
+
+async def test_rename_never_replaces_another_file(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    (project / "manuscript" / "chapter-02.md").write_text("the second chapter")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "manuscript/chapter-01.md")
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, NameModal))
+        app.screen.query_one(Input).value = "chapter-02.md"
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: any("already exists" in n.message for n in app._notifications)
+        )
+    assert (project / "manuscript" / "chapter-02.md").read_text() == "the second chapter"
+    assert (project / "manuscript" / "chapter-01.md").read_text().startswith("# The Lighthouse")
+
+
+async def test_delete_needs_confirmation(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "reference/setting.md")
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("enter")  # the focused button is Cancel: the safe answer
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmModal))
+        assert (project / "reference" / "setting.md").is_file()
+        assert trash.list_trash(project) == []
+
+
+async def test_delete_moves_to_trash_and_palette_restores(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    original = (project / "manuscript" / "chapter-01.md").read_bytes()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "manuscript/chapter-01.md")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.editor.active is not None)
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.click("#yes")
+        chapter = project / "manuscript" / "chapter-01.md"
+        await wait_until(pilot, lambda: not chapter.exists())
+        await wait_until(pilot, lambda: app.open_buffers() == [])
+        entries = trash.list_trash(project)
+        assert [e.relative_path.as_posix() for e in entries] == ["manuscript/chapter-01.md"]
+        assert entries[0].stored_at.read_bytes() == original
+        assert app.session.data.open_files == []
+        await wait_until(pilot, lambda: "manuscript/chapter-01.md" not in shown_paths(app))
+
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Restore last deleted")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: chapter.exists())
+        assert chapter.read_bytes() == original
+        assert trash.list_trash(project) == []
+        await wait_until(pilot, lambda: "manuscript/chapter-01.md" in shown_paths(app))
+        await wait_until(
+            pilot,
+            lambda: (
+                app.editor.active is not None
+                and app.editor.active.path == Path("manuscript/chapter-01.md")
+            ),
+        )
+
+
+async def test_delete_refused_while_buffer_has_unsaved_text(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "manuscript/chapter-01.md")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.editor.active is not None)
+        await pilot.press(*"New words")
+        assert app.open_buffers()[0].dirty
+        await pilot.press("f8")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert (project / "manuscript" / "chapter-01.md").is_file()
+        assert any("unsaved changes" in n.message for n in app._notifications)
