@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import TextArea
+from textual.widgets.directory_tree import DirEntry
+from textual.widgets.tree import TreeNode
 
 from writers_factory.project import create_project
 from writers_factory.tui.app import WritersFactoryApp
@@ -61,6 +63,13 @@ async def started(pilot: Pilot[object]) -> WritersFactoryApp:
     return app
 
 
+def _child(node: TreeNode[DirEntry], wanted: Path) -> TreeNode[DirEntry] | None:
+    for child in node.children:
+        if child.data is not None and Path(child.data.path) == wanted:
+            return child
+    return None
+
+
 async def select_in_tree(pilot: Pilot[object], relative: str) -> None:
     """Move the tree cursor to ``relative`` (expanding folders on the way) and focus it."""
     app = pilot.app
@@ -68,18 +77,15 @@ async def select_in_tree(pilot: Pilot[object], relative: str) -> None:
     tree = app.project_tree
     tree.focus()
     node = tree.root
-    target = app.project / relative
-    for part_count in range(1, len(Path(relative).parts) + 1):
-        wanted = app.project / Path(*Path(relative).parts[:part_count])
-        await wait_until(
-            pilot,
-            lambda: any(
-                child.data is not None and Path(child.data.path) == wanted
-                for child in node.children
-            ),
-        )
-        node = next(c for c in node.children if c.data is not None and Path(c.data.path) == wanted)
-        if wanted != target and not node.is_expanded:
+    parts = Path(relative).parts
+    for count in range(1, len(parts) + 1):
+        wanted = app.project / Path(*parts[:count])
+        parent = node
+        await wait_until(pilot, lambda p=parent, w=wanted: _child(p, w) is not None)
+        found = _child(parent, wanted)
+        assert found is not None
+        node = found
+        if count < len(parts) and not node.is_expanded:
             node.expand()
     tree.move_cursor(node)
     await pilot.pause()

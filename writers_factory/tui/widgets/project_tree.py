@@ -7,9 +7,8 @@ from pathlib import Path
 
 from textual.widgets import DirectoryTree
 
-from writers_factory.store.durable import is_temp_file
-
 from writers_factory.project import TREE_FOLDERS
+from writers_factory.store.durable import is_temp_file
 
 
 class ProjectTree(DirectoryTree):
