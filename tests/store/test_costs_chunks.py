@@ -178,3 +178,18 @@ async def test_newer_costs_file_is_read_only_and_never_rewritten(tmp_path: Path)
     await tracker.log_operation("x", "test:cent", 1, 0)
     assert tracker.operations_count == 2  # counted for this run's budget checks
     assert ((root / "costs.json").read_bytes(), chunk(root, 1).read_bytes()) == before
+
+
+def test_hand_written_chunk_is_read_and_rewritten_one_operation_per_line(tmp_path: Path) -> None:
+    root = tmp_path / ".session"
+    (root / "costs").mkdir(parents=True)
+    chunk(root, 1).write_text(json.dumps({"operations": [
+        {"timestamp": "2026-11-18T10:00:00+01:00", "operation": "x", "model": "m",
+         "input_tokens": 1, "output_tokens": 2, "cost": 0.1},
+    ]}))
+    tracker = CostTracker(root)
+    assert tracker.total == Decimal("0.1")
+    assert tracker.recent(1)[0].timestamp == datetime(2026, 11, 18, 9, tzinfo=UTC)
+    [line] = [ln for ln in chunk(root, 1).read_text().splitlines() if '"operation"' in ln]
+    assert '"timestamp": "2026-11-18T09:00:00Z"' in line and '"cost": "0.1"' in line
+    assert CostTracker(root).problems == []

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from writers_factory.store.budget import dollars
+from writers_factory.store.cost_encoding import ChunkFile, record_line
 from writers_factory.store.cost_models import (
     CHUNK_DIR,
     CHUNK_PREFIX,
@@ -25,7 +26,6 @@ from writers_factory.store.cost_models import (
     chunk_number,
 )
 from writers_factory.store.events import Callbacks, ProblemKind, StoreProblem
-from writers_factory.store.jsonfile import JsonFile
 from writers_factory.store.paths import SessionPaths
 
 Feed = Callable[[OperationRecord], None]
@@ -52,9 +52,10 @@ class ChunkStore:
         self.callbacks = callbacks
         self.read_only = read_only
         self.infos: dict[int, ChunkInfo] = {}
+        self._info_lines: dict[int, str] = {}
         self.problems: list[StoreProblem] = []
-        self._pending: dict[int, JsonFile[OperationChunk]] = {}
-        self._last: tuple[int, JsonFile[OperationChunk]] | None = None
+        self._pending: dict[int, ChunkFile] = {}
+        self._last: tuple[int, ChunkFile] | None = None
 
     # ------------------------------------------------------------------ loading
     def numbers_on_disk(self) -> set[int]:
@@ -64,8 +65,8 @@ class ChunkStore:
         found = (chunk_number(p.name) for p in folder.glob(f"{CHUNK_PREFIX}*.json"))
         return {n for n in found if n is not None}
 
-    def _file(self, number: int) -> JsonFile[OperationChunk]:
-        return JsonFile(
+    def _file(self, number: int) -> ChunkFile:
+        return ChunkFile(
             self.paths,
             self.paths.root / chunk_name(number),
             OperationChunk,
@@ -99,16 +100,16 @@ class ChunkStore:
             operations = chunk.value.operations
             for record in operations:
                 feed(record)
-            self.infos[number] = info_of(number, operations)
+            self._set_info(number, info_of(number, operations))
             if number in known:
                 self._report_loss(chunk.path, known[number], self.infos[number])
             if chunk.dirty:
                 self._pending[number] = chunk
             self._last = (number, chunk)
 
-    def _chunks_from(self, records: list[OperationRecord]) -> dict[int, JsonFile[OperationChunk]]:
+    def _chunks_from(self, records: list[OperationRecord]) -> dict[int, ChunkFile]:
         """Chunk files (numbered from 1) for operations moved out of an old ``costs.json``."""
-        chunks: dict[int, JsonFile[OperationChunk]] = {}
+        chunks: dict[int, ChunkFile] = {}
         for start in range(0, len(records), CHUNK_SIZE):
             number = start // CHUNK_SIZE + 1
             chunk = self._file(number)
@@ -151,18 +152,21 @@ class ChunkStore:
         if chunk is None:
             chunk = self._file(number)
             self._last = (number, chunk)
-        chunk.value.operations.append(record)
-        chunk.mark_dirty()
+        chunk.append(record)
         self._pending[number] = chunk
         old = self.infos.get(number)
-        self.infos[number] = ChunkInfo(
+        self._set_info(number, ChunkInfo(
             file=chunk_name(number),
             count=(old.count if old else 0) + 1,
             cost=(old.cost if old else Decimal(0)) + record.cost,
             first=old.first if old and old.first else record.timestamp,
             last=record.timestamp,
-        )
+        ))
         return number
+
+    def _set_info(self, number: int, info: ChunkInfo) -> None:
+        self.infos[number] = info
+        self._info_lines[number] = record_line(info)
 
     # ------------------------------------------------------------------ saving
     @property
@@ -184,3 +188,7 @@ class ChunkStore:
 
     def listing(self) -> list[ChunkInfo]:
         return [self.infos[n] for n in sorted(self.infos)]
+
+    def listing_lines(self) -> list[str]:
+        """The index entries as encoded JSON lines (each encoded once, when it changed)."""
+        return [self._info_lines[n] for n in sorted(self._info_lines)]

@@ -73,3 +73,16 @@ def _first_timestamp(operations: list[Any]) -> str | None:
             stamp: str = op["timestamp"]
             return stamp
     return None
+
+
+@migrations.register("cost-operations", 0)
+def chunk_v0_to_v1(raw: dict[str, Any]) -> dict[str, Any]:
+    """A chunk without ``schema_version`` (written by hand) already has the schema-1 shape."""
+    data = dict(raw)
+    operations = data.get("operations")
+    if isinstance(operations, list):
+        data["operations"] = [
+            {**op, "cost": money_text(op.get("cost"))} if isinstance(op, dict) else op
+            for op in operations
+        ]
+    return data

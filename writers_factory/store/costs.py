@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from writers_factory.ai.prices import price
 from writers_factory.store.budget import exceeded_message, period_starts, warning_message
 from writers_factory.store.cost_chunks import ChunkStore
+from writers_factory.store.cost_encoding import SummaryFile
 from writers_factory.store.cost_ledger import Ledger
 from writers_factory.store.cost_migrations import LEGACY_BUDGET, MIGRATED_OPERATIONS
 from writers_factory.store.cost_models import (
@@ -30,7 +31,7 @@ from writers_factory.store.cost_models import (
     new_session_id,
 )
 from writers_factory.store.events import Callbacks, ProblemKind, StoreProblem
-from writers_factory.store.jsonfile import JsonFile, describe_validation
+from writers_factory.store.jsonfile import describe_validation
 from writers_factory.store.paths import SessionPaths, utcnow
 from writers_factory.store.prefs import PreferenceError, Preferences
 
@@ -66,11 +67,12 @@ class CostTracker:
         self.listeners: list[Listener] = []
         """Called after each logged operation (with it) and after a reset (with ``None``)."""
         self._lock: asyncio.Lock | None = None
-        self._summary = JsonFile(
+        self._summary = SummaryFile(
             self.paths, self.paths.costs, CostSummary,
             callbacks=self.callbacks, read_only=read_only,
         )
         self._chunks = ChunkStore(self.paths, callbacks=self.callbacks, read_only=read_only)
+        self._summary.chunk_lines = self._chunks.listing_lines
         self._ledger = Ledger()
         self._session = SessionCosts(id="", started=self._clock())
         self._load()
@@ -95,6 +97,7 @@ class CostTracker:
         self._adopt_legacy_budget(extras)
         before = summary.model_dump(mode="json")
         self._sync_summary()
+        summary.chunks = self._chunks.listing()
         changed = summary.model_dump(mode="json") != before
         repaired = changed and (not fresh or self._ledger.count > 0)
         if repaired or migrated is not None or self._chunks.dirty:
@@ -180,7 +183,7 @@ class CostTracker:
         summary.total = self._ledger.total
         summary.operations_count = self._ledger.count
         summary.by_model = dict(self._ledger.by_model)
-        summary.chunks = self._chunks.listing()
+        # the chunk index is encoded straight from the chunk store (see SummaryFile)
 
     def _report(self, kind: ProblemKind, message: str, **extra: Any) -> None:
         problem = StoreProblem(self.paths.costs, kind, message, **extra)
