@@ -3,6 +3,7 @@ models refused before any write, local-calendar totals, budget warnings and hard
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -176,11 +177,11 @@ async def test_totals_follow_the_local_calendar(tmp_path: Path) -> None:
     assert tracker.monthly_total == 0
 
 
-@pytest.fixture
-def tokyo_time() -> Iterator[None]:
-    """Run with the system zone set to Asia/Tokyo (UTC+9, no daylight saving)."""
+@contextlib.contextmanager
+def system_zone(name: str) -> Iterator[None]:
+    """Run with the process's local zone set to ``name`` (as the writer's machine would be)."""
     old = os.environ.get("TZ")
-    os.environ["TZ"] = "Asia/Tokyo"
+    os.environ["TZ"] = name
     time.tzset()
     try:
         yield
@@ -190,6 +191,32 @@ def tokyo_time() -> Iterator[None]:
         else:
             os.environ["TZ"] = old
         time.tzset()
+
+
+@pytest.fixture
+def tokyo_time() -> Iterator[None]:
+    """Asia/Tokyo: UTC+9, no daylight saving."""
+    with system_zone("Asia/Tokyo"):
+        yield
+
+
+@pytest.mark.parametrize("explicit_zone", [True, False])
+async def test_month_start_uses_its_own_offset_across_daylight_saving(
+    tmp_path: Path, explicit_zone: bool
+) -> None:
+    """October 1st in Paris is UTC+2; by October 30th Paris is UTC+1. The month starts at
+    22:00 UTC on September 30th, not at 23:00."""
+    with system_zone("Europe/Paris"):
+        prefs = Preferences(tmp_path / ".session")
+        prefs.set_price_override("test:dollar", Decimal(1), Decimal(0))
+        clock = Clock(datetime(2026, 9, 30, 21, 59, tzinfo=UTC))  # 23:59 on Sep 30 in Paris
+        tracker = CostTracker(tmp_path / ".session", prefs=prefs, clock=clock,
+                              tz=PARIS if explicit_zone else None)
+        await tracker.log_operation("late september", "test:dollar", 1_000_000, 0)
+        clock.now = datetime(2026, 9, 30, 22, 30, tzinfo=UTC)  # 00:30 on Oct 1 in Paris
+        await tracker.log_operation("early october", "test:dollar", 2_000_000, 0)
+        clock.now = datetime(2026, 10, 30, 12, tzinfo=UTC)
+        assert tracker.monthly_total == Decimal(2)
 
 
 async def test_default_zone_is_the_system_local_zone(tmp_path: Path, tokyo_time: None) -> None:
