@@ -1,0 +1,39 @@
+"""Snapshots of the workspace in each of the five stages, at a fixed terminal size.
+
+Deterministic by construction: a fixed project name, the tree's root hidden (no tmp
+paths), no clock on screen, the cursor not blinking, no notifications on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.tui.conftest import SIZE, started, wait_until
+from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.screens.stages import STAGES
+
+
+@pytest.mark.parametrize("stage", [s.id for s in STAGES])
+def test_stage_screen(
+    snap_compare: Callable[..., bool],
+    make_app: Callable[[], WritersFactoryApp],
+    project: Path,
+    stage: str,
+) -> None:
+    key = next(s.key for s in STAGES if s.id == stage)
+
+    async def prepare(pilot: Pilot[object]) -> None:
+        app = await started(pilot)
+        await app.open_path(project / "manuscript" / "chapter-01.md")
+        area = app.editor.active
+        assert area is not None
+        area.cursor_blink = False
+        await pilot.press(key)
+        await wait_until(pilot, lambda: app.stage_id == stage)
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=prepare)
