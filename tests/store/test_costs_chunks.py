@@ -193,3 +193,23 @@ def test_hand_written_chunk_is_read_and_rewritten_one_operation_per_line(tmp_pat
     [line] = [ln for ln in chunk(root, 1).read_text().splitlines() if '"operation"' in ln]
     assert '"timestamp": "2026-11-18T09:00:00Z"' in line and '"cost": "0.1"' in line
     assert CostTracker(root).problems == []
+
+
+async def test_corrupt_summary_is_restored_and_rebuilt_from_the_chunks(
+    tmp_path: Path, small_chunks: int
+) -> None:
+    root = tmp_path / ".session"
+    tracker = await logged(root, 6)
+    (root / "costs.json").write_bytes(b'{"schema_version": 1, "session": ')
+    again = CostTracker(root)
+    [problem] = again.problems
+    assert problem.set_aside is not None and problem.restored_from is not None
+    assert again.session_id == tracker.session_id  # the session survives
+    assert again.operations_count == 6 and again.session_total == Decimal("0.06")
+    assert json.loads((root / "costs.json").read_text())["operations_count"] == 6
+
+    (root / "costs.json").write_bytes(b"\xff")
+    (root / "prev" / "costs.json").unlink()
+    third = CostTracker(root)  # no good copy: a new session, the operations still count
+    assert third.operations_count == 6 and third.total == Decimal("0.06")
+    assert third.session_id != tracker.session_id and third.session_total == 0

@@ -87,7 +87,8 @@ class ChunkStore:
             number = chunk_number(info.file)
             if number is not None:
                 known[number] = info
-        fresh = self._chunks_from(migrated or [])
+        # after the chunks costs.json already lists, never over them
+        fresh = self._chunks_from(migrated or [], first=1 + max(known, default=0))
         for number in sorted(set(known) | self.numbers_on_disk() | set(fresh)):
             if number in fresh:
                 chunk = fresh[number]
@@ -107,11 +108,15 @@ class ChunkStore:
                 self._pending[number] = chunk
             self._last = (number, chunk)
 
-    def _chunks_from(self, records: list[OperationRecord]) -> dict[int, ChunkFile]:
-        """Chunk files (numbered from 1) for operations moved out of an old ``costs.json``."""
+    def _chunks_from(self, records: list[OperationRecord], first: int) -> dict[int, ChunkFile]:
+        """Chunk files (numbered from ``first``) for operations moved out of an old file.
+
+        A file left at one of these numbers by an upgrade that was interrupted holds the
+        same operations, so writing over it is safe.
+        """
         chunks: dict[int, ChunkFile] = {}
         for start in range(0, len(records), CHUNK_SIZE):
-            number = start // CHUNK_SIZE + 1
+            number = start // CHUNK_SIZE + first
             chunk = self._file(number)
             chunk.value = OperationChunk(operations=records[start : start + CHUNK_SIZE])
             chunk.mark_dirty()

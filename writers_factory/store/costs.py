@@ -81,7 +81,8 @@ class CostTracker:
     def _load(self) -> None:
         summary = self._summary.load_sync()
         self.problems.extend(self._summary.problems)
-        fresh = not self._summary.exists_on_disk and not self._summary.problems
+        restored = any(p.restored_from is not None for p in self._summary.problems)
+        fresh = not self._summary.exists_on_disk and not restored
         if fresh:
             now = self._clock()
             summary.session = SessionCosts(id=new_session_id(now), started=now)
@@ -125,7 +126,9 @@ class CostTracker:
                     field=f"operations.{index}",
                 )
         if bad:
-            extras[LEGACY_INVALID_OPERATIONS] = [*extras.get(LEGACY_INVALID_OPERATIONS, []), *bad]
+            earlier = extras.get(LEGACY_INVALID_OPERATIONS, [])
+            earlier = earlier if isinstance(earlier, list) else [earlier]
+            extras[LEGACY_INVALID_OPERATIONS] = [*earlier, *bad]
         return good
 
     def _adopt_legacy_budget(self, extras: dict[str, Any]) -> None:

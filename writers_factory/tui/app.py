@@ -49,10 +49,12 @@ from textual.widgets import DirectoryTree, Footer, TextArea
 from writers_factory import project as projects
 from writers_factory.store import trash
 from writers_factory.store.buffers import BufferError, FileBuffer
+from writers_factory.tui.ai_controller import AIController
 from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.screens.file_modals import ConfirmModal, NameModal
 from writers_factory.tui.screens.stages import STAGES, stage_for
 from writers_factory.tui.themes import BUNDLED_THEMES_DIR, load_theme_dir, user_themes_dir
+from writers_factory.tui.widgets.ai_pane import AIPane
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs, trail_for
 from writers_factory.tui.widgets.editor import BufferArea, Editor, OpenBuffer
 from writers_factory.tui.widgets.messages import (
@@ -89,6 +91,10 @@ def _bindings() -> list[BindingType]:
         Binding(
             "ctrl+pageup", "previous_file", "Prev", id="file.previous", show=False, priority=True
         ),
+        Binding("f6", "ai('models')", "Models", id="ai.models", show=False),
+        Binding("f7", "ai('ask_bible')", "Ask bible", id="ai.bible", show=False),
+        Binding("f9", "ai('local_analysis')", "Analysis", id="ai.analysis", show=False),
+        Binding("ctrl+b", "ai('cancel')", "Stop AI", id="ai.cancel", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -119,6 +125,7 @@ class WritersFactoryApp(App[int]):
         self.ready = asyncio.Event()
         self._restoring = False
         self._closed = False
+        self.ai = AIController(self)
 
     # ------------------------------------------------------------------ store access
     @property
@@ -142,6 +149,7 @@ class WritersFactoryApp(App[int]):
                 yield tree
                 yield StagePanel(stage_for(self.stage_id), id="operations")
             yield Editor(id="editor")
+            yield AIPane()
         # status bar slot: the saving layer yields its status bar here
         yield Footer()
 
@@ -414,9 +422,11 @@ class WritersFactoryApp(App[int]):
         self._cycle(-1)
 
     def on_operation_requested(self, event: OperationRequested) -> None:
-        stage = stage_for(event.stage)
-        title = next(op.title for op in stage.operations if op.id == event.operation)
-        self.notify(f"{stage.title}: “{title}” needs an AI provider; it is not connected yet.")
+        self.ai.command(event.operation)
+
+    def action_ai(self, what: str) -> None:
+        """AI operations, local analysis, bible, models, cancel/accept/discard (``ai_actions``)."""
+        self.ai.command(what)
 
     # ------------------------------------------------------------------ file actions
     def _modal_open(self) -> bool:
