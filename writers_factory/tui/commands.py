@@ -12,6 +12,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from writers_factory.tui.ai_actions import palette_commands
 from writers_factory.tui.screens.stages import STAGES
 
 Command = tuple[str, str, str]
@@ -31,6 +32,7 @@ def workspace_commands() -> list[Command]:
         ("Restore last deleted file", "Bring back the file deleted most recently", "restore_last"),
         ("Focus project tree / editor", "Move between the tree and the editor", "toggle_focus"),
     ]
+    commands += palette_commands()
     return commands
 
 

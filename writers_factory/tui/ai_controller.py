@@ -1,0 +1,416 @@
+"""The AI side of the workspace: plan → confirm → budget → stream → accept or discard → log.
+
+Every paid call takes one path, so none can skip the estimate, the confirmation above the
+writer's threshold, the budget warning or the hard stop. Output streams into the AI pane,
+never into the manuscript; Accept inserts it as one ordinary edit (ctrl+z undoes it), and a
+rewrite first keeps the original as a version in ``.session/versions/``. The runner logs
+the provider's actual usage; afterwards the status bar, history and save layer are told.
+
+Flows run as async workers on the app (so modals can be awaited and Cancel is a worker
+cancel); files are read and written only in threads. Tests inject a pydantic-ai model via
+``app.ai.model_override``, which also stands in for a configured provider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.widgets.text_area import Location
+from textual.worker import Worker
+
+from writers_factory.ai import operations as ops
+from writers_factory.ai.conversations import ConversationStore
+from writers_factory.ai.prices import UnknownModelError
+from writers_factory.ai.providers import ProviderNotConfigured, how_to_configure, is_configured
+from writers_factory.ai.providers import model_for_stage as default_for_stage
+from writers_factory.ai.runner import BudgetHardStop, CostPlan, dollars, plan_operation
+from writers_factory.ai.runner import run_operation as run_planned
+from writers_factory.tui.ai_actions import AIAction, action_for
+from writers_factory.tui.screens.analysis_view import AnalysisScreen
+from writers_factory.tui.screens.bible_ask import BibleAnswerRequest, BibleAskScreen
+from writers_factory.tui.screens.conversations import ConversationsScreen
+from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
+from writers_factory.tui.screens.file_modals import NameModal
+from writers_factory.tui.screens.model_picker import ModelPickerScreen
+from writers_factory.tui.screens.stages import STAGES
+from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
+from writers_factory.tui.widgets.messages import SignificantAction
+
+if TYPE_CHECKING:
+    from writers_factory.store.costs import CostTracker
+    from writers_factory.store.session_models import Stage
+    from writers_factory.tui.app import WritersFactoryApp
+    from writers_factory.tui.widgets.editor import BufferArea
+
+CONTEXT_CHARS = 3000
+"""Surrounding text sent with a rewrite or a scene: enough for voice, cheap enough to send."""
+SAMPLE_CHARS = 6000
+INSERTING = frozenset({"brainstorm", "outline", "generate_scene", "rewrite", "voice_test"})
+"""Operations whose result belongs in the manuscript; critiques and answers are only read."""
+FOLDER_INPUTS = {
+    "brainstorm": ("planning", "planning"),
+    "outline": ("planning", "planning"),
+    "generate_scene": ("reference", "references"),
+}
+"""Operation -> (project folder read in a thread, input it fills)."""
+CONVERSING = frozenset({"voice_test", "ask_bible"})
+"""Exchanges saved in ``.session/conversations/`` as they happen."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an accepted result goes: a range of one buffer (empty range = insert)."""
+
+    path: Path
+    start: Location
+    end: Location
+    original: str
+    """The text of the range when the call was planned (a rewrite replaces only that)."""
+
+    @property
+    def replaces(self) -> bool:
+        return self.start != self.end
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A finished result waiting for Accept or Discard."""
+
+    operation: str
+    text: str
+    target: Target | None
+
+
+def summary(input_tokens: int, output_tokens: int, cost: Decimal, session: Decimal) -> str:
+    """"Tokens: 1,204 sent, 388 received · cost $0.0094 · session $0.12" (actual usage)."""
+    return (f"Tokens: {input_tokens:,} sent, {output_tokens:,} received · cost {dollars(cost)}"
+            f" · session {dollars(session)}")
+
+
+class AIController:
+    """One per app (``app.ai``); the app's ``ai`` action and the stage panel call in here."""
+
+    def __init__(self, app: WritersFactoryApp) -> None:
+        self.app = app
+        self.model_override: Any = None
+        """A pydantic-ai model used instead of the provider (tests; counts as configured)."""
+        self.tracker: CostTracker | None = None
+        self.pending: Pending | None = None
+        self.worker: Worker[None] | None = None
+        self._conversations: ConversationStore | None = None
+
+    # ------------------------------------------------------------------ entry points
+    def command(self, what: str) -> None:
+        """Run a panel option / palette command by id (see ``ai_actions``)."""
+        if what == "cancel":
+            self.cancel()
+        elif what == "accept":
+            self._start(self._accept(), "ai-accept")
+        elif what == "discard":
+            self.discard()
+        elif (action := action_for(what)) is None:
+            self.app.notify(f"Nothing is connected to {what!r} yet.", severity="warning")
+        elif action.kind == "ai":
+            if self.running:
+                self.app.notify("An AI operation is running; cancel it first (ctrl+b).")
+            else:
+                self.worker = self._start(self._run_ai(action), "ai")
+        elif action.kind in ("analysis", "score"):
+            self.app.push_screen(AnalysisScreen(self.app.project, action.kind))
+        elif action.kind == "conversations":
+            self.app.push_screen(ConversationsScreen(self.app.session.paths.root))
+        elif action.kind == "bible":
+            self._start(self._bible(), "ai-bible")
+        elif action.kind == "models":
+            self._start(self._pick_models(), "ai-models")
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None and self.worker.is_running
+
+    @property
+    def pane(self) -> AIPane:
+        return self.app.query_one(AIPane)
+
+    def cancel(self) -> None:
+        if self.running and self.worker is not None:
+            self.worker.cancel()
+        elif self.pane.state is not PaneState.IDLE:
+            self.discard()
+
+    def discard(self) -> None:
+        self.pending = None
+        self.pane.close()
+
+    def _start(self, flow: Any, group: str) -> Worker[None]:
+        return self.app.run_worker(flow, group=group, exit_on_error=False)
+
+    # ------------------------------------------------------------------ models and costs
+    def models(self) -> dict[str, str]:
+        """The model per stage: preferences, then the session's choice, then a default."""
+        chosen = dict(self.app.session.data.model_preferences)
+        chosen.update({str(k): v for k, v in self.app.preferences.data.models.items()})
+        return {s.id: default_for_stage(s.id, chosen) for s in STAGES}
+
+    def can_call(self, model: str) -> bool:
+        return self.model_override is not None or is_configured(model)
+
+    async def get_tracker(self) -> CostTracker:
+        """The app's cost tracker if the saving layer made one, else ours (made in a thread)."""
+        if self.tracker is None:
+            shared = getattr(self.app, "cost_tracker", None)
+            if shared is not None:
+                self.tracker = cast("CostTracker", shared)
+            else:
+                from writers_factory.store.costs import CostTracker
+
+                root, prefs = self.app.session.paths.root, self.app.preferences
+                read_only = self.app.session.read_only
+                self.tracker = await asyncio.to_thread(
+                    lambda: CostTracker(root, prefs=prefs, read_only=read_only)
+                )
+        return self.tracker
+
+    def refresh_costs(self) -> None:
+        """Tell the status bar the new totals (through the app's hook when it has one)."""
+        hook = getattr(self.app, "refresh_costs", None)
+        if callable(hook):
+            hook()
+            return
+        tracker = self.tracker
+        if tracker is None:
+            return
+        for bar in self.app.query("#status-bar"):
+            set_costs = getattr(bar, "set_costs", None)
+            if callable(set_costs):
+                set_costs(tracker.session_total, tracker.daily_total, tracker.should_warn_budget())
+
+    def _record_history(self, operation: str, cost: Decimal) -> None:
+        record = getattr(getattr(self.app, "history", None), "record_operation", None)
+        if callable(record):
+            record(operation, cost)
+
+    @property
+    def conversations(self) -> ConversationStore:
+        if self._conversations is None:
+            self._conversations = ConversationStore(self.app.session.paths.root)
+        return self._conversations
+
+    # ------------------------------------------------------------------ inputs
+    async def _ask(self, title: str, prompt: str) -> str | None:
+        return await self.app.push_screen_wait(NameModal(title, prompt, ok_label="Go"))
+
+    async def _inputs(
+        self, spec: ops.OperationSpec, action: AIAction, area: BufferArea | None
+    ) -> tuple[dict[str, Any], Target | None] | None:
+        """Collect the operation's inputs from the editor, the writer and project folders."""
+        inputs: dict[str, Any] = dict(action.preset)
+        needs_file = spec.id in ("rewrite", "critique", "score", "voice_test")
+        if needs_file and area is None:
+            self.app.notify(f"{spec.title}: open a file first; it works on the open file.")
+            return None
+        target: Target | None = None
+        if area is not None:
+            start, end = sorted(area.selection)
+            selected = area.get_text_range(start, end)
+            before = area.get_text_range((0, 0), start)[-CONTEXT_CHARS:]
+            if spec.id == "rewrite":
+                if not selected.strip():
+                    start, end, selected = (0, 0), area.document.end, area.text
+                after = area.get_text_range(end, area.document.end)[:CONTEXT_CHARS]
+                inputs |= {"text": selected, "context": f"{before}\n[…]\n{after}".strip()}
+                target = Target(area.path, start, end, selected)
+            else:
+                target = Target(area.path, end, end, "")
+            if spec.id in ("critique", "score"):
+                inputs["chapter"] = area.text
+            if spec.id == "voice_test":
+                inputs["sample"] = (selected if selected.strip() else area.text)[-SAMPLE_CHARS:]
+            if spec.id == "generate_scene":
+                inputs["context"] = before
+                if selected.strip() and "prompt" not in inputs:
+                    inputs["prompt"] = selected
+        if spec.id in ("generate_scene", "voice_test") and not inputs.get("prompt"):
+            what = "the scene to write" if spec.id == "generate_scene" else "what to write"
+            prompt = await self._ask(spec.title, f"Describe {what}:")
+            if prompt is None:
+                return None
+            inputs["prompt"] = prompt
+        if spec.id in FOLDER_INPUTS:
+            folder, field = FOLDER_INPUTS[spec.id]
+            gathered = await asyncio.to_thread(ops.read_documents, self.app.project, folder)
+            inputs[field] = gathered.documents
+            if gathered.skipped:
+                self.app.notify("Left out: " + "; ".join(gathered.skipped), severity="warning")
+        if spec.id not in INSERTING:
+            target = None
+        return inputs, target
+
+    # ------------------------------------------------------------------ the paid path
+    async def _run_ai(
+        self, action: AIAction, inputs: dict[str, Any] | None = None,
+        request_text: str | None = None,
+    ) -> None:
+        assert action.operation is not None
+        spec = ops.get_operation(action.operation)
+        model = self.models()[spec.stage]
+        if not self.can_call(model):
+            self.pane.show_message(
+                f"{spec.title} needs an AI provider",
+                f"The model for {spec.stage} is {model}.\n\n{how_to_configure()}",
+            )
+            self.app.notify("No AI provider is configured — see the AI pane for how.")
+            return
+        if self.app.session.read_only:
+            self.app.notify("This project is open read-only; AI operations are off.")
+            return
+        target: Target | None = None
+        if inputs is None:
+            gathered = await self._inputs(spec, action, self.app.editor.active)
+            if gathered is None:
+                return
+            inputs, target = gathered
+        tracker = await self.get_tracker()
+        try:
+            plan = await plan_operation(spec, inputs, model, tracker, self.app.preferences)
+        except (ops.OperationInputError, UnknownModelError) as exc:
+            self.app.notify(str(exc), severity="error", timeout=12)
+            return
+        if not await self._approved(plan):
+            return
+        await self._call(plan, target, request_text)
+
+    async def _approved(self, plan: CostPlan) -> bool:
+        """Hard stop refuses; a budget warning is shown; above the threshold the modal asks."""
+        if plan.hard_stop:
+            self.pane.show_message("Spending limit reached", plan.hard_stop)
+            self.app.notify(plan.hard_stop, severity="error", timeout=12)
+            return False
+        if plan.budget_warning:
+            self.app.notify(plan.budget_warning, severity="warning", timeout=12)
+        if plan.needs_confirmation:
+            screen = CostConfirmScreen(plan.confirmation_text, plan.budget_warning)
+            if not await self.app.push_screen_wait(screen):
+                self.app.notify("Cancelled — nothing was sent, nothing was spent.")
+                return False
+        return True
+
+    async def _call(self, plan: CostPlan, target: Target | None, request: str | None) -> None:
+        spec, pane = plan.spec, self.pane
+        conv = None
+        if spec.id in CONVERSING:
+            conv = await self.conversations.new_async(
+                spec.title, cast("Stage", spec.stage), plan.model
+            )
+            await self.conversations.add_turn_async(conv, "user", request or plan.prompt)
+        self.pending = None
+        pane.start(f"{spec.title} · {plan.model}", plan.expected_output_tokens)
+        try:
+            result = await run_planned(plan, pane.append, self.model_override)
+        except asyncio.CancelledError:
+            pane.stopped(PaneState.CANCELLED, "Cancelled — nothing was inserted.")
+            self.refresh_costs()
+            raise
+        except (BudgetHardStop, ProviderNotConfigured) as exc:
+            pane.show_message("The call was refused", str(exc))
+            return
+        except Exception as exc:  # a provider or network failure: say so, keep the app up
+            pane.stopped(PaneState.FAILED, f"The call failed: {exc}")
+            self.refresh_costs()
+            return
+        tracker = await self.get_tracker()
+        self.refresh_costs()
+        self._record_history(spec.id, result.cost)
+        if conv is not None:
+            await self.conversations.add_turn_async(
+                conv, "assistant", result.text, input_tokens=result.input_tokens,
+                output_tokens=result.output_tokens, cost=result.cost,
+            )
+        self.pending = Pending(spec.id, result.text, target)
+        text = summary(result.input_tokens, result.output_tokens, result.cost,
+                       tracker.session_total)
+        pane.finish(text, can_accept=target is not None and bool(result.text))
+        self.app.post_message(SignificantAction("operation", target.path if target else None))
+
+    # ------------------------------------------------------------------ accepting
+    async def _accept(self) -> None:
+        pending = self.pending
+        if pending is None or pending.target is None:
+            self.app.notify("There is no finished result to insert.")
+            return
+        target = pending.target
+        area = self.app.editor.find(target.path)
+        if area is None:
+            self.app.notify(f"{target.path.name} is no longer open; reopen it to insert.")
+            return
+        if target.replaces:
+            if area.get_text_range(target.start, target.end) != target.original:
+                self.app.notify(
+                    f"The text to rewrite in {target.path.name} has changed since; "
+                    "nothing was replaced (the result is still in the AI pane).",
+                    severity="warning",
+                )
+                return
+            from writers_factory.store.versions import save_version
+
+            try:
+                await asyncio.to_thread(save_version, self.app.project, target.path, area.text)
+            except OSError as exc:
+                self.app.notify(f"Could not keep a version first, so nothing was replaced: "
+                                f"{exc}", severity="error")
+                return
+            area.replace(pending.text, target.start, target.end)
+        else:
+            area.insert(pending.text)
+        self.pending = None
+        self.pane.close()
+        area.focus()
+
+    # ------------------------------------------------------------------ local screens
+    async def _bible(self) -> None:
+        model = self.models()[ops.get_operation("ask_bible").stage]
+        session = self.app.session
+
+        def record(query: str, source: str) -> None:
+            if not session.read_only:
+                session.add_recent_query(query, source)
+
+        screen = BibleAskScreen(
+            self.app.project, record, ai_available=self.can_call(model),
+            ai_hint=how_to_configure(),
+        )
+        request = await self.app.push_screen_wait(screen)
+        if not isinstance(request, BibleAnswerRequest) or self.running:
+            return
+        passages = [(f"{p.path}:{p.line}", p.text) for p in request.passages]
+        inputs = {"question": request.question, "passages": passages}
+        self.worker = self._start(
+            self._run_ai(AIAction("ai", "ask_bible"), inputs, request.question), "ai"
+        )
+
+    async def _pick_models(self) -> None:
+        tracker = await self.get_tracker()
+
+        def price_check(model: str) -> str | None:
+            try:
+                tracker.get_estimated_cost(model, 1, 1)
+            except UnknownModelError as exc:
+                return str(exc)
+            return None
+
+        changes = await self.app.push_screen_wait(ModelPickerScreen(self.models(), price_check))
+        if not changes:
+            return
+        if self.app.session.read_only or self.app.preferences.read_only:
+            self.app.notify("This project is open read-only; the models were not changed.")
+            return
+        for stage, model in changes.items():
+            self.app.preferences.set_model(cast("Stage", stage), model)
+            self.app.session.set_model_preference(stage, model)
+        await self.app.preferences.save()
+        self.app.post_message(SignificantAction("model"))
+        self.app.notify("Models saved: " + ", ".join(f"{s} → {m}" for s, m in changes.items()))

@@ -1,0 +1,51 @@
+"""The question asked before an AI call that costs more than the writer's threshold.
+
+It only collects the answer: the controller decides what runs, so declining can never
+have sent anything. The safe answer (Cancel) has the focus, so a stray Enter spends nothing.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+
+class CostConfirmScreen(ModalScreen[bool]):
+    """ "This operation will cost about $0.15 (…). Continue?" — dismisses True to go ahead."""
+
+    DEFAULT_CSS = """
+    CostConfirmScreen #cost-warning { color: $warning; text-style: bold; margin-top: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="modal.cancel")
+    ]
+
+    def __init__(self, question: str, budget_warning: str | None = None) -> None:
+        super().__init__(classes="wf-modal")
+        self.question = question
+        self.budget_warning = budget_warning
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="wf-dialog"):
+            yield Label("Confirm AI cost", classes="wf-dialog-title")
+            yield Label(self.question, id="cost-question")
+            if self.budget_warning:
+                yield Label(f"⚠ {self.budget_warning}", id="cost-warning")
+            with Horizontal(classes="wf-dialog-buttons"):
+                yield Button("Continue", variant="warning", id="continue")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "continue")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
