@@ -213,3 +213,20 @@ async def test_corrupt_summary_is_restored_and_rebuilt_from_the_chunks(
     third = CostTracker(root)  # no good copy: a new session, the operations still count
     assert third.operations_count == 6 and third.total == Decimal("0.06")
     assert third.session_id != tracker.session_id and third.session_total == 0
+
+
+async def test_unknown_keys_from_a_newer_version_survive_appends(tmp_path: Path) -> None:
+    root = tmp_path / ".session"
+    tracker = await logged(root, 1)
+    summary = json.loads((root / "costs.json").read_text())
+    summary["forecast"] = {"month": "12.00"}
+    (root / "costs.json").write_text(json.dumps(summary))
+    ops = json.loads(chunk(root, 1).read_text())
+    ops["operations"][0]["cached_tokens"] = 900
+    chunk(root, 1).write_text(json.dumps(ops))
+
+    tracker = CostTracker(root)
+    await tracker.log_operation("next", "test:cent", 1, 0)
+    assert json.loads((root / "costs.json").read_text())["forecast"] == {"month": "12.00"}
+    first, second = json.loads(chunk(root, 1).read_text())["operations"]
+    assert first["cached_tokens"] == 900 and "cached_tokens" not in second
