@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import Field
 
 from writers_factory.store.events import Callbacks, ProblemKind, SaveMetadata
 from writers_factory.store.jsonfile import JsonFile
@@ -18,7 +19,7 @@ from writers_factory.store.serialisers import Format
 
 class Notes(StoreModel):
     KIND = "notes-test"
-    items: list[str] = []
+    items: list[str] = Field(default_factory=list)
     count: int = 0
 
     def item_count(self) -> int:
