@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -42,7 +43,7 @@ def make_app(project: Path, user_themes: Path) -> Callable[[], WritersFactoryApp
 
 
 async def wait_until(
-    pilot: Pilot[object], condition: Callable[[], object], timeout: float = 5
+    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 5
 ) -> None:
     """Let the app run until ``condition()`` is true; fail with a clear message otherwise."""
     loop = asyncio.get_running_loop()
@@ -53,7 +54,7 @@ async def wait_until(
         await pilot.pause(0.02)
 
 
-async def started(pilot: Pilot[object]) -> WritersFactoryApp:
+async def started(pilot: Pilot[Any]) -> WritersFactoryApp:
     """Wait for start-up (session, themes, restore) and the tree's first listing."""
     app = pilot.app
     assert isinstance(app, WritersFactoryApp)
@@ -70,7 +71,7 @@ def _child(node: TreeNode[DirEntry], wanted: Path) -> TreeNode[DirEntry] | None:
     return None
 
 
-async def select_in_tree(pilot: Pilot[object], relative: str) -> None:
+async def select_in_tree(pilot: Pilot[Any], relative: str) -> None:
     """Move the tree cursor to ``relative`` (expanding folders on the way) and focus it."""
     app = pilot.app
     assert isinstance(app, WritersFactoryApp)
@@ -81,7 +82,11 @@ async def select_in_tree(pilot: Pilot[object], relative: str) -> None:
     for count in range(1, len(parts) + 1):
         wanted = app.project / Path(*parts[:count])
         parent = node
-        await wait_until(pilot, lambda p=parent, w=wanted: _child(p, w) is not None)
+
+        def listed(parent: TreeNode[DirEntry] = parent, wanted: Path = wanted) -> bool:
+            return _child(parent, wanted) is not None
+
+        await wait_until(pilot, listed)
         found = _child(parent, wanted)
         assert found is not None
         node = found

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -26,7 +27,7 @@ def test_stage_screen(
 ) -> None:
     key = next(s.key for s in STAGES if s.id == stage)
 
-    async def prepare(pilot: Pilot[object]) -> None:
+    async def prepare(pilot: Pilot[Any]) -> None:
         app = await started(pilot)
         await app.open_path(project / "manuscript" / "chapter-01.md")
         area = app.editor.active

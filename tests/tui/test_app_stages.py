@@ -23,6 +23,14 @@ def saved_state(project: Path) -> dict[str, object]:
     return state
 
 
+def saved_stage(app: WritersFactoryApp) -> str:
+    return app.session.data.current_state.stage
+
+
+def trail_of(app: WritersFactoryApp) -> tuple[str, ...]:
+    return app.query_one(Breadcrumbs).trail
+
+
 async def test_function_keys_switch_stage_and_panel(
     make_app: Callable[[], WritersFactoryApp],
 ) -> None:
@@ -38,9 +46,9 @@ async def test_function_keys_switch_stage_and_panel(
         assert "Pacing report" in [
             str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)
         ]
-        assert app.session.data.current_state.stage == "analyzing"
+        assert saved_stage(app) == "analyzing"
         await pilot.press("f3")
-        assert app.session.data.current_state.stage == "enhancing"
+        assert saved_stage(app) == "enhancing"
 
 
 async def test_palette_command_switches_stage(make_app: Callable[[], WritersFactoryApp]) -> None:
@@ -84,7 +92,7 @@ async def test_breadcrumbs_follow_stage_and_file(
         crumbs = app.query_one(Breadcrumbs)
         assert crumbs.trail == ("Home", "Creation")
         await pilot.press("f2")
-        assert crumbs.trail == ("Home", "Writing")
+        assert trail_of(app) == ("Home", "Writing")
         await select_in_tree(pilot, "manuscript/chapter-01.md")
         await pilot.press("enter")
         await wait_until(pilot, lambda: crumbs.trail == ("Home", "Writing", "chapter-01.md"))
@@ -92,7 +100,7 @@ async def test_breadcrumbs_follow_stage_and_file(
         await pilot.press("enter")
         await wait_until(pilot, lambda: crumbs.trail == ("Home", "Writing", "outline.md"))
         await pilot.press("f3")
-        assert crumbs.trail == ("Home", "Enhancing", "outline.md")
+        assert trail_of(app) == ("Home", "Enhancing", "outline.md")
         assert app.session.data.current_state.breadcrumb == ["Home", "Enhancing", "outline.md"]
         await pilot.press("ctrl+q")
     assert saved_state(project)["breadcrumb"] == ["Home", "Enhancing", "outline.md"]

@@ -25,6 +25,11 @@ def shown_paths(app: WritersFactoryApp) -> set[str]:
     return found
 
 
+def active_path(app: WritersFactoryApp) -> Path | None:
+    area = app.editor.active
+    return area.path if area is not None else None
+
+
 async def test_tree_lists_only_the_writers_folders(
     make_app: Callable[[], WritersFactoryApp], project: Path
 ) -> None:
@@ -49,12 +54,7 @@ async def test_several_files_open_in_tabs(make_app: Callable[[], WritersFactoryA
         ):
             await select_in_tree(pilot, relative)
             await pilot.press("enter")
-            await wait_until(
-                pilot,
-                lambda r=relative: (
-                    app.editor.active is not None and app.editor.active.path == Path(r)
-                ),
-            )
+            await wait_until(pilot, lambda: active_path(app) == Path(relative))  # noqa: B023
         assert [b.path.as_posix() for b in app.open_buffers()] == [
             "manuscript/chapter-01.md",
             "reference/characters.md",

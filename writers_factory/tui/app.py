@@ -41,7 +41,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantFocus
+from textual.events import DescendantFocus, Unmount
 from textual.screen import ModalScreen
 from textual.theme import Theme
 from textual.widgets import DirectoryTree, Footer, TextArea
@@ -51,6 +51,7 @@ from writers_factory.store import trash
 from writers_factory.store.buffers import BufferError, FileBuffer
 from writers_factory.tui.ai_controller import AIController
 from writers_factory.tui.commands import WorkspaceCommands
+from writers_factory.tui.project_watch import ProjectWatch
 from writers_factory.tui.screens.file_modals import ConfirmModal, NameModal
 from writers_factory.tui.screens.stages import STAGES, stage_for
 from writers_factory.tui.themes import BUNDLED_THEMES_DIR, load_theme_dir, user_themes_dir
@@ -58,6 +59,7 @@ from writers_factory.tui.widgets.ai_pane import AIPane
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs, trail_for
 from writers_factory.tui.widgets.editor import BufferArea, Editor, OpenBuffer
 from writers_factory.tui.widgets.messages import (
+    BufferEdited,
     FileRenamed,
     FileSwitched,
     OperationRequested,
@@ -67,6 +69,7 @@ from writers_factory.tui.widgets.messages import (
 from writers_factory.tui.widgets.project_tree import ProjectTree
 from writers_factory.tui.widgets.stage_bar import StageBar
 from writers_factory.tui.widgets.stage_panel import StagePanel
+from writers_factory.tui.writing_activity import WritingActivity
 
 if TYPE_CHECKING:
     from writers_factory.store import Preferences, Session
@@ -95,6 +98,7 @@ def _bindings() -> list[BindingType]:
         Binding("f7", "ai('ask_bible')", "Ask bible", id="ai.bible", show=False),
         Binding("f9", "ai('local_analysis')", "Analysis", id="ai.analysis", show=False),
         Binding("ctrl+b", "ai('cancel')", "Stop AI", id="ai.cancel", show=False, priority=True),
+        Binding("f10", "statistics", "Statistics", id="statistics", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -102,7 +106,7 @@ def _bindings() -> list[BindingType]:
 class WritersFactoryApp(App[int]):
     """The workspace on one project folder."""
 
-    CSS_PATH: ClassVar[list[str | Path]] = [Path(__file__).parent / "app.tcss"]
+    CSS_PATH = str(Path(__file__).parent / "app.tcss")
     """Absolute, so subclasses elsewhere (tests) find it; other layers append their files."""
     TITLE = "Writers Factory"
     COMMANDS: ClassVar = App.COMMANDS | {WorkspaceCommands}
@@ -126,6 +130,9 @@ class WritersFactoryApp(App[int]):
         self._restoring = False
         self._closed = False
         self.ai = AIController(self)
+        self.writing = WritingActivity(self)
+        self.project_watch = ProjectWatch(self, self.writing)
+        """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
 
     # ------------------------------------------------------------------ store access
     @property
@@ -183,6 +190,8 @@ class WritersFactoryApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
         if await self.before_restore():
             await self.restore_workspace()
+            await self.writing.start()
+            await self.project_watch.start()
         self.ready.set()
 
     async def before_restore(self) -> bool:
@@ -317,14 +326,32 @@ class WritersFactoryApp(App[int]):
         if self._closed or self._session is None:
             return
         self._closed = True
+        self.writing.close_sync()
         self._session.close_sync()
 
     async def action_quit(self) -> None:
+        await self.project_watch.stop()  # delivers what it saw, before the final save
         self.final_save()
         self.exit(0)
 
+    @on(Unmount)
+    async def _stop_watching(self) -> None:
+        await self.project_watch.stop()
+
     def on_unmount(self) -> None:
         self.final_save()
+
+    # ------------------------------------------------------------------ writing statistics
+    @on(BufferEdited)
+    def _count_writing(self, event: BufferEdited) -> None:
+        self.writing.edited(event.path, event.text)
+
+    @on(SignificantAction)
+    def _save_history(self, event: SignificantAction) -> None:
+        self.writing.significant(event.kind, event.path)
+
+    def action_statistics(self) -> None:
+        self.writing.show_statistics()
 
     # ------------------------------------------------------------------ stages
     def action_stage(self, stage_id: str) -> None:
