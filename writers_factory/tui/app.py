@@ -42,17 +42,14 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Unmount
-from textual.screen import ModalScreen
 from textual.theme import Theme
 from textual.widgets import DirectoryTree, Footer, TextArea
 
-from writers_factory import project as projects
-from writers_factory.store import trash
 from writers_factory.store.buffers import BufferError, FileBuffer
 from writers_factory.tui.ai_controller import AIController
 from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.project_watch import ProjectWatch
-from writers_factory.tui.screens.file_modals import ConfirmModal, NameModal
+from writers_factory.tui.screens.file_actions import FileActions
 from writers_factory.tui.screens.stages import STAGES, stage_for
 from writers_factory.tui.themes import BUNDLED_THEMES_DIR, load_theme_dir, user_themes_dir
 from writers_factory.tui.widgets.ai_pane import AIPane
@@ -60,7 +57,6 @@ from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs, trail_for
 from writers_factory.tui.widgets.editor import BufferArea, Editor, OpenBuffer
 from writers_factory.tui.widgets.messages import (
     BufferEdited,
-    FileRenamed,
     FileSwitched,
     OperationRequested,
     SignificantAction,
@@ -129,6 +125,7 @@ class WritersFactoryApp(App[int]):
         self.ready = asyncio.Event()
         self._restoring = False
         self._closed = False
+        self.files = FileActions(self)
         self.ai = AIController(self)
         self.writing = WritingActivity(self)
         self.project_watch = ProjectWatch(self, self.writing)
@@ -272,7 +269,7 @@ class WritersFactoryApp(App[int]):
             self._restoring = False
         # The trail is derived from stage and file, so a restored stage and active file
         # restore it; recomputing also mends a trail that no longer matches them.
-        self._update_breadcrumbs()
+        self.update_breadcrumbs()
         self.call_after_refresh(self._focus_screen, state.screen)
 
     def _focus_screen(self, screen: str) -> None:
@@ -362,14 +359,14 @@ class WritersFactoryApp(App[int]):
         previous, self.stage_id = self.stage_id, stage.id
         self.query_one(StageBar).stage = stage.id
         self.query_one(StagePanel).show(stage)
-        self._update_breadcrumbs()
+        self.update_breadcrumbs()
         if self._session is not None and not self.session.read_only:
             self.session.set_stage(stage.id)
         if announce and previous != stage.id:
             self.post_message(StageChanged(stage.id, previous))
             self.post_message(SignificantAction("stage"))
 
-    def _update_breadcrumbs(self) -> None:
+    def update_breadcrumbs(self) -> None:
         area = self.editor.active
         trail = trail_for(stage_for(self.stage_id).title, area.path.name if area else None)
         self.query_one(Breadcrumbs).trail = tuple(trail)
@@ -380,7 +377,7 @@ class WritersFactoryApp(App[int]):
     def on_file_switched(self, event: FileSwitched) -> None:
         if self._restoring:
             return
-        self._update_breadcrumbs()
+        self.update_breadcrumbs()
         area = self.editor.active
         if area is not None:
             line, col = area.cursor_location
@@ -456,159 +453,21 @@ class WritersFactoryApp(App[int]):
         self.ai.command(what)
 
     # ------------------------------------------------------------------ file actions
-    def _modal_open(self) -> bool:
-        return isinstance(self.screen, ModalScreen)
-
-    def _writable(self) -> bool:
-        if self._session is not None and self.session.read_only:
-            self.notify("This project is open read-only; files cannot be changed.")
-            return False
-        return True
-
-    def _target(self) -> Path | None:
-        """The file an action applies to: the tree's selection when the tree has focus."""
-        if self.project_tree.has_focus:
-            selected = self.project_tree.selected_path()
-            if selected is not None and selected.is_file():
-                return selected
-        area = self.editor.active
-        return self.project / area.path if area is not None else None
-
-    def _target_folder(self) -> Path:
-        selected = self.project_tree.selected_path()
-        if selected is None:
-            return self.project / "manuscript"
-        return selected if selected.is_dir() else selected.parent
-
+    # The flows live in ``screens/file_actions.py``; keys and palette commands land here.
     def action_new_file(self) -> None:
-        if not self._modal_open() and self._writable():
-            self.run_worker(self._new_file_flow(self._target_folder()), group="file-action")
+        self.files.new_file()
 
     def action_rename_file(self) -> None:
-        target = self._target()
-        if target is None:
-            self.notify("Select a file in the tree or open one first.")
-        elif not self._modal_open() and self._writable():
-            self.run_worker(self._rename_flow(target), group="file-action")
+        self.files.rename()
 
     def action_delete_file(self) -> None:
-        target = self._target()
-        if target is None:
-            self.notify("Select a file in the tree or open one first.")
-        elif not self._modal_open() and self._writable():
-            self.run_worker(self._delete_flow(target), group="file-action")
+        self.files.delete()
 
     def action_restore_last(self) -> None:
-        if self._writable():
-            self.run_worker(self._restore_flow(), group="file-action")
+        self.files.restore_last()
 
     def action_close_file(self) -> None:
-        area = self.editor.active
-        if area is not None:
-            self.run_worker(self._close_flow(area), group="file-action")
-
-    async def _new_file_flow(self, folder: Path) -> None:
-        folder = projects.writable_folder(self.project, folder)
-        where = folder.relative_to(self.project).as_posix()
-        name = await self.push_screen_wait(
-            NameModal("New file", f"Name of the new file in {where}/", ok_label="Create")
-        )
-        if name is None:
-            return
-        try:
-            created = await asyncio.to_thread(projects.new_file, self.project, folder, name)
-        except (projects.ProjectError, OSError) as exc:
-            self.notify(str(exc), severity="error")
-            return
-        relative = created.relative_to(self.project)
-        self.session.record_file_change("created", relative)
-        await self.project_tree.reload()
-        await self.open_path(created)
-        self.post_message(SignificantAction("file_created", relative))
-
-    async def _rename_flow(self, target: Path) -> None:
-        old = target.relative_to(self.project)
-        name = await self.push_screen_wait(
-            NameModal(
-                "Rename file", f"New name for {old.as_posix()}", target.name, ok_label="Rename"
-            )
-        )
-        if name is None or name == target.name:
-            return
-        try:
-            renamed = await asyncio.to_thread(projects.rename_file, self.project, target, name)
-        except (projects.ProjectError, OSError) as exc:
-            self.notify(str(exc), severity="error")
-            return
-        new = renamed.relative_to(self.project)
-        area = self.editor.find(old)
-        if area is not None:
-            self.editor.rename(old, new, renamed)
-            line, col = area.cursor_location
-            self.session.close_file(old)
-            self.session.open_file(new, line, col)
-            self._update_breadcrumbs()
-        self.session.record_file_change("moved", old, new)
-        await self.project_tree.reload()
-        self.post_message(FileRenamed(old, new))
-        self.post_message(SignificantAction("file_renamed", new))
-
-    async def _delete_flow(self, target: Path) -> None:
-        relative = target.relative_to(self.project)
-        area = self.editor.find(relative)
-        if area is not None and area.dirty:
-            self.notify(
-                f"{relative.name} has unsaved changes; save it (ctrl+s) before deleting.",
-                severity="warning",
-            )
-            return
-        confirmed = await self.push_screen_wait(
-            ConfirmModal(
-                "Delete file",
-                f"Move {relative.as_posix()} to the trash?\n"
-                "You can restore it from the command palette (ctrl+p).",
-                yes_label="Move to trash",
-            )
-        )
-        if not confirmed:
-            return
-        try:
-            await asyncio.to_thread(trash.move_to_trash, self.project, relative)
-        except OSError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if area is not None:
-            await self.editor.close(relative)
-            self.session.close_file(relative)
-        self.session.record_file_change("deleted", relative)
-        await self.project_tree.reload()
-        self._update_breadcrumbs()
-        self.notify(f"{relative.as_posix()} moved to the trash.")
-        self.post_message(SignificantAction("file_deleted", relative))
-
-    async def _restore_flow(self) -> None:
-        entries = await asyncio.to_thread(trash.list_trash, self.project)
-        if not entries:
-            self.notify("The trash is empty.")
-            return
-        try:
-            restored = await asyncio.to_thread(trash.restore, self.project, entries[0])
-        except OSError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        relative = restored.relative_to(self.project)
-        self.session.record_file_change("created", relative)
-        await self.project_tree.reload()
-        self.notify(f"Restored {relative.as_posix()}.")
-        await self.open_path(restored)
-        self.post_message(SignificantAction("file_restored", relative))
-
-    async def _close_flow(self, area: BufferArea) -> None:
-        if not await self.before_close(area.snapshot()):
-            return
-        await self.editor.close(area.path)
-        self.session.close_file(area.path)
-        self._update_breadcrumbs()
+        self.files.close()
 
 
 def run_app(project: Path) -> int:
