@@ -31,6 +31,7 @@ def workspace_commands() -> list[Command]:
         ("Close file", "Close the current tab", "close_file"),
         ("Restore last deleted file", "Bring back the file deleted most recently", "restore_last"),
         ("Focus project tree / editor", "Move between the tree and the editor", "toggle_focus"),
+        ("Writing statistics", "Words per day, streaks and sessions", "statistics"),
     ]
     commands += palette_commands()
     return commands

@@ -1,0 +1,295 @@
+"""The running session's entry in ``history.json``: words, files, activity, written as it goes.
+
+A crash must not cost the writer the statistics of the session it interrupted, so the entry
+is opened at start (``begin``), updated in memory as the writer works, and written whenever
+a buffer was saved (that is, at each auto-save), after significant actions and on a timer;
+quitting ends it and writes it synchronously.
+
+Words are counted per manuscript file by :func:`word_delta` between the text at the last
+count and the bytes being saved. The count runs in the save's own worker thread (the
+``remember`` hook every buffer save calls just before writing), so a long chapter never
+stalls typing; the numbers are handed to the loop, where the history lives. Only files the
+writer edited in the editor count: a "my copy" written by a conflict, or a file changed by
+another program, adds no words. Whenever a buffer's text equals its file again (opened,
+reloaded, taken from disk) the count restarts from that text, so words someone else wrote
+are never credited to the writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from writers_factory.store.buffers import ENCODING, text_sha256
+from writers_factory.store.history import SessionHistory
+from writers_factory.store.wordcount import word_delta
+from writers_factory.tui.screens.statistics import StatisticsScreen, session_progress_text
+from writers_factory.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from writers_factory.tui.app import WritersFactoryApp
+
+Clock = Callable[[], datetime]
+
+ACTIVITY_EVERY = 20.0
+"""Seconds between two activity records while typing: idle time is measured in minutes."""
+SAVE_EVERY = 30.0
+"""The history is written at least this often while something changed (as auto-save)."""
+WORD_FOLDERS = ("manuscript",)
+"""Where words count towards the daily target; notes in reference/ and planning/ do not."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _key(path: Path) -> str:
+    return os.path.normpath(os.path.abspath(os.fspath(path)))
+
+
+class WritingActivity:
+    """Feeds the app's :class:`SessionHistory`; one per running app."""
+
+    def __init__(
+        self, app: WritersFactoryApp, *, save_every: float = SAVE_EVERY, clock: Clock = _now
+    ) -> None:
+        self.app = app
+        self.save_every = save_every
+        self.clock = clock
+        self.history: SessionHistory | None = None
+        self._lock = threading.Lock()  # guards _baselines and _tracked (save threads read them)
+        self._baselines: dict[str, str] = {}
+        self._tracked: set[str] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self._last_activity: float | None = None
+        self._saving = False
+        self._again = False
+        self._warned = False
+        self._closed = False
+
+    # ------------------------------------------------------------------ life cycle
+    @property
+    def active(self) -> bool:
+        """A session entry is open and written (not read-only, not yet ended)."""
+        history = self.history
+        return history is not None and history.current is not None and not history.read_only
+
+    async def start(self) -> None:
+        """Load the history (in a thread) and open this session's entry in it."""
+        session = self.app.session
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        root, read_only = session.paths.root, session.read_only
+        try:
+            history = await asyncio.to_thread(
+                lambda: SessionHistory(root, read_only=read_only, clock=self.clock)
+            )
+        except OSError as exc:
+            self.app.notify(
+                f"Writing statistics are off: {root / 'history.json'} could not be read ({exc}).",
+                severity="warning",
+                timeout=12,
+            )
+            return
+        for problem in history.problems:
+            self.app.notify(problem.describe(), severity="warning", timeout=12)
+        self.history = history
+        if not read_only:
+            history.begin(session.session_id, session.data.started_at)
+            await self.save()
+        self.app.set_interval(self.save_every, self._tick, name="history")
+        self.refresh_progress()
+
+    def close_sync(self) -> None:
+        """Quit: end the entry and write it now (workers are gone). Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        history = self.history
+        if history is None or not self.active:
+            return
+        history.end(self.clock())
+        try:
+            history.save_sync()
+        except OSError as exc:
+            self.app.notify(f"history.json could not be written: {exc}", severity="error")
+
+    # ------------------------------------------------------------------ what happened
+    def edited(self, path: Path, text: str) -> None:
+        """The writer changed an open buffer (``path`` project-relative)."""
+        key = _key(self.app.project / path)
+        area = self.app.editor.find(path)
+        base = None if area is None else area.disk.base_sha256
+        if base is not None and text_sha256(text) == base:
+            # the buffer equals its file (loaded, reloaded, undone): count from this text
+            with self._lock:
+                self._baselines[key] = text
+            return
+        with self._lock:
+            self._tracked.add(key)
+        if not self.active or self._loop is None:
+            return
+        now = self._loop.time()
+        if self._last_activity is None or now - self._last_activity >= ACTIVITY_EVERY:
+            self._last_activity = now
+            assert self.history is not None
+            self.history.record_activity(self.clock())
+
+    def rebase(self, path: Path, text: str) -> None:
+        """The buffer of ``path`` (absolute) now shows ``text`` taken from disk."""
+        with self._lock:
+            self._baselines[_key(path)] = text
+
+    def saved(self, path: Path, data: bytes) -> None:
+        """Called with the exact bytes just before the app writes them; any thread."""
+        key = _key(path)
+        if not self._counts_words(key):
+            return
+        with self._lock:
+            if key not in self._tracked:
+                return
+            baseline = self._baselines.get(key)
+        if baseline is None:
+            # first save of the file this session: the disk still holds what was opened
+            try:
+                baseline = Path(key).read_bytes().decode(ENCODING, errors="replace")
+            except OSError:
+                baseline = ""
+        text = data.decode(ENCODING, errors="replace")
+        added, removed = word_delta(baseline, text)
+        with self._lock:
+            self._baselines[key] = text
+        self._on_loop(self._record_save, Path(key), added, removed)
+
+    def outside_change(self, kind: str, path: Path, dest: Path | None = None) -> None:
+        """A file changed outside the app (from the project watcher)."""
+        if not self.active:
+            return
+        assert self.history is not None
+        target = dest if kind == "moved" and dest is not None else path
+        if not self._counts_words(_key(target)):
+            return
+        if kind in ("created", "moved"):
+            self.history.record_file_created(target)
+        elif kind == "modified":
+            self.history.record_file_modified(target)
+
+    def significant(self, kind: str, path: Path | None) -> None:
+        """After a significant action: note created files, then write the history."""
+        if not self.active:
+            return
+        assert self.history is not None
+        if kind in ("file_created", "file_restored") and path is not None:
+            absolute = self.app.project / path
+            if self._counts_words(_key(absolute)):
+                self.history.record_file_created(absolute)
+        self.save_soon()
+
+    def record_operation(self, op_type: str, cost: Decimal) -> None:
+        """For the AI layer: one operation of ``op_type`` that cost ``cost`` dollars."""
+        if self.active:
+            assert self.history is not None
+            self.history.record_operation(op_type, cost)
+            self.save_soon()
+
+    # ------------------------------------------------------------------ saving
+    def save_soon(self) -> None:
+        """Write the history in a worker; coalesces with a write already running."""
+        if not self.active:
+            return
+        if self._saving:
+            self._again = True
+            return
+        self._saving = True
+        self.app.run_worker(self._save_loop(), group="history", exit_on_error=False)
+
+    async def _save_loop(self) -> None:
+        try:
+            await self.save()
+            while self._again:
+                self._again = False
+                await self.save()
+        finally:
+            self._saving = False
+
+    async def save(self) -> bool:
+        history = self.history
+        if history is None or history.read_only:
+            return False
+        try:
+            return await history.save()
+        except OSError as exc:
+            if not self._warned:
+                self._warned = True
+                self.app.notify(
+                    f"history.json could not be written ({exc}); statistics are kept in "
+                    "memory and written again at the next auto-save.",
+                    severity="warning",
+                    timeout=10,
+                )
+            return False
+
+    def _tick(self) -> None:
+        self.refresh_progress()  # also rolls over at midnight
+        self.save_soon()
+
+    # ------------------------------------------------------------------ showing
+    def daily_target(self) -> int | None:
+        prefs = getattr(self.app, "_preferences", None)
+        return None if prefs is None else prefs.data.daily_word_target
+
+    def progress_text(self) -> str:
+        if self.history is None:
+            return ""
+        return session_progress_text(self.history, self.daily_target())
+
+    def refresh_progress(self) -> None:
+        text = self.progress_text()
+        for screen in self.app.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.set_progress(text)
+
+    def show_statistics(self) -> None:
+        if self.history is None:
+            self.app.notify("Writing statistics are not available yet.")
+            return
+        if isinstance(self.app.screen, StatisticsScreen):
+            return
+        self.app.push_screen(StatisticsScreen(self.history, self.daily_target()))
+
+    # ------------------------------------------------------------------ internals
+    def _counts_words(self, key: str) -> bool:
+        try:
+            relative = Path(key).relative_to(_key(self.app.project))
+        except ValueError:
+            return False
+        return bool(relative.parts) and relative.parts[0] in WORD_FOLDERS
+
+    def _record_save(self, path: Path, added: int, removed: int) -> None:
+        if not self.active:
+            return
+        assert self.history is not None
+        if added or removed:
+            self.history.record_words(added, removed)
+        self.history.record_file_modified(path)
+        self.refresh_progress()
+        self.save_soon()
+
+    def _on_loop(self, func: Callable[..., Any], *args: Any) -> None:
+        """Run ``func`` on the event loop: at once when already there (the final save)."""
+        loop = self._loop
+        if loop is None:
+            return
+        if threading.get_ident() == self._loop_thread:
+            func(*args)
+            return
+        with contextlib.suppress(RuntimeError):  # loop closed: the app has gone
+            loop.call_soon_threadsafe(func, *args)
