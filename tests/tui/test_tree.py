@@ -239,3 +239,48 @@ async def test_delete_refused_while_buffer_has_unsaved_text(
         assert not isinstance(app.screen, ConfirmModal)
         assert (project / "manuscript" / "chapter-01.md").is_file()
         assert any("unsaved changes" in n.message for n in app._notifications)
+
+
+async def test_close_tab_keeps_unsaved_text_open(make_app: Callable[[], WritersFactoryApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        for relative in ("manuscript/chapter-01.md", "planning/outline.md"):
+            await select_in_tree(pilot, relative)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: active_path(app) == Path(relative))  # noqa: B023
+        await pilot.press(*"Act one")
+        await pilot.press("alt+w")
+        await pilot.pause()
+        assert len(app.open_buffers()) == 2, "a dirty tab is not closed"
+        assert any("unsaved changes" in n.message for n in app._notifications)
+        await pilot.press("ctrl+pageup")
+        assert active_path(app) == Path("manuscript/chapter-01.md")
+        await pilot.press("alt+w")
+        await wait_until(pilot, lambda: len(app.open_buffers()) == 1)
+        assert [f.path for f in app.session.data.open_files] == ["planning/outline.md"]
+        assert active_path(app) == Path("planning/outline.md")
+
+
+async def test_read_only_session_blocks_file_changes(project: Path, user_themes: Path) -> None:
+    from writers_factory.store.session import Session
+
+    session = Session(project, read_only=True)  # as chosen when another instance is live
+    app = WritersFactoryApp(project, session=session, user_themes=user_themes)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "manuscript/chapter-01.md")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.editor.active is not None)
+        area = app.editor.active
+        assert area is not None and area.read_only
+        await pilot.press(*"typed")
+        assert not area.text.startswith("typed")
+        await pilot.press("f8")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert any("read-only" in n.message for n in app._notifications)
+        await pilot.press("f3")
+        assert app.stage_id == "enhancing", "navigation still works"
+    assert (project / "manuscript" / "chapter-01.md").is_file()
+    assert not (project / ".session").exists(), "a read-only session writes nothing"

@@ -182,6 +182,7 @@ class WritersFactoryApp(App[int]):
                 lambda: Preferences(root, read_only=read_only)
             )
         await self.load_themes()
+        self.editor.read_only = self._session.read_only
         self.apply_keymap()
         self.apply_theme_preference()
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)

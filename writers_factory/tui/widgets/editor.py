@@ -72,6 +72,8 @@ class Editor(Vertical):
         self._counter = 0
         self._panes: dict[Path, str] = {}
         self._last_active: Path | None = None
+        self.read_only = False
+        """New tabs are read-only (the project is open in another live instance)."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -126,6 +128,7 @@ class Editor(Vertical):
             self._counter += 1
             pane_id = f"buffer-{self._counter}"
             area = BufferArea(path, text, disk, id=f"{pane_id}-text")
+            area.read_only = self.read_only
             self._panes[path] = pane_id
             pane = TabPane(tab_title(path, dirty), area, id=pane_id)
             await self.tabs.add_pane(pane)
