@@ -27,8 +27,17 @@ Methods:
   ``await before_close(buffer) -> bool``  asked before a tab closes (default: refuse when
       the buffer is dirty);
   ``final_save()``  synchronous; called on quit and unmount: saves and closes the session.
+  ``update_breadcrumbs()``  recompute the trail from stage and active file, and save it.
   ``self.ready`` is an ``asyncio.Event`` set when start-up (restore) is finished.
-  The status bar slot is marked in ``compose``.
+  ``self.editor`` (``widgets/editor.py``): ``buffers()``, ``find(path)``, ``active``,
+  ``read_only`` (new tabs read-only); ``self.files`` (``screens/file_actions.py``).
+  The status bar slot is marked in ``compose``. ``CSS_PATH`` is absolute; make it a list
+  to add stylesheets.
+
+Keys (binding ids for ``preferences.json`` → ``keybindings``): ``stage.creation`` …
+``stage.scoring`` (f1–f5), ``focus.toggle`` (ctrl+o), ``file.new`` (ctrl+n),
+``file.rename`` (ctrl+r), ``file.delete`` (f8), ``file.close`` (alt+w), ``file.next`` /
+``file.previous`` (ctrl+pagedown / ctrl+pageup), ``app.quit`` (ctrl+q), ``modal.cancel``.
 """
 
 from __future__ import annotations
