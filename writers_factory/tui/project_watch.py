@@ -146,9 +146,7 @@ class ProjectWatch:
             kind = change.kind.value
             rel = session.relative(change.path)
             dest = None if change.dest is None else session.relative(change.dest)
-            own = next(
-                (r for r in recorded if (r.kind, r.path, r.dest) == (kind, rel, dest)), None
-            )
+            own = next((r for r in recorded if (r.kind, r.path, r.dest) == (kind, rel, dest)), None)
             if own is not None:
                 self._claimed.add(_key(own))
                 recorded.remove(own)

@@ -1,0 +1,258 @@
+"""The project watcher inside the real app: real observer, real files, real saves.
+
+Outside changes are made with plain file writes, as another program would; the app's own
+saves go through the real ``SaveCoordinator`` with the app's ``remember`` hook.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.tui.conftest import SIZE, select_in_tree, started, wait_until
+from writers_factory.store.session import Session
+from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.saving import SaveCoordinator
+from writers_factory.tui.screens.conflict import ConflictScreen
+from writers_factory.tui.widgets.editor import BufferArea
+
+CHAPTER = "manuscript/chapter-01.md"
+WAIT = 10.0
+"""Generous: the observer, the debounce and a loaded CI machine all take their time."""
+
+
+def recorded(app: WritersFactoryApp, kind: str, path: str) -> bool:
+    return any(r.kind == kind and r.path == path for r in app.session.data.file_changes)
+
+
+def saver(app: WritersFactoryApp) -> SaveCoordinator:
+    """The real save coordinator, with the app's own-write hook (as the app wires it)."""
+    return SaveCoordinator(
+        app,
+        app.session,
+        lambda: app.editor,
+        lambda: None,
+        remember=app.project_watch.remember,
+    )
+
+
+async def open_chapter(pilot: Pilot[Any], app: WritersFactoryApp) -> BufferArea:
+    await app.open_path(app.project / CHAPTER)
+    area = app.editor.find(Path(CHAPTER))
+    assert area is not None
+    await pilot.pause()
+    return area
+
+
+async def type_into(pilot: Pilot[Any], area: BufferArea, text: str) -> None:
+    """Edit at the cursor as typing does, and let the editor mark the buffer unsaved."""
+    area.insert(text)
+    await wait_until(pilot, lambda: area.dirty)
+
+
+async def test_a_file_created_outside_appears_in_the_tree_and_the_session(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.project_watch.running
+        (project / "manuscript" / "chapter-02.md").write_text("# Two\n\nThe storm.\n")
+        await wait_until(pilot, lambda: recorded(app, "created", "manuscript/chapter-02.md"), WAIT)
+        await select_in_tree(pilot, "manuscript/chapter-02.md")  # waits for the node
+        (project / "reference" / "setting.md").unlink()
+        await wait_until(pilot, lambda: recorded(app, "deleted", "reference/setting.md"), WAIT)
+        await pilot.press("ctrl+q")
+    on_disk = Session(project, read_only=True).data.file_changes
+    assert {(r.kind, r.path) for r in on_disk} >= {
+        ("created", "manuscript/chapter-02.md"),
+        ("deleted", "reference/setting.md"),
+    }
+
+
+async def test_a_clean_open_buffer_is_reloaded_in_place(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot, app)
+        area.move_cursor((2, 3))
+        new_text = "# The Lighthouse\n\nRewritten elsewhere, on another machine.\n"
+        (project / CHAPTER).write_text(new_text)
+        await wait_until(pilot, lambda: area.text == new_text, WAIT)
+        assert not area.dirty
+        assert area.cursor_location == (2, 3)
+        assert recorded(app, "modified", CHAPTER)
+        # the reloaded text is the saved state: a later save writes without asking
+        await type_into(pilot, area, "Yes. ")
+        report = await saver(app).save_all()
+        assert report.ok and report.saved == [project / CHAPTER]
+        assert (project / CHAPTER).read_text() == area.text
+        await pilot.press("ctrl+q")
+
+
+@pytest.mark.parametrize("key", ["m", "t", "b"])
+async def test_a_dirty_open_buffer_changed_outside_asks_and_never_loses_a_side(
+    make_app: Callable[[], WritersFactoryApp], project: Path, key: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot, app)
+        area.move_cursor((0, 0))
+        await type_into(pilot, area, "MINE ")
+        assert area.dirty
+        mine = area.text
+        theirs = "# Their lighthouse\n\nWritten by a sync tool.\n"
+        (project / CHAPTER).write_text(theirs)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen), WAIT)
+        assert (project / CHAPTER).read_text() == theirs  # nothing written before the choice
+        await pilot.press(key)
+        if key == "m":  # keep mine
+            await wait_until(pilot, lambda: (project / CHAPTER).read_text() == mine, WAIT)
+            assert area.text == mine and not area.dirty
+        elif key == "t":  # take theirs
+            await wait_until(pilot, lambda: area.text == theirs, WAIT)
+            assert not area.dirty
+            assert (project / CHAPTER).read_text() == theirs
+        else:  # keep both
+
+            def copies() -> list[Path]:
+                return list((project / "manuscript").glob("chapter-01 (my copy *).md"))
+
+            await wait_until(pilot, lambda: len(copies()) == 1 and area.text == theirs, WAIT)
+            assert copies()[0].read_text() == mine
+            assert (project / CHAPTER).read_text() == theirs
+            copy = copies()[0].relative_to(project)
+            await wait_until(pilot, lambda: app.editor.find(copy) is not None, WAIT)
+        await pilot.press("ctrl+q")
+
+
+async def test_escape_leaves_the_buffer_unsaved_and_the_file_untouched(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot, app)
+        await type_into(pilot, area, "MINE ")
+        mine = area.text
+        (project / CHAPTER).write_text("theirs\n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen), WAIT)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConflictScreen))
+        assert area.text == mine and area.dirty
+        assert (project / CHAPTER).read_text() == "theirs\n"
+
+
+async def test_the_apps_own_save_is_not_reported_as_an_outside_change(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot, app)
+        await type_into(pilot, area, "Saved by the app. ")
+        report = await saver(app).save_all()
+        assert report.saved == [project / CHAPTER]
+        # changes arrive in order: once a later outside change is in, the save would be too
+        (project / "planning" / "sentinel.md").write_text("later\n")
+        await wait_until(pilot, lambda: recorded(app, "created", "planning/sentinel.md"), WAIT)
+        assert not any(r.path == CHAPTER for r in app.session.data.file_changes)
+        assert area.text == (project / CHAPTER).read_text() and not area.dirty
+        assert not isinstance(app.screen, ConflictScreen)
+
+
+async def test_a_deleted_open_file_keeps_its_text_as_unsaved(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot, app)
+        text = area.text
+        (project / CHAPTER).unlink()
+        await wait_until(pilot, lambda: area.dirty, WAIT)
+        assert area.text == text and app.editor.find(Path(CHAPTER)) is area
+        assert recorded(app, "deleted", CHAPTER)
+
+
+async def test_a_moved_open_file_is_followed(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot, app)
+        (project / CHAPTER).rename(project / "manuscript" / "prologue.md")
+        new = Path("manuscript/prologue.md")
+        await wait_until(pilot, lambda: area.path == new, WAIT)
+        assert area.disk.path == project / new and not area.dirty
+        assert app.session.data.active_file == new.as_posix()
+
+
+async def test_a_watched_folder_deleted_and_recreated_keeps_being_watched(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        shutil.rmtree(project / "reference")
+        await wait_until(pilot, lambda: recorded(app, "deleted", "reference"), WAIT)
+        (project / "reference").mkdir()
+        await wait_until(pilot, lambda: recorded(app, "created", "reference"), WAIT)
+        (project / "reference" / "places.md").write_text("# Places\n")
+        await wait_until(pilot, lambda: recorded(app, "created", "reference/places.md"), WAIT)
+        await select_in_tree(pilot, "reference/places.md")
+
+
+async def test_quit_stops_the_watcher_after_recording_what_it_saw(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    app.project_watch.debounce = 30.0  # seen, not yet delivered, when quit comes
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        watcher = app.project_watch.watcher
+        assert watcher is not None and watcher.running
+        (project / "planning" / "late.md").write_text("just before quitting\n")
+        await wait_until(pilot, lambda: watcher.pending > 0, WAIT)
+        await pilot.press("ctrl+q")
+    assert not watcher.running
+    session = Session(project, read_only=True)
+    assert session.data.clean_shutdown
+    assert ("created", "planning/late.md") in {(r.kind, r.path) for r in session.data.file_changes}
+
+
+async def test_exit_without_quit_stops_the_watcher_too(
+    make_app: Callable[[], WritersFactoryApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        watcher = app.project_watch.watcher
+        assert watcher is not None and watcher.running
+        app.exit(0)
+    assert not watcher.running
+
+
+async def test_the_apps_own_new_file_is_recorded_once(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, CHAPTER)
+        await pilot.press("ctrl+n")
+        await pilot.press(*"interlude", "enter")
+        await wait_until(pilot, lambda: recorded(app, "created", "manuscript/interlude.md"), WAIT)
+        (project / "planning" / "sentinel.md").write_text("later\n")
+        await wait_until(pilot, lambda: recorded(app, "created", "planning/sentinel.md"), WAIT)
+        created = [r for r in app.session.data.file_changes if r.path == "manuscript/interlude.md"]
+        assert len(created) == 1
