@@ -165,3 +165,21 @@ async def test_unknown_theme_in_preferences_is_reported(
         await started(pilot)
         assert app.theme == "textual-dark"
         assert any("no theme called 'no-such-theme'" in n.message for n in app._notifications)
+
+
+async def test_bad_preference_field_is_reported_by_file_and_field(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    session_dir = project / ".session"
+    session_dir.mkdir()
+    (session_dir / "preferences.json").write_text(
+        json.dumps({"schema_version": 1, "theme": "writers-parchment", "auto_save_interval": -3})
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("preferences.json" in m and "auto_save_interval" in m for m in messages), (
+            messages
+        )
+        assert app.theme == "writers-parchment", "the valid fields still apply"

@@ -190,6 +190,7 @@ class WritersFactoryApp(App[int]):
             self._preferences = await asyncio.to_thread(
                 lambda: Preferences(root, read_only=read_only)
             )
+        self.report_store_problems()
         await self.load_themes()
         self.editor.read_only = self._session.read_only
         self.apply_keymap()
@@ -204,6 +205,11 @@ class WritersFactoryApp(App[int]):
     async def before_restore(self) -> bool:
         """Hook for crash recovery and second-instance checks; True = restore normally."""
         return True
+
+    def report_store_problems(self) -> None:
+        """Tell the writer about anything the store mended or set aside while loading."""
+        for problem in [*self.session.problems, *self.preferences.problems]:
+            self.notify(problem.describe(), title="Session files", severity="warning", timeout=15)
 
     async def load_themes(self) -> None:
         """Register the shipped and the writer's themes; report bad files by file and field."""
