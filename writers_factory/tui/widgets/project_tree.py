@@ -33,10 +33,3 @@ class ProjectTree(DirectoryTree):
             elif not path.name.startswith(".") and not is_temp_file(path):
                 chosen.append(path)
         return chosen
-
-    def selected_path(self) -> Path | None:
-        """The path under the tree cursor, if any."""
-        node = self.cursor_node
-        if node is None or node.data is None:
-            return None
-        return Path(node.data.path)
