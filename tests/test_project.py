@@ -133,6 +133,7 @@ def test_new_file_only_inside_the_writers_folders(tmp_path: Path) -> None:
     assert writable_folder(project, project / "output") == project / "manuscript"
     assert writable_folder(project, tmp_path) == project / "manuscript"
     assert writable_folder(project, project / "planning") == project / "planning"
+    assert writable_folder(project, project / "planning" / ".." / "..") == project / "manuscript"
     created = new_file(project, project / ".session", "escape")
     assert created == project / "manuscript" / "escape.md"
     assert created.read_text() == ""

@@ -132,13 +132,16 @@ def check_file_name(name: str) -> str:
 
 
 def writable_folder(project: Path, folder: Path) -> Path:
-    """``folder`` if it lies inside one of the writer's folders, else ``manuscript/``."""
+    """``folder`` if it lies inside one of the writer's folders, else ``manuscript/``.
+
+    Pure path arithmetic (no disk access), so the UI may call it on the event loop.
+    """
     project = Path(project)
     try:
-        relative = Path(folder).resolve().relative_to(project.resolve())
+        relative = Path(folder).relative_to(project)
     except ValueError:
         return project / "manuscript"
-    if relative.parts[:1] and relative.parts[0] in TREE_FOLDERS:
+    if relative.parts[:1] and relative.parts[0] in TREE_FOLDERS and ".." not in relative.parts:
         return project / relative
     return project / "manuscript"
 
