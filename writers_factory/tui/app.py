@@ -112,7 +112,7 @@ class WritersFactoryApp(App[int]):
     """The workspace on one project folder."""
 
     CSS_PATH = str(Path(__file__).parent / "app.tcss")
-    """Absolute, so subclasses elsewhere (tests) find it; other layers append their files."""
+    """Absolute, so subclasses elsewhere (tests) find it; make it a list to add stylesheets."""
     TITLE = "Writers Factory"
     COMMANDS: ClassVar = App.COMMANDS | {WorkspaceCommands}
     BINDINGS: ClassVar[list[BindingType]] = _bindings()
