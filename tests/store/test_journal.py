@@ -163,3 +163,16 @@ def test_has_entries(project: Path) -> None:
     assert not journal.has_entries()
     journal.write(project / "manuscript" / "chapter-1.md", "x", None)
     assert journal.has_entries()
+
+
+def test_set_aside_one_entry_keeps_its_bytes(project: Path) -> None:
+    journal = Journal(project)
+    chapter = project / "manuscript" / "chapter-1.md"
+    journal.write(chapter, "mine, not chosen", None)
+    journal.write(project / "manuscript" / "other.md", "still pending", None)
+    original = journal.entry_file(chapter).read_bytes()
+    moved = journal.set_aside_entry(chapter, T0)
+    assert moved is not None and moved.read_bytes() == original
+    assert moved.parent.parent == project / ".session" / "recovered"
+    assert [e.text for e in journal.entries()[0]] == ["still pending"]
+    assert journal.set_aside_entry(chapter, T0) is None

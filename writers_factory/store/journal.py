@@ -182,6 +182,24 @@ class Journal:
             fsync_dir(self.folder)
             return True
 
+    def set_aside_entry(self, path: Path, now: datetime | None = None) -> Path | None:
+        """Move one entry into ``.session/recovered/<timestamp>/`` (the writer took theirs).
+
+        The writer chose the other version, so this text should stop being offered for
+        recovery — but it is still theirs, so it is kept, not deleted.
+        """
+        source = self.entry_file(self.relative(path))
+        with self._lock:
+            if not source.exists():
+                return None
+            folder = self.paths.recovered / stamp(now)
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / source.name
+            os.replace(source, target)
+            fsync_dir(folder)
+            fsync_dir(self.folder)
+            return target
+
     def get(self, path: Path) -> JournalEntry | None:
         entry = self._read(self.entry_file(self.relative(path)))
         return entry if isinstance(entry, JournalEntry) else None
