@@ -190,8 +190,8 @@ class Editor(Vertical):
 
     def on_buffer_edited(self, event: BufferEdited) -> None:
         area = self.find(event.path)
-        if area is not None and area.dirty:
-            pane_id = self._panes[event.path]
+        pane_id = self._panes.get(event.path)
+        if area is not None and pane_id is not None and area.dirty:
             tab = self.tabs.get_tab(pane_id)
             title = tab_title(event.path, True)
             if str(tab.label) != title:
