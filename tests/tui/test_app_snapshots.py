@@ -7,6 +7,7 @@ paths), no clock on screen, the cursor not blinking, no notifications on screen.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ from textual.pilot import Pilot
 from tests.tui.conftest import SIZE, started, wait_until
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.stages import STAGES
+from writers_factory.tui.widgets.status_bar import StatusBar
+
+FROZEN = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("stage", [s.id for s in STAGES])
@@ -33,6 +37,9 @@ def test_stage_screen(
         area = app.editor.active
         assert area is not None
         area.cursor_blink = False
+        bar = app.query_one(StatusBar)
+        bar.clock = lambda: FROZEN  # the save age reads "just now" however slow the run
+        bar.mark_saved(FROZEN)
         await pilot.press(key)
         await wait_until(pilot, lambda: app.stage_id == stage)
         await pilot.pause()
