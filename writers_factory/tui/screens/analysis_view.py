@@ -138,7 +138,10 @@ class AnalysisScreen(Screen[None]):
         try:
             results = await asyncio.to_thread(measure, self.project, self.mode)
         except OSError as exc:
-            self.query_one("#an-status", Static).update(f"Could not read manuscript/: {exc}")
+            if self.is_attached:
+                self.query_one("#an-status", Static).update(f"Could not read manuscript/: {exc}")
+            return
+        if not self.is_attached:  # closed while measuring
             return
         self.results = results
         self._render_results()

@@ -109,7 +109,11 @@ class BibleAskScreen(ModalScreen[BibleAnswerRequest | None]):
         try:
             passages, problems = await asyncio.to_thread(search_bible, self.project, question)
         except (BibleUnavailableError, OSError) as exc:
-            status.update(f"The story bible cannot be searched: {exc}")
+            if self.is_attached:
+                status.update(f"The story bible cannot be searched: {exc}")
+            return
+        if not self.is_attached:  # closed while searching; still a query the writer asked
+            self.record_query(question, QUERY_SOURCE)
             return
         self.question, self.passages = question, passages
         self.record_query(question, QUERY_SOURCE)

@@ -63,6 +63,8 @@ class ConversationsScreen(Screen[None]):
 
     async def _load(self) -> None:
         summaries = await self.store.list_async()
+        if not self.is_attached:
+            return
         table = self.query_one("#conv-list", DataTable)
         table.clear()
         for s in summaries:
@@ -81,7 +83,10 @@ class ConversationsScreen(Screen[None]):
         try:
             conv = await self.store.open_async(conversation_id)
         except (ConversationError, OSError) as exc:
-            self.query_one("#conv-status", Static).update(str(exc))
+            if self.is_attached:
+                self.query_one("#conv-status", Static).update(str(exc))
+            return
+        if not self.is_attached:
             return
         self.opened = conv
         self.query_one("#conv-text", Static).update(conversation_text(conv))

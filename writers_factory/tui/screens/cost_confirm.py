@@ -24,6 +24,8 @@ class CostConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel")
     ]
+    AUTO_FOCUS = "#cancel"
+    """Textual focuses this when the screen activates (after ``on_mount``): the safe answer."""
 
     def __init__(self, question: str, budget_warning: str | None = None) -> None:
         super().__init__(classes="wf-modal")
@@ -39,9 +41,6 @@ class CostConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="wf-dialog-buttons"):
                 yield Button("Continue", variant="warning", id="continue")
                 yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
