@@ -266,3 +266,20 @@ async def test_model_picker_saves_the_choice_at_once(
         assert app.session.data.model_preferences["writing"] == "ollama:llama3.2"
         assert app.ai.models()["writing"] == "ollama:llama3.2"
         assert app.ai.models()["enhancing"] == TEST_MODEL
+
+
+async def test_status_bar_shows_the_logged_cost_after_an_operation(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    configure(project)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.ai.model_override = Streaming("Ideas.").model
+        app.ai.command("brainstorm")
+        await wait_for_pane(pilot, PaneState.DONE)
+        tracker = app.ai.tracker
+        assert tracker is not None and tracker.session_total > 0
+        bar = app.query_one("#status-bar")
+        assert getattr(bar, "session_total", None) == tracker.session_total
+        assert getattr(bar, "daily_total", None) == tracker.daily_total
