@@ -58,7 +58,9 @@ from writers_factory.store.buffers import BufferError, FileBuffer
 from writers_factory.tui.ai_controller import AIController
 from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.project_watch import ProjectWatch
+from writers_factory.tui.saving import SaveCoordinator
 from writers_factory.tui.screens.file_actions import FileActions
+from writers_factory.tui.screens.recovery import StartDecision
 from writers_factory.tui.screens.stages import STAGES, stage_for
 from writers_factory.tui.themes import BUNDLED_THEMES_DIR, load_theme_dir, user_themes_dir
 from writers_factory.tui.widgets.ai_pane import AIPane
@@ -74,6 +76,7 @@ from writers_factory.tui.widgets.messages import (
 from writers_factory.tui.widgets.project_tree import ProjectTree
 from writers_factory.tui.widgets.stage_bar import StageBar
 from writers_factory.tui.widgets.stage_panel import StagePanel
+from writers_factory.tui.widgets.status_bar import StatusBar
 from writers_factory.tui.writing_activity import WritingActivity
 
 if TYPE_CHECKING:
@@ -104,6 +107,7 @@ def _bindings() -> list[BindingType]:
         Binding("f9", "ai('local_analysis')", "Analysis", id="ai.analysis", show=False),
         Binding("ctrl+b", "ai('cancel')", "Stop AI", id="ai.cancel", show=False, priority=True),
         Binding("f10", "statistics", "Statistics", id="statistics", show=False),
+        Binding("ctrl+s", "save", "Save", id="file.save", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -139,6 +143,8 @@ class WritersFactoryApp(App[int]):
         self.writing = WritingActivity(self)
         self.project_watch = ProjectWatch(self, self.writing)
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
+        self.saving: SaveCoordinator | None = None
+        """Journal, auto-save, conflicts, quit/signals and start-up questions (saving.py)."""
 
     # ------------------------------------------------------------------ store access
     @property
@@ -163,7 +169,7 @@ class WritersFactoryApp(App[int]):
                 yield StagePanel(stage_for(self.stage_id), id="operations")
             yield Editor(id="editor")
             yield AIPane()
-        # status bar slot: the saving layer yields its status bar here
+        yield StatusBar()
         yield Footer()
 
     @property
@@ -198,12 +204,30 @@ class WritersFactoryApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
         if await self.before_restore():
             await self.restore_workspace()
+            if self.saving is not None:
+                await self.saving.after_restore()
             await self.writing.start()
             await self.project_watch.start()
         self.ready.set()
 
     async def before_restore(self) -> bool:
-        """Hook for crash recovery and second-instance checks; True = restore normally."""
+        """Crash recovery and second-instance questions (``tui/saving.py``); True = restore."""
+        self.saving = SaveCoordinator(
+            self,
+            self.session,
+            lambda: self.editor,
+            lambda: self.query_one(StatusBar),
+            interval=self.preferences.data.auto_save_interval,
+            remember=self.project_watch.remember,
+            final=self.final_save,
+            before_exit=self.project_watch.stop,
+        )
+        decision = await self.saving.check_at_start()
+        if decision is StartDecision.QUIT:
+            self.exit(0)
+            return False
+        if decision is StartDecision.READ_ONLY:
+            self.editor.read_only = True
         return True
 
     def report_store_problems(self) -> None:
@@ -339,13 +363,35 @@ class WritersFactoryApp(App[int]):
         if self._closed or self._session is None:
             return
         self._closed = True
-        self.writing.close_sync()
+        if self.saving is not None:
+            self.saving.stop()
+            if self.saving.leave_untouched:
+                return  # quit from a start-up question: leave everything as it was
+            self.saving.save_everything_sync()
+        self.writing.close_sync()  # after the buffers: their last words are counted
         self._session.close_sync()
 
     async def action_quit(self) -> None:
+        if self.saving is not None and not self.saving.confirm_quit():
+            return  # something could not be saved: the writer was told; ctrl+q again quits
         await self.project_watch.stop()  # delivers what it saw, before the final save
         self.final_save()
         self.exit(0)
+
+    def action_save(self) -> None:
+        """ctrl+s: save everything now; asks again about files set aside with "decide later"."""
+        if self.saving is not None:
+            self.saving.request_save("manual", interactive=True)
+
+    @on(BufferEdited)
+    def _journal_edit(self, event: BufferEdited) -> None:
+        if self.saving is not None:
+            self.saving.buffer_edited(event.path, event.text)
+
+    @on(SignificantAction)
+    def _save_now(self, event: SignificantAction) -> None:
+        if self.saving is not None:
+            self.saving.request_save(event.kind)
 
     @on(Unmount)
     async def _stop_watching(self) -> None:

@@ -22,19 +22,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.timer import Timer
 
 from writers_factory.store.buffers import FileBuffer, SaveConflict, Written, text_sha256
 from writers_factory.store.journal import Journal
 from writers_factory.store.session import Session
-from writers_factory.tui.screens.conflict import ConflictChoice, resolve_conflict
+from writers_factory.tui.screens.conflict import ConflictChoice, asking_about, resolve_conflict
 from writers_factory.tui.screens.recovery import StartDecision, StartupChecks
 from writers_factory.tui.widgets.status_bar import StatusBar
 
@@ -124,6 +126,7 @@ class SaveCoordinator:
         remember: Callable[[Path, bytes], None] | None = None,
         clock: Clock = _now,
         final: Callable[[], object] | None = None,
+        before_exit: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.app = app
         self.session = session
@@ -136,6 +139,7 @@ class SaveCoordinator:
         self.remember = remember
         self.clock = clock
         self._final = final
+        self._before_exit = before_exit
         """The app's synchronous final save and clean close, run on SIGTERM/SIGHUP."""
         self.enabled = not session.read_only
         self.failed = False
@@ -166,7 +170,7 @@ class SaveCoordinator:
 
     async def after_restore(self) -> list[Path]:
         """Apply a chosen recovery (as unsaved edits), then start auto-saving."""
-        editor = self._editor()
+        editor = self._get_editor()
         restored = [] if editor is None else await self.checks.apply(editor)
         if restored:
             self._show(StatusBar.mark_dirty)
@@ -206,8 +210,15 @@ class SaveCoordinator:
 
     # -- helpers -----------------------------------------------------------------------------
 
+    def _get_editor(self) -> EditorLike | None:
+        # during shutdown the widgets may already be gone: then there is nothing to save
+        try:
+            return self._editor()
+        except NoMatches:
+            return None
+
     def _buffers(self) -> list[BufferLike]:
-        editor = self._editor()
+        editor = self._get_editor()
         return [] if editor is None else list(editor.buffers())
 
     def dirty_buffers(self) -> list[BufferLike]:
@@ -217,7 +228,10 @@ class SaveCoordinator:
         return self._pending.setdefault(path, _Pending())
 
     def _show(self, action: Callable[[StatusBar], None]) -> None:
-        bar = self._status()
+        try:
+            bar = self._status()
+        except NoMatches:
+            return
         if bar is not None:
             action(bar)
 
@@ -227,7 +241,7 @@ class SaveCoordinator:
         """Called for every edit; schedules the journal write that bounds crash loss."""
         if not self.enabled:
             return
-        editor = self._editor()
+        editor = self._get_editor()
         area: BufferLike | None = None if editor is None else editor.find(path)
         if area is None:
             return
@@ -247,24 +261,32 @@ class SaveCoordinator:
             self._journal_soon(path, self.journal_delay)
 
     def _journal_soon(self, path: Path, delay: float) -> None:
+        """Write now (``delay`` 0) or arm the one timer for this buffer if none is armed.
+
+        A timer armed by the first unjournaled edit is never pushed back by later edits: it
+        is a throttle, not a debounce, so even slow continuous typing is journaled every
+        second.
+        """
         pending = self._pending_for(path)
-        if pending.timer is not None:
-            pending.timer.stop()
-        pending.edits = 0
 
         def fire() -> None:
             pending.timer = None
-            self.app.run_worker(self.write_journal(path), group="journal", exit_on_error=False)
+            pending.edits = 0
+            # a callable, not a coroutine: if the app is already closing, none is created
+            job: Callable[[], Coroutine[None, None, bool]] = partial(self.write_journal, path)
+            # (Textual's overloads cannot infer a result type from a plain callable)
+            self.app.run_worker(job, group="journal", exit_on_error=False)  # type: ignore[arg-type]
 
         if delay <= 0:
-            pending.timer = None
-            self.app.run_worker(self.write_journal(path), group="journal", exit_on_error=False)
-        else:
+            if pending.timer is not None:
+                pending.timer.stop()
+            fire()
+        elif pending.timer is None:
             pending.timer = self.app.set_timer(delay, fire, name=f"journal {path}")
 
     async def write_journal(self, path: Path) -> bool:
         """Snapshot the buffer on the loop, write the entry in a thread."""
-        editor = self._editor()
+        editor = self._get_editor()
         area: BufferLike | None = None if editor is None else editor.find(path)
         if area is None or not area.dirty or not self.enabled:
             return False
@@ -288,9 +310,7 @@ class SaveCoordinator:
         if self.dirty_buffers():
             self._show(StatusBar.mark_dirty)
         else:
-            bar = self._status()
-            if bar is not None and bar.last_saved is not None:
-                bar.mark_saved(bar.last_saved)
+            self._show(lambda bar: bar.mark_saved(bar.last_saved) if bar.last_saved else None)
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -310,7 +330,8 @@ class SaveCoordinator:
             self._again_interactive = self._again_interactive or interactive
             return
         self._busy = True
-        self.app.run_worker(self._save_loop(), group="save", exit_on_error=False)
+        job: Callable[[], Coroutine[None, None, SaveReport]] = self._save_loop
+        self.app.run_worker(job, group="save", exit_on_error=False)  # type: ignore[arg-type]
 
     @property
     def busy(self) -> bool:
@@ -368,7 +389,7 @@ class SaveCoordinator:
 
     async def _save_buffer(self, area: BufferLike, report: SaveReport) -> None:
         path = area.path
-        if path in self._deferred:
+        if path in self._deferred or asking_about(self.app, path.as_posix()):
             report.deferred.append(path)
             return
         pending = self._pending_for(path)
@@ -388,7 +409,7 @@ class SaveCoordinator:
         self, area: BufferLike, text: str, written: Written, report: SaveReport
     ) -> None:
         report.saved.append(written.path)
-        editor = self._editor()
+        editor = self._get_editor()
         if editor is not None:
             editor.mark_saved(area.path, text)
         # the journal entry goes only once the very same text is safely in a file
@@ -398,7 +419,7 @@ class SaveCoordinator:
     async def _resolve(
         self, area: BufferLike, text: str, conflict: SaveConflict, report: SaveReport
     ) -> None:
-        editor = self._editor()
+        editor = self._get_editor()
         try:
             outcome = await resolve_conflict(
                 self.app,
@@ -431,7 +452,7 @@ class SaveCoordinator:
         problems: list[str] = []
         if not self.enabled:
             return problems
-        editor = self._editor()
+        editor = self._get_editor()
         for area in self.dirty_buffers():
             text = area.text
             try:
@@ -482,12 +503,20 @@ class SaveCoordinator:
         return True
 
     def _on_signal(self, sig: int) -> None:
-        """SIGTERM/SIGHUP: no one can answer a question now — save what can be, then go."""
+        """SIGTERM/SIGHUP: no one can answer a question now — save what can be, then go.
+
+        The writer's text is written here, at once, in case a SIGKILL follows; the orderly
+        rest (stopping the watcher, the clean close) runs in the app's own context.
+        """
+        self.save_everything_sync()
+        self.app.call_later(self._exit_after_signal, sig)
+
+    async def _exit_after_signal(self, sig: int) -> None:
+        if self._before_exit is not None:
+            await self._before_exit()
         if self._final is not None:
             self._final()
-        else:
-            self.save_everything_sync()
-            if self.enabled and not self.leave_untouched:
-                self.session.close_sync()
+        elif self.enabled and not self.leave_untouched:
+            self.session.close_sync()
         self.stop()
         self.app.exit(return_code=128 + sig)

@@ -21,7 +21,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Label, Static, TextArea
 
 from writers_factory.store.buffers import DiskState, FileBuffer, SaveConflict
 from writers_factory.store.journal import Journal
@@ -164,6 +164,16 @@ async def _show_theirs(editor: Any, area: Any, theirs: str | None) -> None:
     if theirs is None:
         await editor.close(area.path)
         return
-    area.load_text(theirs)
+    with area.prevent(TextArea.Changed):  # a reload is not typing
+        area.load_text(theirs)
     area.dirty = False
     editor.mark_saved(area.path, theirs)
+    editor.refresh_title(area.path)
+
+
+def asking_about(app: App[Any], name: str) -> bool:
+    """True while a conflict question about ``name`` is on screen (never ask twice)."""
+    return any(
+        isinstance(screen, ConflictScreen) and screen.file_name == name
+        for screen in app.screen_stack
+    )

@@ -1,0 +1,208 @@
+"""Never losing text, in the real app: journal timing, auto-save, saves on actions, failures."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tests.tui.conftest import SIZE, started, wait_until
+from writers_factory.store import durable
+from writers_factory.store.journal import Journal
+from writers_factory.store.prefs import Preferences
+from writers_factory.store.session import Session
+from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.saving import SaveCoordinator
+from writers_factory.tui.widgets.editor import BufferArea
+
+CHAPTER = "manuscript/chapter-01.md"
+
+
+def set_interval(project: Path, seconds: float) -> None:
+    prefs = Preferences(project / ".session")
+    prefs.set_auto_save_interval(seconds)
+    prefs.save_sync()
+
+
+def saving(app: WritersFactoryApp) -> SaveCoordinator:
+    assert app.saving is not None
+    return app.saving
+
+
+def indicator(app: WritersFactoryApp) -> str:
+    return str(app.query_one("#save-indicator", Static).content)
+
+
+async def open_chapter(pilot: Pilot[Any], relative: str = CHAPTER) -> BufferArea:
+    app = pilot.app
+    assert isinstance(app, WritersFactoryApp)
+    await app.open_path(app.project / relative)
+    await wait_until(pilot, lambda: app.editor.active is not None)
+    area = app.editor.active
+    assert isinstance(area, BufferArea)
+    area.focus()
+    area.move_cursor(area.document.end)
+    await pilot.pause()
+    return area
+
+
+def journal_text(project: Path, relative: str = CHAPTER) -> str | None:
+    entry = Journal(project).get(Path(relative))
+    return None if entry is None else entry.text
+
+
+async def test_typing_reaches_the_journal_after_a_pause_not_the_file(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    on_disk = (project / CHAPTER).read_text()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot)
+        await pilot.press(*"The sea")
+        assert area.dirty
+        assert indicator(app) == "● Unsaved changes"
+        await wait_until(pilot, lambda: journal_text(project) == area.text)
+        entry = Journal(project).get(Path(CHAPTER))
+        assert entry is not None and entry.cursor_line == area.cursor_location[0]
+        assert (project / CHAPTER).read_text() == on_disk  # auto-save is 30 s away
+        # still typing: the next burst reaches the journal too
+        await pilot.press(*" rose.")
+        await wait_until(pilot, lambda: journal_text(project) == area.text)
+        assert area.text.endswith("The sea rose.")
+
+
+async def test_two_hundred_edits_reach_the_journal_without_a_pause(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        saving(app).journal_delay = 3600  # only the edit count can trigger a write now
+        area = await open_chapter(pilot)
+        for _ in range(199):  # real edits through the TextArea API: faster than key presses
+            area.insert("x")
+        await pilot.pause(0.3)
+        assert journal_text(project) is None
+        area.insert("y")
+        await wait_until(pilot, lambda: journal_text(project) == area.text)
+        assert journal_text(project).endswith("x" * 199 + "y")  # type: ignore[union-attr]
+
+
+async def test_auto_save_after_the_interval_from_preferences(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    set_interval(project, 1)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert saving(app).interval == 1
+        area = await open_chapter(pilot)
+        await pilot.press(*"Waves.")
+        await wait_until(pilot, lambda: (project / CHAPTER).read_text() == area.text)
+        await wait_until(pilot, lambda: not area.dirty)
+        await wait_until(pilot, lambda: indicator(app).startswith("● Auto-saved"))
+        # the journal entry goes once the same text is in the file
+        await wait_until(pilot, lambda: journal_text(project) is None)
+
+
+@pytest.mark.parametrize("action", ["stage", "file_switch"])
+async def test_significant_actions_save_at_once(
+    make_app: Callable[[], WritersFactoryApp], project: Path, action: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await open_chapter(pilot, "reference/characters.md")
+        area = await open_chapter(pilot)
+        await pilot.press(*"Storm.")
+        typed = area.text
+        if action == "stage":
+            await pilot.press("f3")
+        else:
+            app.editor.activate(Path("reference/characters.md"))
+        await wait_until(pilot, lambda: (project / CHAPTER).read_text() == typed)
+        await wait_until(pilot, lambda: not area.dirty)
+    stage = "enhancing" if action == "stage" else "creation"
+    assert Session(project, read_only=True).current_stage == stage
+
+
+async def test_failed_save_is_shown_nothing_is_lost_and_ctrl_s_retries(
+    make_app: Callable[[], WritersFactoryApp], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_write = durable._write_once
+    manuscript = project / "manuscript"
+
+    def disk_full_in_manuscript(path: Path, data: bytes, mode: int | None) -> None:
+        if manuscript in path.parents:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(path, data, mode)
+
+    on_disk = (project / CHAPTER).read_text()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot)
+        await pilot.press(*"Lost?")
+        monkeypatch.setattr(durable, "_write_once", disk_full_in_manuscript)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: indicator(app) == "⚠ Auto-save failed — ctrl+s to retry")
+        assert area.dirty and area.text.endswith("Lost?")
+        assert (project / CHAPTER).read_text() == on_disk
+        await wait_until(pilot, lambda: journal_text(project) == area.text)
+        # more typing does not hide the failure
+        await pilot.press("!")
+        assert indicator(app) == "⚠ Auto-save failed — ctrl+s to retry"
+        monkeypatch.setattr(durable, "_write_once", real_write)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: indicator(app).startswith("● Auto-saved"))
+        assert (project / CHAPTER).read_text() == area.text
+        assert area.text.endswith("Lost?!")
+        assert not area.dirty
+
+
+async def test_quit_saves_everything_and_closes_cleanly(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot)
+        await pilot.press(*"The end.")
+        typed = area.text
+        await pilot.press("ctrl+q")
+    assert (project / CHAPTER).read_text() == typed
+    assert journal_text(project) is None
+    again = Session(project, read_only=True)
+    assert not again.was_interrupted()
+    assert again.data.clean_shutdown
+    assert not (project / ".session" / "lock.json").exists()
+
+
+async def test_sigterm_saves_everything_and_closes_cleanly(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    import os
+    import signal
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot)
+        await pilot.press(*"Terminated.")
+        typed = area.text
+        os.kill(os.getpid(), signal.SIGTERM)
+        # not pilot.pause(): the app is shutting down and its screens stop answering
+        for _ in range(1000):
+            if app.return_code is not None:
+                break
+            await asyncio.sleep(0.01)
+    assert app.return_code == 128 + signal.SIGTERM
+    assert (project / CHAPTER).read_text() == typed
+    assert Session(project, read_only=True).data.clean_shutdown
