@@ -48,3 +48,25 @@ def test_any_bytes_in_any_file(name: str, data: bytes) -> None:
             assert data in kept
     finally:
         shutil.rmtree(project, ignore_errors=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(folder=st.sampled_from(["journal", "conversations", "workflows"]), data=json_like)
+def test_any_bytes_in_journal_conversation_or_workflow_files(folder: str, data: bytes) -> None:
+    from writers_factory.ai.conversations import ConversationStore
+    from writers_factory.ai.workflows import find_unfinished
+    from writers_factory.store.journal import Journal
+
+    project = Path(tempfile.mkdtemp())
+    try:
+        target = project / ".session" / folder
+        target.mkdir(parents=True)
+        (target / "20260101T000000000000Z-abcdef.json").write_bytes(data)
+        entries, _problems = Journal(project).entries()
+        assert all(e.path for e in entries)
+        ConversationStore(project / ".session").list()
+        problems: list[str] = []
+        find_unfinished(project / ".session", problems)
+        verify(project)
+    finally:
+        shutil.rmtree(project, ignore_errors=True)
