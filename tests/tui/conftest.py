@@ -43,7 +43,7 @@ def make_app(project: Path, user_themes: Path) -> Callable[[], WritersFactoryApp
 
 
 async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 5
+    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10
 ) -> None:
     """Let the app run until ``condition()`` is true; fail with a clear message otherwise."""
     loop = asyncio.get_running_loop()
