@@ -58,7 +58,7 @@ async def started(pilot: Pilot[Any]) -> WritersFactoryApp:
     """Wait for start-up (session, themes, restore) and the tree's first listing."""
     app = pilot.app
     assert isinstance(app, WritersFactoryApp)
-    await asyncio.wait_for(app.ready.wait(), 5)
+    await asyncio.wait_for(app.ready.wait(), 10)
     await wait_until(pilot, lambda: len(app.project_tree.root.children) > 0)
     await pilot.pause()
     return app
