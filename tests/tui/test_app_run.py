@@ -48,6 +48,9 @@ def test_run_app_opens_the_project_and_quits_cleanly(project: Path) -> None:
         screen = read_until(controller, b"Creation", limit=30)
         assert b"Creation" in screen, screen[-500:]
         lock = project / ".session" / "lock.json"
+        deadline = time.monotonic() + 30
+        while not lock.exists() and time.monotonic() < deadline:
+            read_until(controller, b"\0", limit=0.1)  # keep the terminal drained
         assert lock.exists(), "a running workspace holds the project lock"
         os.write(controller, b"\x11")  # ctrl+q
         assert proc.wait(timeout=30) == 0
