@@ -31,14 +31,9 @@ def recorded(app: WritersFactoryApp, kind: str, path: str) -> bool:
 
 
 def saver(app: WritersFactoryApp) -> SaveCoordinator:
-    """The real save coordinator, with the app's own-write hook (as the app wires it)."""
-    return SaveCoordinator(
-        app,
-        app.session,
-        lambda: app.editor,
-        lambda: None,
-        remember=app.project_watch.remember,
-    )
+    """The app's own save coordinator (its ``remember`` is the watcher's hook)."""
+    assert app.saving is not None
+    return app.saving
 
 
 async def open_chapter(pilot: Pilot[Any], app: WritersFactoryApp) -> BufferArea:
@@ -118,8 +113,7 @@ async def test_a_dirty_open_buffer_changed_outside_asks_and_never_loses_a_side(
             await wait_until(pilot, lambda: (project / CHAPTER).read_text() == mine, WAIT)
             assert area.text == mine and not area.dirty
         elif key == "t":  # take theirs
-            await wait_until(pilot, lambda: area.text == theirs, WAIT)
-            assert not area.dirty
+            await wait_until(pilot, lambda: area.text == theirs and not area.dirty, WAIT)
             assert (project / CHAPTER).read_text() == theirs
         else:  # keep both
 
@@ -231,7 +225,7 @@ async def test_quit_stops_the_watcher_after_recording_what_it_saw(
 
 
 async def test_exit_without_quit_stops_the_watcher_too(
-    make_app: Callable[[], WritersFactoryApp],
+    make_app: Callable[[], WritersFactoryApp], project: Path
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -240,6 +234,7 @@ async def test_exit_without_quit_stops_the_watcher_too(
         assert watcher is not None and watcher.running
         app.exit(0)
     assert not watcher.running
+    assert Session(project, read_only=True).data.clean_shutdown  # the final save still ran
 
 
 async def test_the_apps_own_new_file_is_recorded_once(

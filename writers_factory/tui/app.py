@@ -137,7 +137,7 @@ class WritersFactoryApp(App[int]):
         self.stage_id = stage_for(None).id
         self.ready = asyncio.Event()
         self._restoring = False
-        self._closed = False
+        self._final_saved = False  # not _closed: Textual's message pump owns that name
         self.files = FileActions(self)
         self.ai = AIController(self)
         self.writing = WritingActivity(self)
@@ -360,9 +360,9 @@ class WritersFactoryApp(App[int]):
 
     def final_save(self) -> None:
         """Save the session and close it cleanly; synchronous, safe to call twice."""
-        if self._closed or self._session is None:
+        if self._final_saved or self._session is None:
             return
-        self._closed = True
+        self._final_saved = True
         if self.saving is not None:
             self.saving.stop()
             if self.saving.leave_untouched:
@@ -394,8 +394,8 @@ class WritersFactoryApp(App[int]):
             self.saving.request_save(event.kind)
 
     @on(Unmount)
-    async def _stop_watching(self) -> None:
-        await self.project_watch.stop()
+    def _stop_watching(self) -> None:
+        self.project_watch.stop_soon()  # never waited for: the final save comes first
 
     def on_unmount(self) -> None:
         self.final_save()

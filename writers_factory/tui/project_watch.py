@@ -6,9 +6,10 @@ batch that ``stop()`` delivers on quit is recorded before the final save. Showin
 reload, a notice, open buffers — runs in a worker:
 
 * a clean open buffer whose file changed is reloaded in place, cursor kept;
-* a dirty one asks keep mine / take theirs / keep both; neither side is ever overwritten
-  without that choice (escape leaves the buffer unsaved, and the next save asks again);
-* a deleted open file keeps its buffer, marked unsaved, so the text can be saved back;
+* a dirty one gets the keep mine / take theirs / keep both question at once, from the save
+  coordinator (the one place conflicts are resolved, with the journal); neither side is
+  ever overwritten without that choice;
+* a deleted open file keeps its buffer, marked unsaved and journaled, so it can be saved back;
 * a moved open file is followed by its buffer.
 
 The app's own buffer saves never come back as changes: :meth:`ProjectWatch.remember` is the
@@ -29,9 +30,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual.widgets import TextArea
 
-from writers_factory.store.buffers import ENCODING, DiskState, FileBuffer, sha256_of
-from writers_factory.store.journal import Journal
-from writers_factory.tui.screens.conflict import ConflictChoice, ConflictScreen
+from writers_factory.store.buffers import ENCODING, sha256_of
 from writers_factory.tui.widgets.messages import FileRenamed
 from writers_factory.watch import ChangeKind, FileChange, KnownContent, ProjectWatcher
 
@@ -54,6 +53,16 @@ class ActivityHooks(Protocol):
     def rebase(self, path: Path, text: str) -> None: ...
 
     def outside_change(self, kind: str, path: Path, dest: Path | None = None) -> None: ...
+
+
+class Saving(Protocol):
+    """What the watcher asks of the app's save coordinator (``tui/saving.py``)."""
+
+    enabled: bool
+
+    def request_save(self, reason: str = "auto", *, interactive: bool = False) -> None: ...
+
+    async def write_journal(self, path: Path) -> bool: ...
 
 
 def _key(record: FileChangeRecord) -> RecordKey:
@@ -82,9 +91,15 @@ class ProjectWatch:
         self.batches = 0
         """Batches handled so far (tests wait on it instead of sleeping)."""
         self._claimed: set[RecordKey] = set()
-        self._asking: set[Path] = set()
         self._stopping = False
         self._since: datetime | None = None
+        self._stop_task: asyncio.Task[None] | None = None
+
+    @property
+    def saving(self) -> Saving | None:
+        """The app's save coordinator, once start-up made one (none while read-only)."""
+        saving: Saving | None = getattr(self.app, "saving", None)
+        return saving if saving is not None and saving.enabled else None
 
     @property
     def running(self) -> bool:
@@ -125,6 +140,17 @@ class ProjectWatch:
         watcher, self.watcher = self.watcher, None
         if watcher is not None:
             await watcher.stop()
+
+    def stop_soon(self) -> None:
+        """Exit without quit (unmount, signals): stop in the background, wait for nothing.
+
+        The final save must not wait for the observer's threads; they are daemon threads and
+        are stopped on one of their own, so even a cancelled stop cannot keep them running.
+        """
+        if self.watcher is None:
+            return
+        self._stopping = True
+        self._stop_task = asyncio.get_running_loop().create_task(self.stop())
 
     # ------------------------------------------------------------------ a batch
     def _on_changes(self, changes: list[FileChange]) -> None:
@@ -190,17 +216,14 @@ class ProjectWatch:
                 if _inside(path, change.path):
                     await self._moved(area, change.dest / path.relative_to(change.path))
                     return
-            elif change.kind is ChangeKind.DELETED and _inside(path, change.path):
-                await self._check(area, deleted=True)
-                return
-            elif change.path == path:
-                await self._check(area, deleted=False)
+            elif (
+                change.kind is ChangeKind.DELETED and _inside(path, change.path)
+            ) or change.path == path:
+                await self._check(area)
                 return
 
-    async def _check(self, area: BufferArea, *, deleted: bool) -> None:
+    async def _check(self, area: BufferArea) -> None:
         """Compare the file with what the buffer was loaded from, then act on the difference."""
-        if area.path in self._asking:
-            return  # the question already on screen reads the disk when answered
         try:
             data = await asyncio.to_thread(_read, area.disk.path)
         except OSError as exc:
@@ -213,7 +236,7 @@ class ProjectWatch:
         if area.disk.base_sha256 is not None and sha256_of(data) == area.disk.base_sha256:
             return  # what the buffer was loaded from or last saved: nothing new
         if area.dirty:
-            self.app.run_worker(self._ask(area, data), group="project-watch-ask")
+            self._ask(area)
         else:
             self._reload(area, data)
 
@@ -221,27 +244,41 @@ class ProjectWatch:
         """A clean buffer takes the new text in place; the cursor stays where it was."""
         text = data.decode(ENCODING, errors="replace")
         line, col = area.cursor_location
-        self._show_text(area, text, data)
-        line = min(line, area.document.line_count - 1)
-        col = min(col, len(area.document.get_line(line)))
-        area.move_cursor((line, col))
-        self.app.notify(f"{area.path.as_posix()} was reloaded: it changed on disk.")
-
-    def _show_text(self, area: BufferArea, text: str, data: bytes) -> None:
-        """Show the disk's text as the saved state (no edit event: nothing was typed)."""
         area.disk.base_sha256 = sha256_of(data)
         with contextlib.suppress(OSError):
             area.disk.base_mtime = area.disk.path.stat().st_mtime
-        with area.prevent(TextArea.Changed):
+        with area.prevent(TextArea.Changed):  # nothing was typed: no edit, no journal
             area.load_text(text)
         area.dirty = False
         self.app.editor.refresh_title(area.path)
         if self.activity is not None:
             self.activity.rebase(area.disk.path, text)
+        line = min(line, area.document.line_count - 1)
+        col = min(col, len(area.document.get_line(line)))
+        area.move_cursor((line, col))
+        self.app.notify(f"{area.path.as_posix()} was reloaded: it changed on disk.")
+
+    def _ask(self, area: BufferArea) -> None:
+        """Unsaved text and a changed file: the save coordinator asks keep mine / take
+        theirs / keep both now (its save meets the conflict); nothing is written before."""
+        saving = self.saving
+        if saving is not None:
+            saving.request_save("changed-outside", interactive=True)
+            return
+        self.app.notify(
+            f"{area.path.as_posix()} changed on disk while you have unsaved text in it; "
+            "nothing was overwritten.",
+            severity="warning",
+            timeout=10,
+        )
 
     def _deleted(self, area: BufferArea) -> None:
+        """Keep the text open as unsaved (and journaled): saving offers to write it back."""
         area.dirty = True
         self.app.editor.refresh_title(area.path)
+        saving = self.saving
+        if saving is not None:
+            self.app.run_worker(saving.write_journal(area.path), group="journal")
         self.app.notify(
             f"{area.path.as_posix()} was deleted outside Writers Factory. Its text stays "
             "open, unsaved: saving offers to write it back.",
@@ -266,80 +303,6 @@ class ProjectWatch:
         session.open_file(new, line, col)
         self.app.post_message(FileRenamed(old, new))
         self.app.notify(f"{old.as_posix()} was moved to {new.as_posix()}; the tab follows it.")
-
-    async def _ask(self, area: BufferArea, data: bytes) -> None:
-        """A dirty buffer's file changed: the writer decides, nothing is written before."""
-        path = area.path
-        self._asking.add(path)
-        try:
-            choice = await self._question(area, data)
-            await self._apply(area, choice)
-        except OSError as exc:
-            self.app.notify(
-                f"{path.as_posix()}: {exc}. Nothing was overwritten; your text is still open.",
-                severity="error",
-                timeout=12,
-            )
-        finally:
-            self._asking.discard(path)
-
-    async def _question(self, area: BufferArea, data: bytes) -> ConflictChoice | None:
-        theirs = len(data.decode(ENCODING, errors="replace"))
-        screen = ConflictScreen(
-            area.path.as_posix(), DiskState.CHANGED_OUTSIDE, len(area.text), theirs
-        )
-        answer: asyncio.Future[ConflictChoice | None] = asyncio.get_running_loop().create_future()
-
-        def done(choice: ConflictChoice | None) -> None:
-            if not answer.done():
-                answer.set_result(choice)
-
-        self.app.push_screen(screen, callback=done)
-        return await answer
-
-    async def _apply(self, area: BufferArea, choice: ConflictChoice | None) -> None:
-        path, text, disk = area.path, area.text, area.disk
-        journal = Journal(self.app.project)
-        editor = self.app.editor
-        if choice is ConflictChoice.KEEP_MINE:
-            await asyncio.to_thread(disk.keep_mine, text, remember=self.remember)
-            editor.mark_saved(path, text)
-            with contextlib.suppress(OSError):
-                await asyncio.to_thread(journal.discard_if_saved, path, text)
-            self.app.notify(f"Your text of {path.as_posix()} was saved over the other version.")
-        elif choice is ConflictChoice.TAKE_THEIRS:
-            if not await self._take_theirs(area, disk):
-                return
-            with contextlib.suppress(OSError):
-                await asyncio.to_thread(journal.set_aside_entry, path, datetime.now(UTC))
-            self.app.notify(f"{path.as_posix()} now shows the version on disk.")
-        elif choice is ConflictChoice.KEEP_BOTH:
-            now = datetime.now(UTC).astimezone()
-            written, _ = await asyncio.to_thread(disk.keep_both, text, now, remember=self.remember)
-            with contextlib.suppress(OSError):
-                await asyncio.to_thread(journal.set_aside_entry, path, datetime.now(UTC))
-            await self._take_theirs(area, disk)
-            copy_disk, copy_text = await asyncio.to_thread(FileBuffer.load, written.path)
-            copy = written.path.relative_to(self.app.project)
-            await editor.open(copy, copy_text, copy_disk, activate=False)
-            await self.app.project_tree.reload()
-            self.app.notify(
-                f"Your version is saved as {copy.as_posix()}; {path.as_posix()} shows theirs."
-            )
-        else:
-            self.app.notify(
-                f"{path.as_posix()} changed on disk and was not saved; your text stays open "
-                "and the next save asks again.",
-                severity="warning",
-            )
-
-    async def _take_theirs(self, area: BufferArea, disk: FileBuffer) -> bool:
-        data = await asyncio.to_thread(_read, disk.path)
-        if data is None:
-            self._deleted(area)
-            return False
-        self._show_text(area, data.decode(ENCODING, errors="replace"), data)
-        return True
 
 
 def _read(path: Path) -> bytes | None:

@@ -8,9 +8,9 @@ quitting ends it and writes it synchronously.
 Words are counted per manuscript file by :func:`word_delta` between the text at the last
 count and the bytes being saved. The count runs in the save's own worker thread (the
 ``remember`` hook every buffer save calls just before writing), so a long chapter never
-stalls typing; the numbers are handed to the loop, where the history lives. Only files the
-writer edited in the editor count: a "my copy" written by a conflict, or a file changed by
-another program, adds no words. Whenever a buffer's text equals its file again (opened,
+stalls typing; the numbers are handed to the loop, where the history lives. A file the app
+writes whole for the first time (the "my copy" of a conflict) adds no words: they were the
+writer's words of another file. Whenever a buffer's text equals its file again (opened,
 reloaded, taken from disk) the count restarts from that text, so words someone else wrote
 are never credited to the writer.
 """
@@ -64,9 +64,8 @@ class WritingActivity:
         self.save_every = save_every
         self.clock = clock
         self.history: SessionHistory | None = None
-        self._lock = threading.Lock()  # guards _baselines and _tracked (save threads read them)
+        self._lock = threading.Lock()  # guards _baselines (save threads read them)
         self._baselines: dict[str, str] = {}
-        self._tracked: set[str] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
         self._last_activity: float | None = None
@@ -133,8 +132,6 @@ class WritingActivity:
             with self._lock:
                 self._baselines[key] = text
             return
-        with self._lock:
-            self._tracked.add(key)
         if not self.active or self._loop is None:
             return
         now = self._loop.time()
@@ -153,17 +150,19 @@ class WritingActivity:
         key = _key(path)
         if not self._counts_words(key):
             return
+        text = data.decode(ENCODING, errors="replace")
         with self._lock:
-            if key not in self._tracked:
-                return
             baseline = self._baselines.get(key)
         if baseline is None:
             # first save of the file this session: the disk still holds what was opened
             try:
                 baseline = Path(key).read_bytes().decode(ENCODING, errors="replace")
+            except FileNotFoundError:
+                with self._lock:  # a new file written whole: a copy, not new writing
+                    self._baselines[key] = text
+                return
             except OSError:
                 baseline = ""
-        text = data.decode(ENCODING, errors="replace")
         added, removed = word_delta(baseline, text)
         with self._lock:
             self._baselines[key] = text
@@ -210,6 +209,11 @@ class WritingActivity:
             return
         self._saving = True
         self.app.run_worker(self._save_loop(), group="history", exit_on_error=False)
+
+    @property
+    def busy(self) -> bool:
+        """A history write is running or asked for (tests wait on this instead of sleeping)."""
+        return self._saving or (self.history is not None and self.history.has_changes())
 
     async def _save_loop(self) -> None:
         try:

@@ -1,0 +1,177 @@
+"""Session history and statistics in the real app: words counted at saves, written as it goes.
+
+Saves go through the real ``SaveCoordinator`` with the app's ``remember`` hook, exactly the
+path auto-save takes; ``history.json`` is read back from disk with a fresh reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tests.tui.conftest import SIZE, started, wait_until
+from writers_factory.store import Preferences, SessionHistory
+from writers_factory.store.history_models import HistoryEntry
+from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.commands import workspace_commands
+from writers_factory.tui.saving import SaveCoordinator
+from writers_factory.tui.screens.statistics import StatisticsScreen
+from writers_factory.tui.widgets.editor import BufferArea
+from writers_factory.tui.widgets.status_bar import StatusBar
+
+CHAPTER = "manuscript/chapter-01.md"
+NOTES = "planning/outline.md"
+WAIT = 10.0
+
+
+def entry_on_disk(project: Path, session_id: str) -> HistoryEntry | None:
+    history = SessionHistory(project / ".session", read_only=True)
+    return next((e for e in history.sessions if e.session_id == session_id), None)
+
+
+def saver(app: WritersFactoryApp) -> SaveCoordinator:
+    """The app's own save coordinator (its ``remember`` is the watcher's hook)."""
+    assert app.saving is not None
+    return app.saving
+
+
+async def open_file(pilot: Pilot[Any], app: WritersFactoryApp, relative: str) -> BufferArea:
+    await app.open_path(app.project / relative)
+    area = app.editor.find(Path(relative))
+    assert area is not None
+    area.move_cursor(area.document.end)
+    await pilot.pause()
+    return area
+
+
+async def type_and_save(
+    pilot: Pilot[Any], app: WritersFactoryApp, area: BufferArea, text: str
+) -> None:
+    area.insert(text)
+    await wait_until(pilot, lambda: area.dirty)
+    report = await saver(app).save_all()
+    assert report.ok and report.saved == [area.disk.path]
+    await wait_until(pilot, lambda: not app.writing.busy, WAIT)
+
+
+async def test_typing_and_saving_writes_the_words_into_history_json(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        session_id = app.session.session_id
+        entry = entry_on_disk(project, session_id)
+        assert entry is not None and entry.end_time is None  # begun and written at start
+        assert entry.words_added == 0
+
+        chapter = await open_file(pilot, app, CHAPTER)
+        await type_and_save(pilot, app, chapter, "\n\nShe climbed the stairs slowly.")
+        entry = entry_on_disk(project, session_id)
+        assert entry is not None
+        assert (entry.words_added, entry.words_removed) == (5, 0)
+        assert entry.files_modified == [CHAPTER]
+
+        # the count starts from the last save: the first five words are not counted again
+        await type_and_save(pilot, app, chapter, " Then she stopped.")
+        entry = entry_on_disk(project, session_id)
+        assert entry is not None
+        assert (entry.words_added, entry.words_removed) == (5 + 3, 0)
+
+        # notes do not count towards the words, but the file is still listed
+        notes = await open_file(pilot, app, NOTES)
+        await type_and_save(pilot, app, notes, "\n- a storm in act two")
+        entry = entry_on_disk(project, session_id)
+        assert entry is not None and entry.words_added == 8
+        assert sorted(entry.files_modified) == [CHAPTER]
+
+        await pilot.press("ctrl+q")
+    entry = entry_on_disk(project, session_id)
+    assert entry is not None and entry.end_time is not None and not entry.interrupted
+    assert entry.words_added == 8
+
+
+async def test_words_changed_and_removed_are_counted_separately(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        chapter = await open_file(pilot, app, CHAPTER)
+        await type_and_save(pilot, app, chapter, "\n\nThe old keeper waited.")
+        end = chapter.document.end
+        start = (end[0], 0)
+        chapter.replace("The young keeper", start, (end[0], len("The old keeper")))
+        await type_and_save(pilot, app, chapter, "")
+        entry = entry_on_disk(project, app.session.session_id)
+        assert entry is not None
+        assert (entry.words_added, entry.words_removed) == (4 + 1, 1)
+
+
+async def test_a_file_changed_outside_is_listed_but_adds_no_words(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        chapter = await open_file(pilot, app, CHAPTER)
+        (project / CHAPTER).write_text("# The Lighthouse\n\nOne two three four five six.\n")
+        await wait_until(pilot, lambda: "six" in chapter.text, WAIT)
+        (project / "manuscript" / "chapter-02.md").write_text("Seven eight.\n")
+        history = app.writing.history
+        assert history is not None and history.current is not None
+        current = history.current
+        await wait_until(pilot, lambda: "manuscript/chapter-02.md" in current.files_created, WAIT)
+        assert CHAPTER in current.files_modified
+        # the reloaded text is the new starting point: only the writer's words count
+        chapter.move_cursor(chapter.document.end)
+        await type_and_save(pilot, app, chapter, "Seven.")
+        assert current.words_added == 1
+
+
+async def test_statistics_open_from_their_key_and_the_palette(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        chapter = await open_file(pilot, app, CHAPTER)
+        await type_and_save(pilot, app, chapter, "\n\nThe lamp turned all night.")
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, StatisticsScreen))
+        summary = str(app.screen.query_one("#stats-summary", Static).content)
+        assert summary.startswith("Today 5 words")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, StatisticsScreen))
+        assert ("Writing statistics", "Words per day, streaks and sessions", "statistics") in (
+            workspace_commands()
+        )
+        await app.run_action("statistics")
+        await wait_until(pilot, lambda: isinstance(app.screen, StatisticsScreen))
+        await pilot.pause()
+        await app.run_action("statistics")  # already showing: not stacked twice
+        await pilot.pause()
+        assert sum(isinstance(s, StatisticsScreen) for s in app.screen_stack) == 1
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, StatisticsScreen))
+
+
+async def test_the_status_bar_shows_progress_to_the_daily_target(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    prefs = Preferences(project / ".session")
+    prefs.set_daily_word_target(20)
+    prefs.save_sync()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        progress = app.query_one(StatusBar).query_one("#progress", Static)
+        await wait_until(pilot, lambda: str(progress.content) == "Today 0/20 words · 0%")
+        chapter = await open_file(pilot, app, CHAPTER)
+        await type_and_save(pilot, app, chapter, "\n\nThe lamp turned all night.")
+        assert str(progress.content) == "Today 5/20 words · 25%"
+        assert progress.display
