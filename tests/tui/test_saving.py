@@ -52,6 +52,15 @@ async def open_chapter(pilot: Pilot[Any], relative: str = CHAPTER) -> BufferArea
     return area
 
 
+async def exited(app: WritersFactoryApp, timeout: float = 10) -> None:
+    """Wait for the app to exit; not pilot.pause(), whose screens stop answering on exit."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while app.return_code is None:
+        assert loop.time() < deadline, f"the app did not exit within {timeout} s"
+        await asyncio.sleep(0.01)
+
+
 def journal_text(project: Path, relative: str = CHAPTER) -> str | None:
     entry = Journal(project).get(Path(relative))
     return None if entry is None else entry.text
@@ -198,11 +207,7 @@ async def test_sigterm_saves_everything_and_closes_cleanly(
         await pilot.press(*"Terminated.")
         typed = area.text
         os.kill(os.getpid(), signal.SIGTERM)
-        # not pilot.pause(): the app is shutting down and its screens stop answering
-        for _ in range(1000):
-            if app.return_code is not None:
-                break
-            await asyncio.sleep(0.01)
+        await exited(app)
     assert app.return_code == 128 + signal.SIGTERM
     assert (project / CHAPTER).read_text() == typed
     assert Session(project, read_only=True).data.clean_shutdown

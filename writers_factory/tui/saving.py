@@ -29,7 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.css.query import NoMatches
 from textual.timer import Timer
 
@@ -145,6 +145,7 @@ class SaveCoordinator:
         self.failed = False
         self.last_report: SaveReport | None = None
         self._pending: dict[Path, _Pending] = {}
+        self._last_seen: list[BufferLike] = []
         self._deferred: set[Path] = set()
         self._busy = False
         self._again = False
@@ -211,15 +212,25 @@ class SaveCoordinator:
     # -- helpers -----------------------------------------------------------------------------
 
     def _get_editor(self) -> EditorLike | None:
-        # during shutdown the widgets may already be gone: then there is nothing to save
+        # during shutdown the screens may already be gone (NoMatches, ScreenStackError)
         try:
             return self._editor()
-        except NoMatches:
+        except (NoMatches, ScreenStackError):
             return None
 
     def _buffers(self) -> list[BufferLike]:
+        """The open buffers; once the screens are torn down, the last ones seen.
+
+        An app can exit without ctrl+q (an error, a test harness closing it) and the final
+        save then runs after the widgets are unmounted; the buffer objects still hold the
+        text, so it is saved all the same.
+        """
         editor = self._get_editor()
-        return [] if editor is None else list(editor.buffers())
+        if editor is None:
+            return list(self._last_seen)
+        with contextlib.suppress(NoMatches, ScreenStackError):
+            self._last_seen = list(editor.buffers())
+        return list(self._last_seen)
 
     def dirty_buffers(self) -> list[BufferLike]:
         return [b for b in self._buffers() if b.dirty]
@@ -230,7 +241,7 @@ class SaveCoordinator:
     def _show(self, action: Callable[[StatusBar], None]) -> None:
         try:
             bar = self._status()
-        except NoMatches:
+        except (NoMatches, ScreenStackError):
             return
         if bar is not None:
             action(bar)
@@ -253,6 +264,8 @@ class SaveCoordinator:
             self._refresh_dirty_indicator()
             return
         self._show(StatusBar.mark_dirty)
+        if area not in self._last_seen:
+            self._last_seen.append(area)
         pending = self._pending_for(path)
         pending.edits += 1
         if pending.edits >= self.journal_every:

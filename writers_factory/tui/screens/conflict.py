@@ -59,17 +59,22 @@ class ConflictScreen(ModalScreen[ConflictChoice | None]):
         self.theirs_chars = theirs_chars
 
     def compose(self) -> ComposeResult:
+        mine = f"your text ({self.mine_chars:,} characters)"
         if self.state is DiskState.DELETED:
+            title = "⚠ The file was deleted"
             what = f"{self.file_name} was deleted outside Writers Factory."
+            keep = f"Keep mine: write it back with {mine}."
             theirs = "Take theirs: accept the deletion and close the file."
         else:
+            title = "⚠ The file changed on disk"
             what = f"{self.file_name} was changed outside Writers Factory."
+            keep = f"Keep mine: overwrite it with {mine}."
             theirs = f"Take theirs: reload the file from disk ({self.theirs_chars:,} characters)."
         with Vertical():
-            yield Label("⚠ The file changed on disk", classes="title")
+            yield Label(title, classes="title")
             yield Static(what, classes="detail", markup=False)
             yield Static(
-                f"Keep mine: overwrite it with your text ({self.mine_chars:,} characters).\n"
+                f"{keep}\n"
                 f"{theirs}\n"
                 'Keep both: save mine beside it as a "my copy" file; theirs stays as it is.\n'
                 "Escape: decide later (nothing is written; your text stays in the journal).",

@@ -247,6 +247,4 @@ class StartupChecks:
             self.session.open_file(rel, *cursor)
             restored.append(rel)
         self.to_recover = []
-        if restored:
-            editor.activate(restored[0])
         return restored

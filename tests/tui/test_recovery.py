@@ -1,0 +1,200 @@
+"""Crash recovery at start, in the real app, after a real process was killed with SIGKILL."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tests.tui.conftest import SIZE, started, wait_until
+from tests.tui.test_saving import CHAPTER, exited, journal_text
+from writers_factory.store.buffers import text_sha256
+from writers_factory.store.journal import Assessment, DiffSize, Journal, JournalEntry, Newer
+from writers_factory.store.session import Session
+from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.screens.recovery import RecoveryChoice, RecoveryScreen
+from writers_factory.tui.widgets.editor import BufferArea
+
+
+async def settled(pilot: Pilot[Any]) -> WritersFactoryApp:
+    """Like ``started``, but patient: a relaunch right after a close can be slow on a busy
+    machine (the previous watcher is still winding down)."""
+    app = pilot.app
+    assert isinstance(app, WritersFactoryApp)
+    await asyncio.wait_for(app.ready.wait(), 30)
+    return await started(pilot)
+
+
+CRASH = """
+import os, sys
+from writers_factory.store.session import Session
+s = Session(sys.argv[1])
+s.set_stage("writing")
+s.open_file("manuscript/chapter-01.md", 2, 5)
+s.save_sync()
+os.kill(os.getpid(), 9)
+"""
+
+
+def crash_a_session(project: Path, unsaved: str) -> str:
+    """A real process opens the project, journals unsaved text and dies by SIGKILL."""
+    done = subprocess.run([sys.executable, "-c", CRASH, str(project)], check=False, timeout=60)
+    assert done.returncode == -9
+    on_disk = (project / CHAPTER).read_text()
+    text = on_disk + unsaved
+    Journal(project).write(Path(CHAPTER), text, text_sha256(on_disk), cursor=(2, 5))
+    return text
+
+
+async def test_recover_restores_unsaved_text_stage_and_cursor(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    text = crash_a_session(project, "The keeper woke.\n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
+        listing = str(app.screen.query_one("#journal-entries", Static).content)
+        assert CHAPTER in listing
+        assert "unsaved text is newer" in listing
+        assert f"+{len('The keeper woke.') + 1} −0 characters" in listing
+        await pilot.pause()
+        await pilot.click("#recover")
+        await settled(pilot)
+        area = app.editor.find(Path(CHAPTER))
+        assert isinstance(area, BufferArea)
+        assert area.text == text
+        assert area.cursor_location == (2, 5)
+        assert app.stage_id == "writing"
+        # restored as edits: the next save (here ctrl+s; a tab switch would do) writes them
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: (project / CHAPTER).read_text() == text)
+        await wait_until(pilot, lambda: journal_text(project) is None)
+        await pilot.press("ctrl+q")
+    assert Session(project, read_only=True).data.clean_shutdown
+
+
+async def test_start_fresh_sets_the_journal_aside(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    text = crash_a_session(project, "Words from before the crash.\n")
+    on_disk = (project / CHAPTER).read_text()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
+        await pilot.pause()
+        await pilot.press("f")
+        await settled(pilot)
+        area = app.editor.find(Path(CHAPTER))
+        assert isinstance(area, BufferArea)
+        assert area.text == on_disk and not area.dirty
+        assert journal_text(project) is None
+    kept = list((project / ".session" / "recovered").rglob("*.json"))
+    assert len(kept) == 1
+    assert "Words from before the crash." in kept[0].read_text()
+    assert (project / CHAPTER).read_text() == on_disk
+    # the choice was made: the next start asks nothing
+    assert text not in (project / CHAPTER).read_text()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        assert not isinstance(app.screen, RecoveryScreen)
+
+
+async def test_quit_leaves_everything_as_it_was(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    text = crash_a_session(project, "Do not lose me.\n")
+    on_disk = (project / CHAPTER).read_text()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
+        await pilot.pause()
+        await pilot.press("q")
+        await exited(app)
+    assert app.return_code == 0
+    assert journal_text(project) == text
+    assert (project / CHAPTER).read_text() == on_disk
+    assert not (project / ".session" / "recovered").exists()
+    # and the next start asks again
+    assert Session(project, read_only=True).was_interrupted() or Journal(project).has_entries()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
+
+
+async def test_unsaved_journal_after_a_clean_close_is_still_offered(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    on_disk = (project / CHAPTER).read_text()
+    Session(project).close_sync()
+    Journal(project).write(Path(CHAPTER), on_disk + "orphan\n", text_sha256(on_disk))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
+
+
+async def test_a_journal_identical_to_the_file_is_dropped_silently(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    on_disk = (project / CHAPTER).read_text()
+    Session(project).close_sync()
+    Journal(project).write(Path(CHAPTER), on_disk, text_sha256(on_disk))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        assert not isinstance(app.screen, RecoveryScreen)
+    assert journal_text(project) is None
+
+
+# -- the modal on its own: keys and snapshot ---------------------------------------------------
+
+T0 = datetime(2026, 11, 21, 9, 30, 0, tzinfo=UTC)
+
+
+def entry(path: str, text: str) -> JournalEntry:
+    return JournalEntry(path=path, text=text, base_sha256=None, journaled_at=T0)
+
+
+ITEMS = [
+    Assessment(entry("manuscript/chapter-01.md", "x"), Newer.JOURNAL, DiffSize(312, 4), T0),
+    Assessment(entry("manuscript/chapter-02.md", "y"), Newer.FILE, DiffSize(0, 57), T0),
+    Assessment(entry("planning/[outline].md", "z"), Newer.FILE_MISSING, DiffSize(1200, 0), None),
+]
+
+
+class ModalApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.result: list[RecoveryChoice | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("The workspace behind the question.")
+
+    def on_mount(self) -> None:
+        screen = RecoveryScreen(last_saved=T0, ran_for=timedelta(minutes=95), items=ITEMS)
+        self.push_screen(screen, callback=self.result.append)
+
+
+async def test_modal_keys() -> None:
+    for key, choice in (
+        ("r", RecoveryChoice.RECOVER),
+        ("f", RecoveryChoice.START_FRESH),
+        ("q", RecoveryChoice.QUIT),
+    ):
+        app = ModalApp()
+        async with app.run_test() as pilot:
+            await pilot.press(key)
+            await wait_until(pilot, lambda app=app: app.result != [])  # type: ignore[misc]
+        assert app.result == [choice]
+
+
+def test_snapshot_recovery_modal(snap_compare: Any) -> None:
+    assert snap_compare(ModalApp(), terminal_size=(100, 30))
