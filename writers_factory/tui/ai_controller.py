@@ -190,9 +190,10 @@ class AIController:
                 set_costs(tracker.session_total, tracker.daily_total, tracker.should_warn_budget())
 
     def _record_history(self, operation: str, cost: Decimal) -> None:
-        record = getattr(getattr(self.app, "history", None), "record_operation", None)
-        if callable(record):
-            record(operation, cost)
+        """Count the operation in this session's history entry (the app's writing activity)."""
+        writing = getattr(self.app, "writing", None)
+        if writing is not None:
+            writing.record_operation(operation, cost)
 
     @property
     def conversations(self) -> ConversationStore:
