@@ -15,10 +15,11 @@ import os
 import shlex
 from pathlib import Path
 
+from writers_factory.resources import shipped
 from writers_factory.store.durable import fsync_dir, write_atomic
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "project_template"
-"""The folder ``writers-factory new`` copies; it lives beside the package in the source tree."""
+TEMPLATE_DIR = shipped("project_template")
+"""The folder ``writers-factory new`` copies (see ``writers_factory.resources``)."""
 
 MARKER = "manuscript"
 """The folder whose presence makes a folder a project."""

@@ -18,7 +18,9 @@ from typing import Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-BUNDLED_THEMES_DIR = Path(__file__).resolve().parent.parent.parent / "themes"
+from writers_factory.resources import shipped
+
+BUNDLED_THEMES_DIR = shipped("themes")
 """The themes shipped with Writers Factory (the ``themes/`` folder of the source tree)."""
 
 THEME_SUFFIXES = (".toml", ".json")
