@@ -372,8 +372,10 @@ class WritersFactoryApp(App[int]):
         self._session.close_sync()
 
     async def action_quit(self) -> None:
-        if self.saving is not None and not self.saving.confirm_quit():
-            return  # something could not be saved: the writer was told; ctrl+q again quits
+        if self.saving is not None:
+            await self.saving.settle()  # writes in flight land before the final save
+            if not self.saving.confirm_quit():
+                return  # something could not be saved: the writer was told; ctrl+q again quits
         await self.project_watch.stop()  # delivers what it saw, before the final save
         self.final_save()
         self.exit(0)

@@ -148,6 +148,8 @@ class SaveCoordinator:
         self._last_seen: list[BufferLike] = []
         self._deferred: set[Path] = set()
         self._busy = False
+        self._journaling = 0
+        self._closing = False
         self._again = False
         self._again_interactive = False
         self._autosave: Timer | None = None
@@ -304,18 +306,22 @@ class SaveCoordinator:
         if area is None or not area.dirty or not self.enabled:
             return False
         pending = self._pending_for(path)
-        async with pending.lock:
-            text, cursor, base = area.text, area.cursor_location, area.disk.base_sha256
-            if not area.dirty:
-                return False
-            try:
-                await asyncio.to_thread(
-                    self.journal.write, path, text, base, cursor=cursor, now=self.clock()
-                )
-            except OSError as exc:
-                self._failed([f"recovery journal for {path}: {exc.strerror or exc}"])
-                return False
-        return True
+        self._journaling += 1
+        try:
+            async with pending.lock:
+                text, cursor, base = area.text, area.cursor_location, area.disk.base_sha256
+                if not area.dirty:
+                    return False
+                try:
+                    await asyncio.to_thread(
+                        self.journal.write, path, text, base, cursor=cursor, now=self.clock()
+                    )
+                except OSError as exc:
+                    self._failed([f"recovery journal for {path}: {exc.strerror or exc}"])
+                    return False
+            return True
+        finally:
+            self._journaling -= 1
 
     def _refresh_dirty_indicator(self) -> None:
         if self.failed:
@@ -334,7 +340,7 @@ class SaveCoordinator:
 
     def request_save(self, reason: str = "auto", *, interactive: bool = False) -> None:
         """Start a save pass in a worker; coalesces with one already running."""
-        if not self.enabled:
+        if not self.enabled or self._closing:
             return
         if interactive:
             self._deferred.clear()
@@ -493,6 +499,31 @@ class SaveCoordinator:
             problems.append(f"session state: {exc}")
         return problems
 
+    async def settle(self, timeout: float = 5.0) -> None:
+        """Before the final save: start no more writes, let those in flight land first.
+
+        A thread still writing an older snapshot must not land after the final save. A
+        save waiting on a conflict question cannot finish while quitting; after
+        ``timeout`` the final save goes ahead (that buffer's text is in the journal).
+        """
+        self._closing = True
+        if self._autosave is not None:
+            self._autosave.stop()
+        for pending in self._pending.values():
+            if pending.timer is not None:
+                pending.timer.stop()
+                pending.timer = None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (self._busy or self._journaling) and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+
+    def _resume(self) -> None:
+        """Quitting was called off: carry on saving as before."""
+        self._closing = False
+        if self.enabled:
+            self._autosave = self.app.set_interval(self.interval, self._tick, name="auto-save")
+
     def confirm_quit(self) -> bool:
         """ctrl+q: save synchronously; if something could not be saved, ask for a second press.
 
@@ -512,19 +543,22 @@ class SaveCoordinator:
                 severity="error",
                 timeout=15,
             )
+            self._resume()
             return False
         return True
 
     def _on_signal(self, sig: int) -> None:
         """SIGTERM/SIGHUP: no one can answer a question now — save what can be, then go.
 
-        The writer's text is written here, at once, in case a SIGKILL follows; the orderly
-        rest (stopping the watcher, the clean close) runs in the app's own context.
+        Everything runs in the app's own context: writes in flight land first (briefly), then
+        the writer's text is saved, then the watcher stops and the session closes cleanly.
         """
-        self.save_everything_sync()
         self.app.call_later(self._exit_after_signal, sig)
 
     async def _exit_after_signal(self, sig: int) -> None:
+        # brief: the sender may follow with SIGKILL; the journal is at most ~1 s old anyway
+        await self.settle(timeout=2.0)
+        self.save_everything_sync()  # the writer's text first, before anything else
         if self._before_exit is not None:
             await self._before_exit()
         if self._final is not None:
