@@ -176,3 +176,21 @@ def test_set_aside_one_entry_keeps_its_bytes(project: Path) -> None:
     assert moved.parent.parent == project / ".session" / "recovered"
     assert [e.text for e in journal.entries()[0]] == ["still pending"]
     assert journal.set_aside_entry(chapter, T0) is None
+
+
+def test_move_entry_follows_a_rename(project: Path) -> None:
+    journal = Journal(project)
+    old = project / "manuscript" / "chapter-1.md"
+    new = project / "manuscript" / "prologue.md"
+    journal.write(old, "unsaved words", "abc", cursor=(3, 4), now=T0)
+    assert journal.move_entry(old, new) is True
+    assert journal.get(old) is None
+    moved = journal.get(new)
+    assert moved is not None
+    assert (moved.text, moved.base_sha256, moved.cursor_line, moved.journaled_at) == (
+        "unsaved words",
+        "abc",
+        3,
+        T0,
+    )
+    assert journal.move_entry(old, new) is False

@@ -200,6 +200,21 @@ class Journal:
             fsync_dir(self.folder)
             return target
 
+    def move_entry(self, old: Path, new: Path) -> bool:
+        """The file was renamed: its unsaved text follows it (written anew, then the old
+        entry removed — so a crash in between leaves two copies, never none)."""
+        entry = self.get(old)
+        if entry is None:
+            return False
+        self.write(
+            new,
+            entry.text,
+            entry.base_sha256,
+            cursor=(entry.cursor_line, entry.cursor_col),
+            now=entry.journaled_at,
+        )
+        return self.discard_if_saved(old, entry.text)
+
     def get(self, path: Path) -> JournalEntry | None:
         entry = self._read(self.entry_file(self.relative(path)))
         return entry if isinstance(entry, JournalEntry) else None

@@ -68,6 +68,7 @@ from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs, trail_for
 from writers_factory.tui.widgets.editor import BufferArea, Editor, OpenBuffer
 from writers_factory.tui.widgets.messages import (
     BufferEdited,
+    FileRenamed,
     FileSwitched,
     OperationRequested,
     SignificantAction,
@@ -394,6 +395,11 @@ class WritersFactoryApp(App[int]):
     def _save_now(self, event: SignificantAction) -> None:
         if self.saving is not None:
             self.saving.request_save(event.kind)
+
+    @on(FileRenamed)
+    async def _journal_follows_rename(self, event: FileRenamed) -> None:
+        if self.saving is not None:
+            await self.saving.buffer_renamed(event.old, event.new)
 
     @on(Unmount)
     def _stop_watching(self) -> None:

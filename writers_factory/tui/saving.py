@@ -299,6 +299,19 @@ class SaveCoordinator:
         elif pending.timer is None:
             pending.timer = self.app.set_timer(delay, fire, name=f"journal {path}")
 
+    async def buffer_renamed(self, old: Path, new: Path) -> None:
+        """A renamed file's unsaved text must not be offered later under its old name."""
+        pending = self._pending.pop(old, None)
+        if pending is not None:
+            self._pending[new] = pending
+        if not self.enabled:
+            return
+        async with self._pending_for(new).lock:
+            try:
+                await asyncio.to_thread(self.journal.move_entry, old, new)
+            except OSError as exc:
+                self._failed([f"recovery journal for {new}: {exc.strerror or exc}"])
+
     async def write_journal(self, path: Path) -> bool:
         """Snapshot the buffer on the loop, write the entry in a thread."""
         editor = self._get_editor()
