@@ -34,6 +34,7 @@ class Terminal:
 
     def __init__(self) -> None:
         self.socket = f"wf-e2e-{uuid.uuid4().hex[:10]}"
+        self.pids: list[int] = []
 
     def tmux(self, *args: str) -> str:
         done = subprocess.run(
@@ -48,6 +49,7 @@ class Terminal:
     def launch(self, name: str, project: Path) -> None:
         command = f"{BIN} {project}"
         self.tmux("new-session", "-d", "-s", name, "-x", "110", "-y", "35", command)
+        self.pids.append(int(self.tmux("display-message", "-p", "-t", name, "#{pane_pid}")))
         # keep the pane after the app exits, so its last screen can be read when debugging
         self.tmux("set-option", "-t", name, "remain-on-exit", "on")
 
@@ -64,9 +66,35 @@ class Terminal:
         self.tmux("send-keys", "-t", name, *keys)
 
     def close(self) -> None:
+        """Close the terminal (the app gets SIGHUP); whatever we launched must not outlive it."""
+        ours = {pid for root in self.pids for pid in descendants(root)}
         subprocess.run(
             ["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False
         )
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in ours) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in ours:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def descendants(root: int) -> set[int]:
+    """``root`` and every process below it (from /proc), to clean up only what we started."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.add(pid)
+            todo.extend(children.get(pid, []))
+    return found
 
 
 def wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> None:
