@@ -39,6 +39,7 @@ from writers_factory.tui.screens.model_picker import ModelPickerScreen
 from writers_factory.tui.screens.stages import STAGES
 from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
+from writers_factory.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from writers_factory.store.costs import CostTracker
@@ -99,9 +100,11 @@ class AIController:
         self.model_override: Any = None
         """A pydantic-ai model used instead of the provider (tests; counts as configured)."""
         self.tracker: CostTracker | None = None
+        """The app's one tracker (``app.cost_tracker``) once it is loaded."""
         self.pending: Pending | None = None
         self.worker: Worker[None] | None = None
         self._conversations: ConversationStore | None = None
+        self._loading: asyncio.Future[CostTracker] | None = None
 
     # ------------------------------------------------------------------ entry points
     def command(self, what: str) -> None:
@@ -160,34 +163,52 @@ class AIController:
         return self.model_override is not None or is_configured(model)
 
     async def get_tracker(self) -> CostTracker:
-        """The app's cost tracker if the saving layer made one, else ours (made in a thread)."""
-        if self.tracker is None:
-            shared = getattr(self.app, "cost_tracker", None)
-            if shared is not None:
-                self.tracker = cast("CostTracker", shared)
-            else:
-                from writers_factory.store.costs import CostTracker
+        """The app's one cost tracker, loaded once however many callers ask at the same time.
 
-                root, prefs = self.app.session.paths.root, self.app.preferences
-                read_only = self.app.session.read_only
-                self.tracker = await asyncio.to_thread(
-                    lambda: CostTracker(root, prefs=prefs, read_only=read_only)
-                )
+        ``costs.json`` must have a single writer per app: two trackers would each keep their
+        own idea of the chunk files and the later save would drop the other's operations.
+        """
+        if self.tracker is None:
+            if self._loading is None:
+                self._loading = asyncio.ensure_future(self._load_tracker())
+            loading = self._loading
+            try:
+                self.tracker = await asyncio.shield(loading)
+            except Exception:
+                if loading.done():
+                    self._loading = None  # a failed load may be retried by the next caller
+                raise
         return self.tracker
 
+    async def _load_tracker(self) -> CostTracker:
+        """Read the cost files in a thread, count this session from zero, show the totals."""
+        from writers_factory.store.costs import CostTracker
+
+        session, prefs = self.app.session, self.app.preferences
+        root, read_only = session.paths.root, session.read_only
+        tracker = await asyncio.to_thread(
+            lambda: CostTracker(root, prefs=prefs, read_only=read_only)
+        )
+        if read_only:
+            await tracker.reset_session()  # this viewer spends nothing; nothing is written
+        elif session.session_id and tracker.session_id != session.session_id:
+            await tracker.reset_session(session.session_id)
+        self.app.cost_tracker = tracker
+        self.tracker = tracker
+        tracker.listeners.append(lambda _record: self.refresh_costs())
+        for problem in tracker.problems:
+            self.app.notify(problem.describe(), title="Cost files", severity="warning",
+                            timeout=15)
+        self.refresh_costs()
+        return tracker
+
     def refresh_costs(self) -> None:
-        """Tell the status bar the new totals (through the app's hook when it has one)."""
-        hook = getattr(self.app, "refresh_costs", None)
-        if callable(hook):
-            hook()
-            return
+        """Show this session's and today's spend; highlighted once a budget warning applies."""
         tracker = self.tracker
         if tracker is None:
             return
-        for bar in self.app.query("#status-bar"):
-            set_costs = getattr(bar, "set_costs", None)
-            if callable(set_costs):
-                set_costs(tracker.session_total, tracker.daily_total, tracker.should_warn_budget())
+        for bar in self.app.query("#status-bar").results(StatusBar):
+            bar.set_costs(tracker.session_total, tracker.daily_total, tracker.should_warn_budget())
 
     def _record_history(self, operation: str, cost: Decimal) -> None:
         """Count the operation in this session's history entry (the app's writing activity)."""

@@ -43,6 +43,7 @@ Keys (binding ids for ``preferences.json`` → ``keybindings``): ``stage.creatio
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -82,6 +83,7 @@ from writers_factory.tui.writing_activity import WritingActivity
 
 if TYPE_CHECKING:
     from writers_factory.store import Preferences, Session
+    from writers_factory.store.costs import CostTracker
 
 SCREEN_NAMES = ("tree", "editor", "operations")
 """What ``current_state.screen`` records: the part of the workspace that had the focus."""
@@ -139,6 +141,8 @@ class WritersFactoryApp(App[int]):
         self.ready = asyncio.Event()
         self._restoring = False
         self._final_saved = False  # not _closed: Textual's message pump owns that name
+        self._session_gate = threading.Lock()
+        """Orders the final save against a session still opening in a thread."""
         self.files = FileActions(self)
         self.ai = AIController(self)
         self.writing = WritingActivity(self)
@@ -146,6 +150,8 @@ class WritersFactoryApp(App[int]):
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
         self.saving: SaveCoordinator | None = None
         """Journal, auto-save, conflicts, quit/signals and start-up questions (saving.py)."""
+        self.cost_tracker: CostTracker | None = None
+        """The one ``CostTracker`` of this app, loaded at start-up (``ai.get_tracker``)."""
 
     # ------------------------------------------------------------------ store access
     @property
@@ -187,9 +193,9 @@ class WritersFactoryApp(App[int]):
 
     async def _startup(self) -> None:
         if self._session is None:
-            from writers_factory.store import Session
-
-            self._session = await asyncio.to_thread(Session, self.project)
+            await asyncio.to_thread(self._open_session)
+            if self._session is None:
+                return  # the writer quit while the session was opening
         if self._preferences is None:
             from writers_factory.store import Preferences
 
@@ -198,6 +204,10 @@ class WritersFactoryApp(App[int]):
                 lambda: Preferences(root, read_only=read_only)
             )
         self.report_store_problems()
+        try:
+            await self.ai.get_tracker()  # before any AI call, and shows today's spend
+        except (OSError, ValueError) as exc:
+            self.notify(f"Cost files could not be read: {exc}", severity="error", timeout=15)
         await self.load_themes()
         self.editor.read_only = self._session.read_only
         self.apply_keymap()
@@ -359,11 +369,26 @@ class WritersFactoryApp(App[int]):
             return False
         return True
 
+    def _open_session(self) -> None:
+        """In a thread. A quit that comes while the session opens (it already holds the lock)
+        finds no session to close, so the session is closed here instead of left locked."""
+        from writers_factory.store import Session
+
+        session = Session(self.project)
+        with self._session_gate:
+            if not self._final_saved:
+                self._session = session
+                return
+        session.close_sync()
+
     def final_save(self) -> None:
         """Save the session and close it cleanly; synchronous, safe to call twice."""
-        if self._final_saved or self._session is None:
-            return
-        self._final_saved = True
+        with self._session_gate:
+            if self._final_saved:
+                return
+            self._final_saved = True
+            if self._session is None:
+                return  # still opening: ``_open_session`` closes it
         if self.saving is not None:
             self.saving.stop()
             if self.saving.leave_untouched:
