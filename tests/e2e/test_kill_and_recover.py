@@ -97,11 +97,17 @@ def descendants(root: int) -> set[int]:
     return found
 
 
-def wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> None:
+def wait_for(
+    what: str,
+    check: Callable[[], bool],
+    timeout: float = 60,
+    show: Callable[[], str] | None = None,
+) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            seen = f"\n--- the terminal showed ---\n{show()}" if show is not None else ""
+            raise AssertionError(f"timed out waiting for {what}{seen}")
         time.sleep(0.1)
 
 
@@ -180,6 +186,7 @@ def test_sigkill_loses_nothing_typed_more_than_a_second_before(
     wait_for(
         "the recovery question",
         lambda: "previous session was interrupted" in terminal.screen("second"),
+        show=lambda: terminal.screen("second"),
     )
     screen = terminal.screen("second")
     assert CHAPTER in screen and "unsaved text is newer" in screen

@@ -323,8 +323,8 @@ class SaveCoordinator:
         try:
             async with pending.lock:
                 text, cursor, base = area.text, area.cursor_location, area.disk.base_sha256
-                if not area.dirty:
-                    return False
+                if not area.dirty or (base is not None and text_sha256(text) == base):
+                    return False  # saved meanwhile (or back to the saved text): nothing to keep
                 try:
                     await asyncio.to_thread(
                         self.journal.write, path, text, base, cursor=cursor, now=self.clock()
