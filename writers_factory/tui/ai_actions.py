@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["ai", "analysis", "score", "bible", "conversations", "models"]
+Kind = Literal["ai", "analysis", "score", "bible", "conversations", "models", "workflow"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,9 @@ PANEL_ACTIONS: Mapping[str, AIAction] = {
     # Anywhere
     "conversations": AIAction("conversations"),
     "models": AIAction("models"),
+    # Multi-step workflows (``operation``: the workflow, or "resume" for the start-up offer)
+    "enhance_chapter": AIAction("workflow", "enhance_chapter"),
+    "resume_workflows": AIAction("workflow", "resume"),
 }
 """Stage-panel option id -> what it runs. Ids from ``screens/stages.py`` plus our extras."""
 
@@ -126,6 +129,16 @@ PALETTE: tuple[tuple[str, str, str], ...] = (
     ("AI: Critique chapter", "An editor's critique of the open chapter", "critique"),
     ("AI: Score chapter", "Score the open chapter against a rubric", "score_chapter"),
     ("AI: Voice test", "A passage in the voice of the selection or file", "voice_test"),
+    (
+        "AI: Enhance chapter (analyze → rewrite → score)",
+        "Critique, rewrite and score the open chapter; the rewrite waits for Accept",
+        "enhance_chapter",
+    ),
+    (
+        "AI: Resume unfinished workflows",
+        "Continue or abandon workflows a crash or a cancel interrupted",
+        "resume_workflows",
+    ),
     ("AI: Choose model per stage", "Pick the model each stage uses (saved at once)", "models"),
     ("AI: Conversations", "Reopen saved conversations", "conversations"),
     ("AI: Cancel", "Stop the running AI operation", "cancel"),

@@ -40,8 +40,10 @@ from writers_factory.tui.screens.stages import STAGES
 from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
 from writers_factory.tui.widgets.status_bar import StatusBar
+from writers_factory.tui.workflow_runner import WorkflowRunner
 
 if TYPE_CHECKING:
+    from writers_factory.ai.workflows import WorkflowEstimate
     from writers_factory.store.costs import CostTracker
     from writers_factory.store.session_models import Stage
     from writers_factory.tui.app import WritersFactoryApp
@@ -105,6 +107,8 @@ class AIController:
         self.worker: Worker[None] | None = None
         self._conversations: ConversationStore | None = None
         self._loading: asyncio.Future[CostTracker] | None = None
+        self.workflows = WorkflowRunner(app)
+        """Multi-step workflows: the palette command and the offer to resume at start-up."""
 
     # ------------------------------------------------------------------ entry points
     def command(self, what: str) -> None:
@@ -130,6 +134,11 @@ class AIController:
             self._start(self._bible(), "ai-bible")
         elif action.kind == "models":
             self._start(self._pick_models(), "ai-models")
+        elif action.kind == "workflow":
+            if action.operation == "resume":
+                self.workflows.offer_resume()
+            else:
+                self.workflows.enhance()
 
     @property
     def running(self) -> bool:
@@ -302,11 +311,11 @@ class AIController:
         except (ops.OperationInputError, UnknownModelError) as exc:
             self.app.notify(str(exc), severity="error", timeout=12)
             return
-        if not await self._approved(plan):
+        if not await self.approved(plan):
             return
         await self._call(plan, target, request_text)
 
-    async def _approved(self, plan: CostPlan) -> bool:
+    async def approved(self, plan: CostPlan | WorkflowEstimate) -> bool:
         """Hard stop refuses; a budget warning is shown; above the threshold the modal asks."""
         if plan.hard_stop:
             self.pane.show_message("Spending limit reached", plan.hard_stop)

@@ -28,7 +28,9 @@ Methods:
       the buffer is dirty);
   ``final_save()``  synchronous; called on quit and unmount: saves and closes the session.
   ``update_breadcrumbs()``  recompute the trail from stage and active file, and save it.
-  ``self.ready`` is an ``asyncio.Event`` set when start-up (restore) is finished.
+  ``self.ready`` is an ``asyncio.Event`` set when start-up (restore) is finished; then
+  interrupted AI workflows are offered (``tui/workflow_runner.py``).
+  ``self.cost_tracker``: the one ``CostTracker`` (costs.json has a single writer per app).
   ``self.editor`` (``widgets/editor.py``): ``buffers()``, ``find(path)``, ``active``,
   ``read_only`` (new tabs read-only); ``self.files`` (``screens/file_actions.py``).
   The status bar slot is marked in ``compose``. ``CSS_PATH`` is absolute; make it a list
@@ -220,6 +222,7 @@ class WritersFactoryApp(App[int]):
             await self.writing.start()
             await self.project_watch.start()
         self.ready.set()
+        self.ai.workflows.offer_resume()  # after the start-up questions: interrupted workflows
 
     async def before_restore(self) -> bool:
         """Crash recovery and second-instance questions (``tui/saving.py``); True = restore."""

@@ -1,0 +1,210 @@
+"""Multi-step AI workflows in the workspace: started from the palette, resumed after a crash.
+
+A workflow (enhance chapter = analyze -> rewrite -> score) takes the same path as a single
+operation: every unfinished step is estimated up front, the writer confirms above the
+threshold, a hard stop refuses, and each step streams into the AI pane. The record in
+``.session/workflows/`` is written step by step (``ai/workflows.py``), so after a crash the
+finished steps are neither sent nor paid for again. The final rewrite waits in the pane for
+Accept, which keeps a version of the chapter first and replaces it as one undoable edit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from writers_factory.ai.operations import OperationInputError, get_operation
+from writers_factory.ai.prices import UnknownModelError
+from writers_factory.ai.providers import how_to_configure
+from writers_factory.ai.runner import BudgetHardStop, dollars
+from writers_factory.ai.workflows import (
+    WorkflowRecord,
+    abandon,
+    estimate_workflow,
+    find_unfinished,
+    new_workflow,
+    run_workflow,
+)
+from writers_factory.tui.screens.workflow_resume import WorkflowResumeScreen, cost_so_far
+from writers_factory.tui.widgets.ai_pane import PaneState
+from writers_factory.tui.widgets.messages import SignificantAction
+
+if TYPE_CHECKING:
+    from collections.abc import Coroutine
+
+    from textual.worker import Worker
+
+    from writers_factory.tui.ai_controller import Target
+    from writers_factory.tui.app import WritersFactoryApp
+
+ENHANCE = "enhance_chapter"
+
+
+class WorkflowRunner:
+    """One per app (``app.ai.workflows``): the palette command and the start-up offer."""
+
+    def __init__(self, app: WritersFactoryApp) -> None:
+        self.app = app
+
+    @property
+    def session_dir(self) -> Path:
+        return self.app.session.paths.root
+
+    def _start(self, flow: Coroutine[Any, Any, None], group: str) -> Worker[None]:
+        return self.app.run_worker(flow, group=group, exit_on_error=False)
+
+    # ------------------------------------------------------------------ entry points
+    def enhance(self) -> None:
+        """Palette: enhance the open chapter (analyze -> rewrite -> score)."""
+        if self.app.ai.running:
+            self.app.notify("An AI operation is running; cancel it first (ctrl+b).")
+            return
+        self.app.ai.worker = self._start(self._enhance(), "ai")
+
+    def offer_resume(self) -> None:
+        """After start-up: offer the workflows a crash (or a cancel) left unfinished."""
+        self._start(self._offer(), "workflow-offer")
+
+    # ------------------------------------------------------------------ flows
+    async def _enhance(self) -> None:
+        area = self.app.editor.active
+        if area is None:
+            self.app.notify("Enhance chapter: open a chapter first; it works on the open file.")
+            return
+        inputs = {"chapter": area.text, "path": area.path.as_posix()}
+        record = new_workflow(ENHANCE, inputs, self.app.ai.models())
+        await self._run(record)
+
+    async def _offer(self) -> None:
+        await self.app.ready.wait()
+        if self.app.return_code is not None or self._read_only():
+            return  # quitting, or looking without touching: nothing may be resumed
+        problems: list[str] = []
+        found = await asyncio.to_thread(find_unfinished, self.session_dir, problems)
+        for problem in problems:
+            self.app.notify(f"Workflow skipped — {problem}", severity="warning", timeout=12)
+        while found:
+            choice = await self.app.push_screen_wait(WorkflowResumeScreen(found))
+            if choice is None:
+                return  # later: offered again at the next start
+            record = next(r for r in found if r.id == choice.workflow_id)
+            if choice.action == "abandon":
+                await abandon(record, self.session_dir)
+                found.remove(record)
+                self.app.notify(f"{record.title} abandoned; its record is kept in "
+                                f".session/workflows/{record.id}.json.")
+                continue
+            if self.app.ai.running:
+                self.app.notify("An AI operation is running; resume the workflow at the "
+                                "next start.")
+                return
+            self.app.ai.worker = self._start(self._run(record), "ai")
+            return
+
+    def _read_only(self) -> bool:
+        return self.app.session.read_only or self.app.editor.read_only
+
+    # ------------------------------------------------------------------ the paid path
+    async def _run(self, record: WorkflowRecord) -> None:
+        ai, pane = self.app.ai, self.app.ai.pane
+        if self._read_only():
+            self.app.notify("This project is open read-only; AI operations are off.")
+            return
+        models = {record.model_of(step) for step in record.steps if step.status != "finished"}
+        missing = sorted(m for m in models if not ai.can_call(m))
+        if missing:
+            pane.show_message(f"{record.title} needs an AI provider",
+                              f"It uses {', '.join(missing)}.\n\n{how_to_configure()}")
+            self.app.notify("No AI provider is configured — see the AI pane for how.")
+            return
+        tracker = await ai.get_tracker()
+        try:
+            estimate = await estimate_workflow(record, tracker, self.app.preferences)
+        except (OperationInputError, UnknownModelError, KeyError) as exc:
+            self.app.notify(f"{record.title}: {exc}", severity="error", timeout=12)
+            return
+        if not await ai.approved(estimate):
+            return
+        ai.pending = None
+        counted = {s.name for s in record.steps if s.status == "finished"}
+        total = len(record.steps)
+
+        def progress(current: WorkflowRecord) -> None:
+            for number, step in enumerate(current.steps, 1):
+                if step.status == "running":
+                    title = (f"{current.title} · step {number}/{total}: {step.name}"
+                             f" · {current.model_of(step)}")
+                    pane.start(title, get_operation(step.operation).max_output_tokens)
+                elif step.status == "finished" and step.cost_logged and step.name not in counted:
+                    counted.add(step.name)  # paid in this run: counted in the history once
+                    self.app.writing.record_operation(step.operation, step.cost or Decimal(0))
+
+        try:
+            done = await run_workflow(
+                record, self.session_dir, tracker, self.app.preferences,
+                model_override=ai.model_override, on_text=pane.append, on_progress=progress,
+            )
+        except asyncio.CancelledError:
+            pane.stopped(PaneState.CANCELLED, self._kept(record, "Cancelled"))
+            ai.refresh_costs()
+            raise
+        except BudgetHardStop as exc:
+            pane.show_message("Spending limit reached", f"{exc}\n\n{self._kept(record, '')}")
+            ai.refresh_costs()
+            return
+        except Exception as exc:  # a provider or network failure: say so, keep the app up
+            pane.stopped(PaneState.FAILED, self._kept(record, f"Step failed: {exc}"))
+            ai.refresh_costs()
+            return
+        ai.refresh_costs()
+        await self._offer_result(done)
+
+    @staticmethod
+    def _kept(record: WorkflowRecord, what: str) -> str:
+        done = f"{record.finished_steps}/{len(record.steps)} steps are done and kept"
+        return f"{what} — {done}; it is offered for resuming at the next start.".lstrip(" —")
+
+    async def _offer_result(self, record: WorkflowRecord) -> None:
+        """Show the rewrite for Accept (the critique and score stay in the record)."""
+        from writers_factory.tui.ai_controller import Pending
+
+        ai, pane = self.app.ai, self.app.ai.pane
+        outputs = record.outputs()
+        rewrite, score = outputs.get("rewrite", ""), outputs.get("score", "").strip()
+        target = await self._target(record)
+        ai.pending = Pending("rewrite", rewrite, target)
+        where = f" — Accept replaces {target.path.name}" if target is not None else ""
+        pane.start(f"{record.title}: the rewrite{where}", 0)
+        pane.append(rewrite)
+        tracker = await ai.get_tracker()
+        headline = score.splitlines()[0] if score else "no score"
+        pane.finish(
+            f"{len(record.steps)} steps · cost {dollars(cost_so_far(record))} · session "
+            f"{dollars(tracker.session_total)} · score: {headline}",
+            can_accept=target is not None and bool(rewrite),
+        )
+        if score:
+            self.app.notify(score[:600], title="Score of the rewrite", timeout=20)
+        self.app.post_message(SignificantAction("operation", target.path if target else None))
+
+    async def _target(self, record: WorkflowRecord) -> Target | None:
+        """The whole chapter the workflow read, in its open buffer (opened if needed)."""
+        from writers_factory.tui.ai_controller import Target
+
+        where, chapter = record.inputs.get("path"), record.inputs.get("chapter")
+        if not isinstance(where, str) or not isinstance(chapter, str):
+            return None
+        relative = Path(where)
+        area = self.app.editor.find(relative)
+        if area is None:
+            absolute = self.app.project / relative
+            if not await asyncio.to_thread(absolute.is_file):
+                self.app.notify(f"{where} no longer exists; the rewrite can only be read.")
+                return None
+            await self.app.open_path(absolute)
+            area = self.app.editor.find(relative)
+            if area is None:
+                return None
+        return Target(relative, (0, 0), area.document.end, chapter)
