@@ -27,7 +27,8 @@ class CostLog(Protocol):
     """What the runner needs of ``writers_factory.store.CostTracker``."""
 
     async def log_operation(
-        self, operation: str, model: str, input_tokens: int, output_tokens: int
+        self, operation: str, model: str, input_tokens: int, output_tokens: int,
+        *, key: str | None = None,
     ) -> Any: ...
 
     def get_estimated_cost(self, model: str, input_tokens: int, output_tokens: int) -> Decimal: ...

@@ -27,10 +27,8 @@ from writers_factory.ai.runner import (
     BudgetHardStop,
     CostLog,
     CostPlan,
-    OperationResult,
     confirmation_text,
     confirmation_threshold,
-    log_result,
     plan_operation,
     stream_operation,
 )
@@ -303,23 +301,22 @@ async def _shielded_save(session_dir: Path, record: WorkflowRecord) -> None:
 
 
 async def _log_step(
-    session_dir: Path, record: WorkflowRecord, step: StepRecord, plan: CostPlan | None,
-    tracker: CostLog,
+    session_dir: Path, record: WorkflowRecord, step: StepRecord, tracker: CostLog
 ) -> None:
-    """Log a finished step's recorded usage once, then mark it logged."""
+    """Log a finished step's recorded usage once, then mark it logged.
+
+    The key ``<workflow id>/<step>`` makes the log idempotent, so a crash after the cost
+    was logged but before ``cost_logged`` was written does not charge the step twice.
+    """
     tokens_in, tokens_out = step.input_tokens or 0, step.output_tokens or 0
     model = record.model_of(step)
-    if plan is None:
-        logged_record = await tracker.log_operation(step.operation, model, tokens_in, tokens_out)
-        cost = getattr(logged_record, "cost", None)
-        step.cost = cost if isinstance(cost, Decimal) else tracker.get_estimated_cost(
-            model, tokens_in, tokens_out
-        )
-    else:
-        logged = await log_result(plan, OperationResult(
-            step.operation, model, step.output or "", tokens_in, tokens_out, Decimal(0)
-        ))
-        step.cost = logged.cost
+    logged_record = await tracker.log_operation(
+        step.operation, model, tokens_in, tokens_out, key=f"{record.id}/{step.name}"
+    )
+    cost = getattr(logged_record, "cost", None)
+    step.cost = cost if isinstance(cost, Decimal) else tracker.get_estimated_cost(
+        model, tokens_in, tokens_out
+    )
     step.cost_logged = True
     await _shielded_save(session_dir, record)
 
@@ -350,7 +347,7 @@ async def run_workflow(
     for step_def, step in zip(definition.steps, record.steps, strict=True):
         if step.status == "finished":
             if not step.cost_logged:  # the crash came between recording and logging
-                await _log_step(session_dir, record, step, None, tracker)
+                await _log_step(session_dir, record, step, tracker)
             continue
         spec = get_operation(step.operation)
         inputs = step_def.inputs(record.inputs, record.outputs())
@@ -378,7 +375,7 @@ async def run_workflow(
         step.status, step.finished, step.output = "finished", _now(), result.text
         step.input_tokens, step.output_tokens = result.input_tokens, result.output_tokens
         await _shielded_save(session_dir, record)  # output is safe before the cost is logged
-        await _log_step(session_dir, record, step, plan, tracker)
+        await _log_step(session_dir, record, step, tracker)
         progress()
     record.status = "finished"
     await _shielded_save(session_dir, record)

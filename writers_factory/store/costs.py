@@ -74,6 +74,8 @@ class CostTracker:
         self._chunks = ChunkStore(self.paths, callbacks=self.callbacks, read_only=read_only)
         self._summary.chunk_lines = self._chunks.listing_lines
         self._ledger = Ledger()
+        self._keys: dict[str, OperationRecord] = {}
+        """Idempotency keys of logged operations (only keyed ones: workflow steps)."""
         self._session = SessionCosts(id="", started=self._clock())
         self._load()
 
@@ -164,6 +166,9 @@ class CostTracker:
 
     def _feed(self, record: OperationRecord) -> None:
         self._ledger.add(record)
+        key = (record.model_extra or {}).get("key")
+        if isinstance(key, str):
+            self._keys[key] = record
         if record.session_id == self._session.id:
             self._count_in_session(record)
 
@@ -212,8 +217,13 @@ class CostTracker:
         output_tokens: int,
         *,
         session_id: str | None = None,
+        key: str | None = None,
     ) -> OperationRecord:
         """Price and record one call; nothing is written when the model cannot be priced.
+
+        A ``key`` makes logging idempotent: it is stored on the record, and logging the same
+        key again (e.g. a workflow step retried after a crash between its record and its
+        cost) returns the operation already recorded instead of charging it twice.
 
         A ``session_id`` other than the current one starts tracking that session, as
         :meth:`reset_session` would. When the disk refuses the write the operation stays
@@ -222,18 +232,23 @@ class CostTracker:
         """
         cost = self.get_estimated_cost(model, input_tokens, output_tokens)
         async with self._get_lock():
+            if key is not None and key in self._keys:
+                return self._keys[key]
             now = self._clock()
             if session_id is not None and session_id != self._session.id:
                 self._begin_session(session_id, now)
-            record = OperationRecord(
-                timestamp=now,
-                operation=operation,
-                model=model,
-                input_tokens=input_tokens,
-                output_tokens=output_tokens,
-                cost=cost,
-                session_id=self._session.id,
-            )
+            fields: dict[str, Any] = {
+                "timestamp": now,
+                "operation": operation,
+                "model": model,
+                "input_tokens": input_tokens,
+                "output_tokens": output_tokens,
+                "cost": cost,
+                "session_id": self._session.id,
+            }
+            if key is not None:
+                fields["key"] = key  # an extra field: older readers keep it untouched
+            record = OperationRecord.model_validate(fields)
             self._chunks.append(record)
             self._feed(record)
             await self._save_locked()
