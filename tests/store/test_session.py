@@ -196,3 +196,30 @@ async def test_save_failure_reports_and_keeps_previous(
     assert await session.save()
     assert json.loads((tmp_path / ".session" / "current.json").read_text())[
         "current_state"]["stage"] == "analyzing"
+
+
+def test_killed_owner_not_yet_reaped_counts_as_dead(tmp_path: Path) -> None:
+    """A zombie (killed, parent has not waited) must not look like a second instance."""
+    import signal
+
+    ready = tmp_path / "ready"
+    project = tmp_path / "novel"
+    project.mkdir()
+    proc = _holder(project, ready)
+    try:
+        _wait_for(ready)
+        os.kill(proc.pid, signal.SIGKILL)
+        # do not wait(): the child stays a zombie until reaped
+        import time
+
+        deadline = time.monotonic() + 10
+        stat = Path(f"/proc/{proc.pid}/stat")
+        while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        session = Session(project)
+        assert session.other_instance is None
+        assert session.was_interrupted() and not session.read_only
+        session.close_sync()
+    finally:
+        proc.wait()

@@ -81,6 +81,16 @@ def process_start(pid: int) -> int | None:
         return None
 
 
+def _is_zombie(pid: int) -> bool:
+    """A killed process its parent has not reaped yet still answers ``kill(pid, 0)``."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in {"Z", "X"}
+
+
 def pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
@@ -89,10 +99,10 @@ def pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True  # exists, owned by someone else
+        return not _is_zombie(pid)  # exists, owned by someone else
     except OSError:
         return False
-    return True
+    return not _is_zombie(pid)
 
 
 def hostname() -> str:
