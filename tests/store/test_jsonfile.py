@@ -183,3 +183,35 @@ async def test_async_saves_are_serialised_and_debounced(paths: SessionPaths) -> 
     await asyncio.gather(f.save(), f.save(), f.save())
     assert json.loads(f.path.read_text())["count"] == 100
     assert len(saves) == 2
+
+
+async def test_a_slow_async_save_never_lands_over_a_newer_sync_save(
+    paths: SessionPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quit saves synchronously while an auto-save may still be on its way to the disk."""
+    import threading
+
+    f = make(paths)
+    f.load_sync()
+    release = threading.Event()
+    entered = threading.Event()
+    real_write = f._write
+
+    def late_write(plain: dict[str, object], generation: int) -> bool:
+        if plain["count"] == 1:  # the older snapshot is held back in its thread
+            entered.set()
+            release.wait(5)
+        return real_write(plain, generation)
+
+    monkeypatch.setattr(f, "_write", late_write)
+    f.value.count = 1
+    f.mark_dirty()
+    older = asyncio.create_task(f.save())
+    while not entered.is_set():
+        await asyncio.sleep(0.01)
+    f.value.count = 2
+    f.mark_dirty()
+    assert f.save_sync()  # the newer state lands first
+    release.set()
+    assert await older is False  # the older snapshot is dropped, not written over it
+    assert json.loads(f.path.read_text())["count"] == 2

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -81,6 +82,9 @@ class JsonFile(Generic[M]):
         self._known_bytes: bytes | None = None  # what is on disk, as we last read or wrote it
         self._lock: asyncio.Lock | None = None
         self._pending: asyncio.Task[None] | None = None
+        self._write_lock = threading.Lock()
+        self._generation = 0
+        self._written_generation = 0
         self.last_save: SaveMetadata | None = None
         self.exists_on_disk = False
 
@@ -260,34 +264,58 @@ class JsonFile(Generic[M]):
             data = dumps(plain, fmt)
         return data, fmt
 
+    def _take_snapshot(self) -> tuple[dict[str, Any], int]:
+        """Plain data plus its generation, taken on the owner's thread; clears the dirty flag.
+
+        The generation orders snapshots by freshness, so a slow write of an older snapshot
+        (an async save still in its thread) can never land after a newer one (the
+        synchronous save on quit).
+        """
+        self._dirty = False
+        self._generation += 1
+        return self.snapshot(), self._generation
+
     def save_sync(self, *, force: bool = False, plain: dict[str, Any] | None = None) -> bool:
         """Write when dirty (or forced). Returns True when bytes reached the disk."""
         if self.read_only or not (self._dirty or force):
             return False
-        plain = self.snapshot() if plain is None else plain
-        self._dirty = False
-        try:
-            data, fmt = self.encode(plain)
-            if data == self._known_bytes and self.path.exists():
-                return False
-            self._protect_external_edit()
-            self._keep_previous()
-            write_atomic(self.path, data)
-        except (OSError, ValueError) as exc:
-            self._dirty = True
-            cause = exc.cause if isinstance(exc, DurableWriteError) else exc
-            problem = StoreProblem(
-                self.path, ProblemKind.WRITE_FAILED,
-                f"could not save: {getattr(cause, 'strerror', None) or cause}",
-                lost="nothing yet: the previous file is intact and the change is kept in memory",
-            )
-            self.problems.append(problem)
-            self.callbacks.error(problem)
-            raise
-        self._known_bytes = data
-        self.exists_on_disk = True
-        meta = SaveMetadata(self.path, fmt, len(data), utcnow(), self.value.item_count())
-        self.last_save = meta
+        if plain is None:
+            plain, generation = self._take_snapshot()
+        else:
+            self._dirty = False
+            self._generation += 1
+            generation = self._generation
+        return self._write(plain, generation)
+
+    def _write(self, plain: dict[str, Any], generation: int) -> bool:
+        with self._write_lock:
+            if generation < self._written_generation:
+                return False  # a newer snapshot is already on disk
+            try:
+                data, fmt = self.encode(plain)
+                if data == self._known_bytes and self.path.exists():
+                    self._written_generation = generation
+                    return False
+                self._protect_external_edit()
+                self._keep_previous()
+                write_atomic(self.path, data)
+            except (OSError, ValueError) as exc:
+                self._dirty = True
+                cause = exc.cause if isinstance(exc, DurableWriteError) else exc
+                problem = StoreProblem(
+                    self.path, ProblemKind.WRITE_FAILED,
+                    f"could not save: {getattr(cause, 'strerror', None) or cause}",
+                    lost="nothing yet: the previous file is intact and the change is kept in "
+                    "memory",
+                )
+                self.problems.append(problem)
+                self.callbacks.error(problem)
+                raise
+            self._written_generation = generation
+            self._known_bytes = data
+            self.exists_on_disk = True
+            meta = SaveMetadata(self.path, fmt, len(data), utcnow(), self.value.item_count())
+            self.last_save = meta
         self.callbacks.saved(meta)
         return True
 
@@ -298,8 +326,8 @@ class JsonFile(Generic[M]):
         async with self._get_lock():
             if not (self._dirty or force):
                 return False
-            plain = self.snapshot()
-            return await asyncio.to_thread(self.save_sync, force=True, plain=plain)
+            plain, generation = self._take_snapshot()
+            return await asyncio.to_thread(self._write, plain, generation)
 
     def request_save(self, delay: float = 0.5) -> None:
         """Debounce a burst of changes into one write ``delay`` seconds after the last."""
