@@ -73,7 +73,12 @@ async def test_chart_and_tables_show_the_history(tmp_path: Path) -> None:
         chart = str(screen.query_one("#stats-chart", Static).content).splitlines()
         assert chart[0].strip().startswith("words 0") and chart[0].endswith("1,200")
         assert [line[:9] for line in chart[1:]] == [
-            "Fri 03-06", "Sat 03-07", "Sun 03-08", "Mon 03-09", "Tue 03-10"]
+            "Fri 03-06",
+            "Sat 03-07",
+            "Sun 03-08",
+            "Mon 03-09",
+            "Tue 03-10",
+        ]
         assert chart[3].count("█") == 40 and chart[3].endswith("1,200 ✓")
         assert chart[5].count("█") == 10 and chart[5].endswith("300")  # 300/1,200 of 40
         assert chart[4].count("█") == 0 and chart[4].endswith(" 0")
@@ -103,9 +108,11 @@ async def test_chart_and_tables_show_the_history(tmp_path: Path) -> None:
 def test_session_progress_text_for_the_status_bar(tmp_path: Path) -> None:
     history, _ = build_history(tmp_path)
     assert session_progress_text(history, 1000, tz=UTC, today=TODAY) == (
-        "Today 300/1,000 words · 30%")
+        "Today 300/1,000 words · 30%"
+    )
     assert session_progress_text(history, None, tz=UTC, today=date(2026, 3, 8)) == (
-        "Today 1,200 words")
+        "Today 1,200 words"
+    )
     assert session_progress_text(history, 0, tz=UTC, today=date(2026, 3, 9)) == "Today 0 words"
 
 

@@ -208,7 +208,7 @@ class WritingActivity:
             self._again = True
             return
         self._saving = True
-        self.app.run_worker(self._save_loop(), group="history", exit_on_error=False)
+        self.app.run_worker(self._save_loop, group="history", exit_on_error=False)
 
     @property
     def busy(self) -> bool:
