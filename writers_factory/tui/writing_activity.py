@@ -208,7 +208,11 @@ class WritingActivity:
             self._again = True
             return
         self._saving = True
-        self.app.run_worker(self._save_loop, group="history", exit_on_error=False)
+        # A callable, not a coroutine: if the app is already shutting down, nothing is left
+        # un-awaited. (Textual's stub wants a coroutine typed with None send/yield types.)
+        self.app.run_worker(
+            self._save_loop, group="history", exit_on_error=False  # type: ignore[arg-type]
+        )
 
     @property
     def busy(self) -> bool:
