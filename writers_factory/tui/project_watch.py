@@ -32,6 +32,7 @@ from textual.widgets import TextArea
 
 from writers_factory.store.buffers import ENCODING, sha256_of
 from writers_factory.tui.widgets.messages import FileRenamed
+from writers_factory.tui.widgets.project_tree import ProjectTree
 from writers_factory.watch import ChangeKind, FileChange, KnownContent, ProjectWatcher
 
 if TYPE_CHECKING:
@@ -156,12 +157,22 @@ class ProjectWatch:
     def _on_changes(self, changes: list[FileChange]) -> None:
         """On the loop: record now (quit may follow at once), show in a worker."""
         changes = self._record(changes)
+        self._mark_tree()
         if not changes:
             return
         if self._stopping:
             self.batches += 1
             return
         self.app.run_worker(self._show(changes), group="project-watch", exit_on_error=False)
+
+    def _mark_tree(self) -> None:
+        """Marks in the tree for this session's changes; the tree lives on the bottom screen,
+        so a dialog on top (a conflict, the statistics) does not hide it from us."""
+        if self._stopping or not self.app.screen_stack:
+            return
+        data = self.app.session.data
+        for tree in self.app.screen_stack[0].query(ProjectTree):
+            tree.show_changes(data.file_changes, data.started_at)
 
     def _record(self, changes: list[FileChange]) -> list[FileChange]:
         """Record each change once; drop those the app already recorded as its own action."""

@@ -3,12 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from rich.style import Style
+from rich.text import Text
 from textual.widgets import DirectoryTree
+from textual.widgets.directory_tree import DirEntry
+from textual.widgets.tree import TreeNode
 
 from writers_factory.project import TREE_FOLDERS
 from writers_factory.store.durable import is_temp_file
+
+if TYPE_CHECKING:
+    from writers_factory.store.session_models import FileChangeRecord
+
+MARKS = {"created": "+", "modified": "\u25cf", "moved": "\u2192"}
+"""The mark shown after a file changed this session: created, modified, moved in."""
+
+
+def session_marks(records: Iterable[FileChangeRecord], since: datetime) -> dict[str, str]:
+    """Project-relative path -> mark, from the records of this session, oldest first.
+
+    A file created and then modified stays "created" (it is new to the writer); a moved
+    file's mark goes with it to its destination; a deleted file loses its mark, so a file
+    later re-created at that name is marked afresh.
+    """
+    marks: dict[str, str] = {}
+    for record in records:
+        if record.at < since:
+            continue
+        if record.kind == "created":
+            marks[record.path] = MARKS["created"]
+        elif record.kind == "modified":
+            marks.setdefault(record.path, MARKS["modified"])
+        elif record.kind == "deleted":
+            marks.pop(record.path, None)
+        elif record.dest is not None:
+            marks.pop(record.path, None)
+            marks[record.dest] = MARKS["moved"]
+    return marks
 
 
 class ProjectTree(DirectoryTree):
@@ -19,10 +54,36 @@ class ProjectTree(DirectoryTree):
     """
 
     def __init__(self, project: Path, *, id: str | None = None) -> None:
+        self.marks: dict[str, str] = {}
+        """Project-relative POSIX path -> change mark; set first: labels render in __init__."""
         super().__init__(project, id=id)
         self.project = project
         self.show_root = False
         self.guide_depth = 2
+
+    def show_changes(self, records: Iterable[FileChangeRecord], since: datetime) -> None:
+        """Mark the files changed since ``since`` (the session start) and redraw the labels."""
+        marks = session_marks(records, since)
+        if marks != self.marks:
+            self.marks = marks
+            self._invalidate()  # labels are cached per line: a new mark needs a redraw
+
+    def mark_of(self, node: TreeNode[DirEntry]) -> str | None:
+        """The change mark of ``node``, if its file changed this session."""
+        if node.data is None or not self.marks:
+            return None
+        try:
+            relative = Path(node.data.path).relative_to(self.project).as_posix()
+        except ValueError:
+            return None
+        return self.marks.get(relative)
+
+    def render_label(self, node: TreeNode[DirEntry], base_style: Style, style: Style) -> Text:
+        label = super().render_label(node, base_style, style)
+        mark = self.mark_of(node)
+        if mark is not None:
+            label.append(f" {mark}", style="bold")
+        return label
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         chosen: list[Path] = []
