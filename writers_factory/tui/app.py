@@ -68,7 +68,7 @@ from writers_factory.tui.screens.stages import STAGES, stage_for
 from writers_factory.tui.themes import BUNDLED_THEMES_DIR, load_theme_dir, user_themes_dir
 from writers_factory.tui.widgets.ai_pane import AIPane
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs, trail_for
-from writers_factory.tui.widgets.editor import BufferArea, Editor, OpenBuffer
+from writers_factory.tui.widgets.editor import BufferArea, Editor, OpenBuffer, prepare_highlighting
 from writers_factory.tui.widgets.messages import (
     BufferEdited,
     FileRenamed,
@@ -211,6 +211,7 @@ class WritersFactoryApp(App[int]):
         except (OSError, ValueError) as exc:
             self.notify(f"Cost files could not be read: {exc}", severity="error", timeout=15)
         await self.load_themes()
+        await asyncio.to_thread(prepare_highlighting)  # before any buffer opens
         self.editor.read_only = self._session.read_only
         self.apply_keymap()
         self.apply_theme_preference()

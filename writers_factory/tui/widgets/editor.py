@@ -40,8 +40,33 @@ def markdown_language() -> str | None:
     return "markdown" if all(importlib.util.find_spec(name) for name in wanted) else None
 
 
+@cache
+def _highlight_query(language: str) -> str:
+    # Textual reads the grammar's query file from disk for every new buffer and every
+    # load_text; once per process, and in a thread (``prepare_highlighting``), is enough.
+    return TextArea._get_builtin_highlight_query(language)
+
+
+def prepare_highlighting() -> None:
+    """Blocking: find, import and read the Markdown grammar (start-up runs it in a thread).
+
+    Disk I/O never runs on the event loop: done here first, opening or reloading a buffer
+    only uses what is cached.
+    """
+    language = markdown_language()
+    if language is not None:
+        from textual._tree_sitter import get_language
+
+        get_language(language)
+        _highlight_query(language)
+
+
 class BufferArea(TextArea):
     """A TextArea bound to one project file."""
+
+    @staticmethod
+    def _get_builtin_highlight_query(language_name: str) -> str:
+        return _highlight_query(language_name)
 
     def __init__(self, path: Path, text: str, disk: FileBuffer, *, id: str) -> None:
         super().__init__(
