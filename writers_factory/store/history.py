@@ -12,6 +12,7 @@ gzip-compressed under the same name once it passes 1 MB and read back transparen
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -195,15 +196,14 @@ class SessionHistory:
 
     # ------------------------------------------------------------------ saving
     async def save(self) -> bool:
-        """Write in a thread when something changed; True when bytes reached the disk."""
-        if not self._file.read_only:
-            self.paths.root.mkdir(parents=True, exist_ok=True)
+        """Write in a thread when something changed; True when bytes reached the disk.
+
+        The durable writer creates a missing ``.session/`` itself, in the thread.
+        """
         return await self._file.save()
 
     def save_sync(self) -> bool:
         """The same, synchronously (quit and signal handlers, where workers are gone)."""
-        if not self._file.read_only:
-            self.paths.root.mkdir(parents=True, exist_ok=True)
         return self._file.save_sync()
 
     # ------------------------------------------------------------------ internals
@@ -216,8 +216,10 @@ class SessionHistory:
         candidate = Path(path)
         project = self.paths.project
         if candidate.is_absolute():
+            # Pure path arithmetic: this runs on the UI loop for every watched change.
+            normal = Path(os.path.abspath(candidate))
             try:
-                return candidate.resolve().relative_to(project.resolve()).as_posix()
+                return normal.relative_to(os.path.abspath(project)).as_posix()
             except ValueError:
                 return candidate.as_posix()
         return candidate.as_posix()
