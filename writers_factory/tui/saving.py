@@ -37,7 +37,7 @@ from writers_factory.store.buffers import FileBuffer, SaveConflict, Written, tex
 from writers_factory.store.journal import Journal
 from writers_factory.store.session import Session
 from writers_factory.tui.screens.conflict import ConflictChoice, asking_about, resolve_conflict
-from writers_factory.tui.screens.recovery import StartDecision, StartupChecks
+from writers_factory.tui.screens.recovery import EditorOpener, StartDecision, StartupChecks
 from writers_factory.tui.widgets.status_bar import StatusBar
 
 Clock = Callable[[], datetime]
@@ -59,8 +59,8 @@ class BufferLike(Protocol):
     def load_text(self, text: str) -> None: ...
 
 
-class EditorLike(Protocol):
-    """What the coordinator needs of the tabbed editor."""
+class EditorLike(EditorOpener, Protocol):
+    """What the coordinator needs of the tabbed editor; opening comes from `EditorOpener`."""
 
     def buffers(self) -> list[Any]: ...
 
@@ -68,20 +68,7 @@ class EditorLike(Protocol):
 
     def mark_saved(self, path: Path, text: str) -> bool: ...
 
-    async def open(
-        self,
-        path: Path,
-        text: str,
-        disk: FileBuffer,
-        cursor: tuple[int, int] = (0, 0),
-        *,
-        dirty: bool = False,
-        activate: bool = True,
-    ) -> Any: ...
-
     async def close(self, path: Path) -> None: ...
-
-    def activate(self, path: Path) -> None: ...
 
 
 @dataclass

@@ -144,6 +144,12 @@ class StartDecision(enum.StrEnum):
 
 
 class EditorOpener(Protocol):
+    """What opening files needs of the tabbed editor (mirrors ``Editor.open``/``activate``).
+
+    Declared once, here: recovery re-opens journaled buffers with it, and the save
+    coordinator's fuller editor protocol extends it.
+    """
+
     async def open(
         self,
         path: Path,
