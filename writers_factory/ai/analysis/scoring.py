@@ -36,6 +36,21 @@ def _band(value: float, low: float, high: float, fall_low: float, fall_high: flo
     return max(0.0, 1 - (value - high) / fall_high)
 
 
+def _component(name: str, share: float, value: str, why: str) -> ScoreComponent:
+    """One rubric line: ``share`` (0-1) of the component's points, with the reason shown.
+
+    Every component scores the same way, so the points rule lives here once; a component
+    that cannot be measured passes a share of 0 and the value "—".
+    """
+    return ScoreComponent(
+        name=name,
+        points=round(share * COMPONENT_POINTS, 1),
+        max_points=COMPONENT_POINTS,
+        value=value,
+        explanation=why,
+    )
+
+
 def mattr(words: list[str], window: int = MATTR_WINDOW) -> float:
     """Moving-average type-token ratio; a text shorter than the window uses its own length."""
     low = [normalise_apostrophes(w.lower()) for w in words]
@@ -60,13 +75,7 @@ def mattr(words: list[str], window: int = MATTR_WINDOW) -> float:
 def _readability(s: Scan) -> ScoreComponent:
     ease = readability_of(s).flesch_reading_ease
     if ease is None:
-        return ScoreComponent(
-            name="Readability band",
-            points=0.0,
-            max_points=COMPONENT_POINTS,
-            value="—",
-            explanation="no sentences to measure",
-        )
+        return _component("Readability band", 0.0, "—", "no sentences to measure")
     share = _band(ease, 50, 80, 30, 30)
     if share == 1:
         why = f"reading ease {ease:.1f} is inside the 50–80 band of most published fiction"
@@ -74,24 +83,14 @@ def _readability(s: Scan) -> ScoreComponent:
         why = f"reading ease {ease:.1f} is below 50: long sentences or long words make it dense"
     else:
         why = f"reading ease {ease:.1f} is above 80: very short words and sentences throughout"
-    return ScoreComponent(
-        name="Readability band",
-        points=round(share * COMPONENT_POINTS, 1),
-        max_points=COMPONENT_POINTS,
-        value=f"{ease:.1f}",
-        explanation=why,
-    )
+    return _component("Readability band", share, f"{ease:.1f}", why)
 
 
 def _variety(s: Scan) -> ScoreComponent:
     lengths = s.sentence_lengths
     if len(lengths) < 2:
-        return ScoreComponent(
-            name="Sentence variety",
-            points=0.0,
-            max_points=COMPONENT_POINTS,
-            value="—",
-            explanation="fewer than two sentences: no variety to measure",
+        return _component(
+            "Sentence variety", 0.0, "—", "fewer than two sentences: no variety to measure"
         )
     cv = statistics.pstdev(lengths) / statistics.fmean(lengths)
     share = min(1.0, cv / 0.5)
@@ -101,24 +100,12 @@ def _variety(s: Scan) -> ScoreComponent:
         else f"sentence lengths vary by only {cv:.2f}× their mean (0.50 wanted): "
         "mix short and long sentences"
     )
-    return ScoreComponent(
-        name="Sentence variety",
-        points=round(share * COMPONENT_POINTS, 1),
-        max_points=COMPONENT_POINTS,
-        value=f"{cv:.2f}",
-        explanation=why,
-    )
+    return _component("Sentence variety", share, f"{cv:.2f}", why)
 
 
 def _dialogue(s: Scan) -> ScoreComponent:
     if not s.words:
-        return ScoreComponent(
-            name="Dialogue balance",
-            points=0.0,
-            max_points=COMPONENT_POINTS,
-            value="—",
-            explanation="no words",
-        )
+        return _component("Dialogue balance", 0.0, "—", "no words")
     ratio = s.dialogue_words / len(s.words)
     share = _band(ratio, 0.2, 0.5, 0.2, 0.4)
     if share == 1:
@@ -127,36 +114,18 @@ def _dialogue(s: Scan) -> ScoreComponent:
         why = f"{ratio:.0%} dialogue: mostly narration (20–50% wanted)"
     else:
         why = f"{ratio:.0%} dialogue: little narration to ground it (20–50% wanted)"
-    return ScoreComponent(
-        name="Dialogue balance",
-        points=round(share * COMPONENT_POINTS, 1),
-        max_points=COMPONENT_POINTS,
-        value=f"{ratio:.0%}",
-        explanation=why,
-    )
+    return _component("Dialogue balance", share, f"{ratio:.0%}", why)
 
 
 def _repetition(s: Scan) -> ScoreComponent:
     if not s.words:
-        return ScoreComponent(
-            name="Repetition",
-            points=0.0,
-            max_points=COMPONENT_POINTS,
-            value="—",
-            explanation="no words",
-        )
+        return _component("Repetition", 0.0, "—", "no words")
     variety = mattr(s.words)
     share = min(1.0, max(0.0, (variety - 0.5) / 0.22))
     top = overused_words_of(s, limit=3)
     most = ", ".join(f"“{w.word}” ×{w.count}" for w in top) or "none"
     why = f"lexical variety {variety:.2f} (0.72 wanted); most repeated: {most}"
-    return ScoreComponent(
-        name="Repetition",
-        points=round(share * COMPONENT_POINTS, 1),
-        max_points=COMPONENT_POINTS,
-        value=f"{variety:.2f}",
-        explanation=why,
-    )
+    return _component("Repetition", share, f"{variety:.2f}", why)
 
 
 def score_locally(text: str) -> LocalScore:
