@@ -8,7 +8,7 @@ Deletes go to the project trash and a file with unsaved text is never deleted or
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,19 +67,19 @@ class FileActions:
         if self._can_act():
             self._run(self._new_file(self.target_folder()))
 
-    def rename(self) -> None:
+    def _run_on_target(self, flow: Callable[[Path], Coroutine[Any, Any, None]]) -> None:
+        """Start ``flow`` on :meth:`target`, or say why not: one rule for every file action."""
         target = self.target()
         if target is None:
             self.app.notify("Select a file in the tree or open one first.")
         elif self._can_act():
-            self._run(self._rename(target))
+            self._run(flow(target))
+
+    def rename(self) -> None:
+        self._run_on_target(self._rename)
 
     def delete(self) -> None:
-        target = self.target()
-        if target is None:
-            self.app.notify("Select a file in the tree or open one first.")
-        elif self._can_act():
-            self._run(self._delete(target))
+        self._run_on_target(self._delete)
 
     def restore_last(self) -> None:
         if self._can_act():
