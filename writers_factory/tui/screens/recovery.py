@@ -66,6 +66,7 @@ def describe_entries(items: Sequence[Assessment], problems: Sequence[JournalProb
 
 
 class RecoveryScreen(ModalScreen[RecoveryChoice]):
+    AUTO_FOCUS = "#recover"  # focused when shown, without a query racing the mount
     DEFAULT_CSS = """
     RecoveryScreen { align: center middle; }
     RecoveryScreen > Vertical {
@@ -120,9 +121,6 @@ class RecoveryScreen(ModalScreen[RecoveryChoice]):
                 yield Button("Recover", id="recover", variant="primary")
                 yield Button("Start fresh", id="start-fresh")
                 yield Button("Quit", id="quit")
-
-    def on_mount(self) -> None:
-        self.query_one("#recover", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
