@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from writers_factory.store.processes import pid_alive
+
 TEMP_MARK = ".wf-tmp"
 """Every temp file we create carries this mark, so leftovers are recognisable as ours."""
 
@@ -126,16 +128,6 @@ def _pid_of(temp: Path) -> int | None:
         return None
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def clean_leftovers(folders: Iterable[Path]) -> list[Path]:
     """Remove temp files that a crashed writer left; never touch a live writer's temp file.
 
@@ -143,18 +135,10 @@ def clean_leftovers(folders: Iterable[Path]) -> list[Path]:
     it is the last acknowledged state; the temp is safe to drop.
     """
     removed: list[Path] = []
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for temp in folder.rglob(f"*{TEMP_MARK}"):
-            pid = _pid_of(temp)
-            if pid is not None and pid != os.getpid() and _pid_alive(pid):
-                continue
-            if pid == os.getpid():
-                continue
-            with contextlib.suppress(OSError):
-                temp.unlink()
-                removed.append(temp)
+    for temp in find_leftovers(folders):
+        with contextlib.suppress(OSError):
+            temp.unlink()
+            removed.append(temp)
     return removed
 
 
@@ -166,7 +150,7 @@ def find_leftovers(folders: Iterable[Path]) -> list[Path]:
             continue
         for temp in folder.rglob(f"*{TEMP_MARK}"):
             pid = _pid_of(temp)
-            if pid is not None and _pid_alive(pid):
-                continue
+            if pid is not None and pid_alive(pid):
+                continue  # a live writer's, this process's own included
             found.append(temp)
     return found

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from writers_factory.store import migrations
-from writers_factory.store.durable import DurableWriteError, write_atomic
+from writers_factory.store.durable import DurableWriteError, temp_path_for, write_atomic
 from writers_factory.store.events import (
     Callbacks,
     LoadMetadata,
@@ -373,9 +373,7 @@ class JsonFile(Generic[M]):
             return
         prev = self.paths.prev_of(self.path)
         prev.parent.mkdir(parents=True, exist_ok=True)
-        tmp = prev.with_name(prev.name + ".link")
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        tmp = temp_path_for(prev)  # our temp naming: a crash here leaves a cleanable leftover
         try:
             os.link(self.path, tmp)
         except OSError:

@@ -22,6 +22,7 @@ from pydantic import Field, ValidationError
 
 from writers_factory.store.durable import write_atomic
 from writers_factory.store.model_base import StoreModel
+from writers_factory.store.processes import pid_alive, process_start
 from writers_factory.store.serialisers import DecodeError, dumps, loads
 
 
@@ -66,43 +67,6 @@ def boot_time() -> datetime | None:
     except (OSError, ValueError):
         return None
     return None
-
-
-def process_start(pid: int) -> int | None:
-    """Start time of ``pid`` in clock ticks since boot, to tell a reused pid from ours."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            text = stat.read()
-    except OSError:
-        return None
-    try:
-        return int(text.rsplit(")", 1)[1].split()[19])
-    except (IndexError, ValueError):
-        return None
-
-
-def _is_zombie(pid: int) -> bool:
-    """A killed process its parent has not reaped yet still answers ``kill(pid, 0)``."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            state = stat.read().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state in {"Z", "X"}
-
-
-def pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return not _is_zombie(pid)  # exists, owned by someone else
-    except OSError:
-        return False
-    return not _is_zombie(pid)
 
 
 def hostname() -> str:
