@@ -20,15 +20,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from writers_factory.store.cost_models import (
+from writers_factory.store.base.durable import write_atomic
+from writers_factory.store.base.serialisers import dumps
+from writers_factory.store.costs.models import (
     CHUNK_SIZE,
     OperationChunk,
     OperationRecord,
     chunk_name,
 )
-from writers_factory.store.costs import CostTracker
-from writers_factory.store.durable import write_atomic
-from writers_factory.store.serialisers import dumps
+from writers_factory.store.costs.tracker import CostTracker
 
 EXISTING = 100_000
 LOGS = 60
@@ -44,10 +44,17 @@ def build_history(root: Path, count: int) -> None:
     chunk: list[OperationRecord] = []
     number = 1
     for i in range(count):
-        chunk.append(OperationRecord(
-            timestamp=start + step * i, operation="scene_generation", model=MODEL,
-            input_tokens=4_000, output_tokens=500, cost=cost, session_id="earlier",
-        ))
+        chunk.append(
+            OperationRecord(
+                timestamp=start + step * i,
+                operation="scene_generation",
+                model=MODEL,
+                input_tokens=4_000,
+                output_tokens=500,
+                cost=cost,
+                session_id="earlier",
+            )
+        )
         if len(chunk) == CHUNK_SIZE or i == count - 1:
             plain = OperationChunk(operations=chunk).model_dump(mode="json")
             write_atomic(root / chunk_name(number), dumps(plain))
@@ -92,13 +99,17 @@ async def main() -> None:
         chunks = len(list((full_root / "costs").iterdir()))
         summary = (full_root / "costs.json").stat().st_size
 
-    print(f"built {EXISTING:,} operations in {chunks} chunk files in {built:.1f} s; "
-          f"loading them once took {loaded:.2f} s; costs.json is {summary:,} bytes")
+    print(
+        f"built {EXISTING:,} operations in {chunks} chunk files in {built:.1f} s; "
+        f"loading them once took {loaded:.2f} s; costs.json is {summary:,} bytes"
+    )
     print(f"log_operation, none recorded:     {t_empty * 1000:8.2f} ms (median of {LOGS})")
     print(f"log_operation, {EXISTING:,} recorded: {t_full * 1000:8.2f} ms (median of {LOGS})")
     print(f"ratio: {t_full / t_empty:.2f}x")
-    print(f"daily/weekly/monthly totals: {q_empty * 1e6:.1f} µs empty, "
-          f"{q_full * 1e6:.1f} µs with {EXISTING:,}")
+    print(
+        f"daily/weekly/monthly totals: {q_empty * 1e6:.1f} µs empty, "
+        f"{q_full * 1e6:.1f} µs with {EXISTING:,}"
+    )
 
 
 if __name__ == "__main__":

@@ -21,9 +21,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from writers_factory.store.history import SessionHistory
-from writers_factory.store.history_models import HistoryEntry, YearSummary, hour_key
-from writers_factory.store.wordcount import count_words, word_delta
+from writers_factory.core.hours import hour_key
+from writers_factory.core.wordcount import count_words, word_delta
+from writers_factory.store.history.history import SessionHistory
+from writers_factory.store.history.models import HistoryEntry, YearSummary
 
 SAVES = 30
 
@@ -47,12 +48,20 @@ def make_history(root: Path, years: int) -> SessionHistory:
         for n in range(150):
             start = day + timedelta(days=n * 2)
             hours = {hour_key(start + timedelta(hours=h)): rng.randint(100, 700) for h in range(6)}
-            summary.absorb(HistoryEntry(
-                session_id=f"{year}-{n}", start_time=start, duration_minutes=360,
-                active_minutes=300, idle_minutes=60, total_cost=Decimal("0.21"),
-                words_added=sum(hours.values()), words_removed=80, words_by_hour=hours,
-                operations_count={"scene_generation": 2, "voice_test": 1},
-            ))
+            summary.absorb(
+                HistoryEntry(
+                    session_id=f"{year}-{n}",
+                    start_time=start,
+                    duration_minutes=360,
+                    active_minutes=300,
+                    idle_minutes=60,
+                    total_cost=Decimal("0.21"),
+                    words_added=sum(hours.values()),
+                    words_removed=80,
+                    words_by_hour=hours,
+                    operations_count={"scene_generation": 2, "voice_test": 1},
+                )
+            )
         history.data.yearly[year] = summary
     history.begin("running", clock[0])
     history.save_sync()
@@ -87,21 +96,24 @@ def main() -> None:
         t_small, t_big = median_save(small), median_save(big)
         size_small = small.path.stat().st_size
         size_big = big.path.stat().st_size
-    print(f"save, 20 sessions:                        {t_small * 1000:8.2f} ms  "
-          f"({size_small:,} bytes)")
-    print(f"save, 20 sessions + 10 yearly summaries:  {t_big * 1000:8.2f} ms  "
-          f"({size_big:,} bytes)")
+    print(
+        f"save, 20 sessions:                        {t_small * 1000:8.2f} ms  "
+        f"({size_small:,} bytes)"
+    )
+    print(f"save, 20 sessions + 10 yearly summaries:  {t_big * 1000:8.2f} ms  ({size_big:,} bytes)")
     print(f"ratio: {t_big / t_small:.1f}x")
 
     rng = random.Random(3)
     vocab = [f"word{i}" for i in range(3000)]
     chapter = " ".join(rng.choice(vocab) for _ in range(6000))
     middle = len(chapter) // 2
-    edited = chapter[:middle] + " a brand new sentence here " + chapter[middle + 40:]
+    edited = chapter[:middle] + " a brand new sentence here " + chapter[middle + 40 :]
     t_count = median_of(lambda: count_words(chapter))
     t_delta = median_of(lambda: word_delta(chapter, edited))
-    print(f"word_delta on a 6,000-word chapter: {t_delta * 1000:.2f} ms, "
-          f"{t_delta / t_count:.1f}x one count_words ({t_count * 1000:.2f} ms)")
+    print(
+        f"word_delta on a 6,000-word chapter: {t_delta * 1000:.2f} ms, "
+        f"{t_delta / t_count:.1f}x one count_words ({t_count * 1000:.2f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -96,8 +96,13 @@ asyncio.run(main())
 def run_json(code: str, *args: str, runs: int = 3) -> dict[str, float]:
     results = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", code, *args], check=True,
-                             capture_output=True, text=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return {key: statistics.median(r[key] for r in results) for key in results[0]}
 
@@ -107,25 +112,42 @@ def main() -> None:
     try:
         project = make_project(folder)
         bare_python = median_seconds([sys.executable, "-c", "pass"])
-        cli = median_seconds([sys.executable, "-m", "writers_factory.cli", "session", "show",
-                              "--project", str(project)])
+        cli = median_seconds(
+            [
+                sys.executable,
+                "-m",
+                "writers_factory.cli",
+                "session",
+                "show",
+                "--project",
+                str(project),
+            ]
+        )
         print(f"python -c pass (baseline)            {bare_python * 1000:8.1f} ms   1.0x")
-        print(f"writers-factory session show         {cli * 1000:8.1f} ms "
-              f"{cli / bare_python:6.1f}x")
-        probe = ("import sys, writers_factory.cli, writers_factory.cli_session; "
-                 f"print([m for m in {HEAVY!r} if m in sys.modules])")
-        loaded = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
-                                text=True).stdout.strip()
+        print(
+            f"writers-factory session show         {cli * 1000:8.1f} ms {cli / bare_python:6.1f}x"
+        )
+        probe = (
+            "import sys, writers_factory.cli, writers_factory.cli_session; "
+            f"print([m for m in {HEAVY!r} if m in sys.modules])"
+        )
+        loaded = subprocess.run(
+            [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+        ).stdout.strip()
         print(f"heavy libraries imported by the CLI: {loaded}")
 
         bare = run_json(BARE)
         app = run_json(WORKSPACE, str(project))
         print(f"bare Textual app ready (baseline)    {bare['ready'] * 1000:8.1f} ms   1.0x")
-        print(f"workspace ready, 61 chapters, 5 open {app['ready'] * 1000:8.1f} ms "
-              f"{app['ready'] / bare['ready']:6.1f}x")
+        print(
+            f"workspace ready, 61 chapters, 5 open {app['ready'] * 1000:8.1f} ms "
+            f"{app['ready'] / bare['ready']:6.1f}x"
+        )
         print(f"peak RSS, bare Textual app           {bare['rss_kb'] / 1024:8.1f} MB   1.0x")
-        print(f"peak RSS, workspace                  {app['rss_kb'] / 1024:8.1f} MB "
-              f"{app['rss_kb'] / bare['rss_kb']:6.1f}x")
+        print(
+            f"peak RSS, workspace                  {app['rss_kb'] / 1024:8.1f} MB "
+            f"{app['rss_kb'] / bare['rss_kb']:6.1f}x"
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

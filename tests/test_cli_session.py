@@ -13,7 +13,9 @@ from writers_factory.store import Session
 def wf(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "writers_factory.cli", *args],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -82,11 +84,15 @@ async def test_costs_and_preferences_views(tmp_path: Path) -> None:
 
     project = _project(tmp_path)
     prefs_file = project / ".session" / "preferences.json"
-    prefs_file.write_text(json.dumps({
-        "schema_version": 1,
-        "auto_save_interval": "soon",
-        "price_overrides": {"test": {"input_per_mtok": "2", "output_per_mtok": "10"}},
-    }))
+    prefs_file.write_text(
+        json.dumps(
+            {
+                "schema_version": 1,
+                "auto_save_interval": "soon",
+                "price_overrides": {"test": {"input_per_mtok": "2", "output_per_mtok": "10"}},
+            }
+        )
+    )
     tracker = CostTracker(project / ".session")
     await tracker.log_operation("generate_scene", "test", 1_000_000, 100_000)
     before = prefs_file.read_bytes()

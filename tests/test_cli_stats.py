@@ -44,7 +44,8 @@ def make_project(tmp_path: Path, target: int | None = 500) -> Path:
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     return {
         str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     } | {str(p.relative_to(root)) + "/": (b"", 0) for p in root.rglob("*") if p.is_dir()}
 
 
@@ -95,8 +96,9 @@ def test_table_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "open" in out  # the running session is labelled
 
 
-def test_no_session_folder_is_a_clear_message(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_session_folder_is_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run_stats(tmp_path, "json") == 1
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -112,8 +114,9 @@ def test_empty_session_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert list((tmp_path / ".session").iterdir()) == []
 
 
-def test_read_only_on_old_and_damaged_files(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_read_only_on_old_and_damaged_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = tmp_path / "novel"
     root = project / ".session"
     root.mkdir(parents=True)
@@ -135,8 +138,9 @@ def test_read_only_on_old_and_damaged_files(tmp_path: Path,
     assert snapshot(root) == before  # damaged file reported, not moved
 
 
-def test_session_history_json_and_tables(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_session_history_json_and_tables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = tmp_path / "novel"
     root = project / ".session"
     root.mkdir(parents=True)

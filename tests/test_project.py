@@ -18,7 +18,7 @@ from writers_factory.project import (
     rename_file,
     writable_folder,
 )
-from writers_factory.store import trash
+from writers_factory.store.manuscript import trash
 
 
 def tree_state(folder: Path) -> dict[str, tuple[bytes | None, int]]:

@@ -20,8 +20,7 @@ def _open_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="writers-factory",
         description="A terminal workspace for novelists that never loses your work.",
-        epilog="Other commands: writers-factory new DIR | session VIEW | stats "
-        "(each with --help).",
+        epilog="Other commands: writers-factory new DIR | session VIEW | stats (each with --help).",
     )
     parser.add_argument("project", nargs="?", default=".", help="project folder (default: here)")
     return parser

@@ -20,27 +20,29 @@ def _emit(payload: Any) -> None:
 
 
 def run_costs(project: Path, *, as_json: bool) -> int:
-    from writers_factory.store.costs import CostTracker
+    from writers_factory.store.costs.tracker import CostTracker
 
     tracker = CostTracker(Path(project) / ".session", read_only=True)
     budget = tracker.prefs.data.budget
     warning = tracker.should_warn_budget()
     recent = tracker.recent(20)
     if as_json:
-        _emit({
-            "session_id": tracker.session_id,
-            "session_total": str(tracker.session_total),
-            "daily_total": str(tracker.daily_total),
-            "weekly_total": str(tracker.weekly_total),
-            "monthly_total": str(tracker.monthly_total),
-            "total": str(tracker.total),
-            "operations_count": tracker.operations_count,
-            "by_model": {k: str(v) for k, v in tracker.by_model_all_time.items()},
-            "budget": budget.model_dump(mode="json"),
-            "budget_warning": warning,
-            "recent": [r.model_dump(mode="json") for r in recent],
-            "problems": [p.describe() for p in tracker.problems],
-        })
+        _emit(
+            {
+                "session_id": tracker.session_id,
+                "session_total": str(tracker.session_total),
+                "daily_total": str(tracker.daily_total),
+                "weekly_total": str(tracker.weekly_total),
+                "monthly_total": str(tracker.monthly_total),
+                "total": str(tracker.total),
+                "operations_count": tracker.operations_count,
+                "by_model": {k: str(v) for k, v in tracker.by_model_all_time.items()},
+                "budget": budget.model_dump(mode="json"),
+                "budget_warning": warning,
+                "recent": [r.model_dump(mode="json") for r in recent],
+                "problems": [p.describe() for p in tracker.problems],
+            }
+        )
         return 0
     out = Console(highlight=False, soft_wrap=True)
     totals = Table(title="Costs", show_header=False)
@@ -68,8 +70,14 @@ def run_costs(project: Path, *, as_json: bool) -> int:
         for column in ("when", "operation", "model", "in", "out", "cost"):
             ops.add_column(column, justify="right" if column in {"in", "out", "cost"} else "left")
         for r in reversed(recent):
-            ops.add_row(f"{r.timestamp.astimezone():%Y-%m-%d %H:%M}", r.operation, r.model,
-                        f"{r.input_tokens:,}", f"{r.output_tokens:,}", _dollars(r.cost))
+            ops.add_row(
+                f"{r.timestamp.astimezone():%Y-%m-%d %H:%M}",
+                r.operation,
+                r.model,
+                f"{r.input_tokens:,}",
+                f"{r.output_tokens:,}",
+                _dollars(r.cost),
+            )
         out.print(ops)
     if warning:
         out.print(f"[yellow]⚠ {warning}[/]")
@@ -79,7 +87,7 @@ def run_costs(project: Path, *, as_json: bool) -> int:
 
 
 def run_preferences(project: Path, *, as_json: bool) -> int:
-    from writers_factory.store.prefs import Preferences
+    from writers_factory.store.preferences.preferences import Preferences
 
     prefs = Preferences(Path(project) / ".session", read_only=True)
     plain = prefs.data.model_dump(mode="json")

@@ -43,19 +43,24 @@ def run_session_view(project: Path, view: str, *, as_json: bool) -> int:
 
 
 def _show(project: Path, as_json: bool) -> int:
-    from writers_factory.store.lock import check
-    from writers_factory.store.session import Session
+    from writers_factory.store.session.lock import check
+    from writers_factory.store.session.session import Session
 
     session = Session(project, read_only=True)
     data = session.data
     lock = check(session.paths.lock)
     if as_json:
-        _emit_json({
-            "session": data.model_dump(mode="json"),
-            "lock": {"state": lock.state.value, "reason": lock.reason,
-                     "owner": lock.info.model_dump(mode="json") if lock.info else None},
-            "problems": [p.describe() for p in session.problems],
-        })
+        _emit_json(
+            {
+                "session": data.model_dump(mode="json"),
+                "lock": {
+                    "state": lock.state.value,
+                    "reason": lock.reason,
+                    "owner": lock.info.model_dump(mode="json") if lock.info else None,
+                },
+                "problems": [p.describe() for p in session.problems],
+            }
+        )
         return 0
     out = _console()
     table = Table(title=f"Session — {data.project_name or project.name}", show_header=False)
@@ -114,16 +119,22 @@ def _preferences(project: Path, as_json: bool) -> int:
 def _verify(project: Path, as_json: bool) -> int:
     from writers_factory.store.verify import verify
 
-    findings = verify(project)
+    extra = (
+        ("workflows/*.json", "writers_factory.ai.workflows:WorkflowRecord"),
+        ("conversations/*.json", "writers_factory.ai.conversations:Conversation"),
+    )
+    findings = verify(project, extra)
     problems = [f for f in findings if f.level == "problem"]
     if as_json:
-        _emit_json({
-            "ok": not problems,
-            "problems": [
-                {"file": str(f.path), "field": f.field, "message": f.message, "level": f.level}
-                for f in findings
-            ],
-        })
+        _emit_json(
+            {
+                "ok": not problems,
+                "problems": [
+                    {"file": str(f.path), "field": f.field, "message": f.message, "level": f.level}
+                    for f in findings
+                ],
+            }
+        )
     else:
         out = _console()
         if not problems:

@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from writers_factory.store.paths import SessionPaths
+from writers_factory.store.base.paths import SessionPaths
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from writers_factory.store.statistics import Statistics
+    from writers_factory.core.statistics import Statistics
 
 StatsFormat = Literal["table", "json", "csv"]
 
@@ -27,7 +27,7 @@ StatsFormat = Literal["table", "json", "csv"]
 def read_daily_target(paths: SessionPaths) -> int | None:
     """``daily_word_target`` from preferences.json, read without the preferences machinery
     (which may rewrite or back up the file); anything unusable means "no target"."""
-    from writers_factory.store.serialisers import DecodeError, loads
+    from writers_factory.store.base.serialisers import DecodeError, loads
 
     try:
         raw, _ = loads(paths.preferences.read_bytes())
@@ -41,8 +41,8 @@ def read_daily_target(paths: SessionPaths) -> int | None:
 
 def load_statistics(project: Path) -> tuple[Statistics, list[str]] | None:
     """The statistics of ``project`` and the problems met reading them; None without .session/."""
-    from writers_factory.store.history import SessionHistory
-    from writers_factory.store.statistics import compute_statistics
+    from writers_factory.core.statistics import compute_statistics
+    from writers_factory.store.history.history import SessionHistory
 
     paths = SessionPaths.for_project(project)
     if not paths.root.is_dir():
@@ -65,7 +65,7 @@ def _no_session(project: Path, what: str) -> int:
 
 def run_history(project: Path, *, as_json: bool = False) -> int:
     """``writers-factory session history``: the kept sessions and the yearly summaries."""
-    from writers_factory.store.history import SessionHistory
+    from writers_factory.store.history.history import SessionHistory
 
     paths = SessionPaths.for_project(Path(project))
     if not paths.root.is_dir():
@@ -82,7 +82,7 @@ def run_history(project: Path, *, as_json: bool = False) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from writers_factory.store.statistics import local_zone, session_status
+    from writers_factory.core.statistics import local_zone, session_status
 
     console, zone = Console(), local_zone()
     if not history.sessions and not history.yearly:
@@ -95,8 +95,10 @@ def run_history(project: Path, *, as_json: bool = False) -> int:
         status = session_status(e)
         table.add_row(
             f"{e.start_time.astimezone(zone):%Y-%m-%d %H:%M}",
-            _minutes(e.duration_minutes), _minutes(e.active_minutes),
-            f"+{e.words_added:,} −{e.words_removed:,}", f"${e.total_cost:.2f}",
+            _minutes(e.duration_minutes),
+            _minutes(e.active_minutes),
+            f"+{e.words_added:,} −{e.words_removed:,}",
+            f"${e.total_cost:.2f}",
             f"{sum(e.operations_count.values())}",
             f"{len(e.files_created)}/{len(e.files_modified)}",
             "" if status == "ended" else status,
@@ -108,8 +110,12 @@ def run_history(project: Path, *, as_json: bool = False) -> int:
             years.add_column(name, justify="left" if name == "year" else "right")
         for year, y in sorted(history.yearly.items(), reverse=True):
             years.add_row(
-                str(year), f"{y.sessions:,}", _minutes(y.total_minutes),
-                _minutes(y.active_minutes), f"{y.words_added:,}", f"{y.words_removed:,}",
+                str(year),
+                f"{y.sessions:,}",
+                _minutes(y.total_minutes),
+                _minutes(y.active_minutes),
+                f"{y.words_added:,}",
+                f"{y.words_removed:,}",
                 f"${y.total_cost:.2f}",
             )
         console.print(years)
@@ -184,10 +190,14 @@ def print_tables(console: Console, stats: Statistics) -> None:
             table.add_column(name, justify="left" if name in ("started", "") else "right")
         for s in reversed(stats.sessions):
             table.add_row(
-                s.start.strftime("%Y-%m-%d %H:%M"), _minutes(s.duration_minutes),
-                _minutes(s.active_minutes), f"{s.words_added:,}", f"{s.words_removed:,}",
+                s.start.strftime("%Y-%m-%d %H:%M"),
+                _minutes(s.duration_minutes),
+                _minutes(s.active_minutes),
+                f"{s.words_added:,}",
+                f"{s.words_removed:,}",
                 "—" if s.words_per_hour is None else f"{s.words_per_hour:,.0f}",
-                f"${s.cost:.2f}", "" if s.status == "ended" else s.status,
+                f"${s.cost:.2f}",
+                "" if s.status == "ended" else s.status,
             )
         console.print(table)
 

@@ -15,8 +15,9 @@ import os
 import shlex
 from pathlib import Path
 
+from writers_factory.core.errors import WritersFactoryError
 from writers_factory.resources import shipped
-from writers_factory.store.durable import fsync_dir, write_atomic
+from writers_factory.store.base.durable import fsync_dir, write_atomic
 
 TEMPLATE_DIR = shipped("project_template")
 """The folder ``writers-factory new`` copies (see ``writers_factory.resources``)."""
@@ -28,7 +29,7 @@ TITLED_FILES = ("GUIDE.md", "manuscript/chapter-01.md")
 """Template files whose ``{title}`` placeholder receives the project's title."""
 
 
-class ProjectError(Exception):
+class ProjectError(WritersFactoryError):
     """A project could not be created; the message names the folder and what to do."""
 
 

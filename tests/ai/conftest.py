@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from writers_factory.ai.providers import PROVIDERS
-from writers_factory.store.costs import CostTracker
-from writers_factory.store.prefs import Preferences
+from writers_factory.store.costs.tracker import CostTracker
+from writers_factory.store.preferences.preferences import Preferences
 
 TEST_MODEL = "test"
 TEST_INPUT_PER_MTOK = Decimal("3")
@@ -51,19 +51,26 @@ def no_providers(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 OPERATION_INPUTS: dict[str, dict[str, Any]] = {
-    "brainstorm": {"planning": {"premise.md": "A lighthouse on Mars."},
-                   "request": "twists for act two"},
-    "outline": {"planning": [("premise.md", "A lighthouse on Mars."),
-                             ("characters.md", "Ada, the keeper.")]},
-    "generate_scene": {"prompt": "Ada finds the signal.",
-                       "references": {"ada.md": "Ada hums when nervous."},
-                       "context": "The storm had lasted a week."},
+    "brainstorm": {
+        "planning": {"premise.md": "A lighthouse on Mars."},
+        "request": "twists for act two",
+    },
+    "outline": {
+        "planning": [("premise.md", "A lighthouse on Mars."), ("characters.md", "Ada, the keeper.")]
+    },
+    "generate_scene": {
+        "prompt": "Ada finds the signal.",
+        "references": {"ada.md": "Ada hums when nervous."},
+        "context": "The storm had lasted a week.",
+    },
     "rewrite": {"text": "She walked slowly and very slowly.", "instructions": "tighter"},
     "critique": {"chapter": "Chapter one text.", "focus": "pacing"},
     "score": {"chapter": "Chapter one text.", "rubric": "1. Tension"},
     "voice_test": {"sample": "I was never one for weather.", "prompt": "A market at dawn."},
-    "ask_bible": {"question": "What colour are Ada's eyes?",
-                  "passages": [("reference/ada.md", "Ada's eyes are grey.")]},
+    "ask_bible": {
+        "question": "What colour are Ada's eyes?",
+        "passages": [("reference/ada.md", "Ada's eyes are grey.")],
+    },
 }
 
 
@@ -74,9 +81,9 @@ def operation_inputs() -> dict[str, dict[str, Any]]:
 
 
 def _hand_price(input_tokens: int, output_tokens: int) -> Decimal:
-    return (
-        input_tokens * TEST_INPUT_PER_MTOK + output_tokens * TEST_OUTPUT_PER_MTOK
-    ) / Decimal(1_000_000)
+    return (input_tokens * TEST_INPUT_PER_MTOK + output_tokens * TEST_OUTPUT_PER_MTOK) / Decimal(
+        1_000_000
+    )
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from writers_factory.ai.conversations import (
     ConversationStore,
     new_id,
 )
-from writers_factory.store.events import ProblemKind
+from writers_factory.store.base.events import ProblemKind
 from writers_factory.store.verify import check_file
 
 

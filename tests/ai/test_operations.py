@@ -15,7 +15,7 @@ from writers_factory.ai.operations import (
     operations_for_stage,
     read_documents,
 )
-from writers_factory.store.session_models import STAGES
+from writers_factory.store.session.models import STAGES
 
 
 def test_every_stage_has_an_operation_and_the_extras_exist(
@@ -23,8 +23,16 @@ def test_every_stage_has_an_operation_and_the_extras_exist(
 ) -> None:
     for stage in STAGES:
         assert operations_for_stage(stage), stage
-    assert {"brainstorm", "outline", "generate_scene", "rewrite", "critique", "score",
-            "voice_test", "ask_bible"} <= set(OPERATIONS)
+    assert {
+        "brainstorm",
+        "outline",
+        "generate_scene",
+        "rewrite",
+        "critique",
+        "score",
+        "voice_test",
+        "ask_bible",
+    } <= set(OPERATIONS)
     assert set(operation_inputs) == set(OPERATIONS)
 
 

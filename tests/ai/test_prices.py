@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from genai_prices import Usage, calc_price
 
-from writers_factory.ai.prices import (
+from writers_factory.core.prices import (
     PriceOverride,
     UnknownModelError,
     is_local_model,
@@ -18,8 +18,9 @@ from writers_factory.ai.prices import (
 
 def listed_rates(model_ref: str, provider_id: str) -> tuple[Decimal, Decimal]:
     """Per-MTok rates as genai-prices lists them, fetched independently of our module."""
-    calc = calc_price(Usage(input_tokens=0, output_tokens=0), model_ref=model_ref,
-                      provider_id=provider_id)
+    calc = calc_price(
+        Usage(input_tokens=0, output_tokens=0), model_ref=model_ref, provider_id=provider_id
+    )
     rates = []
     for value in (calc.model_price.input_mtok, calc.model_price.output_mtok):
         assert value is not None, f"genai-prices lists no token price for {model_ref}"

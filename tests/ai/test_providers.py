@@ -10,7 +10,6 @@ from pydantic_ai.models.google import GoogleModel
 from pydantic_ai.models.ollama import OllamaModel
 from pydantic_ai.models.openai import OpenAIChatModel, OpenAIResponsesModel
 
-from writers_factory.ai.prices import price
 from writers_factory.ai.providers import (
     DEFAULT_MODELS,
     PROVIDER_DEFAULTS,
@@ -22,7 +21,8 @@ from writers_factory.ai.providers import (
     how_to_configure,
     model_for_stage,
 )
-from writers_factory.store.session_models import STAGES
+from writers_factory.core.prices import price
+from writers_factory.store.session.models import STAGES
 
 
 def test_nothing_configured_in_an_empty_environment() -> None:
@@ -58,11 +58,20 @@ def test_keys_never_appear_in_provider_info() -> None:
 
 def test_how_to_configure_names_every_variable_and_example_models() -> None:
     text = how_to_configure()
-    for var in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY",
-                "OLLAMA_BASE_URL"):
+    for var in (
+        "ANTHROPIC_API_KEY",
+        "OPENAI_API_KEY",
+        "GEMINI_API_KEY",
+        "GOOGLE_API_KEY",
+        "OLLAMA_BASE_URL",
+    ):
         assert var in text
-    for example in ("anthropic:claude-sonnet-4-5", "openai:gpt-4.1",
-                    "google-gla:gemini-2.5-flash", "ollama:llama3.2"):
+    for example in (
+        "anthropic:claude-sonnet-4-5",
+        "openai:gpt-4.1",
+        "google-gla:gemini-2.5-flash",
+        "ollama:llama3.2",
+    ):
         assert example in text
     assert "never saves" in text
 
@@ -123,20 +132,26 @@ def test_default_model_follows_what_is_configured() -> None:
 def test_preference_wins_over_defaults() -> None:
     prefs = {"writing": "openai:gpt-4.1"}
     assert model_for_stage("writing", prefs, {"ANTHROPIC_API_KEY": "k"}) == "openai:gpt-4.1"
-    assert model_for_stage("scoring", prefs, {"ANTHROPIC_API_KEY": "k"}) == DEFAULT_MODELS[
-        "scoring"
-    ]
+    assert (
+        model_for_stage("scoring", prefs, {"ANTHROPIC_API_KEY": "k"}) == DEFAULT_MODELS["scoring"]
+    )
 
 
 def test_importing_the_ai_core_loads_no_heavy_library() -> None:
     import subprocess
     import sys
 
-    modules = ("prices", "tokens", "providers", "operations", "runner", "workflows")
-    code = "import sys\n" + "".join(f"import writers_factory.ai.{m}\n" for m in modules) + (
-        "print(sorted(m for m in ('pydantic_ai', 'tiktoken', 'genai_prices', 'textual')"
-        " if m in sys.modules))\n"
+    modules = ("core.prices", "ai.tokens", "ai.providers", "ai.operations", "ai.runner")
+    modules += ("ai.workflows",)
+    code = (
+        "import sys\n"
+        + "".join(f"import writers_factory.{m}\n" for m in modules)
+        + (
+            "print(sorted(m for m in ('pydantic_ai', 'tiktoken', 'genai_prices', 'textual')"
+            " if m in sys.modules))\n"
+        )
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert out.stdout.strip() == "[]"

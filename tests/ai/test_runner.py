@@ -14,7 +14,6 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 from pydantic_ai.models.test import TestModel
 
 from writers_factory.ai.operations import OPERATIONS, get_operation
-from writers_factory.ai.prices import UnknownModelError
 from writers_factory.ai.providers import ProviderNotConfigured
 from writers_factory.ai.runner import (
     BudgetHardStop,
@@ -22,8 +21,9 @@ from writers_factory.ai.runner import (
     run_operation,
 )
 from writers_factory.ai.tokens import estimate_tokens
-from writers_factory.store.costs import CostTracker
-from writers_factory.store.prefs import Preferences
+from writers_factory.core.prices import UnknownModelError
+from writers_factory.store.costs.tracker import CostTracker
+from writers_factory.store.preferences.preferences import Preferences
 
 Session = tuple[Preferences, CostTracker]
 REWRITE = get_operation("rewrite")
@@ -103,14 +103,16 @@ async def test_actual_usage_is_logged_not_the_estimate(
     assert result.text == "Rain fell twice." == "".join(seen)
     assert len(seen) == 3
     assert (result.input_tokens, result.output_tokens) != (
-        plan.input_tokens.count, plan.expected_output_tokens
+        plan.input_tokens.count,
+        plan.expected_output_tokens,
     )
     assert result.output_tokens > 0 and result.input_tokens > 0
     assert result.cost == hand_price(result.input_tokens, result.output_tokens)
     [record] = tracker.recent(5)
     assert (record.operation, record.model) == ("rewrite", TEST_MODEL)
     assert (record.input_tokens, record.output_tokens) == (
-        result.input_tokens, result.output_tokens
+        result.input_tokens,
+        result.output_tokens,
     )
     assert tracker.session_total == result.cost
     reloaded = CostTracker(session_dir)  # the log is on disk, not only in memory
@@ -120,7 +122,9 @@ async def test_actual_usage_is_logged_not_the_estimate(
 
 @pytest.mark.parametrize("op_id", sorted(OPERATIONS))
 async def test_every_operation_runs_end_to_end_with_test_model(
-    op_id: str, ai_session: Session, hand_price: HandPrice,
+    op_id: str,
+    ai_session: Session,
+    hand_price: HandPrice,
     operation_inputs: dict[str, dict[str, Any]],
 ) -> None:
     prefs, tracker = ai_session
@@ -131,7 +135,8 @@ async def test_every_operation_runs_end_to_end_with_test_model(
     [record] = tracker.recent(5)
     assert record.operation == op_id
     assert (record.input_tokens, record.output_tokens) == (
-        result.input_tokens, result.output_tokens
+        result.input_tokens,
+        result.output_tokens,
     )
     assert record.cost == result.cost == hand_price(result.input_tokens, result.output_tokens)
 

@@ -82,7 +82,11 @@ def test_estimate_offline_with_empty_cache_and_blocked_network(
     env["TIKTOKEN_CACHE_DIR"] = str(cache)
     proc = subprocess.run(
         [sys.executable, "-c", NO_NETWORK, json.dumps(SAMPLES)],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     results = json.loads(proc.stdout)
@@ -150,8 +154,9 @@ def test_missing_encoding_falls_back_to_labelled_approximation(tmp_path: Path) -
         print(json.dumps([est.count, est.exact, est.method, tokens.encoding_problem()]))
         """
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     count, exact, method, problem = json.loads(proc.stdout)
     assert (count, exact, method) == (11, False, APPROXIMATION)

@@ -32,8 +32,8 @@ from writers_factory.ai.workflows import (
     workflow_path,
     workflows_dir,
 )
-from writers_factory.store.costs import CostTracker
-from writers_factory.store.prefs import Preferences
+from writers_factory.store.costs.tracker import CostTracker
+from writers_factory.store.preferences.preferences import Preferences
 
 Session = tuple[Preferences, CostTracker]
 CHAPTER = "Ada climbed the lighthouse stairs. The lamp was dark. She waited for the ships."
@@ -82,8 +82,8 @@ CHILD = textwrap.dedent(
     from pydantic_ai.messages import UserPromptPart
     from pydantic_ai.models.function import FunctionModel
     from writers_factory.ai.workflows import start_workflow
-    from writers_factory.store.costs import CostTracker
-    from writers_factory.store.prefs import Preferences
+    from writers_factory.store.costs.tracker import CostTracker
+    from writers_factory.store.preferences.preferences import Preferences
 
     session_dir = Path(sys.argv[1])
 
@@ -127,7 +127,8 @@ async def test_resume_after_sigkill_runs_only_unfinished_steps(
 ) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(session_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         path = wait_for_step_two_running(session_dir, proc)
@@ -149,8 +150,9 @@ async def test_resume_after_sigkill_runs_only_unfinished_steps(
 
     calls: list[str] = []
     prompts: dict[str, str] = {}
-    done = await resume(unfinished, session_dir, tracker, prefs,
-                        model_override=recording_model(calls, prompts))
+    done = await resume(
+        unfinished, session_dir, tracker, prefs, model_override=recording_model(calls, prompts)
+    )
     assert calls == ["rewrite", "score"]
     assert CRITIQUE in prompts["rewrite"] and CHAPTER in prompts["rewrite"]
     assert REWRITE.strip() in prompts["score"]
@@ -175,8 +177,13 @@ async def test_step_recorded_but_not_logged_is_logged_once_without_a_call(
     save_workflow_sync(session_dir, record)
 
     calls: list[str] = []
-    await resume(load_workflow(workflow_path(session_dir, record.id)), session_dir, tracker,
-                 prefs, model_override=recording_model(calls, {}))
+    await resume(
+        load_workflow(workflow_path(session_dir, record.id)),
+        session_dir,
+        tracker,
+        prefs,
+        model_override=recording_model(calls, {}),
+    )
     assert calls == ["rewrite", "score"]
     ops = tracker.recent(10)
     assert [r.operation for r in ops] == ["critique", "rewrite", "score"]
@@ -197,8 +204,15 @@ async def test_each_step_is_on_disk_before_the_next_starts(
             assert data["steps"][0]["output"] == CRITIQUE
         yield CRITIQUE if step_of(prompt_of(messages)) == "critique" else "text"
 
-    await start_workflow("enhance_chapter", {"chapter": CHAPTER}, "test", session_dir, tracker,
-                         prefs, model_override=FunctionModel(stream_function=stream))
+    await start_workflow(
+        "enhance_chapter",
+        {"chapter": CHAPTER},
+        "test",
+        session_dir,
+        tracker,
+        prefs,
+        model_override=FunctionModel(stream_function=stream),
+    )
     assert snapshots == [
         ["running", "pending", "pending"],
         ["finished", "running", "pending"],
@@ -220,8 +234,9 @@ async def test_hard_stop_mid_workflow_stops_and_can_resume(
     prefs.set_budget_limit("daily", first_cost * Decimal("1.5"))
     prefs.set("budget.hard_stop", True)
     with pytest.raises(BudgetHardStop):
-        await run_workflow(record, session_dir, tracker, prefs,
-                           model_override=recording_model(calls, {}))
+        await run_workflow(
+            record, session_dir, tracker, prefs, model_override=recording_model(calls, {})
+        )
     assert calls == ["critique"]
     stopped = load_workflow(workflow_path(session_dir, record.id))
     assert stopped.status == "stopped" and stopped.error and "Daily budget" in stopped.error
@@ -245,9 +260,15 @@ async def test_cancelled_workflow_is_resumable(ai_session: Session, session_dir:
         yield CRITIQUE
 
     record = new_workflow("enhance_chapter", {"chapter": CHAPTER}, "test")
-    task = asyncio.create_task(run_workflow(
-        record, session_dir, tracker, prefs, model_override=FunctionModel(stream_function=stream)
-    ))
+    task = asyncio.create_task(
+        run_workflow(
+            record,
+            session_dir,
+            tracker,
+            prefs,
+            model_override=FunctionModel(stream_function=stream),
+        )
+    )
     await asyncio.wait_for(in_rewrite.wait(), 30)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -272,8 +293,13 @@ async def test_failed_step_is_recorded_with_its_error(
 
     record = new_workflow("enhance_chapter", {"chapter": CHAPTER}, "test")
     with pytest.raises(ConnectionError):
-        await run_workflow(record, session_dir, tracker, prefs,
-                           model_override=FunctionModel(stream_function=stream))
+        await run_workflow(
+            record,
+            session_dir,
+            tracker,
+            prefs,
+            model_override=FunctionModel(stream_function=stream),
+        )
     saved = load_workflow(workflow_path(session_dir, record.id))
     assert saved.status == "failed" and "provider unreachable" in (saved.error or "")
     assert saved.steps[1].status == "failed"
@@ -298,7 +324,12 @@ async def test_find_unfinished_skips_done_and_reports_unreadable_files(
 ) -> None:
     prefs, tracker = ai_session
     finished = await start_workflow(
-        "enhance_chapter", {"chapter": CHAPTER}, "test", session_dir, tracker, prefs,
+        "enhance_chapter",
+        {"chapter": CHAPTER},
+        "test",
+        session_dir,
+        tracker,
+        prefs,
         model_override=recording_model([], {}),
     )
     interrupted = new_workflow("enhance_chapter", {"chapter": CHAPTER}, "test")
@@ -330,10 +361,11 @@ async def test_each_step_uses_its_stage_model(ai_session: Session, session_dir: 
     models = {"analyzing": "test", "enhancing": "test-rewriter", "scoring": "test"}
     record = new_workflow("enhance_chapter", {"chapter": CHAPTER}, models)
     assert [record.model_of(s) for s in record.steps] == ["test", "test-rewriter", "test"]
-    await run_workflow(record, session_dir, tracker, prefs,
-                       model_override=recording_model([], {}))
+    await run_workflow(record, session_dir, tracker, prefs, model_override=recording_model([], {}))
     assert [(r.operation, r.model) for r in tracker.recent(10)] == [
-        ("critique", "test"), ("rewrite", "test-rewriter"), ("score", "test"),
+        ("critique", "test"),
+        ("rewrite", "test-rewriter"),
+        ("score", "test"),
     ]
     reloaded = load_workflow(workflow_path(session_dir, record.id))
     assert reloaded.steps[1].model == "test-rewriter"

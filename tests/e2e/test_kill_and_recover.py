@@ -68,9 +68,7 @@ class Terminal:
     def close(self) -> None:
         """Close the terminal (the app gets SIGHUP); whatever we launched must not outlive it."""
         ours = {pid for root in self.pids for pid in descendants(root)}
-        subprocess.run(
-            ["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False
-        )
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
         deadline = time.monotonic() + 10
         while any(alive(pid) for pid in ours) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -146,8 +144,8 @@ def prepare(tmp_path: Path) -> Path:
     last_line = len((project / CHAPTER).read_text().splitlines())
     setup = (
         "import sys\n"
-        "from writers_factory.store.session import Session\n"
-        "from writers_factory.store.prefs import Preferences\n"
+        "from writers_factory.store.session.session import Session\n"
+        "from writers_factory.store.preferences.preferences import Preferences\n"
         "p = Preferences(sys.argv[1] + '/.session'); p.set_auto_save_interval(600); p.save_sync()\n"
         "s = Session(sys.argv[1])\n"
         f"s.open_file({CHAPTER!r}, {last_line}, 0)\n"

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from writers_factory.store import SessionHistory
-from writers_factory.store.serialisers import loads
+from writers_factory.store.base.serialisers import loads
 
 WRITER = textwrap.dedent("""
     import asyncio, sys, pathlib
@@ -91,5 +91,7 @@ def test_kill_9_keeps_the_running_sessions_entry(tmp_path: Path) -> None:
     history.save_sync()
     raw = json.loads((root / "history.json").read_text())
     assert [s["session_id"] for s in raw["sessions"]] == [
-        *(f"run-{i}" for i in range(rounds)), "after-crash"]
+        *(f"run-{i}" for i in range(rounds)),
+        "after-crash",
+    ]
     assert [s["interrupted"] for s in raw["sessions"]] == [True] * rounds + [False]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from writers_factory.store import durable
-from writers_factory.store.buffers import (
+from writers_factory.store.base import durable
+from writers_factory.store.manuscript.buffers import (
     DiskState,
     FileBuffer,
     SaveConflict,

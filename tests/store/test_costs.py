@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from genai_prices import Usage, calc_price
 
-from writers_factory.ai.prices import UnknownModelError
+from writers_factory.core.prices import UnknownModelError
 from writers_factory.store import CostTracker, Preferences
-from writers_factory.store.cost_models import OperationRecord
-from writers_factory.store.events import StoreProblem
+from writers_factory.store.base.events import StoreProblem
+from writers_factory.store.costs.models import OperationRecord
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -42,8 +42,9 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def gpt4o_rates() -> tuple[Decimal, Decimal]:
-    calc = calc_price(Usage(input_tokens=0, output_tokens=0), model_ref="gpt-4o",
-                      provider_id="openai")
+    calc = calc_price(
+        Usage(input_tokens=0, output_tokens=0), model_ref="gpt-4o", provider_id="openai"
+    )
     rate_in, rate_out = calc.model_price.input_mtok, calc.model_price.output_mtok
     assert isinstance(rate_in, Decimal) and isinstance(rate_out, Decimal)
     return rate_in, rate_out
@@ -135,8 +136,9 @@ async def test_unknown_model_is_refused_before_anything_is_written(tmp_path: Pat
     assert tracker.operations_count == 1
 
 
-def paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
-          second: int = 0) -> datetime:
+def paris(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
     return datetime(year, month, day, hour, minute, second, tzinfo=PARIS)
 
 
@@ -148,12 +150,12 @@ async def test_totals_follow_the_local_calendar(tmp_path: Path) -> None:
     clock = Clock(datetime(2026, 10, 1, tzinfo=UTC))
     tracker = CostTracker(root, prefs=prefs, clock=clock, tz=PARIS)
     moments = [
-        (paris(2026, 10, 31, 23, 59, 59), 1),   # last month, one second before local midnight
-        (paris(2026, 11, 1, 0, 0, 0), 2),       # first second of the month
-        (paris(2026, 11, 15, 23, 59, 59), 4),   # Sunday night: this month, not this week
-        (paris(2026, 11, 16, 0, 0, 0), 8),      # Monday: this week
+        (paris(2026, 10, 31, 23, 59, 59), 1),  # last month, one second before local midnight
+        (paris(2026, 11, 1, 0, 0, 0), 2),  # first second of the month
+        (paris(2026, 11, 15, 23, 59, 59), 4),  # Sunday night: this month, not this week
+        (paris(2026, 11, 16, 0, 0, 0), 8),  # Monday: this week
         (paris(2026, 11, 17, 23, 59, 59), 16),  # yesterday, just before local midnight
-        (paris(2026, 11, 18, 0, 30), 32),       # today locally, still the 17th in UTC
+        (paris(2026, 11, 18, 0, 30), 32),  # today locally, still the 17th in UTC
         (paris(2026, 11, 18, 9, 0), 64),
     ]
     for moment, dollars in moments:
@@ -210,8 +212,9 @@ async def test_month_start_uses_its_own_offset_across_daylight_saving(
         prefs = Preferences(tmp_path / ".session")
         prefs.set_price_override("test:dollar", Decimal(1), Decimal(0))
         clock = Clock(datetime(2026, 9, 30, 21, 59, tzinfo=UTC))  # 23:59 on Sep 30 in Paris
-        tracker = CostTracker(tmp_path / ".session", prefs=prefs, clock=clock,
-                              tz=PARIS if explicit_zone else None)
+        tracker = CostTracker(
+            tmp_path / ".session", prefs=prefs, clock=clock, tz=PARIS if explicit_zone else None
+        )
         await tracker.log_operation("late september", "test:dollar", 1_000_000, 0)
         clock.now = datetime(2026, 9, 30, 22, 30, tzinfo=UTC)  # 00:30 on Oct 1 in Paris
         await tracker.log_operation("early october", "test:dollar", 2_000_000, 0)
@@ -322,8 +325,8 @@ async def test_failed_write_keeps_the_operation_counted_and_writes_it_later(
 ) -> None:
     import errno
 
-    from writers_factory.store import jsonfile
-    from writers_factory.store.durable import DurableWriteError
+    from writers_factory.store.base import jsonfile
+    from writers_factory.store.base.durable import DurableWriteError
 
     root = tmp_path / ".session"
     tracker = CostTracker(root)

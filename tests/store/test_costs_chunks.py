@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from writers_factory.store import CostTracker
-from writers_factory.store import cost_chunks as chunks_module
-from writers_factory.store.cost_models import OperationChunk, OperationRecord
-from writers_factory.store.durable import write_atomic
-from writers_factory.store.events import ProblemKind
-from writers_factory.store.serialisers import dumps
+from writers_factory.store.base.durable import write_atomic
+from writers_factory.store.base.events import ProblemKind
+from writers_factory.store.base.serialisers import dumps
+from writers_factory.store.costs import chunks as chunks_module
+from writers_factory.store.costs.models import OperationChunk, OperationRecord
 
 LOCAL = "ollama:llama3.2"
 
@@ -35,8 +35,11 @@ async def test_600_operations_span_three_chunks_and_reload(tmp_path: Path) -> No
     start = datetime(2026, 11, 2, tzinfo=UTC)
     earlier = [
         OperationRecord(
-            timestamp=start + timedelta(minutes=i), operation=f"op{i % 3}", model="test:m",
-            input_tokens=1_000 + i, output_tokens=10,
+            timestamp=start + timedelta(minutes=i),
+            operation=f"op{i % 3}",
+            model="test:m",
+            input_tokens=1_000 + i,
+            output_tokens=10,
             cost=(Decimal(1_000 + i) * Decimal("0.5") + 10 * Decimal("1.5")) / 1_000_000,
         )
         for i in range(510)
@@ -58,8 +61,9 @@ async def test_600_operations_span_three_chunks_and_reload(tmp_path: Path) -> No
     assert again.recent(600)[:510] == earlier
     assert [r.input_tokens for r in again.recent(3)] == [1_597, 1_598, 1_599]
     assert again.operations_by_type() == {"op0": 200, "op1": 200, "op2": 200}
-    expected = sum((Decimal(1_000 + i) * Decimal("0.5") + 10 * Decimal("1.5")
-                    for i in range(600)), Decimal(0)) / Decimal(1_000_000)
+    expected = sum(
+        (Decimal(1_000 + i) * Decimal("0.5") + 10 * Decimal("1.5") for i in range(600)), Decimal(0)
+    ) / Decimal(1_000_000)
     assert again.total == expected
     assert again.session_total == sum((r.cost for r in again.recent(90)), Decimal(0))
     listed = json.loads((root / "costs.json").read_text())["chunks"]
@@ -183,10 +187,22 @@ async def test_newer_costs_file_is_read_only_and_never_rewritten(tmp_path: Path)
 def test_hand_written_chunk_is_read_and_rewritten_one_operation_per_line(tmp_path: Path) -> None:
     root = tmp_path / ".session"
     (root / "costs").mkdir(parents=True)
-    chunk(root, 1).write_text(json.dumps({"operations": [
-        {"timestamp": "2026-11-18T10:00:00+01:00", "operation": "x", "model": "m",
-         "input_tokens": 1, "output_tokens": 2, "cost": 0.1},
-    ]}))
+    chunk(root, 1).write_text(
+        json.dumps(
+            {
+                "operations": [
+                    {
+                        "timestamp": "2026-11-18T10:00:00+01:00",
+                        "operation": "x",
+                        "model": "m",
+                        "input_tokens": 1,
+                        "output_tokens": 2,
+                        "cost": 0.1,
+                    },
+                ]
+            }
+        )
+    )
     tracker = CostTracker(root)
     assert tracker.total == Decimal("0.1")
     assert tracker.recent(1)[0].timestamp == datetime(2026, 11, 18, 9, tzinfo=UTC)

@@ -17,8 +17,9 @@ from writers_factory.store import CostTracker
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
 json_values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=16,
 )
 operation = st.fixed_dictionaries(
@@ -39,9 +40,14 @@ shaped = st.fixed_dictionaries(
         "schema_version": st.integers(-1, 3) | json_values,
         "operations": st.lists(operation, max_size=4) | json_values,
         "session": json_values | st.fixed_dictionaries({"id": st.text(max_size=5)}),
-        "chunks": st.lists(st.fixed_dictionaries(
-            {"file": st.sampled_from(["costs/ops-000001.json", "../../x", "ops-9.json"])},
-            optional={"count": st.integers(-3, 999)}), max_size=3) | json_values,
+        "chunks": st.lists(
+            st.fixed_dictionaries(
+                {"file": st.sampled_from(["costs/ops-000001.json", "../../x", "ops-9.json"])},
+                optional={"count": st.integers(-3, 999)},
+            ),
+            max_size=3,
+        )
+        | json_values,
         "budget": json_values,
         "by_model": json_values,
     },

@@ -14,8 +14,8 @@ from pathlib import Path
 from tests.ai.test_workflows import CHAPTER, CRITIQUE, recording_model
 from writers_factory.ai.workflows import load_workflow, new_workflow, resume, save_workflow_sync
 from writers_factory.ai.workflows import workflow_path as path_of
-from writers_factory.store.costs import CostTracker
-from writers_factory.store.prefs import Preferences
+from writers_factory.store.costs.tracker import CostTracker
+from writers_factory.store.preferences.preferences import Preferences
 
 MODEL = "test"
 
@@ -84,8 +84,13 @@ async def test_resume_after_logging_but_before_marking_charges_the_step_once(
 
     calls: list[str] = []
     restarted = CostTracker(session_dir, prefs=prefs)
-    await resume(load_workflow(path_of(session_dir, record.id)), session_dir, restarted,
-                 prefs, model_override=recording_model(calls, {}))
+    await resume(
+        load_workflow(path_of(session_dir, record.id)),
+        session_dir,
+        restarted,
+        prefs,
+        model_override=recording_model(calls, {}),
+    )
     assert calls == ["rewrite", "score"]
     ops = restarted.recent(10)
     assert [r.operation for r in ops] == ["critique", "rewrite", "score"]

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from writers_factory.store import CostTracker, Preferences
-from writers_factory.store.events import ProblemKind
+from writers_factory.store.base.events import ProblemKind
 
 FIXTURE = Path(__file__).parent / "fixtures" / "costs_v0.json"
 EVENING = datetime(2024, 11, 13, 18, 0, tzinfo=UTC)
@@ -49,7 +49,9 @@ def test_v0_fixture_upgrades_with_backup_and_matching_totals(tmp_path: Path) -> 
     assert tracker.daily_total == Decimal("0.49")
     assert tracker.weekly_total == tracker.monthly_total == Decimal("0.74")
     assert tracker.operations_by_type() == {
-        "scene_generation": 2, "voice_test": 1, "scene_enhancement": 2,
+        "scene_generation": 2,
+        "voice_test": 1,
+        "scene_enhancement": 2,
     }
 
     chunk = json.loads((root / "costs" / "ops-000001.json").read_text())
@@ -61,7 +63,10 @@ def test_v0_fixture_upgrades_with_backup_and_matching_totals(tmp_path: Path) -> 
 
     budget = Preferences(root).data.budget
     assert (budget.daily_limit, budget.weekly_limit, budget.monthly_limit) == (
-        Decimal(50), Decimal(200), Decimal(500))
+        Decimal(50),
+        Decimal(200),
+        Decimal(500),
+    )
     assert budget.warnings_enabled
 
     again = CostTracker(root, clock=lambda: EVENING, tz=UTC)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from writers_factory.store import durable
-from writers_factory.store.durable import (
+from writers_factory.store.base import durable
+from writers_factory.store.base.durable import (
     DurableWriteError,
     clean_leftovers,
     find_leftovers,
@@ -110,8 +110,12 @@ def test_permission_denied_injected(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_leftovers_of_dead_writers_are_cleaned_live_ones_kept(tmp_path: Path) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     dead_pid = int(dead.stdout)
     stale = tmp_path / f".f.json.{dead_pid}.abcd1234{durable.TEMP_MARK}"
     stale.write_bytes(b"half")

@@ -20,8 +20,12 @@ json_like = st.one_of(
         max_leaves=12,
     ).map(lambda v: __import__("json").dumps(v).encode()),
     st.fixed_dictionaries(
-        {"schema_version": st.integers(-2, 3), "current_state": st.dictionaries(
-            st.sampled_from(["stage", "screen", "breadcrumb"]), st.text(max_size=10))},
+        {
+            "schema_version": st.integers(-2, 3),
+            "current_state": st.dictionaries(
+                st.sampled_from(["stage", "screen", "breadcrumb"]), st.text(max_size=10)
+            ),
+        },
     ).map(lambda v: __import__("json").dumps(v).encode()),
 )
 
@@ -38,8 +42,7 @@ def test_any_bytes_in_any_file(name: str, data: bytes) -> None:
         findings = verify(project)  # read-only: reports, never raises
         assert all(f.path.exists() or f.path.name == ".session" for f in findings)
         session = Session(project)
-        assert session.current_stage in {"creation", "writing", "enhancing", "analyzing",
-                                         "scoring"}
+        assert session.current_stage in {"creation", "writing", "enhancing", "analyzing", "scoring"}
         session.close_sync()
         # nothing lost: whatever was set aside still holds the original bytes
         corrupt = project / ".session" / "corrupt"
@@ -55,7 +58,7 @@ def test_any_bytes_in_any_file(name: str, data: bytes) -> None:
 def test_any_bytes_in_journal_conversation_or_workflow_files(folder: str, data: bytes) -> None:
     from writers_factory.ai.conversations import ConversationStore
     from writers_factory.ai.workflows import find_unfinished
-    from writers_factory.store.journal import Journal
+    from writers_factory.store.manuscript.journal import Journal
 
     project = Path(tempfile.mkdtemp())
     try:

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from writers_factory.store import SessionHistory
-from writers_factory.store.events import Callbacks, SaveMetadata
-from writers_factory.store.history_models import KEEP_SESSIONS
-from writers_factory.store.serialisers import GZIP_MAGIC
+from writers_factory.store.base.events import Callbacks, SaveMetadata
+from writers_factory.store.base.serialisers import GZIP_MAGIC
+from writers_factory.store.history.models import KEEP_SESSIONS
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -261,9 +261,12 @@ def test_corrupt_history_is_set_aside_and_previous_copy_restored(tmp_path: Path)
 
 def test_bad_field_is_named(tmp_path: Path) -> None:
     root = session_dir(tmp_path)
-    bad = {"schema_version": 1, "sessions": [
-        {"session_id": "a", "start_time": "2026-01-01T00:00:00Z", "words_added": "many"}
-    ]}
+    bad = {
+        "schema_version": 1,
+        "sessions": [
+            {"session_id": "a", "start_time": "2026-01-01T00:00:00Z", "words_added": "many"}
+        ],
+    }
     (root / "history.json").write_text(json.dumps(bad))
     history = SessionHistory(root, read_only=True)
     assert history.sessions == []
@@ -281,4 +284,3 @@ def test_newer_schema_opens_read_only_and_is_never_rewritten(tmp_path: Path) -> 
     history.record_words(3, 0)
     assert history.save_sync() is False
     assert json.loads((root / "history.json").read_text()) == newer
-

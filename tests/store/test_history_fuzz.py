@@ -14,8 +14,19 @@ from writers_factory.store import SessionHistory
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
 entryish = st.dictionaries(
-    st.sampled_from(["session_id", "start_time", "end_time", "duration_minutes", "total_cost",
-                     "words_by_hour", "operations_count", "files_modified", "words_added"]),
+    st.sampled_from(
+        [
+            "session_id",
+            "start_time",
+            "end_time",
+            "duration_minutes",
+            "total_cost",
+            "words_by_hour",
+            "operations_count",
+            "files_modified",
+            "words_added",
+        ]
+    ),
     scalars | st.lists(scalars, max_size=3) | st.dictionaries(st.text(max_size=14), scalars),
     max_size=6,
 )
@@ -23,8 +34,11 @@ payloads = st.one_of(
     st.binary(max_size=512),
     st.lists(entryish, max_size=4).map(lambda v: json.dumps(v).encode()),
     st.fixed_dictionaries(
-        {"schema_version": st.integers(-1, 3) | scalars, "sessions": st.lists(entryish, max_size=3)
-         | scalars, "yearly": st.dictionaries(st.text(max_size=5), scalars | entryish, max_size=2)}
+        {
+            "schema_version": st.integers(-1, 3) | scalars,
+            "sessions": st.lists(entryish, max_size=3) | scalars,
+            "yearly": st.dictionaries(st.text(max_size=5), scalars | entryish, max_size=2),
+        }
     ).map(lambda v: json.dumps(v).encode()),
 )
 

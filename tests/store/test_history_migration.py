@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from writers_factory.store import SessionHistory
-from writers_factory.store.events import ProblemKind
+from writers_factory.store.base.events import ProblemKind
 
 FIXTURE = Path(__file__).parent / "fixtures" / "history_v0.json"
 
@@ -35,8 +35,11 @@ def test_v0_bare_list_fixture_upgrades(tmp_path: Path) -> None:
     assert second.idle_minutes == 0 and second.words_added == 0
     assert second.end_time == datetime(2024, 11, 13, 17, 15, 30, tzinfo=UTC)
     assert second.last_activity == second.end_time and not second.interrupted
-    assert second.operations_count == {"scene_generation": 3, "scene_enhancement": 2,
-                                       "voice_test": 1}
+    assert second.operations_count == {
+        "scene_generation": 3,
+        "scene_enhancement": 2,
+        "voice_test": 1,
+    }
     assert second.files_created == ["project/output/reports/voice-test-2024-11-13.md"]
     assert first.total_cost == Decimal("0.35") and third.total_cost == Decimal("0.1")
     assert third.interrupted and third.end_time is None  # v0 entry that never ended

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from writers_factory.store.buffers import text_sha256
-from writers_factory.store.journal import Journal, Newer, diff_size
+from writers_factory.store.manuscript.buffers import text_sha256
+from writers_factory.store.manuscript.journal import Journal, Newer, diff_size
 
 T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pydantic import Field
 
-from writers_factory.store.events import Callbacks, ProblemKind, SaveMetadata
-from writers_factory.store.jsonfile import JsonFile
-from writers_factory.store.model_base import StoreModel
-from writers_factory.store.paths import SessionPaths
-from writers_factory.store.serialisers import Format
+from writers_factory.store.base.events import Callbacks, ProblemKind, SaveMetadata
+from writers_factory.store.base.jsonfile import JsonFile
+from writers_factory.store.base.model_base import StoreModel
+from writers_factory.store.base.paths import SessionPaths
+from writers_factory.store.base.serialisers import Format
 
 
 class Notes(StoreModel):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from writers_factory.store import Preferences
-from writers_factory.store.events import Callbacks, ProblemKind, StoreProblem
-from writers_factory.store.prefs import PreferenceError
-from writers_factory.store.prefs_models import PreferencesData
+from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem
+from writers_factory.store.preferences.models import PreferencesData
+from writers_factory.store.preferences.preferences import PreferenceError
 
 
 def test_defaults_without_a_file_and_nothing_written(tmp_path: Path) -> None:
@@ -49,8 +49,10 @@ async def test_typed_setters_round_trip_as_readable_json(tmp_path: Path) -> None
     raw = json.loads(text)
     assert text.startswith("{\n  ")
     assert raw["budget"]["monthly_limit"] == "40.00"  # money as exact strings
-    assert raw["price_overrides"]["openai:gpt-4.1"] == {"input_per_mtok": "2",
-                                                        "output_per_mtok": "8"}
+    assert raw["price_overrides"]["openai:gpt-4.1"] == {
+        "input_per_mtok": "2",
+        "output_per_mtok": "8",
+    }
     again = Preferences(root)
     assert again.data == prefs.data and again.problems == []
     assert again.data.keybindings == {"app.command_palette": "ctrl+k"}
@@ -108,8 +110,13 @@ async def test_invalid_hand_edits_are_reported_and_the_rest_is_used(tmp_path: Pa
     prefs = Preferences(root, callbacks=callbacks)
 
     invalid = {p.field: p for p in prefs.problems if p.kind is ProblemKind.INVALID_FIELD}
-    assert set(invalid) >= {"models.writting", "keybindings.quit", "auto_save_interval",
-                            "budget.warn_at", "price_overrides.my-lab:broken"}
+    assert set(invalid) >= {
+        "models.writting",
+        "keybindings.quit",
+        "auto_save_interval",
+        "budget.warn_at",
+        "price_overrides.my-lab:broken",
+    }
     assert all(p.path == root / "preferences.json" for p in invalid.values())
     assert "less than or equal to 1" in invalid["budget.warn_at"].message
     assert "greater than or equal to 1" in invalid["auto_save_interval"].message
@@ -155,17 +162,27 @@ async def test_first_change_backs_up_the_hand_edit_then_rewrites(tmp_path: Path)
 def test_unknown_keys_survive_a_rewrite_of_a_valid_file(tmp_path: Path) -> None:
     root = tmp_path / ".session"
     root.mkdir()
-    (root / "preferences.json").write_text(json.dumps(
-        {"schema_version": 1, "sidebar": {"width": 30}, "notebooklm": {"enabled": False,
-                                                                         "sync": "hourly"}}))
+    (root / "preferences.json").write_text(
+        json.dumps(
+            {
+                "schema_version": 1,
+                "sidebar": {"width": 30},
+                "notebooklm": {"enabled": False, "sync": "hourly"},
+            }
+        )
+    )
     prefs = Preferences(root)
     assert prefs.problems == []
     prefs.set_notebooklm(enabled=True)
     prefs.save_sync()
     raw = json.loads((root / "preferences.json").read_text())
     assert raw["sidebar"] == {"width": 30}
-    assert raw["notebooklm"] == {"enabled": True, "notebook_url": None, "notebook_name": None,
-                                 "sync": "hourly"}
+    assert raw["notebooklm"] == {
+        "enabled": True,
+        "notebook_url": None,
+        "notebook_name": None,
+        "sync": "hourly",
+    }
     assert not (root / "backups").exists()  # nothing invalid: no backup needed
 
 

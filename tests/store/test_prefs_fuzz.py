@@ -12,25 +12,44 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from writers_factory.store import Preferences
-from writers_factory.store.events import ProblemKind
-from writers_factory.store.prefs_models import PreferencesData
+from writers_factory.store.base.events import ProblemKind
+from writers_factory.store.preferences.models import PreferencesData
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10)
 json_values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=12,
 )
-FIELDS = [*PreferencesData.model_fields, "model_preferences", "keyboard_shortcuts",
-          "notebooklm_enabled", "cost_warning_threshold"]
+FIELDS = [
+    *PreferencesData.model_fields,
+    "model_preferences",
+    "keyboard_shortcuts",
+    "notebooklm_enabled",
+    "cost_warning_threshold",
+]
 shaped = st.dictionaries(
     st.sampled_from(FIELDS),
-    json_values | st.dictionaries(
-        st.sampled_from(["writing", "daily_limit", "warn_at", "hard_stop", "enabled",
-                         "input_per_mtok", "gpt-4o", "x"]),
-        json_values | st.fixed_dictionaries(
-            {}, optional={"input_per_mtok": json_values, "output_per_mtok": json_values}),
+    json_values
+    | st.dictionaries(
+        st.sampled_from(
+            [
+                "writing",
+                "daily_limit",
+                "warn_at",
+                "hard_stop",
+                "enabled",
+                "input_per_mtok",
+                "gpt-4o",
+                "x",
+            ]
+        ),
+        json_values
+        | st.fixed_dictionaries(
+            {}, optional={"input_per_mtok": json_values, "output_per_mtok": json_values}
+        ),
         max_size=3,
     ),
     max_size=6,

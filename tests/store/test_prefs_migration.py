@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from writers_factory.store import Preferences
-from writers_factory.store.events import ProblemKind
-from writers_factory.store.prefs_migrations import seconds_of
+from writers_factory.store.base.events import ProblemKind
+from writers_factory.store.preferences.migrations import seconds_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "preferences_v0.json"
 
@@ -37,7 +37,9 @@ def test_v0_fixture_upgrades_with_a_whole_session_backup(tmp_path: Path) -> None
         "analyzing": "anthropic:claude-sonnet-4-5",
     }
     assert data.notebooklm.enabled
-    assert data.notebooklm.notebook_url == "https://notebooklm.google.com/notebook/7c1e-the-lighthouse"
+    assert (
+        data.notebooklm.notebook_url == "https://notebooklm.google.com/notebook/7c1e-the-lighthouse"
+    )
     assert data.keybindings == {"save": "ctrl+s", "command_palette": "ctrl+p"}
     assert data.theme == "solarized-dark"
     assert data.auto_save_interval == 45.0
@@ -54,8 +56,9 @@ def test_v0_fixture_upgrades_with_a_whole_session_backup(tmp_path: Path) -> None
 def test_v0_value_that_cannot_be_converted_is_reported(tmp_path: Path) -> None:
     root = tmp_path / ".session"
     root.mkdir()
-    (root / "preferences.json").write_text(json.dumps(
-        {"auto_save_interval": "every so often", "theme": "dark"}))
+    (root / "preferences.json").write_text(
+        json.dumps({"auto_save_interval": "every so often", "theme": "dark"})
+    )
     prefs = Preferences(root)
     [bad] = [p for p in prefs.problems if p.kind is ProblemKind.INVALID_FIELD]
     assert bad.field == "auto_save_interval"
@@ -69,8 +72,16 @@ def test_v0_value_that_cannot_be_converted_is_reported(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("30s", 30.0), ("2m", 120.0), ("1.5 minutes", 90.0), ("45", 45.0), (" 10 sec ", 10.0),
-     (20, 20), ("soon", "soon"), (True, True)],
+    [
+        ("30s", 30.0),
+        ("2m", 120.0),
+        ("1.5 minutes", 90.0),
+        ("45", 45.0),
+        (" 10 sec ", 10.0),
+        (20, 20),
+        ("soon", "soon"),
+        (True, True),
+    ],
 )
 def test_seconds_of_v0_durations(text: object, seconds: object) -> None:
     assert seconds_of(text) == seconds

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from writers_factory.store.serialisers import DecodeError, Format, detect, dumps, loads
+from writers_factory.store.base.serialisers import DecodeError, Format, detect, dumps, loads
 
 DOC = {"schema_version": 1, "title": "Les Misérables", "n": [1, 2, 3]}
 

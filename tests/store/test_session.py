@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from writers_factory.store import Session
-from writers_factory.store.events import ProblemKind
-from writers_factory.store.lock import LockState, new_lock, write_lock
-from writers_factory.store.session import ReadOnlySessionError
+from writers_factory.store.base.events import ProblemKind
+from writers_factory.store.session.lock import LockState, new_lock, write_lock
+from writers_factory.store.session.session import ReadOnlySessionError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -39,7 +39,10 @@ async def test_state_round_trips(tmp_path: Path) -> None:
     assert again.data.current_state.breadcrumb == ["Home", "Writing", "chapter-5.md"]
     [open_file] = again.data.open_files
     assert (open_file.path, open_file.cursor_line, open_file.cursor_col) == (
-        "manuscript/chapter-5.md", 142, 23)
+        "manuscript/chapter-5.md",
+        142,
+        23,
+    )
     assert again.data.active_file == "manuscript/chapter-5.md"
     assert again.data.model_preferences == {"writing": "anthropic:claude-sonnet-4-5"}
     assert not again.was_interrupted()
@@ -174,7 +177,7 @@ async def test_save_failure_reports_and_keeps_previous(
 ) -> None:
     import errno
 
-    from writers_factory.store import durable
+    from writers_factory.store.base import durable
 
     session = Session(tmp_path)
     errors: list[object] = []
@@ -194,8 +197,10 @@ async def test_save_failure_reports_and_keeps_previous(
     assert errors and "No space left" in errors[-1].message  # type: ignore[attr-defined]
     monkeypatch.undo()
     assert await session.save()
-    assert json.loads((tmp_path / ".session" / "current.json").read_text())[
-        "current_state"]["stage"] == "analyzing"
+    assert (
+        json.loads((tmp_path / ".session" / "current.json").read_text())["current_state"]["stage"]
+        == "analyzing"
+    )
 
 
 def test_killed_owner_not_yet_reaped_counts_as_dead(tmp_path: Path) -> None:

@@ -18,8 +18,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from writers_factory.store.history_models import HistoryEntry, YearSummary
-from writers_factory.store.statistics import (
+from writers_factory.core.statistics import (
     compute_statistics,
     cost_per_1000_words,
     progress_text,
@@ -28,13 +27,15 @@ from writers_factory.store.statistics import (
     words_per_day,
     words_per_hour,
 )
+from writers_factory.store.history.models import HistoryEntry, YearSummary
 
 LOCAL = timezone(timedelta(hours=-5))
 TARGET = 1000
 
 
-def entry(sid: str, start: str, hours: dict[str, int], active: float, cost: str,
-          *, ended: bool = True) -> HistoryEntry:
+def entry(
+    sid: str, start: str, hours: dict[str, int], active: float, cost: str, *, ended: bool = True
+) -> HistoryEntry:
     begin = datetime.fromisoformat(start)
     return HistoryEntry(
         session_id=sid,
@@ -52,17 +53,22 @@ def entry(sid: str, start: str, hours: dict[str, int], active: float, cost: str,
 
 
 SESSIONS = [
-    entry("A", "2026-03-06T14:00:00+00:00", {"2026-03-06T14": 600, "2026-03-06T15": 500}, 60,
-          "0.30"),
-    entry("B", "2026-03-07T23:30:00+00:00", {"2026-03-07T23": 400, "2026-03-08T04": 700}, 90,
-          "0"),
+    entry(
+        "A", "2026-03-06T14:00:00+00:00", {"2026-03-06T14": 600, "2026-03-06T15": 500}, 60, "0.30"
+    ),
+    entry("B", "2026-03-07T23:30:00+00:00", {"2026-03-07T23": 400, "2026-03-08T04": 700}, 90, "0"),
     entry("C", "2026-03-08T05:00:00+00:00", {"2026-03-08T05": 1000}, 60, "0.15"),
     entry("D", "2026-03-10T13:00:00+00:00", {"2026-03-10T13": 640}, 40, "0.20", ended=False),
 ]
 YEARLY = {
     2025: YearSummary(
-        sessions=3, total_minutes=200, active_minutes=180, idle_minutes=20, words_added=2700,
-        words_removed=30, total_cost=Decimal("0.50"),
+        sessions=3,
+        total_minutes=200,
+        active_minutes=180,
+        idle_minutes=20,
+        words_added=2700,
+        words_removed=30,
+        total_cost=Decimal("0.50"),
         words_by_hour={"2025-12-30T15": 1200, "2025-12-31T15": 1300, "2026-01-01T03": 200},
     )
 }
@@ -117,8 +123,9 @@ def test_rates() -> None:
 
 
 def test_full_statistics_by_hand() -> None:
-    stats = compute_statistics(SESSIONS, YEARLY, today=date(2026, 3, 10), tz=LOCAL,
-                               daily_target=TARGET)
+    stats = compute_statistics(
+        SESSIONS, YEARLY, today=date(2026, 3, 10), tz=LOCAL, daily_target=TARGET
+    )
     assert stats.words_today == 640
     assert stats.target_percent == 64.0
     assert (stats.current_streak, stats.longest_streak) == (0, 3)
@@ -131,44 +138,56 @@ def test_full_statistics_by_hand() -> None:
     assert stats.total_cost == Decimal("1.15")
     assert stats.cost_per_1000_words == Decimal("0.1758")  # 1.15 * 1000 / 6540 = 0.17584
     assert [(s.session_id, s.words_per_hour, s.status) for s in stats.sessions] == [
-        ("A", 1100.0, "ended"), ("B", 733.3, "ended"), ("C", 1000.0, "ended"),
+        ("A", 1100.0, "ended"),
+        ("B", 733.3, "ended"),
+        ("C", 1000.0, "ended"),
         ("D", 960.0, "open"),
     ]
     assert stats.sessions[1].start == datetime(2026, 3, 7, 18, 30, tzinfo=LOCAL)
     assert [(d.day.isoformat(), d.words, d.met_target) for d in stats.days] == [
-        ("2025-12-30", 1200, True), ("2025-12-31", 1500, True), ("2026-03-06", 1100, True),
-        ("2026-03-07", 1100, True), ("2026-03-08", 1000, True), ("2026-03-10", 640, False),
+        ("2025-12-30", 1200, True),
+        ("2025-12-31", 1500, True),
+        ("2026-03-06", 1100, True),
+        ("2026-03-07", 1100, True),
+        ("2026-03-08", 1000, True),
+        ("2026-03-10", 640, False),
     ]
     assert stats.series(5) == [
-        (date(2026, 3, 6), 1100), (date(2026, 3, 7), 1100), (date(2026, 3, 8), 1000),
-        (date(2026, 3, 9), 0), (date(2026, 3, 10), 640),
+        (date(2026, 3, 6), 1100),
+        (date(2026, 3, 7), 1100),
+        (date(2026, 3, 8), 1000),
+        (date(2026, 3, 9), 0),
+        (date(2026, 3, 10), 640),
     ]
 
 
 def test_no_target_and_empty_history() -> None:
-    stats = compute_statistics(SESSIONS, YEARLY, today=date(2026, 3, 10), tz=LOCAL,
-                               daily_target=0)
+    stats = compute_statistics(SESSIONS, YEARLY, today=date(2026, 3, 10), tz=LOCAL, daily_target=0)
     assert stats.daily_target is None and stats.target_percent is None
     assert (stats.current_streak, stats.longest_streak) == (1, 3)
     assert all(d.met_target for d in stats.days)
     empty = compute_statistics([], {}, today=date(2026, 3, 10), tz=LOCAL, daily_target=500)
     assert empty.words_today == 0 and empty.target_percent == 0.0
     assert empty.words_per_hour is None and empty.cost_per_1000_words is None
-    assert empty.series(3) == [(date(2026, 3, 8), 0), (date(2026, 3, 9), 0),
-                               (date(2026, 3, 10), 0)]
+    assert empty.series(3) == [(date(2026, 3, 8), 0), (date(2026, 3, 9), 0), (date(2026, 3, 10), 0)]
 
 
 def test_words_without_hour_buckets_count_on_the_start_day() -> None:
-    migrated = HistoryEntry(session_id="old", start_time=datetime(2026, 3, 9, 2, tzinfo=UTC),
-                            words_added=300, words_by_hour={"2026-03-09T02": 100})
+    migrated = HistoryEntry(
+        session_id="old",
+        start_time=datetime(2026, 3, 9, 2, tzinfo=UTC),
+        words_added=300,
+        words_by_hour={"2026-03-09T02": 100},
+    )
     # 02:00 UTC is 21:00 on Mar 8 in UTC-5; 200 words have no bucket and go to the start day
     assert words_per_day([migrated], {}, LOCAL) == {date(2026, 3, 8): 300}
     assert words_on_day([migrated], {}, date(2026, 3, 8), LOCAL) == 300
 
 
 def test_statistics_are_json_ready() -> None:
-    stats = compute_statistics(SESSIONS, YEARLY, today=date(2026, 3, 10), tz=LOCAL,
-                               daily_target=TARGET)
+    stats = compute_statistics(
+        SESSIONS, YEARLY, today=date(2026, 3, 10), tz=LOCAL, daily_target=TARGET
+    )
     doc = stats.model_dump(mode="json")
     assert doc["total_cost"] == "1.15" and doc["cost_per_1000_words"] == "0.1758"
     assert doc["days"][0] == {"day": "2025-12-30", "words": 1200, "met_target": True}

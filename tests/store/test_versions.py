@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from writers_factory.store.versions import VersionError, list_versions, save_version
+from writers_factory.store.manuscript.versions import VersionError, list_versions, save_version
 
 
 def test_versions_mirror_the_project_and_list_newest_first(tmp_path: Path) -> None:

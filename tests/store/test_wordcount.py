@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from writers_factory.store import wordcount
-from writers_factory.store.wordcount import count_words, sequence_delta, word_delta
+from writers_factory.core import wordcount
+from writers_factory.core.wordcount import count_words, sequence_delta, word_delta
 
 
 def test_plain_prose() -> None:

@@ -20,8 +20,8 @@ from textual.pilot import Pilot
 
 from tests.tui.conftest import wait_until
 from writers_factory.ai.providers import PROVIDERS
-from writers_factory.store.costs import CostTracker
-from writers_factory.store.prefs import Preferences
+from writers_factory.store.costs.tracker import CostTracker
+from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.widgets.ai_pane import PaneState
 

@@ -21,8 +21,8 @@ from tests.tui.ai_support import (
     wait_for_pane,
 )
 from tests.tui.conftest import SIZE, editor_text, started, wait_until
-from writers_factory.store.prefs import Preferences
-from writers_factory.store.versions import list_versions
+from writers_factory.store.manuscript.versions import list_versions
+from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.analysis_view import AnalysisScreen
 from writers_factory.tui.screens.cost_confirm import CostConfirmScreen

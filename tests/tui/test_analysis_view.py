@@ -14,11 +14,13 @@ from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.analysis_view import AnalysisScreen, chart_text
 
 CHAPTERS = {
-    "chapter-02.md": "# Storm\n\n\"Get down!\" she shouted. \"Now!\" He ran. The sea rose.\n",
-    "chapter-10.md": "# Calm\n\n" + (
+    "chapter-02.md": '# Storm\n\n"Get down!" she shouted. "Now!" He ran. The sea rose.\n',
+    "chapter-10.md": "# Calm\n\n"
+    + (
         "The long evening settled over the harbour slowly, and the keeper, who had "
         "watched the water for most of his life, considered the quiet ships at anchor. "
-    ) * 3,
+    )
+    * 3,
 }
 
 

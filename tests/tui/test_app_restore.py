@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.tui.conftest import SIZE, editor_text, select_in_tree, started, wait_until
-from writers_factory.store.session import Session
+from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
 from writers_factory.tui.widgets.editor import BufferArea

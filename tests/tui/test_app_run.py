@@ -53,7 +53,11 @@ def test_run_app_opens_the_project_and_quits_cleanly(project: Path) -> None:
             read_until(controller, b"\0", limit=0.1)  # keep the terminal drained
         assert lock.exists(), "a running workspace holds the project lock"
         os.write(controller, b"\x11")  # ctrl+q
-        assert proc.wait(timeout=30) == 0
+        # keep reading while it closes: a full terminal buffer would block its last paint
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            read_until(controller, b"\0", limit=0.1)
+        assert proc.wait(timeout=1) == 0
     finally:
         if proc.poll() is None:
             proc.kill()

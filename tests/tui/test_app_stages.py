@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.command import CommandPalette
 
 from tests.tui.conftest import SIZE, select_in_tree, started, wait_until
-from writers_factory.store.prefs import Preferences
+from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
 from writers_factory.tui.widgets.stage_bar import StageBar

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from tests.tui.conftest import SIZE, started, wait_until
 from tests.tui.test_saving import CHAPTER, journal_text, open_chapter
-from writers_factory.store.buffers import DiskState
+from writers_factory.store.manuscript.buffers import DiskState
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.conflict import ConflictChoice, ConflictScreen
 from writers_factory.tui.widgets.editor import BufferArea
@@ -168,4 +168,3 @@ def test_snapshot_changed_outside(snap_compare: Any) -> None:
 def test_snapshot_deleted_outside(snap_compare: Any) -> None:
     screen = ConflictScreen("manuscript/chapter-[draft].md", DiskState.DELETED, 512, None)
     assert snap_compare(ModalApp(screen), terminal_size=(90, 24))
-

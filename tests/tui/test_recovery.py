@@ -16,9 +16,15 @@ from textual.widgets import Static
 
 from tests.tui.conftest import SIZE, started, wait_until
 from tests.tui.test_saving import CHAPTER, exited, journal_text
-from writers_factory.store.buffers import text_sha256
-from writers_factory.store.journal import Assessment, DiffSize, Journal, JournalEntry, Newer
-from writers_factory.store.session import Session
+from writers_factory.store.manuscript.buffers import text_sha256
+from writers_factory.store.manuscript.journal import (
+    Assessment,
+    DiffSize,
+    Journal,
+    JournalEntry,
+    Newer,
+)
+from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.recovery import RecoveryChoice, RecoveryScreen
 from writers_factory.tui.widgets.editor import BufferArea
@@ -35,7 +41,7 @@ async def settled(pilot: Pilot[Any]) -> WritersFactoryApp:
 
 CRASH = """
 import os, sys
-from writers_factory.store.session import Session
+from writers_factory.store.session.session import Session
 s = Session(sys.argv[1])
 s.set_stage("writing")
 s.open_file("manuscript/chapter-01.md", 2, 5)

@@ -16,7 +16,7 @@ from textual.widgets import Button, Static
 from tests.tui.conftest import SIZE, wait_until
 from tests.tui.test_recovery import settled
 from tests.tui.test_saving import CHAPTER, exited, journal_text
-from writers_factory.store import lock as locks
+from writers_factory.store.session import lock as locks
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.second_instance import (
     SecondInstanceChoice,
@@ -25,7 +25,7 @@ from writers_factory.tui.screens.second_instance import (
 
 HOLDER = """
 import sys
-from writers_factory.store.session import Session
+from writers_factory.store.session.session import Session
 s = Session(sys.argv[1])
 print("holding", flush=True)
 sys.stdin.read()

@@ -13,10 +13,10 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.tui.conftest import SIZE, started, wait_until
-from writers_factory.store import durable
-from writers_factory.store.journal import Journal
-from writers_factory.store.prefs import Preferences
-from writers_factory.store.session import Session
+from writers_factory.store.base import durable
+from writers_factory.store.manuscript.journal import Journal
+from writers_factory.store.preferences.preferences import Preferences
+from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.saving import SaveCoordinator
 from writers_factory.tui.widgets.editor import BufferArea

@@ -22,9 +22,9 @@ from tests.tui.ai_support import (
     wait_for_pane,
 )
 from tests.tui.conftest import SIZE, started, wait_until
-from writers_factory.store.cost_models import CostSummary
-from writers_factory.store.costs import CostTracker
-from writers_factory.store.serialisers import loads
+from writers_factory.store.base.serialisers import loads
+from writers_factory.store.costs.models import CostSummary
+from writers_factory.store.costs.tracker import CostTracker
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.widgets.ai_pane import PaneState
 from writers_factory.tui.widgets.status_bar import StatusBar

@@ -10,7 +10,7 @@ import pytest
 from textual.command import CommandPalette
 
 from tests.tui.conftest import SIZE, started, wait_until
-from writers_factory.store.prefs import Preferences
+from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.themes import (
     BUNDLED_THEMES_DIR,

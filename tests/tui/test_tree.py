@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tests.tui.conftest import SIZE, editor_text, select_in_tree, started, wait_until
-from writers_factory.store import trash
+from writers_factory.store.manuscript import trash
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.file_modals import ConfirmModal, NameModal
 
@@ -263,7 +263,7 @@ async def test_close_tab_keeps_unsaved_text_open(make_app: Callable[[], WritersF
 
 
 async def test_read_only_session_blocks_file_changes(project: Path, user_themes: Path) -> None:
-    from writers_factory.store.session import Session
+    from writers_factory.store.session.session import Session
 
     session = Session(project, read_only=True)  # as chosen when another instance is live
     app = WritersFactoryApp(project, session=session, user_themes=user_themes)

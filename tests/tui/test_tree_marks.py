@@ -16,7 +16,7 @@ from rich.style import Style
 from textual.pilot import Pilot
 
 from tests.tui.conftest import SIZE, select_in_tree, started, wait_until
-from writers_factory.store.session_models import FileChangeRecord
+from writers_factory.store.session.models import FileChangeRecord
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.widgets.project_tree import session_marks
 

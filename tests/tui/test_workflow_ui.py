@@ -35,7 +35,7 @@ from tests.ai.test_workflows import (
 from tests.tui.ai_support import CHAPTER, configure, logged, open_chapter, wait_for_pane
 from tests.tui.conftest import SIZE, editor_text, started, wait_until
 from writers_factory.ai.workflows import find_unfinished, load_workflow, workflows_dir
-from writers_factory.store.versions import list_versions
+from writers_factory.store.manuscript.versions import list_versions
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
 from writers_factory.tui.screens.workflow_resume import WorkflowResumeScreen
@@ -48,8 +48,8 @@ CHILD = textwrap.dedent(
     from pydantic_ai.messages import UserPromptPart
     from pydantic_ai.models.function import FunctionModel
     from writers_factory.ai.workflows import start_workflow
-    from writers_factory.store.costs import CostTracker
-    from writers_factory.store.prefs import Preferences
+    from writers_factory.store.costs.tracker import CostTracker
+    from writers_factory.store.preferences.preferences import Preferences
 
     project, chapter_path, critique = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     session_dir = project / ".session"
@@ -83,7 +83,8 @@ def killed_workflow(project: Path) -> Path:
     configure(project, threshold=Decimal("100"))  # resuming needs no confirmation here
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(project), CHAPTER.as_posix(), CRITIQUE],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         path = wait_for_step_two_running(project / ".session", proc)

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from tests.tui.conftest import SIZE, started, wait_until
 from writers_factory.store import Preferences, SessionHistory
-from writers_factory.store.history_models import HistoryEntry
+from writers_factory.store.history.models import HistoryEntry
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.commands import workspace_commands
 from writers_factory.tui.saving import SaveCoordinator

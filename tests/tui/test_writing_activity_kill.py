@@ -17,7 +17,7 @@ from pathlib import Path
 
 from writers_factory.project import create_project
 from writers_factory.store import SessionHistory
-from writers_factory.store.session import Session
+from writers_factory.store.session.session import Session
 
 CHILD = textwrap.dedent("""
     import asyncio, pathlib, sys

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from writers_factory.store.durable import temp_path_for
+from writers_factory.store.base.durable import temp_path_for
 from writers_factory.watch.ignore import is_ignored
 
 ROOT = Path("/project")

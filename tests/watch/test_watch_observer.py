@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from writers_factory.store.durable import temp_path_for, write_atomic
+from writers_factory.store.base.durable import temp_path_for, write_atomic
 from writers_factory.watch import ChangeKind, FileChange, KnownContent, ProjectWatcher
 
 FOLDERS = ("manuscript", "reference", "planning")

@@ -29,9 +29,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from writers_factory.store.durable import is_temp_file
-from writers_factory.store.jsonfile import set_aside
-from writers_factory.store.paths import SessionPaths
+from writers_factory.core.errors import WritersFactoryError
+from writers_factory.store.base.durable import is_temp_file
+from writers_factory.store.base.jsonfile import set_aside
+from writers_factory.store.base.paths import SessionPaths
 
 SOURCES = ("reference", "planning")
 SUFFIXES = (".md", ".txt")
@@ -67,7 +68,7 @@ END;
 """
 
 
-class BibleUnavailableError(RuntimeError):
+class BibleUnavailableError(WritersFactoryError, RuntimeError):
     """This Python's SQLite was built without FTS5, so there is no local search."""
 
 

@@ -24,13 +24,14 @@ from typing import Annotated, Literal, NoReturn
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, ValidationError
 
-from writers_factory.store.durable import write_atomic
-from writers_factory.store.events import ProblemKind, StoreProblem
-from writers_factory.store.jsonfile import describe_validation, set_aside
-from writers_factory.store.model_base import StoreModel
-from writers_factory.store.paths import SessionPaths
-from writers_factory.store.serialisers import DecodeError, dumps, loads
-from writers_factory.store.session_models import Stage
+from writers_factory.core.errors import WritersFactoryError
+from writers_factory.store.base.durable import write_atomic
+from writers_factory.store.base.events import ProblemKind, StoreProblem
+from writers_factory.store.base.jsonfile import describe_validation, set_aside
+from writers_factory.store.base.model_base import StoreModel
+from writers_factory.store.base.paths import SessionPaths
+from writers_factory.store.base.serialisers import DecodeError, dumps, loads
+from writers_factory.store.session.models import Stage
 
 Role = Literal["user", "assistant", "system"]
 _ID_RE = re.compile(r"^\d{8}T\d{12}Z-[0-9a-f]{6}$")
@@ -84,7 +85,7 @@ class ConversationSummary(BaseModel):
     """The start of the latest turn (at most 80 characters), for a preview."""
 
 
-class ConversationError(ValueError):
+class ConversationError(WritersFactoryError, ValueError):
     """A conversation could not be opened; ``problem`` says which file and why."""
 
     def __init__(self, problem: StoreProblem) -> None:

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from writers_factory.core.errors import WritersFactoryError
+
 Inputs = Mapping[str, Any]
 """Operation inputs by name: strings, or documents as ``{name: text}`` / ``[(name, text)]``."""
 
 
-class OperationInputError(ValueError):
+class OperationInputError(WritersFactoryError, ValueError):
     """An input is missing or has the wrong shape; the message names operation and field."""
 
 
@@ -58,8 +60,11 @@ def documents(inputs: Inputs, field: str) -> list[tuple[str, str]]:
         raise OperationInputError(f"{field!r} must be documents as name -> text")
     out: list[tuple[str, str]] = []
     for item in items:
-        if not (isinstance(item, Sequence) and len(item) == 2
-                and all(isinstance(part, str) for part in item)):
+        if not (
+            isinstance(item, Sequence)
+            and len(item) == 2
+            and all(isinstance(part, str) for part in item)
+        ):
             raise OperationInputError(f"{field!r} holds an entry that is not (name, text)")
         out.append((item[0], item[1]))
     return out
@@ -107,8 +112,10 @@ DEFAULT_RUBRIC = (
 def _brainstorm(inputs: Inputs) -> str:
     return _join(
         _docs_section("Planning notes", documents(inputs, "planning")),
-        _section("What to brainstorm", _text(inputs, "request")
-                 or "Ideas that grow naturally from these notes."),
+        _section(
+            "What to brainstorm",
+            _text(inputs, "request") or "Ideas that grow naturally from these notes.",
+        ),
         "Offer 8-12 distinct ideas, each a short paragraph, from safe to surprising.",
     )
 
@@ -116,8 +123,10 @@ def _brainstorm(inputs: Inputs) -> str:
 def _outline(inputs: Inputs) -> str:
     return _join(
         _docs_section("Planning notes", documents(inputs, "planning")),
-        _section("Outline request", _text(inputs, "request")
-                 or "An outline of the story so far and what should come next."),
+        _section(
+            "Outline request",
+            _text(inputs, "request") or "An outline of the story so far and what should come next.",
+        ),
         "Write a numbered chapter-by-chapter outline; for each chapter give its purpose, "
         "the main events and how it changes the characters.",
     )
@@ -135,8 +144,11 @@ def _generate_scene(inputs: Inputs) -> str:
 def _rewrite(inputs: Inputs) -> str:
     return _join(
         _section("Surrounding text (for context only; do not rewrite)", _text(inputs, "context")),
-        _section("How to rewrite", _text(inputs, "instructions")
-                 or "Tighten and clarify while keeping meaning, voice and tense."),
+        _section(
+            "How to rewrite",
+            _text(inputs, "instructions")
+            or "Tighten and clarify while keeping meaning, voice and tense.",
+        ),
         _section("Text to rewrite", _text(inputs, "text")),
         "Return only the rewritten text, ready to replace the original.",
     )
@@ -179,8 +191,14 @@ def _ask_bible(inputs: Inputs) -> str:
 
 
 def _spec(
-    id: str, stage: str, title: str, builder: Callable[[Inputs], str], max_tokens: int,
-    required: tuple[str, ...], description: str, system: str = NOVELIST,
+    id: str,
+    stage: str,
+    title: str,
+    builder: Callable[[Inputs], str],
+    max_tokens: int,
+    required: tuple[str, ...],
+    description: str,
+    system: str = NOVELIST,
 ) -> OperationSpec:
     return OperationSpec(id, stage, title, system, builder, max_tokens, required, description)
 
@@ -188,23 +206,79 @@ def _spec(
 OPERATIONS: Mapping[str, OperationSpec] = {
     spec.id: spec
     for spec in (
-        _spec("brainstorm", "creation", "Brainstorm", _brainstorm, 1500, ("planning",),
-              "Ideas from the planning/ notes."),
-        _spec("outline", "creation", "Outline", _outline, 3000, ("planning",),
-              "A chapter outline from the planning/ notes."),
-        _spec("generate_scene", "writing", "Generate scene", _generate_scene, 4000,
-              ("prompt",), "A scene from a prompt and the relevant reference/ notes."),
-        _spec("rewrite", "enhancing", "Rewrite", _rewrite, 4000, ("text",),
-              "Rewrite a selection or a whole scene."),
-        _spec("critique", "analyzing", "Critique chapter", _critique, 2000, ("chapter",),
-              "An editor's critique of a chapter."),
-        _spec("score", "scoring", "Score chapter", _score, 1500, ("chapter",),
-              "A chapter scored against a rubric."),
-        _spec("voice_test", "writing", "Voice test", _voice_test, 1000, ("sample", "prompt"),
-              "A short passage in the writer's voice, to check the model can match it."),
-        _spec("ask_bible", "analyzing", "Ask the story bible", _ask_bible, 1000,
-              ("question",), "An answer from passages of reference/ and planning/.",
-              system=NOVELIST + " Answer questions about the story from the given passages."),
+        _spec(
+            "brainstorm",
+            "creation",
+            "Brainstorm",
+            _brainstorm,
+            1500,
+            ("planning",),
+            "Ideas from the planning/ notes.",
+        ),
+        _spec(
+            "outline",
+            "creation",
+            "Outline",
+            _outline,
+            3000,
+            ("planning",),
+            "A chapter outline from the planning/ notes.",
+        ),
+        _spec(
+            "generate_scene",
+            "writing",
+            "Generate scene",
+            _generate_scene,
+            4000,
+            ("prompt",),
+            "A scene from a prompt and the relevant reference/ notes.",
+        ),
+        _spec(
+            "rewrite",
+            "enhancing",
+            "Rewrite",
+            _rewrite,
+            4000,
+            ("text",),
+            "Rewrite a selection or a whole scene.",
+        ),
+        _spec(
+            "critique",
+            "analyzing",
+            "Critique chapter",
+            _critique,
+            2000,
+            ("chapter",),
+            "An editor's critique of a chapter.",
+        ),
+        _spec(
+            "score",
+            "scoring",
+            "Score chapter",
+            _score,
+            1500,
+            ("chapter",),
+            "A chapter scored against a rubric.",
+        ),
+        _spec(
+            "voice_test",
+            "writing",
+            "Voice test",
+            _voice_test,
+            1000,
+            ("sample", "prompt"),
+            "A short passage in the writer's voice, to check the model can match it.",
+        ),
+        _spec(
+            "ask_bible",
+            "analyzing",
+            "Ask the story bible",
+            _ask_bible,
+            1000,
+            ("question",),
+            "An answer from passages of reference/ and planning/.",
+            system=NOVELIST + " Answer questions about the story from the given passages.",
+        ),
     )
 }
 
@@ -245,7 +319,7 @@ def read_documents(
     POSIX paths; hidden files and Writers Factory temp files are ignored; once ``max_chars``
     is reached further files are listed in ``skipped`` instead of silently dropped.
     """
-    from writers_factory.store.durable import is_temp_file
+    from writers_factory.store.base.durable import is_temp_file
 
     root = Path(project_root)
     base = root / folder
@@ -255,8 +329,12 @@ def read_documents(
     used = 0
     for path in sorted(base.rglob("*")):
         rel = path.relative_to(root)
-        if (not path.is_file() or path.suffix.lower() not in DOCUMENT_SUFFIXES
-                or is_temp_file(path) or any(p.startswith(".") for p in rel.parts)):
+        if (
+            not path.is_file()
+            or path.suffix.lower() not in DOCUMENT_SUFFIXES
+            or is_temp_file(path)
+            or any(p.startswith(".") for p in rel.parts)
+        ):
             continue
         name = rel.as_posix()
         try:

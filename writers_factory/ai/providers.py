@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from writers_factory.ai.prices import split_model
+from writers_factory.core.prices import split_model
 
 
 @dataclass(frozen=True)
@@ -41,19 +41,29 @@ class ProviderInfo:
 
 PROVIDERS: tuple[ProviderSpec, ...] = (
     ProviderSpec(
-        "anthropic", "Anthropic", ("ANTHROPIC_API_KEY",),
+        "anthropic",
+        "Anthropic",
+        ("ANTHROPIC_API_KEY",),
         ("anthropic:claude-sonnet-4-5", "anthropic:claude-haiku-4-5"),
     ),
     ProviderSpec(
-        "openai", "OpenAI", ("OPENAI_API_KEY",), ("openai:gpt-4.1", "openai:gpt-4o-mini"),
+        "openai",
+        "OpenAI",
+        ("OPENAI_API_KEY",),
+        ("openai:gpt-4.1", "openai:gpt-4o-mini"),
     ),
     ProviderSpec(
-        "google-gla", "Google Gemini", ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+        "google-gla",
+        "Google Gemini",
+        ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
         ("google-gla:gemini-2.5-pro", "google-gla:gemini-2.5-flash"),
     ),
     ProviderSpec(
-        "ollama", "Ollama (local, free)", ("OLLAMA_BASE_URL",),
-        ("ollama:llama3.2", "ollama:mistral"), local=True,
+        "ollama",
+        "Ollama (local, free)",
+        ("OLLAMA_BASE_URL",),
+        ("ollama:llama3.2", "ollama:mistral"),
+        local=True,
         note="the address of your Ollama server, usually http://localhost:11434/v1",
     ),
 )
@@ -77,8 +87,10 @@ DEFAULT_MODELS: Mapping[str, str] = {
 
 PROVIDER_DEFAULTS: Mapping[str, Mapping[str, str]] = {
     "openai": {"analyzing": "openai:gpt-4o-mini", "scoring": "openai:gpt-4o-mini"},
-    "google-gla": {"analyzing": "google-gla:gemini-2.5-flash",
-                   "scoring": "google-gla:gemini-2.5-flash"},
+    "google-gla": {
+        "analyzing": "google-gla:gemini-2.5-flash",
+        "scoring": "google-gla:gemini-2.5-flash",
+    },
 }
 """Per-provider stage defaults where a cheaper model suits; others use the first example."""
 
@@ -163,9 +175,7 @@ def model_for_stage(
 
 
 def _not_configured(provider: str, model: str, why: str) -> ProviderNotConfigured:
-    return ProviderNotConfigured(
-        provider, f"Cannot use {model!r}: {why}.\n\n{how_to_configure()}"
-    )
+    return ProviderNotConfigured(provider, f"Cannot use {model!r}: {why}.\n\n{how_to_configure()}")
 
 
 def build_model(model: str, env: Mapping[str, str] | None = None) -> Any:
@@ -177,8 +187,9 @@ def build_model(model: str, env: Mapping[str, str] | None = None) -> Any:
     provider, name = split_model(model)
     if provider is None or not name:
         raise _not_configured(
-            provider or "", model, "a model is named as provider:model, e.g. "
-            "anthropic:claude-sonnet-4-5"
+            provider or "",
+            model,
+            "a model is named as provider:model, e.g. anthropic:claude-sonnet-4-5",
         )
     spec = spec_for(provider)
     if spec is None:

@@ -16,9 +16,9 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from writers_factory.ai.operations import Inputs, OperationSpec
-from writers_factory.ai.prices import split_model
 from writers_factory.ai.providers import ProviderNotConfigured, how_to_configure, is_configured
 from writers_factory.ai.tokens import TokenEstimate, estimate_tokens
+from writers_factory.core.prices import split_model
 
 DEFAULT_CONFIRMATION_THRESHOLD = Decimal("0.10")
 
@@ -27,8 +27,13 @@ class CostLog(Protocol):
     """What the runner needs of ``writers_factory.store.CostTracker``."""
 
     async def log_operation(
-        self, operation: str, model: str, input_tokens: int, output_tokens: int,
-        *, key: str | None = None,
+        self,
+        operation: str,
+        model: str,
+        input_tokens: int,
+        output_tokens: int,
+        *,
+        key: str | None = None,
     ) -> Any: ...
 
     def get_estimated_cost(self, model: str, input_tokens: int, output_tokens: int) -> Decimal: ...
@@ -90,7 +95,7 @@ def confirmation_threshold(prefs: Any = None, tracker: Any = None) -> Decimal:
 
 
 def confirmation_text(model: str, cost: Decimal, tokens: int) -> str:
-    """"This operation will cost about $0.15 (claude-sonnet-4-5, ~12,400 tokens). Continue?"."""
+    """ "This operation will cost about $0.15 (claude-sonnet-4-5, ~12,400 tokens). Continue?"."""
     name = split_model(model)[1] or model
     return f"This operation will cost about {dollars(cost)} ({name}, ~{tokens:,} tokens). Continue?"
 
@@ -205,8 +210,12 @@ async def log_result(plan: CostPlan, result: OperationResult) -> OperationResult
     """Log the provider's actual usage for a finished call; returns it with the cost."""
     cost = await _log(plan, plan.spec.id, (result.input_tokens, result.output_tokens))
     return OperationResult(
-        result.operation_id, result.model, result.text,
-        result.input_tokens, result.output_tokens, cost,
+        result.operation_id,
+        result.model,
+        result.text,
+        result.input_tokens,
+        result.output_tokens,
+        cost,
     )
 
 

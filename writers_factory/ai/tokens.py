@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from writers_factory.ai.prices import split_model
+from writers_factory.core.prices import split_model
 
 ENCODING_NAME = "o200k_base"
 ENCODING_FILE = Path(__file__).parent / "data" / "o200k_base.tiktoken"

@@ -32,9 +32,10 @@ from writers_factory.ai.runner import (
     plan_operation,
     stream_operation,
 )
-from writers_factory.store.durable import write_atomic
-from writers_factory.store.model_base import StoreModel
-from writers_factory.store.serialisers import DecodeError, dumps, loads
+from writers_factory.core.errors import WritersFactoryError
+from writers_factory.store.base.durable import write_atomic
+from writers_factory.store.base.model_base import StoreModel
+from writers_factory.store.base.serialisers import DecodeError, dumps, loads
 
 WORKFLOWS_DIR = "workflows"
 
@@ -150,9 +151,7 @@ class WorkflowRecord(StoreModel):
     def outputs(self) -> dict[str, str]:
         """Outputs of finished steps by step name."""
         return {
-            s.name: s.output
-            for s in self.steps
-            if s.status == "finished" and s.output is not None
+            s.name: s.output for s in self.steps if s.status == "finished" and s.output is not None
         }
 
     @property
@@ -169,7 +168,7 @@ class WorkflowRecord(StoreModel):
         return self.steps[-1].output if self.status == "finished" and self.steps else None
 
 
-class WorkflowFileError(ValueError):
+class WorkflowFileError(WritersFactoryError, ValueError):
     """A workflow file that cannot be read; names the file and the field."""
 
 
@@ -278,9 +277,7 @@ async def estimate_workflow(
         spec = get_operation(step.operation)
         if step.status != "finished":
             inputs = step_def.inputs(record.inputs, outputs)
-            plans.append(
-                await plan_operation(spec, inputs, record.model_of(step), tracker, prefs)
-            )
+            plans.append(await plan_operation(spec, inputs, record.model_of(step), tracker, prefs))
             outputs.setdefault(step.name, " word" * spec.max_output_tokens)
     total = sum((p.estimated_cost for p in plans), Decimal(0))
     tokens = sum(p.input_tokens.count + p.expected_output_tokens for p in plans)
@@ -314,8 +311,10 @@ async def _log_step(
         step.operation, model, tokens_in, tokens_out, key=f"{record.id}/{step.name}"
     )
     cost = getattr(logged_record, "cost", None)
-    step.cost = cost if isinstance(cost, Decimal) else tracker.get_estimated_cost(
-        model, tokens_in, tokens_out
+    step.cost = (
+        cost
+        if isinstance(cost, Decimal)
+        else tracker.get_estimated_cost(model, tokens_in, tokens_out)
     )
     step.cost_logged = True
     await _shielded_save(session_dir, record)
@@ -368,7 +367,8 @@ async def run_workflow(
         except BaseException as exc:
             step.status, step.error = "failed", str(exc) or type(exc).__name__
             record.status, record.error = (
-                ("stopped" if isinstance(exc, BudgetHardStop) else "failed"), step.error
+                ("stopped" if isinstance(exc, BudgetHardStop) else "failed"),
+                step.error,
             )
             await _shielded_save(session_dir, record)
             raise

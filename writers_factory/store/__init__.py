@@ -8,18 +8,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from writers_factory.store.costs import CostTracker
-    from writers_factory.store.history import SessionHistory
-    from writers_factory.store.prefs import Preferences
-    from writers_factory.store.session import Session
+    from writers_factory.store.costs.tracker import CostTracker
+    from writers_factory.store.history.history import SessionHistory
+    from writers_factory.store.preferences.preferences import Preferences
+    from writers_factory.store.session.session import Session
 
 __all__ = ["CostTracker", "Preferences", "Session", "SessionHistory"]
 
 _WHERE = {
-    "Session": "writers_factory.store.session",
-    "CostTracker": "writers_factory.store.costs",
-    "Preferences": "writers_factory.store.prefs",
-    "SessionHistory": "writers_factory.store.history",
+    "Session": "writers_factory.store.session.session",
+    "CostTracker": "writers_factory.store.costs.tracker",
+    "Preferences": "writers_factory.store.preferences.preferences",
+    "SessionHistory": "writers_factory.store.history.history",
 }
 
 

@@ -24,11 +24,11 @@ from textual.worker import Worker
 
 from writers_factory.ai import operations as ops
 from writers_factory.ai.conversations import ConversationStore
-from writers_factory.ai.prices import UnknownModelError
 from writers_factory.ai.providers import ProviderNotConfigured, how_to_configure, is_configured
 from writers_factory.ai.providers import model_for_stage as default_for_stage
 from writers_factory.ai.runner import BudgetHardStop, CostPlan, dollars, plan_operation
 from writers_factory.ai.runner import run_operation as run_planned
+from writers_factory.core.prices import UnknownModelError
 from writers_factory.tui.ai_actions import AIAction, action_for
 from writers_factory.tui.screens.analysis_view import AnalysisScreen
 from writers_factory.tui.screens.bible_ask import BibleAnswerRequest, BibleAskScreen
@@ -44,8 +44,8 @@ from writers_factory.tui.workflow_runner import WorkflowRunner
 
 if TYPE_CHECKING:
     from writers_factory.ai.workflows import WorkflowEstimate
-    from writers_factory.store.costs import CostTracker
-    from writers_factory.store.session_models import Stage
+    from writers_factory.store.costs.tracker import CostTracker
+    from writers_factory.store.session.models import Stage
     from writers_factory.tui.app import WritersFactoryApp
     from writers_factory.tui.widgets.editor import BufferArea
 
@@ -89,9 +89,11 @@ class Pending:
 
 
 def summary(input_tokens: int, output_tokens: int, cost: Decimal, session: Decimal) -> str:
-    """"Tokens: 1,204 sent, 388 received · cost $0.0094 · session $0.12" (actual usage)."""
-    return (f"Tokens: {input_tokens:,} sent, {output_tokens:,} received · cost {dollars(cost)}"
-            f" · session {dollars(session)}")
+    """ "Tokens: 1,204 sent, 388 received · cost $0.0094 · session $0.12" (actual usage)."""
+    return (
+        f"Tokens: {input_tokens:,} sent, {output_tokens:,} received · cost {dollars(cost)}"
+        f" · session {dollars(session)}"
+    )
 
 
 class AIController:
@@ -191,7 +193,7 @@ class AIController:
 
     async def _load_tracker(self) -> CostTracker:
         """Read the cost files in a thread, count this session from zero, show the totals."""
-        from writers_factory.store.costs import CostTracker
+        from writers_factory.store.costs.tracker import CostTracker
 
         session, prefs = self.app.session, self.app.preferences
         root, read_only = session.paths.root, session.read_only
@@ -206,8 +208,7 @@ class AIController:
         self.tracker = tracker
         tracker.listeners.append(lambda _record: self.refresh_costs())
         for problem in tracker.problems:
-            self.app.notify(problem.describe(), title="Cost files", severity="warning",
-                            timeout=15)
+            self.app.notify(problem.describe(), title="Cost files", severity="warning", timeout=15)
         self.refresh_costs()
         return tracker
 
@@ -283,7 +284,9 @@ class AIController:
 
     # ------------------------------------------------------------------ the paid path
     async def _run_ai(
-        self, action: AIAction, inputs: dict[str, Any] | None = None,
+        self,
+        action: AIAction,
+        inputs: dict[str, Any] | None = None,
         request_text: str | None = None,
     ) -> None:
         assert action.operation is not None
@@ -358,12 +361,17 @@ class AIController:
         self._record_history(spec.id, result.cost)
         if conv is not None:
             await self.conversations.add_turn_async(
-                conv, "assistant", result.text, input_tokens=result.input_tokens,
-                output_tokens=result.output_tokens, cost=result.cost,
+                conv,
+                "assistant",
+                result.text,
+                input_tokens=result.input_tokens,
+                output_tokens=result.output_tokens,
+                cost=result.cost,
             )
         self.pending = Pending(spec.id, result.text, target)
-        text = summary(result.input_tokens, result.output_tokens, result.cost,
-                       tracker.session_total)
+        text = summary(
+            result.input_tokens, result.output_tokens, result.cost, tracker.session_total
+        )
         pane.finish(text, can_accept=target is not None and bool(result.text))
         self.app.post_message(SignificantAction("operation", target.path if target else None))
 
@@ -386,13 +394,15 @@ class AIController:
                     severity="warning",
                 )
                 return
-            from writers_factory.store.versions import save_version
+            from writers_factory.store.manuscript.versions import save_version
 
             try:
                 await asyncio.to_thread(save_version, self.app.project, target.path, area.text)
             except OSError as exc:
-                self.app.notify(f"Could not keep a version first, so nothing was replaced: "
-                                f"{exc}", severity="error")
+                self.app.notify(
+                    f"Could not keep a version first, so nothing was replaced: {exc}",
+                    severity="error",
+                )
                 return
             area.replace(pending.text, target.start, target.end)
         else:
@@ -411,7 +421,9 @@ class AIController:
                 session.add_recent_query(query, source)
 
         screen = BibleAskScreen(
-            self.app.project, record, ai_available=self.can_call(model),
+            self.app.project,
+            record,
+            ai_available=self.can_call(model),
             ai_hint=how_to_configure(),
         )
         request = await self.app.push_screen_wait(screen)

@@ -57,7 +57,7 @@ from textual.events import DescendantFocus, Unmount
 from textual.theme import Theme
 from textual.widgets import DirectoryTree, Footer, TextArea
 
-from writers_factory.store.buffers import BufferError, FileBuffer
+from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError
 from writers_factory.tui.ai_controller import AIController
 from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.project_watch import ProjectWatch
@@ -85,7 +85,7 @@ from writers_factory.tui.writing_activity import WritingActivity
 
 if TYPE_CHECKING:
     from writers_factory.store import Preferences, Session
-    from writers_factory.store.costs import CostTracker
+    from writers_factory.store.costs.tracker import CostTracker
 
 SCREEN_NAMES = ("tree", "editor", "operations")
 """What ``current_state.screen`` records: the part of the workspace that had the focus."""
@@ -348,7 +348,7 @@ class WritersFactoryApp(App[int]):
                 self.notify(f"{relative.as_posix()} no longer exists; it was not reopened.")
                 return None
             return await asyncio.to_thread(FileBuffer.load, path)
-        except (BufferError, OSError) as exc:
+        except (UnreadableFileError, OSError) as exc:
             self.notify(f"{relative.as_posix()} could not be opened: {exc}", severity="error")
             return None
 

@@ -30,13 +30,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual.widgets import TextArea
 
-from writers_factory.store.buffers import ENCODING, sha256_of
+from writers_factory.store.manuscript.buffers import ENCODING, sha256_of
 from writers_factory.tui.widgets.messages import FileRenamed
 from writers_factory.tui.widgets.project_tree import ProjectTree
 from writers_factory.watch import ChangeKind, FileChange, KnownContent, ProjectWatcher
 
 if TYPE_CHECKING:
-    from writers_factory.store.session_models import FileChangeRecord
+    from writers_factory.store.session.models import FileChangeRecord
     from writers_factory.tui.app import WritersFactoryApp
     from writers_factory.tui.widgets.editor import BufferArea
 

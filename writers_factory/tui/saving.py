@@ -33,9 +33,9 @@ from textual.app import App, ScreenStackError
 from textual.css.query import NoMatches
 from textual.timer import Timer
 
-from writers_factory.store.buffers import FileBuffer, SaveConflict, Written, text_sha256
-from writers_factory.store.journal import Journal
-from writers_factory.store.session import Session
+from writers_factory.store.manuscript.buffers import FileBuffer, SaveConflict, Written, text_sha256
+from writers_factory.store.manuscript.journal import Journal
+from writers_factory.store.session.session import Session
 from writers_factory.tui.screens.conflict import ConflictChoice, asking_about, resolve_conflict
 from writers_factory.tui.screens.recovery import EditorOpener, StartDecision, StartupChecks
 from writers_factory.tui.widgets.status_bar import StatusBar

@@ -18,6 +18,7 @@ from typing import Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from writers_factory.core.errors import WritersFactoryError
 from writers_factory.resources import shipped
 
 BUNDLED_THEMES_DIR = shipped("themes")
@@ -42,7 +43,7 @@ NUMBER_FIELDS = ("luminosity_spread", "text_alpha")
 KNOWN_FIELDS = frozenset(("name", "dark", "variables", *COLOUR_FIELDS, *NUMBER_FIELDS))
 
 
-class ThemeFileError(ValueError):
+class ThemeFileError(WritersFactoryError, ValueError):
     """A theme file that cannot be used; names the file and the field at fault."""
 
     def __init__(self, path: Path, field: str | None, reason: str) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from writers_factory.ai.operations import OperationInputError, get_operation
-from writers_factory.ai.prices import UnknownModelError
 from writers_factory.ai.providers import how_to_configure
 from writers_factory.ai.runner import BudgetHardStop, dollars
 from writers_factory.ai.workflows import (
@@ -27,6 +26,7 @@ from writers_factory.ai.workflows import (
     new_workflow,
     run_workflow,
 )
+from writers_factory.core.prices import UnknownModelError
 from writers_factory.tui.screens.workflow_resume import WorkflowResumeScreen, cost_so_far
 from writers_factory.tui.widgets.ai_pane import PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
@@ -93,12 +93,15 @@ class WorkflowRunner:
             if choice.action == "abandon":
                 await abandon(record, self.session_dir)
                 found.remove(record)
-                self.app.notify(f"{record.title} abandoned; its record is kept in "
-                                f".session/workflows/{record.id}.json.")
+                self.app.notify(
+                    f"{record.title} abandoned; its record is kept in "
+                    f".session/workflows/{record.id}.json."
+                )
                 continue
             if self.app.ai.running:
-                self.app.notify("An AI operation is running; resume the workflow at the "
-                                "next start.")
+                self.app.notify(
+                    "An AI operation is running; resume the workflow at the next start."
+                )
                 return
             self.app.ai.worker = self._start(self._run(record), "ai")
             return
@@ -115,8 +118,10 @@ class WorkflowRunner:
         models = {record.model_of(step) for step in record.steps if step.status != "finished"}
         missing = sorted(m for m in models if not ai.can_call(m))
         if missing:
-            pane.show_message(f"{record.title} needs an AI provider",
-                              f"It uses {', '.join(missing)}.\n\n{how_to_configure()}")
+            pane.show_message(
+                f"{record.title} needs an AI provider",
+                f"It uses {', '.join(missing)}.\n\n{how_to_configure()}",
+            )
             self.app.notify("No AI provider is configured — see the AI pane for how.")
             return
         tracker = await ai.get_tracker()
@@ -134,8 +139,10 @@ class WorkflowRunner:
         def progress(current: WorkflowRecord) -> None:
             for number, step in enumerate(current.steps, 1):
                 if step.status == "running":
-                    title = (f"{current.title} · step {number}/{total}: {step.name}"
-                             f" · {current.model_of(step)}")
+                    title = (
+                        f"{current.title} · step {number}/{total}: {step.name}"
+                        f" · {current.model_of(step)}"
+                    )
                     pane.start(title, get_operation(step.operation).max_output_tokens)
                 elif step.status == "finished" and step.cost_logged and step.name not in counted:
                     counted.add(step.name)  # paid in this run: counted in the history once
@@ -143,8 +150,13 @@ class WorkflowRunner:
 
         try:
             done = await run_workflow(
-                record, self.session_dir, tracker, self.app.preferences,
-                model_override=ai.model_override, on_text=pane.append, on_progress=progress,
+                record,
+                self.session_dir,
+                tracker,
+                self.app.preferences,
+                model_override=ai.model_override,
+                on_text=pane.append,
+                on_progress=progress,
             )
         except asyncio.CancelledError:
             pane.stopped(PaneState.CANCELLED, self._kept(record, "Cancelled"))

@@ -27,9 +27,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from writers_factory.store.buffers import ENCODING, text_sha256
-from writers_factory.store.history import SessionHistory
-from writers_factory.store.wordcount import word_delta
+from writers_factory.core.wordcount import word_delta
+from writers_factory.store.history.history import SessionHistory
+from writers_factory.store.manuscript.buffers import ENCODING, text_sha256
 from writers_factory.tui.screens.statistics import StatisticsScreen, session_progress_text
 from writers_factory.tui.widgets.status_bar import StatusBar
 
@@ -210,9 +210,8 @@ class WritingActivity:
         self._saving = True
         # A callable, not a coroutine: if the app is already shutting down, nothing is left
         # un-awaited. (Textual's stub wants a coroutine typed with None send/yield types.)
-        self.app.run_worker(
-            self._save_loop, group="history", exit_on_error=False  # type: ignore[arg-type]
-        )
+        job = self._save_loop
+        self.app.run_worker(job, group="history", exit_on_error=False)  # type: ignore[arg-type]
 
     @property
     def busy(self) -> bool:

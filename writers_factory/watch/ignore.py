@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from writers_factory.store.durable import is_temp_file
+from writers_factory.store.base.durable import is_temp_file
 
 IGNORED_FOLDERS = frozenset({".session", ".git", ".hg", ".svn", "__pycache__"})
 """Anything below a folder with one of these names is machinery, not the writer's work."""

@@ -10,7 +10,7 @@ for manuscripts, ``series()`` for charts.
 from __future__ import annotations
 
 from writers_factory.ai.analysis.manuscript import analyze_manuscript, chapter_files, natural_key
-from writers_factory.ai.analysis.metrics import (
+from writers_factory.core.analysis.metrics import (
     analyze_text,
     dialogue_ratio,
     overused_phrases,
@@ -18,7 +18,7 @@ from writers_factory.ai.analysis.metrics import (
     readability,
     sentence_spread,
 )
-from writers_factory.ai.analysis.models import (
+from writers_factory.core.analysis.models import (
     ChapterReport,
     DialogueStats,
     LocalScore,
@@ -30,8 +30,8 @@ from writers_factory.ai.analysis.models import (
     TextReport,
     WordUse,
 )
-from writers_factory.ai.analysis.scoring import mattr, score_locally
-from writers_factory.ai.analysis.text import (
+from writers_factory.core.analysis.scoring import mattr, score_locally
+from writers_factory.core.analysis.text import (
     QuoteStyle,
     count_syllables,
     detect_quote_style,

@@ -15,10 +15,10 @@ import re
 import statistics
 from pathlib import Path
 
-from writers_factory.ai.analysis.metrics import readability_of, report_of
-from writers_factory.ai.analysis.models import ChapterReport, ManuscriptReport, Pace
-from writers_factory.ai.analysis.text import Scan, detect_quote_style, scan
-from writers_factory.store.durable import is_temp_file
+from writers_factory.core.analysis.metrics import readability_of, report_of
+from writers_factory.core.analysis.models import ChapterReport, ManuscriptReport, Pace
+from writers_factory.core.analysis.text import Scan, detect_quote_style, scan
+from writers_factory.store.base.durable import is_temp_file
 
 SUFFIXES = (".md", ".txt")
 PACE_THRESHOLD = 1.0

@@ -26,7 +26,7 @@ from writers_factory.ai.analysis import (
     chapter_files,
     score_locally,
 )
-from writers_factory.ai.analysis.models import Metric
+from writers_factory.core.analysis.models import Metric
 
 Mode = Literal["analysis", "score"]
 BAR_WIDTH = 36
@@ -99,8 +99,10 @@ class AnalysisScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="analysis.close"),
         Binding("r", "refresh_analysis", "Measure again", id="analysis.refresh"),
-        *[Binding(key, f"metric('{metric}')", label, id=f"analysis.chart.{metric}")
-          for key, metric, label in METRICS],
+        *[
+            Binding(key, f"metric('{metric}')", label, id=f"analysis.chart.{metric}")
+            for key, metric, label in METRICS
+        ],
     ]
 
     def __init__(self, project: Path, mode: Mode = "analysis") -> None:
@@ -199,7 +201,8 @@ class AnalysisScreen(Screen[None]):
         table.add_columns("Chapter", "Score", *names)
         for title, score in self.results.scores:
             table.add_row(
-                title, f"{score.total} / 100",
+                title,
+                f"{score.total} / 100",
                 *[f"{c.points:.1f}/{c.max_points:.0f}" for c in score.components],
             )
 

@@ -82,8 +82,11 @@ class BibleAskScreen(ModalScreen[BibleAnswerRequest | None]):
         with Vertical(classes="wf-dialog"):
             yield Label("Ask the story bible", classes="wf-dialog-title")
             yield Input(placeholder="e.g. What colour are Ada's eyes?", id="bible-question")
-            yield Label("Searches reference/ and planning/ on this machine (free).",
-                        id="bible-status", markup=False)
+            yield Label(
+                "Searches reference/ and planning/ on this machine (free).",
+                id="bible-status",
+                markup=False,
+            )
             with VerticalScroll(id="bible-results"):
                 yield Static("", id="bible-passages", markup=False)
             with Horizontal(classes="wf-dialog-buttons"):

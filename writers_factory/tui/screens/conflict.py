@@ -23,8 +23,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
-from writers_factory.store.buffers import DiskState, FileBuffer, SaveConflict
-from writers_factory.store.journal import Journal
+from writers_factory.store.manuscript.buffers import DiskState, FileBuffer, SaveConflict
+from writers_factory.store.manuscript.journal import Journal
 
 
 class ConflictChoice(enum.StrEnum):

@@ -69,8 +69,13 @@ class ConversationsScreen(Screen[None]):
         table.clear()
         for s in summaries:
             table.add_row(
-                f"{s.updated_at:%Y-%m-%d %H:%M}", s.title, s.stage, s.model, str(s.turns),
-                s.last_text, key=s.id,
+                f"{s.updated_at:%Y-%m-%d %H:%M}",
+                s.title,
+                s.stage,
+                s.model,
+                str(s.turns),
+                s.last_text,
+                key=s.id,
             )
         status = f"{len(summaries)} saved" if summaries else "No conversations yet."
         if self.store.problems:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import ModalScreen
 
 from writers_factory import project as projects
-from writers_factory.store import trash
+from writers_factory.store.manuscript import trash
 from writers_factory.tui.screens.file_modals import ConfirmModal, NameModal
 from writers_factory.tui.widgets.editor import BufferArea
 from writers_factory.tui.widgets.messages import FileRenamed, SignificantAction

@@ -76,8 +76,9 @@ class ModelPickerScreen(ModalScreen[dict[str, str] | None]):
         for stage in STAGES:
             model = self.chosen()[stage.id]
             if not model:
-                self._error(f"{stage.title}: please name a model, e.g. "
-                            f"{PROVIDERS[0].example_models[0]}")
+                self._error(
+                    f"{stage.title}: please name a model, e.g. {PROVIDERS[0].example_models[0]}"
+                )
                 return
             problem = self.price_check(model)
             if problem:

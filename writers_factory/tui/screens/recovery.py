@@ -22,9 +22,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
-from writers_factory.store.buffers import FileBuffer
-from writers_factory.store.journal import Assessment, Journal, JournalEntry, JournalProblem, Newer
-from writers_factory.store.session import Session
+from writers_factory.store.manuscript.buffers import FileBuffer
+from writers_factory.store.manuscript.journal import (
+    Assessment,
+    Journal,
+    JournalEntry,
+    JournalProblem,
+    Newer,
+)
+from writers_factory.store.session.session import Session
 from writers_factory.tui.screens.second_instance import SecondInstanceChoice, SecondInstanceScreen
 
 

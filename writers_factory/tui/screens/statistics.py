@@ -16,14 +16,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from writers_factory.store.history import SessionHistory
-from writers_factory.store.statistics import (
+from writers_factory.core.statistics import (
     Statistics,
     compute_statistics,
     local_zone,
     progress_text,
     words_on_day,
 )
+from writers_factory.store.history.history import SessionHistory
 
 BAR_WIDTH = 40
 

@@ -46,7 +46,7 @@ def cost_so_far(record: WorkflowRecord) -> Decimal:
 
 
 def describe(record: WorkflowRecord) -> str:
-    """"Enhance chapter · manuscript/chapter-01.md · 1/3 steps done · $0.0012 so far"."""
+    """ "Enhance chapter · manuscript/chapter-01.md · 1/3 steps done · $0.0012 so far"."""
     where = record.inputs.get("path")
     parts = [record.title]
     if isinstance(where, str) and where:

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static, TabbedContent, TabPane, TextArea
 
-from writers_factory.store.buffers import FileBuffer
+from writers_factory.store.manuscript.buffers import FileBuffer
 from writers_factory.tui.widgets.messages import BufferEdited, FileSwitched
 
 

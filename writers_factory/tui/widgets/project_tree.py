@@ -14,10 +14,10 @@ from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
 
 from writers_factory.project import TREE_FOLDERS
-from writers_factory.store.durable import is_temp_file
+from writers_factory.store.base.durable import is_temp_file
 
 if TYPE_CHECKING:
-    from writers_factory.store.session_models import FileChangeRecord
+    from writers_factory.store.session.models import FileChangeRecord
 
 MARKS = {"created": "+", "modified": "\u25cf", "moved": "\u2192"}
 """The mark shown after a file changed this session: created, modified, moved in."""

@@ -1,0 +1,1 @@
+"""Local text analysis: pure functions over text, free, offline and instant."""

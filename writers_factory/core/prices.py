@@ -1,0 +1,178 @@
+"""Dollar prices of model calls, exact to the cent and beyond, from genai-prices.
+
+The writer must never be told an operation is free when it is not, so an unknown model is
+an error that names the model and says how to add a price, never a silent $0. Prices come
+from genai-prices' bundled data (offline); preferences may override a model's price; local
+models (Ollama) cost nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from writers_factory.core.errors import WritersFactoryError
+
+MTOK = Decimal(1_000_000)
+
+LOCAL_PROVIDERS = frozenset({"ollama"})
+"""Providers that run on the writer's own machine: always free."""
+
+PROVIDER_IDS: Mapping[str, str] = {
+    "google-gla": "google",
+    "google-vertex": "google",
+    "gemini": "google",
+    "google": "google",
+    "openai-chat": "openai",
+    "openai-responses": "openai",
+    "bedrock": "aws",
+    "grok": "x-ai",
+    "xai": "x-ai",
+}
+"""pydantic-ai provider prefixes whose genai-prices provider id is spelled differently."""
+
+
+class PriceOverrideLike(Protocol):
+    """Anything with per-million-token rates: our dataclass or a preferences model."""
+
+    @property
+    def input_per_mtok(self) -> Decimal: ...
+
+    @property
+    def output_per_mtok(self) -> Decimal: ...
+
+
+@dataclass(frozen=True)
+class PriceOverride:
+    """A writer-supplied price in dollars per million tokens; wins over genai-prices."""
+
+    input_per_mtok: Decimal
+    output_per_mtok: Decimal
+
+
+class UnknownModelError(WritersFactoryError, LookupError):
+    """No price is known for a model; the message tells the writer how to supply one."""
+
+    def __init__(self, model: str, reason: str = "") -> None:
+        self.model = model
+        detail = f" ({reason})" if reason else ""
+        super().__init__(
+            f"No price is known for the model {model!r}{detail}. Add a price override for "
+            f'{model!r} to .session/preferences.json under "price_overrides", e.g. '
+            f'"price_overrides": {{"{model}": {{"input_per_mtok": "3.00", '
+            f'"output_per_mtok": "15.00"}}}} (dollars per million tokens).'
+        )
+
+
+def split_model(model: str) -> tuple[str | None, str]:
+    """``"anthropic:claude-x"`` -> ``("anthropic", "claude-x")``; no prefix -> ``(None, model)``."""
+    provider, sep, name = model.partition(":")
+    if not sep:
+        return None, model
+    return provider.strip().lower(), name.strip()
+
+
+def is_local_model(model: str) -> bool:
+    """Local models run on the writer's machine and cost nothing."""
+    provider, _ = split_model(model)
+    return provider in LOCAL_PROVIDERS
+
+
+def genai_provider_id(provider: str | None) -> str | None:
+    """The genai-prices provider id for a pydantic-ai provider prefix."""
+    if provider is None:
+        return None
+    return PROVIDER_IDS.get(provider, provider)
+
+
+@functools.lru_cache(maxsize=256)
+def _listed_rates(model: str) -> PriceOverride:
+    """Base per-MTok rates genai-prices lists for ``model`` (cached: lookups scan the data)."""
+    from genai_prices import Usage, calc_price
+
+    provider, name = split_model(model)
+    if not name:
+        raise UnknownModelError(model, "the model name is empty")
+    try:
+        calc = calc_price(
+            Usage(input_tokens=0, output_tokens=0),
+            model_ref=name,
+            provider_id=genai_provider_id(provider),
+        )
+    except LookupError as exc:
+        raise UnknownModelError(model, str(exc)) from exc
+    return PriceOverride(
+        input_per_mtok=_base_rate(getattr(calc.model_price, "input_mtok", None)),
+        output_per_mtok=_base_rate(getattr(calc.model_price, "output_mtok", None)),
+    )
+
+
+def _base_rate(value: object) -> Decimal:
+    """A flat rate, or the base rate of a tiered price (the tier applies past 200K tokens)."""
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, Decimal):
+        return value
+    base = getattr(value, "base", None)
+    return base if isinstance(base, Decimal) else Decimal(0)
+
+
+def _override_for(
+    model: str, overrides: Mapping[str, PriceOverrideLike] | None
+) -> PriceOverrideLike | None:
+    if not overrides:
+        return None
+    if model in overrides:
+        return overrides[model]
+    _, name = split_model(model)
+    return overrides.get(name)
+
+
+def model_rates(
+    model: str, overrides: Mapping[str, PriceOverrideLike] | None = None
+) -> PriceOverride:
+    """Per-million-token rates to show the writer beside a model choice.
+
+    For tiered models these are the base rates; :func:`price` applies tiers exactly.
+    """
+    override = _override_for(model, overrides)
+    if override is not None:
+        return PriceOverride(Decimal(override.input_per_mtok), Decimal(override.output_per_mtok))
+    if is_local_model(model):
+        return PriceOverride(Decimal(0), Decimal(0))
+    return _listed_rates(model)
+
+
+def price(
+    model: str,
+    input_tokens: int,
+    output_tokens: int,
+    overrides: Mapping[str, PriceOverrideLike] | None = None,
+) -> Decimal:
+    """Exact dollar price of a call; raises :class:`UnknownModelError`, never guesses $0."""
+    if input_tokens < 0 or output_tokens < 0:
+        raise ValueError(
+            f"token counts cannot be negative (input {input_tokens}, output {output_tokens})"
+        )
+    override = _override_for(model, overrides)
+    if override is not None:
+        return (
+            Decimal(input_tokens) * Decimal(override.input_per_mtok)
+            + Decimal(output_tokens) * Decimal(override.output_per_mtok)
+        ) / MTOK
+    if is_local_model(model):
+        return Decimal(0)
+    _listed_rates(model)  # validates the model once, with a clear error
+    from genai_prices import Usage, calc_price
+
+    provider, name = split_model(model)
+    calc = calc_price(
+        Usage(input_tokens=input_tokens, output_tokens=output_tokens),
+        model_ref=name,
+        provider_id=genai_provider_id(provider),
+    )
+    total: Decimal = calc.total_price
+    return total

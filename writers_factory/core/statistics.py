@@ -1,0 +1,300 @@
+"""Writing statistics: pure functions over the history, in the writer's local calendar.
+
+Nothing here reads a clock or a file: "today" and the time zone are parameters, so the
+numbers are reproducible in tests and the same code serves the CLI, the statistics screen
+and the status bar. Words mean words *added* (what a daily target counts); removals are
+reported beside them but never subtracted from a day's total, so revising does not "undo" a
+day of writing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal
+from typing import Literal, Protocol
+
+from pydantic import BaseModel
+
+from writers_factory.core.hours import hour_key, parse_hour_key
+
+SessionStatus = Literal["ended", "interrupted", "open"]
+
+
+class HistoryEntry(Protocol):
+    """What statistics read of one session (``store.history.models.HistoryEntry`` is one)."""
+
+    @property
+    def session_id(self) -> str: ...
+    @property
+    def start_time(self) -> datetime: ...
+    @property
+    def end_time(self) -> datetime | None: ...
+    @property
+    def interrupted(self) -> bool: ...
+    @property
+    def duration_minutes(self) -> float: ...
+    @property
+    def active_minutes(self) -> float: ...
+    @property
+    def idle_minutes(self) -> float: ...
+    @property
+    def words_added(self) -> int: ...
+    @property
+    def words_removed(self) -> int: ...
+    @property
+    def total_cost(self) -> Decimal: ...
+    @property
+    def words_by_hour(self) -> dict[str, int]: ...
+
+
+class YearSummary(Protocol):
+    """What statistics read of a year folded into a summary."""
+
+    @property
+    def sessions(self) -> int: ...
+    @property
+    def total_minutes(self) -> float: ...
+    @property
+    def active_minutes(self) -> float: ...
+    @property
+    def words_added(self) -> int: ...
+    @property
+    def words_removed(self) -> int: ...
+    @property
+    def total_cost(self) -> Decimal: ...
+    @property
+    def words_by_hour(self) -> dict[str, int]: ...
+
+
+class DayWords(BaseModel):
+    day: date
+    words: int
+    met_target: bool
+
+
+class SessionStats(BaseModel):
+    session_id: str
+    start: datetime  # local time
+    end: datetime | None  # local time; None while open
+    status: SessionStatus
+    duration_minutes: float
+    active_minutes: float
+    idle_minutes: float
+    words_added: int
+    words_removed: int
+    words_per_hour: float | None
+    cost: Decimal
+
+
+class Statistics(BaseModel):
+    """Everything the CLI and the statistics screen show, ready to render."""
+
+    today: date
+    daily_target: int | None
+    words_today: int
+    target_percent: float | None
+    current_streak: int
+    longest_streak: int
+    sessions_count: int  # every session ever, including those in yearly summaries
+    words_added: int
+    words_removed: int
+    total_minutes: float
+    active_minutes: float
+    words_per_hour: float | None
+    total_cost: Decimal
+    cost_per_1000_words: Decimal | None
+    sessions: list[SessionStats]  # the last sessions, oldest first
+    days: list[DayWords]  # every day with words, oldest first
+
+    def series(self, days: int = 30) -> list[tuple[date, int]]:
+        """Words per day for the ``days`` days ending today, zero days included (a chart)."""
+        per_day = {d.day: d.words for d in self.days}
+        first = self.today - timedelta(days=days - 1)
+        return [
+            (first + timedelta(days=i), per_day.get(first + timedelta(days=i), 0))
+            for i in range(days)
+        ]
+
+
+# --------------------------------------------------------------------------- pieces
+def local_zone(tz: tzinfo | None = None) -> tzinfo:
+    """``tz`` or the machine's local time zone."""
+    if tz is not None:
+        return tz
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def words_per_day(
+    sessions: Iterable[HistoryEntry], yearly: Mapping[int, YearSummary], tz: tzinfo
+) -> dict[date, int]:
+    """Words added per local calendar day, from hourly buckets (see ``history_models``).
+
+    Words of an entry that has no buckets for them (hand-edited or migrated files) are
+    counted on the local day the session started.
+    """
+    totals: dict[date, int] = {}
+
+    def add(day: date, words: int) -> None:
+        if words:
+            totals[day] = totals.get(day, 0) + words
+
+    for entry in sessions:
+        for key, words in entry.words_by_hour.items():
+            add(parse_hour_key(key).astimezone(tz).date(), words)
+        rest = entry.words_added - sum(entry.words_by_hour.values())
+        if rest > 0:
+            add(entry.start_time.astimezone(tz).date(), rest)
+    for summary in yearly.values():
+        for key, words in summary.words_by_hour.items():
+            add(parse_hour_key(key).astimezone(tz).date(), words)
+    return totals
+
+
+def words_on_day(
+    sessions: Iterable[HistoryEntry],
+    yearly: Mapping[int, YearSummary],
+    day: date,
+    tz: tzinfo,
+) -> int:
+    """Words added on one local day, looking up only that day's hours (for the status bar)."""
+    # the same rule as words_per_day: a bucket belongs to the local day its hour starts in
+    midnight = datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
+    candidates = (midnight + timedelta(hours=h) for h in range(-2, 27))
+    keys = {hour_key(m) for m in candidates if m.replace(minute=0).astimezone(tz).date() == day}
+    total = 0
+    containers: list[Mapping[str, int]] = []
+    for entry in sessions:
+        containers.append(entry.words_by_hour)
+        rest = entry.words_added - sum(entry.words_by_hour.values())
+        if rest > 0 and entry.start_time.astimezone(tz).date() == day:
+            total += rest
+    containers.extend(s.words_by_hour for s in yearly.values())
+    for hours in containers:
+        total += sum(hours.get(key, 0) for key in keys)
+    return total
+
+
+def meets(words: int, target: int | None) -> bool:
+    """A day counts towards a streak when it meets the target (any words, without one)."""
+    return words >= target if target else words > 0
+
+
+def streaks(per_day: Mapping[date, int], today: date, target: int | None) -> tuple[int, int]:
+    """(current, longest) runs of consecutive days meeting the target.
+
+    Today not (yet) meeting the target does not break the current streak: it is still
+    running from yesterday until today is over.
+    """
+    good = {day for day, words in per_day.items() if meets(words, target)}
+    current = 0
+    day = today if today in good else today - timedelta(days=1)
+    while day in good:
+        current += 1
+        day -= timedelta(days=1)
+    longest = run = 0
+    previous: date | None = None
+    for day in sorted(good):
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    return current, longest
+
+
+def words_per_hour(words: int, active_minutes: float) -> float | None:
+    """Words per hour of *active* time; None when there was no active time."""
+    if active_minutes <= 0:
+        return None
+    return round(words * 60.0 / active_minutes, 1)
+
+
+def cost_per_1000_words(cost: Decimal, words: int) -> Decimal | None:
+    if words <= 0:
+        return None
+    return (cost * 1000 / words).quantize(Decimal("0.0001"))
+
+
+def target_percent(words_today: int, target: int | None) -> float | None:
+    if not target:
+        return None
+    return round(words_today * 100.0 / target, 1)
+
+
+def progress_text(words_today: int, target: int | None) -> str:
+    """One line for the status bar: ``Today 640/1,000 words · 64%``."""
+    if not target:
+        return f"Today {words_today:,} words"
+    percent = int(words_today * 100 // target)
+    return f"Today {words_today:,}/{target:,} words · {percent}%"
+
+
+def session_status(entry: HistoryEntry) -> SessionStatus:
+    if entry.end_time is not None:
+        return "ended"
+    return "interrupted" if entry.interrupted else "open"
+
+
+def session_stats(entry: HistoryEntry, tz: tzinfo) -> SessionStats:
+    return SessionStats(
+        session_id=entry.session_id,
+        start=entry.start_time.astimezone(tz),
+        end=None if entry.end_time is None else entry.end_time.astimezone(tz),
+        status=session_status(entry),
+        duration_minutes=entry.duration_minutes,
+        active_minutes=entry.active_minutes,
+        idle_minutes=entry.idle_minutes,
+        words_added=entry.words_added,
+        words_removed=entry.words_removed,
+        words_per_hour=words_per_hour(entry.words_added, entry.active_minutes),
+        cost=entry.total_cost,
+    )
+
+
+# --------------------------------------------------------------------------- all together
+def compute_statistics(
+    sessions: Sequence[HistoryEntry],
+    yearly: Mapping[int, YearSummary],
+    *,
+    today: date | None = None,
+    tz: tzinfo | None = None,
+    daily_target: int | None = None,
+) -> Statistics:
+    """The full statistics; ``today`` defaults to the current date in ``tz`` (local)."""
+    zone = local_zone(tz)
+    day = today or datetime.now(zone).date()
+    target = daily_target if daily_target and daily_target > 0 else None
+    per_day = words_per_day(sessions, yearly, zone)
+    current, longest = streaks(per_day, day, target)
+    added = sum(e.words_added for e in sessions) + sum(s.words_added for s in yearly.values())
+    removed = sum(e.words_removed for e in sessions)
+    removed += sum(s.words_removed for s in yearly.values())
+    active = sum(e.active_minutes for e in sessions)
+    active += sum(s.active_minutes for s in yearly.values())
+    total = sum(e.duration_minutes for e in sessions)
+    total += sum(s.total_minutes for s in yearly.values())
+    cost = sum((e.total_cost for e in sessions), Decimal("0"))
+    cost += sum((s.total_cost for s in yearly.values()), Decimal("0"))
+    today_words = per_day.get(day, 0)
+    return Statistics(
+        today=day,
+        daily_target=target,
+        words_today=today_words,
+        target_percent=target_percent(today_words, target),
+        current_streak=current,
+        longest_streak=longest,
+        sessions_count=len(sessions) + sum(s.sessions for s in yearly.values()),
+        words_added=added,
+        words_removed=removed,
+        total_minutes=round(total, 2),
+        active_minutes=round(active, 2),
+        words_per_hour=words_per_hour(added, active),
+        total_cost=cost,
+        cost_per_1000_words=cost_per_1000_words(cost, added),
+        sessions=[session_stats(e, zone) for e in sessions],
+        days=[
+            DayWords(day=d, words=w, met_target=meets(w, target))
+            for d, w in sorted(per_day.items())
+        ],
+    )

@@ -1,0 +1,383 @@
+"""One JSON file in ``.session/`` with its whole life cycle.
+
+Loading sets aside what is broken (never deletes it) and falls back to the previous good
+copy; saving keeps that previous copy, refuses to clobber a file that was changed behind our
+back, and runs the durable write in a thread behind a per-file lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import ValidationError
+
+from writers_factory.store.base import migrations
+from writers_factory.store.base.durable import DurableWriteError, temp_path_for, write_atomic
+from writers_factory.store.base.events import (
+    Callbacks,
+    LoadMetadata,
+    ProblemKind,
+    SaveMetadata,
+    StoreProblem,
+)
+from writers_factory.store.base.model_base import StoreModel
+from writers_factory.store.base.paths import SessionPaths, stamp, utcnow
+from writers_factory.store.base.serialisers import DecodeError, Format, dumps, loads
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=StoreModel)
+
+
+def describe_validation(error: ValidationError) -> list[tuple[str, str]]:
+    """(field path, reason) pairs a writer can act on."""
+    out: list[tuple[str, str]] = []
+    for item in error.errors():
+        loc = ".".join(str(part) for part in item["loc"]) or "(whole file)"
+        out.append((loc, item["msg"]))
+    return out
+
+
+def set_aside(paths: SessionPaths, path: Path, reason: str) -> Path:
+    """Move ``path`` into ``corrupt/`` under a timestamped name; returns where it went."""
+    paths.corrupt.mkdir(parents=True, exist_ok=True)
+    rel = path.relative_to(paths.root) if path.is_relative_to(paths.root) else Path(path.name)
+    flat = str(rel).replace(os.sep, "__")
+    dest = paths.corrupt / f"{flat}.{stamp()}.{reason}"
+    os.replace(path, dest)
+    return dest
+
+
+class JsonFile(Generic[M]):
+    """Typed access to one JSON file; the owner mutates ``value`` then calls ``mark_dirty``."""
+
+    def __init__(
+        self,
+        paths: SessionPaths,
+        path: Path,
+        model: type[M],
+        *,
+        fmt: Format = Format.JSON,
+        compress_over: int | None = None,
+        read_only: bool = False,
+        callbacks: Callbacks | None = None,
+    ) -> None:
+        self.paths = paths
+        self.path = path
+        self.model = model
+        self.format = fmt
+        self.compress_over = compress_over
+        self.read_only = read_only
+        self.callbacks = callbacks or Callbacks()
+        self.problems: list[StoreProblem] = []
+        self.value: M = model()
+        self._dirty = False
+        self._known_bytes: bytes | None = None  # what is on disk, as we last read or wrote it
+        self._lock: asyncio.Lock | None = None
+        self._pending: asyncio.Task[None] | None = None
+        self._write_lock = threading.Lock()
+        self._generation = 0
+        self._written_generation = 0
+        self.last_save: SaveMetadata | None = None
+        self.exists_on_disk = False
+
+    # ------------------------------------------------------------------ loading
+    def load_sync(self) -> M:
+        """Read the file, repairing what can be repaired; never raises for bad content."""
+        self.problems = []
+        self._dirty = False  # a migration while parsing sets it: the upgrade must be written
+        data = self._read(self.path)
+        if data is None:
+            restored = self._restore_from_prev(reason="the file was missing")
+            self.value = restored if restored is not None else self.model()
+            self._dirty = restored is not None
+            return self.value
+        value = self._parse(self.path, data, report=True)
+        if value is None:
+            restored = self._restore_from_prev(reason="the file was unreadable")
+            self.value = restored if restored is not None else self.model()
+            self._dirty = True
+            if not self.read_only:
+                self._known_bytes = None
+            return self.value
+        self.value = value
+        self._known_bytes = data
+        self.exists_on_disk = True
+        return self.value
+
+    async def load(self) -> M:
+        async with self._get_lock():
+            return await asyncio.to_thread(self.load_sync)
+
+    def _read(self, path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            return None
+
+    def _parse(self, path: Path, data: bytes, *, report: bool) -> M | None:
+        try:
+            raw, fmt = loads(data)
+        except DecodeError as exc:
+            if report:
+                self._corrupt(path, str(exc))
+            return None
+        raw = self.adapt(raw)
+        if not isinstance(raw, dict):
+            if report:
+                self._corrupt(path, f"expected a JSON object, found {type(raw).__name__}")
+            return None
+        raw = self._upgrade(path, raw)
+        if raw is None:
+            return None
+        value: M | None
+        try:
+            value = self.model.model_validate(raw)
+        except ValidationError as exc:
+            value = self.salvage(path, raw, exc) if report else None
+            if value is None:
+                if report:
+                    fields = "; ".join(f"{f}: {r}" for f, r in describe_validation(exc)[:5])
+                    self._corrupt(path, f"does not match the expected shape ({fields})")
+                return None
+        if self.format is not Format.GZIP_JSON and fmt is Format.GZIP_JSON:
+            self.format = fmt
+        self.callbacks.loaded(LoadMetadata(path, fmt, len(data), utcnow(), value.item_count()))
+        return value
+
+    def adapt(self, raw: Any) -> Any:
+        """Subclasses may turn an old top-level shape (a bare list) into an object."""
+        return raw
+
+    def salvage(self, path: Path, raw: dict[str, Any], error: ValidationError) -> M | None:
+        """Subclasses may recover a partially valid file (preferences do); default: no."""
+        return None
+
+    def _upgrade(self, path: Path, raw: dict[str, Any]) -> dict[str, Any] | None:
+        version = raw.get("schema_version", 0)
+        if not isinstance(version, int) or isinstance(version, bool):
+            self._corrupt(path, f"schema_version is not a whole number: {version!r}")
+            return None
+        current = self.model.SCHEMA_VERSION
+        if version > current:
+            self.read_only = True
+            self._problem(
+                ProblemKind.NEWER_VERSION,
+                f"written by a newer Writers Factory (schema {version}, this one knows "
+                f"{current}); opened read-only so it is never downgraded",
+                field="schema_version",
+            )
+            return raw
+        if version < current:
+            backup = None if self.read_only else migrations.ensure_backup(self.paths)
+            try:
+                upgraded = migrations.upgrade(self.model.KIND, raw, current)
+            except (migrations.MigrationError, KeyError, TypeError, ValueError) as exc:
+                self._corrupt(path, f"cannot upgrade from schema {version}: {exc}")
+                return None
+            if self.read_only:
+                return upgraded
+            self._problem(
+                ProblemKind.MIGRATED,
+                f"upgraded from schema {version} to {current}; backup in {backup}",
+            )
+            self._dirty = True
+            return upgraded
+        return raw
+
+    def _corrupt(self, path: Path, reason: str) -> None:
+        dest: Path | None = None
+        if not self.read_only:
+            try:
+                dest = set_aside(self.paths, path, "corrupt")
+            except OSError as exc:
+                log.warning("could not set aside %s: %s", path, exc)
+        self._problem(ProblemKind.CORRUPT, reason, set_aside=dest)
+
+    def _restore_from_prev(self, *, reason: str) -> M | None:
+        prev = self.paths.prev_of(self.path)
+        data = self._read(prev)
+        if data is None:
+            if self.problems:
+                self._amend_last(lost="everything in it (no earlier good copy exists)")
+            return None
+        value = self._parse(prev, data, report=False)
+        if value is None:
+            if self.problems:
+                self._amend_last(lost="everything in it (the earlier copy is damaged too)")
+            return None
+        if self.problems:
+            self._amend_last(restored_from=prev, lost="changes made after the last good save")
+        else:
+            self._problem(
+                ProblemKind.CORRUPT,
+                reason,
+                restored_from=prev,
+                lost="changes made after the last good save",
+            )
+        return value
+
+    def _amend_last(self, **changes: Any) -> None:
+        last = self.problems.pop()
+        fields = {**last.__dict__, **changes}
+        self.problems.append(StoreProblem(**fields))
+        self.callbacks.error(self.problems[-1])
+
+    def _problem(self, kind: ProblemKind, message: str, **extra: Any) -> None:
+        problem = StoreProblem(self.path, kind, message, **extra)
+        self.problems.append(problem)
+        if kind not in (ProblemKind.CORRUPT,):  # corrupt is reported once, after restore
+            self.callbacks.error(problem)
+
+    # ------------------------------------------------------------------ saving
+    def mark_dirty(self) -> None:
+        self._dirty = True
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def _get_lock(self) -> asyncio.Lock:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
+
+    def snapshot(self) -> dict[str, Any]:
+        """Plain data of the current value; cheap enough to take on the owner's thread."""
+        return self.value.model_dump(mode="json")
+
+    def encode(self, plain: dict[str, Any]) -> tuple[bytes, Format]:
+        fmt = self.format
+        data = dumps(plain, fmt)
+        over = self.compress_over
+        if over is not None and fmt is not Format.GZIP_JSON and len(data) > over:
+            fmt = Format.GZIP_JSON
+            data = dumps(plain, fmt)
+        return data, fmt
+
+    def _take_snapshot(self) -> tuple[dict[str, Any], int]:
+        """Plain data plus its generation, taken on the owner's thread; clears the dirty flag.
+
+        The generation orders snapshots by freshness, so a slow write of an older snapshot
+        (an async save still in its thread) can never land after a newer one (the
+        synchronous save on quit).
+        """
+        self._dirty = False
+        self._generation += 1
+        return self.snapshot(), self._generation
+
+    def save_sync(self, *, force: bool = False, plain: dict[str, Any] | None = None) -> bool:
+        """Write when dirty (or forced). Returns True when bytes reached the disk."""
+        if self.read_only or not (self._dirty or force):
+            return False
+        if plain is None:
+            plain, generation = self._take_snapshot()
+        else:
+            self._dirty = False
+            self._generation += 1
+            generation = self._generation
+        return self._write(plain, generation)
+
+    def _write(self, plain: dict[str, Any], generation: int) -> bool:
+        with self._write_lock:
+            if generation < self._written_generation:
+                return False  # a newer snapshot is already on disk
+            try:
+                data, fmt = self.encode(plain)
+                if data == self._known_bytes and self.path.exists():
+                    self._written_generation = generation
+                    return False
+                self._protect_external_edit()
+                self._keep_previous()
+                write_atomic(self.path, data)
+            except (OSError, ValueError) as exc:
+                self._dirty = True
+                cause = exc.cause if isinstance(exc, DurableWriteError) else exc
+                problem = StoreProblem(
+                    self.path,
+                    ProblemKind.WRITE_FAILED,
+                    f"could not save: {getattr(cause, 'strerror', None) or cause}",
+                    lost="nothing yet: the previous file is intact and the change is kept in "
+                    "memory",
+                )
+                self.problems.append(problem)
+                self.callbacks.error(problem)
+                raise
+            self._written_generation = generation
+            self._known_bytes = data
+            self.exists_on_disk = True
+            meta = SaveMetadata(self.path, fmt, len(data), utcnow(), self.value.item_count())
+            self.last_save = meta
+        self.callbacks.saved(meta)
+        return True
+
+    async def save(self, *, force: bool = False) -> bool:
+        """Serialise and write in a thread; one save of this file at a time."""
+        if self.read_only or not (self._dirty or force):
+            return False
+        async with self._get_lock():
+            if not (self._dirty or force):
+                return False
+            plain, generation = self._take_snapshot()
+            return await asyncio.to_thread(self._write, plain, generation)
+
+    def request_save(self, delay: float = 0.5) -> None:
+        """Debounce a burst of changes into one write ``delay`` seconds after the last."""
+        self.mark_dirty()
+        if self._pending is not None and not self._pending.done():
+            self._pending.cancel()
+
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            with contextlib.suppress(OSError):
+                await self.save()
+
+        self._pending = asyncio.get_running_loop().create_task(later())
+
+    async def flush(self) -> None:
+        """Finish any debounced save now."""
+        if self._pending is not None and not self._pending.done():
+            self._pending.cancel()
+            self._pending = None
+        await self.save()
+
+    def _protect_external_edit(self) -> None:
+        """Never overwrite a file somebody changed behind our back: set it aside first."""
+        if self._known_bytes is None:
+            return
+        current = self._read(self.path)
+        if current is None or current == self._known_bytes:
+            return
+        dest = set_aside(self.paths, self.path, "edited-outside")
+        problem = StoreProblem(
+            self.path,
+            ProblemKind.EXTERNALLY_MODIFIED,
+            "changed outside Writers Factory while it was open; that version was kept aside "
+            "and ours written",
+            set_aside=dest,
+        )
+        self.problems.append(problem)
+        self.callbacks.error(problem)
+        self._known_bytes = None
+
+    def _keep_previous(self) -> None:
+        """Keep the last good bytes as ``prev/<name>`` before replacing them."""
+        if self._known_bytes is None or not self.path.exists():
+            return
+        prev = self.paths.prev_of(self.path)
+        prev.parent.mkdir(parents=True, exist_ok=True)
+        tmp = temp_path_for(prev)  # our temp naming: a crash here leaves a cleanable leftover
+        try:
+            os.link(self.path, tmp)
+        except OSError:
+            shutil.copyfile(self.path, tmp)
+        os.replace(tmp, prev)

@@ -1,0 +1,1 @@
+"""What AI operations cost: the summary in ``costs.json`` and the append-only operation chunks."""

@@ -1,0 +1,105 @@
+"""Cost files laid out one record per line, encoded once per record.
+
+Indented JSON is encoded by the standard library's pure-Python path, so re-encoding 256
+operations and a few hundred chunk entries at every log would make logging slower as the
+history grows. Here each record is encoded once (compactly, by the fast C encoder) into one
+line, and a file is the cached lines joined under an indented head: still plain JSON that
+reads well (one operation per line, easy to search), and the work per log stays constant.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from writers_factory.store.base.jsonfile import JsonFile
+from writers_factory.store.base.serialisers import Format
+from writers_factory.store.costs.models import CostSummary, OperationChunk, OperationRecord
+
+
+def record_line(record: BaseModel) -> str:
+    """One record as a single line of JSON."""
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
+
+
+def _indented(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+
+
+def layout(head: dict[str, Any], key: str, lines: list[str]) -> bytes:
+    """``head``'s keys indented as usual, then ``key`` holding ``lines``, one per line."""
+    parts = [
+        f"  {json.dumps(name, ensure_ascii=False)}: {_indented(value)}"
+        for name, value in head.items()
+        if name != key
+    ]
+    body = "[\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "[]"
+    parts.append(f"  {json.dumps(key)}: {body}")
+    return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
+
+
+LINES = "__lines__"
+"""The snapshot key under which a :class:`Lines` travels to the writing thread."""
+
+
+class Lines:
+    """What a file's snapshot carries: the head and the cached record lines."""
+
+    def __init__(self, head: dict[str, Any], key: str, lines: list[str]) -> None:
+        self.head = head
+        self.key = key
+        self.lines = lines
+
+    def snapshot(self) -> dict[str, Any]:
+        return {LINES: self}
+
+    @staticmethod
+    def encode(plain: dict[str, Any]) -> tuple[bytes, Format] | None:
+        """Bytes for a snapshot made by :meth:`snapshot`; ``None`` for any other snapshot."""
+        lines = plain.get(LINES)
+        if not isinstance(lines, Lines):
+            return None
+        return layout(lines.head, lines.key, lines.lines), Format.JSON
+
+
+class ChunkFile(JsonFile[OperationChunk]):
+    """A chunk whose operations are encoded once each, as they are appended."""
+
+    _lines: list[str] | None = None
+
+    def lines(self) -> list[str]:
+        operations = self.value.operations
+        if self._lines is None or len(self._lines) != len(operations):
+            self._lines = [record_line(op) for op in operations]
+        return self._lines
+
+    def append(self, record: OperationRecord) -> None:
+        lines = self.lines()
+        self.value.operations.append(record)
+        lines.append(record_line(record))
+        self.mark_dirty()
+
+    def snapshot(self) -> dict[str, Any]:
+        head = self.value.model_dump(mode="json", exclude={"operations"})
+        return Lines(head, "operations", list(self.lines())).snapshot()
+
+    def encode(self, plain: dict[str, Any]) -> tuple[bytes, Format]:
+        return Lines.encode(plain) or super().encode(plain)
+
+
+class SummaryFile(JsonFile[CostSummary]):
+    """``costs.json``, whose chunk index lines come from the chunk store's cache."""
+
+    chunk_lines: Callable[[], list[str]] | None = None
+
+    def snapshot(self) -> dict[str, Any]:
+        if self.chunk_lines is None:
+            return super().snapshot()
+        head = self.value.model_dump(mode="json", exclude={"chunks"})
+        return Lines(head, "chunks", self.chunk_lines()).snapshot()
+
+    def encode(self, plain: dict[str, Any]) -> tuple[bytes, Format]:
+        return Lines.encode(plain) or super().encode(plain)

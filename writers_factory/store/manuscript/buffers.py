@@ -1,0 +1,176 @@
+"""The disk side of an editor buffer: what the file held when we last read or wrote it.
+
+A writer's chapter may be changed behind our back — by a sync tool, another editor, a
+second machine. Saving blindly would silently destroy that other version, so every save
+first re-reads the file and compares its hash with the one we recorded at load or at our
+last save. Only an unchanged file is overwritten; anything else is a :class:`SaveConflict`
+that the caller resolves with an explicit choice (keep mine / take theirs / keep both).
+
+Everything here is synchronous file I/O: the TUI calls it from thread workers.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from writers_factory.core.errors import WritersFactoryError
+from writers_factory.store.base.durable import write_atomic
+
+ENCODING = "utf-8"
+
+Remember = Callable[[Path, bytes], None]
+"""Told the exact bytes just before they are written (the watcher's ``KnownContent.remember``)."""
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def text_sha256(text: str) -> str:
+    """Hash of ``text`` as we would write it, so journal and file hashes are comparable."""
+    return sha256_of(text.encode(ENCODING))
+
+
+class DiskState(enum.StrEnum):
+    UNCHANGED = "unchanged"
+    CHANGED_OUTSIDE = "changed-outside"
+    DELETED = "deleted"
+
+
+class UnreadableFileError(WritersFactoryError, OSError):
+    """A file could not be read as text; names the file and the reason."""
+
+
+class SaveConflict(WritersFactoryError):
+    """The file changed (or vanished) outside the app since we last read or wrote it."""
+
+    def __init__(self, path: Path, state: DiskState, disk_text: str | None) -> None:
+        deleted = state is DiskState.DELETED
+        what = "was deleted" if deleted else "was changed outside Writers Factory"
+        super().__init__(f"{path} {what}; choose keep mine, take theirs or keep both")
+        self.path = path
+        self.state = state
+        self.disk_text = disk_text
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a save put on disk; ``data`` is for the watcher's known-content registry."""
+
+    path: Path
+    data: bytes
+    sha256: str
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode(ENCODING)
+    except UnicodeDecodeError as exc:
+        raise UnreadableFileError(
+            f"{path} is not UTF-8 text (byte {exc.start}); not opened"
+        ) from exc
+
+
+class FileBuffer:
+    """One manuscript file as last seen on disk by this app."""
+
+    def __init__(self, path: Path, base_sha256: str | None, base_mtime: float | None) -> None:
+        self.path = Path(path)
+        self.base_sha256 = base_sha256
+        """Hash at load or last save; ``None`` when the file did not exist yet."""
+        self.base_mtime = base_mtime
+
+    @classmethod
+    def load(cls, path: Path) -> tuple[FileBuffer, str]:
+        """Read ``path``; a missing file is an empty new buffer, never an error."""
+        path = Path(path)
+        data = _read(path)
+        if data is None:
+            return cls(path, None, None), ""
+        text = _decode(path, data)
+        return cls(path, sha256_of(data), path.stat().st_mtime), text
+
+    def disk_state(self) -> DiskState:
+        state, _ = self._probe()
+        return state
+
+    def _probe(self) -> tuple[DiskState, bytes | None]:
+        data = _read(self.path)
+        if data is None:
+            return (DiskState.UNCHANGED if self.base_sha256 is None else DiskState.DELETED), None
+        if self.base_sha256 is not None and sha256_of(data) == self.base_sha256:
+            return DiskState.UNCHANGED, data
+        return DiskState.CHANGED_OUTSIDE, data
+
+    def save(self, text: str, *, remember: Remember | None = None) -> Written:
+        """Write ``text`` only if the disk still holds what we last saw; else raise a conflict."""
+        state, data = self._probe()
+        if state is not DiskState.UNCHANGED:
+            disk_text = None if data is None else data.decode(ENCODING, errors="replace")
+            raise SaveConflict(self.path, state, disk_text)
+        return self._write(text, remember)
+
+    def keep_mine(self, text: str, *, remember: Remember | None = None) -> Written:
+        """Overwrite whatever is on disk — only ever called after the writer chose so."""
+        return self._write(text, remember)
+
+    def take_theirs(self) -> str | None:
+        """Adopt the disk version; returns its text, or ``None`` when the file was deleted."""
+        data = _read(self.path)
+        if data is None:
+            self.base_sha256, self.base_mtime = None, None
+            return None
+        text = _decode(self.path, data)
+        self.base_sha256, self.base_mtime = sha256_of(data), self.path.stat().st_mtime
+        return text
+
+    def keep_both(
+        self, text: str, now: datetime, *, remember: Remember | None = None
+    ) -> tuple[Written, str | None]:
+        """Save mine beside the file as "name (my copy …).md", leave theirs untouched.
+
+        Returns what was written and the disk text the buffer now follows (``None`` when the
+        file was deleted outside).
+        """
+        copy = my_copy_path(self.path, now)
+        data = text.encode(ENCODING)
+        if remember is not None:
+            remember(copy, data)
+        write_atomic(copy, data)
+        theirs = self.take_theirs()
+        return Written(copy, data, sha256_of(data)), theirs
+
+    def _write(self, text: str, remember: Remember | None) -> Written:
+        data = text.encode(ENCODING)
+        if remember is not None:
+            remember(self.path, data)
+        write_atomic(self.path, data)
+        self.base_sha256 = sha256_of(data)
+        try:
+            self.base_mtime = self.path.stat().st_mtime
+        except OSError:
+            self.base_mtime = None
+        return Written(self.path, data, self.base_sha256)
+
+
+def my_copy_path(path: Path, now: datetime) -> Path:
+    """A sibling name that never replaces an existing file (a counter is added if needed)."""
+    base = f"{path.stem} (my copy {now:%Y-%m-%d %H%M})"
+    candidate = path.with_name(base + path.suffix)
+    counter = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{base} {counter}{path.suffix}")
+        counter += 1
+    return candidate

@@ -1,0 +1,140 @@
+"""The project trash: deleting a file from the tree only ever moves it here.
+
+A writer who deletes the wrong chapter must get it back, so a delete copies the bytes into
+``.session/trash/<timestamp>/<relative path>`` through the durable write path and only then
+removes the original. Restoring never replaces a file that has since appeared at the old
+place: it picks a free sibling name instead. Synchronous; the TUI calls it from threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from writers_factory.core.errors import WritersFactoryError
+from writers_factory.store.base.durable import fsync_dir, write_atomic
+from writers_factory.store.base.paths import SessionPaths, stamp
+
+
+class TrashError(WritersFactoryError, OSError):
+    """A trash operation was refused; the message names the file and why."""
+
+
+@dataclass(frozen=True, order=True)
+class TrashEntry:
+    """One deleted file: when it was deleted and where it lived in the project."""
+
+    deleted_at: str
+    """The sortable UTC stamp that names the entry's folder."""
+    relative_path: Path
+    """Where the file lived, relative to the project folder."""
+    stored_at: Path
+    """The file's copy inside ``.session/trash/``."""
+
+
+def _trash_root(project: Path) -> Path:
+    return SessionPaths.for_project(project).trash
+
+
+def _relative(project: Path, path: Path) -> Path:
+    project = Path(project).resolve()
+    target = (project / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
+    try:
+        relative = target.relative_to(project)
+    except ValueError as exc:
+        raise TrashError(f"{path} is not inside the project {project}") from exc
+    if relative.parts[:1] == (".session",):
+        raise TrashError(f"{path} is part of the session store, not a project file")
+    return relative
+
+
+def move_to_trash(project: Path, path: Path) -> Path:
+    """Move the file ``path`` (absolute or project-relative) into the trash; return its copy.
+
+    The copy is durable before the original is unlinked, so a crash in between leaves the
+    file in both places, never in neither.
+    """
+    project = Path(project)
+    relative = _relative(project, path)
+    source = project / relative
+    if not source.is_file():
+        raise TrashError(f"{relative} is not a file; only files can be moved to the trash")
+    data = source.read_bytes()
+    folder = _trash_root(project) / stamp()
+    suffix = 1
+    while (folder / relative).exists():  # two deletes in the same microsecond
+        suffix += 1
+        folder = folder.with_name(f"{folder.name.split('~')[0]}~{suffix}")
+    stored = folder / relative
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(stored, data)
+    with contextlib.suppress(OSError):
+        os.chmod(stored, source.stat().st_mode & 0o7777)
+    source.unlink()
+    fsync_dir(source.parent)
+    return stored
+
+
+def list_trash(project: Path) -> list[TrashEntry]:
+    """Every file in the trash, most recently deleted first."""
+    root = _trash_root(Path(project))
+    if not root.is_dir():
+        return []
+    entries: list[TrashEntry] = []
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        for stored in folder.rglob("*"):
+            if stored.is_file():
+                entries.append(TrashEntry(folder.name, stored.relative_to(folder), stored))
+    return sorted(entries, reverse=True)
+
+
+def free_name(target: Path) -> Path:
+    """``target`` if nothing is there, else ``name (restored).md``, ``name (restored 2).md``…"""
+    if not target.exists():
+        return target
+    candidate = target.with_name(f"{target.stem} (restored){target.suffix}")
+    counter = 2
+    while candidate.exists():
+        candidate = target.with_name(f"{target.stem} (restored {counter}){target.suffix}")
+        counter += 1
+    return candidate
+
+
+def restore(project: Path, entry: TrashEntry) -> Path:
+    """Put ``entry`` back in the project and return where it landed.
+
+    Never overwrites: if a file now exists at the old path the copy lands beside it. The
+    trash copy is removed only after the restored file is durable.
+    """
+    project = Path(project)
+    if not entry.stored_at.is_file():
+        raise TrashError(f"{entry.relative_path} is no longer in the trash")
+    target = free_name(project / entry.relative_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = entry.stored_at.read_bytes()
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # claim the name
+    os.close(fd)
+    try:
+        write_atomic(target, data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            if target.stat().st_size == 0:
+                target.unlink()
+        raise
+    entry.stored_at.unlink()
+    _prune_empty(entry.stored_at.parent, _trash_root(project))
+    return target
+
+
+def _prune_empty(folder: Path, root: Path) -> None:
+    """Remove folders the restore left empty, up to (not including) the trash root."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -1,0 +1,1 @@
+"""``preferences.json``: models per stage, keys, theme, auto-save, budgets."""

@@ -1,0 +1,82 @@
+"""The shape of ``.session/preferences.json``.
+
+Every section allows unknown keys so a preference added by a newer Writers Factory survives
+a rewrite by this one. Money is ``Decimal`` and is written as a string, so a budget of
+"$0.10" stays exactly ten cents through any number of saves.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from writers_factory.store.base.model_base import StoreModel
+from writers_factory.store.preferences import migrations as _migrations  # noqa: F401 - registers
+
+Stage = Literal["creation", "writing", "enhancing", "analyzing", "scoring"]
+STAGES: tuple[Stage, ...] = ("creation", "writing", "enhancing", "analyzing", "scoring")
+
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+"""Dollars: never negative, never NaN or infinite."""
+
+DEFAULT_AUTO_SAVE_SECONDS = 30.0
+DEFAULT_COST_CONFIRMATION = Decimal("0.10")
+DEFAULT_WARN_AT = 0.8
+
+
+class Section(BaseModel):
+    """A nested block of preferences; unknown keys are kept, assignments are validated."""
+
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+
+class NotebookLMConfig(Section):
+    enabled: bool = False
+    notebook_url: str | None = None
+    notebook_name: str | None = None
+
+
+class BudgetPrefs(Section):
+    """Spending limits in dollars; ``None`` means no limit of that kind."""
+
+    daily_limit: Money | None = None
+    weekly_limit: Money | None = None
+    monthly_limit: Money | None = None
+    warn_at: float = Field(default=DEFAULT_WARN_AT, gt=0, le=1, allow_inf_nan=False)
+    hard_stop: bool = False
+    warnings_enabled: bool = True
+
+    def limits(self) -> dict[str, Decimal]:
+        """The limits that are set, by period name ("daily", "weekly", "monthly")."""
+        pairs = (
+            ("daily", self.daily_limit),
+            ("weekly", self.weekly_limit),
+            ("monthly", self.monthly_limit),
+        )
+        return {name: value for name, value in pairs if value is not None}
+
+
+class PriceOverrideModel(Section):
+    """A writer-supplied price in dollars per million tokens (wins over genai-prices)."""
+
+    input_per_mtok: Money
+    output_per_mtok: Money
+
+
+class PreferencesData(StoreModel):
+    """Everything in ``preferences.json``; defaults apply to whatever is absent."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    KIND: ClassVar[str] = "preferences"
+
+    models: dict[Stage, str] = Field(default_factory=dict)
+    notebooklm: NotebookLMConfig = Field(default_factory=NotebookLMConfig)
+    keybindings: dict[str, str] = Field(default_factory=dict)
+    theme: str | None = None
+    auto_save_interval: float = Field(default=DEFAULT_AUTO_SAVE_SECONDS, ge=1, allow_inf_nan=False)
+    daily_word_target: int | None = Field(default=None, ge=1)
+    budget: BudgetPrefs = Field(default_factory=BudgetPrefs)
+    cost_confirmation_threshold: Money = DEFAULT_COST_CONFIRMATION
+    price_overrides: dict[str, PriceOverrideModel] = Field(default_factory=dict)

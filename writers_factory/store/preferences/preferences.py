@@ -1,0 +1,203 @@
+"""The writer's preferences: ``.session/preferences.json``.
+
+Writers edit this file by hand. A mistyped value is reported (file, field, reason) and the
+default is used for it alone; the file is left exactly as the writer wrote it until they
+change a preference in Writers Factory, and then it is copied to ``backups/`` before being
+rewritten, so no hand edit is ever lost. Keys written by a newer version are kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from writers_factory.core.errors import WritersFactoryError
+from writers_factory.store.base.backups import backup_file
+from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem
+from writers_factory.store.base.jsonfile import JsonFile, describe_validation
+from writers_factory.store.base.paths import SessionPaths
+from writers_factory.store.preferences import migrations as _prefs_migrations  # noqa: F401 - registers
+from writers_factory.store.preferences.models import PreferencesData, Stage
+from writers_factory.store.preferences.salvage import salvage
+
+Period = Literal["daily", "weekly", "monthly"]
+
+
+class PreferenceError(WritersFactoryError, ValueError):
+    """A preference could not be set; the message names the file, the field and the reason."""
+
+
+class PreferencesFile(JsonFile[PreferencesData]):
+    """A JSON file that keeps the valid part of a partly invalid document."""
+
+    def salvage(
+        self, path: Path, raw: dict[str, Any], error: ValidationError
+    ) -> PreferencesData | None:
+        def report(field: str, reason: str) -> None:
+            self._problem(ProblemKind.INVALID_FIELD, reason, field=field)
+
+        return salvage(PreferencesData, raw, error, report)
+
+
+class Preferences:
+    """Typed, validated access to ``preferences.json`` (sync load, async or sync save)."""
+
+    def __init__(
+        self,
+        session_dir: Path,
+        *,
+        callbacks: Callbacks | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.paths = SessionPaths(Path(session_dir))
+        self._file = PreferencesFile(
+            self.paths,
+            self.paths.preferences,
+            PreferencesData,
+            callbacks=callbacks,
+            read_only=read_only,
+        )
+        self._file.load_sync()
+        self.backup_path: Path | None = None
+        """Where the hand-edited original went before its first rewrite."""
+        self._needs_backup = any(p.kind is ProblemKind.INVALID_FIELD for p in self._file.problems)
+        if any(p.kind is ProblemKind.MIGRATED for p in self._file.problems) and not self.read_only:
+            # The whole .session/ was backed up before migrating; keep the upgrade on disk
+            # so it does not run (and back up again) at every start.
+            self._file.mark_dirty()
+            with contextlib.suppress(OSError):  # reported through on_error; kept in memory
+                self.save_sync()
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def data(self) -> PreferencesData:
+        return self._file.value
+
+    @property
+    def problems(self) -> list[StoreProblem]:
+        return list(self._file.problems)
+
+    @property
+    def path(self) -> Path:
+        return self._file.path
+
+    @property
+    def read_only(self) -> bool:
+        return self._file.read_only
+
+    def has_changes(self) -> bool:
+        return self._file.dirty
+
+    # ------------------------------------------------------------------ changing
+    def set(self, field_path: str, value: Any) -> bool:
+        """Set ``"theme"``, ``"budget.warn_at"``, ``"models.writing"``, ``"keybindings.<id>"``…
+
+        For the map fields (models, keybindings, price_overrides) everything after the first
+        dot is the key, so model names with dots work; ``None`` removes that key. Returns
+        whether anything changed; raises :class:`PreferenceError` for a bad value.
+        """
+        if self.read_only:
+            raise PreferenceError(
+                f"{self.path}: opened read-only (written by a newer Writers Factory); "
+                "preferences cannot be changed"
+            )
+        top, _, rest = field_path.partition(".")
+        fields = PreferencesData.model_fields
+        if top not in fields or top == "schema_version":
+            raise PreferenceError(f"{self.path} › {field_path}: there is no such preference")
+        plain = self.data.model_dump()
+        if rest:
+            plain[top] = self._set_inside(field_path, plain.get(top), rest, value)
+        else:
+            plain[top] = value
+        try:
+            new = PreferencesData.model_validate(plain)
+        except ValidationError as exc:
+            reasons = "; ".join(f"{f}: {r}" for f, r in describe_validation(exc)[:3])
+            raise PreferenceError(f"{self.path} › {reasons}") from exc
+        if new == self.data:
+            return False
+        self._file.value = new
+        self._file.mark_dirty()
+        return True
+
+    def _set_inside(self, field_path: str, node: Any, key: str, value: Any) -> Any:
+        top = field_path.partition(".")[0]
+        if not isinstance(node, dict):
+            raise PreferenceError(f"{self.path} › {field_path}: {top} holds no entries")
+        section = getattr(self.data, top)
+        node = dict(node)
+        if isinstance(section, BaseModel):
+            if key not in type(section).model_fields:
+                raise PreferenceError(f"{self.path} › {field_path}: there is no such preference")
+            node[key] = value
+        elif value is None:
+            node.pop(key, None)
+        else:
+            node[key] = value
+        return node
+
+    def set_theme(self, name: str | None) -> bool:
+        return self.set("theme", name)
+
+    def set_model(self, stage: Stage, model: str | None) -> bool:
+        return self.set(f"models.{stage}", model)
+
+    def set_keybinding(self, binding_id: str, keys: str | None) -> bool:
+        return self.set(f"keybindings.{binding_id}", keys)
+
+    def set_auto_save_interval(self, seconds: float) -> bool:
+        return self.set("auto_save_interval", seconds)
+
+    def set_daily_word_target(self, words: int | None) -> bool:
+        return self.set("daily_word_target", words)
+
+    def set_budget_limit(self, period: Period, dollars: Decimal | None) -> bool:
+        return self.set(f"budget.{period}_limit", dollars)
+
+    def set_cost_confirmation_threshold(self, dollars: Decimal) -> bool:
+        return self.set("cost_confirmation_threshold", dollars)
+
+    def set_price_override(
+        self, model: str, input_per_mtok: Decimal, output_per_mtok: Decimal
+    ) -> bool:
+        return self.set(
+            f"price_overrides.{model}",
+            {"input_per_mtok": input_per_mtok, "output_per_mtok": output_per_mtok},
+        )
+
+    def remove_price_override(self, model: str) -> bool:
+        return self.set(f"price_overrides.{model}", None)
+
+    def set_notebooklm(self, *, enabled: bool, notebook_url: str | None = None) -> bool:
+        changed = self.set("notebooklm.enabled", enabled)
+        return self.set("notebooklm.notebook_url", notebook_url) or changed
+
+    # ------------------------------------------------------------------ saving
+    def _backup_original(self) -> None:
+        """Copy a hand-edited file with invalid values aside before its first rewrite."""
+        if not self._needs_backup or not self._file.dirty:
+            return
+        if self.path.exists():
+            self.backup_path = backup_file(self.paths, self.path, "before-rewrite")
+        self._needs_backup = False
+
+    async def save(self) -> bool:
+        """Write in a thread when something changed; True when bytes reached the disk."""
+        if self.read_only or not self._file.dirty:
+            return False
+        if self._needs_backup:
+            await asyncio.to_thread(self._backup_original)
+        return await self._file.save()
+
+    def save_sync(self) -> bool:
+        """Synchronous save for quit and signal handlers."""
+        if self.read_only or not self._file.dirty:
+            return False
+        self._backup_original()
+        return self._file.save_sync()

@@ -1,0 +1,100 @@
+"""The shape of ``current.json``: where the writer is, so a restart resumes exactly there."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from writers_factory.store.base import migrations
+from writers_factory.store.base.model_base import StoreModel
+
+Stage = Literal["creation", "writing", "enhancing", "analyzing", "scoring"]
+STAGES: tuple[Stage, ...] = ("creation", "writing", "enhancing", "analyzing", "scoring")
+RECENT_QUERIES = 10
+FILE_CHANGES_KEPT = 200
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Part(BaseModel):
+    """Nested records keep unknown fields too, so a newer version's additions survive."""
+
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+
+class CurrentState(Part):
+    stage: Stage = "creation"
+    screen: str = "workspace"
+    breadcrumb: list[str] = Field(default_factory=lambda: ["Home"])
+
+
+class OpenFile(Part):
+    path: str  # project-relative, POSIX separators
+    cursor_line: int = Field(default=0, ge=0)
+    cursor_col: int = Field(default=0, ge=0)
+
+
+class RecentQuery(Part):
+    query: str
+    timestamp: datetime = Field(default_factory=_now)
+    source: str = "local"
+
+
+class FileChangeRecord(Part):
+    path: str
+    kind: Literal["created", "modified", "deleted", "moved"]
+    at: datetime = Field(default_factory=_now)
+    dest: str | None = None
+
+
+class SessionData(StoreModel):
+    KIND = "current"
+
+    session_id: str = ""
+    project_name: str = ""
+    created_at: datetime = Field(default_factory=_now)
+    started_at: datetime = Field(default_factory=_now)
+    last_activity: datetime = Field(default_factory=_now)
+    clean_shutdown: bool = False
+    current_state: CurrentState = Field(default_factory=CurrentState)
+    open_files: list[OpenFile] = Field(default_factory=list)
+    active_file: str | None = None
+    model_preferences: dict[str, str] = Field(default_factory=dict)
+    recent_queries: list[RecentQuery] = Field(default_factory=list)
+    file_changes: list[FileChangeRecord] = Field(default_factory=list)
+
+    def item_count(self) -> int:
+        return len(self.open_files)
+
+
+@migrations.register("current", 0)
+def _current_v0_to_v1(raw: dict[str, Any]) -> dict[str, Any]:
+    """v0 kept stage/screen at the top level and open files as "path:line:col" strings."""
+    out = {k: v for k, v in raw.items() if k not in {"stage", "screen", "breadcrumb", "models"}}
+    out["current_state"] = {
+        "stage": str(raw.get("stage", "creation")).lower(),
+        "screen": raw.get("screen", "workspace"),
+        "breadcrumb": raw.get("breadcrumb", ["Home"]),
+    }
+    files = []
+    for item in raw.get("open_files", []):
+        if isinstance(item, str):
+            path, _, rest = item.partition(":")
+            line, _, col = rest.partition(":")
+            files.append(
+                {
+                    "path": path,
+                    "cursor_line": int(line) if line.isdigit() else 0,
+                    "cursor_col": int(col) if col.isdigit() else 0,
+                }
+            )
+        else:
+            files.append(item)
+    out["open_files"] = files
+    if "models" in raw:
+        out["model_preferences"] = raw["models"]
+    return out

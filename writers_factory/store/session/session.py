@@ -1,0 +1,344 @@
+"""The writer's session: where they are, what is open, and whether the last run ended well.
+
+``Session(project)`` does synchronous file I/O in its constructor (it is created once, off
+the UI loop); afterwards every save runs in a thread. Setters only touch memory and mark
+the state dirty, so calling them from the UI costs nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from writers_factory.core.errors import WritersFactoryError
+from writers_factory.store.base.durable import clean_leftovers
+from writers_factory.store.base.events import (
+    Callbacks,
+    LoadMetadata,
+    ProblemKind,
+    SaveMetadata,
+    StoreProblem,
+)
+from writers_factory.store.base.jsonfile import JsonFile, set_aside
+from writers_factory.store.base.paths import SessionPaths
+from writers_factory.store.session import lock as locks
+from writers_factory.store.session.models import (
+    FILE_CHANGES_KEPT,
+    RECENT_QUERIES,
+    STAGES,
+    FileChangeRecord,
+    OpenFile,
+    RecentQuery,
+    SessionData,
+    Stage,
+)
+
+HEARTBEAT_SECONDS = 15.0
+F = TypeVar("F", bound=Callable[..., None])
+
+
+class ReadOnlySessionError(WritersFactoryError, PermissionError):
+    """Raised when a read-only session is asked to write."""
+
+
+class Session:
+    """Resumable session state in ``.session/current.json`` plus the project lock."""
+
+    def __init__(
+        self,
+        project_path: Path,
+        *,
+        read_only: bool = False,
+        callbacks: Callbacks | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.project_path = Path(project_path).absolute()
+        self.paths = SessionPaths.for_project(self.project_path)
+        self.callbacks = callbacks or Callbacks()
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self.read_only = read_only
+        self.other_instance: locks.LockInfo | None = None
+        self.foreign_lock: locks.LockInfo | None = None
+        self.lock_problems: list[StoreProblem] = []
+        self._holds_lock = False
+        self._interrupted = False
+        self._last_heartbeat: datetime | None = None
+        if not read_only:
+            self.paths.root.mkdir(parents=True, exist_ok=True)
+            clean_leftovers([self.paths.root])
+        self.lock_check = locks.check(self.paths.lock)
+        self._judge_lock()
+        self._file: JsonFile[SessionData] = JsonFile(
+            self.paths,
+            self.paths.current,
+            SessionData,
+            read_only=self.read_only,
+            callbacks=self.callbacks,
+        )
+        self._file.load_sync()
+        self.previous: SessionData | None = (
+            self._file.value.model_copy(deep=True) if self._file.exists_on_disk else None
+        )
+        self.last_save_time: datetime | None = self._mtime(self.paths.current)
+        if (
+            self.lock_check.state is locks.LockState.FREE
+            and self.previous is not None
+            and not self.previous.clean_shutdown
+            and not read_only
+        ):
+            self._interrupted = True  # no lock, yet the last run never said goodbye
+        if not self.read_only:
+            self._begin_run()
+
+    # ----------------------------------------------------------------- lock
+    def _judge_lock(self) -> None:
+        check = self.lock_check
+        if check.state is locks.LockState.LIVE:
+            self.other_instance = check.info
+            self.read_only = True
+        elif check.state is locks.LockState.FOREIGN:
+            self.foreign_lock = check.info
+            self.read_only = True
+        elif check.state is locks.LockState.STALE:
+            self._interrupted = True
+        elif check.state is locks.LockState.UNREADABLE:
+            self._interrupted = True
+            dest = None
+            if not self.read_only:
+                with contextlib.suppress(OSError):
+                    dest = set_aside(self.paths, self.paths.lock, "corrupt")
+            self.lock_problems.append(
+                StoreProblem(self.paths.lock, ProblemKind.LOCK, check.reason, set_aside=dest)
+            )
+
+    def take_over_lock(self) -> None:
+        """The writer chose to proceed despite a lock from another host."""
+        if self.other_instance is not None:
+            raise ReadOnlySessionError(
+                f"{self.project_path} is open in process {self.other_instance.pid} on this "
+                "machine; it cannot be taken over while that process runs"
+            )
+        self.foreign_lock = None
+        self.read_only = False
+        self._file.read_only = False
+        self._interrupted = True
+        self.paths.root.mkdir(parents=True, exist_ok=True)
+        self._begin_run()
+
+    def _begin_run(self) -> None:
+        now = self._clock()
+        data = self._file.value
+        new_id = now.astimezone().strftime("%Y-%m-%d-%H%M%S")
+        if self.previous is not None and self.previous.session_id.startswith(new_id):
+            new_id = f"{new_id}-{now.microsecond:06d}"
+        data.session_id = new_id
+        data.started_at = now
+        data.last_activity = now
+        data.clean_shutdown = False
+        if not data.project_name:
+            data.project_name = self.project_path.name
+        locks.write_lock(self.paths.lock, locks.new_lock(new_id, now))
+        self._holds_lock = True
+        self._last_heartbeat = now
+        self._file.mark_dirty()
+        self._file.save_sync()
+        self.last_save_time = now
+
+    def heartbeat(self) -> None:
+        """Refresh the lock so other processes see this owner as alive and recent."""
+        if not self._holds_lock:
+            return
+        now = self._clock()
+        info = locks.new_lock(self.data.session_id, now)
+        info.started_at = self.data.started_at
+        locks.write_lock(self.paths.lock, info)
+        self._last_heartbeat = now
+
+    # ----------------------------------------------------------------- state
+    @property
+    def data(self) -> SessionData:
+        return self._file.value
+
+    @property
+    def current_stage(self) -> Stage:
+        return self.data.current_state.stage
+
+    @property
+    def session_id(self) -> str:
+        return self.data.session_id
+
+    @property
+    def problems(self) -> list[StoreProblem]:
+        return [*self.lock_problems, *self._file.problems]
+
+    def was_interrupted(self) -> bool:
+        """True when the previous session did not close cleanly and its owner is gone."""
+        return self._interrupted
+
+    @property
+    def duration_minutes(self) -> float:
+        """How long the previous run lasted (for the recovery prompt)."""
+        prev = self.previous
+        if prev is None:
+            return 0.0
+        return max(0.0, (prev.last_activity - prev.started_at).total_seconds() / 60)
+
+    def _touch(self) -> None:
+        self.data.last_activity = self._clock()
+        self._file.mark_dirty()
+
+    def set_stage(self, stage: str) -> None:
+        value = stage.lower()
+        if value not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
+        if self.data.current_state.stage != value:
+            self.data.current_state.stage = value  # type: ignore[assignment]
+            self._touch()
+
+    def set_screen(self, screen: str) -> None:
+        if self.data.current_state.screen != screen:
+            self.data.current_state.screen = screen
+            self._touch()
+
+    def set_breadcrumb(self, crumbs: list[str]) -> None:
+        crumbs = [str(c) for c in crumbs]
+        if self.data.current_state.breadcrumb != crumbs:
+            self.data.current_state.breadcrumb = crumbs
+            self._touch()
+
+    def relative(self, path: Path | str) -> str:
+        """Project-relative POSIX form, the only form stored (projects move between machines)."""
+        candidate = Path(path)
+        if candidate.is_absolute():
+            with contextlib.suppress(ValueError):
+                candidate = candidate.relative_to(self.project_path)
+        return candidate.as_posix()
+
+    def open_file(self, path: Path | str, cursor_line: int = 0, cursor_col: int = 0) -> None:
+        rel = self.relative(path)
+        for item in self.data.open_files:
+            if item.path == rel:
+                if (item.cursor_line, item.cursor_col) != (cursor_line, cursor_col):
+                    item.cursor_line, item.cursor_col = max(0, cursor_line), max(0, cursor_col)
+                    self._touch()
+                break
+        else:
+            self.data.open_files.append(
+                OpenFile(path=rel, cursor_line=max(0, cursor_line), cursor_col=max(0, cursor_col))
+            )
+            self._touch()
+        if self.data.active_file != rel:
+            self.data.active_file = rel
+            self._touch()
+
+    def close_file(self, path: Path | str) -> None:
+        rel = self.relative(path)
+        kept = [f for f in self.data.open_files if f.path != rel]
+        if len(kept) != len(self.data.open_files):
+            self.data.open_files = kept
+            if self.data.active_file == rel:
+                self.data.active_file = kept[-1].path if kept else None
+            self._touch()
+
+    def set_model_preference(self, stage: str, model: str) -> None:
+        if self.data.model_preferences.get(stage) != model:
+            self.data.model_preferences = {**self.data.model_preferences, stage: model}
+            self._touch()
+
+    def add_recent_query(self, query: str, source: str) -> None:
+        entry = RecentQuery(query=query, source=source, timestamp=self._clock())
+        self.data.recent_queries = [*self.data.recent_queries, entry][-RECENT_QUERIES:]
+        self._touch()
+
+    def record_file_change(
+        self, kind: str, path: Path | str, dest: Path | str | None = None
+    ) -> None:
+        """Remember what changed in the manuscript folders during this session."""
+        record = FileChangeRecord(
+            path=self.relative(path),
+            kind=kind,  # type: ignore[arg-type]
+            dest=self.relative(dest) if dest is not None else None,
+            at=self._clock(),
+        )
+        self.data.file_changes = [*self.data.file_changes, record][-FILE_CHANGES_KEPT:]
+        self._touch()
+
+    def has_changes(self) -> bool:
+        return self._file.dirty
+
+    # ----------------------------------------------------------------- persistence
+    def on_save(self, callback: F) -> F:
+        self.callbacks.on_save.append(callback)
+        return callback
+
+    def on_load(self, callback: F) -> F:
+        self.callbacks.on_load.append(callback)
+        return callback
+
+    def on_error(self, callback: F) -> F:
+        self.callbacks.on_error.append(callback)
+        return callback
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlySessionError(f"{self.paths.current} is open read-only")
+
+    def _maybe_heartbeat(self) -> None:
+        last = self._last_heartbeat
+        if self._holds_lock and (
+            last is None or (self._clock() - last).total_seconds() >= HEARTBEAT_SECONDS
+        ):
+            self.heartbeat()
+
+    def save_sync(self, *, force: bool = False) -> bool:
+        """Synchronous save, for quit and signal handlers where no worker may run."""
+        if self.read_only:
+            return False
+        wrote = self._file.save_sync(force=force)
+        self._maybe_heartbeat()
+        if wrote and self._file.last_save is not None:
+            self.last_save_time = self._file.last_save.timestamp
+        return wrote
+
+    async def save(self, *, force: bool = False) -> bool:
+        if self.read_only:
+            return False
+        wrote = await self._file.save(force=force)
+        if self._holds_lock:
+            await asyncio.to_thread(self._maybe_heartbeat)
+        if wrote and self._file.last_save is not None:
+            self.last_save_time = self._file.last_save.timestamp
+        return wrote
+
+    async def load(self) -> None:
+        """Re-read ``current.json`` from disk, replacing the in-memory state."""
+        await self._file.load()
+
+    def close_sync(self) -> None:
+        if self.read_only:
+            return
+        self.data.clean_shutdown = True
+        self.data.last_activity = self._clock()
+        self._file.mark_dirty()
+        self.save_sync()
+        if self._holds_lock:
+            locks.release(self.paths.lock)
+            self._holds_lock = False
+
+    async def close(self) -> None:
+        """Clean shutdown: the next start will not see this session as interrupted."""
+        await asyncio.to_thread(self.close_sync)
+
+    @staticmethod
+    def _mtime(path: Path) -> datetime | None:
+        try:
+            return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        except OSError:
+            return None
+
+
+__all__ = ["LoadMetadata", "ReadOnlySessionError", "SaveMetadata", "Session"]
