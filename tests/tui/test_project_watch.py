@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from tests.tui.conftest import SIZE, select_in_tree, started, wait_until
 from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
-from writers_factory.tui.saving import SaveCoordinator
+from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.screens.conflict import ConflictScreen
 from writers_factory.tui.widgets.editor import BufferArea
 

@@ -18,7 +18,7 @@ from writers_factory.store.manuscript.journal import Journal
 from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
-from writers_factory.tui.saving import SaveCoordinator
+from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.widgets.editor import BufferArea
 
 CHAPTER = "manuscript/chapter-01.md"

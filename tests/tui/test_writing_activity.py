@@ -18,7 +18,7 @@ from writers_factory.store import Preferences, SessionHistory
 from writers_factory.store.history.models import HistoryEntry
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.commands import workspace_commands
-from writers_factory.tui.saving import SaveCoordinator
+from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.screens.statistics import StatisticsScreen
 from writers_factory.tui.widgets.editor import BufferArea
 from writers_factory.tui.widgets.status_bar import StatusBar

@@ -58,11 +58,12 @@ from textual.theme import Theme
 from textual.widgets import DirectoryTree, Footer, TextArea
 
 from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError
-from writers_factory.tui.ai_controller import AIController
 from writers_factory.tui.commands import WorkspaceCommands
-from writers_factory.tui.project_watch import ProjectWatch
-from writers_factory.tui.saving import SaveCoordinator
-from writers_factory.tui.screens.file_actions import FileActions
+from writers_factory.tui.controllers.ai import AIController
+from writers_factory.tui.controllers.files import FileActions
+from writers_factory.tui.controllers.saving import SaveCoordinator
+from writers_factory.tui.controllers.watching import ProjectWatch
+from writers_factory.tui.controllers.writing import WritingActivity
 from writers_factory.tui.screens.recovery import StartDecision
 from writers_factory.tui.screens.stages import STAGES, stage_for
 from writers_factory.tui.themes import BUNDLED_THEMES_DIR, load_theme_dir, user_themes_dir
@@ -81,7 +82,6 @@ from writers_factory.tui.widgets.project_tree import ProjectTree
 from writers_factory.tui.widgets.stage_bar import StageBar
 from writers_factory.tui.widgets.stage_panel import StagePanel
 from writers_factory.tui.widgets.status_bar import StatusBar
-from writers_factory.tui.writing_activity import WritingActivity
 
 if TYPE_CHECKING:
     from writers_factory.store import Preferences, Session

@@ -30,6 +30,7 @@ from writers_factory.ai.runner import BudgetHardStop, CostPlan, dollars, plan_op
 from writers_factory.ai.runner import run_operation as run_planned
 from writers_factory.core.prices import UnknownModelError
 from writers_factory.tui.ai_actions import AIAction, action_for
+from writers_factory.tui.controllers.workflows import WorkflowRunner
 from writers_factory.tui.screens.analysis_view import AnalysisScreen
 from writers_factory.tui.screens.bible_ask import BibleAnswerRequest, BibleAskScreen
 from writers_factory.tui.screens.conversations import ConversationsScreen
@@ -40,7 +41,6 @@ from writers_factory.tui.screens.stages import STAGES
 from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
 from writers_factory.tui.widgets.status_bar import StatusBar
-from writers_factory.tui.workflow_runner import WorkflowRunner
 
 if TYPE_CHECKING:
     from writers_factory.ai.workflows import WorkflowEstimate

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
     from textual.worker import Worker
 
-    from writers_factory.tui.ai_controller import Target
     from writers_factory.tui.app import WritersFactoryApp
+    from writers_factory.tui.controllers.ai import Target
 
 ENHANCE = "enhance_chapter"
 
@@ -180,7 +180,7 @@ class WorkflowRunner:
 
     async def _offer_result(self, record: WorkflowRecord) -> None:
         """Show the rewrite for Accept (the critique and score stay in the record)."""
-        from writers_factory.tui.ai_controller import Pending
+        from writers_factory.tui.controllers.ai import Pending
 
         ai, pane = self.app.ai, self.app.ai.pane
         outputs = record.outputs()
@@ -203,7 +203,7 @@ class WorkflowRunner:
 
     async def _target(self, record: WorkflowRecord) -> Target | None:
         """The whole chapter the workflow read, in its open buffer (opened if needed)."""
-        from writers_factory.tui.ai_controller import Target
+        from writers_factory.tui.controllers.ai import Target
 
         where, chapter = record.inputs.get("path"), record.inputs.get("chapter")
         if not isinstance(where, str) or not isinstance(chapter, str):

@@ -1,0 +1,130 @@
+"""The app seen through the controllers' ports (:mod:`tui.controllers.ports`).
+
+Kept apart from ``app.py`` so the controllers' view of the interface is small and written
+down: everything they may do to it passes through here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.app import App, ScreenStackError
+from textual.css.query import NoMatches
+from textual.widget import Widget
+
+from writers_factory.tui.controllers.ports import Severity
+from writers_factory.tui.widgets.editor import Editor
+from writers_factory.tui.widgets.project_tree import ProjectTree
+from writers_factory.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from textual.message import Message
+    from textual.screen import Screen
+    from textual.timer import Timer
+    from textual.worker import Worker
+
+T = TypeVar("T")
+W = TypeVar("W", bound=Widget)
+
+
+class AppUI:
+    """Implements :class:`UI` and :class:`Views` for one running app."""
+
+    def __init__(
+        self,
+        app: App[Any],
+        open_path: Callable[[Path], Awaitable[None]],
+        update_breadcrumbs: Callable[[], None],
+    ) -> None:
+        self._app = app
+        self._open_path = open_path
+        self._update_breadcrumbs = update_breadcrumbs
+
+    # -- UI -------------------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Severity = "information",
+        timeout: float | None = None,
+    ) -> None:
+        self._app.notify(message, title=title, severity=severity, timeout=timeout)
+
+    async def ask(self, screen: Screen[T]) -> T:
+        answer: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+
+        def done(result: T | None) -> None:
+            if not answer.done():
+                answer.set_result(result)  # type: ignore[arg-type]
+
+        self._app.push_screen(screen, callback=done)
+        return await answer
+
+    def show(self, screen: Screen[Any]) -> None:
+        self._app.push_screen(screen)
+
+    def showing(self, screen_type: type[Screen[Any]]) -> list[Screen[Any]]:
+        return [s for s in self._app.screen_stack if isinstance(s, screen_type)]
+
+    def post(self, message: Message) -> None:
+        self._app.post_message(message)
+
+    def start(
+        self, work: Callable[[], Awaitable[Any]], *, group: str, exclusive: bool = False
+    ) -> Worker[Any]:
+        return self._app.run_worker(  # type: ignore[call-overload, no-any-return]
+            work, group=group, exclusive=exclusive, exit_on_error=False
+        )
+
+    def every(self, seconds: float, callback: Callable[[], object], *, name: str) -> Timer:
+        return self._app.set_interval(seconds, callback, name=name)
+
+    def after(self, seconds: float, callback: Callable[[], object], *, name: str) -> Timer:
+        return self._app.set_timer(seconds, callback, name=name)
+
+    def call_later(self, callback: Callable[..., object], *args: Any) -> None:
+        self._app.call_later(callback, *args)
+
+    def exit(self, return_code: int = 0) -> None:
+        self._app.exit(return_code)
+
+    @property
+    def closing(self) -> bool:
+        return self._app.return_code is not None or self._app._exit
+
+    # -- Views ----------------------------------------------------------------------------
+
+    def _first(self, widget_type: type[W]) -> W | None:
+        try:
+            stack = self._app.screen_stack
+        except ScreenStackError:
+            return None
+        if not stack:
+            return None
+        try:
+            return stack[0].query_one(widget_type)
+        except NoMatches:
+            return None
+
+    @property
+    def editor(self) -> Editor | None:
+        return self._first(Editor)
+
+    @property
+    def tree(self) -> ProjectTree | None:
+        return self._first(ProjectTree)
+
+    @property
+    def status(self) -> StatusBar | None:
+        return self._first(StatusBar)
+
+    async def open_path(self, path: Path) -> None:
+        await self._open_path(path)
+
+    def update_breadcrumbs(self) -> None:
+        self._update_breadcrumbs()

@@ -1,0 +1,67 @@
+"""The workspace the controllers share: the project's store objects, built once at start-up.
+
+A plain object, not a widget: controllers receive it in their constructors and read the
+session, preferences, cost tracker and history from it, so none of them needs the app. The
+app fills it while starting (the store objects load in threads) and never replaces it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from writers_factory.store.costs.tracker import CostTracker
+    from writers_factory.store.history.history import SessionHistory
+    from writers_factory.store.preferences.preferences import Preferences
+    from writers_factory.store.session.session import Session
+
+
+class Workspace:
+    """One project opened in the app: its folder and what was loaded from ``.session/``."""
+
+    def __init__(
+        self,
+        project: Path,
+        *,
+        session: Session | None = None,
+        preferences: Preferences | None = None,
+    ) -> None:
+        self.project = Path(project).absolute()
+        self._session = session
+        self._preferences = preferences
+        self.costs: CostTracker | None = None
+        """The one cost tracker of this app (``costs.json`` has a single writer)."""
+        self.history: SessionHistory | None = None
+        """This session's history file, once the writing activity has opened it."""
+
+    @property
+    def loaded(self) -> bool:
+        return self._session is not None
+
+    @property
+    def session(self) -> Session:
+        assert self._session is not None, "the session is loaded at start-up"
+        return self._session
+
+    @session.setter
+    def session(self, session: Session) -> None:
+        self._session = session
+
+    @property
+    def preferences(self) -> Preferences:
+        assert self._preferences is not None, "preferences are loaded at start-up"
+        return self._preferences
+
+    @preferences.setter
+    def preferences(self, preferences: Preferences) -> None:
+        self._preferences = preferences
+
+    @property
+    def has_preferences(self) -> bool:
+        return self._preferences is not None
+
+    @property
+    def read_only(self) -> bool:
+        """Another live instance owns the project (or a file is from a newer version)."""
+        return self._session is not None and self._session.read_only
