@@ -15,13 +15,13 @@ from writers_factory.ai.operations import (
     operations_for_stage,
     read_documents,
 )
-from writers_factory.store.session.models import STAGES
+from writers_factory.core.stages import STAGE_IDS
 
 
 def test_every_stage_has_an_operation_and_the_extras_exist(
     operation_inputs: dict[str, dict[str, Any]],
 ) -> None:
-    for stage in STAGES:
+    for stage in STAGE_IDS:
         assert operations_for_stage(stage), stage
     assert {
         "brainstorm",

@@ -22,7 +22,7 @@ from writers_factory.ai.providers import (
     model_for_stage,
 )
 from writers_factory.core.prices import price
-from writers_factory.store.session.models import STAGES
+from writers_factory.core.stages import STAGE_IDS
 
 
 def test_nothing_configured_in_an_empty_environment() -> None:
@@ -114,7 +114,7 @@ def test_malformed_or_unsupported_models_explain_themselves(model: str) -> None:
 
 
 def test_defaults_cover_every_stage_and_are_priced() -> None:
-    assert set(DEFAULT_MODELS) == set(STAGES)
+    assert set(DEFAULT_MODELS) == set(STAGE_IDS)
     models = set(DEFAULT_MODELS.values())
     models |= {m for per in PROVIDER_DEFAULTS.values() for m in per.values()}
     models |= {m for spec in PROVIDERS for m in spec.example_models}

@@ -25,13 +25,13 @@ from typing import Annotated, Literal, NoReturn
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, ValidationError
 
 from writers_factory.core.errors import WritersFactoryError
+from writers_factory.core.stages import StageId
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.events import ProblemKind, StoreProblem
 from writers_factory.store.base.jsonfile import describe_validation, set_aside
 from writers_factory.store.base.model_base import StoreModel
 from writers_factory.store.base.paths import SessionPaths
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
-from writers_factory.store.session.models import Stage
 
 Role = Literal["user", "assistant", "system"]
 _ID_RE = re.compile(r"^\d{8}T\d{12}Z-[0-9a-f]{6}$")
@@ -61,7 +61,7 @@ class Conversation(StoreModel):
     title: str
     created_at: AwareDatetime
     updated_at: AwareDatetime
-    stage: Stage
+    stage: StageId
     model: str
     turns: list[Turn] = Field(default_factory=list)
 
@@ -78,7 +78,7 @@ class ConversationSummary(BaseModel):
     title: str
     created_at: datetime
     updated_at: datetime
-    stage: Stage
+    stage: StageId
     model: str
     turns: int
     last_text: str
@@ -144,7 +144,7 @@ class ConversationStore:
         seq, data = self._snapshot(conv)
         await asyncio.to_thread(self._write, conv.id, seq, data)
 
-    def _make(self, title: str, stage: Stage, model: str) -> Conversation:
+    def _make(self, title: str, stage: StageId, model: str) -> Conversation:
         now = datetime.now(UTC)
         conv_id = new_id(now)
         while self.path_of(conv_id).exists():
@@ -153,13 +153,13 @@ class ConversationStore:
             id=conv_id, title=title, created_at=now, updated_at=now, stage=stage, model=model
         )
 
-    def new(self, title: str, stage: Stage, model: str) -> Conversation:
+    def new(self, title: str, stage: StageId, model: str) -> Conversation:
         """Start a conversation; its file exists as soon as this returns."""
         conv = self._make(title, stage, model)
         self.save(conv)
         return conv
 
-    async def new_async(self, title: str, stage: Stage, model: str) -> Conversation:
+    async def new_async(self, title: str, stage: StageId, model: str) -> Conversation:
         conv = self._make(title, stage, model)
         await self.save_async(conv)
         return conv

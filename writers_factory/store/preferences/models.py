@@ -8,15 +8,13 @@ a rewrite by this one. Money is ``Decimal`` and is written as a string, so a bud
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from writers_factory.core.stages import StageId
 from writers_factory.store.base.model_base import StoreModel
 from writers_factory.store.preferences import migrations as _migrations  # noqa: F401 - registers
-
-Stage = Literal["creation", "writing", "enhancing", "analyzing", "scoring"]
-STAGES: tuple[Stage, ...] = ("creation", "writing", "enhancing", "analyzing", "scoring")
 
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 """Dollars: never negative, never NaN or infinite."""
@@ -71,7 +69,7 @@ class PreferencesData(StoreModel):
     SCHEMA_VERSION: ClassVar[int] = 1
     KIND: ClassVar[str] = "preferences"
 
-    models: dict[Stage, str] = Field(default_factory=dict)
+    models: dict[StageId, str] = Field(default_factory=dict)
     notebooklm: NotebookLMConfig = Field(default_factory=NotebookLMConfig)
     keybindings: dict[str, str] = Field(default_factory=dict)
     theme: str | None = None

@@ -17,12 +17,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from writers_factory.core.errors import WritersFactoryError
+from writers_factory.core.stages import StageId
 from writers_factory.store.base.backups import backup_file
 from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem
 from writers_factory.store.base.jsonfile import JsonFile, describe_validation
 from writers_factory.store.base.paths import SessionPaths
 from writers_factory.store.preferences import migrations as _prefs_migrations  # noqa: F401 - registers
-from writers_factory.store.preferences.models import PreferencesData, Stage
+from writers_factory.store.preferences.models import PreferencesData
 from writers_factory.store.preferences.salvage import salvage
 
 Period = Literal["daily", "weekly", "monthly"]
@@ -145,7 +146,7 @@ class Preferences:
     def set_theme(self, name: str | None) -> bool:
         return self.set("theme", name)
 
-    def set_model(self, stage: Stage, model: str | None) -> bool:
+    def set_model(self, stage: StageId, model: str | None) -> bool:
         return self.set(f"models.{stage}", model)
 
     def set_keybinding(self, binding_id: str, keys: str | None) -> bool:

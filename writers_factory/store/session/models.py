@@ -7,11 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from writers_factory.core.stages import StageId
 from writers_factory.store.base import migrations
 from writers_factory.store.base.model_base import StoreModel
 
-Stage = Literal["creation", "writing", "enhancing", "analyzing", "scoring"]
-STAGES: tuple[Stage, ...] = ("creation", "writing", "enhancing", "analyzing", "scoring")
 RECENT_QUERIES = 10
 FILE_CHANGES_KEPT = 200
 
@@ -27,7 +26,7 @@ class Part(BaseModel):
 
 
 class CurrentState(Part):
-    stage: Stage = "creation"
+    stage: StageId = "creation"
     screen: str = "workspace"
     breadcrumb: list[str] = Field(default_factory=lambda: ["Home"])
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from writers_factory.core.errors import WritersFactoryError
+from writers_factory.core.stages import STAGE_IDS, StageId
 from writers_factory.store.base.durable import clean_leftovers
 from writers_factory.store.base.events import (
     Callbacks,
@@ -29,12 +30,10 @@ from writers_factory.store.session import lock as locks
 from writers_factory.store.session.models import (
     FILE_CHANGES_KEPT,
     RECENT_QUERIES,
-    STAGES,
     FileChangeRecord,
     OpenFile,
     RecentQuery,
     SessionData,
-    Stage,
 )
 
 HEARTBEAT_SECONDS = 15.0
@@ -164,7 +163,7 @@ class Session:
         return self._file.value
 
     @property
-    def current_stage(self) -> Stage:
+    def current_stage(self) -> StageId:
         return self.data.current_state.stage
 
     @property
@@ -193,8 +192,8 @@ class Session:
 
     def set_stage(self, stage: str) -> None:
         value = stage.lower()
-        if value not in STAGES:
-            raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
+        if value not in STAGE_IDS:
+            raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGE_IDS)}")
         if self.data.current_state.stage != value:
             self.data.current_state.stage = value  # type: ignore[assignment]
             self._touch()

@@ -44,8 +44,8 @@ from writers_factory.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from writers_factory.ai.workflows import WorkflowEstimate
+    from writers_factory.core.stages import StageId as Stage
     from writers_factory.store.costs.tracker import CostTracker
-    from writers_factory.store.session.models import Stage
     from writers_factory.tui.app import WritersFactoryApp
     from writers_factory.tui.widgets.editor import BufferArea
 
