@@ -16,6 +16,7 @@ from textual.css.query import NoMatches
 from textual.widget import Widget
 
 from writers_factory.tui.controllers.ports import Severity
+from writers_factory.tui.widgets.ai_pane import AIPane
 from writers_factory.tui.widgets.editor import Editor
 from writers_factory.tui.widgets.project_tree import ProjectTree
 from writers_factory.tui.widgets.status_bar import StatusBar
@@ -75,10 +76,20 @@ class AppUI:
         self._app.post_message(message)
 
     def start(
-        self, work: Callable[[], Awaitable[Any]], *, group: str, exclusive: bool = False
+        self,
+        work: Callable[[], Awaitable[Any]],
+        *,
+        group: str,
+        exclusive: bool = False,
+        exit_on_error: bool = False,
     ) -> Worker[Any]:
-        return self._app.run_worker(  # type: ignore[call-overload, no-any-return]
-            work, group=group, exclusive=exclusive, exit_on_error=False
+        async def run() -> Any:
+            # Textual runs only coroutine functions as async workers; any callable returning
+            # an awaitable (a lambda, a partial) is one once wrapped.
+            return await work()
+
+        return self._app.run_worker(
+            run, group=group, exclusive=exclusive, exit_on_error=exit_on_error
         )
 
     def every(self, seconds: float, callback: Callable[[], object], *, name: str) -> Timer:
@@ -122,6 +133,10 @@ class AppUI:
     @property
     def status(self) -> StatusBar | None:
         return self._first(StatusBar)
+
+    @property
+    def ai_pane(self) -> AIPane | None:
+        return self._first(AIPane)
 
     async def open_path(self, path: Path) -> None:
         await self._open_path(path)

@@ -7,6 +7,7 @@ app fills it while starting (the store objects load in threads) and never replac
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,9 @@ class Workspace:
         """The one cost tracker of this app (``costs.json`` has a single writer)."""
         self.history: SessionHistory | None = None
         """This session's history file, once the writing activity has opened it."""
+        self.ready = asyncio.Event()
+        """Set when start-up is over: the store objects are loaded, the start-up questions are
+        answered and the last session's files are open again."""
 
     @property
     def loaded(self) -> bool:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
     from textual.worker import Worker
 
+    from writers_factory.tui.widgets.ai_pane import AIPane
     from writers_factory.tui.widgets.editor import Editor
     from writers_factory.tui.widgets.project_tree import ProjectTree
     from writers_factory.tui.widgets.status_bar import StatusBar
@@ -53,9 +54,18 @@ class UI(Protocol):
         """Post a message to the app (the way parts of the interface talk to each other)."""
 
     def start(
-        self, work: Callable[[], Awaitable[Any]], *, group: str, exclusive: bool = False
+        self,
+        work: Callable[[], Awaitable[Any]],
+        *,
+        group: str,
+        exclusive: bool = False,
+        exit_on_error: bool = False,
     ) -> Worker[Any]:
-        """Run ``work`` as an async worker of the app (cancelled when the app exits)."""
+        """Run ``work`` as an async worker of the app (cancelled when the app exits).
+
+        An error it raises ends the worker only, unless ``exit_on_error``: then it closes the
+        app (for flows that have no way to report what they did not expect).
+        """
         ...
 
     def every(self, seconds: float, callback: Callable[[], object], *, name: str) -> Timer:
@@ -89,6 +99,9 @@ class Views(Protocol):
 
     @property
     def status(self) -> StatusBar | None: ...
+
+    @property
+    def ai_pane(self) -> AIPane | None: ...
 
     async def open_path(self, path: Path) -> None:
         """Open (or switch to) the project file at absolute ``path``, and focus it."""
