@@ -29,10 +29,13 @@ Methods:
   ``final_save()``  synchronous; called on quit and unmount: saves and closes the session.
   ``update_breadcrumbs()``  recompute the trail from stage and active file, and save it.
   ``self.ready`` is an ``asyncio.Event`` set when start-up (restore) is finished; then
-  interrupted AI workflows are offered (``tui/workflow_runner.py``).
-  ``self.cost_tracker``: the one ``CostTracker`` (costs.json has a single writer per app).
+  interrupted AI workflows are offered (``controllers/workflows.py``).
+  ``self.workspace`` (``workspace.py``): the session, preferences, the one ``CostTracker``
+  (``self.cost_tracker``; costs.json has a single writer per app) and the history, shared
+  with the controllers (``controllers/``), which reach the app only through ``self.ui``
+  (``app_ui.py``, the ports of ``controllers/ports.py``).
   ``self.editor`` (``widgets/editor.py``): ``buffers()``, ``find(path)``, ``active``,
-  ``read_only`` (new tabs read-only); ``self.files`` (``screens/file_actions.py``).
+  ``read_only`` (new tabs read-only); ``self.files`` (``controllers/files.py``).
   The status bar slot is marked in ``compose``. ``CSS_PATH`` is absolute; make it a list
   to add stylesheets.
 
@@ -58,6 +61,7 @@ from textual.theme import Theme
 from textual.widgets import DirectoryTree, Footer, TextArea
 
 from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError
+from writers_factory.tui.app_ui import AppUI
 from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.controllers.ai import AIController
 from writers_factory.tui.controllers.files import FileActions
@@ -82,6 +86,7 @@ from writers_factory.tui.widgets.project_tree import ProjectTree
 from writers_factory.tui.widgets.stage_bar import StageBar
 from writers_factory.tui.widgets.stage_panel import StagePanel
 from writers_factory.tui.widgets.status_bar import StatusBar
+from writers_factory.tui.workspace import Workspace
 
 if TYPE_CHECKING:
     from writers_factory.store import Preferences, Session
@@ -135,16 +140,16 @@ class WritersFactoryApp(App[int]):
         user_themes: Path | None = None,
     ) -> None:
         super().__init__()
-        self.project = Path(project).absolute()
-        self._session = session
-        self._preferences = preferences
+        self.workspace = Workspace(project, session=session, preferences=preferences)
+        """What the controllers share: the store objects, loaded at start-up."""
         self.user_themes = user_themes_dir() if user_themes is None else user_themes
         self.stage_id = stage_for(None).id
-        self.ready = asyncio.Event()
         self._restoring = False
         self._final_saved = False  # not _closed: Textual's message pump owns that name
         self._session_gate = threading.Lock()
         """Orders the final save against a session still opening in a thread."""
+        self.ui = AppUI(self, self.open_path, self.update_breadcrumbs)
+        """The controllers' view of this app (their ``UI`` and ``Views`` ports)."""
         self.files = FileActions(self)
         self.ai = AIController(self)
         self.writing = WritingActivity(self)
@@ -152,19 +157,30 @@ class WritersFactoryApp(App[int]):
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
         self.saving: SaveCoordinator | None = None
         """Journal, auto-save, conflicts, quit/signals and start-up questions (saving.py)."""
-        self.cost_tracker: CostTracker | None = None
-        """The one ``CostTracker`` of this app, loaded at start-up (``ai.get_tracker``)."""
 
     # ------------------------------------------------------------------ store access
+    # The data lives in the workspace; these forward to it (tests and the app read them).
+    @property
+    def project(self) -> Path:
+        return self.workspace.project
+
     @property
     def session(self) -> Session:
-        assert self._session is not None, "the session is loaded at start-up"
-        return self._session
+        return self.workspace.session
 
     @property
     def preferences(self) -> Preferences:
-        assert self._preferences is not None, "preferences are loaded at start-up"
-        return self._preferences
+        return self.workspace.preferences
+
+    @property
+    def cost_tracker(self) -> CostTracker | None:
+        """The one ``CostTracker`` of this app, loaded at start-up (``ai.get_tracker``)."""
+        return self.workspace.costs
+
+    @property
+    def ready(self) -> asyncio.Event:
+        """Set when start-up is over (``workspace.ready``)."""
+        return self.workspace.ready
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -194,15 +210,16 @@ class WritersFactoryApp(App[int]):
         self.run_worker(self._startup(), name="startup", group="startup", exclusive=True)
 
     async def _startup(self) -> None:
-        if self._session is None:
+        workspace = self.workspace
+        if not workspace.loaded:
             await asyncio.to_thread(self._open_session)
-            if self._session is None:
+            if not workspace.loaded:
                 return  # the writer quit while the session was opening
-        if self._preferences is None:
+        if not workspace.has_preferences:
             from writers_factory.store import Preferences
 
-            root, read_only = self._session.paths.root, self._session.read_only
-            self._preferences = await asyncio.to_thread(
+            root, read_only = self.session.paths.root, self.session.read_only
+            workspace.preferences = await asyncio.to_thread(
                 lambda: Preferences(root, read_only=read_only)
             )
         self.report_store_problems()
@@ -212,7 +229,7 @@ class WritersFactoryApp(App[int]):
             self.notify(f"Cost files could not be read: {exc}", severity="error", timeout=15)
         await self.load_themes()
         await asyncio.to_thread(prepare_highlighting)  # before any buffer opens
-        self.editor.read_only = self._session.read_only
+        self.editor.read_only = self.session.read_only
         self.apply_keymap()
         self.apply_theme_preference()
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
@@ -292,11 +309,13 @@ class WritersFactoryApp(App[int]):
             self.query_one(StageBar).refresh()
 
     def _on_theme_changed(self, theme: Theme) -> None:
-        prefs = self._preferences
-        if prefs is None or prefs.read_only or prefs.data.theme == theme.name:
+        if not self.workspace.has_preferences:
             return
-        self.preferences.set_theme(theme.name)
-        self.run_worker(self.preferences.save(), group="preferences")
+        prefs = self.preferences
+        if prefs.read_only or prefs.data.theme == theme.name:
+            return
+        prefs.set_theme(theme.name)
+        self.run_worker(prefs.save(), group="preferences")
 
     async def restore_workspace(self) -> None:
         """Reopen what the last session had open, where it was, on the stage it was."""
@@ -381,7 +400,7 @@ class WritersFactoryApp(App[int]):
         session = Session(self.project)
         with self._session_gate:
             if not self._final_saved:
-                self._session = session
+                self.workspace.session = session
                 return
         session.close_sync()
 
@@ -391,7 +410,7 @@ class WritersFactoryApp(App[int]):
             if self._final_saved:
                 return
             self._final_saved = True
-            if self._session is None:
+            if not self.workspace.loaded:
                 return  # still opening: ``_open_session`` closes it
         if self.saving is not None:
             self.saving.stop()
@@ -399,7 +418,7 @@ class WritersFactoryApp(App[int]):
                 return  # quit from a start-up question: leave everything as it was
             self.saving.save_everything_sync()
         self.writing.close_sync()  # after the buffers: their last words are counted
-        self._session.close_sync()
+        self.session.close_sync()
 
     async def action_quit(self) -> None:
         if self.saving is not None:
@@ -459,7 +478,7 @@ class WritersFactoryApp(App[int]):
         self.query_one(StageBar).stage = stage.id
         self.query_one(StagePanel).show(stage)
         self.update_breadcrumbs()
-        if self._session is not None and not self.session.read_only:
+        if self.workspace.loaded and not self.session.read_only:
             self.session.set_stage(stage.id)
         if announce and previous != stage.id:
             self.post_message(StageChanged(stage.id, previous))
@@ -469,7 +488,7 @@ class WritersFactoryApp(App[int]):
         area = self.editor.active
         trail = trail_for(stage_for(self.stage_id).title, area.path.name if area else None)
         self.query_one(Breadcrumbs).trail = tuple(trail)
-        if self._session is not None and not self._restoring:
+        if self.workspace.loaded and not self._restoring:
             self.session.set_breadcrumb(trail)
 
     # ------------------------------------------------------------------ navigation
@@ -489,7 +508,7 @@ class WritersFactoryApp(App[int]):
         if (
             isinstance(area, BufferArea)
             and area is self.editor.active
-            and self._session is not None
+            and self.workspace.loaded
             and not self._restoring
         ):
             line, col = area.cursor_location
@@ -552,7 +571,7 @@ class WritersFactoryApp(App[int]):
         self.ai.command(what)
 
     # ------------------------------------------------------------------ file actions
-    # The flows live in ``screens/file_actions.py``; keys and palette commands land here.
+    # The flows live in ``controllers/files.py``; keys and palette commands land here.
     def action_new_file(self) -> None:
         self.files.new_file()
 

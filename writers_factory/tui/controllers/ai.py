@@ -204,7 +204,7 @@ class AIController:
             await tracker.reset_session()  # this viewer spends nothing; nothing is written
         elif session.session_id and tracker.session_id != session.session_id:
             await tracker.reset_session(session.session_id)
-        self.app.cost_tracker = tracker
+        self.app.workspace.costs = tracker
         self.tracker = tracker
         tracker.listeners.append(lambda _record: self.refresh_costs())
         for problem in tracker.problems:

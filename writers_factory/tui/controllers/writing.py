@@ -250,8 +250,8 @@ class WritingActivity:
 
     # ------------------------------------------------------------------ showing
     def daily_target(self) -> int | None:
-        prefs = getattr(self.app, "_preferences", None)
-        return None if prefs is None else prefs.data.daily_word_target
+        workspace = self.app.workspace
+        return workspace.preferences.data.daily_word_target if workspace.has_preferences else None
 
     def progress_text(self) -> str:
         if self.history is None:
