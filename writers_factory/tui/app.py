@@ -150,10 +150,13 @@ class WritersFactoryApp(App[int]):
         """Orders the final save against a session still opening in a thread."""
         self.ui = AppUI(self, self.open_path, self.update_breadcrumbs)
         """The controllers' view of this app (their ``UI`` and ``Views`` ports)."""
-        self.files = FileActions(self)
+        workspace, ui = self.workspace, self.ui
+        self.writing = WritingActivity(workspace, ui, ui)
+        self.files = FileActions(workspace, ui, ui, before_close=self.before_close)
         self.ai = AIController(self)
-        self.writing = WritingActivity(self)
-        self.project_watch = ProjectWatch(self, self.writing)
+        self.project_watch = ProjectWatch(
+            workspace, ui, ui, self.writing, saving=lambda: self.saving
+        )
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
         self.saving: SaveCoordinator | None = None
         """Journal, auto-save, conflicts, quit/signals and start-up questions (saving.py)."""

@@ -8,7 +8,8 @@ Deletes go to the project trash and a file with unsaved text is never deleted or
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,63 +18,73 @@ from textual.screen import ModalScreen
 from writers_factory import project as projects
 from writers_factory.store.manuscript import trash
 from writers_factory.tui.screens.file_modals import ConfirmModal, NameModal
-from writers_factory.tui.widgets.editor import BufferArea
 from writers_factory.tui.widgets.messages import FileRenamed, SignificantAction
 
 if TYPE_CHECKING:
-    from writers_factory.tui.app import WritersFactoryApp
+    from writers_factory.tui.controllers.ports import UI, Views
+    from writers_factory.tui.widgets.editor import BufferArea, OpenBuffer
+    from writers_factory.tui.workspace import Workspace
+
+BeforeClose = Callable[["OpenBuffer"], Awaitable[bool]]
+"""Asked before a tab closes; False keeps it open (the app refuses unsaved buffers)."""
 
 
 class FileActions:
-    """The file flows of one workspace app; the app's ``action_*`` methods call these."""
+    """The file flows of one workspace; the app's ``action_*`` methods call these."""
 
-    def __init__(self, app: WritersFactoryApp) -> None:
-        self.app = app
+    def __init__(
+        self, workspace: Workspace, ui: UI, views: Views, *, before_close: BeforeClose
+    ) -> None:
+        self.workspace = workspace
+        self.ui = ui
+        self.views = views
+        self.before_close = before_close
 
     @property
     def project(self) -> Path:
-        return self.app.project
+        return self.workspace.project
 
     def _can_act(self) -> bool:
-        app = self.app
-        if isinstance(app.screen, ModalScreen):
+        if self.ui.showing(ModalScreen):
             return False  # one question at a time
-        if app.session.read_only:
-            app.notify("This project is open read-only; files cannot be changed.")
+        if self.workspace.session.read_only:
+            self.ui.notify("This project is open read-only; files cannot be changed.")
             return False
         return True
 
     def target(self) -> Path | None:
         """The file an action applies to: the tree's selection when the tree has focus."""
-        tree = self.app.project_tree
-        if tree.has_focus:
+        tree = self.views.tree
+        if tree is not None and tree.has_focus:
             node = tree.cursor_node
             if node is not None and node.data is not None and not node.allow_expand:
                 return Path(node.data.path)
-        area = self.app.editor.active
+        editor = self.views.editor
+        area = None if editor is None else editor.active
         return self.project / area.path if area is not None else None
 
     def target_folder(self) -> Path:
-        node = self.app.project_tree.cursor_node
+        tree = self.views.tree
+        node = None if tree is None else tree.cursor_node
         if node is None or node.data is None:
             return self.project / "manuscript"
         path = Path(node.data.path)
         return path if node.allow_expand else path.parent
 
-    def _run(self, flow: Coroutine[Any, Any, None]) -> None:
-        self.app.run_worker(flow, group="file-action")
+    def _run(self, flow: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        self.ui.start(flow, group="file-action", exit_on_error=True)
 
     def new_file(self) -> None:
         if self._can_act():
-            self._run(self._new_file(self.target_folder()))
+            self._run(partial(self._new_file, self.target_folder()))
 
     def _run_on_target(self, flow: Callable[[Path], Coroutine[Any, Any, None]]) -> None:
         """Start ``flow`` on :meth:`target`, or say why not: one rule for every file action."""
         target = self.target()
         if target is None:
-            self.app.notify("Select a file in the tree or open one first.")
+            self.ui.notify("Select a file in the tree or open one first.")
         elif self._can_act():
-            self._run(flow(target))
+            self._run(partial(flow, target))
 
     def rename(self) -> None:
         self._run_on_target(self._rename)
@@ -83,18 +94,24 @@ class FileActions:
 
     def restore_last(self) -> None:
         if self._can_act():
-            self._run(self._restore_last())
+            self._run(self._restore_last)
 
     def close(self) -> None:
-        area = self.app.editor.active
+        editor = self.views.editor
+        area = None if editor is None else editor.active
         if area is not None:
-            self._run(self._close(area))
+            self._run(partial(self._close, area))
+
+    async def _reload_tree(self) -> None:
+        tree = self.views.tree
+        if tree is not None:
+            await tree.reload()
 
     async def _new_file(self, folder: Path) -> None:
-        app = self.app
+        ui, session = self.ui, self.workspace.session
         folder = projects.writable_folder(self.project, folder)
         where = folder.relative_to(self.project).as_posix()
-        name = await app.push_screen_wait(
+        name = await ui.ask(
             NameModal("New file", f"Name of the new file in {where}/", ok_label="Create")
         )
         if name is None:
@@ -102,18 +119,18 @@ class FileActions:
         try:
             created = await asyncio.to_thread(projects.new_file, self.project, folder, name)
         except (projects.ProjectError, OSError) as exc:
-            app.notify(str(exc), severity="error")
+            ui.notify(str(exc), severity="error")
             return
         relative = created.relative_to(self.project)
-        app.session.record_file_change("created", relative)
-        await app.project_tree.reload()
-        await app.open_path(created)
-        app.post_message(SignificantAction("file_created", relative))
+        session.record_file_change("created", relative)
+        await self._reload_tree()
+        await self.views.open_path(created)
+        ui.post(SignificantAction("file_created", relative))
 
     async def _rename(self, target: Path) -> None:
-        app = self.app
+        ui, session = self.ui, self.workspace.session
         old = target.relative_to(self.project)
-        name = await app.push_screen_wait(
+        name = await ui.ask(
             NameModal(
                 "Rename file", f"New name for {old.as_posix()}", target.name, ok_label="Rename"
             )
@@ -123,32 +140,34 @@ class FileActions:
         try:
             renamed = await asyncio.to_thread(projects.rename_file, self.project, target, name)
         except (projects.ProjectError, OSError) as exc:
-            app.notify(str(exc), severity="error")
+            ui.notify(str(exc), severity="error")
             return
         new = renamed.relative_to(self.project)
-        area = app.editor.find(old)
-        if area is not None:
-            app.editor.rename(old, new, renamed)
+        editor = self.views.editor
+        area = None if editor is None else editor.find(old)
+        if editor is not None and area is not None:
+            editor.rename(old, new, renamed)
             line, col = area.cursor_location
-            app.session.close_file(old)
-            app.session.open_file(new, line, col)
-            app.update_breadcrumbs()
-        app.session.record_file_change("moved", old, new)
-        await app.project_tree.reload()
-        app.post_message(FileRenamed(old, new))
-        app.post_message(SignificantAction("file_renamed", new))
+            session.close_file(old)
+            session.open_file(new, line, col)
+            self.views.update_breadcrumbs()
+        session.record_file_change("moved", old, new)
+        await self._reload_tree()
+        ui.post(FileRenamed(old, new))
+        ui.post(SignificantAction("file_renamed", new))
 
     async def _delete(self, target: Path) -> None:
-        app = self.app
+        ui, session = self.ui, self.workspace.session
         relative = target.relative_to(self.project)
-        area = app.editor.find(relative)
+        editor = self.views.editor
+        area = None if editor is None else editor.find(relative)
         if area is not None and area.dirty:
-            app.notify(
+            ui.notify(
                 f"{relative.name} has unsaved changes; save it (ctrl+s) before deleting.",
                 severity="warning",
             )
             return
-        confirmed = await app.push_screen_wait(
+        confirmed = await ui.ask(
             ConfirmModal(
                 "Delete file",
                 f"Move {relative.as_posix()} to the trash?\n"
@@ -161,39 +180,42 @@ class FileActions:
         try:
             await asyncio.to_thread(trash.move_to_trash, self.project, relative)
         except OSError as exc:
-            app.notify(str(exc), severity="error")
+            ui.notify(str(exc), severity="error")
             return
-        if area is not None:
-            await app.editor.close(relative)
-            app.session.close_file(relative)
-        app.session.record_file_change("deleted", relative)
-        await app.project_tree.reload()
-        app.update_breadcrumbs()
-        app.notify(f"{relative.as_posix()} moved to the trash.")
-        app.post_message(SignificantAction("file_deleted", relative))
+        editor = self.views.editor
+        if editor is not None and editor.find(relative) is not None:
+            await editor.close(relative)
+            session.close_file(relative)
+        session.record_file_change("deleted", relative)
+        await self._reload_tree()
+        self.views.update_breadcrumbs()
+        ui.notify(f"{relative.as_posix()} moved to the trash.")
+        ui.post(SignificantAction("file_deleted", relative))
 
     async def _restore_last(self) -> None:
-        app = self.app
+        ui, session = self.ui, self.workspace.session
         entries = await asyncio.to_thread(trash.list_trash, self.project)
         if not entries:
-            app.notify("The trash is empty.")
+            ui.notify("The trash is empty.")
             return
         try:
             restored = await asyncio.to_thread(trash.restore, self.project, entries[0])
         except OSError as exc:
-            app.notify(str(exc), severity="error")
+            ui.notify(str(exc), severity="error")
             return
         relative = restored.relative_to(self.project)
-        app.session.record_file_change("created", relative)
-        await app.project_tree.reload()
-        app.notify(f"Restored {relative.as_posix()}.")
-        await app.open_path(restored)
-        app.post_message(SignificantAction("file_restored", relative))
+        session.record_file_change("created", relative)
+        await self._reload_tree()
+        ui.notify(f"Restored {relative.as_posix()}.")
+        await self.views.open_path(restored)
+        ui.post(SignificantAction("file_restored", relative))
 
     async def _close(self, area: BufferArea) -> None:
-        app = self.app
-        if not await app.before_close(area.snapshot()):
+        if not await self.before_close(area.snapshot()):
             return
-        await app.editor.close(area.path)
-        app.session.close_file(area.path)
-        app.update_breadcrumbs()
+        editor = self.views.editor
+        if editor is None:
+            return
+        await editor.close(area.path)
+        self.workspace.session.close_file(area.path)
+        self.views.update_breadcrumbs()

@@ -23,8 +23,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -32,13 +33,13 @@ from textual.widgets import TextArea
 
 from writers_factory.store.manuscript.buffers import ENCODING, sha256_of
 from writers_factory.tui.widgets.messages import FileRenamed
-from writers_factory.tui.widgets.project_tree import ProjectTree
 from writers_factory.watch import ChangeKind, FileChange, KnownContent, ProjectWatcher
 
 if TYPE_CHECKING:
     from writers_factory.store.session.models import FileChangeRecord
-    from writers_factory.tui.app import WritersFactoryApp
+    from writers_factory.tui.controllers.ports import UI, Views
     from writers_factory.tui.widgets.editor import BufferArea
+    from writers_factory.tui.workspace import Workspace
 
 SHOWN_NAMES = 4
 """How many changed files a notice names before it says "and N more"."""
@@ -57,7 +58,7 @@ class ActivityHooks(Protocol):
 
 
 class Saving(Protocol):
-    """What the watcher asks of the app's save coordinator (``tui/saving.py``)."""
+    """What the watcher asks of the save coordinator (``controllers/saving.py``)."""
 
     enabled: bool
 
@@ -79,13 +80,20 @@ class ProjectWatch:
 
     def __init__(
         self,
-        app: WritersFactoryApp,
+        workspace: Workspace,
+        ui: UI,
+        views: Views,
         activity: ActivityHooks | None = None,
         *,
+        saving: Callable[[], Saving | None] = lambda: None,
         debounce: float = 0.25,
     ) -> None:
-        self.app = app
+        self.workspace = workspace
+        self.ui = ui
+        self.views = views
         self.activity = activity
+        self._saving = saving
+        """The save coordinator, once start-up has made one."""
         self.debounce = debounce
         self.known = KnownContent()
         self.watcher: ProjectWatcher | None = None
@@ -98,8 +106,8 @@ class ProjectWatch:
 
     @property
     def saving(self) -> Saving | None:
-        """The app's save coordinator, once start-up made one (none while read-only)."""
-        saving: Saving | None = getattr(self.app, "saving", None)
+        """The save coordinator, once start-up made one (none while read-only)."""
+        saving = self._saving()
         return saving if saving is not None and saving.enabled else None
 
     @property
@@ -117,15 +125,15 @@ class ProjectWatch:
     async def start(self) -> bool:
         """Start watching; without watches (inotify limits) the app runs on, and says so."""
         watcher = ProjectWatcher(
-            self.app.project, self.known, self._on_changes, debounce=self.debounce
+            self.workspace.project, self.known, self._on_changes, debounce=self.debounce
         )
         self._stopping = False
         self._since = datetime.now(UTC)
-        self._claimed = {_key(r) for r in self.app.session.data.file_changes}
+        self._claimed = {_key(r) for r in self.workspace.session.data.file_changes}
         try:
             await watcher.start()
         except OSError as exc:
-            self.app.notify(
+            self.ui.notify(
                 f"Changes made to the project by other programs will not be noticed: {exc}",
                 title="Not watching the project",
                 severity="warning",
@@ -163,20 +171,20 @@ class ProjectWatch:
         if self._stopping:
             self.batches += 1
             return
-        self.app.run_worker(self._show(changes), group="project-watch", exit_on_error=False)
+        self.ui.start(partial(self._show, changes), group="project-watch")
 
     def _mark_tree(self) -> None:
-        """Marks in the tree for this session's changes; the tree lives on the bottom screen,
-        so a dialog on top (a conflict, the statistics) does not hide it from us."""
-        if self._stopping or not self.app.screen_stack:
+        """Marks in the tree for this session's changes (a dialog on top, a conflict or the
+        statistics, does not hide the tree from the views)."""
+        tree = None if self._stopping else self.views.tree
+        if tree is None:
             return
-        data = self.app.session.data
-        for tree in self.app.screen_stack[0].query(ProjectTree):
-            tree.show_changes(data.file_changes, data.started_at)
+        data = self.workspace.session.data
+        tree.show_changes(data.file_changes, data.started_at)
 
     def _record(self, changes: list[FileChange]) -> list[FileChange]:
         """Record each change once; drop those the app already recorded as its own action."""
-        session = self.app.session
+        session = self.workspace.session
         recorded = [r for r in session.data.file_changes if _key(r) not in self._claimed]
         outside: list[FileChange] = []
         for change in changes:
@@ -198,21 +206,26 @@ class ProjectWatch:
 
     async def _show(self, changes: list[FileChange]) -> None:
         try:
-            if any(c.kind is not ChangeKind.MODIFIED or c.is_directory for c in changes):
-                await self.app.project_tree.reload()
-            self.app.notify(self.summary(changes), title="Changed outside Writers Factory")
-            for area in list(self.app.editor.buffers()):
+            tree = self.views.tree
+            if tree is not None and any(
+                c.kind is not ChangeKind.MODIFIED or c.is_directory for c in changes
+            ):
+                await tree.reload()
+            self.ui.notify(self.summary(changes), title="Changed outside Writers Factory")
+            editor = self.views.editor
+            for area in [] if editor is None else list(editor.buffers()):
                 await self._follow(area, changes)
         finally:
             self.batches += 1
 
     def summary(self, changes: list[FileChange]) -> str:
         """``manuscript/a.md modified, notes.md created`` — what the writer should know."""
+        session = self.workspace.session
         names: list[str] = []
         for change in changes:
-            name = self.app.session.relative(change.path)
+            name = session.relative(change.path)
             if change.kind is ChangeKind.MOVED and change.dest is not None:
-                names.append(f"{name} moved to {self.app.session.relative(change.dest)}")
+                names.append(f"{name} moved to {session.relative(change.dest)}")
             else:
                 names.append(f"{name} {change.kind.value}")
         shown = ", ".join(names[:SHOWN_NAMES])
@@ -221,7 +234,7 @@ class ProjectWatch:
 
     # ------------------------------------------------------------------ open buffers
     async def _follow(self, area: BufferArea, changes: Iterable[FileChange]) -> None:
-        path = self.app.project / area.path
+        path = self.workspace.project / area.path
         for change in changes:
             if change.kind is ChangeKind.MOVED and change.dest is not None:
                 if _inside(path, change.path):
@@ -238,7 +251,7 @@ class ProjectWatch:
         try:
             data = await asyncio.to_thread(_read, area.disk.path)
         except OSError as exc:
-            self.app.notify(f"{area.path.as_posix()} could not be read: {exc}", severity="error")
+            self.ui.notify(f"{area.path.as_posix()} could not be read: {exc}", severity="error")
             return
         if data is None:
             if area.disk.base_sha256 is not None:
@@ -261,13 +274,13 @@ class ProjectWatch:
         with area.prevent(TextArea.Changed):  # nothing was typed: no edit, no journal
             area.load_text(text)
         area.dirty = False
-        self.app.editor.refresh_title(area.path)
+        self._refresh_title(area)
         if self.activity is not None:
             self.activity.rebase(area.disk.path, text)
         line = min(line, area.document.line_count - 1)
         col = min(col, len(area.document.get_line(line)))
         area.move_cursor((line, col))
-        self.app.notify(f"{area.path.as_posix()} was reloaded: it changed on disk.")
+        self.ui.notify(f"{area.path.as_posix()} was reloaded: it changed on disk.")
 
     def _ask(self, area: BufferArea) -> None:
         """Unsaved text and a changed file: the save coordinator asks keep mine / take
@@ -276,7 +289,7 @@ class ProjectWatch:
         if saving is not None:
             saving.request_save("changed-outside", interactive=True)
             return
-        self.app.notify(
+        self.ui.notify(
             f"{area.path.as_posix()} changed on disk while you have unsaved text in it; "
             "nothing was overwritten.",
             severity="warning",
@@ -286,11 +299,12 @@ class ProjectWatch:
     def _deleted(self, area: BufferArea) -> None:
         """Keep the text open as unsaved (and journaled): saving offers to write it back."""
         area.dirty = True
-        self.app.editor.refresh_title(area.path)
+        self._refresh_title(area)
         saving = self.saving
         if saving is not None:
-            self.app.run_worker(saving.write_journal(area.path), group="journal")
-        self.app.notify(
+            job = partial(saving.write_journal, area.path)
+            self.ui.start(job, group="journal", exit_on_error=True)
+        self.ui.notify(
             f"{area.path.as_posix()} was deleted outside Writers Factory. Its text stays "
             "open, unsaved: saving offers to write it back.",
             severity="warning",
@@ -300,20 +314,28 @@ class ProjectWatch:
     async def _moved(self, area: BufferArea, dest: Path) -> None:
         old = area.path
         try:
-            new = dest.relative_to(self.app.project)
+            new = dest.relative_to(self.workspace.project)
         except ValueError:
             self._deleted(area)
             return
-        if self.app.editor.find(new) is not None:
+        editor = self.views.editor
+        if editor is None:
+            return  # the screens are gone: the app is closing
+        if editor.find(new) is not None:
             self._deleted(area)  # the name is taken by another open buffer: keep ours aside
             return
-        self.app.editor.rename(old, new, dest)
-        session = self.app.session
+        editor.rename(old, new, dest)
+        session = self.workspace.session
         line, col = area.cursor_location
         session.close_file(old)
         session.open_file(new, line, col)
-        self.app.post_message(FileRenamed(old, new))
-        self.app.notify(f"{old.as_posix()} was moved to {new.as_posix()}; the tab follows it.")
+        self.ui.post(FileRenamed(old, new))
+        self.ui.notify(f"{old.as_posix()} was moved to {new.as_posix()}; the tab follows it.")
+
+    def _refresh_title(self, area: BufferArea) -> None:
+        editor = self.views.editor
+        if editor is not None:
+            editor.refresh_title(area.path)
 
 
 def _read(path: Path) -> bytes | None:

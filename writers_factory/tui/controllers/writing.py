@@ -31,10 +31,10 @@ from writers_factory.core.wordcount import word_delta
 from writers_factory.store.history.history import SessionHistory
 from writers_factory.store.manuscript.buffers import ENCODING, text_sha256
 from writers_factory.tui.screens.statistics import StatisticsScreen, session_progress_text
-from writers_factory.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from writers_factory.tui.app import WritersFactoryApp
+    from writers_factory.tui.controllers.ports import UI, Views
+    from writers_factory.tui.workspace import Workspace
 
 Clock = Callable[[], datetime]
 
@@ -55,15 +55,22 @@ def _key(path: Path) -> str:
 
 
 class WritingActivity:
-    """Feeds the app's :class:`SessionHistory`; one per running app."""
+    """Feeds the workspace's :class:`SessionHistory`; one per running app."""
 
     def __init__(
-        self, app: WritersFactoryApp, *, save_every: float = SAVE_EVERY, clock: Clock = _now
+        self,
+        workspace: Workspace,
+        ui: UI,
+        views: Views,
+        *,
+        save_every: float = SAVE_EVERY,
+        clock: Clock = _now,
     ) -> None:
-        self.app = app
+        self.workspace = workspace
+        self.ui = ui
+        self.views = views
         self.save_every = save_every
         self.clock = clock
-        self.history: SessionHistory | None = None
         self._lock = threading.Lock()  # guards _baselines (save threads read them)
         self._baselines: dict[str, str] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -76,6 +83,11 @@ class WritingActivity:
 
     # ------------------------------------------------------------------ life cycle
     @property
+    def history(self) -> SessionHistory | None:
+        """This session's history (``workspace.history``), once :meth:`start` loaded it."""
+        return self.workspace.history
+
+    @property
     def active(self) -> bool:
         """A session entry is open and written (not read-only, not yet ended)."""
         history = self.history
@@ -83,7 +95,7 @@ class WritingActivity:
 
     async def start(self) -> None:
         """Load the history (in a thread) and open this session's entry in it."""
-        session = self.app.session
+        session = self.workspace.session
         self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
         root, read_only = session.paths.root, session.read_only
@@ -92,19 +104,19 @@ class WritingActivity:
                 lambda: SessionHistory(root, read_only=read_only, clock=self.clock)
             )
         except OSError as exc:
-            self.app.notify(
+            self.ui.notify(
                 f"Writing statistics are off: {root / 'history.json'} could not be read ({exc}).",
                 severity="warning",
                 timeout=12,
             )
             return
         for problem in history.problems:
-            self.app.notify(problem.describe(), severity="warning", timeout=12)
-        self.history = history
+            self.ui.notify(problem.describe(), severity="warning", timeout=12)
+        self.workspace.history = history
         if not read_only:
             history.begin(session.session_id, session.data.started_at)
             await self.save()
-        self.app.set_interval(self.save_every, self._tick, name="history")
+        self.ui.every(self.save_every, self._tick, name="history")
         self.refresh_progress()
 
     def close_sync(self) -> None:
@@ -119,13 +131,14 @@ class WritingActivity:
         try:
             history.save_sync()
         except OSError as exc:
-            self.app.notify(f"history.json could not be written: {exc}", severity="error")
+            self.ui.notify(f"history.json could not be written: {exc}", severity="error")
 
     # ------------------------------------------------------------------ what happened
     def edited(self, path: Path, text: str) -> None:
         """The writer changed an open buffer (``path`` project-relative)."""
-        key = _key(self.app.project / path)
-        area = self.app.editor.find(path)
+        key = _key(self.workspace.project / path)
+        editor = self.views.editor
+        area = None if editor is None else editor.find(path)
         base = None if area is None else area.disk.base_sha256
         if base is not None and text_sha256(text) == base:
             # the buffer equals its file (loaded, reloaded, undone): count from this text
@@ -187,7 +200,7 @@ class WritingActivity:
             return
         assert self.history is not None
         if kind in ("file_created", "file_restored") and path is not None:
-            absolute = self.app.project / path
+            absolute = self.workspace.project / path
             if self._counts_words(_key(absolute)):
                 self.history.record_file_created(absolute)
         self.save_soon()
@@ -208,10 +221,8 @@ class WritingActivity:
             self._again = True
             return
         self._saving = True
-        # A callable, not a coroutine: if the app is already shutting down, nothing is left
-        # un-awaited. (Textual's stub wants a coroutine typed with None send/yield types.)
-        job = self._save_loop
-        self.app.run_worker(job, group="history", exit_on_error=False)  # type: ignore[arg-type]
+        # A callable, not a coroutine: nothing is left un-awaited if the app is shutting down.
+        self.ui.start(self._save_loop, group="history")
 
     @property
     def busy(self) -> bool:
@@ -236,7 +247,7 @@ class WritingActivity:
         except OSError as exc:
             if not self._warned:
                 self._warned = True
-                self.app.notify(
+                self.ui.notify(
                     f"history.json could not be written ({exc}); statistics are kept in "
                     "memory and written again at the next auto-save.",
                     severity="warning",
@@ -250,7 +261,7 @@ class WritingActivity:
 
     # ------------------------------------------------------------------ showing
     def daily_target(self) -> int | None:
-        workspace = self.app.workspace
+        workspace = self.workspace
         return workspace.preferences.data.daily_word_target if workspace.has_preferences else None
 
     def progress_text(self) -> str:
@@ -259,23 +270,22 @@ class WritingActivity:
         return session_progress_text(self.history, self.daily_target())
 
     def refresh_progress(self) -> None:
-        text = self.progress_text()
-        for screen in self.app.screen_stack:
-            for bar in screen.query(StatusBar):
-                bar.set_progress(text)
+        bar = self.views.status
+        if bar is not None:
+            bar.set_progress(self.progress_text())
 
     def show_statistics(self) -> None:
         if self.history is None:
-            self.app.notify("Writing statistics are not available yet.")
+            self.ui.notify("Writing statistics are not available yet.")
             return
-        if isinstance(self.app.screen, StatisticsScreen):
+        if self.ui.showing(StatisticsScreen):
             return
-        self.app.push_screen(StatisticsScreen(self.history, self.daily_target()))
+        self.ui.show(StatisticsScreen(self.history, self.daily_target()))
 
     # ------------------------------------------------------------------ internals
     def _counts_words(self, key: str) -> bool:
         try:
-            relative = Path(key).relative_to(_key(self.app.project))
+            relative = Path(key).relative_to(_key(self.workspace.project))
         except ValueError:
             return False
         return bool(relative.parts) and relative.parts[0] in WORD_FOLDERS
