@@ -153,7 +153,7 @@ class WritersFactoryApp(App[int]):
         workspace, ui = self.workspace, self.ui
         self.writing = WritingActivity(workspace, ui, ui)
         self.files = FileActions(workspace, ui, ui, before_close=self.before_close)
-        self.ai = AIController(self)
+        self.ai = AIController(workspace, ui, ui, record_operation=self.writing.record_operation)
         self.project_watch = ProjectWatch(
             workspace, ui, ui, self.writing, saving=lambda: self.saving
         )

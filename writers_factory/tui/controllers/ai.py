@@ -14,12 +14,12 @@ cancel); files are read and written only in threads. Tests inject a pydantic-ai 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
-from textual.widgets.text_area import Location
+from textual.css.query import NoMatches
 from textual.worker import Worker
 
 from writers_factory.ai import operations as ops
@@ -30,6 +30,7 @@ from writers_factory.ai.runner import BudgetHardStop, CostPlan, dollars, plan_op
 from writers_factory.ai.runner import run_operation as run_planned
 from writers_factory.core.prices import UnknownModelError
 from writers_factory.tui.ai_actions import AIAction, action_for
+from writers_factory.tui.controllers.ai_results import Pending, RecordOperation, Target
 from writers_factory.tui.controllers.workflows import WorkflowRunner
 from writers_factory.tui.screens.analysis_view import AnalysisScreen
 from writers_factory.tui.screens.bible_ask import BibleAnswerRequest, BibleAskScreen
@@ -40,14 +41,16 @@ from writers_factory.tui.screens.model_picker import ModelPickerScreen
 from writers_factory.tui.screens.stages import STAGES
 from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
-from writers_factory.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from writers_factory.ai.workflows import WorkflowEstimate
     from writers_factory.core.stages import StageId as Stage
     from writers_factory.store.costs.tracker import CostTracker
-    from writers_factory.tui.app import WritersFactoryApp
+    from writers_factory.tui.controllers.ports import UI, Views
     from writers_factory.tui.widgets.editor import BufferArea
+    from writers_factory.tui.workspace import Workspace
+
+__all__ = ["AIController", "Pending", "Target", "summary"]
 
 CONTEXT_CHARS = 3000
 """Surrounding text sent with a rewrite or a scene: enough for voice, cheap enough to send."""
@@ -64,30 +67,6 @@ CONVERSING = frozenset({"voice_test", "ask_bible"})
 """Exchanges saved in ``.session/conversations/`` as they happen."""
 
 
-@dataclass(frozen=True)
-class Target:
-    """Where an accepted result goes: a range of one buffer (empty range = insert)."""
-
-    path: Path
-    start: Location
-    end: Location
-    original: str
-    """The text of the range when the call was planned (a rewrite replaces only that)."""
-
-    @property
-    def replaces(self) -> bool:
-        return self.start != self.end
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A finished result waiting for Accept or Discard."""
-
-    operation: str
-    text: str
-    target: Target | None
-
-
 def summary(input_tokens: int, output_tokens: int, cost: Decimal, session: Decimal) -> str:
     """ "Tokens: 1,204 sent, 388 received · cost $0.0094 · session $0.12" (actual usage)."""
     return (
@@ -99,18 +78,34 @@ def summary(input_tokens: int, output_tokens: int, cost: Decimal, session: Decim
 class AIController:
     """One per app (``app.ai``); the app's ``ai`` action and the stage panel call in here."""
 
-    def __init__(self, app: WritersFactoryApp) -> None:
-        self.app = app
+    def __init__(
+        self,
+        workspace: Workspace,
+        ui: UI,
+        views: Views,
+        *,
+        record_operation: RecordOperation,
+    ) -> None:
+        self.workspace = workspace
+        self.ui = ui
+        self.views = views
+        self.record_operation = record_operation
+        """Counts a paid operation in this session's history (the writing activity)."""
         self.model_override: Any = None
         """A pydantic-ai model used instead of the provider (tests; counts as configured)."""
-        self.tracker: CostTracker | None = None
-        """The app's one tracker (``app.cost_tracker``) once it is loaded."""
         self.pending: Pending | None = None
         self.worker: Worker[None] | None = None
         self._conversations: ConversationStore | None = None
         self._loading: asyncio.Future[CostTracker] | None = None
-        self.workflows = WorkflowRunner(app)
+        self.workflows = WorkflowRunner(
+            workspace, ui, views, self, record_operation=record_operation
+        )
         """Multi-step workflows: the palette command and the offer to resume at start-up."""
+
+    @property
+    def tracker(self) -> CostTracker | None:
+        """The workspace's one cost tracker (``workspace.costs``) once it is loaded."""
+        return self.workspace.costs
 
     # ------------------------------------------------------------------ entry points
     def command(self, what: str) -> None:
@@ -118,24 +113,24 @@ class AIController:
         if what == "cancel":
             self.cancel()
         elif what == "accept":
-            self._start(self._accept(), "ai-accept")
+            self._start(self._accept, "ai-accept")
         elif what == "discard":
             self.discard()
         elif (action := action_for(what)) is None:
-            self.app.notify(f"Nothing is connected to {what!r} yet.", severity="warning")
+            self.ui.notify(f"Nothing is connected to {what!r} yet.", severity="warning")
         elif action.kind == "ai":
             if self.running:
-                self.app.notify("An AI operation is running; cancel it first (ctrl+b).")
+                self.ui.notify("An AI operation is running; cancel it first (ctrl+b).")
             else:
-                self.worker = self._start(self._run_ai(action), "ai")
+                self.worker = self._start(partial(self._run_ai, action), "ai")
         elif action.kind in ("analysis", "score"):
-            self.app.push_screen(AnalysisScreen(self.app.project, action.kind))
+            self.ui.show(AnalysisScreen(self.workspace.project, action.kind))
         elif action.kind == "conversations":
-            self.app.push_screen(ConversationsScreen(self.app.session.paths.root))
+            self.ui.show(ConversationsScreen(self.workspace.session.paths.root))
         elif action.kind == "bible":
-            self._start(self._bible(), "ai-bible")
+            self._start(self._bible, "ai-bible")
         elif action.kind == "models":
-            self._start(self._pick_models(), "ai-models")
+            self._start(self._pick_models, "ai-models")
         elif action.kind == "workflow":
             if action.operation == "resume":
                 self.workflows.offer_resume()
@@ -148,7 +143,10 @@ class AIController:
 
     @property
     def pane(self) -> AIPane:
-        return self.app.query_one(AIPane)
+        pane = self.views.ai_pane
+        if pane is None:
+            raise NoMatches("the AI pane is gone: the app is closing")
+        return pane
 
     def cancel(self) -> None:
         if self.running and self.worker is not None:
@@ -160,42 +158,43 @@ class AIController:
         self.pending = None
         self.pane.close()
 
-    def _start(self, flow: Any, group: str) -> Worker[None]:
-        return self.app.run_worker(flow, group=group, exit_on_error=False)
+    def _start(self, flow: Callable[[], Awaitable[None]], group: str) -> Worker[None]:
+        return self.ui.start(flow, group=group)
 
     # ------------------------------------------------------------------ models and costs
     def models(self) -> dict[str, str]:
         """The model per stage: preferences, then the session's choice, then a default."""
-        chosen = dict(self.app.session.data.model_preferences)
-        chosen.update({str(k): v for k, v in self.app.preferences.data.models.items()})
+        chosen = dict(self.workspace.session.data.model_preferences)
+        chosen.update({str(k): v for k, v in self.workspace.preferences.data.models.items()})
         return {s.id: default_for_stage(s.id, chosen) for s in STAGES}
 
     def can_call(self, model: str) -> bool:
         return self.model_override is not None or is_configured(model)
 
     async def get_tracker(self) -> CostTracker:
-        """The app's one cost tracker, loaded once however many callers ask at the same time.
+        """The workspace's one cost tracker, loaded once however many callers ask at once.
 
         ``costs.json`` must have a single writer per app: two trackers would each keep their
         own idea of the chunk files and the later save would drop the other's operations.
         """
-        if self.tracker is None:
-            if self._loading is None:
-                self._loading = asyncio.ensure_future(self._load_tracker())
-            loading = self._loading
-            try:
-                self.tracker = await asyncio.shield(loading)
-            except Exception:
-                if loading.done():
-                    self._loading = None  # a failed load may be retried by the next caller
-                raise
-        return self.tracker
+        tracker = self.workspace.costs
+        if tracker is not None:
+            return tracker
+        if self._loading is None:
+            self._loading = asyncio.ensure_future(self._load_tracker())
+        loading = self._loading
+        try:
+            return await asyncio.shield(loading)
+        except Exception:
+            if loading.done():
+                self._loading = None  # a failed load may be retried by the next caller
+            raise
 
     async def _load_tracker(self) -> CostTracker:
         """Read the cost files in a thread, count this session from zero, show the totals."""
         from writers_factory.store.costs.tracker import CostTracker
 
-        session, prefs = self.app.session, self.app.preferences
+        session, prefs = self.workspace.session, self.workspace.preferences
         root, read_only = session.paths.root, session.read_only
         tracker = await asyncio.to_thread(
             lambda: CostTracker(root, prefs=prefs, read_only=read_only)
@@ -204,37 +203,29 @@ class AIController:
             await tracker.reset_session()  # this viewer spends nothing; nothing is written
         elif session.session_id and tracker.session_id != session.session_id:
             await tracker.reset_session(session.session_id)
-        self.app.workspace.costs = tracker
-        self.tracker = tracker
+        self.workspace.costs = tracker
         tracker.listeners.append(lambda _record: self.refresh_costs())
         for problem in tracker.problems:
-            self.app.notify(problem.describe(), title="Cost files", severity="warning", timeout=15)
+            self.ui.notify(problem.describe(), title="Cost files", severity="warning", timeout=15)
         self.refresh_costs()
         return tracker
 
     def refresh_costs(self) -> None:
         """Show this session's and today's spend; highlighted once a budget warning applies."""
-        tracker = self.tracker
-        if tracker is None:
+        tracker, bar = self.tracker, self.views.status
+        if tracker is None or bar is None:
             return
-        for bar in self.app.query("#status-bar").results(StatusBar):
-            bar.set_costs(tracker.session_total, tracker.daily_total, tracker.should_warn_budget())
-
-    def _record_history(self, operation: str, cost: Decimal) -> None:
-        """Count the operation in this session's history entry (the app's writing activity)."""
-        writing = getattr(self.app, "writing", None)
-        if writing is not None:
-            writing.record_operation(operation, cost)
+        bar.set_costs(tracker.session_total, tracker.daily_total, tracker.should_warn_budget())
 
     @property
     def conversations(self) -> ConversationStore:
         if self._conversations is None:
-            self._conversations = ConversationStore(self.app.session.paths.root)
+            self._conversations = ConversationStore(self.workspace.session.paths.root)
         return self._conversations
 
     # ------------------------------------------------------------------ inputs
     async def _ask(self, title: str, prompt: str) -> str | None:
-        return await self.app.push_screen_wait(NameModal(title, prompt, ok_label="Go"))
+        return await self.ui.ask(NameModal(title, prompt, ok_label="Go"))
 
     async def _inputs(
         self, spec: ops.OperationSpec, action: AIAction, area: BufferArea | None
@@ -243,7 +234,7 @@ class AIController:
         inputs: dict[str, Any] = dict(action.preset)
         needs_file = spec.id in ("rewrite", "critique", "score", "voice_test")
         if needs_file and area is None:
-            self.app.notify(f"{spec.title}: open a file first; it works on the open file.")
+            self.ui.notify(f"{spec.title}: open a file first; it works on the open file.")
             return None
         target: Target | None = None
         if area is not None:
@@ -274,10 +265,11 @@ class AIController:
             inputs["prompt"] = prompt
         if spec.id in FOLDER_INPUTS:
             folder, field = FOLDER_INPUTS[spec.id]
-            gathered = await asyncio.to_thread(ops.read_documents, self.app.project, folder)
+            project = self.workspace.project
+            gathered = await asyncio.to_thread(ops.read_documents, project, folder)
             inputs[field] = gathered.documents
             if gathered.skipped:
-                self.app.notify("Left out: " + "; ".join(gathered.skipped), severity="warning")
+                self.ui.notify("Left out: " + "; ".join(gathered.skipped), severity="warning")
         if spec.id not in INSERTING:
             target = None
         return inputs, target
@@ -297,22 +289,24 @@ class AIController:
                 f"{spec.title} needs an AI provider",
                 f"The model for {spec.stage} is {model}.\n\n{how_to_configure()}",
             )
-            self.app.notify("No AI provider is configured — see the AI pane for how.")
+            self.ui.notify("No AI provider is configured — see the AI pane for how.")
             return
-        if self.app.session.read_only:
-            self.app.notify("This project is open read-only; AI operations are off.")
+        if self.workspace.session.read_only:
+            self.ui.notify("This project is open read-only; AI operations are off.")
             return
         target: Target | None = None
         if inputs is None:
-            gathered = await self._inputs(spec, action, self.app.editor.active)
+            editor = self.views.editor
+            area = None if editor is None else editor.active
+            gathered = await self._inputs(spec, action, area)
             if gathered is None:
                 return
             inputs, target = gathered
         tracker = await self.get_tracker()
         try:
-            plan = await plan_operation(spec, inputs, model, tracker, self.app.preferences)
+            plan = await plan_operation(spec, inputs, model, tracker, self.workspace.preferences)
         except (ops.OperationInputError, UnknownModelError) as exc:
-            self.app.notify(str(exc), severity="error", timeout=12)
+            self.ui.notify(str(exc), severity="error", timeout=12)
             return
         if not await self.approved(plan):
             return
@@ -322,14 +316,14 @@ class AIController:
         """Hard stop refuses; a budget warning is shown; above the threshold the modal asks."""
         if plan.hard_stop:
             self.pane.show_message("Spending limit reached", plan.hard_stop)
-            self.app.notify(plan.hard_stop, severity="error", timeout=12)
+            self.ui.notify(plan.hard_stop, severity="error", timeout=12)
             return False
         if plan.budget_warning:
-            self.app.notify(plan.budget_warning, severity="warning", timeout=12)
+            self.ui.notify(plan.budget_warning, severity="warning", timeout=12)
         if plan.needs_confirmation:
             screen = CostConfirmScreen(plan.confirmation_text, plan.budget_warning)
-            if not await self.app.push_screen_wait(screen):
-                self.app.notify("Cancelled — nothing was sent, nothing was spent.")
+            if not await self.ui.ask(screen):
+                self.ui.notify("Cancelled — nothing was sent, nothing was spent.")
                 return False
         return True
 
@@ -358,7 +352,7 @@ class AIController:
             return
         tracker = await self.get_tracker()
         self.refresh_costs()
-        self._record_history(spec.id, result.cost)
+        self.record_operation(spec.id, result.cost)
         if conv is not None:
             await self.conversations.add_turn_async(
                 conv,
@@ -373,22 +367,23 @@ class AIController:
             result.input_tokens, result.output_tokens, result.cost, tracker.session_total
         )
         pane.finish(text, can_accept=target is not None and bool(result.text))
-        self.app.post_message(SignificantAction("operation", target.path if target else None))
+        self.ui.post(SignificantAction("operation", target.path if target else None))
 
     # ------------------------------------------------------------------ accepting
     async def _accept(self) -> None:
         pending = self.pending
         if pending is None or pending.target is None:
-            self.app.notify("There is no finished result to insert.")
+            self.ui.notify("There is no finished result to insert.")
             return
         target = pending.target
-        area = self.app.editor.find(target.path)
+        editor = self.views.editor
+        area = None if editor is None else editor.find(target.path)
         if area is None:
-            self.app.notify(f"{target.path.name} is no longer open; reopen it to insert.")
+            self.ui.notify(f"{target.path.name} is no longer open; reopen it to insert.")
             return
         if target.replaces:
             if area.get_text_range(target.start, target.end) != target.original:
-                self.app.notify(
+                self.ui.notify(
                     f"The text to rewrite in {target.path.name} has changed since; "
                     "nothing was replaced (the result is still in the AI pane).",
                     severity="warning",
@@ -397,9 +392,10 @@ class AIController:
             from writers_factory.store.manuscript.versions import save_version
 
             try:
-                await asyncio.to_thread(save_version, self.app.project, target.path, area.text)
+                project = self.workspace.project
+                await asyncio.to_thread(save_version, project, target.path, area.text)
             except OSError as exc:
-                self.app.notify(
+                self.ui.notify(
                     f"Could not keep a version first, so nothing was replaced: {exc}",
                     severity="error",
                 )
@@ -414,26 +410,25 @@ class AIController:
     # ------------------------------------------------------------------ local screens
     async def _bible(self) -> None:
         model = self.models()[ops.get_operation("ask_bible").stage]
-        session = self.app.session
+        session = self.workspace.session
 
         def record(query: str, source: str) -> None:
             if not session.read_only:
                 session.add_recent_query(query, source)
 
         screen = BibleAskScreen(
-            self.app.project,
+            self.workspace.project,
             record,
             ai_available=self.can_call(model),
             ai_hint=how_to_configure(),
         )
-        request = await self.app.push_screen_wait(screen)
+        request = await self.ui.ask(screen)
         if not isinstance(request, BibleAnswerRequest) or self.running:
             return
         passages = [(f"{p.path}:{p.line}", p.text) for p in request.passages]
         inputs = {"question": request.question, "passages": passages}
-        self.worker = self._start(
-            self._run_ai(AIAction("ai", "ask_bible"), inputs, request.question), "ai"
-        )
+        ask = partial(self._run_ai, AIAction("ai", "ask_bible"), inputs, request.question)
+        self.worker = self._start(ask, "ai")
 
     async def _pick_models(self) -> None:
         tracker = await self.get_tracker()
@@ -445,15 +440,16 @@ class AIController:
                 return str(exc)
             return None
 
-        changes = await self.app.push_screen_wait(ModelPickerScreen(self.models(), price_check))
+        changes = await self.ui.ask(ModelPickerScreen(self.models(), price_check))
         if not changes:
             return
-        if self.app.session.read_only or self.app.preferences.read_only:
-            self.app.notify("This project is open read-only; the models were not changed.")
+        session, prefs = self.workspace.session, self.workspace.preferences
+        if session.read_only or prefs.read_only:
+            self.ui.notify("This project is open read-only; the models were not changed.")
             return
         for stage, model in changes.items():
-            self.app.preferences.set_model(cast("Stage", stage), model)
-            self.app.session.set_model_preference(stage, model)
-        await self.app.preferences.save()
-        self.app.post_message(SignificantAction("model"))
-        self.app.notify("Models saved: " + ", ".join(f"{s} → {m}" for s, m in changes.items()))
+            prefs.set_model(cast("Stage", stage), model)
+            session.set_model_preference(stage, model)
+        await prefs.save()
+        self.ui.post(SignificantAction("model"))
+        self.ui.notify("Models saved: " + ", ".join(f"{s} → {m}" for s, m in changes.items()))

@@ -11,9 +11,11 @@ Accept, which keeps a version of the chapter first and replaces it as one undoab
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from writers_factory.ai.operations import OperationInputError, get_operation
 from writers_factory.ai.providers import how_to_configure
@@ -27,93 +29,136 @@ from writers_factory.ai.workflows import (
     run_workflow,
 )
 from writers_factory.core.prices import UnknownModelError
+from writers_factory.tui.controllers.ai_results import Pending, RecordOperation, Target
 from writers_factory.tui.screens.workflow_resume import WorkflowResumeScreen, cost_so_far
 from writers_factory.tui.widgets.ai_pane import PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
-
     from textual.worker import Worker
 
-    from writers_factory.tui.app import WritersFactoryApp
-    from writers_factory.tui.controllers.ai import Target
+    from writers_factory.ai.workflows import WorkflowEstimate
+    from writers_factory.store.costs.tracker import CostTracker
+    from writers_factory.tui.controllers.ports import UI, Views
+    from writers_factory.tui.widgets.ai_pane import AIPane
+    from writers_factory.tui.widgets.editor import BufferArea
+    from writers_factory.tui.workspace import Workspace
 
 ENHANCE = "enhance_chapter"
+
+
+class PaidCalls(Protocol):
+    """What a workflow shares with single AI operations (the ``AIController``): one running
+    call at a time, the models, the cost tracker, the approval, the pane and its result."""
+
+    worker: Worker[None] | None
+    pending: Pending | None
+
+    @property
+    def model_override(self) -> Any: ...
+
+    @property
+    def running(self) -> bool: ...
+
+    @property
+    def pane(self) -> AIPane: ...
+
+    def models(self) -> dict[str, str]: ...
+
+    def can_call(self, model: str) -> bool: ...
+
+    async def get_tracker(self) -> CostTracker: ...
+
+    async def approved(self, plan: WorkflowEstimate) -> bool: ...
+
+    def refresh_costs(self) -> None: ...
 
 
 class WorkflowRunner:
     """One per app (``app.ai.workflows``): the palette command and the start-up offer."""
 
-    def __init__(self, app: WritersFactoryApp) -> None:
-        self.app = app
+    def __init__(
+        self,
+        workspace: Workspace,
+        ui: UI,
+        views: Views,
+        ai: PaidCalls,
+        *,
+        record_operation: RecordOperation,
+    ) -> None:
+        self.workspace = workspace
+        self.ui = ui
+        self.views = views
+        self.ai = ai
+        self.record_operation = record_operation
 
     @property
     def session_dir(self) -> Path:
-        return self.app.session.paths.root
+        return self.workspace.session.paths.root
 
-    def _start(self, flow: Coroutine[Any, Any, None], group: str) -> Worker[None]:
-        return self.app.run_worker(flow, group=group, exit_on_error=False)
+    def _start(self, flow: Callable[[], Awaitable[None]], group: str) -> Worker[None]:
+        return self.ui.start(flow, group=group)
 
     # ------------------------------------------------------------------ entry points
     def enhance(self) -> None:
         """Palette: enhance the open chapter (analyze -> rewrite -> score)."""
-        if self.app.ai.running:
-            self.app.notify("An AI operation is running; cancel it first (ctrl+b).")
+        if self.ai.running:
+            self.ui.notify("An AI operation is running; cancel it first (ctrl+b).")
             return
-        self.app.ai.worker = self._start(self._enhance(), "ai")
+        self.ai.worker = self._start(self._enhance, "ai")
 
     def offer_resume(self) -> None:
         """After start-up: offer the workflows a crash (or a cancel) left unfinished."""
-        self._start(self._offer(), "workflow-offer")
+        self._start(self._offer, "workflow-offer")
 
     # ------------------------------------------------------------------ flows
     async def _enhance(self) -> None:
-        area = self.app.editor.active
+        editor = self.views.editor
+        area = None if editor is None else editor.active
         if area is None:
-            self.app.notify("Enhance chapter: open a chapter first; it works on the open file.")
+            self.ui.notify("Enhance chapter: open a chapter first; it works on the open file.")
             return
         inputs = {"chapter": area.text, "path": area.path.as_posix()}
-        record = new_workflow(ENHANCE, inputs, self.app.ai.models())
+        record = new_workflow(ENHANCE, inputs, self.ai.models())
         await self._run(record)
 
     async def _offer(self) -> None:
-        await self.app.ready.wait()
-        if self.app.return_code is not None or self._read_only():
+        await self.workspace.ready.wait()
+        if self.ui.closing or self._read_only():
             return  # quitting, or looking without touching: nothing may be resumed
         problems: list[str] = []
         found = await asyncio.to_thread(find_unfinished, self.session_dir, problems)
         for problem in problems:
-            self.app.notify(f"Workflow skipped — {problem}", severity="warning", timeout=12)
+            self.ui.notify(f"Workflow skipped — {problem}", severity="warning", timeout=12)
         while found:
-            choice = await self.app.push_screen_wait(WorkflowResumeScreen(found))
+            choice = await self.ui.ask(WorkflowResumeScreen(found))
             if choice is None:
                 return  # later: offered again at the next start
             record = next(r for r in found if r.id == choice.workflow_id)
             if choice.action == "abandon":
                 await abandon(record, self.session_dir)
                 found.remove(record)
-                self.app.notify(
+                self.ui.notify(
                     f"{record.title} abandoned; its record is kept in "
                     f".session/workflows/{record.id}.json."
                 )
                 continue
-            if self.app.ai.running:
-                self.app.notify(
-                    "An AI operation is running; resume the workflow at the next start."
-                )
+            if self.ai.running:
+                self.ui.notify("An AI operation is running; resume the workflow at the next start.")
                 return
-            self.app.ai.worker = self._start(self._run(record), "ai")
+            self.ai.worker = self._start(partial(self._run, record), "ai")
             return
 
     def _read_only(self) -> bool:
-        return self.app.session.read_only or self.app.editor.read_only
+        """The session or the editor is read-only (no editor: the screens are gone)."""
+        editor = self.views.editor
+        return self.workspace.session.read_only or editor is None or editor.read_only
 
     # ------------------------------------------------------------------ the paid path
     async def _run(self, record: WorkflowRecord) -> None:
-        ai, pane = self.app.ai, self.app.ai.pane
+        ai, pane = self.ai, self.ai.pane
         if self._read_only():
-            self.app.notify("This project is open read-only; AI operations are off.")
+            self.ui.notify("This project is open read-only; AI operations are off.")
             return
         models = {record.model_of(step) for step in record.steps if step.status != "finished"}
         missing = sorted(m for m in models if not ai.can_call(m))
@@ -122,13 +167,13 @@ class WorkflowRunner:
                 f"{record.title} needs an AI provider",
                 f"It uses {', '.join(missing)}.\n\n{how_to_configure()}",
             )
-            self.app.notify("No AI provider is configured — see the AI pane for how.")
+            self.ui.notify("No AI provider is configured — see the AI pane for how.")
             return
         tracker = await ai.get_tracker()
         try:
-            estimate = await estimate_workflow(record, tracker, self.app.preferences)
+            estimate = await estimate_workflow(record, tracker, self.workspace.preferences)
         except (OperationInputError, UnknownModelError, KeyError) as exc:
-            self.app.notify(f"{record.title}: {exc}", severity="error", timeout=12)
+            self.ui.notify(f"{record.title}: {exc}", severity="error", timeout=12)
             return
         if not await ai.approved(estimate):
             return
@@ -146,14 +191,14 @@ class WorkflowRunner:
                     pane.start(title, get_operation(step.operation).max_output_tokens)
                 elif step.status == "finished" and step.cost_logged and step.name not in counted:
                     counted.add(step.name)  # paid in this run: counted in the history once
-                    self.app.writing.record_operation(step.operation, step.cost or Decimal(0))
+                    self.record_operation(step.operation, step.cost or Decimal(0))
 
         try:
             done = await run_workflow(
                 record,
                 self.session_dir,
                 tracker,
-                self.app.preferences,
+                self.workspace.preferences,
                 model_override=ai.model_override,
                 on_text=pane.append,
                 on_progress=progress,
@@ -180,9 +225,7 @@ class WorkflowRunner:
 
     async def _offer_result(self, record: WorkflowRecord) -> None:
         """Show the rewrite for Accept (the critique and score stay in the record)."""
-        from writers_factory.tui.controllers.ai import Pending
-
-        ai, pane = self.app.ai, self.app.ai.pane
+        ai, pane = self.ai, self.ai.pane
         outputs = record.outputs()
         rewrite, score = outputs.get("rewrite", ""), outputs.get("score", "").strip()
         target = await self._target(record)
@@ -198,25 +241,27 @@ class WorkflowRunner:
             can_accept=target is not None and bool(rewrite),
         )
         if score:
-            self.app.notify(score[:600], title="Score of the rewrite", timeout=20)
-        self.app.post_message(SignificantAction("operation", target.path if target else None))
+            self.ui.notify(score[:600], title="Score of the rewrite", timeout=20)
+        self.ui.post(SignificantAction("operation", target.path if target else None))
 
     async def _target(self, record: WorkflowRecord) -> Target | None:
         """The whole chapter the workflow read, in its open buffer (opened if needed)."""
-        from writers_factory.tui.controllers.ai import Target
-
         where, chapter = record.inputs.get("path"), record.inputs.get("chapter")
         if not isinstance(where, str) or not isinstance(chapter, str):
             return None
         relative = Path(where)
-        area = self.app.editor.find(relative)
+        area = self._find(relative)
         if area is None:
-            absolute = self.app.project / relative
+            absolute = self.workspace.project / relative
             if not await asyncio.to_thread(absolute.is_file):
-                self.app.notify(f"{where} no longer exists; the rewrite can only be read.")
+                self.ui.notify(f"{where} no longer exists; the rewrite can only be read.")
                 return None
-            await self.app.open_path(absolute)
-            area = self.app.editor.find(relative)
+            await self.views.open_path(absolute)
+            area = self._find(relative)
             if area is None:
                 return None
         return Target(relative, (0, 0), area.document.end, chapter)
+
+    def _find(self, relative: Path) -> BufferArea | None:
+        editor = self.views.editor
+        return None if editor is None else editor.find(relative)
