@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from textual.command import CommandList, CommandPalette
+from textual.errors import NoWidget
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import TextArea
 from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
@@ -18,6 +22,8 @@ from writers_factory.tui.app import WritersFactoryApp
 
 SIZE = (100, 30)
 """A fixed terminal size, so layouts (and snapshots) do not depend on the machine."""
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
 @pytest.fixture
@@ -52,6 +58,94 @@ async def wait_until(
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
         await pilot.pause(0.02)
+
+
+# A pushed screen becomes ``app.screen`` at once, but Textual composes it, lays it out and
+# applies its focus later, in the screen's own task. Until then its widgets may not exist yet,
+# have an empty region (Pilot.click aims at ``region.offset`` as it is when called: (0, 0), the
+# backdrop) and nothing has the focus (typed keys go nowhere). So a test that waited only for
+# ``isinstance(app.screen, X)`` clicks or types into the void now and then; these wait for the
+# screen to be ready instead.
+
+
+async def ready_screen(
+    pilot: Pilot[Any],
+    screen_type: type[ScreenT],
+    *,
+    focused: str | None = None,
+    timeout: float = 10,
+) -> ScreenT:
+    """Wait until a ``screen_type`` is the active screen and laid out, and return it.
+
+    With ``focused`` (a selector), also wait until the widget it matches has the focus: do
+    that before typing into a freshly shown screen or pressing Enter on its focused button.
+    """
+    app = pilot.app
+
+    def ready() -> bool:
+        screen = app.screen
+        if not isinstance(screen, screen_type) or not screen.region:
+            return False  # not shown, or its compositor has not placed it yet
+        if focused is None:
+            return True
+        return screen.focused is not None and screen.focused in screen.query(focused)
+
+    await wait_until(pilot, ready, timeout)
+    screen = app.screen
+    assert isinstance(screen, screen_type)
+    return screen
+
+
+async def click_when_ready(
+    pilot: Pilot[Any], selector: str, screen_type: type[Screen[Any]] = Screen
+) -> None:
+    """Click ``selector`` on the active ``screen_type`` once a writer could click it.
+
+    That is: the screen is active, the widget is laid out (a non-empty region) and is what
+    the screen finds at that spot (nothing covers it). A click that still misses fails here.
+    """
+    app = pilot.app
+    target: list[Widget] = []
+
+    def clickable() -> bool:
+        screen = app.screen
+        if not isinstance(screen, screen_type):
+            return False
+        found = screen.query(selector)
+        if not found:
+            return False
+        widget = found.first()
+        region = widget.region
+        if not region:
+            return False
+        try:
+            under, _ = screen.get_widget_at(*region.offset)
+        except NoWidget:
+            return False
+        target[:] = [widget]
+        return under is widget
+
+    await wait_until(pilot, clickable)
+    assert await pilot.click(target[0]), f"the click on {selector!r} landed on another widget"
+
+
+async def palette_offers(pilot: Pilot[Any], text: str) -> None:
+    """Wait until the command palette's search has highlighted an option containing ``text``
+    (results arrive in batches after each key), so Enter picks that option."""
+    app = pilot.app
+
+    def offered() -> bool:
+        screen = app.screen
+        if not isinstance(screen, CommandPalette):
+            return False
+        lists = screen.query(CommandList)
+        if not lists:
+            return False
+        commands = lists.first()
+        index = commands.highlighted
+        return index is not None and text in str(commands.get_option_at_index(index).prompt)
+
+    await wait_until(pilot, offered)
 
 
 async def started(pilot: Pilot[Any]) -> WritersFactoryApp:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Label
+from textual.widgets import Input, Label
 from textual.widgets.text_area import Selection
 
 from tests.tui.ai_support import (
@@ -20,12 +20,20 @@ from tests.tui.ai_support import (
     open_chapter,
     wait_for_pane,
 )
-from tests.tui.conftest import SIZE, editor_text, started, wait_until
+from tests.tui.conftest import (
+    SIZE,
+    click_when_ready,
+    editor_text,
+    ready_screen,
+    started,
+    wait_until,
+)
 from writers_factory.store.manuscript.versions import list_versions
 from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.analysis_view import AnalysisScreen
 from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
+from writers_factory.tui.screens.model_picker import ModelPickerScreen
 from writers_factory.tui.widgets.ai_pane import PaneState
 from writers_factory.tui.widgets.stage_panel import StagePanel
 
@@ -60,9 +68,7 @@ async def test_below_threshold_runs_without_asking_and_accept_is_undoable(
         assert sent > 0 and received > 0
         assert editor_text(app) == original  # nothing reaches the editor before Accept
 
-        accept = app.query_one("#ai-accept", Button)
-        await wait_until(pilot, lambda: accept.region.width > 0)  # laid out, clickable
-        await pilot.click("#ai-accept")
+        await click_when_ready(pilot, "#ai-accept")
         await wait_until(pilot, lambda: editor_text(app) != original)
         assert editor_text(app).splitlines()[0] == "# The Beacon Keeper"
         assert editor_text(app).splitlines()[1:] == original.splitlines()[1:]
@@ -85,13 +91,13 @@ async def test_above_threshold_asks_and_continue_runs_and_logs(
         await started(pilot)
         app.ai.model_override = model.model
         app.ai.command("outline")  # reads planning/outline.md in a thread
-        await wait_until(pilot, lambda: isinstance(app.screen, CostConfirmScreen))
+        await ready_screen(pilot, CostConfirmScreen)
         question = str(app.screen.query_one("#cost-question", Label).content)
         assert question.startswith("This operation will cost about $")
         assert "(test, ~" in question and question.endswith("tokens). Continue?")
         assert not app.screen.query("#cost-warning")
         assert model.calls == 0  # nothing is sent while the writer decides
-        await pilot.click("#continue")
+        await click_when_ready(pilot, "#continue", CostConfirmScreen)
         await wait_for_pane(pilot, PaneState.DONE)
         assert model.calls == 1
         assert [entry[0] for entry in logged(project)] == ["outline"]
@@ -109,9 +115,7 @@ async def test_declining_sends_nothing_and_logs_nothing(
         await open_chapter(app, pilot)
         original = editor_text(app)
         app.ai.command("critique")
-        await wait_until(pilot, lambda: isinstance(app.screen, CostConfirmScreen))
-        screen = app.screen
-        await wait_until(pilot, lambda: screen.focused is screen.query_one("#cancel", Button))
+        await ready_screen(pilot, CostConfirmScreen, focused="#cancel")
         await pilot.press("enter")  # the focused, safe answer
         await wait_until(pilot, lambda: not isinstance(app.screen, CostConfirmScreen))
         await wait_until(pilot, lambda: not app.ai.running)
@@ -132,7 +136,7 @@ async def test_budget_warning_is_shown_in_notification_and_modal(
         await started(pilot)
         app.ai.model_override = Streaming("ok").model
         app.ai.command("outline")
-        await wait_until(pilot, lambda: isinstance(app.screen, CostConfirmScreen))
+        await ready_screen(pilot, CostConfirmScreen)
         warning = str(app.screen.query_one("#cost-warning", Label).content)
         assert "Daily budget" in warning
         assert any("Daily budget" in str(n.message) for n in app._notifications)
@@ -247,16 +251,17 @@ async def test_model_picker_saves_the_choice_at_once(
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("f6")
-        await wait_until(pilot, lambda: type(app.screen).__name__ == "ModelPickerScreen")
-        field = app.screen.query_one("#model-writing")
+        screen = await ready_screen(pilot, ModelPickerScreen, focused="Input")
+        field = screen.query_one("#model-writing", Input)
         field.focus()
-        field.value = "not-a-model-x"  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: screen.focused is field)
+        field.value = "not-a-model-x"
         await pilot.press("enter")
         error = str(app.screen.query_one("#model-error", Label).content)
         assert error.startswith("Writing: No price is known for the model 'not-a-model-x'")
-        field.value = "ollama:llama3.2"  # type: ignore[attr-defined]
+        field.value = "ollama:llama3.2"
         await pilot.press("enter")
-        await wait_until(pilot, lambda: type(app.screen).__name__ != "ModelPickerScreen")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ModelPickerScreen))
         await wait_until(
             pilot,
             lambda: (

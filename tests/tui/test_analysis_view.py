@@ -9,7 +9,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
-from tests.tui.conftest import SIZE, started, wait_until
+from tests.tui.conftest import SIZE, ready_screen, started, wait_until
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.analysis_view import AnalysisScreen, chart_text
 
@@ -48,7 +48,7 @@ async def test_f9_shows_every_chapter_in_tables_and_chart(
     async with app.run_test(size=(120, 50)) as pilot:
         await started(pilot)
         await pilot.press("f9")
-        await wait_until(pilot, lambda: isinstance(app.screen, AnalysisScreen))
+        await ready_screen(pilot, AnalysisScreen)
         screen = await open_analysis(app, pilot, "f9")
         status = str(screen.query_one("#an-status", Static).content)
         assert status.startswith("3 chapters · ")
@@ -80,7 +80,7 @@ async def test_local_score_scores_each_chapter_without_a_provider(
     async with app.run_test(size=(120, 50)) as pilot:
         await started(pilot)
         app.action_ai("local_score")
-        await wait_until(pilot, lambda: isinstance(app.screen, AnalysisScreen))
+        await ready_screen(pilot, AnalysisScreen)
         screen = await open_analysis(app, pilot, "score")
         scores = rows(screen.query_one("#an-scores", DataTable))
         assert [row[0] for row in scores] == ["The Lighthouse", "Storm", "Calm"]
@@ -95,7 +95,7 @@ async def test_new_chapter_appears_after_measuring_again(
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("f9")
-        await wait_until(pilot, lambda: isinstance(app.screen, AnalysisScreen))
+        await ready_screen(pilot, AnalysisScreen)
         screen = await open_analysis(app, pilot, "f9")
         assert screen.query_one("#an-chapters", DataTable).row_count == 1
         add_chapters(project)

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 
-from tests.tui.conftest import SIZE, select_in_tree, started, wait_until
+from tests.tui.conftest import (
+    SIZE,
+    palette_offers,
+    ready_screen,
+    select_in_tree,
+    started,
+    wait_until,
+)
 from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
@@ -56,9 +63,9 @@ async def test_palette_command_switches_stage(make_app: Callable[[], WritersFact
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await ready_screen(pilot, CommandPalette, focused="CommandInput")
         await pilot.press(*"Stage: Scoring")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Stage: Scoring")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.stage_id == "scoring")
         assert app.query_one(Breadcrumbs).trail == ("Home", "Scoring")

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Static
 
 from tests.tui.ai_support import Streaming, configure, logged, no_providers, wait_for_pane
-from tests.tui.conftest import SIZE, started, wait_until
+from tests.tui.conftest import SIZE, click_when_ready, ready_screen, started, wait_until
 from writers_factory.ai.conversations import ConversationStore
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.bible_ask import BibleAskScreen
@@ -37,9 +37,7 @@ def table_rows(screen: ConversationsScreen) -> int:
 
 async def ask(app: WritersFactoryApp, pilot: Pilot[Any], question: str) -> BibleAskScreen:
     await pilot.press("f7")
-    await wait_until(pilot, lambda: isinstance(app.screen, BibleAskScreen))
-    screen = app.screen
-    assert isinstance(screen, BibleAskScreen)
+    screen = await ready_screen(pilot, BibleAskScreen, focused="Input")
     screen.query_one(Input).value = question
     await pilot.press("enter")
     await wait_until(pilot, lambda: screen.question == question)
@@ -79,7 +77,7 @@ async def test_answer_with_ai_uses_the_passages_and_is_saved_as_a_conversation(
         app.ai.model_override = model.model
         screen = await ask(app, pilot, QUESTION)
         assert not screen.query_one("#answer", Button).disabled
-        await pilot.click("#answer")
+        await click_when_ready(pilot, "#answer", BibleAskScreen)
         await wait_for_pane(pilot, PaneState.DONE)
         assert app.ai.pane.text == "Grey, like the winter sea (reference/ada.md:5)."
         assert app.ai.pending is not None and app.ai.pending.target is None  # read, not inserted
@@ -93,11 +91,9 @@ async def test_answer_with_ai_uses_the_passages_and_is_saved_as_a_conversation(
         assert conv.turns[1].output_tokens and conv.turns[1].cost is not None
 
         app.action_ai("conversations")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConversationsScreen))
-        listing = app.screen
-        assert isinstance(listing, ConversationsScreen)
+        listing = await ready_screen(pilot, ConversationsScreen, focused="#conv-list")
         await wait_until(pilot, lambda: table_rows(listing) == 1)
-        await pilot.press("enter")
+        await pilot.press("enter")  # on the focused list: opens the highlighted conversation
         await wait_until(pilot, lambda: listing.opened is not None)
         text = str(listing.query_one("#conv-text", Static).content)
         assert QUESTION in text and "[assistant]" in text and "winter sea" in text

@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.tui.conftest import SIZE, started, wait_until
+from tests.tui.conftest import SIZE, click_when_ready, ready_screen, started, wait_until
 from tests.tui.test_saving import CHAPTER, journal_text, open_chapter
 from writers_factory.store.manuscript.buffers import DiskState
 from writers_factory.tui.app import WritersFactoryApp
@@ -41,8 +41,7 @@ async def conflict_on_save(
     else:
         (project / CHAPTER).write_text(THEIRS)
     await pilot.press("ctrl+s")
-    await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
-    await pilot.pause()  # laid out, so clicks land on the buttons
+    await ready_screen(pilot, ConflictScreen)
     # nothing was written before the choice
     assert (project / CHAPTER).exists() is not delete
     if not delete:
@@ -56,7 +55,7 @@ async def test_keep_mine_overwrites_after_the_choice(
 ) -> None:
     async with make_app().run_test(size=SIZE) as pilot:
         _app, area, mine = await conflict_on_save(pilot, project)
-        await pilot.click("#keep-mine")
+        await click_when_ready(pilot, "#keep-mine", ConflictScreen)
         await wait_until(pilot, lambda: (project / CHAPTER).read_text() == mine)
         await wait_until(pilot, lambda: not area.dirty)
         await wait_until(pilot, lambda: journal_text(project) is None)
@@ -67,7 +66,7 @@ async def test_take_theirs_reloads_and_keeps_mine_aside(
 ) -> None:
     async with make_app().run_test(size=SIZE) as pilot:
         _app, area, mine = await conflict_on_save(pilot, project)
-        await pilot.click("#take-theirs")
+        await click_when_ready(pilot, "#take-theirs", ConflictScreen)
         await wait_until(pilot, lambda: area.text == THEIRS)
         await pilot.pause()
         assert not area.dirty
@@ -83,7 +82,7 @@ async def test_keep_both_saves_mine_beside_theirs(
 ) -> None:
     async with make_app().run_test(size=SIZE) as pilot:
         app, area, mine = await conflict_on_save(pilot, project)
-        await pilot.click("#keep-both")
+        await click_when_ready(pilot, "#keep-both", ConflictScreen)
         folder = project / "manuscript"
         await wait_until(pilot, lambda: len(list(folder.glob("chapter-01 (my copy *).md"))) == 1)
         [copy] = folder.glob("chapter-01 (my copy *).md")
@@ -109,8 +108,7 @@ async def test_decide_later_writes_nothing_and_ctrl_s_asks_again(
         assert area.dirty and area.text == mine
         assert (project / CHAPTER).read_text() == THEIRS
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
-        await pilot.click("#keep-mine")
+        await click_when_ready(pilot, "#keep-mine", ConflictScreen)
         await wait_until(pilot, lambda: (project / CHAPTER).read_text() == mine)
 
 
@@ -121,7 +119,7 @@ async def test_deleted_outside_keep_mine_writes_it_back(
         app, _area, mine = await conflict_on_save(pilot, project, delete=True)
         screen = app.screen
         assert isinstance(screen, ConflictScreen) and screen.state is DiskState.DELETED
-        await pilot.click("#keep-mine")
+        await click_when_ready(pilot, "#keep-mine", ConflictScreen)
         await wait_until(
             pilot, lambda: (project / CHAPTER).exists() and (project / CHAPTER).read_text() == mine
         )

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.conftest import SIZE, select_in_tree, started, wait_until
+from tests.tui.conftest import SIZE, ready_screen, select_in_tree, started, wait_until
 from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.screens.conflict import ConflictScreen
+from writers_factory.tui.screens.file_modals import NameModal
 from writers_factory.tui.widgets.editor import BufferArea
 
 CHAPTER = "manuscript/chapter-01.md"
@@ -106,7 +107,7 @@ async def test_a_dirty_open_buffer_changed_outside_asks_and_never_loses_a_side(
         mine = area.text
         theirs = "# Their lighthouse\n\nWritten by a sync tool.\n"
         (project / CHAPTER).write_text(theirs)
-        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen), WAIT)
+        await ready_screen(pilot, ConflictScreen, timeout=WAIT)
         assert (project / CHAPTER).read_text() == theirs  # nothing written before the choice
         await pilot.press(key)
         if key == "m":  # keep mine
@@ -138,7 +139,7 @@ async def test_escape_leaves_the_buffer_unsaved_and_the_file_untouched(
         await type_into(pilot, area, "MINE ")
         mine = area.text
         (project / CHAPTER).write_text("theirs\n")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen), WAIT)
+        await ready_screen(pilot, ConflictScreen, timeout=WAIT)
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, ConflictScreen))
         assert area.text == mine and area.dirty
@@ -245,6 +246,7 @@ async def test_the_apps_own_new_file_is_recorded_once(
         await started(pilot)
         await select_in_tree(pilot, CHAPTER)
         await pilot.press("ctrl+n")
+        await ready_screen(pilot, NameModal, focused="Input")
         await pilot.press(*"interlude", "enter")
         await wait_until(pilot, lambda: recorded(app, "created", "manuscript/interlude.md"), WAIT)
         (project / "planning" / "sentinel.md").write_text("later\n")

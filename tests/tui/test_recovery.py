@@ -14,7 +14,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.tui.conftest import SIZE, started, wait_until
+from tests.tui.conftest import SIZE, click_when_ready, ready_screen, started, wait_until
 from tests.tui.test_saving import CHAPTER, exited, journal_text
 from writers_factory.store.manuscript.buffers import text_sha256
 from writers_factory.store.manuscript.journal import (
@@ -66,13 +66,12 @@ async def test_recover_restores_unsaved_text_stage_and_cursor(
     text = crash_a_session(project, "The keeper woke.\n")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
+        await ready_screen(pilot, RecoveryScreen)
         listing = str(app.screen.query_one("#journal-entries", Static).content)
         assert CHAPTER in listing
         assert "unsaved text is newer" in listing
         assert f"+{len('The keeper woke.') + 1} −0 characters" in listing
-        await pilot.pause()
-        await pilot.click("#recover")
+        await click_when_ready(pilot, "#recover", RecoveryScreen)
         await settled(pilot)
         area = app.editor.find(Path(CHAPTER))
         assert isinstance(area, BufferArea)
@@ -94,8 +93,7 @@ async def test_start_fresh_sets_the_journal_aside(
     on_disk = (project / CHAPTER).read_text()
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
-        await pilot.pause()
+        await ready_screen(pilot, RecoveryScreen)
         await pilot.press("f")
         await settled(pilot)
         area = app.editor.find(Path(CHAPTER))
@@ -121,8 +119,7 @@ async def test_quit_leaves_everything_as_it_was(
     on_disk = (project / CHAPTER).read_text()
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
-        await pilot.pause()
+        await ready_screen(pilot, RecoveryScreen)
         await pilot.press("q")
         await exited(app)
     assert app.return_code == 0

@@ -13,7 +13,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Button, Static
 
-from tests.tui.conftest import SIZE, wait_until
+from tests.tui.conftest import SIZE, ready_screen, wait_until
 from tests.tui.test_recovery import settled
 from tests.tui.test_saving import CHAPTER, exited, journal_text
 from writers_factory.store.session import lock as locks
@@ -62,11 +62,9 @@ async def test_open_read_only_writes_nothing(
     on_disk = (project / CHAPTER).read_text()
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, SecondInstanceScreen))
-        screen = app.screen
+        screen = await ready_screen(pilot, SecondInstanceScreen)
         assert f"process {other_instance}" in str(screen.query_one(".detail", Static).content)
         assert {b.id for b in screen.query(Button)} == {"read-only", "quit"}  # no "delete"
-        await pilot.pause()
         await pilot.press("r")
         await settled(pilot)
         assert app.saving is not None and not app.saving.enabled
@@ -91,8 +89,7 @@ async def test_quit_leaves_the_other_instance_alone(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, SecondInstanceScreen))
-        await pilot.pause()
+        await ready_screen(pilot, SecondInstanceScreen)
         await pilot.press("q")
         await exited(app)
     assert app.return_code == 0

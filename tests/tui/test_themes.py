@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 
-from tests.tui.conftest import SIZE, started, wait_until
+from tests.tui.conftest import SIZE, palette_offers, ready_screen, started, wait_until
 from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.themes import (
@@ -130,11 +130,14 @@ async def test_theme_chosen_in_palette_is_saved_and_restored(
     async with first.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(first.screen, CommandPalette))
-        await pilot.press(*"theme", "enter")  # the built-in "Theme" command lists themes
-        await pilot.pause(0.3)
+        palette = await ready_screen(pilot, CommandPalette, focused="CommandInput")
+        await pilot.press(*"theme")
+        await palette_offers(pilot, "Theme")
+        await pilot.press("enter")  # the built-in "Theme" command lists themes in a new palette
+        await wait_until(pilot, lambda: first.screen is not palette)
+        await ready_screen(pilot, CommandPalette, focused="CommandInput")
         await pilot.press(*"writers-forest")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "writers-forest")
         await pilot.press("enter")
         await wait_until(pilot, lambda: first.theme == "writers-forest")
         prefs_file = project / ".session" / "preferences.json"

@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.command import CommandPalette
 from textual.widgets import Input
 
-from tests.tui.conftest import SIZE, editor_text, select_in_tree, started, wait_until
+from tests.tui.conftest import (
+    SIZE,
+    click_when_ready,
+    editor_text,
+    palette_offers,
+    ready_screen,
+    select_in_tree,
+    started,
+    wait_until,
+)
 from writers_factory.store.manuscript import trash
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.file_modals import ConfirmModal, NameModal
@@ -87,7 +97,7 @@ async def test_new_file_in_selected_folder(
         await started(pilot)
         await select_in_tree(pilot, "reference/setting.md")
         await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: isinstance(app.screen, NameModal))
+        await ready_screen(pilot, NameModal, focused="Input")
         await pilot.press(*"places")
         await pilot.press("enter")
         await wait_until(pilot, lambda: (project / "reference" / "places.md").is_file())
@@ -111,7 +121,7 @@ async def test_new_file_refuses_existing_name_and_keeps_file(
         await started(pilot)
         await select_in_tree(pilot, "manuscript/chapter-01.md")
         await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: isinstance(app.screen, NameModal))
+        await ready_screen(pilot, NameModal, focused="Input")
         await pilot.press(*"chapter-01.md", "enter")
         await wait_until(
             pilot, lambda: any("already exists" in n.message for n in app._notifications)
@@ -129,7 +139,7 @@ async def test_rename_open_file_follows_tab_and_session(
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.editor.active is not None)
         await pilot.press("ctrl+r")
-        await wait_until(pilot, lambda: isinstance(app.screen, NameModal))
+        await ready_screen(pilot, NameModal, focused="Input")
         field = app.screen.query_one(Input)
         assert field.value == "chapter-01.md"
         field.value = "the-keeper.md"
@@ -159,7 +169,7 @@ async def test_rename_never_replaces_another_file(
         await started(pilot)
         await select_in_tree(pilot, "manuscript/chapter-01.md")
         await pilot.press("ctrl+r")
-        await wait_until(pilot, lambda: isinstance(app.screen, NameModal))
+        await ready_screen(pilot, NameModal, focused="Input")
         app.screen.query_one(Input).value = "chapter-02.md"
         await pilot.press("enter")
         await wait_until(
@@ -177,7 +187,7 @@ async def test_delete_needs_confirmation(
         await started(pilot)
         await select_in_tree(pilot, "reference/setting.md")
         await pilot.press("f8")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await ready_screen(pilot, ConfirmModal, focused="#no")
         await pilot.press("enter")  # the focused button is Cancel: the safe answer
         await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmModal))
         assert (project / "reference" / "setting.md").is_file()
@@ -195,8 +205,7 @@ async def test_delete_moves_to_trash_and_palette_restores(
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.editor.active is not None)
         await pilot.press("f8")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
-        await pilot.click("#yes")
+        await click_when_ready(pilot, "#yes", ConfirmModal)
         chapter = project / "manuscript" / "chapter-01.md"
         await wait_until(pilot, lambda: not chapter.exists())
         await wait_until(pilot, lambda: app.open_buffers() == [])
@@ -207,8 +216,9 @@ async def test_delete_moves_to_trash_and_palette_restores(
         await wait_until(pilot, lambda: "manuscript/chapter-01.md" not in shown_paths(app))
 
         await pilot.press("ctrl+p")
+        await ready_screen(pilot, CommandPalette, focused="CommandInput")
         await pilot.press(*"Restore last deleted")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Restore last deleted")
         await pilot.press("enter")
         await wait_until(pilot, lambda: chapter.exists())
         assert chapter.read_bytes() == original

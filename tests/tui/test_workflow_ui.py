@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from pydantic_ai.messages import ModelMessage
 from pydantic_ai.models.function import AgentInfo, FunctionModel
-from textual.command import CommandList, CommandPalette
-from textual.widgets import Button, Label
+from textual.command import CommandPalette
+from textual.widgets import Label
 
 from tests.ai.test_workflows import (
     CRITIQUE,
@@ -33,7 +33,15 @@ from tests.ai.test_workflows import (
     wait_for_step_two_running,
 )
 from tests.tui.ai_support import CHAPTER, configure, logged, open_chapter, wait_for_pane
-from tests.tui.conftest import SIZE, editor_text, started, wait_until
+from tests.tui.conftest import (
+    SIZE,
+    click_when_ready,
+    editor_text,
+    palette_offers,
+    ready_screen,
+    started,
+    wait_until,
+)
 from writers_factory.ai.workflows import find_unfinished, load_workflow, workflows_dir
 from writers_factory.store.manuscript.versions import list_versions
 from writers_factory.tui.app import WritersFactoryApp
@@ -110,13 +118,13 @@ async def test_resume_after_kill_calls_only_the_unfinished_steps_and_offers_acce
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         app.ai.model_override = recording_model(calls, prompts)
-        await wait_until(pilot, lambda: isinstance(app.screen, WorkflowResumeScreen))
+        await ready_screen(pilot, WorkflowResumeScreen)
         row = row_text(app)
         assert row.startswith(f"Enhance chapter · {CHAPTER.as_posix()} · 1/3 steps done · $0.")
         assert row.endswith(" so far · interrupted")
         assert calls == []  # nothing runs until the writer chooses
 
-        await pilot.click("#resume-0")
+        await click_when_ready(pilot, "#resume-0", WorkflowResumeScreen)
         await wait_for_pane(pilot, PaneState.DONE)
         assert calls == ["rewrite", "score"]  # the paid critique is not sent again
         assert CRITIQUE in prompts["rewrite"] and original in prompts["rewrite"]
@@ -132,9 +140,7 @@ async def test_resume_after_kill_calls_only_the_unfinished_steps_and_offers_acce
             (s.cost or Decimal(0) for s in record.steps[1:]), Decimal(0)
         )  # this session paid for the resumed steps only
 
-        accept = app.query_one("#ai-accept", Button)
-        await wait_until(pilot, lambda: accept.region.width > 0)
-        await pilot.click("#ai-accept")
+        await click_when_ready(pilot, "#ai-accept")
         await wait_until(pilot, lambda: editor_text(app).strip() == REWRITE)
         [version] = list_versions(project, CHAPTER)  # the chapter was kept first
         assert version.stored_at.read_text(encoding="utf-8") == original
@@ -153,8 +159,7 @@ async def test_later_keeps_offering_and_abandon_marks_without_deleting(
     async with first.run_test(size=SIZE) as pilot:
         await started(pilot)
         first.ai.model_override = recording_model(calls, {})
-        await wait_until(pilot, lambda: isinstance(first.screen, WorkflowResumeScreen))
-        await pilot.click("#later")
+        await click_when_ready(pilot, "#later", WorkflowResumeScreen)
         await wait_until(pilot, lambda: not isinstance(first.screen, WorkflowResumeScreen))
     assert [r.id for r in find_unfinished(project / ".session")] == [
         load_workflow(killed_workflow).id
@@ -164,8 +169,7 @@ async def test_later_keeps_offering_and_abandon_marks_without_deleting(
     async with second.run_test(size=SIZE) as pilot:
         await started(pilot)
         second.ai.model_override = recording_model(calls, {})
-        await wait_until(pilot, lambda: isinstance(second.screen, WorkflowResumeScreen))
-        await pilot.click("#abandon-0")
+        await click_when_ready(pilot, "#abandon-0", WorkflowResumeScreen)
         await wait_until(pilot, lambda: not isinstance(second.screen, WorkflowResumeScreen))
         await wait_until(pilot, lambda: load_workflow(killed_workflow).status == "abandoned")
         assert second.ai.pane.state is PaneState.IDLE
@@ -207,17 +211,15 @@ async def test_palette_enhance_confirms_streams_each_step_and_accepts(
         original = editor_text(app)
 
         await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await ready_screen(pilot, CommandPalette, focused="CommandInput")
         await pilot.press(*"Enhance chapter")
-        await wait_until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
-        first = app.screen.query_one(CommandList).get_option_at_index(0)
-        assert "Enhance chapter (analyze → rewrite → score)" in str(first.prompt)
+        await palette_offers(pilot, "Enhance chapter (analyze → rewrite → score)")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, CostConfirmScreen))
+        await ready_screen(pilot, CostConfirmScreen)
         question = str(app.screen.query_one("#cost-question", Label).content)
         assert question.startswith("This operation will cost about $")
         assert calls == [] and not workflows_dir(project / ".session").exists()
-        await pilot.click("#continue")
+        await click_when_ready(pilot, "#continue", CostConfirmScreen)
 
         await wait_until(pilot, lambda: calls == ["critique", "rewrite"])
         title = app.ai.pane.query_one("#ai-title", Label)
@@ -237,8 +239,7 @@ async def test_palette_enhance_confirms_streams_each_step_and_accepts(
         assert record.inputs == {"chapter": original, "path": CHAPTER.as_posix()}
         assert editor_text(app) == original  # nothing reaches the editor before Accept
 
-        await wait_until(pilot, lambda: app.query_one("#ai-accept", Button).region.width > 0)
-        await pilot.click("#ai-accept")
+        await click_when_ready(pilot, "#ai-accept")
         await wait_until(pilot, lambda: editor_text(app).strip() == REWRITE)
         [version] = list_versions(project, CHAPTER)
         assert version.stored_at.read_text(encoding="utf-8") == original
@@ -255,8 +256,7 @@ async def test_declined_or_hard_stopped_workflow_sends_and_writes_nothing(
         app.ai.model_override = recording_model(calls, {})
         await open_chapter(app, pilot)
         app.ai.command("enhance_chapter")
-        await wait_until(pilot, lambda: isinstance(app.screen, CostConfirmScreen))
-        await pilot.click("#cancel")
+        await click_when_ready(pilot, "#cancel", CostConfirmScreen)
         await wait_until(pilot, lambda: not app.ai.running)
         assert calls == [] and not workflows_dir(project / ".session").exists()
 

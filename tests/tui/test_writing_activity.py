@@ -13,7 +13,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.tui.conftest import SIZE, started, wait_until
+from tests.tui.conftest import SIZE, ready_screen, started, wait_until
 from writers_factory.store import Preferences, SessionHistory
 from writers_factory.store.history.models import HistoryEntry
 from writers_factory.tui.app import WritersFactoryApp
@@ -142,7 +142,7 @@ async def test_statistics_open_from_their_key_and_the_palette(
         chapter = await open_file(pilot, app, CHAPTER)
         await type_and_save(pilot, app, chapter, "\n\nThe lamp turned all night.")
         await pilot.press("f10")
-        await wait_until(pilot, lambda: isinstance(app.screen, StatisticsScreen))
+        await ready_screen(pilot, StatisticsScreen)
         summary = str(app.screen.query_one("#stats-summary", Static).content)
         assert summary.startswith("Today 5 words")
         await pilot.press("escape")
@@ -151,7 +151,7 @@ async def test_statistics_open_from_their_key_and_the_palette(
             workspace_commands()
         )
         await app.run_action("statistics")
-        await wait_until(pilot, lambda: isinstance(app.screen, StatisticsScreen))
+        await ready_screen(pilot, StatisticsScreen)
         await pilot.pause()
         await app.run_action("statistics")  # already showing: not stacked twice
         await pilot.pause()
