@@ -1,4 +1,4 @@
-"""The recovery journal on real files: write, read, discard only when saved, set aside."""
+"""The recovery journal on real files: write, read, discard by revision, set aside."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from writers_factory.store.manuscript.buffers import text_sha256
-from writers_factory.store.manuscript.journal import Journal, Newer, diff_size
+from writers_factory.store.manuscript.journal import Journal
+from writers_factory.store.manuscript.recovery import Newer, assess, diff_size
 
 T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
@@ -37,7 +38,7 @@ def test_write_then_read_back(project: Path) -> None:
     # human-readable JSON with a schema version, in .session/journal/
     [file] = list((project / ".session" / "journal").iterdir())
     raw = json.loads(file.read_text())
-    assert raw["schema_version"] == 1 and raw["text"] == "Line one.\nLine two.\n"
+    assert raw["schema_version"] == 2 and raw["text"] == "Line one.\nLine two.\n"
     assert "chapter-1.md" in file.name
 
 
@@ -66,15 +67,48 @@ def test_file_outside_project_is_refused(
         Journal(project).write(other, "x", None)
 
 
-def test_discard_only_when_entry_matches_saved_text(project: Path) -> None:
+def test_a_save_discards_entries_at_or_below_its_revision_only(project: Path) -> None:
     journal = Journal(project)
     chapter = project / "manuscript" / "chapter-1.md"
-    journal.write(chapter, "typed after the save began", None)
-    assert journal.discard_if_saved(chapter, "older text that was saved") is False
+    journal.write(chapter, "typed after the save began", None, document="d1", revision=7)
+    assert journal.discard_through(chapter, "d1", 6) is False  # the save was of revision 6
     assert journal.get(chapter) is not None
-    assert journal.discard_if_saved(chapter, "typed after the save began") is True
+    assert journal.discard_through(chapter, "other", 9) is False  # another document's entry
+    assert journal.get(chapter) is not None
+    assert journal.discard_through(chapter, "d1", 7) is True
     assert journal.get(chapter) is None
-    assert journal.discard_if_saved(chapter, "anything") is False
+    assert journal.discard_through(chapter, "d1", 8) is False  # nothing left
+
+
+def test_a_write_that_lands_after_the_save_of_its_revision_is_refused(project: Path) -> None:
+    """The thread writing revision 5 may finish after the save of revision 5 discarded:
+    the old text must not come back as an entry."""
+    journal = Journal(project)
+    chapter = project / "manuscript" / "chapter-1.md"
+    journal.discard_through(chapter, "d1", 5)
+    assert journal.write(chapter, "older", None, document="d1", revision=5) is None
+    assert journal.write(chapter, "older", None, document="d1", revision=4) is None
+    assert journal.get(chapter) is None
+    assert journal.write(chapter, "newer", None, document="d1", revision=6) is not None
+    assert journal.write(chapter, "another doc", None, document="d2", revision=1) is not None
+
+
+def test_version_1_entries_read_with_no_document_and_revision_0(project: Path) -> None:
+    journal = Journal(project)
+    journal.folder.mkdir(parents=True)
+    journal.entry_file(Path("manuscript/chapter-1.md")).write_text(
+        json.dumps(
+            {
+                "schema_version": 1,
+                "path": "manuscript/chapter-1.md",
+                "text": "old",
+                "journaled_at": T0.isoformat(),
+            }
+        )
+    )
+    entry = journal.get(Path("manuscript/chapter-1.md"))
+    assert entry is not None and (entry.document, entry.revision) == ("", 0)
+    assert journal.discard_through(Path("manuscript/chapter-1.md"), "", 0) is True
 
 
 def test_unreadable_entries_are_reported_with_file_and_field_and_left_alone(
@@ -107,31 +141,40 @@ def test_assess_journal_newer_with_diff_size(project: Path) -> None:
     journal = Journal(project)
     chapter = project / "manuscript" / "chapter-1.md"
     os.utime(chapter, ((T0 - timedelta(minutes=5)).timestamp(),) * 2)
-    entry = journal.write(chapter, "Line one.\nLine two!\n", None, now=T0)
-    result = journal.assess(entry)
+    entry = journal.write(chapter, "Line one.\nLine two!\n", text_sha256("Line one.\n"), now=T0)
+    assert entry is not None
+    result = assess(project, entry)
     assert result.newer is Newer.JOURNAL
     assert result.diff.added == len("Line two!\n") and result.diff.removed == 0
     assert result.diff.describe() == "+10 −0 characters"
 
 
-def test_assess_file_newer(project: Path) -> None:
+def test_assess_file_changed_since_the_entrys_base(project: Path) -> None:
     journal = Journal(project)
     chapter = project / "manuscript" / "chapter-1.md"
-    entry = journal.write(chapter, "Old draft\n", None, now=T0)
+    entry = journal.write(chapter, "Old draft\n", text_sha256("Line one.\n"), now=T0)
+    assert entry is not None
     chapter.write_text("Saved elsewhere later\n")
-    os.utime(chapter, ((T0 + timedelta(minutes=5)).timestamp(),) * 2)
-    assert journal.assess(entry).newer is Newer.FILE
+    # the file's time says nothing: an older mtime (a copy, a sync tool) changes nothing
+    os.utime(chapter, ((T0 - timedelta(days=5)).timestamp(),) * 2)
+    result = assess(project, entry)
+    assert result.newer is Newer.FILE and result.both_shown and result.default is None
+    chapter.unlink()
+    assert assess(project, entry).newer is Newer.FILE_DELETED
 
 
 def test_assess_same_and_missing(project: Path) -> None:
     journal = Journal(project)
     chapter = project / "manuscript" / "chapter-1.md"
     same = journal.write(chapter, "Line one.\n", None, now=T0)
-    assert journal.assess(same).newer is Newer.SAME
-    assert journal.assess(same).diff.describe() == "no difference"
+    assert same is not None
+    assert assess(project, same).newer is Newer.SAME
+    assert assess(project, same).diff.describe() == "no difference"
     gone = journal.write(project / "manuscript" / "gone.md", "only here", None, now=T0)
-    result = journal.assess(gone)
+    assert gone is not None
+    result = assess(project, gone)
     assert result.newer is Newer.FILE_MISSING and result.diff.added == len("only here")
+    assert result.default == "unsaved"
 
 
 def test_diff_size_counts_changed_characters_inside_lines() -> None:
@@ -182,7 +225,8 @@ def test_move_entry_follows_a_rename(project: Path) -> None:
     journal = Journal(project)
     old = project / "manuscript" / "chapter-1.md"
     new = project / "manuscript" / "prologue.md"
-    journal.write(old, "unsaved words", "abc", cursor=(3, 4), now=T0)
+    journal.write(old, "unsaved words", "abc", document="d1", revision=3, cursor=(3, 4), now=T0)
+    journal.discard_through(old, "d1", 2)
     assert journal.move_entry(old, new) is True
     assert journal.get(old) is None
     moved = journal.get(new)
@@ -193,4 +237,7 @@ def test_move_entry_follows_a_rename(project: Path) -> None:
         3,
         T0,
     )
+    assert (moved.document, moved.revision) == ("d1", 3)
     assert journal.move_entry(old, new) is False
+    # what was discarded under the old name stays discarded under the new one
+    assert journal.write(new, "stale", None, document="d1", revision=2) is None

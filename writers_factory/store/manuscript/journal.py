@@ -1,20 +1,31 @@
-"""The crash-recovery journal: unsaved editor text, one JSON file per buffer.
+"""The crash-recovery journal: unsaved editor text, one JSON file per open document.
 
 Auto-save to the manuscript runs every 30 seconds; a crash between saves would lose up to
-that much typing. The TUI therefore writes each dirty buffer's text here within about a
-second of typing, so a crash loses at most about a second. Entries are removed only once
-the same text is safely in the file; "Start fresh" moves the whole journal aside into
-``.session/recovered/<timestamp>/`` — nothing a writer typed is ever deleted by a choice.
+that much typing. The TUI therefore writes each dirty document's text here within about a
+second of typing, so a crash loses at most about a second.
 
-Synchronous file I/O throughout (the TUI calls it from thread workers); one lock
-serialises writes and removals so a removal never races a newer entry.
+What an entry may never do is outlive the text it holds: an entry left behind after its text
+was saved — or after the writer undid back to the file's text — is offered at the next start
+as if it were newer work, and recovering it would throw away what is on disk. So entries
+carry the revision of the text and the id of the open document that wrote it
+(:mod:`.documents`), and the rules are by revision, never by comparing texts:
+
+* a save of revision r discards every entry of that document at or below r
+  (:meth:`Journal.discard_through`), and from then on refuses to write one at or below r —
+  a journal write still in a thread when the save landed cannot bring the old text back;
+* the entry records the hash of the file it was made on top of (``base_sha256``), so
+  recovery can tell "typed on top of this file" from "the file changed since".
+
+"Start fresh" moves the whole journal aside into ``.session/recovered/<timestamp>/`` —
+nothing a writer typed is ever deleted by a choice.
+
+Synchronous file I/O throughout (the TUI calls it from thread workers); one lock serialises
+writes and removals so a removal never races a newer entry.
 """
 
 from __future__ import annotations
 
 import contextlib
-import difflib
-import enum
 import hashlib
 import os
 import re
@@ -28,13 +39,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from writers_factory.store.base.durable import fsync_dir, is_temp_file, write_atomic
 from writers_factory.store.base.paths import SessionPaths, stamp
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
-from writers_factory.store.manuscript.buffers import text_sha256
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: entries carry ``document`` and ``revision`` (version 1 entries read with "" and 0)."""
 
 
 class JournalEntry(BaseModel):
-    """One buffer's unsaved text, as of ``journaled_at``."""
+    """One document's unsaved text, as of ``journaled_at``."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -42,11 +53,16 @@ class JournalEntry(BaseModel):
     path: str = Field(description="the file, relative to the project, with forward slashes")
     text: str
     base_sha256: str | None = Field(
-        default=None, description="hash of the file when the buffer loaded it (None: new file)"
+        default=None,
+        description="hash of the file the text was typed on top of (None: no file yet)",
     )
     journaled_at: datetime
     cursor_line: int = 0
     cursor_col: int = 0
+    document: str = Field(
+        default="", description="id of the open document that wrote it (empty: unknown)"
+    )
+    revision: int = Field(default=0, description="the document's revision of this text")
 
 
 @dataclass(frozen=True)
@@ -60,58 +76,6 @@ class JournalProblem:
         return f"{self.file}: {self.message}"
 
 
-class Newer(enum.StrEnum):
-    JOURNAL = "journal"  # typed after the file was last written: recover it
-    FILE = "file"  # the file changed after the journal entry (saved elsewhere?)
-    SAME = "same"  # the journal holds exactly what the file holds
-    FILE_MISSING = "file missing"  # the file is gone; only the journal has the text
-
-
-@dataclass(frozen=True)
-class DiffSize:
-    added: int
-    removed: int
-
-    def describe(self) -> str:
-        if not self.added and not self.removed:
-            return "no difference"
-        return f"+{self.added} −{self.removed} characters"
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """What the recovery modal shows for one entry."""
-
-    entry: JournalEntry
-    newer: Newer
-    diff: DiffSize
-    file_mtime: datetime | None
-
-
-def diff_size(old: str, new: str) -> DiffSize:
-    """Characters added and removed, line-wise (fast enough for whole novels)."""
-    added = removed = 0
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        old_chunk = "".join(old_lines[i1:i2])
-        new_chunk = "".join(new_lines[j1:j2])
-        if tag == "replace":
-            # a changed line: count only the characters that differ inside it
-            inner = difflib.SequenceMatcher(None, old_chunk, new_chunk, autojunk=False)
-            for t, a1, a2, b1, b2 in inner.get_opcodes():
-                if t != "equal":
-                    removed += a2 - a1
-                    added += b2 - b1
-        else:
-            removed += len(old_chunk)
-            added += len(new_chunk)
-    return DiffSize(added, removed)
-
-
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -123,6 +87,9 @@ class Journal:
         self.paths = SessionPaths.for_project(self.project)
         self.folder = self.paths.journal
         self._lock = threading.Lock()
+        self._floors: dict[tuple[str, str], int] = {}
+        """(path, document) → the newest revision discarded as safe: none at or below it is
+        written again."""
 
     def relative(self, path: Path) -> str:
         """The project-relative name stored in an entry; refuses files outside the project."""
@@ -147,10 +114,17 @@ class Journal:
         text: str,
         base_sha256: str | None,
         *,
+        document: str = "",
+        revision: int = 0,
         cursor: tuple[int, int] = (0, 0),
         now: datetime | None = None,
-    ) -> JournalEntry:
-        """Record ``text`` as the buffer's unsaved state (durably)."""
+    ) -> JournalEntry | None:
+        """Record ``text`` as the document's unsaved state (durably).
+
+        Returns ``None``, writing nothing, when revision ``revision`` of ``document`` was
+        already discarded as saved: that text is in the file, and an entry for it would be
+        offered later as if it were newer.
+        """
         rel = self.relative(path)
         entry = JournalEntry(
             path=rel,
@@ -159,24 +133,32 @@ class Journal:
             journaled_at=now or datetime.now(UTC),
             cursor_line=cursor[0],
             cursor_col=cursor[1],
+            document=document,
+            revision=revision,
         )
         data = dumps(entry.model_dump(mode="json"))
         with self._lock:
+            if revision <= self._floors.get((rel, document), -1):
+                return None
             write_atomic(self.entry_file(rel), data)
         return entry
 
-    def discard_if_saved(self, path: Path, saved_text: str) -> bool:
-        """Remove the entry only when it holds exactly the text now safely in the file.
+    def discard_through(self, path: Path, document: str, revision: int) -> bool:
+        """Revision ``revision`` of ``document`` is safe (saved, or equal to the file): remove
+        its entry if it is at or below that revision, and refuse such entries from now on.
 
-        An entry holding other text (typed while the save ran) is newer work and stays.
+        An entry of another document, or of a later revision (typed while the save ran), is
+        other work and stays. Returns True when an entry was removed.
         """
         rel = self.relative(path)
         target = self.entry_file(rel)
         with self._lock:
+            key = (rel, document)
+            self._floors[key] = max(self._floors.get(key, -1), revision)
             entry = self._read(target)
-            if isinstance(entry, JournalProblem) or entry is None:
+            if not isinstance(entry, JournalEntry):
                 return False
-            if entry.text != saved_text:
+            if entry.document != document or entry.revision > revision:
                 return False
             target.unlink()
             fsync_dir(self.folder)
@@ -203,17 +185,28 @@ class Journal:
     def move_entry(self, old: Path, new: Path) -> bool:
         """The file was renamed: its unsaved text follows it (written anew, then the old
         entry removed — so a crash in between leaves two copies, never none)."""
+        old_rel, new_rel = self.relative(old), self.relative(new)
         entry = self.get(old)
         if entry is None:
             return False
+        with self._lock:
+            for (rel, document), floor in list(self._floors.items()):
+                if rel == old_rel:
+                    self._floors[(new_rel, document)] = floor
         self.write(
             new,
             entry.text,
             entry.base_sha256,
+            document=entry.document,
+            revision=entry.revision,
             cursor=(entry.cursor_line, entry.cursor_col),
             now=entry.journaled_at,
         )
-        return self.discard_if_saved(old, entry.text)
+        with self._lock:
+            if self._read(self.entry_file(old_rel)) == entry:
+                self.entry_file(old_rel).unlink()
+                fsync_dir(self.folder)
+        return True
 
     def get(self, path: Path) -> JournalEntry | None:
         entry = self._read(self.entry_file(self.relative(path)))
@@ -259,28 +252,6 @@ class Journal:
                 f"field schema_version: {entry.schema_version} is from a newer Writers Factory",
             )
         return entry
-
-    def assess(self, entry: JournalEntry) -> Assessment:
-        """Compare an entry with its file: which copy is newer and by how much they differ."""
-        file = self.project / entry.path
-        try:
-            data = file.read_bytes()
-            mtime = datetime.fromtimestamp(file.stat().st_mtime, UTC)
-        except FileNotFoundError:
-            return Assessment(entry, Newer.FILE_MISSING, diff_size("", entry.text), None)
-        disk_text = data.decode("utf-8", errors="replace")
-        diff = diff_size(disk_text, entry.text)
-        if text_sha256(entry.text) == hashlib.sha256(data).hexdigest():
-            newer = Newer.SAME
-        elif mtime > entry.journaled_at:
-            newer = Newer.FILE
-        else:
-            newer = Newer.JOURNAL
-        return Assessment(entry, newer, diff, mtime)
-
-    def assess_all(self) -> tuple[list[Assessment], list[JournalProblem]]:
-        entries, problems = self.entries()
-        return [self.assess(e) for e in entries], problems
 
     def has_entries(self) -> bool:
         if not self.folder.is_dir():

@@ -1,0 +1,237 @@
+"""Open documents: what the app knows about each open file, apart from the widget showing it.
+
+The editor widget holds the text; everything needed to decide what may be thrown away lives
+here, so it can be reasoned about (and tested) without a screen:
+
+* ``revision`` — bumped by every change of the text (and whenever the text stops being what
+  the disk holds, e.g. the file was deleted outside), so "the text as of revision r" names
+  one exact text for the life of the document;
+* ``saved`` — the newest revision known to be what the file holds (``-1``: none is);
+* ``journaled`` — the newest revision in the recovery journal (``-1``: no entry);
+* ``id`` — names this opening of the file; journal entries carry it with their revision, so
+  "every entry at or below r" stays meaningful across sessions (a recovered document keeps
+  the entry's id and continues its numbering);
+* ``recovered`` — its text came from the journal and the file has not been written since:
+  the disk version must be kept (``.session/versions/``) before the first save over it.
+
+Whether the text is back to exactly what is on disk is asked on every keystroke, so it must be
+cheap: the line count (free) and the character count are compared first, and only when both
+match is the text compared — never hashed on the loop.
+
+No Textual here: widgets bind themselves as a :class:`TextSource`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from writers_factory.store.manuscript.buffers import FileBuffer
+
+NONE = -1
+"""No revision: nothing of this document is on disk / in the journal."""
+
+_NEWLINES = ("\r\n", "\n", "\r")
+
+
+def new_document_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def line_count(text: str) -> int:
+    """Lines as a text editor counts them: a trailing newline starts an empty last line."""
+    lines = len(text.splitlines())
+    return lines + 1 if not text or text.endswith(_NEWLINES) else lines
+
+
+class TextSource(Protocol):
+    """Whatever shows the document (the editor widget); read on the event loop only."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def cursor_location(self) -> tuple[int, int]: ...
+
+    def line_total(self) -> int:
+        """The number of lines, as :func:`line_count` counts them; must cost nothing."""
+        ...
+
+    def char_total(self) -> int:
+        """``len(self.text)`` without building the text."""
+        ...
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The text of one revision, taken on the loop and handed to a thread."""
+
+    revision: int
+    text: str
+    cursor: tuple[int, int]
+
+
+class Document:
+    """One open file. All methods run on the event loop; threads get snapshots."""
+
+    def __init__(
+        self,
+        path: Path,
+        disk: FileBuffer,
+        disk_text: str | None,
+        *,
+        id: str | None = None,
+        revision: int = 0,
+        saved: int | None = None,
+        journaled: int = NONE,
+        recovered: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        """Project-relative."""
+        self.disk = disk
+        self.id = id or new_document_id()
+        self.revision = revision
+        self.saved = revision if saved is None else saved
+        self.journaled = journaled
+        self.recovered = recovered
+        self.source: TextSource | None = None
+        self._disk_text: str | None = None
+        self._disk_lines = 0
+        self._disk_chars = 0
+        self._set_disk_text(disk_text)
+
+    def __repr__(self) -> str:
+        return (
+            f"Document({self.path.as_posix()!r}, r{self.revision}, saved r{self.saved}, "
+            f"journaled r{self.journaled}{', recovered' if self.recovered else ''})"
+        )
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        """The text shown is not known to be what the file holds."""
+        return self.revision != self.saved
+
+    @property
+    def disk_text(self) -> str | None:
+        """What the file holds as far as this app knows (``None``: no file)."""
+        return self._disk_text
+
+    def _set_disk_text(self, text: str | None) -> None:
+        self._disk_text = text
+        if text is not None:
+            self._disk_lines, self._disk_chars = line_count(text), len(text)
+
+    # -- the text changes --------------------------------------------------------------------
+
+    def edited(self) -> bool:
+        """The text changed: a new revision. Returns True when it is the disk's text again."""
+        self.revision += 1
+        return self.check_clean()
+
+    def check_clean(self) -> bool:
+        """Mark the text clean when it is exactly the disk's; True when it is clean.
+
+        Line count first (free), then the character count, and only when both match the text
+        itself: ordinary typing costs an integer comparison, never a hash.
+        """
+        source, disk = self.source, self._disk_text
+        if not self.dirty:
+            return True
+        if source is None or disk is None or source.line_total() != self._disk_lines:
+            return False
+        if source.char_total() != self._disk_chars or source.text != disk:
+            return False
+        self.saved = self.revision
+        return True
+
+    def bind(self, source: TextSource) -> None:
+        self.source = source
+
+    def snapshot(self) -> Snapshot | None:
+        """The current text and cursor with their revision (``None`` when nothing shows it)."""
+        if self.source is None:
+            return None
+        return Snapshot(self.revision, self.source.text, self.source.cursor_location)
+
+    # -- what the disk and the journal hold --------------------------------------------------
+
+    def saved_as(self, revision: int, text: str) -> None:
+        """``text`` (the text of ``revision``) is now what the file holds."""
+        self._set_disk_text(text)
+        self.saved = max(self.saved, revision)
+        self.recovered = False
+        self.check_clean()  # typed on, then undone back to what was just saved
+
+    def adopt_disk(self, text: str) -> None:
+        """The editor now shows ``text``, read from the file (a reload, "take theirs")."""
+        self._set_disk_text(text)
+        self.saved = self.revision
+        self.recovered = False
+
+    def disk_gone(self) -> None:
+        """The file was deleted outside: the text is now held only here (and the journal)."""
+        self._set_disk_text(None)
+        self.revision += 1
+        self.saved = NONE
+
+    def journaled_as(self, revision: int) -> None:
+        self.journaled = max(self.journaled, revision)
+
+    def journal_cleared(self, revision: int) -> None:
+        """Every journal entry at or below ``revision`` is gone."""
+        if self.journaled <= revision:
+            self.journaled = NONE
+
+    @property
+    def needs_journal(self) -> bool:
+        return self.dirty and self.journaled < self.revision
+
+    def rename(self, path: Path, absolute: Path) -> None:
+        self.path = Path(path)
+        self.disk.path = Path(absolute)
+
+
+class Documents:
+    """The open documents of one workspace, by project-relative path."""
+
+    def __init__(self) -> None:
+        self._by_path: dict[Path, Document] = {}
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(list(self._by_path.values()))
+
+    def __len__(self) -> int:
+        return len(self._by_path)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._by_path
+
+    def get(self, path: Path) -> Document | None:
+        return self._by_path.get(Path(path))
+
+    def open(self, path: Path, disk: FileBuffer, text: str) -> Document:
+        """A file just read from disk: its text is the disk's (clean)."""
+        return self.add(Document(path, disk, None if disk.base_sha256 is None else text))
+
+    def add(self, document: Document) -> Document:
+        """Register ``document``, replacing any other document of the same path."""
+        self._by_path[document.path] = document
+        return document
+
+    def close(self, path: Path) -> Document | None:
+        return self._by_path.pop(Path(path), None)
+
+    def rename(self, old: Path, new: Path, absolute: Path) -> Document | None:
+        document = self._by_path.pop(Path(old), None)
+        if document is not None:
+            document.rename(new, absolute)
+            self._by_path[document.path] = document
+        return document
+
+    def dirty(self) -> list[Document]:
+        return [d for d in self._by_path.values() if d.dirty]
