@@ -179,7 +179,9 @@ def test_clean_exactly_when_the_text_is_the_files_and_no_stale_entry_survives(
             elif action == "journal" and doc.needs_journal:
                 snap = doc.snapshot()
                 assert snap is not None
-                if journal.write(doc.path, snap.text, None, document=doc.id, revision=snap.revision):
+                if journal.write(
+                    doc.path, snap.text, None, document=doc.id, revision=snap.revision
+                ):
                     doc.journaled_as(snap.revision)
             if not doc.dirty:
                 journal.discard_through(doc.path, doc.id, doc.revision)

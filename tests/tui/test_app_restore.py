@@ -101,10 +101,10 @@ class HookedApp(WritersFactoryApp):
 
     def __init__(self, project: Path, user_themes: Path) -> None:
         super().__init__(project, user_themes=user_themes)
-        self.edits: list[tuple[Path, str]] = []
+        self.edits: list[tuple[Path, int]] = []
 
     def on_buffer_edited(self, message: BufferEdited) -> None:
-        self.edits.append((message.path, message.text))
+        self.edits.append((message.path, message.revision))
 
 
 async def test_seams_for_the_saving_layer(project: Path, user_themes: Path) -> None:
@@ -124,13 +124,18 @@ async def test_seams_for_the_saving_layer(project: Path, user_themes: Path) -> N
         assert buffer.disk.base_sha256 is not None, "disk state at load is known"
         assert app.edits == [], "opening text is not an edit"
         area = app.query_one(BufferArea)
+        doc = app.workspace.documents.get(relative)
+        assert doc is not None and area.doc is doc, "the widget shows the workspace's document"
         assert str(app.editor.tabs.get_tab(app.editor._panes[relative]).label).endswith("•")
         area.focus()
         await pilot.press("end", "!")
         await wait_until(pilot, lambda: bool(app.edits))
-        assert app.edits[-1] == (relative, "Recovered words!")
-        assert not app.mark_saved(relative, "Recovered words"), "stale text keeps it dirty"
-        assert app.open_buffers()[0].dirty
-        assert app.mark_saved(relative, "Recovered words!")
+        assert app.edits[-1] == (relative, doc.revision)
+        assert area.text == "Recovered words!"
+        stale = doc.revision - 1
+        doc.saved_as(stale, "Recovered words")
+        assert app.open_buffers()[0].dirty, "a save of an older revision keeps it dirty"
+        doc.saved_as(doc.revision, "Recovered words!")
+        app.editor.refresh_title(relative)
         assert not app.open_buffers()[0].dirty
         assert str(app.editor.tabs.get_tab(app.editor._panes[relative]).label) == "chapter-01.md"

@@ -17,17 +17,23 @@ from textual.widgets import Static
 from tests.tui.conftest import SIZE, click_when_ready, ready_screen, started, wait_until
 from tests.tui.test_saving import CHAPTER, exited, journal_text
 from writers_factory.store.manuscript.buffers import text_sha256
-from writers_factory.store.manuscript.journal import (
+from writers_factory.store.manuscript.journal import Journal, JournalEntry
+from writers_factory.store.manuscript.recovery import (
     Assessment,
     DiffSize,
-    Journal,
-    JournalEntry,
     Newer,
+    Preview,
+    Side,
 )
 from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
-from writers_factory.tui.screens.recovery import RecoveryChoice, RecoveryScreen
+from writers_factory.tui.screens.recovery import RecoveryAnswer, RecoveryChoice, RecoveryScreen
 from writers_factory.tui.widgets.editor import BufferArea
+
+
+def shown_text(screen: Any) -> str:
+    """Everything the recovery question says, as the writer reads it."""
+    return "\n".join(str(w.content) for w in screen.query(Static))
 
 
 async def settled(pilot: Pilot[Any]) -> WritersFactoryApp:
@@ -67,10 +73,11 @@ async def test_recover_restores_unsaved_text_stage_and_cursor(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready_screen(pilot, RecoveryScreen)
-        listing = str(app.screen.query_one("#journal-entries", Static).content)
+        listing = shown_text(app.screen)
         assert CHAPTER in listing
         assert "unsaved text is newer" in listing
         assert f"+{len('The keeper woke.') + 1} −0 characters" in listing
+        assert "+ The keeper woke." in listing  # the first changed line, previewed
         await click_when_ready(pilot, "#recover", RecoveryScreen)
         await settled(pilot)
         area = app.editor.find(Path(CHAPTER))
@@ -167,37 +174,88 @@ def entry(path: str, text: str) -> JournalEntry:
 
 
 ITEMS = [
-    Assessment(entry("manuscript/chapter-01.md", "x"), Newer.JOURNAL, DiffSize(312, 4), T0),
-    Assessment(entry("manuscript/chapter-02.md", "y"), Newer.FILE, DiffSize(0, 57), T0),
-    Assessment(entry("planning/[outline].md", "z"), Newer.FILE_MISSING, DiffSize(1200, 0), None),
+    Assessment(
+        entry("manuscript/chapter-01.md", "x"),
+        Newer.JOURNAL,
+        DiffSize(312, 4),
+        T0,
+        Preview(12, ["The keeper slept."], ["The keeper woke, and the lamp was out."]),
+        9000,
+    ),
+    Assessment(
+        entry("manuscript/chapter-02.md", "y"),
+        Newer.FILE,
+        DiffSize(0, 57),
+        T0,
+        Preview(3, ["A storm came in the night."], ["A storm came."]),
+        4000,
+    ),
+    Assessment(
+        entry("manuscript/chapter-03.md", "z"),
+        Newer.JOURNAL,
+        DiffSize(1, 5800),
+        T0,
+        Preview(1, ["# Chapter Three", "", "The ship ran aground."], ["z"]),
+        6170,
+    ),
 ]
 
 
 class ModalApp(App[None]):
-    def __init__(self) -> None:
+    def __init__(self, items: list[Assessment] = ITEMS) -> None:
         super().__init__()
-        self.result: list[RecoveryChoice | None] = []
+        self.items = items
+        self.result: list[RecoveryAnswer | None] = []
 
     def compose(self) -> ComposeResult:
         yield Static("The workspace behind the question.")
 
     def on_mount(self) -> None:
-        screen = RecoveryScreen(last_saved=T0, ran_for=timedelta(minutes=95), items=ITEMS)
+        screen = RecoveryScreen(last_saved=T0, ran_for=timedelta(minutes=95), items=self.items)
         self.push_screen(screen, callback=self.result.append)
 
 
 async def test_modal_keys() -> None:
+    simple = [ITEMS[0]]  # nothing to decide: every key answers at once
     for key, choice in (
         ("r", RecoveryChoice.RECOVER),
         ("f", RecoveryChoice.START_FRESH),
         ("q", RecoveryChoice.QUIT),
     ):
-        app = ModalApp()
+        app = ModalApp(simple)
         async with app.run_test() as pilot:
             await pilot.press(key)
             await wait_until(pilot, lambda app=app: app.result != [])  # type: ignore[misc]
-        assert app.result == [choice]
+        [answer] = app.result
+        assert answer is not None and answer.choice is choice
+
+
+async def test_modal_proposes_the_safe_side_and_waits_for_the_undecided_one() -> None:
+    app = ModalApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RecoveryScreen)
+        text = shown_text(screen)
+        assert "⚠ Recovering it removes 94% of chapter-03.md" in text
+        assert "+ The keeper woke, and the lamp was out." in text  # the preview
+        assert "− The keeper slept." in text
+        # the undecided file has the focus, not Recover
+        assert screen.focused is screen.query_one("#side-1")
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.result == [] and "chapter-02.md" in shown_text(screen)
+        await pilot.click("#side-1-disk")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.result != [])
+    [answer] = app.result
+    assert answer is not None and answer.choice is RecoveryChoice.RECOVER
+    assert answer.sides == {
+        "manuscript/chapter-01.md": Side.UNSAVED,
+        "manuscript/chapter-02.md": Side.DISK,
+        "manuscript/chapter-03.md": Side.DISK,  # a large removal is not proposed
+    }
 
 
 def test_snapshot_recovery_modal(snap_compare: Any) -> None:
-    assert snap_compare(ModalApp(), terminal_size=(100, 30))
+    assert snap_compare(ModalApp(), terminal_size=(100, 40))

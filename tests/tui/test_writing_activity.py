@@ -52,7 +52,9 @@ async def type_and_save(
     pilot: Pilot[Any], app: WritersFactoryApp, area: BufferArea, text: str
 ) -> None:
     area.insert(text)
-    await wait_until(pilot, lambda: area.dirty)
+    # the app has taken the edit in (its handlers mark the status bar), not only the editor
+    bar = app.query_one(StatusBar)
+    await wait_until(pilot, lambda: area.dirty and bar.save_text() == "● Unsaved changes")
     report = await saver(app).save_all()
     assert report.ok and report.saved == [area.disk.path]
     await wait_until(pilot, lambda: not app.writing.busy, WAIT)

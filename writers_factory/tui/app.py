@@ -6,7 +6,8 @@ changes the stage bar, the operations panel and the breadcrumbs, never the open 
 Seams for the saving layer (and others) — hook these rather than reaching into widgets:
 
 Messages posted to the app (define ``on_<name>`` handlers on the App):
-  ``BufferEdited(path, text)``   the writer changed an open file (not on load);
+  ``BufferEdited(path, revision)``   the writer changed an open file (not on load); the text
+  and its state are in the file's ``Document`` (``workspace.documents``); bursts coalesce;
   ``FileSwitched(path, previous)`` another tab became active (``None`` when none is left);
   ``StageChanged(stage, previous)``; ``FileRenamed(old, new)``;
   ``SignificantAction(kind, path)`` after which everything should be saved: kinds
@@ -18,15 +19,15 @@ Methods:
   ``open_buffers() -> list[OpenBuffer]``  every open file: path, text, cursor, dirty flag
       and the ``FileBuffer`` (disk state at load, for conflict-checked saves);
   ``await open_with_text(path, text, cursor, dirty=True)``  open a file showing the given
-      text (e.g. recovered from the journal), marked unsaved;
-  ``mark_saved(path, text) -> bool``  clear the dirty mark once ``text`` is on disk;
+      text rather than the file's, marked unsaved;
   ``await before_restore() -> bool``  runs at start before the normal restore; return False
-      to skip it (crash recovery / second instance decide here; it runs in a worker, so
-      ``push_screen_wait`` works);
+      to skip it (crash recovery / second instance decide here, ``controllers/recovery.py``;
+      it runs in a worker, so questions can be awaited);
   ``await restore_workspace()``  reopen files at their cursors, the stage, screen, crumbs;
   ``await before_close(buffer) -> bool``  asked before a tab closes (default: refuse when
       the buffer is dirty);
-  ``final_save()``  synchronous; called on quit and unmount: saves and closes the session.
+  ``self.shutdown`` (``controllers/shutdown.py``): the one way out — ctrl+q, SIGTERM and
+      SIGHUP run its sequence once; ``on_unmount`` runs its synchronous fallback.
   ``update_breadcrumbs()``  recompute the trail from stage and active file, and save it.
   ``self.ready`` is an ``asyncio.Event`` set when start-up (restore) is finished; then
   interrupted AI workflows are offered (``controllers/workflows.py``).
@@ -56,19 +57,22 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantFocus, Unmount
+from textual.events import DescendantFocus
 from textual.theme import Theme
 from textual.widgets import DirectoryTree, Footer, TextArea
 
 from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError
+from writers_factory.store.manuscript.documents import NONE, Document
+from writers_factory.store.manuscript.journal import Journal
 from writers_factory.tui.app_ui import AppUI
 from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.controllers.ai import AIController
 from writers_factory.tui.controllers.files import FileActions
+from writers_factory.tui.controllers.recovery import StartDecision, StartupChecks
 from writers_factory.tui.controllers.saving import SaveCoordinator
+from writers_factory.tui.controllers.shutdown import Shutdown
 from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
-from writers_factory.tui.screens.recovery import StartDecision
 from writers_factory.tui.screens.stages import STAGES, stage_for
 from writers_factory.tui.themes import BUNDLED_THEMES_DIR, load_theme_dir, user_themes_dir
 from writers_factory.tui.widgets.ai_pane import AIPane
@@ -141,13 +145,13 @@ class WritersFactoryApp(App[int]):
     ) -> None:
         super().__init__()
         self.workspace = Workspace(project, session=session, preferences=preferences)
-        """What the controllers share: the store objects, loaded at start-up."""
+        """What the controllers share: the store objects and the open documents."""
         self.user_themes = user_themes_dir() if user_themes is None else user_themes
         self.stage_id = stage_for(None).id
         self._restoring = False
-        self._final_saved = False  # not _closed: Textual's message pump owns that name
+        self._session_closed = False
         self._session_gate = threading.Lock()
-        """Orders the final save against a session still opening in a thread."""
+        """Orders closing the session against a session still opening in a thread."""
         self.ui = AppUI(self, self.open_path, self.update_breadcrumbs)
         """The controllers' view of this app (their ``UI`` and ``Views`` ports)."""
         workspace, ui = self.workspace, self.ui
@@ -159,7 +163,18 @@ class WritersFactoryApp(App[int]):
         )
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
         self.saving: SaveCoordinator | None = None
-        """Journal, auto-save, conflicts, quit/signals and start-up questions (saving.py)."""
+        """Journal, auto-save and conflicts (``controllers/saving.py``), made at start-up."""
+        self.recovery: StartupChecks | None = None
+        """The start-up questions and crash recovery (``controllers/recovery.py``)."""
+        self.shutdown = Shutdown(
+            self.ui,
+            saving=lambda: self.saving,
+            stop_watching=self.project_watch.stop,
+            stop_watching_soon=self.project_watch.stop_soon,
+            close_history=self.writing.close_sync,
+            close_session=self._close_session,
+        )
+        """The one way out (``controllers/shutdown.py``)."""
 
     # ------------------------------------------------------------------ store access
     # The data lives in the workspace; these forward to it (tests and the app read them).
@@ -195,7 +210,7 @@ class WritersFactoryApp(App[int]):
                 tree.border_title = "Project"
                 yield tree
                 yield StagePanel(stage_for(self.stage_id), id="operations")
-            yield Editor(id="editor")
+            yield Editor(self.workspace.documents, id="editor")
             yield AIPane()
         yield StatusBar()
         yield Footer()
@@ -238,32 +253,45 @@ class WritersFactoryApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
         if await self.before_restore():
             await self.restore_workspace()
-            if self.saving is not None:
-                await self.saving.after_restore()
+            await self.after_restore()
             await self.writing.start()
             await self.project_watch.start()
         self.ready.set()
         self.ai.workflows.offer_resume()  # after the start-up questions: interrupted workflows
 
     async def before_restore(self) -> bool:
-        """Crash recovery and second-instance questions (``tui/saving.py``); True = restore."""
+        """Second-instance and crash-recovery questions (``controllers/recovery.py``);
+        True = restore the workspace."""
+        journal = Journal(self.project)  # one per app: it remembers what was discarded
         self.saving = SaveCoordinator(
-            self,
-            self.session,
-            lambda: self.editor,
-            lambda: self.query_one(StatusBar),
+            self.workspace,
+            self.ui,
+            self.ui,
+            journal,
             interval=self.preferences.data.auto_save_interval,
             remember=self.project_watch.remember,
-            final=self.final_save,
-            before_exit=self.project_watch.stop,
         )
-        decision = await self.saving.check_at_start()
+        self.recovery = StartupChecks(self.workspace, self.ui, journal, self.saving.clock)
+        decision = await self.recovery.run()
         if decision is StartDecision.QUIT:
+            self.shutdown.leave_untouched = True
             self.exit(0)
             return False
         if decision is StartDecision.READ_ONLY:
+            self.saving.disable()
             self.editor.read_only = True
+            self.query_one(StatusBar).set_read_only(True)
         return True
+
+    async def after_restore(self) -> None:
+        """Show the recovered text as unsaved edits, then start saving and listening."""
+        if self.saving is None or self.recovery is None:
+            return
+        recovered = await self.recovery.apply(self.editor)
+        await self.saving.recovered(recovered)
+        self.saving.start()
+        if self.saving.enabled:
+            self.shutdown.install_signals()
 
     def report_store_problems(self) -> None:
         """Tell the writer about anything the store mended or set aside while loading."""
@@ -383,11 +411,10 @@ class WritersFactoryApp(App[int]):
     ) -> None:
         """Open ``path`` (project-relative) showing ``text`` rather than the file's content."""
         loaded = await self._load(path, must_exist=False)
-        disk = loaded[0] if loaded is not None else FileBuffer(self.project / path, None, None)
-        await self.editor.open(path, text, disk, cursor, dirty=dirty)
-
-    def mark_saved(self, path: Path, text: str) -> bool:
-        return self.editor.mark_saved(path, text)
+        disk, disk_text = loaded or (FileBuffer(self.project / path, None, None), "")
+        known = disk_text if disk.base_sha256 is not None else None
+        doc = Document(path, disk, known, saved=NONE if dirty else None)
+        await self.editor.open_document(doc, text, cursor)
 
     async def before_close(self, buffer: OpenBuffer) -> bool:
         if buffer.dirty:
@@ -402,35 +429,24 @@ class WritersFactoryApp(App[int]):
 
         session = Session(self.project)
         with self._session_gate:
-            if not self._final_saved:
+            if not self._session_closed:
                 self.workspace.session = session
                 return
         session.close_sync()
 
-    def final_save(self) -> None:
-        """Save the session and close it cleanly; synchronous, safe to call twice."""
+    def _close_session(self) -> None:
+        """Close the session cleanly (``current.json`` once, lock released); any thread,
+        safe to call twice. A session still opening is closed by ``_open_session``."""
         with self._session_gate:
-            if self._final_saved:
+            if self._session_closed:
                 return
-            self._final_saved = True
+            self._session_closed = True
             if not self.workspace.loaded:
-                return  # still opening: ``_open_session`` closes it
-        if self.saving is not None:
-            self.saving.stop()
-            if self.saving.leave_untouched:
-                return  # quit from a start-up question: leave everything as it was
-            self.saving.save_everything_sync()
-        self.writing.close_sync()  # after the buffers: their last words are counted
+                return
         self.session.close_sync()
 
     async def action_quit(self) -> None:
-        if self.saving is not None:
-            await self.saving.settle()  # writes in flight land before the final save
-            if not self.saving.confirm_quit():
-                return  # something could not be saved: the writer was told; ctrl+q again quits
-        await self.project_watch.stop()  # delivers what it saw, before the final save
-        self.final_save()
-        self.exit(0)
+        await self.shutdown.quit()
 
     def action_save(self) -> None:
         """ctrl+s: save everything now; asks again about files set aside with "decide later"."""
@@ -440,7 +456,7 @@ class WritersFactoryApp(App[int]):
     @on(BufferEdited)
     def _journal_edit(self, event: BufferEdited) -> None:
         if self.saving is not None:
-            self.saving.buffer_edited(event.path, event.text)
+            self.saving.buffer_edited(event.path, event.revision)
 
     @on(SignificantAction)
     def _save_now(self, event: SignificantAction) -> None:
@@ -452,17 +468,15 @@ class WritersFactoryApp(App[int]):
         if self.saving is not None:
             await self.saving.buffer_renamed(event.old, event.new)
 
-    @on(Unmount)
-    def _stop_watching(self) -> None:
-        self.project_watch.stop_soon()  # never waited for: the final save comes first
-
     def on_unmount(self) -> None:
-        self.final_save()
+        self.shutdown.finish_sync()  # only if the app closes without the shutdown path
 
     # ------------------------------------------------------------------ writing statistics
     @on(BufferEdited)
     def _count_writing(self, event: BufferEdited) -> None:
-        self.writing.edited(event.path, event.text)
+        doc = self.workspace.documents.get(event.path)
+        if doc is not None:
+            self.writing.edited(event.path, None if doc.dirty else doc.disk_text)
 
     @on(SignificantAction)
     def _save_history(self, event: SignificantAction) -> None:

@@ -102,7 +102,7 @@ class AppUI:
         self._app.call_later(callback, *args)
 
     def exit(self, return_code: int = 0) -> None:
-        self._app.exit(return_code)
+        self._app.exit(return_code=return_code)
 
     @property
     def closing(self) -> bool:

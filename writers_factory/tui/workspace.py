@@ -1,8 +1,9 @@
 """The workspace the controllers share: the project's store objects, built once at start-up.
 
 A plain object, not a widget: controllers receive it in their constructors and read the
-session, preferences, cost tracker and history from it, so none of them needs the app. The
-app fills it while starting (the store objects load in threads) and never replaces it.
+session, preferences, cost tracker, history and open documents from it, so none of them
+needs the app. The app fills it while starting (the store objects load in threads) and never
+replaces it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from writers_factory.store.manuscript.documents import Documents
 
 if TYPE_CHECKING:
     from writers_factory.store.costs.tracker import CostTracker
@@ -38,6 +41,8 @@ class Workspace:
         self.ready = asyncio.Event()
         """Set when start-up is over: the store objects are loaded, the start-up questions are
         answered and the last session's files are open again."""
+        self.documents = Documents()
+        """The open files (the editor's tabs show them); saving and recovery work on these."""
 
     @property
     def loaded(self) -> bool:

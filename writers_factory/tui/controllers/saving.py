@@ -2,81 +2,61 @@
 
 Three layers, each bounding what a failure can cost:
 
-* the recovery journal gets a dirty buffer's text within ``journal_delay`` (1 s) of its
+* the recovery journal gets a dirty document's text within ``journal_delay`` (1 s) of its
   first unjournaled edit, and at once after ``journal_every`` (200) edits — a crash loses
   about a second of typing;
-* the auto-save writes dirty buffers to their files and the session state every
+* the auto-save writes dirty documents to their files and the session state every
   ``interval`` seconds and after every significant action (stage change, file switch,
-  model change, AI operation, quit);
-* quit and SIGTERM/SIGHUP save everything synchronously, then close the session cleanly —
-  Textual cancels workers on exit, so nothing asynchronous may be left to finish.
+  model change, AI operation);
+* quitting saves what is left through the one shutdown path (``shutdown.py``).
 
-Disk I/O runs in threads (``asyncio.to_thread`` inside workers); widgets are only touched on
-the event loop. A file changed outside the app is never overwritten without a choice
-(:class:`ConflictScreen`); a failed save leaves the text on screen and in the journal, the
-status bar says so, and ctrl+s retries.
+The journal never holds text that is safe elsewhere: a save of revision r discards every
+entry of that document at or below r, and a document whose text is the file's again (undo,
+backspace) has its entry removed at once. Both rules are by revision (``store/manuscript/
+documents.py``), never by comparing texts.
+
+Only snapshots of the text are taken on the event loop; journal writes, saves, versions and
+discards run in threads (``asyncio.to_thread``), one document at a time (a lock per
+document, so a discard never races a write of the same document). A file changed outside
+the app is never overwritten without a choice (``conflicts.py``); a failed save leaves the
+text on screen and in the journal, the status bar says so, and ctrl+s retries.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
-from textual.app import App, ScreenStackError
-from textual.css.query import NoMatches
-from textual.timer import Timer
-
-from writers_factory.store.manuscript.buffers import FileBuffer, SaveConflict, Written, text_sha256
+from writers_factory.store.manuscript.buffers import Remember, SaveConflict
+from writers_factory.store.manuscript.documents import Document, Snapshot
 from writers_factory.store.manuscript.journal import Journal
-from writers_factory.store.session.session import Session
-from writers_factory.tui.screens.conflict import ConflictChoice, asking_about, resolve_conflict
-from writers_factory.tui.screens.recovery import EditorOpener, StartDecision, StartupChecks
+from writers_factory.store.manuscript.versions import save_version
+from writers_factory.tui.controllers.conflicts import ConflictChoice, asking_about, resolve_conflict
 from writers_factory.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+    from textual.worker import Worker
+
+    from writers_factory.tui.controllers.ports import UI, Views
+    from writers_factory.tui.workspace import Workspace
 
 Clock = Callable[[], datetime]
 
 
-class BufferLike(Protocol):
-    """What the coordinator needs of an open editor buffer (the editor's ``BufferArea``)."""
-
-    path: Path  # project-relative
-    disk: FileBuffer
-    dirty: bool
-
-    @property
-    def text(self) -> str: ...
-
-    @property
-    def cursor_location(self) -> tuple[int, int]: ...
-
-    def load_text(self, text: str) -> None: ...
-
-
-class EditorLike(EditorOpener, Protocol):
-    """What the coordinator needs of the tabbed editor; opening comes from `EditorOpener`."""
-
-    def buffers(self) -> list[Any]: ...
-
-    def find(self, path: Path) -> Any: ...
-
-    def mark_saved(self, path: Path, text: str) -> bool: ...
-
-    async def close(self, path: Path) -> None: ...
-
-
 @dataclass
 class _Pending:
-    """Journal bookkeeping for one buffer."""
+    """Journal bookkeeping for one open document."""
 
-    edits: int = 0
     timer: Timer | None = None
+    requested: int = 0
+    """The revision at which the last journal write was asked for."""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -97,239 +77,229 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _keep_disk_version(project: Path, doc_path: Path, absolute: Path) -> None:
+    """In a thread: copy the file as it is now to ``.session/versions/`` (if it exists)."""
+    try:
+        text = absolute.read_bytes().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return
+    save_version(project, doc_path, text)
+
+
 class SaveCoordinator:
-    """Owns every write of buffers, journal and session state for one running app."""
+    """Owns every write of documents, journal and session state for one running app."""
 
     def __init__(
         self,
-        app: App[Any],
-        session: Session,
-        editor: Callable[[], EditorLike | None],
-        status: Callable[[], StatusBar | None],
+        workspace: Workspace,
+        ui: UI,
+        views: Views,
+        journal: Journal,
         *,
         interval: float = 30.0,
         journal_delay: float = 1.0,
         journal_every: int = 200,
-        remember: Callable[[Path, bytes], None] | None = None,
+        remember: Remember | None = None,
         clock: Clock = _now,
-        final: Callable[[], object] | None = None,
-        before_exit: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
-        self.app = app
-        self.session = session
-        self.journal = Journal(session.project_path)
-        self._editor = editor
-        self._status = status
+        self.workspace = workspace
+        self.documents = workspace.documents
+        self.ui = ui
+        self.views = views
+        self.journal = journal
         self.interval = interval
         self.journal_delay = journal_delay
         self.journal_every = journal_every
         self.remember = remember
         self.clock = clock
-        self._final = final
-        self._before_exit = before_exit
-        """The app's synchronous final save and clean close, run on SIGTERM/SIGHUP."""
-        self.enabled = not session.read_only
+        self.enabled = not workspace.read_only
         self.failed = False
         self.last_report: SaveReport | None = None
-        self._pending: dict[Path, _Pending] = {}
-        self._last_seen: list[BufferLike] = []
+        self._pending: dict[str, _Pending] = {}
         self._deferred: set[Path] = set()
         self._busy = False
-        self._journaling = 0
+        self._writes: set[Worker[object]] = set()
         self._closing = False
         self._again = False
         self._again_interactive = False
         self._autosave: Timer | None = None
-        self._signals: list[int] = []
-        self._quit_warned = False
-        self.checks = StartupChecks(app, session, self.journal, clock)
-        self.leave_untouched = False
-        """Set when the writer quit from a start-up question: do not mark a clean close."""
-
-    # -- start-up -----------------------------------------------------------------------------
-
-    async def check_at_start(self) -> StartDecision:
-        """Ask the start-up questions; READ_ONLY disables all writing, QUIT touches nothing."""
-        decision = await self.checks.run()
-        if decision is StartDecision.READ_ONLY:
-            self.disable()
-            self._show(lambda bar: bar.set_read_only(True))
-        elif decision is StartDecision.QUIT:
-            self.leave_untouched = True
-        return decision
-
-    async def after_restore(self) -> list[Path]:
-        """Apply a chosen recovery (as unsaved edits), then start auto-saving."""
-        editor = self._get_editor()
-        restored = [] if editor is None else await self.checks.apply(editor)
-        if restored:
-            self._show(StatusBar.mark_dirty)
-        self.start()
-        return restored
 
     # -- life cycle --------------------------------------------------------------------------
 
-    def start(self, *, install_signals: bool = True) -> None:
-        """Begin auto-saving; call once the editor is mounted."""
-        if not self.enabled:
-            return
-        self._autosave = self.app.set_interval(self.interval, self._tick, name="auto-save")
-        if install_signals:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGHUP):
-                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                    loop.add_signal_handler(sig, self._on_signal, sig)
-                    self._signals.append(sig)
+    def start(self) -> None:
+        """Begin auto-saving; call once the workspace is restored."""
+        if self.enabled and self._autosave is None:
+            self._autosave = self.ui.every(self.interval, self._tick, name="auto-save")
 
     def stop(self) -> None:
+        """No more timers: nothing new is started (writes in flight still land)."""
         if self._autosave is not None:
             self._autosave.stop()
+            self._autosave = None
         for pending in self._pending.values():
             if pending.timer is not None:
                 pending.timer.stop()
-        loop = asyncio.get_running_loop()
-        for sig in self._signals:
-            with contextlib.suppress(Exception):
-                loop.remove_signal_handler(sig)
-        self._signals.clear()
+                pending.timer = None
 
     def disable(self) -> None:
         """Read-only: write nothing at all from now on."""
         self.enabled = False
         self.stop()
 
+    @property
+    def busy(self) -> bool:
+        """A save pass or a journal write is running (tests wait on this, never sleep)."""
+        return self._busy or any(not w.is_finished for w in self._writes)
+
+    async def settle(self, timeout: float = 5.0) -> None:
+        """Before the last save: start no more writes, let those in flight land first.
+
+        A save waiting on a conflict question cannot finish while quitting; after
+        ``timeout`` the shutdown goes on (that document's text is in the journal, and the
+        journal refuses any older text once a newer revision is saved).
+        """
+        self._closing = True
+        self.stop()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.busy and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+
+    def resume(self) -> None:
+        """Quitting was called off: carry on saving as before."""
+        self._closing = False
+        self.start()
+
     # -- helpers -----------------------------------------------------------------------------
 
-    def _get_editor(self) -> EditorLike | None:
-        # during shutdown the screens may already be gone (NoMatches, ScreenStackError)
-        try:
-            return self._editor()
-        except (NoMatches, ScreenStackError):
-            return None
-
-    def _buffers(self) -> list[BufferLike]:
-        """The open buffers; once the screens are torn down, the last ones seen.
-
-        An app can exit without ctrl+q (an error, a test harness closing it) and the final
-        save then runs after the widgets are unmounted; the buffer objects still hold the
-        text, so it is saved all the same.
-        """
-        editor = self._get_editor()
-        if editor is None:
-            return list(self._last_seen)
-        with contextlib.suppress(NoMatches, ScreenStackError):
-            self._last_seen = list(editor.buffers())
-        return list(self._last_seen)
-
-    def dirty_buffers(self) -> list[BufferLike]:
-        return [b for b in self._buffers() if b.dirty]
-
-    def _pending_for(self, path: Path) -> _Pending:
-        return self._pending.setdefault(path, _Pending())
+    def _pending_for(self, doc: Document) -> _Pending:
+        return self._pending.setdefault(doc.id, _Pending())
 
     def _show(self, action: Callable[[StatusBar], None]) -> None:
-        try:
-            bar = self._status()
-        except (NoMatches, ScreenStackError):
-            return
+        bar = self.views.status
         if bar is not None:
             action(bar)
 
+    def _refresh_title(self, doc: Document) -> None:
+        editor = self.views.editor
+        if editor is not None:
+            editor.refresh_title(doc.path)
+
+    def _run(self, job: Callable[[], object], group: str) -> None:
+        worker: Worker[object] = self.ui.start(job, group=group)  # type: ignore[arg-type]
+        self._writes = {w for w in self._writes if not w.is_finished} | {worker}
+
+    def dirty_documents(self) -> list[Document]:
+        return self.documents.dirty()
+
+    def refresh_indicator(self) -> None:
+        if self.failed:
+            return
+        if self.dirty_documents():
+            self._show(StatusBar.mark_dirty)
+        else:
+            self._show(lambda bar: bar.mark_saved(bar.last_saved) if bar.last_saved else None)
+
     # -- typing: the journal -----------------------------------------------------------------
 
-    def buffer_edited(self, path: Path, text: str | None = None) -> None:
-        """Called for every edit; schedules the journal write that bounds crash loss."""
-        if not self.enabled:
+    def buffer_edited(self, path: Path, revision: int | None = None) -> None:
+        """After edits (coalesced): journal soon, or forget the entry if back to the file."""
+        doc = self.documents.get(path)
+        if doc is None or not self.enabled or self._closing:
             return
-        editor = self._get_editor()
-        area: BufferLike | None = None if editor is None else editor.find(path)
-        if area is None:
-            return
-        current = area.text if text is None else text
-        if area.disk.base_sha256 is not None and text_sha256(current) == area.disk.base_sha256:
-            # back to exactly what is on disk (undo, or a reload): nothing is unsaved
-            if editor is not None:
-                editor.mark_saved(path, current)
-            self._refresh_dirty_indicator()
+        pending = self._pending_for(doc)
+        if not doc.dirty:
+            # exactly the file's text again (undo, backspace): nothing is unsaved, and an
+            # entry offering the older text would be wrong — removed now, not at a timer
+            if pending.timer is not None:
+                pending.timer.stop()
+                pending.timer = None
+            if doc.journaled >= 0 or pending.lock.locked():  # an entry, or one being written
+                self._run(partial(self.forget, doc, doc.revision), group="journal")
+            self.refresh_indicator()
             return
         self._show(StatusBar.mark_dirty)
-        if area not in self._last_seen:
-            self._last_seen.append(area)
-        pending = self._pending_for(path)
-        pending.edits += 1
-        if pending.edits >= self.journal_every:
-            self._journal_soon(path, 0.0)
+        unjournaled = doc.revision - max(doc.journaled, doc.saved, pending.requested)
+        if unjournaled >= self.journal_every:
+            self._journal_soon(doc, 0.0)
         elif pending.timer is None:
-            self._journal_soon(path, self.journal_delay)
+            self._journal_soon(doc, self.journal_delay)
 
-    def _journal_soon(self, path: Path, delay: float) -> None:
-        """Write now (``delay`` 0) or arm the one timer for this buffer if none is armed.
+    def _journal_soon(self, doc: Document, delay: float) -> None:
+        """Write now (``delay`` 0) or arm the one timer for this document if none is armed.
 
         A timer armed by the first unjournaled edit is never pushed back by later edits: it
         is a throttle, not a debounce, so even slow continuous typing is journaled every
         second.
         """
-        pending = self._pending_for(path)
+        pending = self._pending_for(doc)
 
         def fire() -> None:
             pending.timer = None
-            pending.edits = 0
-            # a callable, not a coroutine: if the app is already closing, none is created
-            job: Callable[[], Coroutine[None, None, bool]] = partial(self.write_journal, path)
-            # (Textual's overloads cannot infer a result type from a plain callable)
-            self.app.run_worker(job, group="journal", exit_on_error=False)  # type: ignore[arg-type]
+            pending.requested = doc.revision
+            if not self._closing:
+                self._run(partial(self.write_journal, doc.path), group="journal")
 
         if delay <= 0:
             if pending.timer is not None:
                 pending.timer.stop()
             fire()
         elif pending.timer is None:
-            pending.timer = self.app.set_timer(delay, fire, name=f"journal {path}")
+            pending.timer = self.ui.after(delay, fire, name=f"journal {doc.path}")
+
+    async def write_journal(self, path: Path) -> bool:
+        """Snapshot the document on the loop, write the entry in a thread."""
+        doc = self.documents.get(path)
+        if doc is None or not self.enabled:
+            return False
+        async with self._pending_for(doc).lock:
+            snap = doc.snapshot()
+            if snap is None or not doc.needs_journal:
+                return False  # saved meanwhile, or back to the file's text
+            return await self._journal(doc, snap)
+
+    async def _journal(self, doc: Document, snap: Snapshot) -> bool:
+        """Write ``snap`` as the document's entry (the caller holds its lock)."""
+        try:
+            entry = await asyncio.to_thread(
+                self.journal.write,
+                doc.path,
+                snap.text,
+                doc.disk.base_sha256,
+                document=doc.id,
+                revision=snap.revision,
+                cursor=snap.cursor,
+                now=self.clock(),
+            )
+        except OSError as exc:
+            self._failed([f"recovery journal for {doc.path}: {exc.strerror or exc}"])
+            return False
+        if entry is not None:
+            doc.journaled_as(snap.revision)
+        return entry is not None
+
+    async def forget(self, doc: Document, revision: int) -> None:
+        """Revision ``revision`` is the file's text: remove the entries at or below it,
+        durably (in a thread). Typing since does not matter: those entries hold text older
+        than a state that was the file's; the newer typing gets its own entry."""
+        async with self._pending_for(doc).lock:
+            try:
+                await asyncio.to_thread(self.journal.discard_through, doc.path, doc.id, revision)
+            except OSError as exc:
+                self._failed([f"recovery journal for {doc.path}: {exc.strerror or exc}"])
+                return
+            doc.journal_cleared(revision)
 
     async def buffer_renamed(self, old: Path, new: Path) -> None:
         """A renamed file's unsaved text must not be offered later under its old name."""
-        pending = self._pending.pop(old, None)
-        if pending is not None:
-            self._pending[new] = pending
-        if not self.enabled:
+        doc = self.documents.get(new)
+        if not self.enabled or doc is None:
             return
-        async with self._pending_for(new).lock:
+        async with self._pending_for(doc).lock:
             try:
                 await asyncio.to_thread(self.journal.move_entry, old, new)
             except OSError as exc:
                 self._failed([f"recovery journal for {new}: {exc.strerror or exc}"])
-
-    async def write_journal(self, path: Path) -> bool:
-        """Snapshot the buffer on the loop, write the entry in a thread."""
-        editor = self._get_editor()
-        area: BufferLike | None = None if editor is None else editor.find(path)
-        if area is None or not area.dirty or not self.enabled:
-            return False
-        pending = self._pending_for(path)
-        self._journaling += 1
-        try:
-            async with pending.lock:
-                text, cursor, base = area.text, area.cursor_location, area.disk.base_sha256
-                if not area.dirty or (base is not None and text_sha256(text) == base):
-                    return False  # saved meanwhile (or back to the saved text): nothing to keep
-                try:
-                    await asyncio.to_thread(
-                        self.journal.write, path, text, base, cursor=cursor, now=self.clock()
-                    )
-                except OSError as exc:
-                    self._failed([f"recovery journal for {path}: {exc.strerror or exc}"])
-                    return False
-            return True
-        finally:
-            self._journaling -= 1
-
-    def _refresh_dirty_indicator(self) -> None:
-        if self.failed:
-            return
-        if self.dirty_buffers():
-            self._show(StatusBar.mark_dirty)
-        else:
-            self._show(lambda bar: bar.mark_saved(bar.last_saved) if bar.last_saved else None)
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -349,18 +319,12 @@ class SaveCoordinator:
             self._again_interactive = self._again_interactive or interactive
             return
         self._busy = True
-        job: Callable[[], Coroutine[None, None, SaveReport]] = self._save_loop
-        self.app.run_worker(job, group="save", exit_on_error=False)  # type: ignore[arg-type]
-
-    @property
-    def busy(self) -> bool:
-        """A save pass is running (tests wait on this instead of sleeping)."""
-        return self._busy
+        self.ui.start(self._save_loop, group="save")
 
     async def _save_loop(self) -> SaveReport:
         try:
             report = await self.save_all()
-            while self._again:
+            while self._again and not self._closing:
                 self._again = False
                 if self._again_interactive:
                     self._deferred.clear()
@@ -371,12 +335,12 @@ class SaveCoordinator:
             self._busy = False
 
     async def save_all(self) -> SaveReport:
-        """Save every dirty buffer (asking about conflicts), then the session state."""
+        """Save every dirty document (asking about conflicts), then the session state."""
         report = SaveReport()
-        for area in self.dirty_buffers():
-            await self._save_buffer(area, report)
+        for doc in self.dirty_documents():
+            await self._save_document(doc, report)
         try:
-            await self.session.save()
+            await self.workspace.session.save()
         except OSError as exc:
             report.failures.append(f"session state: {exc.strerror or exc}")
         self.last_report = report
@@ -384,13 +348,12 @@ class SaveCoordinator:
             self._failed(report.failures)
         else:
             self.failed = False
-            self._quit_warned = False
             if report.deferred:
                 self._show(StatusBar.mark_dirty)
             else:
                 stamp = self.clock()
                 self._show(lambda bar: bar.mark_saved(stamp))
-                self._refresh_dirty_indicator()
+                self.refresh_indicator()
         return report
 
     def _failed(self, failures: list[str]) -> None:
@@ -399,171 +362,149 @@ class SaveCoordinator:
         reason = "; ".join(failures)
         self._show(lambda bar: bar.mark_failed(reason))
         if first_time:
-            self.app.notify(
+            self.ui.notify(
                 f"Could not save — {reason}. Nothing was discarded; ctrl+s retries.",
                 title="Save failed",
                 severity="error",
                 timeout=10,
             )
 
-    async def _save_buffer(self, area: BufferLike, report: SaveReport) -> None:
-        path = area.path
-        if path in self._deferred or asking_about(self.app, path.as_posix()):
+    async def _keep_version(self, doc: Document) -> None:
+        """Before the first save over a recovered text: keep the file as it is now."""
+        if doc.recovered:
+            project = self.workspace.project
+            await asyncio.to_thread(_keep_disk_version, project, doc.path, doc.disk.path)
+            doc.recovered = False
+
+    async def _save_document(self, doc: Document, report: SaveReport) -> None:
+        path = doc.path
+        if path in self._deferred or asking_about(self.ui, path.as_posix()):
             report.deferred.append(path)
             return
-        pending = self._pending_for(path)
-        async with pending.lock:
-            text = area.text
+        async with self._pending_for(doc).lock:
+            snap = doc.snapshot()
+            if snap is None or not doc.dirty:
+                return
             try:
-                written = await asyncio.to_thread(area.disk.save, text, remember=self.remember)
+                await self._keep_version(doc)
+                written = await asyncio.to_thread(doc.disk.save, snap.text, remember=self.remember)
             except SaveConflict as conflict:
-                await self._resolve(area, text, conflict, report)
+                await self._resolve(doc, snap, conflict, report)
                 return
             except OSError as exc:
                 report.failures.append(f"{path}: {exc.strerror or exc}")
                 return
-            await self._after_write(area, text, written, report)
+            report.saved.append(written.path)
+            await self._saved(doc, snap)
 
-    async def _after_write(
-        self, area: BufferLike, text: str, written: Written, report: SaveReport
-    ) -> None:
-        report.saved.append(written.path)
-        editor = self._get_editor()
-        if editor is not None:
-            editor.mark_saved(area.path, text)
-        # the journal entry goes only once the very same text is safely in a file
+    async def _saved(self, doc: Document, snap: Snapshot) -> None:
+        """``snap`` is in the file: the document and the journal learn it (lock held)."""
+        doc.saved_as(snap.revision, snap.text)
+        self._refresh_title(doc)
         with contextlib.suppress(OSError):
-            await asyncio.to_thread(self.journal.discard_if_saved, area.path, text)
+            await asyncio.to_thread(self.journal.discard_through, doc.path, doc.id, snap.revision)
+            doc.journal_cleared(snap.revision)
 
     async def _resolve(
-        self, area: BufferLike, text: str, conflict: SaveConflict, report: SaveReport
+        self, doc: Document, snap: Snapshot, conflict: SaveConflict, report: SaveReport
     ) -> None:
-        editor = self._get_editor()
         try:
             outcome = await resolve_conflict(
-                self.app,
-                area,
-                text,
+                self.ui,
+                self.views,
+                doc,
+                snap,
                 conflict,
-                editor=editor,
                 journal=self.journal,
                 remember=self.remember,
                 now=self.clock(),
             )
         except OSError as exc:
-            report.failures.append(f"{area.path}: {exc.strerror or exc}")
+            report.failures.append(f"{doc.path}: {exc.strerror or exc}")
             return
         report.saved.extend(outcome.written)
-        if outcome.choice is ConflictChoice.KEEP_MINE and editor is not None:
-            editor.mark_saved(area.path, text)
+        if outcome.choice is ConflictChoice.KEEP_MINE:
+            self._refresh_title(doc)
         if outcome.choice is None:
-            self._deferred.add(area.path)
-            report.deferred.append(area.path)
+            self._deferred.add(doc.path)
+            report.deferred.append(doc.path)
 
-    # -- quitting ----------------------------------------------------------------------------
+    # -- the last save (the shutdown path) ---------------------------------------------------
 
-    def save_everything_sync(self) -> list[str]:
-        """The final save, on the loop, with no workers: buffers, journal, session.
+    async def save_for_exit(self) -> list[str]:
+        """Save every dirty document in threads, asking nothing; returns what failed.
 
-        A buffer that cannot be written (conflict, disk error) is written to the journal so
-        the next start offers it for recovery; nothing is overwritten without a choice.
+        A document that cannot be written (conflict, disk error) is journaled instead, so the
+        next start offers it; nothing is overwritten without a choice. The session state is
+        not written here: closing the session writes it, once.
         """
         problems: list[str] = []
         if not self.enabled:
             return problems
-        editor = self._get_editor()
-        for area in self.dirty_buffers():
-            text = area.text
+        for doc in self.dirty_documents():
+            async with self._pending_for(doc).lock:
+                snap = doc.snapshot()
+                if snap is None or not doc.dirty:
+                    continue
+                try:
+                    await self._keep_version(doc)
+                    await asyncio.to_thread(doc.disk.save, snap.text, remember=self.remember)
+                except (SaveConflict, OSError) as exc:
+                    problems.append(f"{doc.path}: {exc}")
+                    if doc.needs_journal and not await self._journal(doc, snap):
+                        problems.append(f"recovery journal for {doc.path}: not written")
+                    continue
+                await self._saved(doc, snap)
+        return problems
+
+    def save_for_exit_sync(self) -> list[str]:
+        """The same, synchronously: only for an app closing without the shutdown path (an
+        error, a harness closing it), when no thread may be waited for any more."""
+        problems: list[str] = []
+        if not self.enabled:
+            return problems
+        for doc in self.dirty_documents():
+            snap = doc.snapshot()
+            if snap is None:
+                continue
             try:
-                area.disk.save(text, remember=self.remember)
+                if doc.recovered:
+                    _keep_disk_version(self.workspace.project, doc.path, doc.disk.path)
+                    doc.recovered = False
+                doc.disk.save(snap.text, remember=self.remember)
             except (SaveConflict, OSError) as exc:
-                problems.append(f"{area.path}: {exc}")
+                problems.append(f"{doc.path}: {exc}")
                 try:
                     self.journal.write(
-                        area.path,
-                        text,
-                        area.disk.base_sha256,
-                        cursor=area.cursor_location,
+                        doc.path,
+                        snap.text,
+                        doc.disk.base_sha256,
+                        document=doc.id,
+                        revision=snap.revision,
+                        cursor=snap.cursor,
                         now=self.clock(),
                     )
                 except OSError as journal_exc:
-                    problems.append(f"recovery journal for {area.path}: {journal_exc}")
+                    problems.append(f"recovery journal for {doc.path}: {journal_exc}")
                 continue
-            if editor is not None:
-                editor.mark_saved(area.path, text)
+            doc.saved_as(snap.revision, snap.text)
             with contextlib.suppress(OSError):
-                self.journal.discard_if_saved(area.path, text)
-        try:
-            self.session.save_sync()
-        except OSError as exc:
-            problems.append(f"session state: {exc}")
+                self.journal.discard_through(doc.path, doc.id, snap.revision)
         return problems
 
-    async def settle(self, timeout: float = 5.0) -> None:
-        """Before the final save: start no more writes, let those in flight land first.
+    def report_exit_problems(self, problems: list[str]) -> None:
+        self._failed(problems)
+        self.ui.notify(
+            "Some text could not be saved to its file (it is kept in the recovery journal "
+            "and offered next time). Press ctrl+q again to quit anyway.",
+            title="Not everything was saved",
+            severity="error",
+            timeout=15,
+        )
 
-        A thread still writing an older snapshot must not land after the final save. A
-        save waiting on a conflict question cannot finish while quitting; after
-        ``timeout`` the final save goes ahead (that buffer's text is in the journal).
-        """
-        self._closing = True
-        if self._autosave is not None:
-            self._autosave.stop()
-        for pending in self._pending.values():
-            if pending.timer is not None:
-                pending.timer.stop()
-                pending.timer = None
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while (self._busy or self._journaling) and loop.time() < deadline:
-            await asyncio.sleep(0.01)
-
-    def _resume(self) -> None:
-        """Quitting was called off: carry on saving as before."""
-        self._closing = False
-        if self.enabled:
-            self._autosave = self.app.set_interval(self.interval, self._tick, name="auto-save")
-
-    def confirm_quit(self) -> bool:
-        """ctrl+q: save synchronously; if something could not be saved, ask for a second press.
-
-        The unsaved text is already in the journal, so quitting anyway loses nothing — but the
-        writer should know their file does not hold it.
-        """
-        if not self.enabled or self.leave_untouched:
-            return True
-        problems = self.save_everything_sync()
-        if problems and not self._quit_warned:
-            self._quit_warned = True
-            self._failed(problems)
-            self.app.notify(
-                "Some text could not be saved to its file (it is kept in the recovery journal "
-                "and offered next time). Press ctrl+q again to quit anyway.",
-                title="Not everything was saved",
-                severity="error",
-                timeout=15,
-            )
-            self._resume()
-            return False
-        return True
-
-    def _on_signal(self, sig: int) -> None:
-        """SIGTERM/SIGHUP: no one can answer a question now — save what can be, then go.
-
-        Everything runs in the app's own context: writes in flight land first (briefly), then
-        the writer's text is saved, then the watcher stops and the session closes cleanly.
-        """
-        self.app.call_later(self._exit_after_signal, sig)
-
-    async def _exit_after_signal(self, sig: int) -> None:
-        # brief: the sender may follow with SIGKILL; the journal is at most ~1 s old anyway
-        await self.settle(timeout=2.0)
-        self.save_everything_sync()  # the writer's text first, before anything else
-        if self._before_exit is not None:
-            await self._before_exit()
-        if self._final is not None:
-            self._final()
-        elif self.enabled and not self.leave_untouched:
-            self.session.close_sync()
-        self.stop()
-        self.app.exit(return_code=128 + sig)
+    async def recovered(self, docs: list[Document]) -> None:
+        """Recovered documents: journal them anew, on top of the file as read at recovery."""
+        for doc in docs:
+            await self.write_journal(doc.path)
+        if docs:
+            self._show(StatusBar.mark_dirty)

@@ -29,8 +29,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from textual.widgets import TextArea
-
 from writers_factory.store.manuscript.buffers import ENCODING, sha256_of
 from writers_factory.tui.widgets.messages import FileRenamed
 from writers_factory.watch import ChangeKind, FileChange, KnownContent, ProjectWatcher
@@ -267,19 +265,13 @@ class ProjectWatch:
     def _reload(self, area: BufferArea, data: bytes) -> None:
         """A clean buffer takes the new text in place; the cursor stays where it was."""
         text = data.decode(ENCODING, errors="replace")
-        line, col = area.cursor_location
         area.disk.base_sha256 = sha256_of(data)
         with contextlib.suppress(OSError):
             area.disk.base_mtime = area.disk.path.stat().st_mtime
-        with area.prevent(TextArea.Changed):  # nothing was typed: no edit, no journal
-            area.load_text(text)
-        area.dirty = False
+        area.show_disk_text(text)  # nothing was typed: no edit, no journal; cursor kept
         self._refresh_title(area)
         if self.activity is not None:
             self.activity.rebase(area.disk.path, text)
-        line = min(line, area.document.line_count - 1)
-        col = min(col, len(area.document.get_line(line)))
-        area.move_cursor((line, col))
         self.ui.notify(f"{area.path.as_posix()} was reloaded: it changed on disk.")
 
     def _ask(self, area: BufferArea) -> None:
@@ -298,7 +290,7 @@ class ProjectWatch:
 
     def _deleted(self, area: BufferArea) -> None:
         """Keep the text open as unsaved (and journaled): saving offers to write it back."""
-        area.dirty = True
+        area.doc.disk_gone()
         self._refresh_title(area)
         saving = self.saving
         if saving is not None:

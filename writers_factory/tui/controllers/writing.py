@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from writers_factory.core.wordcount import word_delta
 from writers_factory.store.history.history import SessionHistory
-from writers_factory.store.manuscript.buffers import ENCODING, text_sha256
+from writers_factory.store.manuscript.buffers import ENCODING
 from writers_factory.tui.screens.statistics import StatisticsScreen, session_progress_text
 
 if TYPE_CHECKING:
@@ -134,16 +134,12 @@ class WritingActivity:
             self.ui.notify(f"history.json could not be written: {exc}", severity="error")
 
     # ------------------------------------------------------------------ what happened
-    def edited(self, path: Path, text: str) -> None:
-        """The writer changed an open buffer (``path`` project-relative)."""
-        key = _key(self.workspace.project / path)
-        editor = self.views.editor
-        area = None if editor is None else editor.find(path)
-        base = None if area is None else area.disk.base_sha256
-        if base is not None and text_sha256(text) == base:
-            # the buffer equals its file (loaded, reloaded, undone): count from this text
+    def edited(self, path: Path, disk_text: str | None = None) -> None:
+        """The writer changed an open buffer (``path`` project-relative); ``disk_text`` when
+        its text is the file's again (undone): the count restarts from that text."""
+        if disk_text is not None:
             with self._lock:
-                self._baselines[key] = text
+                self._baselines[_key(self.workspace.project / path)] = disk_text
             return
         if not self.active or self._loop is None:
             return

@@ -1,37 +1,33 @@
-"""Shown at start when the previous session did not close cleanly (and the checks that decide).
+"""Shown at start when the previous session did not close cleanly or left unsaved text.
 
 The writer sees what is at stake before choosing: when the session last saved, how long it
-ran, and each file with unsaved text in the journal — how much differs and which copy is
-newer. Recover restores everything as unsaved edits; Start fresh keeps the journal aside in
-``.session/recovered/`` (nothing is deleted); Quit leaves everything exactly as it is.
+ran, and for each file with unsaved text in the journal how much differs, the first changed
+lines, and which version is kept. The safe version is chosen in advance where there is one;
+where the file changed after the unsaved text was typed, both are shown side by side and
+none is chosen — Recover is refused until the writer picks (or chooses Start fresh / Quit).
+A recovered change that removes more than a fifth of a file says so in words.
+
+Recover restores the chosen unsaved text as unsaved edits (nothing is written to a file);
+Start fresh keeps all of it aside in ``.session/recovered/``; Quit leaves everything as is.
+The screen only shows and answers; ``controllers/recovery.py`` acts on the answer.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, Protocol
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Label, Static
+from textual.events import Resize
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
-from writers_factory.store.manuscript.buffers import FileBuffer
-from writers_factory.store.manuscript.journal import (
-    Assessment,
-    Journal,
-    JournalEntry,
-    JournalProblem,
-    Newer,
-)
-from writers_factory.store.session.session import Session
-from writers_factory.tui.screens.second_instance import SecondInstanceChoice, SecondInstanceScreen
+from writers_factory.store.manuscript.journal import JournalProblem
+from writers_factory.store.manuscript.recovery import Assessment, Newer, Preview, Side
 
 
 class RecoveryChoice(enum.StrEnum):
@@ -40,12 +36,22 @@ class RecoveryChoice(enum.StrEnum):
     QUIT = "quit"
 
 
-_NEWER_TEXT = {
+@dataclass(frozen=True)
+class RecoveryAnswer:
+    choice: RecoveryChoice
+    sides: dict[str, Side] = field(default_factory=dict)
+    """For Recover: the version kept of each file (project-relative path)."""
+
+
+_RELATION = {
     Newer.JOURNAL: "unsaved text is newer",
-    Newer.FILE: "file on disk is newer",
+    Newer.FILE: "the file changed since: choose",
+    Newer.FILE_DELETED: "the file was deleted since: choose",
     Newer.SAME: "same as the file",
-    Newer.FILE_MISSING: "file is missing",
+    Newer.FILE_MISSING: "new file, never saved",
 }
+CHROME_ROWS = 16
+"""Rows the question needs besides the list of files (title, notes, buttons, border)."""
 
 
 def describe_duration(span: timedelta | None) -> str:
@@ -59,30 +65,46 @@ def describe_duration(span: timedelta | None) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
-def describe_entries(items: Sequence[Assessment], problems: Sequence[JournalProblem]) -> str:
-    if not items and not problems:
-        return "No unsaved text was waiting in the journal."
-    width = max([len(a.entry.path) for a in items] + [4])
-    lines = [f"{'File':<{width}}  {'Difference':<24}  Newer copy"]
-    for a in items:
-        lines.append(f"{a.entry.path:<{width}}  {a.diff.describe():<24}  {_NEWER_TEXT[a.newer]}")
-    for p in problems:
-        lines.append(f"{p.file.name}: unreadable ({p.message}); left in place")
-    return "\n".join(lines)
+def describe(item: Assessment) -> str:
+    """``manuscript/ch.md · +12 −0 characters from line 3 · unsaved text is newer``."""
+    where = f" from line {item.preview.line}" if item.preview.line else ""
+    return f"{item.entry.path} · {item.diff.describe()}{where} · {_RELATION[item.newer]}"
 
 
-class RecoveryScreen(ModalScreen[RecoveryChoice]):
-    AUTO_FOCUS = "#recover"  # focused when shown, without a query racing the mount
+def preview_lines(preview: Preview, *, side: Side | None = None) -> str:
+    """The first changed lines: one side's, or both marked − (the file) and + (unsaved)."""
+    if side is Side.DISK:
+        return "\n".join(preview.disk or ["(nothing here)"])
+    if side is Side.UNSAVED:
+        return "\n".join(preview.unsaved or ["(nothing here)"])
+    lines = [f"− {line}" for line in preview.disk] + [f"+ {line}" for line in preview.unsaved]
+    return "\n".join(lines) or "(no difference)"
+
+
+class RecoveryScreen(ModalScreen[RecoveryAnswer]):
+    AUTO_FOCUS = ".undecided, #recover"
+    """The first file the writer must decide if there is one (it comes first), else Recover:
+    focused when shown, without a query racing the mount."""
     DEFAULT_CSS = """
     RecoveryScreen { align: center middle; }
     RecoveryScreen > Vertical {
-        width: 90; height: auto; max-height: 90%;
-        border: thick $warning; background: $surface; padding: 1 2;
+        width: 96; height: auto; max-height: 95%;
+        border: thick $warning; background: $surface; padding: 0 1;
     }
-    RecoveryScreen .title { text-style: bold; color: $warning; margin-bottom: 1; }
+    RecoveryScreen .title { text-style: bold; color: $warning; }
     RecoveryScreen .detail { margin-bottom: 1; }
-    RecoveryScreen VerticalScroll { height: auto; max-height: 12; margin-bottom: 1; }
-    RecoveryScreen Horizontal { height: auto; align-horizontal: center; }
+    RecoveryScreen #journal-entries { height: auto; max-height: 12; }
+    RecoveryScreen .file { text-style: bold; }
+    RecoveryScreen .warning { color: $error; text-style: bold; }
+    RecoveryScreen .preview { color: $text-muted; padding-left: 2; }
+    RecoveryScreen .sides { height: auto; }
+    RecoveryScreen .side {
+        width: 1fr; height: auto; border: round $primary; color: $text-muted;
+    }
+    RecoveryScreen RadioSet { layout: horizontal; height: auto; border: none; margin-bottom: 1; }
+    RecoveryScreen RadioSet:focus { border: none; background: $boost; }
+    RecoveryScreen #recovery-refused { color: $error; text-style: bold; display: none; }
+    RecoveryScreen .buttons { height: auto; align-horizontal: center; }
     RecoveryScreen Button { margin: 0 1; }
     """
     BINDINGS = [  # noqa: RUF012 - Textual's declared class attribute
@@ -104,157 +126,111 @@ class RecoveryScreen(ModalScreen[RecoveryChoice]):
         self.ran_for = ran_for
         self.items = list(items)
         self.problems = list(problems)
+        self.sides: dict[str, Side | None] = {a.entry.path: a.default for a in self.items}
+
+    def undecided(self) -> list[int]:
+        return [i for i, a in enumerate(self.items) if self.sides[a.entry.path] is None]
 
     def compose(self) -> ComposeResult:
         saved = f"{self.last_saved:%Y-%m-%d %H:%M:%S}" if self.last_saved else "never"
         with Vertical():
             yield Label("⚠ The previous session was interrupted", classes="title")
             yield Static(
-                f"Last saved: {saved}\nIt ran for: {describe_duration(self.ran_for)}",
+                f"Last saved: {saved} · It ran for: {describe_duration(self.ran_for)}",
                 classes="detail",
             )
-            with VerticalScroll():
-                yield Static(
-                    describe_entries(self.items, self.problems), id="journal-entries", markup=False
-                )
+            with VerticalScroll(id="journal-entries"):
+                if not self.items and not self.problems:
+                    yield Static("No unsaved text was waiting in the journal.", markup=False)
+                for index, item in enumerate(self.items):
+                    yield from self._compose_item(index, item)
+                for problem in self.problems:
+                    yield Static(
+                        f"{problem.file.name}: unreadable ({problem.message}); left in place",
+                        classes="warning",
+                        markup=False,
+                    )
             yield Static(
-                "Recover restores the unsaved text as unsaved edits, with the stage and open "
-                "files. Start fresh keeps the unsaved text aside in .session/recovered/ "
-                "(nothing is deleted).",
+                "Recover restores the chosen unsaved text as unsaved edits: nothing is written "
+                "to your files, and each file is kept in .session/versions/ before it is first "
+                "saved over. Start fresh keeps all unsaved text aside in .session/recovered/.",
                 classes="detail",
             )
-            with Horizontal():
+            yield Static("", id="recovery-refused", markup=False)
+            with Horizontal(classes="buttons"):
                 yield Button("Recover", id="recover", variant="primary")
                 yield Button("Start fresh", id="start-fresh")
                 yield Button("Quit", id="quit")
 
+    def _compose_item(self, index: int, item: Assessment) -> ComposeResult:
+        yield Static(describe(item), classes="file", markup=False)
+        warning = item.removal_warning()
+        if warning is not None:
+            yield Static(f"⚠ Recovering it {warning}", classes="warning", markup=False)
+        if item.both_shown:
+            with Horizontal(classes="sides"):
+                disk = Static(
+                    "(the file is gone)"
+                    if item.newer is Newer.FILE_DELETED
+                    else preview_lines(item.preview, side=Side.DISK),
+                    classes="side",
+                    markup=False,
+                )
+                disk.border_title = "File on disk"
+                yield disk
+                unsaved = Static(
+                    preview_lines(item.preview, side=Side.UNSAVED), classes="side", markup=False
+                )
+                unsaved.border_title = "Unsaved text"
+                yield unsaved
+        else:
+            yield Static(preview_lines(item.preview), classes="preview", markup=False)
+        chosen = self.sides[item.entry.path]
+        with RadioSet(id=f"side-{index}", classes="undecided" if chosen is None else ""):
+            yield RadioButton(
+                "Keep the unsaved text", value=chosen is Side.UNSAVED, id=f"side-{index}-unsaved"
+            )
+            yield RadioButton(
+                "Keep the file as it is", value=chosen is Side.DISK, id=f"side-{index}-disk"
+            )
+
+    def on_resize(self, event: Resize) -> None:
+        # the list of files takes what the rest leaves, so the buttons always show
+        rows = max(6, event.size.height - CHROME_ROWS)
+        self.query_one("#journal-entries").styles.max_height = rows
+
+    def _refuse(self, message: str) -> None:
+        refused = self.query_one("#recovery-refused", Static)
+        refused.update(message)
+        refused.display = bool(message)
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        set_id, button_id = event.radio_set.id, event.pressed.id
+        if set_id is None or button_id is None:
+            return
+        item = self.items[int(set_id.removeprefix("side-"))]
+        self.sides[item.entry.path] = Side(button_id.rsplit("-", 1)[1])
+        if not self.undecided():
+            self._refuse("")
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id is not None:
-            self.dismiss(RecoveryChoice(event.button.id))
+            self.action_choose(event.button.id)
 
     def action_choose(self, choice: str) -> None:
-        self.dismiss(RecoveryChoice(choice))
-
-
-class StartDecision(enum.StrEnum):
-    """What the start-up checks decided; the app restores the workspace unless QUIT."""
-
-    NORMAL = "normal"
-    RECOVER = "recover"  # restore the workspace, then the journal's text as unsaved edits
-    FRESH = "fresh"  # restore the workspace from the files; the journal was set aside
-    READ_ONLY = "read-only"  # another live instance owns the project: write nothing
-    QUIT = "quit"  # leave everything exactly as it is
-
-
-class EditorOpener(Protocol):
-    """What opening files needs of the tabbed editor (mirrors ``Editor.open``/``activate``).
-
-    Declared once, here: recovery re-opens journaled buffers with it, and the save
-    coordinator's fuller editor protocol extends it.
-    """
-
-    async def open(
-        self,
-        path: Path,
-        text: str,
-        disk: FileBuffer,
-        cursor: tuple[int, int] = (0, 0),
-        *,
-        dirty: bool = False,
-        activate: bool = True,
-    ) -> Any: ...
-
-    def activate(self, path: Path) -> None: ...
-
-
-async def ask(app: App[Any], screen: Screen[Any]) -> Any:
-    """Show ``screen`` and wait for its answer (works inside and outside workers)."""
-    answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-
-    def done(result: Any) -> None:
-        if not answer.done():
-            answer.set_result(result)
-
-    app.push_screen(screen, callback=done)
-    return await answer
-
-
-class StartupChecks:
-    """Before the workspace is restored: second instance? interrupted? unsaved journal text?"""
-
-    def __init__(
-        self, app: App[Any], session: Session, journal: Journal, clock: Callable[[], datetime]
-    ) -> None:
-        self.app = app
-        self.session = session
-        self.journal = journal
-        self.clock = clock
-        self.to_recover: list[JournalEntry] = []
-
-    async def run(self) -> StartDecision:
-        session = self.session
-        owner = session.other_instance
-        if owner is not None:
-            answer = await ask(
-                self.app,
-                SecondInstanceScreen(
-                    pid=owner.pid,
-                    host=owner.host,
-                    user=owner.user,
-                    started_at=owner.started_at.astimezone(),
-                    heartbeat_at=owner.heartbeat_at.astimezone(),
-                ),
+        answer = RecoveryChoice(choice)
+        if answer is not RecoveryChoice.RECOVER:
+            self.dismiss(RecoveryAnswer(answer))
+            return
+        undecided = self.undecided()
+        if undecided:
+            names = ", ".join(self.items[i].name for i in undecided)
+            self._refuse(
+                f"Choose which version to keep of {names} first (or Start fresh, or Quit)."
             )
-            if answer is SecondInstanceChoice.READ_ONLY:
-                return StartDecision.READ_ONLY
-            return StartDecision.QUIT
-        if session.read_only:
-            return StartDecision.READ_ONLY
-        items, problems = await asyncio.to_thread(self.journal.assess_all)
-        for same in [a for a in items if a.newer is Newer.SAME]:
-            # provably useless: the file already holds exactly this text
-            with contextlib.suppress(OSError):
-                await asyncio.to_thread(
-                    self.journal.discard_if_saved, Path(same.entry.path), same.entry.text
-                )
-        items = [a for a in items if a.newer is not Newer.SAME]
-        if not session.was_interrupted() and not items and not problems:
-            return StartDecision.NORMAL
-        previous = session.previous
-        choice = await ask(
-            self.app,
-            RecoveryScreen(
-                last_saved=previous.last_activity.astimezone() if previous else None,
-                ran_for=timedelta(minutes=session.duration_minutes) if previous else None,
-                items=items,
-                problems=problems,
-            ),
-        )
-        if choice is RecoveryChoice.RECOVER:
-            self.to_recover = [a.entry for a in items]
-            return StartDecision.RECOVER
-        if choice is RecoveryChoice.START_FRESH:
-            await asyncio.to_thread(self.journal.set_aside, self.clock())
-            return StartDecision.FRESH
-        return StartDecision.QUIT
-
-    async def apply(self, editor: EditorOpener) -> list[Path]:
-        """After the normal restore: show each journal text as unsaved edits of its file.
-
-        The disk side keeps the hash from the original load, so if the file changed since,
-        the first save asks (keep mine / take theirs / keep both) instead of overwriting.
-        The journal entries stay until the recovered text is saved.
-        """
-        restored: list[Path] = []
-        for entry in self.to_recover:
-            rel = Path(entry.path)
-            disk = FileBuffer(self.session.project_path / rel, entry.base_sha256, None)
-            cursor = (entry.cursor_line, entry.cursor_col)
-            area = await editor.open(rel, entry.text, disk, cursor, dirty=True, activate=False)
-            area.disk = disk
-            area.dirty = True
-            self.session.open_file(rel, *cursor)
-            restored.append(rel)
-        self.to_recover = []
-        return restored
+            self.query_one(f"#side-{undecided[0]}", RadioSet).focus()
+            return
+        sides = {path: side for path, side in self.sides.items() if side is not None}
+        self.dismiss(RecoveryAnswer(answer, sides))

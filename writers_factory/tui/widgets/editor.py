@@ -1,8 +1,10 @@
-"""The editor: one tab per open file, each a TextArea that knows its file and dirty state.
+"""The editor: one tab per open file, each a TextArea showing one open :class:`Document`.
 
-A buffer carries the :class:`FileBuffer` it was loaded from, so the saving layer can write
-it with conflict detection, and a ``dirty`` flag that only the saving layer clears (via
-:meth:`Editor.mark_saved`) once the text it wrote is still the text on screen.
+The widget holds the text; its :class:`Document` (in the workspace's registry) holds the
+rest — path, what is on disk, revisions — so whether a tab is unsaved is derived from the
+document, never set on the widget. Every change of the text becomes a new revision at the
+moment it happens (not when a message is handled later), so a snapshot always knows which
+revision its text is.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane, TextArea
+from textual.widgets.text_area import DocumentBase
 
 from writers_factory.store.manuscript.buffers import FileBuffer
+from writers_factory.store.manuscript.documents import Document, Documents
 from writers_factory.tui.widgets.messages import BufferEdited, FileSwitched
 
 
@@ -62,27 +67,74 @@ def prepare_highlighting() -> None:
 
 
 class BufferArea(TextArea):
-    """A TextArea bound to one project file."""
+    """A TextArea bound to one open document."""
 
     @staticmethod
     def _get_builtin_highlight_query(language_name: str) -> str:
         return _highlight_query(language_name)
 
-    def __init__(self, path: Path, text: str, disk: FileBuffer, *, id: str) -> None:
+    def __init__(self, doc: Document, text: str, *, id: str) -> None:
+        self.doc = doc
         super().__init__(
             text, language=markdown_language(), soft_wrap=True, tab_behavior="indent", id=id
         )
-        self.path = path
-        self.disk = disk
-        self.dirty = False
+        doc.bind(self)
+
+    @property
+    def path(self) -> Path:
+        """Project-relative."""
+        return self.doc.path
+
+    @property
+    def disk(self) -> FileBuffer:
+        return self.doc.disk
+
+    @property
+    def dirty(self) -> bool:
+        return self.doc.dirty
+
+    # -- the document's view of the text (``TextSource``) -------------------------------------
+
+    def line_total(self) -> int:
+        return self.document.line_count
+
+    def char_total(self) -> int:
+        return char_total(self.document)
+
+    # -- every change is a revision ----------------------------------------------------------
+
+    def post_message(self, message: Message) -> bool:
+        # TextArea posts Changed right after each edit, undo, redo and load, from within the
+        # method that changed the text: the revision is bumped here, in step with the text.
+        if isinstance(message, TextArea.Changed) and message.text_area is self:
+            doc = getattr(self, "doc", None)
+            if doc is not None and doc.source is self:
+                doc.edited()
+        return super().post_message(message)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         # Let the event bubble too: the app reads it for nothing, but others may.
-        self.dirty = True
-        self.post_message(BufferEdited(self.path, self.text))
+        self.post_message(BufferEdited(self.path, self.doc.revision))
+
+    def show_disk_text(self, text: str) -> None:
+        """Show ``text`` just read from the file (a reload, "take theirs"): nothing typed,
+        nothing unsaved, and the cursor where it was (clamped to the new text)."""
+        line, col = self.cursor_location
+        with self.prevent(TextArea.Changed):  # a reload is not typing
+            self.load_text(text)
+        self.doc.adopt_disk(text)
+        line = min(line, self.document.line_count - 1)
+        col = min(col, len(self.document.get_line(line)))
+        self.move_cursor((line, col))
 
     def snapshot(self) -> OpenBuffer:
         return OpenBuffer(self.path, self.text, self.cursor_location, self.dirty, self.disk)
+
+
+def char_total(document: DocumentBase) -> int:
+    """``len(document.text)`` without joining the lines into one string."""
+    lines = document.lines
+    return sum(map(len, lines)) + len(document.newline) * (len(lines) - 1)
 
 
 def tab_title(path: Path, dirty: bool) -> str:
@@ -90,10 +142,15 @@ def tab_title(path: Path, dirty: bool) -> str:
 
 
 class Editor(Vertical):
-    """The tabbed editor; empty, it shows a hint instead of a blank pane."""
+    """The tabbed editor; empty, it shows a hint instead of a blank pane.
 
-    def __init__(self, *, id: str | None = None) -> None:
+    It keeps the workspace's registry of open documents in step with its tabs: a tab opened
+    registers its document, a tab closed or renamed updates it.
+    """
+
+    def __init__(self, documents: Documents | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.documents = Documents() if documents is None else documents
         self._counter = 0
         self._panes: dict[Path, str] = {}
         self._last_active: Path | None = None
@@ -144,30 +201,49 @@ class Editor(Vertical):
         disk: FileBuffer,
         cursor: tuple[int, int] = (0, 0),
         *,
-        dirty: bool = False,
         activate: bool = True,
     ) -> BufferArea:
-        """Open ``path`` in a new tab (or reuse its tab) with ``text`` and the cursor placed."""
+        """Open ``path`` with ``text`` just read from ``disk`` (or switch to its tab)."""
         area = self.find(path)
         if area is None:
-            self._counter += 1
-            pane_id = f"buffer-{self._counter}"
-            area = BufferArea(path, text, disk, id=f"{pane_id}-text")
-            area.read_only = self.read_only
-            self._panes[path] = pane_id
-            pane = TabPane(tab_title(path, dirty), area, id=pane_id)
-            await self.tabs.add_pane(pane)
-            self._show_empty()
-        elif dirty:
+            area = await self._add(self.documents.open(path, disk, text), text)
+        self._place(area, cursor, activate)
+        return area
+
+    async def open_document(
+        self, doc: Document, text: str, cursor: tuple[int, int] = (0, 0), *, activate: bool = True
+    ) -> BufferArea:
+        """Show ``text`` as ``doc`` — text that is not the file's (recovered, given by a
+        caller). A tab already open on the file takes the document over; its undo history
+        goes, as with any reload."""
+        self.documents.add(doc)
+        area = self.find(doc.path)
+        if area is None:
+            area = await self._add(doc, text)
+        else:
+            area.doc = doc
+            doc.bind(area)
             area.load_text(text)
-        area.dirty = dirty or area.dirty
+        self._place(area, cursor, activate)
+        return area
+
+    async def _add(self, doc: Document, text: str) -> BufferArea:
+        self._counter += 1
+        pane_id = f"buffer-{self._counter}"
+        area = BufferArea(doc, text, id=f"{pane_id}-text")
+        area.read_only = self.read_only
+        self._panes[doc.path] = pane_id
+        await self.tabs.add_pane(TabPane(tab_title(doc.path, doc.dirty), area, id=pane_id))
+        self._show_empty()
+        return area
+
+    def _place(self, area: BufferArea, cursor: tuple[int, int], activate: bool) -> None:
         line = min(cursor[0], area.document.line_count - 1)
         col = min(cursor[1], len(area.document.get_line(line)))
         area.move_cursor((line, col), center=True)
-        self.refresh_title(path)
+        self.refresh_title(area.path)
         if activate:
-            self.activate(path)
-        return area
+            self.activate(area.path)
 
     def activate(self, path: Path) -> None:
         pane_id = self._panes.get(path)
@@ -176,6 +252,7 @@ class Editor(Vertical):
 
     async def close(self, path: Path) -> None:
         pane_id = self._panes.pop(path, None)
+        self.documents.close(path)
         if pane_id is None:
             return
         await self.tabs.remove_pane(pane_id)
@@ -190,37 +267,25 @@ class Editor(Vertical):
             return
         self._panes[new] = pane_id
         area = self.tabs.get_pane(pane_id).query_one(BufferArea)
-        area.path = new
-        area.disk.path = absolute
+        if self.documents.rename(old, new, absolute) is None:
+            area.doc.rename(new, absolute)
         self.refresh_title(new)
         if self._last_active == old:
             self._last_active = new
 
     def refresh_title(self, path: Path) -> None:
-        """Show the dirty mark (•) in the tab title."""
+        """Show the unsaved mark (•) in the tab title, as the document says."""
         pane_id = self._panes.get(path)
         area = self.find(path)
         if pane_id is None or area is None:
             return
-        self.tabs.get_tab(pane_id).label = tab_title(path, area.dirty)
-
-    def mark_saved(self, path: Path, text: str) -> bool:
-        """Clear the dirty flag if ``text`` (what was just written) is still what is shown."""
-        area = self.find(path)
-        if area is None or area.text != text:
-            return False
-        area.dirty = False
-        self.refresh_title(path)
-        return True
+        tab = self.tabs.get_tab(pane_id)
+        title = tab_title(path, area.dirty)
+        if str(tab.label) != title:
+            tab.label = title
 
     def on_buffer_edited(self, event: BufferEdited) -> None:
-        area = self.find(event.path)
-        pane_id = self._panes.get(event.path)
-        if area is not None and pane_id is not None and area.dirty:
-            tab = self.tabs.get_tab(pane_id)
-            title = tab_title(event.path, True)
-            if str(tab.label) != title:
-                tab.label = title
+        self.refresh_title(event.path)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()

@@ -7,18 +7,25 @@ on the App). Paths are project-relative, as stored in ``.session/current.json``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.message import Message
 
 
+@dataclass
 class BufferEdited(Message):
-    """The writer changed an open file's text (not posted when a file is loaded)."""
+    """The writer changed an open file's text (not posted when a file is loaded).
 
-    def __init__(self, path: Path, text: str) -> None:
-        super().__init__()
-        self.path = path
-        self.text = text
+    It names the revision, not the text: handlers read what they need from the document,
+    and a burst of keystrokes queued behind a slow handler collapses into the newest one.
+    """
+
+    path: Path
+    revision: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, BufferEdited) and message.path == self.path
 
 
 class FileSwitched(Message):

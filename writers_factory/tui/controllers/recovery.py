@@ -1,0 +1,157 @@
+"""Start-up checks: a second instance? an interrupted session? unsaved text in the journal?
+
+The questions are screens (``screens/second_instance.py``, ``screens/recovery.py``); what
+the answers do is here:
+
+* Recover — each file the writer kept the unsaved text of is opened with that text as
+  unsaved edits; nothing is written to any file. Its document's disk state is the file as
+  read now (so the first save is no false "changed outside" question), it keeps the entry's
+  document id and continues its revision numbering, and it is marked ``recovered`` so the
+  file is kept in ``.session/versions/`` before the first save over it. Files the writer
+  kept as they are have their entries set aside in ``.session/recovered/``.
+* Start fresh — the whole journal is set aside in ``.session/recovered/``.
+* Quit — nothing is touched.
+
+Reading the journal, the files and diffing run in threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError
+from writers_factory.store.manuscript.documents import NONE, Document
+from writers_factory.store.manuscript.journal import Journal, JournalEntry
+from writers_factory.store.manuscript.recovery import Newer, Side, assess_all
+from writers_factory.tui.screens.recovery import RecoveryAnswer, RecoveryChoice, RecoveryScreen
+from writers_factory.tui.screens.second_instance import SecondInstanceChoice, SecondInstanceScreen
+
+if TYPE_CHECKING:
+    from writers_factory.tui.controllers.ports import UI
+    from writers_factory.tui.workspace import Workspace
+
+
+class StartDecision(enum.StrEnum):
+    """What the start-up checks decided; the app restores the workspace unless QUIT."""
+
+    NORMAL = "normal"
+    RECOVER = "recover"  # restore the workspace, then the journal's text as unsaved edits
+    FRESH = "fresh"  # restore the workspace from the files; the journal was set aside
+    READ_ONLY = "read-only"  # another live instance owns the project: write nothing
+    QUIT = "quit"  # leave everything exactly as it is
+
+
+class EditorOpener(Protocol):
+    """What recovery needs of the tabbed editor (``Editor.open_document``)."""
+
+    async def open_document(
+        self, doc: Document, text: str, cursor: tuple[int, int] = (0, 0), *, activate: bool = True
+    ) -> Any: ...
+
+
+def read_disk(path: Path) -> tuple[FileBuffer, str | None]:
+    """In a thread: the file as it is now (``None`` text when missing or not UTF-8)."""
+    try:
+        disk, text = FileBuffer.load(path)
+    except UnreadableFileError:
+        data = path.read_bytes()
+        return FileBuffer(path, hashlib.sha256(data).hexdigest(), path.stat().st_mtime), None
+    return disk, (text if disk.base_sha256 is not None else None)
+
+
+class StartupChecks:
+    """Before the workspace is restored: ask what must be asked; after it, apply the answer."""
+
+    def __init__(
+        self, workspace: Workspace, ui: UI, journal: Journal, clock: Callable[[], datetime]
+    ) -> None:
+        self.workspace = workspace
+        self.ui = ui
+        self.journal = journal
+        self.clock = clock
+        self.to_recover: list[JournalEntry] = []
+
+    async def run(self) -> StartDecision:
+        session = self.workspace.session
+        owner = session.other_instance
+        if owner is not None:
+            other = await self.ui.ask(
+                SecondInstanceScreen(
+                    pid=owner.pid,
+                    host=owner.host,
+                    user=owner.user,
+                    started_at=owner.started_at.astimezone(),
+                    heartbeat_at=owner.heartbeat_at.astimezone(),
+                )
+            )
+            if other is SecondInstanceChoice.READ_ONLY:
+                return StartDecision.READ_ONLY
+            return StartDecision.QUIT
+        if session.read_only:
+            return StartDecision.READ_ONLY
+        items, problems = await asyncio.to_thread(assess_all, self.journal)
+        for same in [a for a in items if a.newer is Newer.SAME]:
+            # provably useless: the file already holds exactly this text
+            entry = same.entry
+            with contextlib.suppress(OSError):
+                await asyncio.to_thread(
+                    self.journal.discard_through, Path(entry.path), entry.document, entry.revision
+                )
+        items = [a for a in items if a.newer is not Newer.SAME]
+        if not session.was_interrupted() and not items and not problems:
+            return StartDecision.NORMAL
+        previous = session.previous
+        answer: RecoveryAnswer = await self.ui.ask(
+            RecoveryScreen(
+                last_saved=previous.last_activity.astimezone() if previous else None,
+                ran_for=timedelta(minutes=session.duration_minutes) if previous else None,
+                items=items,
+                problems=problems,
+            )
+        )
+        if answer.choice is RecoveryChoice.RECOVER:
+            kept = [a.entry for a in items if answer.sides.get(a.entry.path) is Side.UNSAVED]
+            for item in items:
+                if answer.sides.get(item.entry.path) is Side.DISK:
+                    # not chosen, but still the writer's: kept aside, never deleted
+                    await asyncio.to_thread(
+                        self.journal.set_aside_entry, Path(item.entry.path), self.clock()
+                    )
+            self.to_recover = kept
+            return StartDecision.RECOVER
+        if answer.choice is RecoveryChoice.START_FRESH:
+            await asyncio.to_thread(self.journal.set_aside, self.clock())
+            return StartDecision.FRESH
+        return StartDecision.QUIT
+
+    async def apply(self, editor: EditorOpener) -> list[Document]:
+        """After the normal restore: show each kept text as unsaved edits of its file."""
+        project = self.workspace.project
+        session = self.workspace.session
+        restored: list[Document] = []
+        for entry in self.to_recover:
+            rel = Path(entry.path)
+            disk, disk_text = await asyncio.to_thread(read_disk, project / rel)
+            doc = Document(
+                rel,
+                disk,
+                disk_text,
+                id=entry.document or None,
+                revision=entry.revision,
+                saved=NONE,
+                journaled=NONE,  # journaled anew, on top of the file as read now
+                recovered=disk.base_sha256 is not None,
+            )
+            cursor = (entry.cursor_line, entry.cursor_col)
+            await editor.open_document(doc, entry.text, cursor, activate=False)
+            session.open_file(rel, *cursor)
+            restored.append(doc)
+        self.to_recover = []
+        return restored
