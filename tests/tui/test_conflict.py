@@ -77,6 +77,19 @@ async def test_take_theirs_reloads_and_keeps_mine_aside(
         assert mine.splitlines()[-1] in kept[0].read_text()
 
 
+@pytest.mark.parametrize("round", range(3))
+async def test_take_theirs_keeps_the_cursor_where_it_was(
+    make_app: Callable[[], WritersFactoryApp], project: Path, round: int
+) -> None:
+    async with make_app().run_test(size=SIZE) as pilot:
+        _app, area, _mine = await conflict_on_save(pilot, project)
+        area.move_cursor((2, 4 + round))  # where the writer was reading
+        await pilot.click("#take-theirs")
+        await wait_until(pilot, lambda: area.text == THEIRS)
+        assert area.cursor_location == (2, 4 + round)
+        assert not area.dirty
+
+
 async def test_keep_both_saves_mine_beside_theirs(
     make_app: Callable[[], WritersFactoryApp], project: Path
 ) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -25,8 +26,10 @@ from writers_factory.store.manuscript.recovery import (
     Preview,
     Side,
 )
+from writers_factory.store.manuscript.versions import list_versions
 from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.screens.conflict import ConflictScreen
 from writers_factory.tui.screens.recovery import RecoveryAnswer, RecoveryChoice, RecoveryScreen
 from writers_factory.tui.widgets.editor import BufferArea
 
@@ -162,6 +165,118 @@ async def test_a_journal_identical_to_the_file_is_dropped_silently(
         await settled(pilot)
         assert not isinstance(app.screen, RecoveryScreen)
     assert journal_text(project) is None
+
+
+@pytest.mark.parametrize("round", range(3))
+async def test_recover_then_save_keeps_the_file_as_a_version_and_asks_nothing(
+    make_app: Callable[[], WritersFactoryApp], project: Path, round: int
+) -> None:
+    """Recover writes nothing; the first save over the recovered text first keeps the file
+    as it was in .session/versions/ (so a wrong choice can be undone), and is no "changed
+    outside" question: the document's disk state is the file as read at recovery."""
+    on_disk = (project / CHAPTER).read_text()
+    text = crash_a_session(project, f"Round {round}: the keeper woke.\n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
+        await pilot.pause()
+        await pilot.press("r")
+        await settled(pilot)
+        area = app.editor.find(Path(CHAPTER))
+        assert isinstance(area, BufferArea) and area.text == text and area.dirty
+        assert (project / CHAPTER).read_text() == on_disk, "Recover never writes a file"
+        assert list_versions(project, CHAPTER) == []
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: (project / CHAPTER).read_text() == text)
+        assert not any(isinstance(s, ConflictScreen) for s in app.screen_stack)
+        [version] = list_versions(project, CHAPTER)
+        assert version.stored_at.read_text() == on_disk
+        await wait_until(pilot, lambda: journal_text(project) is None)
+        # a later save keeps no further version: only the first over recovered text does
+        area.move_cursor(area.document.end)
+        await pilot.press(*"More.")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: (project / CHAPTER).read_text().endswith("More."))
+        assert len(list_versions(project, CHAPTER)) == 1
+        await pilot.press("ctrl+q")
+        await exited(app)
+    # the wrong choice undone: the kept version is the file as it was
+    (project / CHAPTER).write_text(version.stored_at.read_text())
+    assert (project / CHAPTER).read_text() == on_disk
+
+
+@pytest.mark.parametrize("round", range(2))
+@pytest.mark.parametrize("answer", ["unsaved", "disk", "start-fresh", "quit"])
+async def test_a_file_changed_since_the_entry_is_shown_beside_it_and_chosen_by_the_writer(
+    make_app: Callable[[], WritersFactoryApp], project: Path, answer: str, round: int
+) -> None:
+    on_disk = (project / CHAPTER).read_text()
+    unsaved = crash_a_session(project, "Typed before the crash.\n")
+    theirs = on_disk + "Saved by another program after the crash.\n"
+    (project / CHAPTER).write_text(theirs)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
+        await pilot.pause()
+        screen = app.screen
+        listing = shown_text(screen)
+        assert "the file changed since: choose" in listing
+        assert "Saved by another program after the crash." in listing  # the file's side
+        assert "Typed before the crash." in listing  # and the unsaved side
+        await pilot.press("r")  # nothing is chosen for it: Recover is refused
+        await pilot.pause()
+        assert app.screen is screen and "Choose which version to keep" in shown_text(screen)
+        if answer in ("unsaved", "disk"):
+            await pilot.click(f"#side-0-{answer}")
+            await pilot.press("r")
+            await settled(pilot)
+            area = app.editor.find(Path(CHAPTER))
+            assert isinstance(area, BufferArea)
+            assert (project / CHAPTER).read_text() == theirs, "nothing was written"
+            if answer == "unsaved":
+                assert area.text == unsaved and area.dirty
+                assert journal_text(project) == unsaved
+            else:
+                assert area.text == theirs and not area.dirty
+                assert journal_text(project) is None
+                kept = list((project / ".session" / "recovered").rglob("*.json"))
+                assert len(kept) == 1 and "Typed before the crash." in kept[0].read_text()
+            await pilot.press("ctrl+q")
+        else:
+            await pilot.press("f" if answer == "start-fresh" else "q")
+            if answer == "quit":
+                await exited(app)
+            else:
+                await settled(pilot)
+                await pilot.press("ctrl+q")
+    assert (project / CHAPTER).read_text() == (unsaved if answer == "unsaved" else theirs)
+    if answer == "quit":
+        assert journal_text(project) == unsaved  # untouched, asked again next time
+
+
+@pytest.mark.parametrize("round", range(2))
+async def test_a_large_removal_is_said_in_words_and_not_proposed(
+    make_app: Callable[[], WritersFactoryApp], project: Path, round: int
+) -> None:
+    on_disk = (project / CHAPTER).read_text()
+    crash_a_session(project, "")
+    # the journal holds one letter where the chapter was: select all, type, crash
+    Journal(project).write(Path(CHAPTER), "x", text_sha256(on_disk), cursor=(0, 1))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
+        await pilot.pause()
+        listing = shown_text(app.screen)
+        assert "⚠ Recovering it removes 100% of chapter-01.md" in listing
+        assert "+ x" in listing and f"− {on_disk.splitlines()[0]}" in listing
+        await pilot.press("r")  # the proposed side is the file as it is
+        await settled(pilot)
+        area = app.editor.find(Path(CHAPTER))
+        assert isinstance(area, BufferArea) and area.text == on_disk and not area.dirty
+        await pilot.press("ctrl+q")
+    assert (project / CHAPTER).read_text() == on_disk
+    assert journal_text(project) is None
+    assert len(list((project / ".session" / "recovered").rglob("*.json"))) == 1
 
 
 # -- the modal on its own: keys and snapshot ---------------------------------------------------

@@ -19,6 +19,7 @@ from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.controllers.saving import SaveCoordinator
+from writers_factory.tui.screens.recovery import RecoveryScreen
 from writers_factory.tui.widgets.editor import BufferArea
 
 CHAPTER = "manuscript/chapter-01.md"
@@ -174,6 +175,8 @@ async def test_failed_save_is_shown_nothing_is_lost_and_ctrl_s_retries(
         assert (project / CHAPTER).read_text() == area.text
         assert area.text.endswith("Lost?!")
         assert not area.dirty
+        # the entry written while the disk refused goes with the save that succeeded
+        await wait_until(pilot, lambda: journal_text(project) is None)
 
 
 async def test_quit_saves_everything_and_closes_cleanly(
@@ -211,3 +214,149 @@ async def test_sigterm_saves_everything_and_closes_cleanly(
     assert app.return_code == 128 + signal.SIGTERM
     assert (project / CHAPTER).read_text() == typed
     assert Session(project, read_only=True).data.clean_shutdown
+
+
+# -- the one shutdown path, and the journal by revision ----------------------------------------
+
+
+class Writes:
+    """Counts durable writes by file name (every write goes through ``_write_once``)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.names: list[str] = []
+        real = durable._write_once
+
+        def counting(path: Path, data: bytes, mode: int | None) -> None:
+            self.names.append(Path(path).name)
+            real(path, data, mode)
+
+        monkeypatch.setattr(durable, "_write_once", counting)
+
+    def count(self, name: str) -> int:
+        return self.names.count(name)
+
+
+@pytest.mark.parametrize("round", range(5))
+async def test_type_pause_type_quit_at_once_leaves_no_journal_and_asks_nothing(
+    make_app: Callable[[], WritersFactoryApp],
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    round: int,
+) -> None:
+    """Typing, a pause longer than the journal delay (an entry is written), more typing and
+    ctrl+q at once: the quit saves it all, the journal is empty, current.json is written
+    once, and the next start asks nothing — every time."""
+    writes = Writes(monkeypatch)
+    for again in range(3):
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            assert not isinstance(app.screen, RecoveryScreen)
+            area = await open_chapter(pilot)
+            await pilot.press(*f" Wave {again}.")
+            shown = area.text
+            await wait_until(pilot, lambda: journal_text(project) == shown)  # noqa: B023
+            await pilot.press(*" And another")
+            typed = area.text
+            before = writes.count("current.json")
+            await pilot.press("ctrl+q")
+            await exited(app)
+        assert writes.count("current.json") - before == 1
+        assert (project / CHAPTER).read_text() == typed
+        assert list((project / ".session" / "journal").iterdir()) == []
+        assert Session(project, read_only=True).data.clean_shutdown
+        assert not (project / ".session" / "lock.json").exists()
+
+
+async def test_sigterm_runs_the_same_sequence_once(
+    make_app: Callable[[], WritersFactoryApp], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import signal
+
+    writes = Writes(monkeypatch)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot)
+        await pilot.press(*"Terminated.")
+        await wait_until(pilot, lambda: journal_text(project) == area.text)
+        await pilot.press(*" Twice.")
+        typed = area.text
+        before = writes.count("current.json")
+        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGHUP)  # a second signal while the first is handled
+        await exited(app)
+    assert app.return_code == 128 + signal.SIGTERM
+    assert writes.count("current.json") - before == 1
+    assert (project / CHAPTER).read_text() == typed
+    assert list((project / ".session" / "journal").iterdir()) == []
+
+
+async def test_a_file_that_cannot_be_saved_at_quit_stays_in_the_journal(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await app.project_watch.stop()  # the save itself must notice
+        area = await open_chapter(pilot)
+        await pilot.press(*"Mine.")
+        mine = area.text
+        (project / CHAPTER).write_text("Changed elsewhere.\n")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: indicator(app).startswith("⚠"))
+        assert app.return_code is None, "the first ctrl+q only tells the writer"
+        assert journal_text(project) == mine
+        await pilot.press("ctrl+q")
+        await exited(app)
+    assert (project / CHAPTER).read_text() == "Changed elsewhere.\n"
+    assert journal_text(project) == mine  # offered at the next start
+    assert Session(project, read_only=True).data.clean_shutdown
+
+
+async def test_deleting_typed_text_removes_its_entry_before_any_save(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    on_disk = (project / CHAPTER).read_bytes()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot)
+        for _round in range(5):
+            await pilot.press(*"lantern")
+            await wait_until(pilot, lambda: journal_text(project) == area.text)
+            await pilot.press(*["backspace"] * len("lantern"))
+            await wait_until(pilot, lambda: not area.dirty)
+            await wait_until(pilot, lambda: journal_text(project) is None)
+            assert (project / CHAPTER).read_bytes() == on_disk, "no save was involved"
+
+
+async def test_no_whole_text_hash_per_keystroke(
+    make_app: Callable[[], WritersFactoryApp], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing costs no hash of the chapter: "back to the file's text" is decided by line and
+    character counts first. (A count of hash calls, never a time.)"""
+    import hashlib
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        saving(app).journal_delay = 3600  # no journal write during the count
+        area = await open_chapter(pilot)
+        size = len(area.text)
+        hashed: list[int] = []
+        real = hashlib.sha256
+
+        def counting(data: bytes = b"", **kwargs: Any) -> Any:
+            if len(data) >= size // 2:
+                hashed.append(len(data))
+            return real(data, **kwargs)
+
+        monkeypatch.setattr(hashlib, "sha256", counting)
+        keys = list("The beam swept the bay") + ["backspace"] * 3 + ["enter"] + list("Dawn")
+        await pilot.press(*keys)
+        await wait_until(pilot, lambda: area.text.endswith("The beam swept the \nDawn"))
+        await pilot.press(*["backspace"] * len("The beam swept the \nDawn"))
+        await wait_until(pilot, lambda: not area.dirty)  # back to the file's text, noticed
+        assert hashed == []

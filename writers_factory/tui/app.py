@@ -252,6 +252,7 @@ class WritersFactoryApp(App[int]):
         self.apply_theme_preference()
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
         if await self.before_restore():
+            self.editor.hold_switches()  # tabs opened now are not the writer switching files
             await self.restore_workspace()
             await self.after_restore()
             await self.writing.start()
@@ -288,6 +289,9 @@ class WritersFactoryApp(App[int]):
         if self.saving is None or self.recovery is None:
             return
         recovered = await self.recovery.apply(self.editor)
+        area = self.editor.active
+        self.editor.activate_quietly(None if area is None else area.path)  # switches again
+        self.update_breadcrumbs()
         await self.saving.recovered(recovered)
         self.saving.start()
         if self.saving.enabled:

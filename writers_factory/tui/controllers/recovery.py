@@ -1,4 +1,8 @@
-"""Start-up checks: a second instance? an interrupted session? unsaved text in the journal?
+"""Start-up checks: a second instance? unsaved text in the journal from a session that ended?
+
+A session that ended without closing is only worth a question when it left something to
+decide — text in the journal that differs from its file, or journal files that cannot be
+read; otherwise the writer is told, and nothing is asked.
 
 The questions are screens (``screens/second_instance.py``, ``screens/recovery.py``); what
 the answers do is here:
@@ -105,7 +109,13 @@ class StartupChecks:
                     self.journal.discard_through, Path(entry.path), entry.document, entry.revision
                 )
         items = [a for a in items if a.newer is not Newer.SAME]
-        if not session.was_interrupted() and not items and not problems:
+        if not items and not problems:
+            if session.was_interrupted():
+                # nothing unsaved was left: no question to answer, only a word
+                self.ui.notify(
+                    "The previous session ended without closing; nothing unsaved was lost.",
+                    title="Previous session",
+                )
             return StartDecision.NORMAL
         previous = session.previous
         answer: RecoveryAnswer = await self.ui.ask(

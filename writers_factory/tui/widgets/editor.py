@@ -137,6 +137,10 @@ def char_total(document: DocumentBase) -> int:
     return sum(map(len, lines)) + len(document.newline) * (len(lines) - 1)
 
 
+_ANY = Path("\0any")
+"""Held switches wait for this path, which no tab has."""
+
+
 def tab_title(path: Path, dirty: bool) -> str:
     return f"{path.name}{' •' if dirty else ''}"
 
@@ -154,6 +158,7 @@ class Editor(Vertical):
         self._counter = 0
         self._panes: dict[Path, str] = {}
         self._last_active: Path | None = None
+        self._quiet_until: Path | None = None
         self.read_only = False
         """New tabs are read-only (the project is open in another live instance)."""
 
@@ -250,6 +255,22 @@ class Editor(Vertical):
         if pane_id is not None and self.tabs.active != pane_id:
             self.tabs.active = pane_id
 
+    def hold_switches(self) -> None:
+        """Announce no tab switch until :meth:`activate_quietly`: tabs opened at start-up
+        (restored, recovered) are not the writer switching files, and must not set off the
+        save a switch does."""
+        self._quiet_until = _ANY
+
+    def activate_quietly(self, path: Path | None) -> None:
+        """Make ``path`` the active tab without announcing it, nor the switches still on
+        their way until it is active; then announce switches again."""
+        if path is None or path not in self._panes or self._last_active == path:
+            self._quiet_until = None
+        else:
+            self._quiet_until = path
+        if path is not None:
+            self.activate(path)
+
     async def close(self, path: Path) -> None:
         pane_id = self._panes.pop(path, None)
         self.documents.close(path)
@@ -293,6 +314,11 @@ class Editor(Vertical):
         self._notify_switch(area.path if area is not None else None)
 
     def _notify_switch(self, path: Path | None) -> None:
+        if self._quiet_until is not None:
+            self._last_active = path
+            if path == self._quiet_until:
+                self._quiet_until = None
+            return
         if path == self._last_active:
             return
         previous, self._last_active = self._last_active, path
