@@ -4,7 +4,7 @@ Three layers, each bounding what a failure can cost:
 
 * the recovery journal gets a dirty document's text within ``journal_delay`` (1 s) of its
   first unjournaled edit, and at once after ``journal_every`` (200) edits — a crash loses
-  about a second of typing;
+  about a second of typing (``journaling.py``);
 * the auto-save writes dirty documents to their files and the session state every
   ``interval`` seconds and after every significant action (stage change, file switch,
   model change, AI operation);
@@ -29,7 +29,6 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,26 +37,16 @@ from writers_factory.store.manuscript.documents import Document, Snapshot
 from writers_factory.store.manuscript.journal import Journal
 from writers_factory.store.manuscript.versions import save_version
 from writers_factory.tui.controllers.conflicts import ConflictChoice, asking_about, resolve_conflict
+from writers_factory.tui.controllers.journaling import JournalKeeper
 from writers_factory.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from textual.timer import Timer
-    from textual.worker import Worker
 
     from writers_factory.tui.controllers.ports import UI, Views
     from writers_factory.tui.workspace import Workspace
 
 Clock = Callable[[], datetime]
-
-
-@dataclass
-class _Pending:
-    """Journal bookkeeping for one open document."""
-
-    timer: Timer | None = None
-    requested: int = 0
-    """The revision at which the last journal write was asked for."""
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 @dataclass
@@ -108,17 +97,23 @@ class SaveCoordinator:
         self.views = views
         self.journal = journal
         self.interval = interval
-        self.journal_delay = journal_delay
-        self.journal_every = journal_every
         self.remember = remember
         self.clock = clock
         self.enabled = not workspace.read_only
         self.failed = False
         self.last_report: SaveReport | None = None
-        self._pending: dict[str, _Pending] = {}
+        self.keeper = JournalKeeper(
+            self.documents,
+            ui,
+            journal,
+            failed=self._failed,
+            clock=clock,
+            delay=journal_delay,
+            every=journal_every,
+        )
+        """The journal as the writer types (``journaling.py``)."""
         self._deferred: set[Path] = set()
         self._busy = False
-        self._writes: set[Worker[object]] = set()
         self._closing = False
         self._again = False
         self._again_interactive = False
@@ -136,10 +131,7 @@ class SaveCoordinator:
         if self._autosave is not None:
             self._autosave.stop()
             self._autosave = None
-        for pending in self._pending.values():
-            if pending.timer is not None:
-                pending.timer.stop()
-                pending.timer = None
+        self.keeper.stop()
 
     def disable(self) -> None:
         """Read-only: write nothing at all from now on."""
@@ -149,7 +141,7 @@ class SaveCoordinator:
     @property
     def busy(self) -> bool:
         """A save pass or a journal write is running (tests wait on this, never sleep)."""
-        return self._busy or any(not w.is_finished for w in self._writes)
+        return self._busy or self.keeper.busy
 
     async def settle(self, timeout: float = 5.0) -> None:
         """Before the last save: start no more writes, let those in flight land first.
@@ -158,7 +150,7 @@ class SaveCoordinator:
         ``timeout`` the shutdown goes on (that document's text is in the journal, and the
         journal refuses any older text once a newer revision is saved).
         """
-        self._closing = True
+        self._closing = self.keeper.closing = True
         self.stop()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -167,13 +159,18 @@ class SaveCoordinator:
 
     def resume(self) -> None:
         """Quitting was called off: carry on saving as before."""
-        self._closing = False
+        self._closing = self.keeper.closing = False
         self.start()
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _pending_for(self, doc: Document) -> _Pending:
-        return self._pending.setdefault(doc.id, _Pending())
+    @property
+    def journal_delay(self) -> float:
+        return self.keeper.delay
+
+    @journal_delay.setter
+    def journal_delay(self, seconds: float) -> None:
+        self.keeper.delay = seconds
 
     def _show(self, action: Callable[[StatusBar], None]) -> None:
         bar = self.views.status
@@ -184,10 +181,6 @@ class SaveCoordinator:
         editor = self.views.editor
         if editor is not None:
             editor.refresh_title(doc.path)
-
-    def _run(self, job: Callable[[], object], group: str) -> None:
-        worker: Worker[object] = self.ui.start(job, group=group)  # type: ignore[arg-type]
-        self._writes = {w for w in self._writes if not w.is_finished} | {worker}
 
     def dirty_documents(self) -> list[Document]:
         return self.documents.dirty()
@@ -200,106 +193,26 @@ class SaveCoordinator:
         else:
             self._show(lambda bar: bar.mark_saved(bar.last_saved) if bar.last_saved else None)
 
-    # -- typing: the journal -----------------------------------------------------------------
+    # -- typing: the journal (``journaling.py``) ----------------------------------------------
 
     def buffer_edited(self, path: Path, revision: int | None = None) -> None:
-        """After edits (coalesced): journal soon, or forget the entry if back to the file."""
+        """After edits (coalesced): the journal follows, the status bar says unsaved."""
         doc = self.documents.get(path)
         if doc is None or not self.enabled or self._closing:
             return
-        pending = self._pending_for(doc)
-        if not doc.dirty:
-            # exactly the file's text again (undo, backspace): nothing is unsaved, and an
-            # entry offering the older text would be wrong — removed now, not at a timer
-            if pending.timer is not None:
-                pending.timer.stop()
-                pending.timer = None
-            if doc.journaled >= 0 or pending.lock.locked():  # an entry, or one being written
-                self._run(partial(self.forget, doc, doc.revision), group="journal")
+        self.keeper.edited(doc)
+        if doc.dirty:
+            self._show(StatusBar.mark_dirty)
+        else:
             self.refresh_indicator()
-            return
-        self._show(StatusBar.mark_dirty)
-        unjournaled = doc.revision - max(doc.journaled, doc.saved, pending.requested)
-        if unjournaled >= self.journal_every:
-            self._journal_soon(doc, 0.0)
-        elif pending.timer is None:
-            self._journal_soon(doc, self.journal_delay)
-
-    def _journal_soon(self, doc: Document, delay: float) -> None:
-        """Write now (``delay`` 0) or arm the one timer for this document if none is armed.
-
-        A timer armed by the first unjournaled edit is never pushed back by later edits: it
-        is a throttle, not a debounce, so even slow continuous typing is journaled every
-        second.
-        """
-        pending = self._pending_for(doc)
-
-        def fire() -> None:
-            pending.timer = None
-            pending.requested = doc.revision
-            if not self._closing:
-                self._run(partial(self.write_journal, doc.path), group="journal")
-
-        if delay <= 0:
-            if pending.timer is not None:
-                pending.timer.stop()
-            fire()
-        elif pending.timer is None:
-            pending.timer = self.ui.after(delay, fire, name=f"journal {doc.path}")
 
     async def write_journal(self, path: Path) -> bool:
-        """Snapshot the document on the loop, write the entry in a thread."""
-        doc = self.documents.get(path)
-        if doc is None or not self.enabled:
-            return False
-        async with self._pending_for(doc).lock:
-            snap = doc.snapshot()
-            if snap is None or not doc.needs_journal:
-                return False  # saved meanwhile, or back to the file's text
-            return await self._journal(doc, snap)
-
-    async def _journal(self, doc: Document, snap: Snapshot) -> bool:
-        """Write ``snap`` as the document's entry (the caller holds its lock)."""
-        try:
-            entry = await asyncio.to_thread(
-                self.journal.write,
-                doc.path,
-                snap.text,
-                doc.disk.base_sha256,
-                document=doc.id,
-                revision=snap.revision,
-                cursor=snap.cursor,
-                now=self.clock(),
-            )
-        except OSError as exc:
-            self._failed([f"recovery journal for {doc.path}: {exc.strerror or exc}"])
-            return False
-        if entry is not None:
-            doc.journaled_as(snap.revision)
-        return entry is not None
-
-    async def forget(self, doc: Document, revision: int) -> None:
-        """Revision ``revision`` is the file's text: remove the entries at or below it,
-        durably (in a thread). Typing since does not matter: those entries hold text older
-        than a state that was the file's; the newer typing gets its own entry."""
-        async with self._pending_for(doc).lock:
-            try:
-                await asyncio.to_thread(self.journal.discard_through, doc.path, doc.id, revision)
-            except OSError as exc:
-                self._failed([f"recovery journal for {doc.path}: {exc.strerror or exc}"])
-                return
-            doc.journal_cleared(revision)
+        """Journal the document now (a file deleted outside keeps its text here)."""
+        return self.enabled and await self.keeper.write(path)
 
     async def buffer_renamed(self, old: Path, new: Path) -> None:
-        """A renamed file's unsaved text must not be offered later under its old name."""
-        doc = self.documents.get(new)
-        if not self.enabled or doc is None:
-            return
-        async with self._pending_for(doc).lock:
-            try:
-                await asyncio.to_thread(self.journal.move_entry, old, new)
-            except OSError as exc:
-                self._failed([f"recovery journal for {new}: {exc.strerror or exc}"])
+        if self.enabled:
+            await self.keeper.renamed(old, new)
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -381,7 +294,7 @@ class SaveCoordinator:
         if path in self._deferred or asking_about(self.ui, path.as_posix()):
             report.deferred.append(path)
             return
-        async with self._pending_for(doc).lock:
+        async with self.keeper.lock(doc):
             snap = doc.snapshot()
             if snap is None or not doc.dirty:
                 return
@@ -442,7 +355,7 @@ class SaveCoordinator:
         if not self.enabled:
             return problems
         for doc in self.dirty_documents():
-            async with self._pending_for(doc).lock:
+            async with self.keeper.lock(doc):
                 snap = doc.snapshot()
                 if snap is None or not doc.dirty:
                     continue
@@ -451,7 +364,7 @@ class SaveCoordinator:
                     await asyncio.to_thread(doc.disk.save, snap.text, remember=self.remember)
                 except (SaveConflict, OSError) as exc:
                     problems.append(f"{doc.path}: {exc}")
-                    if doc.needs_journal and not await self._journal(doc, snap):
+                    if doc.needs_journal and not await self.keeper.write_locked(doc, snap):
                         problems.append(f"recovery journal for {doc.path}: not written")
                     continue
                 await self._saved(doc, snap)

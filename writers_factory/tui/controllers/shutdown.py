@@ -115,12 +115,14 @@ class Shutdown:
         try:
             if not self.leave_untouched and not await self._save(interactive):
                 return
-            self.done = True
             self.remove_signals()
             if not self.leave_untouched:
                 await self._stop_watching()  # delivers what it saw, recorded before closing
                 self._close_history()  # after the documents: their last words are counted
                 await asyncio.to_thread(self._close_session)
+            # done only now: should a step above fail, the app closes on the error and
+            # ``finish_sync`` does what is left (each step is safe to repeat)
+            self.done = True
             self.ui.exit(code)
         finally:
             self._running = False

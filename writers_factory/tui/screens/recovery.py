@@ -66,9 +66,9 @@ def describe_duration(span: timedelta | None) -> str:
 
 
 def describe(item: Assessment) -> str:
-    """``manuscript/ch.md · +12 −0 characters from line 3 · unsaved text is newer``."""
-    where = f" from line {item.preview.line}" if item.preview.line else ""
-    return f"{item.entry.path} · {item.diff.describe()}{where} · {_RELATION[item.newer]}"
+    """``manuscript/ch.md · unsaved text is newer`` and, below, how much differs where."""
+    where = f", from line {item.preview.line}" if item.preview.line else ""
+    return f"{item.entry.path} · {_RELATION[item.newer]}\n{item.diff.describe()}{where}:"
 
 
 def preview_lines(preview: Preview, *, side: Side | None = None) -> str:
@@ -88,7 +88,7 @@ class RecoveryScreen(ModalScreen[RecoveryAnswer]):
     DEFAULT_CSS = """
     RecoveryScreen { align: center middle; }
     RecoveryScreen > Vertical {
-        width: 96; height: auto; max-height: 95%;
+        width: 96; max-width: 100%; height: auto; max-height: 95%;
         border: thick $warning; background: $surface; padding: 0 1;
     }
     RecoveryScreen .title { text-style: bold; color: $warning; }
