@@ -178,8 +178,7 @@ async def test_recover_then_save_keeps_the_file_as_a_version_and_asks_nothing(
     text = crash_a_session(project, f"Round {round}: the keeper woke.\n")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
-        await pilot.pause()
+        await ready_screen(pilot, RecoveryScreen, focused="RadioSet, Button")
         await pilot.press("r")
         await settled(pilot)
         area = app.editor.find(Path(CHAPTER))
@@ -216,18 +215,17 @@ async def test_a_file_changed_since_the_entry_is_shown_beside_it_and_chosen_by_t
     (project / CHAPTER).write_text(theirs)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
-        await pilot.pause()
+        await ready_screen(pilot, RecoveryScreen, focused="RadioSet, Button")
         screen = app.screen
         listing = shown_text(screen)
         assert "the file changed since: choose" in listing
         assert "Saved by another program after the crash." in listing  # the file's side
         assert "Typed before the crash." in listing  # and the unsaved side
         await pilot.press("r")  # nothing is chosen for it: Recover is refused
-        await pilot.pause()
-        assert app.screen is screen and "Choose which version to keep" in shown_text(screen)
+        await wait_until(pilot, lambda: "Choose which version to keep" in shown_text(screen))
+        assert app.screen is screen
         if answer in ("unsaved", "disk"):
-            await pilot.click(f"#side-0-{answer}")
+            await click_when_ready(pilot, f"#side-0-{answer}", RecoveryScreen)
             await pilot.press("r")
             await settled(pilot)
             area = app.editor.find(Path(CHAPTER))
@@ -264,8 +262,7 @@ async def test_a_large_removal_is_said_in_words_and_not_proposed(
     Journal(project).write(Path(CHAPTER), "x", text_sha256(on_disk), cursor=(0, 1))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen))
-        await pilot.pause()
+        await ready_screen(pilot, RecoveryScreen, focused="RadioSet, Button")
         listing = shown_text(app.screen)
         assert "⚠ Recovering it removes 100% of chapter-01.md" in listing
         assert "+ x" in listing and f"− {on_disk.splitlines()[0]}" in listing
@@ -348,9 +345,7 @@ async def test_modal_keys() -> None:
 async def test_modal_proposes_the_safe_side_and_waits_for_the_undecided_one() -> None:
     app = ModalApp()
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, RecoveryScreen)
+        screen = await ready_screen(pilot, RecoveryScreen, focused="RadioSet")
         text = shown_text(screen)
         assert "⚠ Recovering it removes 94% of chapter-03.md" in text
         assert "+ The keeper woke, and the lamp was out." in text  # the preview
@@ -358,9 +353,9 @@ async def test_modal_proposes_the_safe_side_and_waits_for_the_undecided_one() ->
         # the undecided file has the focus, not Recover
         assert screen.focused is screen.query_one("#side-1")
         await pilot.press("r")
-        await pilot.pause()
-        assert app.result == [] and "chapter-02.md" in shown_text(screen)
-        await pilot.click("#side-1-disk")
+        await wait_until(pilot, lambda: "Choose which version to keep of" in shown_text(screen))
+        assert app.result == [] and "chapter-02.md first" in shown_text(screen)
+        await click_when_ready(pilot, "#side-1-disk", RecoveryScreen)
         await pilot.press("r")
         await wait_until(pilot, lambda: app.result != [])
     [answer] = app.result
