@@ -157,7 +157,8 @@ async def test_rename_open_file_follows_tab_and_session(
         assert app.editor.active is not None and app.editor.active.disk.path == new
         assert [f.path for f in app.session.data.open_files] == ["manuscript/the-keeper.md"]
         assert app.session.data.current_state.breadcrumb[-1] == "the-keeper.md"
-        assert "manuscript/the-keeper.md" in shown_paths(app)
+        # the tree reloads after the tab has followed the file: wait for it too
+        await wait_until(pilot, lambda: "manuscript/the-keeper.md" in shown_paths(app))
 
 
 async def test_rename_never_replaces_another_file(
