@@ -1,4 +1,5 @@
-"""Operation specs: one per stage at least, prompts carry the inputs, bad input is named."""
+"""Operation specs (from the catalogue): one per stage at least, prompts carry the inputs,
+bad input is named."""
 
 from __future__ import annotations
 
@@ -7,14 +8,8 @@ from typing import Any
 
 import pytest
 
-from writers_factory.ai.operations import (
-    DEFAULT_RUBRIC,
-    OPERATIONS,
-    OperationInputError,
-    get_operation,
-    operations_for_stage,
-    read_documents,
-)
+from writers_factory.ai.catalogue import CATALOGUE
+from writers_factory.ai.operations import DEFAULT_RUBRIC, OperationInputError, read_documents
 from writers_factory.core.stages import STAGE_IDS
 
 
@@ -22,7 +17,7 @@ def test_every_stage_has_an_operation_and_the_extras_exist(
     operation_inputs: dict[str, dict[str, Any]],
 ) -> None:
     for stage in STAGE_IDS:
-        assert operations_for_stage(stage), stage
+        assert CATALOGUE.operations_for_stage(stage), stage
     assert {
         "brainstorm",
         "outline",
@@ -32,15 +27,15 @@ def test_every_stage_has_an_operation_and_the_extras_exist(
         "score",
         "voice_test",
         "ask_bible",
-    } <= set(OPERATIONS)
-    assert set(operation_inputs) == set(OPERATIONS)
+    } <= set(CATALOGUE.operations)
+    assert set(operation_inputs) == set(CATALOGUE.operations)
 
 
-@pytest.mark.parametrize("op_id", sorted(OPERATIONS))
+@pytest.mark.parametrize("op_id", sorted(CATALOGUE.operations))
 def test_prompt_contains_every_given_input(
     op_id: str, operation_inputs: dict[str, dict[str, Any]]
 ) -> None:
-    spec = get_operation(op_id)
+    spec = CATALOGUE.operation(op_id)
     prompt = spec.build_prompt(operation_inputs[op_id])
     for value in operation_inputs[op_id].values():
         if isinstance(value, str):
@@ -52,9 +47,9 @@ def test_prompt_contains_every_given_input(
     assert spec.max_output_tokens > 0 and spec.system_prompt and spec.title
 
 
-@pytest.mark.parametrize("op_id", sorted(OPERATIONS))
+@pytest.mark.parametrize("op_id", sorted(CATALOGUE.operations))
 def test_missing_required_input_names_operation_and_field(op_id: str) -> None:
-    spec = get_operation(op_id)
+    spec = CATALOGUE.operation(op_id)
     with pytest.raises(OperationInputError) as info:
         spec.build_prompt({})
     assert spec.id in str(info.value) and repr(spec.required[0]) in str(info.value)
@@ -62,31 +57,31 @@ def test_missing_required_input_names_operation_and_field(op_id: str) -> None:
 
 def test_blank_required_text_counts_as_missing() -> None:
     with pytest.raises(OperationInputError, match="'text'"):
-        get_operation("rewrite").build_prompt({"text": "   "})
+        CATALOGUE.operation("rewrite").build_prompt({"text": "   "})
 
 
 def test_malformed_documents_are_named() -> None:
     with pytest.raises(OperationInputError, match="'references'"):
-        get_operation("generate_scene").build_prompt({"prompt": "x", "references": "oops"})
+        CATALOGUE.operation("generate_scene").build_prompt({"prompt": "x", "references": "oops"})
     with pytest.raises(OperationInputError, match=r"'passages'.*not \(name, text\)"):
-        get_operation("ask_bible").build_prompt({"question": "q", "passages": [("a", 1)]})
+        CATALOGUE.operation("ask_bible").build_prompt({"question": "q", "passages": [("a", 1)]})
 
 
 def test_defaults_fill_optional_inputs() -> None:
-    assert DEFAULT_RUBRIC in get_operation("score").build_prompt({"chapter": "Text."})
-    prompt = get_operation("ask_bible").build_prompt({"question": "Who?"})
+    assert DEFAULT_RUBRIC in CATALOGUE.operation("score").build_prompt({"chapter": "Text."})
+    prompt = CATALOGUE.operation("ask_bible").build_prompt({"question": "Who?"})
     assert "No passages were found" in prompt
 
 
 def test_prompts_are_deterministic(operation_inputs: dict[str, dict[str, Any]]) -> None:
-    spec = get_operation("generate_scene")
+    spec = CATALOGUE.operation("generate_scene")
     inputs = operation_inputs["generate_scene"]
     assert spec.build_prompt(inputs) == spec.build_prompt(dict(inputs))
 
 
 def test_unknown_operation_lists_known_ones() -> None:
     with pytest.raises(KeyError, match="unknown operation 'nope'; known: ask_bible"):
-        get_operation("nope")
+        CATALOGUE.operation("nope")
 
 
 def test_read_documents_reads_notes_in_order_and_says_what_it_left_out(tmp_path: Path) -> None:
@@ -109,7 +104,7 @@ def test_read_documents_reads_notes_in_order_and_says_what_it_left_out(tmp_path:
         "planning/latin1.txt: not UTF-8 text (byte 3)",
         "planning/zz-big.md: left out, the notes exceed 100 characters",
     ]
-    prompt = get_operation("outline").build_prompt({"planning": gathered.documents})
+    prompt = CATALOGUE.operation("outline").build_prompt({"planning": gathered.documents})
     assert "### planning/premise.md" in prompt and "Ada learns to trust." in prompt
 
 

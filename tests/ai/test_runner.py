@@ -13,7 +13,7 @@ from pydantic_ai.messages import ModelMessage
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from pydantic_ai.models.test import TestModel
 
-from writers_factory.ai.operations import OPERATIONS, get_operation
+from writers_factory.ai.catalogue import CATALOGUE
 from writers_factory.ai.providers import ProviderNotConfigured
 from writers_factory.ai.runner import (
     BudgetHardStop,
@@ -26,7 +26,7 @@ from writers_factory.store.costs.tracker import CostTracker
 from writers_factory.store.preferences.preferences import Preferences
 
 Session = tuple[Preferences, CostTracker]
-REWRITE = get_operation("rewrite")
+REWRITE = CATALOGUE.operation("rewrite")
 SMALL = {"text": "The rain fell. It fell again, and then it fell some more."}
 
 
@@ -120,7 +120,7 @@ async def test_actual_usage_is_logged_not_the_estimate(
     assert reloaded.recent(1)[0].input_tokens == result.input_tokens
 
 
-@pytest.mark.parametrize("op_id", sorted(OPERATIONS))
+@pytest.mark.parametrize("op_id", sorted(CATALOGUE.operations))
 async def test_every_operation_runs_end_to_end_with_test_model(
     op_id: str,
     ai_session: Session,
@@ -128,7 +128,7 @@ async def test_every_operation_runs_end_to_end_with_test_model(
     operation_inputs: dict[str, dict[str, Any]],
 ) -> None:
     prefs, tracker = ai_session
-    spec = get_operation(op_id)
+    spec = CATALOGUE.operation(op_id)
     plan = await plan_operation(spec, operation_inputs[op_id], TEST_MODEL, tracker, prefs)
     result = await run_operation(plan, model_override=TestModel(custom_output_text=f"{op_id} ok"))
     assert result.text == f"{op_id} ok"

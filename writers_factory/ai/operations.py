@@ -1,8 +1,10 @@
-"""What each AI operation asks of the model: one spec per operation, pure and testable.
+"""What each AI operation asks of the model: the spec type and the pure prompt builders.
 
 A spec turns inputs the caller has already read (file texts, a selection, passages) into a
 prompt. Specs never read files themselves, so building a prompt is safe anywhere, and the
-same prompt is what the cost estimate counts and what the model receives.
+same prompt is what the cost estimate counts and what the model receives. A spec also says
+where its inputs come from (``reads``) and where its result goes (``output``); the specs
+themselves are declared with the entries that run them in ``ai/catalogue.py``.
 """
 
 from __future__ import annotations
@@ -10,30 +12,90 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from writers_factory.core.errors import WritersFactoryError
+from writers_factory.core.stages import StageId
 
 Inputs = Mapping[str, Any]
 """Operation inputs by name: strings, or documents as ``{name: text}`` / ``[(name, text)]``."""
+
+Source = Literal[
+    "selection",
+    "sample",
+    "file",
+    "before_cursor",
+    "around_selection",
+    "selection_or_question",
+    "question",
+    "planning",
+    "reference",
+    "bible",
+]
+"""Where an input comes from:
+
+- ``selection``: the selected text, or the whole open file when nothing is selected;
+- ``sample``: the end of that text (a sample of the writer's voice, ``SAMPLE_CHARS``);
+- ``file``: the whole open file;
+- ``before_cursor``: the text before the selection (``CONTEXT_CHARS``);
+- ``around_selection``: the text either side of the selection, sent as context only;
+- ``selection_or_question``: the selection when there is one, else asked of the writer;
+- ``question``: asked of the writer (the spec's ``ask``);
+- ``planning`` / ``reference``: the notes in that project folder, read in a thread;
+- ``bible``: the question and passages of the story-bible screen (which gathers them).
+
+An input given by the entry's ``preset`` is not read.
+"""
+
+EDITOR_SOURCES: frozenset[Source] = frozenset(
+    {"selection", "sample", "file", "before_cursor", "around_selection", "selection_or_question"}
+)
+"""Read from the open file (nothing when no file is open)."""
+FILE_SOURCES: frozenset[Source] = frozenset({"selection", "sample", "file", "around_selection"})
+"""Need an open file: an operation reading one of these declares ``needs_file``."""
+ASKING_SOURCES: frozenset[Source] = frozenset({"question", "selection_or_question"})
+"""May ask the writer: an operation reading one of these declares ``ask``."""
+FOLDER_SOURCES: Mapping[Source, str] = {"planning": "planning", "reference": "reference"}
+"""Source -> the project folder whose notes it reads."""
+
+Output = Literal["insert", "replace", "none"]
+"""Where Accept puts the result: at the end of the selection, over the text read as
+``selection`` (a version is kept first), or nowhere (the result is only read)."""
 
 
 class OperationInputError(WritersFactoryError, ValueError):
     """An input is missing or has the wrong shape; the message names operation and field."""
 
 
-@dataclass(frozen=True)
+NOVELIST = (
+    "You are a careful assistant to a novelist working in Writers Factory. The writer owns "
+    "every word; serve their intent and voice. Write in plain prose without preamble."
+)
+
+
+@dataclass(frozen=True, kw_only=True)
 class OperationSpec:
-    """One operation: identity, stage, instructions for the model and the prompt builder."""
+    """One model call: identity, stage, instructions, prompt builder, inputs and output."""
 
     id: str
-    stage: str
+    """Logged with every call in ``costs.json`` and the history; workflows name steps by it."""
+    stage: StageId
+    """Whose model runs it (the model chosen per stage)."""
     title: str
-    system_prompt: str
     builder: Callable[[Inputs], str]
     max_output_tokens: int
     required: tuple[str, ...]
     description: str
+    system_prompt: str = NOVELIST
+    reads: Mapping[str, Source] = field(default_factory=dict)
+    """Input name -> where the controller gets it (see :data:`Source`)."""
+    ask: str = ""
+    """The question put to the writer for a ``question`` input ("Describe the scene to write:")."""
+    output: Output = "none"
+    needs_file: bool = False
+    """Refused, with a message, when no file is open."""
+    conversational: bool = False
+    """The exchange is saved in ``.session/conversations/`` as it happens."""
 
     def build_prompt(self, inputs: Inputs) -> str:
         """The user prompt for ``inputs``; raises :class:`OperationInputError` naming a field."""
@@ -92,11 +154,6 @@ def _join(*parts: str) -> str:
     return "\n".join(part for part in parts if part).strip() + "\n"
 
 
-NOVELIST = (
-    "You are a careful assistant to a novelist working in Writers Factory. The writer owns "
-    "every word; serve their intent and voice. Write in plain prose without preamble."
-)
-
 DEFAULT_RUBRIC = (
     "Score each criterion from 1 to 10 with one sentence of evidence from the text:\n"
     "1. Narrative drive: does each scene change something?\n"
@@ -109,7 +166,7 @@ DEFAULT_RUBRIC = (
 )
 
 
-def _brainstorm(inputs: Inputs) -> str:
+def brainstorm_prompt(inputs: Inputs) -> str:
     return _join(
         _docs_section("Planning notes", documents(inputs, "planning")),
         _section(
@@ -120,7 +177,7 @@ def _brainstorm(inputs: Inputs) -> str:
     )
 
 
-def _outline(inputs: Inputs) -> str:
+def outline_prompt(inputs: Inputs) -> str:
     return _join(
         _docs_section("Planning notes", documents(inputs, "planning")),
         _section(
@@ -132,7 +189,7 @@ def _outline(inputs: Inputs) -> str:
     )
 
 
-def _generate_scene(inputs: Inputs) -> str:
+def scene_prompt(inputs: Inputs) -> str:
     return _join(
         _docs_section("Reference notes", documents(inputs, "references")),
         _section("Preceding text", _text(inputs, "context")),
@@ -141,7 +198,7 @@ def _generate_scene(inputs: Inputs) -> str:
     )
 
 
-def _rewrite(inputs: Inputs) -> str:
+def rewrite_prompt(inputs: Inputs) -> str:
     return _join(
         _section("Surrounding text (for context only; do not rewrite)", _text(inputs, "context")),
         _section(
@@ -154,7 +211,7 @@ def _rewrite(inputs: Inputs) -> str:
     )
 
 
-def _critique(inputs: Inputs) -> str:
+def critique_prompt(inputs: Inputs) -> str:
     return _join(
         _section("Chapter", _text(inputs, "chapter")),
         _section("Focus", _text(inputs, "focus")),
@@ -163,7 +220,7 @@ def _critique(inputs: Inputs) -> str:
     )
 
 
-def _score(inputs: Inputs) -> str:
+def score_prompt(inputs: Inputs) -> str:
     return _join(
         _section("Rubric", _text(inputs, "rubric") or DEFAULT_RUBRIC),
         _section("Chapter", _text(inputs, "chapter")),
@@ -171,7 +228,7 @@ def _score(inputs: Inputs) -> str:
     )
 
 
-def _voice_test(inputs: Inputs) -> str:
+def voice_test_prompt(inputs: Inputs) -> str:
     return _join(
         _section("Sample of the writer's voice", _text(inputs, "sample")),
         _section("Write this in that voice", _text(inputs, "prompt")),
@@ -179,7 +236,7 @@ def _voice_test(inputs: Inputs) -> str:
     )
 
 
-def _ask_bible(inputs: Inputs) -> str:
+def ask_bible_prompt(inputs: Inputs) -> str:
     passages = documents(inputs, "passages")
     return _join(
         _docs_section("Passages from the story bible", passages)
@@ -188,113 +245,6 @@ def _ask_bible(inputs: Inputs) -> str:
         "Answer only from the passages, citing the passage names you used. If they do not "
         "contain the answer, say so.",
     )
-
-
-def _spec(
-    id: str,
-    stage: str,
-    title: str,
-    builder: Callable[[Inputs], str],
-    max_tokens: int,
-    required: tuple[str, ...],
-    description: str,
-    system: str = NOVELIST,
-) -> OperationSpec:
-    return OperationSpec(id, stage, title, system, builder, max_tokens, required, description)
-
-
-OPERATIONS: Mapping[str, OperationSpec] = {
-    spec.id: spec
-    for spec in (
-        _spec(
-            "brainstorm",
-            "creation",
-            "Brainstorm",
-            _brainstorm,
-            1500,
-            ("planning",),
-            "Ideas from the planning/ notes.",
-        ),
-        _spec(
-            "outline",
-            "creation",
-            "Outline",
-            _outline,
-            3000,
-            ("planning",),
-            "A chapter outline from the planning/ notes.",
-        ),
-        _spec(
-            "generate_scene",
-            "writing",
-            "Generate scene",
-            _generate_scene,
-            4000,
-            ("prompt",),
-            "A scene from a prompt and the relevant reference/ notes.",
-        ),
-        _spec(
-            "rewrite",
-            "enhancing",
-            "Rewrite",
-            _rewrite,
-            4000,
-            ("text",),
-            "Rewrite a selection or a whole scene.",
-        ),
-        _spec(
-            "critique",
-            "analyzing",
-            "Critique chapter",
-            _critique,
-            2000,
-            ("chapter",),
-            "An editor's critique of a chapter.",
-        ),
-        _spec(
-            "score",
-            "scoring",
-            "Score chapter",
-            _score,
-            1500,
-            ("chapter",),
-            "A chapter scored against a rubric.",
-        ),
-        _spec(
-            "voice_test",
-            "writing",
-            "Voice test",
-            _voice_test,
-            1000,
-            ("sample", "prompt"),
-            "A short passage in the writer's voice, to check the model can match it.",
-        ),
-        _spec(
-            "ask_bible",
-            "analyzing",
-            "Ask the story bible",
-            _ask_bible,
-            1000,
-            ("question",),
-            "An answer from passages of reference/ and planning/.",
-            system=NOVELIST + " Answer questions about the story from the given passages.",
-        ),
-    )
-}
-
-
-def get_operation(operation_id: str) -> OperationSpec:
-    """The spec for ``operation_id``; a clear error lists the ones that exist."""
-    try:
-        return OPERATIONS[operation_id]
-    except KeyError:
-        known = ", ".join(sorted(OPERATIONS))
-        raise KeyError(f"unknown operation {operation_id!r}; known: {known}") from None
-
-
-def operations_for_stage(stage: str) -> list[OperationSpec]:
-    """Operations offered in ``stage``, in menu order."""
-    return [spec for spec in OPERATIONS.values() if spec.stage == stage]
 
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")

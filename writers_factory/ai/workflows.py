@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from writers_factory.ai.operations import get_operation
+from writers_factory.ai.catalogue import CATALOGUE
 from writers_factory.ai.providers import model_for_stage
 from writers_factory.ai.runner import (
     BudgetHardStop,
@@ -241,7 +241,7 @@ def new_workflow(
         default = model
     else:
         for step in steps:
-            step.model = model_for_stage(get_operation(step.operation).stage, model)
+            step.model = model_for_stage(CATALOGUE.operation(step.operation).stage, model)
         default = steps[0].model or model_for_stage("writing", model)
     return WorkflowRecord(
         id=f"{stamp}-{secrets.token_hex(3)}-{kind}",
@@ -274,7 +274,7 @@ async def estimate_workflow(
     outputs = record.outputs()
     plans: list[CostPlan] = []
     for step_def, step in zip(definition.steps, record.steps, strict=True):
-        spec = get_operation(step.operation)
+        spec = CATALOGUE.operation(step.operation)
         if step.status != "finished":
             inputs = step_def.inputs(record.inputs, outputs)
             plans.append(await plan_operation(spec, inputs, record.model_of(step), tracker, prefs))
@@ -348,7 +348,7 @@ async def run_workflow(
             if not step.cost_logged:  # the crash came between recording and logging
                 await _log_step(session_dir, record, step, tracker)
             continue
-        spec = get_operation(step.operation)
+        spec = CATALOGUE.operation(step.operation)
         inputs = step_def.inputs(record.inputs, record.outputs())
         plan = await plan_operation(spec, inputs, record.model_of(step), tracker, prefs)
         if plan.hard_stop:

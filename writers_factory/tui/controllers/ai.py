@@ -23,6 +23,7 @@ from textual.css.query import NoMatches
 from textual.worker import Worker
 
 from writers_factory.ai import operations as ops
+from writers_factory.ai.catalogue import CATALOGUE
 from writers_factory.ai.conversations import ConversationStore
 from writers_factory.ai.providers import ProviderNotConfigured, how_to_configure, is_configured
 from writers_factory.ai.providers import model_for_stage as default_for_stage
@@ -282,7 +283,7 @@ class AIController:
         request_text: str | None = None,
     ) -> None:
         assert action.operation is not None
-        spec = ops.get_operation(action.operation)
+        spec = CATALOGUE.operation(action.operation)
         model = self.models()[spec.stage]
         if not self.can_call(model):
             self.pane.show_message(
@@ -331,9 +332,7 @@ class AIController:
         spec, pane = plan.spec, self.pane
         conv = None
         if spec.id in CONVERSING:
-            conv = await self.conversations.new_async(
-                spec.title, cast("Stage", spec.stage), plan.model
-            )
+            conv = await self.conversations.new_async(spec.title, spec.stage, plan.model)
             await self.conversations.add_turn_async(conv, "user", request or plan.prompt)
         self.pending = None
         pane.start(f"{spec.title} · {plan.model}", plan.expected_output_tokens)
@@ -409,7 +408,7 @@ class AIController:
 
     # ------------------------------------------------------------------ local screens
     async def _bible(self) -> None:
-        model = self.models()[ops.get_operation("ask_bible").stage]
+        model = self.models()[CATALOGUE.operation("ask_bible").stage]
         session = self.workspace.session
 
         def record(query: str, source: str) -> None:

@@ -17,7 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from writers_factory.ai.operations import OperationInputError, get_operation
+from writers_factory.ai.catalogue import CATALOGUE
+from writers_factory.ai.operations import OperationInputError
 from writers_factory.ai.providers import how_to_configure
 from writers_factory.ai.runner import BudgetHardStop, dollars
 from writers_factory.ai.workflows import (
@@ -188,7 +189,7 @@ class WorkflowRunner:
                         f"{current.title} · step {number}/{total}: {step.name}"
                         f" · {current.model_of(step)}"
                     )
-                    pane.start(title, get_operation(step.operation).max_output_tokens)
+                    pane.start(title, CATALOGUE.operation(step.operation).max_output_tokens)
                 elif step.status == "finished" and step.cost_logged and step.name not in counted:
                     counted.add(step.name)  # paid in this run: counted in the history once
                     self.record_operation(step.operation, step.cost or Decimal(0))
