@@ -588,7 +588,7 @@ class WritersFactoryApp(App[int]):
         self.ai.command(event.operation)
 
     def action_ai(self, what: str) -> None:
-        """AI operations, local analysis, bible, models, cancel/accept/discard (``ai_actions``)."""
+        """Runs a catalogue entry: AI operations, local tools, cancel/accept/discard."""
         self.ai.command(what)
 
     # ------------------------------------------------------------------ file actions

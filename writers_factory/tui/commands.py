@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import ClassVar
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from writers_factory.tui.ai_actions import palette_commands
-from writers_factory.tui.screens.stages import STAGES
+from writers_factory.ai.catalogue import CATALOGUE, Catalogue
+from writers_factory.core.stages import STAGES
 
 Command = tuple[str, str, str]
 """(title shown in the palette, help text, action string run on the app)."""
 
 
-def workspace_commands() -> list[Command]:
+def workspace_commands(catalogue: Catalogue = CATALOGUE) -> list[Command]:
+    """Stage switches, file actions, then the catalogue's palette entries (run by ``ai``)."""
     commands: list[Command] = [
         (f"Stage: {stage.title}", f"Switch to the {stage.title} stage", f"stage('{stage.id}')")
         for stage in STAGES
@@ -33,23 +35,25 @@ def workspace_commands() -> list[Command]:
         ("Focus project tree / editor", "Move between the tree and the editor", "toggle_focus"),
         ("Writing statistics", "Words per day, streaks and sessions", "statistics"),
     ]
-    commands += palette_commands()
+    commands += [(e.palette, e.help, f"ai('{e.id}')") for e in catalogue.palette()]
     return commands
 
 
 class WorkspaceCommands(Provider):
-    """Stage switches and file actions, searchable by name."""
+    """Stage switches, file actions and the catalogue's commands, searchable by name."""
+
+    catalogue: ClassVar[Catalogue] = CATALOGUE
 
     def _runner(self, action: str) -> Callable[[], object]:
         return partial(self.app.run_action, action)
 
     async def discover(self) -> Hits:
-        for title, help_text, action in workspace_commands():
+        for title, help_text, action in workspace_commands(self.catalogue):
             yield DiscoveryHit(title, self._runner(action), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, action in workspace_commands():
+        for title, help_text, action in workspace_commands(self.catalogue):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), self._runner(action), help=help_text)

@@ -23,14 +23,14 @@ from textual.css.query import NoMatches
 from textual.worker import Worker
 
 from writers_factory.ai import operations as ops
-from writers_factory.ai.catalogue import CATALOGUE
+from writers_factory.ai.catalogue import CATALOGUE, Catalogue, Entry
 from writers_factory.ai.conversations import ConversationStore
 from writers_factory.ai.providers import ProviderNotConfigured, how_to_configure, is_configured
 from writers_factory.ai.providers import model_for_stage as default_for_stage
 from writers_factory.ai.runner import BudgetHardStop, CostPlan, dollars, plan_operation
 from writers_factory.ai.runner import run_operation as run_planned
 from writers_factory.core.prices import UnknownModelError
-from writers_factory.tui.ai_actions import AIAction, action_for
+from writers_factory.core.stages import STAGES
 from writers_factory.tui.controllers.ai_results import Pending, RecordOperation, Target
 from writers_factory.tui.controllers.workflows import WorkflowRunner
 from writers_factory.tui.screens.analysis_view import AnalysisScreen
@@ -39,13 +39,12 @@ from writers_factory.tui.screens.conversations import ConversationsScreen
 from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
 from writers_factory.tui.screens.file_modals import NameModal
 from writers_factory.tui.screens.model_picker import ModelPickerScreen
-from writers_factory.tui.screens.stages import STAGES
 from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
 
 if TYPE_CHECKING:
     from writers_factory.ai.workflows import WorkflowEstimate
-    from writers_factory.core.stages import StageId as Stage
+    from writers_factory.core.stages import StageId
     from writers_factory.store.costs.tracker import CostTracker
     from writers_factory.tui.controllers.ports import UI, Views
     from writers_factory.tui.widgets.editor import BufferArea
@@ -56,16 +55,48 @@ __all__ = ["AIController", "Pending", "Target", "summary"]
 CONTEXT_CHARS = 3000
 """Surrounding text sent with a rewrite or a scene: enough for voice, cheap enough to send."""
 SAMPLE_CHARS = 6000
-INSERTING = frozenset({"brainstorm", "outline", "generate_scene", "rewrite", "voice_test"})
-"""Operations whose result belongs in the manuscript; critiques and answers are only read."""
-FOLDER_INPUTS = {
-    "brainstorm": ("planning", "planning"),
-    "outline": ("planning", "planning"),
-    "generate_scene": ("reference", "references"),
-}
-"""Operation -> (project folder read in a thread, input it fills)."""
-CONVERSING = frozenset({"voice_test", "ask_bible"})
-"""Exchanges saved in ``.session/conversations/`` as they happen."""
+"""A voice sample: the end of the selection (or of the file)."""
+
+
+class EditorReads:
+    """What an operation can read from the open file: the selection, around it, all of it."""
+
+    def __init__(self, area: BufferArea) -> None:
+        self.area = area
+        self.start, self.end = sorted(area.selection)
+        self.selected = area.get_text_range(self.start, self.end)
+        self.before = area.get_text_range((0, 0), self.start)[-CONTEXT_CHARS:]
+        if self.selected.strip():
+            self.span = (self.start, self.end, self.selected)
+        else:  # nothing selected: the whole file
+            self.span = ((0, 0), area.document.end, area.text)
+
+    def read(self, source: ops.Source) -> str | None:
+        """The text for ``source``; ``None`` when it is not in the editor (or not there)."""
+        area, (_, span_end, text) = self.area, self.span
+        if source == "selection":
+            return text
+        if source == "sample":
+            return text[-SAMPLE_CHARS:]
+        if source == "file":
+            return area.text
+        if source == "before_cursor":
+            return self.before
+        if source == "around_selection":
+            after = area.get_text_range(span_end, area.document.end)[:CONTEXT_CHARS]
+            return f"{self.before}\n[…]\n{after}".strip()
+        if source == "selection_or_question" and self.selected.strip():
+            return self.selected
+        return None
+
+    def target(self, output: ops.Output) -> Target | None:
+        """Where Accept puts the result: over what ``selection`` read, or after the selection."""
+        if output == "replace":
+            start, end, text = self.span
+            return Target(self.area.path, start, end, text)
+        if output == "insert":
+            return Target(self.area.path, self.end, self.end, "")
+        return None
 
 
 def summary(input_tokens: int, output_tokens: int, cost: Decimal, session: Decimal) -> str:
@@ -86,12 +117,15 @@ class AIController:
         views: Views,
         *,
         record_operation: RecordOperation,
+        catalogue: Catalogue = CATALOGUE,
     ) -> None:
         self.workspace = workspace
         self.ui = ui
         self.views = views
         self.record_operation = record_operation
         """Counts a paid operation in this session's history (the writing activity)."""
+        self.catalogue = catalogue
+        """What each panel option and palette command runs (``ai/catalogue.py``)."""
         self.model_override: Any = None
         """A pydantic-ai model used instead of the provider (tests; counts as configured)."""
         self.pending: Pending | None = None
@@ -110,33 +144,35 @@ class AIController:
 
     # ------------------------------------------------------------------ entry points
     def command(self, what: str) -> None:
-        """Run a panel option / palette command by id (see ``ai_actions``)."""
-        if what == "cancel":
-            self.cancel()
-        elif what == "accept":
-            self._start(self._accept, "ai-accept")
-        elif what == "discard":
-            self.discard()
-        elif (action := action_for(what)) is None:
+        """Run the catalogue entry ``what`` (a panel option, palette command or key)."""
+        entry = self.catalogue.entry(what)
+        if entry is None:
             self.ui.notify(f"Nothing is connected to {what!r} yet.", severity="warning")
-        elif action.kind == "ai":
+            return
+        kind = entry.kind
+        if kind == "cancel":
+            self.cancel()
+        elif kind == "accept":
+            self._start(self._accept, "ai-accept")
+        elif kind == "discard":
+            self.discard()
+        elif kind == "ai":
             if self.running:
                 self.ui.notify("An AI operation is running; cancel it first (ctrl+b).")
             else:
-                self.worker = self._start(partial(self._run_ai, action), "ai")
-        elif action.kind in ("analysis", "score"):
-            self.ui.show(AnalysisScreen(self.workspace.project, action.kind))
-        elif action.kind == "conversations":
+                self.worker = self._start(partial(self._run_ai, entry), "ai")
+        elif kind in ("analysis", "score"):
+            self.ui.show(AnalysisScreen(self.workspace.project, kind))
+        elif kind == "conversations":
             self.ui.show(ConversationsScreen(self.workspace.session.paths.root))
-        elif action.kind == "bible":
-            self._start(self._bible, "ai-bible")
-        elif action.kind == "models":
+        elif kind == "bible":
+            self._start(partial(self._bible, entry), "ai-bible")
+        elif kind == "models":
             self._start(self._pick_models, "ai-models")
-        elif action.kind == "workflow":
-            if action.operation == "resume":
-                self.workflows.offer_resume()
-            else:
-                self.workflows.enhance()
+        elif kind == "workflow":
+            self.workflows.start(entry.workflow)
+        elif kind == "resume":
+            self.workflows.offer_resume()
 
     @property
     def running(self) -> bool:
@@ -229,61 +265,45 @@ class AIController:
         return await self.ui.ask(NameModal(title, prompt, ok_label="Go"))
 
     async def _inputs(
-        self, spec: ops.OperationSpec, action: AIAction, area: BufferArea | None
+        self, entry: Entry, spec: ops.OperationSpec, area: BufferArea | None
     ) -> tuple[dict[str, Any], Target | None] | None:
-        """Collect the operation's inputs from the editor, the writer and project folders."""
-        inputs: dict[str, Any] = dict(action.preset)
-        needs_file = spec.id in ("rewrite", "critique", "score", "voice_test")
-        if needs_file and area is None:
+        """Gather what ``spec`` reads: the entry's presets, the editor, the writer, folders."""
+        inputs: dict[str, Any] = dict(entry.preset)
+        if spec.needs_file and area is None:
             self.ui.notify(f"{spec.title}: open a file first; it works on the open file.")
             return None
+        reads = {name: source for name, source in spec.reads.items() if name not in inputs}
         target: Target | None = None
         if area is not None:
-            start, end = sorted(area.selection)
-            selected = area.get_text_range(start, end)
-            before = area.get_text_range((0, 0), start)[-CONTEXT_CHARS:]
-            if spec.id == "rewrite":
-                if not selected.strip():
-                    start, end, selected = (0, 0), area.document.end, area.text
-                after = area.get_text_range(end, area.document.end)[:CONTEXT_CHARS]
-                inputs |= {"text": selected, "context": f"{before}\n[…]\n{after}".strip()}
-                target = Target(area.path, start, end, selected)
-            else:
-                target = Target(area.path, end, end, "")
-            if spec.id in ("critique", "score"):
-                inputs["chapter"] = area.text
-            if spec.id == "voice_test":
-                inputs["sample"] = (selected if selected.strip() else area.text)[-SAMPLE_CHARS:]
-            if spec.id == "generate_scene":
-                inputs["context"] = before
-                if selected.strip() and "prompt" not in inputs:
-                    inputs["prompt"] = selected
-        if spec.id in ("generate_scene", "voice_test") and not inputs.get("prompt"):
-            what = "the scene to write" if spec.id == "generate_scene" else "what to write"
-            prompt = await self._ask(spec.title, f"Describe {what}:")
-            if prompt is None:
-                return None
-            inputs["prompt"] = prompt
-        if spec.id in FOLDER_INPUTS:
-            folder, field = FOLDER_INPUTS[spec.id]
-            project = self.workspace.project
-            gathered = await asyncio.to_thread(ops.read_documents, project, folder)
-            inputs[field] = gathered.documents
-            if gathered.skipped:
-                self.ui.notify("Left out: " + "; ".join(gathered.skipped), severity="warning")
-        if spec.id not in INSERTING:
-            target = None
+            editor = EditorReads(area)
+            for name, source in reads.items():
+                if source in ops.EDITOR_SOURCES and (text := editor.read(source)) is not None:
+                    inputs[name] = text
+            target = editor.target(spec.output)
+        for name, source in reads.items():
+            if source in ops.ASKING_SOURCES and not inputs.get(name):
+                answer = await self._ask(spec.title, spec.ask)
+                if answer is None:
+                    return None
+                inputs[name] = answer
+        for name, source in reads.items():
+            if (folder := ops.FOLDER_SOURCES.get(source)) is not None:
+                project = self.workspace.project
+                gathered = await asyncio.to_thread(ops.read_documents, project, folder)
+                inputs[name] = gathered.documents
+                if gathered.skipped:
+                    self.ui.notify("Left out: " + "; ".join(gathered.skipped), severity="warning")
         return inputs, target
 
     # ------------------------------------------------------------------ the paid path
     async def _run_ai(
         self,
-        action: AIAction,
+        entry: Entry,
         inputs: dict[str, Any] | None = None,
         request_text: str | None = None,
     ) -> None:
-        assert action.operation is not None
-        spec = CATALOGUE.operation(action.operation)
+        spec = entry.operation
+        assert spec is not None, "the catalogue gives every ai and bible entry an operation"
         model = self.models()[spec.stage]
         if not self.can_call(model):
             self.pane.show_message(
@@ -299,7 +319,7 @@ class AIController:
         if inputs is None:
             editor = self.views.editor
             area = None if editor is None else editor.active
-            gathered = await self._inputs(spec, action, area)
+            gathered = await self._inputs(entry, spec, area)
             if gathered is None:
                 return
             inputs, target = gathered
@@ -331,7 +351,7 @@ class AIController:
     async def _call(self, plan: CostPlan, target: Target | None, request: str | None) -> None:
         spec, pane = plan.spec, self.pane
         conv = None
-        if spec.id in CONVERSING:
+        if spec.conversational:
             conv = await self.conversations.new_async(spec.title, spec.stage, plan.model)
             await self.conversations.add_turn_async(conv, "user", request or plan.prompt)
         self.pending = None
@@ -407,8 +427,10 @@ class AIController:
         area.focus()
 
     # ------------------------------------------------------------------ local screens
-    async def _bible(self) -> None:
-        model = self.models()[CATALOGUE.operation("ask_bible").stage]
+    async def _bible(self, entry: Entry) -> None:
+        """The free story-bible search; a question it sends on runs ``entry``'s operation."""
+        assert entry.operation is not None
+        model = self.models()[entry.operation.stage]
         session = self.workspace.session
 
         def record(query: str, source: str) -> None:
@@ -426,7 +448,7 @@ class AIController:
             return
         passages = [(f"{p.path}:{p.line}", p.text) for p in request.passages]
         inputs = {"question": request.question, "passages": passages}
-        ask = partial(self._run_ai, AIAction("ai", "ask_bible"), inputs, request.question)
+        ask = partial(self._run_ai, entry, inputs, request.question)
         self.worker = self._start(ask, "ai")
 
     async def _pick_models(self) -> None:
@@ -447,7 +469,7 @@ class AIController:
             self.ui.notify("This project is open read-only; the models were not changed.")
             return
         for stage, model in changes.items():
-            prefs.set_model(cast("Stage", stage), model)
+            prefs.set_model(cast("StageId", stage), model)
             session.set_model_preference(stage, model)
         await prefs.save()
         self.ui.post(SignificantAction("model"))

@@ -26,6 +26,7 @@ from writers_factory.ai.workflows import (
     abandon,
     estimate_workflow,
     find_unfinished,
+    get_workflow_def,
     new_workflow,
     run_workflow,
 )
@@ -44,8 +45,6 @@ if TYPE_CHECKING:
     from writers_factory.tui.widgets.ai_pane import AIPane
     from writers_factory.tui.widgets.editor import BufferArea
     from writers_factory.tui.workspace import Workspace
-
-ENHANCE = "enhance_chapter"
 
 
 class PaidCalls(Protocol):
@@ -101,26 +100,27 @@ class WorkflowRunner:
         return self.ui.start(flow, group=group)
 
     # ------------------------------------------------------------------ entry points
-    def enhance(self) -> None:
-        """Palette: enhance the open chapter (analyze -> rewrite -> score)."""
+    def start(self, kind: str) -> None:
+        """Palette: run the workflow ``kind`` (e.g. enhance chapter) on the open chapter."""
         if self.ai.running:
             self.ui.notify("An AI operation is running; cancel it first (ctrl+b).")
             return
-        self.ai.worker = self._start(self._enhance, "ai")
+        self.ai.worker = self._start(partial(self._begin, kind), "ai")
 
     def offer_resume(self) -> None:
         """After start-up: offer the workflows a crash (or a cancel) left unfinished."""
         self._start(self._offer, "workflow-offer")
 
     # ------------------------------------------------------------------ flows
-    async def _enhance(self) -> None:
+    async def _begin(self, kind: str) -> None:
         editor = self.views.editor
         area = None if editor is None else editor.active
         if area is None:
-            self.ui.notify("Enhance chapter: open a chapter first; it works on the open file.")
+            title = get_workflow_def(kind).title
+            self.ui.notify(f"{title}: open a chapter first; it works on the open file.")
             return
         inputs = {"chapter": area.text, "path": area.path.as_posix()}
-        record = new_workflow(ENHANCE, inputs, self.ai.models())
+        record = new_workflow(kind, inputs, self.ai.models())
         await self._run(record)
 
     async def _offer(self) -> None:
