@@ -20,13 +20,13 @@ from textual.pilot import Pilot
 
 from tests.tui.conftest import wait_until
 from writers_factory.ai.providers import PROVIDERS
+from writers_factory.core.stages import STAGE_IDS
 from writers_factory.store.costs.tracker import CostTracker
 from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.widgets.ai_pane import PaneState
 
 TEST_MODEL = "test"
-STAGE_IDS = ("creation", "writing", "enhancing", "analyzing", "scoring")
 CHAPTER = Path("manuscript/chapter-01.md")
 
 
@@ -35,7 +35,7 @@ def configure(project: Path, *, threshold: Decimal | None = None) -> Preferences
     prefs = Preferences(project / ".session")
     prefs.set_price_override(TEST_MODEL, Decimal("3"), Decimal("15"))
     for stage in STAGE_IDS:
-        prefs.set_model(stage, TEST_MODEL)  # type: ignore[arg-type]
+        prefs.set_model(stage, TEST_MODEL)
     if threshold is not None:
         prefs.set_cost_confirmation_threshold(threshold)
     prefs.save_sync()

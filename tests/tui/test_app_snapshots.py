@@ -15,8 +15,8 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.tui.conftest import SIZE, started, wait_until
+from writers_factory.core.stages import STAGES
 from writers_factory.tui.app import WritersFactoryApp
-from writers_factory.tui.screens.stages import STAGES
 from writers_factory.tui.widgets.status_bar import StatusBar
 
 FROZEN = datetime(2026, 1, 1, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """The Writers Factory workspace: stages, project tree, tabbed editor, breadcrumbs, footer.
 
-One workspace screen serves all five stages (see ``screens/stages.py``): switching stage
+One workspace screen serves all five stages (see ``core/stages.py``): switching stage
 changes the stage bar, the operations panel and the breadcrumbs, never the open files.
 
 Seams for the saving layer (and others) — hook these rather than reaching into widgets:
@@ -61,6 +61,7 @@ from textual.events import DescendantFocus
 from textual.theme import Theme
 from textual.widgets import DirectoryTree, Footer, TextArea
 
+from writers_factory.core.stages import STAGES, stage_for
 from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError
 from writers_factory.store.manuscript.documents import NONE, Document
 from writers_factory.store.manuscript.journal import Journal
@@ -73,7 +74,6 @@ from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.shutdown import Shutdown
 from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
-from writers_factory.tui.screens.stages import STAGES, stage_for
 from writers_factory.tui.themes import BUNDLED_THEMES_DIR, load_theme_dir, user_themes_dir
 from writers_factory.tui.widgets.ai_pane import AIPane
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs, trail_for

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from writers_factory.ai.providers import PROVIDERS, configured_providers
-from writers_factory.tui.screens.stages import STAGES
+from writers_factory.core.stages import STAGES
 
 PriceCheck = Callable[[str], str | None]
 """Returns why a model cannot be used (no price known), or ``None`` when it can."""

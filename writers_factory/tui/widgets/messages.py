@@ -38,7 +38,7 @@ class FileSwitched(Message):
 
 
 class StageChanged(Message):
-    """The workspace moved to another stage (ids as in ``screens.stages``)."""
+    """The workspace moved to another stage (ids as in ``core.stages``)."""
 
     def __init__(self, stage: str, previous: str) -> None:
         super().__init__()

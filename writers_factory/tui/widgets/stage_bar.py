@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from writers_factory.tui.screens.stages import DEFAULT_STAGE, STAGES
+from writers_factory.core.stages import DEFAULT_STAGE, STAGES
 
 
 class StageBar(Static):

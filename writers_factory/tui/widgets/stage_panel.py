@@ -1,28 +1,34 @@
-"""The side panel listing what the current stage offers."""
+"""The side panel listing what the current stage offers (its entries in the AI catalogue)."""
 
 from __future__ import annotations
 
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from writers_factory.tui.screens.stages import Stage
+from writers_factory.ai.catalogue import CATALOGUE, Catalogue
+from writers_factory.core.stages import Stage
 from writers_factory.tui.widgets.messages import OperationRequested
 
 
 class StagePanel(OptionList):
-    """One option per operation of the current stage; choosing one asks the app to run it."""
+    """One option per catalogue entry of the current stage; choosing one asks to run it."""
 
-    def __init__(self, stage: Stage, *, id: str | None = None) -> None:
+    def __init__(
+        self, stage: Stage, *, catalogue: Catalogue = CATALOGUE, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
+        self.catalogue = catalogue
         self.stage = stage
         self.show(stage)
 
     def show(self, stage: Stage) -> None:
-        """Switch the listed operations to ``stage``'s."""
+        """Switch the listed entries to ``stage``'s."""
         self.stage = stage
         self.border_title = f"{stage.title}"
         self.clear_options()
-        self.add_options(Option(op.title, id=op.id) for op in stage.operations)
+        self.add_options(
+            Option(entry.label, id=entry.id) for entry in self.catalogue.for_stage(stage.id)
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
