@@ -13,7 +13,7 @@ import pytest
 from pydantic_ai.messages import ModelMessage
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from textual.app import App, ComposeResult
-from textual.command import CommandPalette
+from textual.command import Command, CommandList, CommandPalette
 from textual.widgets.text_area import Selection
 
 from tests.ai.test_workflows import prompt_of
@@ -83,6 +83,15 @@ class PanelAndPalette(App[None]):
         self.requested.append(f"palette:{what}")
 
 
+def first_command(app: App[None]) -> str | None:
+    """The palette's highlighted command once its search has listed some."""
+    commands = app.screen.query(CommandList)
+    if not commands or commands.first().highlighted != 0:
+        return None
+    hit = commands.first().get_option_at_index(0)
+    return hit.hit.text if isinstance(hit, Command) else None
+
+
 async def test_the_entry_is_listed_in_its_stage_panel_and_the_palette(
     extended: Catalogue,
 ) -> None:
@@ -115,7 +124,7 @@ async def test_the_entry_is_listed_in_its_stage_panel_and_the_palette(
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"AI: Summarise selection")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: first_command(app) == "AI: Summarise selection")
         await pilot.press("enter")
         await wait_until(pilot, lambda: "palette:summarise" in app.requested)
 

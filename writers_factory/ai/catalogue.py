@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 from writers_factory.ai.operations import (
@@ -156,7 +157,7 @@ class Catalogue:
     @property
     def operations(self) -> Mapping[str, OperationSpec]:
         """Operation id -> spec, for every operation an entry runs."""
-        return dict(self._operations)
+        return MappingProxyType(self._operations)
 
     def operation(self, operation_id: str) -> OperationSpec:
         """The spec for ``operation_id``; a clear error lists the ones that exist."""
