@@ -13,6 +13,7 @@ import pytest
 from pydantic_ai.messages import ModelMessage
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.command import Command, CommandList, CommandPalette
 from textual.widgets.text_area import Selection
 
@@ -174,3 +175,13 @@ async def test_the_controller_runs_the_entry_and_accept_inserts_after_the_select
         app.ai.command("summarise")  # the app's own catalogue does not have it
         await pilot.pause()
         assert any("Nothing is connected to 'summarise'" in n.message for n in app._notifications)
+
+
+def test_every_key_that_runs_an_ai_command_names_a_catalogue_entry() -> None:
+    named = [
+        binding.action[len("ai('") : -len("')")]
+        for binding in WritersFactoryApp.BINDINGS
+        if isinstance(binding, Binding) and binding.action.startswith("ai(")
+    ]
+    assert {"models", "ask_bible", "cancel"} <= set(named)
+    assert [what for what in named if CATALOGUE.entry(what) is None] == []
