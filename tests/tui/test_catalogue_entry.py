@@ -14,12 +14,19 @@ from pydantic_ai.messages import ModelMessage
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.command import Command, CommandList, CommandPalette
+from textual.command import CommandPalette
 from textual.widgets.text_area import Selection
 
 from tests.ai.test_workflows import prompt_of
 from tests.tui.ai_support import configure, logged, open_chapter, wait_for_pane
-from tests.tui.conftest import SIZE, editor_text, started, wait_until
+from tests.tui.conftest import (
+    SIZE,
+    editor_text,
+    palette_offers,
+    ready_screen,
+    started,
+    wait_until,
+)
 from writers_factory.ai.catalogue import CATALOGUE, Catalogue, Entry
 from writers_factory.ai.operations import Inputs, OperationSpec
 from writers_factory.core.stages import STAGE_BY_ID
@@ -84,15 +91,6 @@ class PanelAndPalette(App[None]):
         self.requested.append(f"palette:{what}")
 
 
-def first_command(app: App[None]) -> str | None:
-    """The palette's highlighted command once its search has listed some."""
-    commands = app.screen.query(CommandList)
-    if not commands or commands.first().highlighted != 0:
-        return None
-    hit = commands.first().get_option_at_index(0)
-    return hit.hit.text if isinstance(hit, Command) else None
-
-
 async def test_the_entry_is_listed_in_its_stage_panel_and_the_palette(
     extended: Catalogue,
 ) -> None:
@@ -123,9 +121,9 @@ async def test_the_entry_is_listed_in_its_stage_panel_and_the_palette(
         await wait_until(pilot, lambda: app.requested == ["panel:enhancing:summarise"])
 
         await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await ready_screen(pilot, CommandPalette, focused="CommandInput")
         await pilot.press(*"AI: Summarise selection")
-        await wait_until(pilot, lambda: first_command(app) == "AI: Summarise selection")
+        await palette_offers(pilot, "AI: Summarise selection")
         await pilot.press("enter")
         await wait_until(pilot, lambda: "palette:summarise" in app.requested)
 
