@@ -101,6 +101,10 @@ SCREEN_NAMES = ("tree", "editor", "operations")
 
 
 def _bindings() -> list[BindingType]:
+    """The app's keys. All are priority bindings: checked before the focused widget's own, so
+    the editor's defaults (TextArea binds f6 to select line, f7 to select all) never take a
+    key the app uses, whatever keymap the writer chose. Typing still wins: Textual drops a
+    priority binding on a printable key while a text widget has focus."""
     stage_keys: list[BindingType] = [
         Binding(s.key, f"stage('{s.id}')", s.title, id=s.binding_id, show=False, priority=True)
         for s in STAGES
@@ -116,14 +120,25 @@ def _bindings() -> list[BindingType]:
         Binding(
             "ctrl+pageup", "previous_file", "Prev", id="file.previous", show=False, priority=True
         ),
-        Binding("f6", "ai('models')", "Models", id="ai.models", show=False),
-        Binding("f7", "ai('ask_bible')", "Ask bible", id="ai.bible", show=False),
-        Binding("f9", "ai('local_analysis')", "Analysis", id="ai.analysis", show=False),
+        Binding("f6", "ai('models')", "Models", id="ai.models", show=False, priority=True),
+        Binding("f7", "ai('ask_bible')", "Ask bible", id="ai.bible", show=False, priority=True),
+        Binding(
+            "f9", "ai('local_analysis')", "Analysis", id="ai.analysis", show=False, priority=True
+        ),
         Binding("ctrl+b", "ai('cancel')", "Stop AI", id="ai.cancel", show=False, priority=True),
-        Binding("f10", "statistics", "Statistics", id="statistics", show=False),
+        Binding("f10", "statistics", "Statistics", id="statistics", show=False, priority=True),
         Binding("ctrl+s", "save", "Save", id="file.save", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
+
+
+NOT_OVER_MODALS: frozenset[tuple[str, tuple[object, ...]]] = frozenset(
+    {("ai", ("models",)), ("ai", ("ask_bible",)), ("ai", ("local_analysis",)), ("statistics", ())}
+)
+"""Actions (name, parameters) of keys that were ordinary bindings before they had to win over
+the editor's: over an open question (a modal screen) they still reach the question, not the
+app (F7 in the bible question must not open a second one). The other keys act everywhere,
+as they always did."""
 
 
 class WritersFactoryApp(App[int]):
@@ -322,6 +337,10 @@ class WritersFactoryApp(App[int]):
                 f"preferences.json: field 'theme': no theme called {name!r}; using the default",
                 severity="warning",
             )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False: the key goes on to the modal's focused widget, as if the app had no binding
+        return not (self.screen.is_modal and (action, parameters) in NOT_OVER_MODALS)
 
     def binding_ids(self) -> set[str]:
         """Every binding id a keymap in ``preferences.json`` may name."""

@@ -1,0 +1,119 @@
+"""Keys in the editor: the app's bindings win, document start/end, focus after a relaunch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.actions import ActionParseResult
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.pilot import Pilot
+from textual.widgets.text_area import Selection
+
+from tests.tui.conftest import SIZE, started, wait_until
+from writers_factory.store.session.session import Session
+from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.screens.bible_ask import BibleAskScreen
+from writers_factory.tui.screens.model_picker import ModelPickerScreen
+from writers_factory.tui.widgets.editor import BufferArea
+
+CHAPTER = Path("manuscript/chapter-01.md")
+
+
+def reopen_chapter(project: Path, line: int = 2, col: int = 3) -> None:
+    """Leave a session that had the chapter open in the editor at ``(line, col)``."""
+    session = Session(project)
+    session.open_file(CHAPTER.as_posix(), line, col)
+    session.set_screen("editor")
+    session.close_sync()
+
+
+async def editor_focused(app: WritersFactoryApp, pilot: Pilot[Any]) -> BufferArea:
+    await started(pilot)
+    area = app.editor.active
+    assert area is not None and area.path == CHAPTER
+    area.focus()
+    await wait_until(pilot, lambda: app.focused is area)
+    return area
+
+
+class SpyApp(WritersFactoryApp):
+    """Records every action a key runs; the app's own actions are recorded, not run."""
+
+    def __init__(self, project: Path, user_themes: Path) -> None:
+        super().__init__(project, user_themes=user_themes)
+        self.actions: list[tuple[str, str]] = []
+
+    async def run_action(
+        self, action: str | ActionParseResult, default_namespace: DOMNode | None = None
+    ) -> bool:
+        name = action if isinstance(action, str) else action[0]
+        where = default_namespace if default_namespace is not None else self
+        self.actions.append((name, type(where).__name__))
+        if where is self:
+            return True  # handled: no screen opens, nothing quits
+        return await super().run_action(action, default_namespace)
+
+
+async def test_every_app_binding_acts_from_the_editor_and_the_editor_does_nothing(
+    project: Path, user_themes: Path
+) -> None:
+    reopen_chapter(project)
+    app = SpyApp(project, user_themes)
+    async with app.run_test(size=SIZE) as pilot:
+        area = await editor_focused(app, pilot)
+        text, selection = area.text, area.selection
+        bindings = [b for b in WritersFactoryApp.BINDINGS if isinstance(b, Binding) and b.id]
+        assert {"ai.models", "ai.bible", "ai.analysis", "statistics"} <= {b.id for b in bindings}
+        for binding in bindings:
+            for key in binding.key.split(","):
+                app.actions.clear()
+                await pilot.press(key)
+                assert app.actions == [(binding.action, "SpyApp")], f"{key} ({binding.id})"
+                assert (area.text, area.selection) == (text, selection), f"{key} ({binding.id})"
+                assert app.focused is area
+
+
+async def test_f7_asks_the_bible_and_typing_there_leaves_the_chapter_alone(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    reopen_chapter(project)
+    original = (project / CHAPTER).read_text(encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        area = await editor_focused(app, pilot)
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: isinstance(app.screen, BibleAskScreen))
+        assert area.selected_text == ""
+        stack = list(app.screen_stack)
+        await pilot.press("f7", "f6", "f9", "f10")  # over the question they reach the question
+        await pilot.pause(0.2)
+        assert app.screen_stack == stack
+        await pilot.press(*"lighthouse keeper")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, BibleAskScreen))
+        assert area.text == original
+        assert not area.dirty
+        await wait_until(pilot, lambda: app.focused is area)
+
+
+async def test_f6_picks_models_and_selects_nothing_in_the_chapter(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    reopen_chapter(project, 2, 3)
+    original = (project / CHAPTER).read_text(encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        area = await editor_focused(app, pilot)
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelPickerScreen))
+        assert area.selection == Selection.cursor((2, 3))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ModelPickerScreen))
+        await wait_until(pilot, lambda: app.focused is area)
+        await pilot.press("x")
+        lines = original.split("\n")
+        lines[2] = lines[2][:3] + "x" + lines[2][3:]
+        assert area.text == "\n".join(lines)
