@@ -117,3 +117,25 @@ async def test_f6_picks_models_and_selects_nothing_in_the_chapter(
         lines = original.split("\n")
         lines[2] = lines[2][:3] + "x" + lines[2][3:]
         assert area.text == "\n".join(lines)
+
+
+async def test_ctrl_home_and_end_go_to_the_start_and_end_of_the_document(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    reopen_chapter(project, 2, 3)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        area = await editor_focused(app, pilot)
+        end = area.document.end
+        assert end[0] > 2
+        await pilot.press("ctrl+end")
+        assert area.selection == Selection.cursor(end)
+        await pilot.press("ctrl+home")
+        assert area.selection == Selection.cursor((0, 0))
+        area.move_cursor((2, 3))
+        await pilot.press("ctrl+shift+end")
+        assert area.selection == Selection((2, 3), end)
+        area.move_cursor((2, 3))
+        await pilot.press("ctrl+shift+home")
+        assert area.selection == Selection((2, 3), (0, 0))
+        assert area.text == (project / CHAPTER).read_text(encoding="utf-8")

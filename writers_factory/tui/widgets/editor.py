@@ -13,8 +13,10 @@ import importlib.util
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane, TextArea
@@ -68,6 +70,19 @@ def prepare_highlighting() -> None:
 
 class BufferArea(TextArea):
     """A TextArea bound to one open document."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [  # added to TextArea's own
+        Binding("ctrl+home", "document_start", "Start of document", show=False),
+        Binding("ctrl+end", "document_end", "End of document", show=False),
+        Binding("ctrl+shift+home", "document_start(True)", "Select to start", show=False),
+        Binding("ctrl+shift+end", "document_end(True)", "Select to end", show=False),
+    ]
+
+    def action_document_start(self, select: bool = False) -> None:
+        self.move_cursor((0, 0), select=select)
+
+    def action_document_end(self, select: bool = False) -> None:
+        self.move_cursor(self.document.end, select=select)
 
     @staticmethod
     def _get_builtin_highlight_query(language_name: str) -> str:
