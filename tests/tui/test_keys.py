@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,10 +10,11 @@ from typing import Any
 from textual.actions import ActionParseResult
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.events import DescendantFocus
 from textual.pilot import Pilot
 from textual.widgets.text_area import Selection
 
-from tests.tui.conftest import SIZE, started, wait_until
+from tests.tui.conftest import SIZE, select_in_tree, started, wait_until
 from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.bible_ask import BibleAskScreen
@@ -55,6 +57,18 @@ class SpyApp(WritersFactoryApp):
         if where is self:
             return True  # handled: no screen opens, nothing quits
         return await super().run_action(action, default_namespace)
+
+
+class FocusLog(WritersFactoryApp):
+    """Records the id of every widget that gets the focus."""
+
+    def __init__(self, project: Path, user_themes: Path) -> None:
+        super().__init__(project, user_themes=user_themes)
+        self.focused_ids: list[str | None] = []
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        self.focused_ids.append(event.widget.id)
+        super().on_descendant_focus(event)
 
 
 async def test_every_app_binding_acts_from_the_editor_and_the_editor_does_nothing(
@@ -139,3 +153,40 @@ async def test_ctrl_home_and_end_go_to_the_start_and_end_of_the_document(
         await pilot.press("ctrl+shift+home")
         assert area.selection == Selection((2, 3), (0, 0))
         assert area.text == (project / CHAPTER).read_text(encoding="utf-8")
+
+
+async def test_after_a_relaunch_the_first_keys_land_in_the_chapter_at_the_saved_cursor(
+    make_app: Callable[[], WritersFactoryApp], project: Path, user_themes: Path
+) -> None:
+    first = make_app()
+    async with first.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, CHAPTER.as_posix())
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: first.editor.active is not None)
+        await pilot.press("down", "down", "down", "down")
+        assert first.editor.active is not None
+        assert first.editor.active.cursor_location == (4, 0)
+        await pilot.press("ctrl+q")
+    original = (project / CHAPTER).read_text(encoding="utf-8")
+
+    second = FocusLog(project, user_themes)
+    async with second.run_test(size=SIZE) as pilot:
+        # Type the moment the chapter's tab exists, as a writer who knows where the
+        # cursor will be: nothing typed may go to the tree or be dropped.
+        deadline = asyncio.get_running_loop().time() + 15
+        while not second.query(BufferArea):  # no pause: the restore is still under way
+            assert asyncio.get_running_loop().time() < deadline, "the chapter never opened"
+            await asyncio.sleep(0)
+        await pilot.press(*"Keep ")
+        await started(pilot)
+        area = second.editor.active
+        assert area is not None and area.path == CHAPTER
+        await wait_until(pilot, lambda: "Keep " in area.text)
+        assert second.focused is area
+        lines = original.split("\n")
+        lines[4] = "Keep " + lines[4]
+        assert area.text == "\n".join(lines)
+        assert area.cursor_location == (4, 5)
+        assert second.session.data.current_state.screen == "editor"
+        assert second.focused_ids == [area.id], "only the editor had the focus"

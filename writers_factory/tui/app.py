@@ -57,8 +57,10 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantFocus
+from textual.events import DescendantFocus, Event, Key
+from textual.screen import Screen
 from textual.theme import Theme
+from textual.widget import Widget
 from textual.widgets import DirectoryTree, Footer, TextArea
 
 from writers_factory.core.stages import STAGES, stage_for
@@ -141,6 +143,16 @@ app (F7 in the bible question must not open a second one). The other keys act ev
 as they always did."""
 
 
+class WorkspaceScreen(Screen[None]):
+    """The app's screen. Without auto-focus: Textual's default (the app's ``AUTO_FOCUS``,
+    "*") focuses the first focusable widget, the project tree, as soon as the screen is
+    composed; the tree then kept the keys while the last session's files reopened, with
+    the chapter already on screen. Start-up places the focus itself (``restore_workspace``).
+    Question screens keep the app's auto-focus."""
+
+    AUTO_FOCUS = ""
+
+
 class WritersFactoryApp(App[int]):
     """The workspace on one project folder."""
 
@@ -165,6 +177,8 @@ class WritersFactoryApp(App[int]):
         self.stage_id = stage_for(None).id
         self._restoring = False
         self._session_closed = False
+        self._typeahead: list[Key] | None = None
+        """Keys pressed while the workspace reopens, kept for the focus it reopens to."""
         self._session_gate = threading.Lock()
         """Orders closing the session against a session still opening in a thread."""
         self.ui = AppUI(self, self.open_path, self.update_breadcrumbs)
@@ -216,6 +230,9 @@ class WritersFactoryApp(App[int]):
         return self.workspace.ready
 
     # ------------------------------------------------------------------ layout
+    def get_default_screen(self) -> Screen[None]:
+        return WorkspaceScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         yield StageBar(id="stage-bar")
         yield Breadcrumbs(id="breadcrumbs")
@@ -376,6 +393,7 @@ class WritersFactoryApp(App[int]):
         data = self.session.data
         state = data.current_state
         self._restoring = True
+        self._typeahead = []  # a tab shows as soon as its file is read: keys wait from now
         try:
             self.switch_stage(state.stage, announce=False)
             for item in list(data.open_files):
@@ -393,23 +411,48 @@ class WritersFactoryApp(App[int]):
                 )
             if data.active_file is not None:
                 self.editor.activate(Path(data.active_file))
+            self._focus_screen(state.screen)
         finally:
             self._restoring = False
+            self._release_typeahead()  # after the focus: keys go where the writer looks
         # The trail is derived from stage and file, so a restored stage and active file
         # restore it; recomputing also mends a trail that no longer matches them.
         self.update_breadcrumbs()
-        self.call_after_refresh(self._focus_screen, state.screen)
 
     def _focus_screen(self, screen: str) -> None:
+        """Focus what had the focus last time, now (``Widget.focus`` would wait a turn)."""
         area = self.editor.active
+        target: Widget
         if screen == "editor" and area is not None:
-            area.focus()
+            target = area
         elif screen in SCREEN_NAMES and screen != "editor":
-            self.query_one(f"#{screen}").focus()
+            target = self.query_one(f"#{screen}")
         elif area is not None:
-            area.focus()
+            target = area
         else:
-            self.project_tree.focus()
+            target = self.project_tree
+        target.screen.set_focus(target)
+
+    async def on_event(self, event: Event) -> None:
+        if (
+            self._typeahead is not None
+            and isinstance(event, Key)
+            and not event.is_forwarded  # from the terminal, not bubbling back up
+            and isinstance(self.screen, WorkspaceScreen)
+        ):
+            self._typeahead.append(event)
+            return
+        await super().on_event(event)
+
+    def _release_typeahead(self) -> None:
+        """Let the held keys go on, once the focus is placed. Through the message queue, so
+        that keys already queued are held too and the order of the keys is kept."""
+        self.call_later(self._send_typeahead)
+
+    async def _send_typeahead(self) -> None:
+        held, self._typeahead = self._typeahead or [], None
+        for key in held:
+            await super().on_event(key)
 
     async def _load(
         self, relative: Path, *, must_exist: bool = True
