@@ -1,4 +1,4 @@
-# Two commands do everything on a fresh machine: `make run` and `make test`.
+# Two commands do everything on a fresh machine: `make run` and `make test` (`make lint` checks).
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -26,9 +26,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# Style, types, and the layer rules of docs/architecture.md (import-linter contracts in
+# pyproject.toml: which package may import which, no cycles inside tui/).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check writers_factory tests bench
+	$(VENV)/bin/ruff format --check writers_factory tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-logo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache
