@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.actions import ActionParseResult
 from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
 from textual.dom import DOMNode
 from textual.events import DescendantFocus
 from textual.pilot import Pilot
@@ -19,6 +20,7 @@ from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.bible_ask import BibleAskScreen
 from writers_factory.tui.screens.model_picker import ModelPickerScreen
+from writers_factory.tui.screens.statistics import StatisticsScreen
 from writers_factory.tui.widgets.editor import BufferArea
 
 CHAPTER = Path("manuscript/chapter-01.md")
@@ -190,3 +192,18 @@ async def test_after_a_relaunch_the_first_keys_land_in_the_chapter_at_the_saved_
         assert area.cursor_location == (4, 5)
         assert second.session.data.current_state.screen == "editor"
         assert second.focused_ids == [area.id], "only the editor had the focus"
+
+
+async def test_the_palette_still_runs_what_the_keys_run(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """The palette closes before its command runs: the keys' modal check never stops it."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"Writing statistics")
+        await wait_until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, StatisticsScreen))
