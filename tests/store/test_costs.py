@@ -287,7 +287,7 @@ async def test_hard_stop_blocks_at_the_limit(priced: tuple[CostTracker, Preferen
     await spend(tracker, "4.50")
     assert tracker.budget_exceeded() is None
     stop = tracker.budget_exceeded(extra=Decimal("0.50"))
-    assert stop is not None and "Weekly budget: $5.00 of $5.00 (100%)" in stop
+    assert stop is not None and "you would have spent $5.00 of your $5.00 weekly limit" in stop
     await spend(tracker, "0.60")
     assert tracker.budget_exceeded() is not None and "$5.10" in (tracker.budget_exceeded() or "")
 
