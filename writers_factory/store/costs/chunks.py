@@ -9,17 +9,19 @@ copy restored like any other file. What cannot be restored is named, with what i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 
 from writers_factory.core.budget import dollars
+from writers_factory.store.base.durable import is_temp_file
 from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem
+from writers_factory.store.base.jsonfile import set_aside
 from writers_factory.store.base.paths import SessionPaths
 from writers_factory.store.costs.encoding import ChunkFile, record_line
 from writers_factory.store.costs.models import (
     CHUNK_DIR,
-    CHUNK_PREFIX,
     CHUNK_SIZE,
     ChunkInfo,
     OperationChunk,
@@ -29,6 +31,9 @@ from writers_factory.store.costs.models import (
 )
 
 Feed = Callable[[OperationRecord], None]
+
+OURS = frozenset({".lock"})
+"""Entries of ``costs/`` that are not chunks but belong there."""
 
 
 def info_of(number: int, operations: list[OperationRecord]) -> ChunkInfo:
@@ -59,11 +64,52 @@ class ChunkStore:
 
     # ------------------------------------------------------------------ loading
     def numbers_on_disk(self) -> set[int]:
+        """Numbers of the chunk files in ``costs/``; anything else there is reported.
+
+        A chunk is a regular file named exactly as :func:`chunk_name` names it. Any other
+        entry (``ops-².json``, ``ops-1.json``, a folder, a link, a stray note) is not read:
+        it is named in a problem and, unless read-only, set aside in ``corrupt/`` whole, so it
+        is reported once and never lost. Temp files of a write in flight, and the lock, are
+        ours.
+        """
         folder = self.paths.root / CHUNK_DIR
-        if not folder.is_dir():
-            return set()
-        found = (chunk_number(p.name) for p in folder.glob(f"{CHUNK_PREFIX}*.json"))
-        return {n for n in found if n is not None}
+        numbers: set[int] = set()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            return numbers
+        except OSError as exc:
+            self._odd(folder, f"the folder cannot be read ({exc.strerror or exc})", move=False)
+            return numbers
+        for entry in entries:
+            if entry.name in OURS or is_temp_file(Path(entry.name)):
+                continue
+            number = chunk_number(entry.name)
+            try:
+                regular = entry.is_file(follow_symlinks=False)
+            except OSError:
+                regular = False
+            if number is not None and regular:
+                numbers.add(number)
+                continue
+            what = "not a file" if number is not None else "not an operation chunk name"
+            self._odd(
+                Path(entry.path),
+                f"{what} (chunks are regular files named like ops-000001.json); not read, "
+                "its content is not counted",
+            )
+        return numbers
+
+    def _odd(self, path: Path, message: str, *, move: bool = True) -> None:
+        aside: Path | None = None
+        if move and not self.read_only:
+            try:
+                aside = set_aside(self.paths, path, "not-a-chunk")
+            except OSError as exc:
+                message += f" (could not set it aside: {exc.strerror or exc})"
+        problem = StoreProblem(path, ProblemKind.CORRUPT, message, set_aside=aside)
+        self.problems.append(problem)
+        self.callbacks.error(problem)
 
     def _file(self, number: int) -> ChunkFile:
         return ChunkFile(

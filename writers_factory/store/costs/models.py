@@ -21,6 +21,8 @@ CHUNK_SIZE = 256
 
 CHUNK_DIR = "costs"
 CHUNK_PREFIX = "ops-"
+MAX_DIGITS = 12
+"""Chunk numbers beyond this many digits are not ours (a trillion chunks is not a history)."""
 
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(ge=0)]
@@ -32,12 +34,22 @@ def chunk_name(number: int) -> str:
 
 
 def chunk_number(name: str) -> int | None:
-    """The number in a chunk file name, or ``None`` for anything else."""
+    """The number in a chunk file name, or ``None`` for anything that is not exactly one.
+
+    Only the names :func:`chunk_name` writes count: ASCII digits, at least six of them, no
+    extra leading zeros. ``ops-².json`` (a Unicode digit), ``ops-1.json`` or a number of
+    thousands of digits are not chunk names, and never reach ``int()``.
+    """
     stem = name.rsplit("/", 1)[-1]
     if not (stem.startswith(CHUNK_PREFIX) and stem.endswith(".json")):
         return None
     digits = stem[len(CHUNK_PREFIX) : -len(".json")]
-    return int(digits) if digits.isdigit() else None
+    if not (digits.isascii() and digits.isdigit() and 6 <= len(digits) <= MAX_DIGITS):
+        return None
+    number = int(digits)
+    if number < 1 or f"{number:06d}" != digits:
+        return None
+    return number
 
 
 def new_session_id(now: datetime) -> str:
