@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from writers_factory.core.errors import WritersFactoryError
 from writers_factory.store import CostTracker
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.events import ProblemKind
 from writers_factory.store.base.serialisers import dumps
 from writers_factory.store.costs import chunks as chunks_module
+from writers_factory.store.costs.errors import CostsReadOnlyError
 from writers_factory.store.costs.models import OperationChunk, OperationRecord
 
 LOCAL = "ollama:llama3.2"
@@ -179,9 +181,36 @@ async def test_newer_costs_file_is_read_only_and_never_rewritten(tmp_path: Path)
     tracker = CostTracker(root)
     assert tracker.read_only
     assert any(p.kind is ProblemKind.NEWER_VERSION for p in tracker.problems)
-    await tracker.log_operation("x", "test:cent", 1, 0)
-    assert tracker.operations_count == 2  # counted for this run's budget checks
+    # a write fails loudly, naming the file: never a record of an operation not written
+    with pytest.raises(CostsReadOnlyError, match=r"costs\.json was written by a newer") as caught:
+        await tracker.log_operation("x", "test:cent", 1, 0)
+    assert isinstance(caught.value, OSError) and isinstance(caught.value, WritersFactoryError)
+    assert caught.value.path == root / "costs.json"
+    assert tracker.operations_count == 1
     assert ((root / "costs.json").read_bytes(), chunk(root, 1).read_bytes()) == before
+
+
+async def test_newer_chunk_makes_logging_fail_naming_the_chunk(tmp_path: Path) -> None:
+    root = tmp_path / ".session"
+    await logged(root, 2)
+    plain = json.loads(chunk(root, 1).read_text())
+    plain["schema_version"] = 7
+    chunk(root, 1).write_text(json.dumps(plain))
+    tracker = CostTracker(root)
+    assert tracker.read_only and tracker.operations_count == 2
+    with pytest.raises(CostsReadOnlyError, match=r"ops-000001\.json was written by a newer"):
+        await tracker.log_operation("x", "test:cent", 1, 0)
+    assert CostTracker(root).operations_count == 2
+
+
+async def test_tracker_opened_read_only_refuses_to_log(tmp_path: Path) -> None:
+    root = tmp_path / ".session"
+    await logged(root, 1)
+    viewer = CostTracker(root, read_only=True)
+    await viewer.reset_session()  # a viewer may count its own session from zero in memory
+    with pytest.raises(CostsReadOnlyError, match="opened read-only"):
+        await viewer.log_operation("x", "test:cent", 1, 0)
+    assert CostTracker(root).operations_count == 1
 
 
 def test_hand_written_chunk_is_read_and_rewritten_one_operation_per_line(tmp_path: Path) -> None:

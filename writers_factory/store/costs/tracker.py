@@ -25,6 +25,7 @@ from writers_factory.store.base.jsonfile import describe_validation
 from writers_factory.store.base.paths import SessionPaths, utcnow
 from writers_factory.store.costs.chunks import ChunkStore
 from writers_factory.store.costs.encoding import SummaryFile
+from writers_factory.store.costs.errors import CostsReadOnlyError
 from writers_factory.store.costs.ledger import Ledger
 from writers_factory.store.costs.migrations import LEGACY_BUDGET, MIGRATED_OPERATIONS
 from writers_factory.store.costs.models import (
@@ -237,12 +238,16 @@ class CostTracker:
         A ``session_id`` other than the current one starts tracking that session, as
         :meth:`reset_session` would. When the disk refuses the write the operation stays
         counted in memory (the money was spent), is written with the next save, and the
-        ``OSError`` is raised after ``on_error`` listeners were told.
+        ``OSError`` is raised after ``on_error`` listeners were told. When the cost files are
+        read-only (a newer version wrote them, or they were opened read-only) nothing can be
+        recorded: :class:`CostsReadOnlyError` (an ``OSError``) names the file and why.
         """
         cost = self.get_estimated_cost(model, input_tokens, output_tokens)
         async with self._get_lock():
             if key is not None and key in self._keys:
                 return self._keys[key]
+            if self.read_only:
+                raise self._read_only_error()
             now = self._clock()
             if session_id is not None and session_id != self._session.id:
                 self._begin_session(session_id, now)
@@ -263,6 +268,18 @@ class CostTracker:
             await self._save_locked()
         self._notify(record)
         return record
+
+    def _read_only_error(self) -> CostsReadOnlyError:
+        for problem in self.problems:
+            if problem.kind is ProblemKind.NEWER_VERSION:
+                return CostsReadOnlyError(
+                    problem.path,
+                    "was written by a newer version of Writers Factory and is kept read-only "
+                    "so it is never downgraded; update Writers Factory",
+                )
+        return CostsReadOnlyError(
+            self.paths.costs, "was opened read-only (another window may have this project open)"
+        )
 
     async def reset_session(self, session_id: str | None = None) -> None:
         """Start counting a new session from zero (all earlier operations stay recorded)."""
