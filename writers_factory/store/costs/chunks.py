@@ -1,16 +1,25 @@
 """The append-only operation files ``.session/costs/ops-NNNNNN.json``.
 
 Each chunk holds at most :data:`CHUNK_SIZE` operations and is rewritten whole, durably,
-when an operation is appended, so logging costs one small write however many operations came
-before. Only the last chunk (and any that still need writing) is kept in memory; each chunk
-goes through :class:`JsonFile`, so a torn or corrupt chunk is set aside and its previous good
+when operations are appended, so logging costs one small write however many operations came
+before. What the store keeps of each chunk is its summary entry (:class:`ChunkStats`), believed
+only while the file's stamp is unchanged; a chunk whose stamp differs is read again. Chunks are
+read through :class:`JsonFile`, so a torn or corrupt chunk is set aside and its previous good
 copy restored like any other file. What cannot be restored is named, with what it held.
+
+Only the last chunk is kept in memory (it is the one appended to); others are read when
+asked for (``recent``, an idempotency key, a part-hour of a time zone) and a few are cached.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
-from collections.abc import Callable, Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,51 +27,103 @@ from writers_factory.core.budget import dollars
 from writers_factory.store.base.durable import is_temp_file
 from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem
 from writers_factory.store.base.jsonfile import set_aside
-from writers_factory.store.base.paths import SessionPaths
-from writers_factory.store.costs.encoding import ChunkFile, record_line
-from writers_factory.store.costs.models import (
+from writers_factory.store.base.paths import SessionPaths, utcnow
+from writers_factory.store.costs.encoding import ChunkFile
+from writers_factory.store.costs.models import CHUNK_SIZE, OperationChunk, OperationRecord
+from writers_factory.store.costs.summary import (
     CHUNK_DIR,
-    CHUNK_SIZE,
-    ChunkInfo,
-    OperationChunk,
-    OperationRecord,
+    LOCK_NAME,
+    ChunkStats,
     chunk_name,
     chunk_number,
+    file_stamp,
+    hours_start,
+    stats_of,
 )
 
-Feed = Callable[[OperationRecord], None]
-
-OURS = frozenset({".lock"})
+OURS = frozenset({LOCK_NAME})
 """Entries of ``costs/`` that are not chunks but belong there."""
 
+CACHED_CHUNKS = 8
+"""How many chunks other than the last are kept in memory once read."""
 
-def info_of(number: int, operations: list[OperationRecord]) -> ChunkInfo:
-    """The index entry for a chunk, computed from what it actually holds."""
-    return ChunkInfo(
-        file=chunk_name(number),
-        count=len(operations),
-        cost=sum((op.cost for op in operations), Decimal(0)),
-        first=operations[0].timestamp if operations else None,
-        last=operations[-1].timestamp if operations else None,
-    )
+Change = Callable[[int, ChunkStats | None, ChunkStats | None], None]
+"""Told ``(number, old entry, new entry)`` whenever a chunk's entry changes."""
 
 
 class ChunkStore:
-    """All chunk files of one ``.session/``: loads them once, appends to the last."""
+    """All chunk files of one ``.session/``: their entries, the last chunk, and appending."""
 
     def __init__(
-        self, paths: SessionPaths, *, callbacks: Callbacks, read_only: bool = False
+        self,
+        paths: SessionPaths,
+        *,
+        callbacks: Callbacks,
+        read_only: bool = False,
+        on_change: Change | None = None,
+        mutex: threading.RLock | None = None,
     ) -> None:
         self.paths = paths
+        self.mutex = mutex or threading.RLock()
+        """Held while an entry changes: the figures are read from another thread."""
         self.callbacks = callbacks
         self.read_only = read_only
-        self.infos: dict[int, ChunkInfo] = {}
-        self._info_lines: dict[int, str] = {}
+        self.on_change = on_change
+        self.infos: dict[int, ChunkStats] = {}
+        self._lines: dict[int, str | None] = {}
+        self.changed = False
+        """An entry differs from what ``costs.json`` says (cleared when it is written)."""
         self.problems: list[StoreProblem] = []
-        self._pending: dict[int, ChunkFile] = {}
-        self._last: tuple[int, ChunkFile] | None = None
+        self.newer: list[Path] = []
+        """Chunks written by a newer version: read, never written (the store is read-only)."""
+        self._tail: tuple[int, ChunkFile] | None = None
+        self._repairs: dict[int, ChunkFile] = {}
+        """Chunks to write back: upgraded, restored from ``prev/``, or migrated."""
+        self._unusable: set[int] = set()
+        """Numbers that cannot be read: never written over, never appended to."""
+        self._cache: OrderedDict[int, tuple[str, list[OperationRecord]]] = OrderedDict()
+        self._attempts: list[tuple[int, int, list[OperationRecord]]] = []
+        """Appends whose write raised: (chunk, position, records), checked at the next sync."""
+        self.reads = 0
+        """How many chunk files were read and validated (for tests: opening reads few)."""
+        self.hours_from = hours_start(utcnow())
+        """Entries keep hourly costs of operations from this moment on (set by the tracker)."""
 
-    # ------------------------------------------------------------------ loading
+    def path(self, number: int) -> Path:
+        return self.paths.root / chunk_name(number)
+
+    # ------------------------------------------------------------------ entries
+    def _set(self, number: int, stats: ChunkStats | None, *, adopted: bool = False) -> None:
+        """Change one chunk's entry; ``adopted``: taken as it is from ``costs.json``."""
+        with self.mutex:
+            old = self.infos.get(number)
+            if stats is None:
+                self.infos.pop(number, None)
+                self._lines.pop(number, None)
+            else:
+                self.infos[number] = stats
+                self._lines[number] = None  # encoded when next written
+            if not adopted:
+                self.changed = True
+            if self.on_change is not None and (old is not None or stats is not None):
+                self.on_change(number, old, stats)
+
+    def listing_lines(self) -> list[str]:
+        """The entries as encoded JSON lines (each encoded once, when it changed)."""
+        lines: list[str] = []
+        for number in sorted(self._lines):
+            line = self._lines[number]
+            if line is None:
+                line = json.dumps(self.infos[number].to_json(), ensure_ascii=False)
+                self._lines[number] = line
+            lines.append(line)
+        return lines
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._repairs)
+
+    # ------------------------------------------------------------------ the folder
     def numbers_on_disk(self) -> set[int]:
         """Numbers of the chunk files in ``costs/``; anything else there is reported.
 
@@ -100,6 +161,15 @@ class ChunkStore:
             )
         return numbers
 
+    def _numbers_after(self, known: set[int]) -> set[int]:
+        """Chunks started by another process since ``costs.json`` was written."""
+        found: set[int] = set()
+        number = max(known, default=0) + 1
+        while file_stamp(self.path(number)) is not None:
+            found.add(number)
+            number += 1
+        return found
+
     def _odd(self, path: Path, message: str, *, move: bool = True) -> None:
         aside: Path | None = None
         if move and not self.read_only:
@@ -107,52 +177,128 @@ class ChunkStore:
                 aside = set_aside(self.paths, path, "not-a-chunk")
             except OSError as exc:
                 message += f" (could not set it aside: {exc.strerror or exc})"
-        problem = StoreProblem(path, ProblemKind.CORRUPT, message, set_aside=aside)
+        self._report(StoreProblem(path, ProblemKind.CORRUPT, message, set_aside=aside))
+
+    def _report(self, problem: StoreProblem) -> None:
         self.problems.append(problem)
         self.callbacks.error(problem)
+
+    # ------------------------------------------------------------------ syncing
+    def sync(
+        self,
+        listed: dict[int, ChunkStats],
+        *,
+        full: bool,
+        scan: bool = False,
+        migrated: list[OperationRecord] | None = None,
+    ) -> list[OperationRecord]:
+        """Make the entries describe the chunks on disk; returns appends found to have landed.
+
+        Each entry in ``listed`` is believed while its chunk's stamp matches, and the chunk
+        is read otherwise. ``full``: ``listed`` is all of ``costs.json`` (at open, or after
+        another process rewrote it), and chunks it does not list are dropped; otherwise it
+        holds only the entries to check again (the last chunk, before a write). Chunks after
+        the known ones are always looked for (another process's appends); ``scan`` lists the
+        folder instead (at open). ``migrated`` operations (from an old ``costs.json``) become
+        new chunks after the listed ones.
+        """
+        hours_from = self.hours_from
+        fresh = self._chunks_from(migrated or [], 1 + max(listed, default=0))
+        known = set(listed) | set(self.infos)
+        if scan:
+            on_disk = self.numbers_on_disk()
+        elif full:
+            on_disk = {n for n in known if file_stamp(self.path(n)) is not None}
+            on_disk |= self._numbers_after(known)
+        else:
+            on_disk = self._numbers_after(known)
+        numbers = sorted(set(listed) | on_disk | set(fresh) | set(self._repairs))
+        loaded: dict[int, ChunkFile] = {}
+        for number in numbers:
+            if number in fresh:
+                self._repairs[number] = fresh[number]
+                self._set(number, stats_of(chunk_name(number), fresh[number].ops, hours_from))
+                continue
+            if number in self._repairs:
+                continue  # ours, not yet written back: what we hold is newer than the disk
+            if number in self._unusable and not scan:
+                continue  # reported when it was found; looked at again at the next start
+            stamp = file_stamp(self.path(number))
+            entry, current = listed.get(number), self.infos.get(number)
+            if stamp is not None and current is not None and current.stamp == stamp:
+                continue  # this very file is known already
+            if stamp is not None and entry is not None and entry.stamp == stamp:
+                trimmed = entry.trimmed(hours_from)
+                self._set(number, trimmed or entry, adopted=trimmed is None)
+                continue
+            chunk = self._reload(number, entry or current)
+            if chunk is not None:
+                loaded[number] = chunk
+        if full:
+            for number in set(self.infos) - set(numbers):
+                self._set(number, None)
+        last = max(self.infos, default=None)
+        if last in self._repairs:
+            self._tail = (last, self._repairs[last])
+        elif last in loaded:
+            self._tail = (last, loaded[last])
+        elif self._tail is not None and (
+            self._tail[0] != last or self._tail[1].stamp != file_stamp(self._tail[1].path)
+        ):
+            self._tail = None  # read again when needed
+        return self._landed()
+
+    def _reload(self, number: int, listed: ChunkStats | None) -> ChunkFile | None:
+        """Read one chunk, compute its entry, and name what was lost against ``listed``."""
+        path = self.path(number)
+        chunk = self._file(number)
+        self.reads += 1
+        try:
+            chunk.load_sync()
+        except OSError as exc:
+            self._unusable.add(number)
+            self._set(number, None)
+            lost = None
+            if listed is not None and listed.count:
+                lost = f"{listed.count} operation(s) costing {dollars(listed.cost)}"
+            self._report(
+                StoreProblem(
+                    path,
+                    ProblemKind.CORRUPT,
+                    f"cannot be read ({exc.strerror or exc}); its operations are not counted "
+                    "and new ones go to a new chunk",
+                    lost=lost,
+                )
+            )
+            return None
+        self.problems.extend(chunk.problems)
+        if chunk.read_only and path not in self.newer:
+            self.newer.append(path)
+            self.read_only = True
+        operations = chunk.ops
+        stats = stats_of(chunk_name(number), operations, self.hours_from)
+        if listed is not None:
+            self._report_loss(path, listed, stats)
+        if chunk.dirty and not chunk.read_only:
+            self._repairs[number] = chunk
+        else:
+            stats.stamp = chunk.stamp
+        if not operations and chunk.stamp is None and number not in self._repairs:
+            self._set(number, None)  # gone, and nothing to restore: no longer listed
+            return None
+        self._set(number, stats)
+        if stats.stamp is not None:
+            self._remember(number, stats.stamp, operations)
+        return chunk
 
     def _file(self, number: int) -> ChunkFile:
         return ChunkFile(
             self.paths,
-            self.paths.root / chunk_name(number),
+            self.path(number),
             OperationChunk,
             callbacks=self.callbacks,
             read_only=self.read_only,
         )
-
-    def load(
-        self,
-        listed: Iterable[ChunkInfo],
-        feed: Feed,
-        *,
-        migrated: list[OperationRecord] | None = None,
-    ) -> None:
-        """Read every chunk in order and feed its operations; migrated ones become chunks."""
-        known: dict[int, ChunkInfo] = {}
-        for info in listed:
-            number = chunk_number(info.file)
-            if number is not None:
-                known[number] = info
-        # after the chunks costs.json already lists, never over them
-        fresh = self._chunks_from(migrated or [], first=1 + max(known, default=0))
-        for number in sorted(set(known) | self.numbers_on_disk() | set(fresh)):
-            if number in fresh:
-                chunk = fresh[number]
-            else:
-                chunk = self._file(number)
-                chunk.load_sync()
-                self.problems.extend(chunk.problems)
-                if chunk.read_only:
-                    self.read_only = True
-            operations = chunk.value.operations
-            for record in operations:
-                feed(record)
-            self._set_info(number, info_of(number, operations))
-            if number in known:
-                self._report_loss(chunk.path, known[number], self.infos[number])
-            if chunk.dirty:
-                self._pending[number] = chunk
-            self._last = (number, chunk)
 
     def _chunks_from(self, records: list[OperationRecord], first: int) -> dict[int, ChunkFile]:
         """Chunk files (numbered from ``first``) for operations moved out of an old file.
@@ -169,7 +315,7 @@ class ChunkStore:
             chunks[number] = chunk
         return chunks
 
-    def _report_loss(self, path: Path, listed: ChunkInfo, found: ChunkInfo) -> None:
+    def _report_loss(self, path: Path, listed: ChunkStats, found: ChunkStats) -> None:
         missing = listed.count - found.count
         if missing <= 0:
             return
@@ -180,69 +326,135 @@ class ChunkStore:
                 f" logged between {listed.first:%Y-%m-%d %H:%M} and "
                 f"{listed.last:%Y-%m-%d %H:%M} UTC"
             )
-        problem = StoreProblem(
-            path,
-            ProblemKind.CORRUPT,
-            f"costs.json lists {listed.count} operations in this chunk but only "
-            f"{found.count} could be read",
-            lost=f"{missing} operation(s) costing {dollars(cost)}{span}; "
-            "the totals no longer include them",
+        self._report(
+            StoreProblem(
+                path,
+                ProblemKind.CORRUPT,
+                f"costs.json lists {listed.count} operations in this chunk but only "
+                f"{found.count} could be read",
+                lost=f"{missing} operation(s) costing {dollars(cost)}{span}; "
+                "the totals no longer include them",
+            )
         )
-        self.problems.append(problem)
-        self.callbacks.error(problem)
 
-    # ------------------------------------------------------------------ appending
-    def append(self, record: OperationRecord) -> int:
-        """Add ``record`` to the last chunk (a new one when full); returns the chunk number."""
-        if self._last is None:
-            number, chunk = 1 + max(self.infos, default=0), None
-        else:
-            number, chunk = self._last
-            if len(chunk.value.operations) >= CHUNK_SIZE or chunk.read_only:
-                number, chunk = number + 1, None
-        if chunk is None:
-            chunk = self._file(number)
-            self._last = (number, chunk)
-        chunk.append(record)
-        self._pending[number] = chunk
-        old = self.infos.get(number)
-        self._set_info(
-            number,
-            ChunkInfo(
-                file=chunk_name(number),
-                count=(old.count if old else 0) + 1,
-                cost=(old.cost if old else Decimal(0)) + record.cost,
-                first=old.first if old and old.first else record.timestamp,
-                last=record.timestamp,
-            ),
-        )
-        return number
+    def _landed(self) -> list[OperationRecord]:
+        """Records of failed appends that are on disk after all (the write landed)."""
+        landed: list[OperationRecord] = []
+        for number, at, batch in self._attempts:
+            if number not in self.infos:
+                continue
+            with contextlib.suppress(OSError):
+                if self.records(number)[at : at + len(batch)] == batch:
+                    landed.extend(batch)
+        self._attempts.clear()
+        return landed
 
-    def _set_info(self, number: int, info: ChunkInfo) -> None:
-        self.infos[number] = info
-        self._info_lines[number] = record_line(info)
+    # ------------------------------------------------------------------ reading
+    def records(self, number: int) -> list[OperationRecord]:
+        """The operations of one chunk, read (and checked against its entry) when needed."""
+        tail = self._tail
+        if tail is not None and tail[0] == number:
+            return list(tail[1].ops)
+        if number in self._repairs:
+            return list(self._repairs[number].ops)
+        info = self.infos.get(number)
+        stamp = file_stamp(self.path(number))
+        cached = self._cache.get(number)
+        if info is not None and stamp is not None and info.stamp == stamp:
+            if cached is not None and cached[0] == stamp:
+                self._cache.move_to_end(number)
+                return list(cached[1])
+            chunk = ChunkFile(
+                self.paths, self.path(number), OperationChunk, callbacks=Callbacks(), read_only=True
+            )
+            self.reads += 1
+            chunk.load_sync()
+            operations = chunk.ops
+            found = stats_of(info.file, operations, self.hours_from)
+            if found.same_operations(info) and chunk.stamp == stamp:
+                self._remember(number, stamp, operations)
+                return list(operations)
+        # changed since its entry was made: never believe an entry over the operations
+        reloaded = self._reload(number, info)
+        return [] if reloaded is None else list(reloaded.ops)
 
-    # ------------------------------------------------------------------ saving
-    @property
-    def dirty(self) -> bool:
-        return bool(self._pending)
+    def _remember(self, number: int, stamp: str, operations: list[OperationRecord]) -> None:
+        self._cache[number] = (stamp, operations)
+        self._cache.move_to_end(number)
+        while len(self._cache) > CACHED_CHUNKS:
+            self._cache.popitem(last=False)
 
-    async def save(self) -> None:
-        """Write every chunk that changed; a failure leaves it pending and raises."""
-        for number, chunk in sorted(self._pending.items()):
-            await chunk.save()
-            if not chunk.dirty or chunk.read_only:
-                self._pending.pop(number, None)
+    def retime(self, hours_from: datetime) -> None:
+        """Keep hourly costs of operations from ``hours_from`` on (earlier or later)."""
+        earlier: dict[int, list[OperationRecord]] = {}
+        if hours_from < self.hours_from:  # read what the entries did not keep, first
+            for number, entry in sorted(self.infos.items()):
+                if entry.last is not None and entry.last >= hours_from:
+                    earlier[number] = self.records(number)
+        self.hours_from = hours_from
+        for number in sorted(self.infos):
+            info = self.infos.get(number)
+            if info is None:
+                continue
+            if number in earlier:
+                stats = stats_of(info.file, earlier[number], hours_from)
+                stats.stamp = info.stamp
+                self._set(number, stats)
+            else:
+                trimmed = info.trimmed(hours_from)
+                if trimmed is not None:
+                    self._set(number, trimmed)
 
-    def save_sync(self) -> None:
-        for number, chunk in sorted(self._pending.items()):
-            chunk.save_sync()
-            if not chunk.dirty or chunk.read_only:
-                self._pending.pop(number, None)
+    # ------------------------------------------------------------------ writing
+    def _writable_tail(self) -> tuple[int, ChunkFile]:
+        last = max(self.infos, default=None)
+        if self._tail is None and last is not None and last not in self._unusable:
+            chunk = self._reload(last, self.infos.get(last))
+            if chunk is not None:
+                self._tail = (last, chunk)
+            last = max(self.infos, default=None)
+        tail = self._tail
+        if (
+            tail is not None
+            and tail[0] == last
+            and len(tail[1].ops) < CHUNK_SIZE
+            and not tail[1].read_only
+        ):
+            return tail
+        number = 1 + max({*self.infos, *self._unusable, *self._repairs}, default=0)
+        return number, self._file(number)
 
-    def listing(self) -> list[ChunkInfo]:
-        return [self.infos[n] for n in sorted(self.infos)]
+    def write(self, pending: list[OperationRecord]) -> None:
+        """Write repairs, then append ``pending`` (removing each record once it is on disk).
 
-    def listing_lines(self) -> list[str]:
-        """The index entries as encoded JSON lines (each encoded once, when it changed)."""
-        return [self._info_lines[n] for n in sorted(self._info_lines)]
+        Raises the ``OSError`` of a write that failed; what was not written stays in
+        ``pending``, and the chunk in memory still mirrors the file on disk.
+        """
+        for number, chunk in sorted(self._repairs.items()):
+            chunk.save_sync(force=True)
+            del self._repairs[number]
+            stats = stats_of(chunk_name(number), chunk.ops, self.hours_from)
+            stats.stamp = chunk.stamp
+            self._set(number, stats)
+            if number == max(self.infos):
+                self._tail = (number, chunk)
+        while pending:
+            number, chunk = self._writable_tail()
+            at = len(chunk.ops)
+            batch = pending[: CHUNK_SIZE - at]
+            for record in batch:
+                chunk.append(record)
+            try:
+                chunk.save_sync(force=True)
+            except OSError:
+                chunk.rollback(at)
+                self._attempts.append((number, at, batch))
+                raise
+            del pending[: len(batch)]
+            old = self.infos.get(number)
+            stats = old.copy() if old is not None else ChunkStats(file=chunk_name(number))
+            for record in batch:
+                stats.add(record, self.hours_from)
+            stats.stamp = chunk.stamp
+            self._set(number, stats)
+            self._tail = (number, chunk)

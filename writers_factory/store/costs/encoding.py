@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from writers_factory.store.base.jsonfile import JsonFile
 from writers_factory.store.base.serialisers import Format
 from writers_factory.store.costs.models import CostSummary, OperationChunk, OperationRecord
+from writers_factory.store.costs.summary import file_stamp
 
 
 def record_line(record: BaseModel) -> str:
@@ -66,9 +67,36 @@ class Lines:
 
 
 class ChunkFile(JsonFile[OperationChunk]):
-    """A chunk whose operations are encoded once each, as they are appended."""
+    """A chunk whose operations are encoded once each, as they are appended.
+
+    ``stamp`` is the file's stamp as it was when these operations were read or written, so
+    a chunk changed by someone else since is recognised.
+    """
 
     _lines: list[str] | None = None
+    stamp: str | None = None
+
+    @property
+    def ops(self) -> list[OperationRecord]:
+        return self.value.operations
+
+    def load_sync(self) -> OperationChunk:
+        # The stamp must describe the bytes read: a file replaced while it was being read
+        # (by a process writing without us holding the lock, e.g. we only view) is read again.
+        for _ in range(3):
+            before = file_stamp(self.path)
+            value = super().load_sync()
+            self.stamp = file_stamp(self.path)
+            if self.stamp == before or self.stamp is None or self.problems:
+                break  # read as it is, or set aside by this very load
+        self._lines = None
+        return value
+
+    def save_sync(self, *, force: bool = False, plain: dict[str, Any] | None = None) -> bool:
+        written = super().save_sync(force=force, plain=plain)
+        if written or self.stamp is None:
+            self.stamp = file_stamp(self.path)
+        return written
 
     def lines(self) -> list[str]:
         operations = self.value.operations
@@ -81,6 +109,13 @@ class ChunkFile(JsonFile[OperationChunk]):
         self.value.operations.append(record)
         lines.append(record_line(record))
         self.mark_dirty()
+
+    def rollback(self, length: int) -> None:
+        """Forget operations appended after the first ``length``: their write failed."""
+        del self.value.operations[length:]
+        if self._lines is not None:
+            del self._lines[length:]
+        self._dirty = False
 
     def snapshot(self) -> dict[str, Any]:
         head = self.value.model_dump(mode="json", exclude={"operations"})

@@ -1,67 +1,105 @@
-"""An in-memory index over every logged operation, built once at load.
+"""Totals over every logged operation, as sums of the chunks' summary entries.
 
-Totals for "today", "this week" and "this month" must come from the operations themselves
-(a stored counter goes stale the moment the date changes), yet must not cost more as years of
-operations pile up. The ledger keeps, per operation, its time and the running sum of costs up
-to it: the spend since any moment is one binary search and one subtraction.
+"Today", "this week" and "this month" come from the hourly costs the entries keep; the
+session, per-model and all-time figures from their per-session counts. Adding or removing
+one chunk's entry is proportional to that entry, never to the number of operations.
+Standard library only.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import Counter, deque
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from writers_factory.store.costs.models import OperationRecord
+from writers_factory.store.costs.summary import ChunkStats, Exact, Operation, window_total
 
-RECENT_KEPT = 1000
-"""How many full records ``recent()`` can return without touching the disk."""
+PENDING = 0
+"""Where operations not yet written live (chunk numbers start at 1)."""
 
 
-class Ledger:
-    """Times, running sums, per-model totals and per-session counts of all operations."""
+@dataclass
+class SessionTotals:
+    count: int = 0
+    total: Decimal = Decimal(0)
+    ops: Counter[str] = field(default_factory=Counter)
+    models: dict[str, Decimal] = field(default_factory=dict)
+    model_refs: Counter[str] = field(default_factory=Counter)
+
+
+class Totals:
+    """The sums of a set of chunk entries (plus the operations not yet written)."""
 
     def __init__(self) -> None:
-        self._times: list[datetime] = []
-        self._running: list[Decimal] = [Decimal(0)]
+        self.count = 0
+        self.total = Decimal(0)
         self.by_model: dict[str, Decimal] = {}
-        self.by_type: dict[str | None, Counter[str]] = {}
-        self.recent: deque[OperationRecord] = deque(maxlen=RECENT_KEPT)
+        self._model_refs: Counter[str] = Counter()
+        self.sessions: dict[str, SessionTotals] = {}
+        self.hours: dict[str, Decimal] = {}
+        self.keys: dict[str, int] = {}
+        """Idempotency key -> the chunk holding it (:data:`PENDING` before it is written)."""
 
-    def add(self, record: OperationRecord) -> None:
-        # A clock stepped back (or a hand-edited file) must not break the binary search:
-        # index each operation at the latest time seen so far.
-        when = record.timestamp
-        if self._times and when < self._times[-1]:
-            when = self._times[-1]
-        self._times.append(when)
-        self._running.append(self._running[-1] + record.cost)
-        self.by_model[record.model] = self.by_model.get(record.model, Decimal(0)) + record.cost
-        self.by_type.setdefault(record.session_id, Counter())[record.operation] += 1
-        self.recent.append(record)
+    def add(self, stats: ChunkStats, where: int, sign: int = 1) -> None:
+        """Count (``sign`` 1) or uncount (-1) one chunk's entry."""
+        self.count += sign * stats.count
+        self.total += sign * stats.cost
+        for sid, s in stats.sessions.items():
+            session = self.sessions.setdefault(sid, SessionTotals())
+            session.count += sign * s.count
+            session.ops.update({op: sign * n for op, n in s.ops.items()})
+            for model, cost in s.models.items():
+                session.total += sign * cost
+                _bump(session.models, session.model_refs, model, sign * cost, sign)
+                _bump(self.by_model, self._model_refs, model, sign * cost, sign)
+            if session.count <= 0 and not session.model_refs:
+                del self.sessions[sid]
+            else:
+                session.ops = +session.ops  # drops counts that fell to zero
+        for hour, cost in stats.hours.items():
+            value = self.hours.get(hour, Decimal(0)) + sign * cost
+            if value or sign > 0:
+                self.hours[hour] = value
+            else:
+                self.hours.pop(hour, None)
+        for key in stats.keys:
+            if sign > 0:
+                self.keys[key] = where
+            elif self.keys.get(key) == where:
+                del self.keys[key]
 
-    @property
-    def count(self) -> int:
-        return len(self._times)
+    def remove(self, stats: ChunkStats, where: int) -> None:
+        self.add(stats, where, -1)
 
-    @property
-    def total(self) -> Decimal:
-        return self._running[-1]
-
-    def total_since(self, start: datetime) -> Decimal:
-        """Spend of every operation at or after ``start``; O(log n)."""
-        index = bisect_left(self._times, start)
-        return self._running[-1] - self._running[index]
-
-    def last_time(self) -> datetime | None:
-        return self._times[-1] if self._times else None
+    def session(self, session_id: str) -> SessionTotals:
+        return self.sessions.get(session_id) or SessionTotals()
 
     def operations_by_type(self, session_id: str | None = None) -> dict[str, int]:
         """Counts per operation name, for one session or (``None``) for all of them."""
         if session_id is not None:
-            return dict(self.by_type.get(session_id, Counter()))
+            return dict(self.session(session_id).ops)
         merged: Counter[str] = Counter()
-        for counts in self.by_type.values():
-            merged.update(counts)
+        for session in self.sessions.values():
+            merged.update(session.ops)
         return dict(merged)
+
+    def window(self, hours_from: datetime, start: datetime, end: datetime, exact: Exact) -> Decimal:
+        return window_total(self.hours, hours_from, start, end, exact)
+
+
+def _bump(
+    amounts: dict[str, Decimal], refs: Counter[str], name: str, cost: Decimal, sign: int
+) -> None:
+    """Add ``cost`` under ``name``; a name no entry mentions any more disappears."""
+    refs[name] += sign
+    if refs[name] <= 0:
+        del refs[name]
+        amounts.pop(name, None)
+    else:
+        amounts[name] = amounts.get(name, Decimal(0)) + cost
+
+
+def in_window(operations: list[Operation], start: datetime, end: datetime) -> Decimal:
+    """Spend of the operations stamped in ``[start, end)``."""
+    return sum((op.cost for op in operations if start <= op.timestamp < end), Decimal(0))

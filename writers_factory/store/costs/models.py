@@ -1,55 +1,40 @@
 """The shapes of ``.session/costs.json`` and its operation chunks ``costs/ops-NNNNNN.json``.
 
 Operations are the truth; ``costs.json`` is a human-readable summary and index that can
-always be rebuilt from them. Costs are ``Decimal`` written as strings, so what the writer
-reads in the file is exactly what was charged, with no float rounding.
+always be rebuilt from them (its chunk entries are described in ``summary.py``). Costs are
+``Decimal`` written as strings, so what the writer reads in the file is exactly what was
+charged, with no float rounding.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    field_validator,
+)
 
 from writers_factory.store.base.model_base import StoreModel
 from writers_factory.store.costs import migrations as _migrations  # noqa: F401 - registers
+from writers_factory.store.costs.summary import CHUNK_DIR as CHUNK_DIR
+from writers_factory.store.costs.summary import CHUNK_PREFIX as CHUNK_PREFIX
+from writers_factory.store.costs.summary import ChunkStats
+from writers_factory.store.costs.summary import chunk_name as chunk_name
+from writers_factory.store.costs.summary import chunk_number as chunk_number
 
 CHUNK_SIZE = 256
 """At most this many operations per chunk file: appending rewrites one small file."""
 
-CHUNK_DIR = "costs"
-CHUNK_PREFIX = "ops-"
-MAX_DIGITS = 12
-"""Chunk numbers beyond this many digits are not ours (a trillion chunks is not a history)."""
-
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(ge=0)]
-
-
-def chunk_name(number: int) -> str:
-    """``costs/ops-000001.json`` for chunk 1 (relative to ``.session/``)."""
-    return f"{CHUNK_DIR}/{CHUNK_PREFIX}{number:06d}.json"
-
-
-def chunk_number(name: str) -> int | None:
-    """The number in a chunk file name, or ``None`` for anything that is not exactly one.
-
-    Only the names :func:`chunk_name` writes count: ASCII digits, at least six of them, no
-    extra leading zeros. ``ops-².json`` (a Unicode digit), ``ops-1.json`` or a number of
-    thousands of digits are not chunk names, and never reach ``int()``.
-    """
-    stem = name.rsplit("/", 1)[-1]
-    if not (stem.startswith(CHUNK_PREFIX) and stem.endswith(".json")):
-        return None
-    digits = stem[len(CHUNK_PREFIX) : -len(".json")]
-    if not (digits.isascii() and digits.isdigit() and 6 <= len(digits) <= MAX_DIGITS):
-        return None
-    number = int(digits)
-    if number < 1 or f"{number:06d}" != digits:
-        return None
-    return number
 
 
 def new_session_id(now: datetime) -> str:
@@ -90,16 +75,20 @@ class OperationChunk(StoreModel):
         return len(self.operations)
 
 
-class ChunkInfo(BaseModel):
-    """The index entry for one chunk, so a person can see what each file holds."""
+def _entry(raw: Any) -> ChunkStats | None:
+    """A chunk entry of ``costs.json``; one that cannot be believed is kept as what it lists
+    (file, count, cost, times; no stamp, so the chunk is read again), or dropped."""
+    return raw if isinstance(raw, ChunkStats) else ChunkStats.listed(raw)
 
-    model_config = ConfigDict(extra="allow")
 
-    file: str
-    count: Tokens = 0
-    cost: Money = Decimal(0)
-    first: AwareDatetime | None = None
-    last: AwareDatetime | None = None
+def _entry_json(entry: ChunkStats | None) -> dict[str, Any] | None:
+    return None if entry is None else entry.to_json()
+
+
+ChunkEntry = Annotated[
+    ChunkStats | None, PlainValidator(_entry), PlainSerializer(_entry_json, return_type=Any)
+]
+"""What ``costs.json`` says of one chunk (see :mod:`writers_factory.store.costs.summary`)."""
 
 
 class SessionCosts(BaseModel):
@@ -128,7 +117,9 @@ class CostSummary(StoreModel):
     total: Money = Decimal(0)
     operations_count: Tokens = 0
     by_model: dict[str, Money] = Field(default_factory=dict)
-    chunks: list[ChunkInfo] = Field(default_factory=list)
+    hours_from: AwareDatetime | None = None
+    """The chunk entries keep hourly costs of operations from this moment on."""
+    chunks: list[ChunkEntry] = Field(default_factory=list)
 
     def item_count(self) -> int:
         return self.operations_count

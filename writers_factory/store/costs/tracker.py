@@ -2,14 +2,19 @@
 
 Every figure is an exact ``Decimal`` from genai-prices (or the writer's own price override),
 never a guess: an unknown model is refused before anything is written. Operations are the
-truth and are kept append-only in chunk files; ``costs.json`` is a readable summary rebuilt
-from them at load, so a crash between the two writes can never leave wrong totals behind.
+truth and are kept append-only in chunk files; ``costs.json`` is a derived summary of them
+(one entry per chunk, see ``summary.py``) that is believed only while each chunk's stamp is
+unchanged, so opening reads one small file and the last chunk, not every operation.
+
+Several processes may log to one project: each write happens under an OS lock on
+``costs/.lock``, after reading what the others appended, so nothing acknowledged is lost.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from decimal import Decimal
@@ -18,21 +23,33 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from writers_factory.core.budget import exceeded_message, period_starts, warning_message
+from writers_factory.core.budget import exceeded_message, period_windows, warning_message
 from writers_factory.core.prices import price
 from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem
 from writers_factory.store.base.jsonfile import describe_validation
 from writers_factory.store.base.paths import SessionPaths, utcnow
 from writers_factory.store.costs.chunks import ChunkStore
 from writers_factory.store.costs.encoding import SummaryFile
-from writers_factory.store.costs.errors import CostsReadOnlyError
-from writers_factory.store.costs.ledger import Ledger
+from writers_factory.store.costs.errors import CostsBusyError, CostsReadOnlyError
+from writers_factory.store.costs.ledger import PENDING, Totals, in_window
+from writers_factory.store.costs.lock import CostsLock
 from writers_factory.store.costs.migrations import LEGACY_BUDGET, MIGRATED_OPERATIONS
 from writers_factory.store.costs.models import (
     CostSummary,
     OperationRecord,
     SessionCosts,
     new_session_id,
+)
+from writers_factory.store.costs.summary import (
+    HOURS_SLACK,
+    LOCK_NAME,
+    ChunkStats,
+    chunk_number,
+    file_stamp,
+    hours_start,
+    key_of,
+    stats_of,
+    utc,
 )
 from writers_factory.store.preferences.preferences import PreferenceError, Preferences
 
@@ -70,6 +87,9 @@ class CostTracker:
         self.listeners: list[Listener] = []
         """Called after each logged operation (with it) and after a reset (with ``None``)."""
         self._lock: asyncio.Lock | None = None
+        self._mutex = threading.RLock()
+        """Guards the figures: a write runs in a worker thread while the UI reads them."""
+        self._file_lock = CostsLock(self.paths.cost_chunks / LOCK_NAME)
         self._summary = SummaryFile(
             self.paths,
             self.paths.costs,
@@ -77,45 +97,106 @@ class CostTracker:
             callbacks=self.callbacks,
             read_only=read_only,
         )
-        self._chunks = ChunkStore(self.paths, callbacks=self.callbacks, read_only=read_only)
+        self._summary_stamp: str | None = None
+        self._totals = Totals()
+        self._version = 0
+        self._periods: tuple[Any, dict[str, Decimal]] | None = None
+        self._chunks = ChunkStore(
+            self.paths,
+            callbacks=self.callbacks,
+            read_only=read_only,
+            on_change=self._changed,
+            mutex=self._mutex,
+        )
+        self._chunks_reported = 0
         self._summary.chunk_lines = self._chunks.listing_lines
-        self._ledger = Ledger()
-        self._keys: dict[str, OperationRecord] = {}
-        """Idempotency keys of logged operations (only keyed ones: workflow steps)."""
-        self._session = SessionCosts(id="", started=self._clock())
+        self._pending: list[OperationRecord] = []
+        """Logged but not yet on disk (a write failed): counted, and written at the next save."""
+        self._pending_stats = ChunkStats(file="pending")
+        self._session_id = ""
+        self._session_started = self._clock()
         self._load()
+
+    # ------------------------------------------------------------------ the figures' upkeep
+    def _changed(self, number: int, old: ChunkStats | None, new: ChunkStats | None) -> None:
+        with self._mutex:
+            if old is not None:
+                self._totals.remove(old, number)
+            if new is not None:
+                self._totals.add(new, number)
+            self._version += 1
+
+    def _set_pending(self, records: list[OperationRecord]) -> None:
+        with self._mutex:
+            self._totals.remove(self._pending_stats, PENDING)
+            self._pending = records
+            self._pending_stats = stats_of("pending", records, self._chunks.hours_from)
+            self._totals.add(self._pending_stats, PENDING)
+            self._version += 1
+
+    def _collect_problems(self) -> None:
+        fresh = self._chunks.problems[self._chunks_reported :]
+        self._chunks_reported = len(self._chunks.problems)
+        self.problems.extend(fresh)
 
     # ------------------------------------------------------------------ loading
     def _load(self) -> None:
+        exists = self.paths.costs.exists() or self.paths.cost_chunks.exists()
+        if self._summary.read_only or not exists:
+            self._load_locked(write=False)
+            return
+        try:
+            with self._file_lock.held():
+                self._load_locked(write=True)
+        except CostsBusyError as exc:
+            # another process is busy writing: read without writing any repair now
+            self._report(ProblemKind.LOCK, str(exc))
+            self._load_locked(write=False)
+        except OSError as exc:  # no lock file possible (a read-only folder): read only
+            self._report(ProblemKind.LOCK, f"cannot take {self._file_lock.path}: {exc}")
+            self._load_locked(write=False)
+
+    def _load_locked(self, *, write: bool) -> None:
         summary = self._summary.load_sync()
+        self._summary_stamp = file_stamp(self.paths.costs)
         self.problems.extend(self._summary.problems)
         restored = any(p.restored_from is not None for p in self._summary.problems)
         fresh = not self._summary.exists_on_disk and not restored
+        now = self._clock()
         if fresh:
-            now = self._clock()
             summary.session = SessionCosts(id=new_session_id(now), started=now)
+        listed = self._listed(summary)  # (an assignment: the extras are read after it)
         extras: dict[str, Any] = summary.__pydantic_extra__ or {}
         migrated_raw = extras.pop(MIGRATED_OPERATIONS, None)
         migrated = None if migrated_raw is None else self._validate_migrated(migrated_raw, extras)
-        # Session totals are recomputed from the operations; the stored ones are only a cache.
-        self._session = summary.session.model_copy(
-            update={"total": Decimal(0), "operations": 0, "by_model": {}}
+        self._session_id, self._session_started = summary.session.id, summary.session.started
+        self._chunks.hours_from = (
+            utc(summary.hours_from) if summary.hours_from is not None else hours_start(now)
         )
-        self._chunks.load(summary.chunks, self._feed, migrated=migrated)
-        self.problems.extend(self._chunks.problems)
-        self._adopt_legacy_budget(extras)
-        before = summary.model_dump(mode="json")
-        self._sync_summary()
-        summary.chunks = self._chunks.listing()
-        changed = summary.model_dump(mode="json") != before
-        repaired = changed and (not fresh or self._ledger.count > 0)
-        if repaired or migrated is not None or self._chunks.dirty:
-            self._summary.mark_dirty()
-            if not self.read_only:
-                try:
-                    self.save_sync()  # repairs and migrations are kept at once
-                except OSError as exc:
-                    log.warning("could not write repaired cost files: %s", exc)
+        self._chunks.sync(listed, full=True, scan=True, migrated=migrated)
+        self._collect_problems()
+        moved = self._adopt_legacy_budget(extras)
+        if fresh and not self._totals.count:
+            return  # nothing to write until something is logged
+        if not self.read_only:
+            self._keep_hours(now)
+        if self._summary_is_current() and not (self._chunks.dirty or moved or migrated):
+            return
+        self._summary.mark_dirty()
+        if write and not self.read_only:
+            try:
+                self._write_locked()  # repairs and migrations are kept at once
+            except OSError as exc:
+                log.warning("could not write repaired cost files: %s", exc)
+
+    def _listed(self, summary: CostSummary) -> dict[int, ChunkStats]:
+        listed: dict[int, ChunkStats] = {}
+        for entry in summary.chunks:
+            number = None if entry is None else chunk_number(entry.file)
+            if entry is not None and number is not None:
+                listed.setdefault(number, entry)
+        summary.chunks = []  # the chunk store holds them from now on
+        return listed
 
     def _validate_migrated(self, raw: Any, extras: dict[str, Any]) -> list[OperationRecord]:
         """Operations of an old ``costs.json``; bad ones are reported and kept aside in it."""
@@ -139,17 +220,20 @@ class CostTracker:
             extras[LEGACY_INVALID_OPERATIONS] = [*earlier, *bad]
         return good
 
-    def _adopt_legacy_budget(self, extras: dict[str, Any]) -> None:
-        """Move the budget of an old ``costs.json`` into preferences, where budgets live now."""
+    def _adopt_legacy_budget(self, extras: dict[str, Any]) -> bool:
+        """Move the budget of an old ``costs.json`` into preferences, where budgets live now.
+
+        Returns whether it moved (``costs.json`` must then be written without it).
+        """
         legacy = extras.get(LEGACY_BUDGET)
         if legacy is None or self.read_only:
-            return
+            return False
         keep = f"kept under {LEGACY_BUDGET} in costs.json; set your budget in preferences"
         if self.prefs.read_only:
             self._report(
                 ProblemKind.MIGRATED, f"old budget not moved: preferences are read-only; {keep}"
             )
-            return
+            return False
         current = self.prefs.data.budget
         if current.limits():
             self._report(
@@ -157,7 +241,7 @@ class CostTracker:
                 f"old budget {legacy!r} not moved: preferences.json already has limits; {keep}",
                 field=LEGACY_BUDGET,
             )
-            return
+            return False
         try:
             merged = {**current.model_dump(), **legacy} if isinstance(legacy, dict) else legacy
             self.prefs.set("budget", merged)
@@ -166,42 +250,14 @@ class CostTracker:
             self._report(
                 ProblemKind.MIGRATED, f"old budget not moved ({exc}); {keep}", field=LEGACY_BUDGET
             )
-            return
+            return False
         del extras[LEGACY_BUDGET]
         self._report(
             ProblemKind.MIGRATED,
             "the budget moved from costs.json to preferences.json",
             field="budget",
         )
-
-    def _feed(self, record: OperationRecord) -> None:
-        self._ledger.add(record)
-        key = (record.model_extra or {}).get("key")
-        if isinstance(key, str):
-            self._keys[key] = record
-        if record.session_id == self._session.id:
-            self._count_in_session(record)
-
-    def _count_in_session(self, record: OperationRecord) -> None:
-        session = self._session
-        by_model = dict(session.by_model)
-        by_model[record.model] = by_model.get(record.model, Decimal(0)) + record.cost
-        self._session = session.model_copy(
-            update={
-                "total": session.total + record.cost,
-                "operations": session.operations + 1,
-                "by_model": by_model,
-            }
-        )
-
-    def _sync_summary(self) -> None:
-        """Bring ``costs.json``'s readable figures in line with the operations."""
-        summary = self._summary.value
-        summary.session = self._session
-        summary.total = self._ledger.total
-        summary.operations_count = self._ledger.count
-        summary.by_model = dict(self._ledger.by_model)
-        # the chunk index is encoded straight from the chunk store (see SummaryFile)
+        return True
 
     def _report(self, kind: ProblemKind, message: str, **extra: Any) -> None:
         problem = StoreProblem(self.paths.costs, kind, message, **extra)
@@ -212,6 +268,109 @@ class CostTracker:
     def get_estimated_cost(self, model: str, input_tokens: int, output_tokens: int) -> Decimal:
         """The exact price of a call of this size; raises ``UnknownModelError``, never $0."""
         return price(model, input_tokens, output_tokens, self.prefs.data.price_overrides)
+
+    # ------------------------------------------------------------------ other processes
+    def _refresh_locked(self) -> None:
+        """Under the lock, before writing: adopt whatever another process wrote meanwhile.
+
+        ``costs.json`` unchanged means nobody wrote since (each write ends with it), unless a
+        process died between its chunk and its summary: then only the last chunk, or a new
+        one after it, can differ, so those are all that is checked.
+        """
+        stamp = file_stamp(self.paths.costs)
+        if stamp != self._summary_stamp:
+            summary = self._summary.load_sync()
+            self._summary_stamp = file_stamp(self.paths.costs)
+            self.problems.extend(p for p in self._summary.problems if p not in self.problems)
+            theirs = summary.hours_from
+            if theirs is not None and utc(theirs) > self._chunks.hours_from:
+                self._retime(utc(theirs))
+            landed = self._chunks.sync(self._listed(summary), full=True)
+        else:
+            last = max(self._chunks.infos, default=None)
+            listed = {} if last is None else {last: self._chunks.infos[last]}
+            landed = self._chunks.sync(listed, full=False)
+        if landed:  # a write that raised had reached the disk after all
+            self._set_pending([r for r in self._pending if not any(r == x for x in landed)])
+        self._collect_problems()
+
+    # ------------------------------------------------------------------ writing
+    def _write_locked(self) -> None:
+        """Write pending operations, repairs and the summary; the lock is held."""
+        self._keep_hours(self._clock())
+        pending = list(self._pending)
+        try:
+            self._chunks.write(pending)  # the operations first: they are the truth
+        finally:
+            if len(pending) != len(self._pending):
+                self._set_pending(pending)
+        for name, value in self._summary_fields().items():
+            setattr(self._summary.value, name, value)
+        self._summary.mark_dirty()
+        try:
+            self._summary.save_sync()
+            self._chunks.changed = False
+        finally:
+            self._summary_stamp = file_stamp(self.paths.costs)
+
+    def _summary_fields(self) -> dict[str, Any]:
+        """The figures ``costs.json`` shows people, from the entries."""
+        with self._mutex:
+            session = self._totals.session(self._session_id)
+            return {
+                "session": SessionCosts(
+                    id=self._session_id,
+                    started=self._session_started,
+                    total=session.total,
+                    operations=session.count,
+                    by_model=dict(session.models),
+                ),
+                "total": self._totals.total,
+                "operations_count": self._totals.count,
+                "by_model": dict(self._totals.by_model),
+                "hours_from": self._chunks.hours_from,
+            }
+
+    def _summary_is_current(self) -> bool:
+        value = self._summary.value
+        return not self._chunks.changed and all(
+            getattr(value, name) == wanted for name, wanted in self._summary_fields().items()
+        )
+
+    def _keep_hours(self, now: datetime) -> None:
+        """Keep hourly costs for this month (from 40 days back), and no older ones."""
+        kept = self._chunks.hours_from
+        month = period_windows(now, self._tz)["monthly"][0]
+        wanted = hours_start(now)
+        if kept > utc(month) or kept < wanted - HOURS_SLACK:
+            self._retime(wanted)  # the clock moved back, or time went by
+
+    def _retime(self, hours_from: datetime) -> None:
+        self._chunks.retime(hours_from)
+        self._set_pending(self._pending)
+
+    def save_sync(self) -> None:
+        """Write whatever is not on disk yet (normally nothing: logging writes at once).
+
+        Synchronous, for quit and signal handlers; ``save`` runs it in a thread.
+        """
+        if self.read_only or not self._needs_write():
+            return
+        with self._file_lock.held():
+            self._refresh_locked()
+            self._write_locked()
+
+    def _needs_write(self) -> bool:
+        return bool(
+            self._pending
+            or self._chunks.dirty
+            or self._summary.dirty
+            or not self._summary_is_current()
+        )
+
+    async def save(self) -> None:
+        async with self._get_lock():
+            await asyncio.to_thread(self.save_sync)
 
     # ------------------------------------------------------------------ logging
     def _get_lock(self) -> asyncio.Lock:
@@ -233,7 +392,8 @@ class CostTracker:
 
         A ``key`` makes logging idempotent: it is stored on the record, and logging the same
         key again (e.g. a workflow step retried after a crash between its record and its
-        cost) returns the operation already recorded instead of charging it twice.
+        cost) returns the operation already recorded instead of charging it twice — also
+        when another process recorded it.
 
         A ``session_id`` other than the current one starts tracking that session, as
         :meth:`reset_session` would. When the disk refuses the write the operation stays
@@ -244,12 +404,14 @@ class CostTracker:
         """
         cost = self.get_estimated_cost(model, input_tokens, output_tokens)
         async with self._get_lock():
-            if key is not None and key in self._keys:
-                return self._keys[key]
+            if key is not None and key in self._totals.keys:
+                found = await asyncio.to_thread(self._find_key, key)
+                if found is not None:
+                    return found
             if self.read_only:
                 raise self._read_only_error()
             now = self._clock()
-            if session_id is not None and session_id != self._session.id:
+            if session_id is not None and session_id != self._session_id:
                 self._begin_session(session_id, now)
             fields: dict[str, Any] = {
                 "timestamp": now,
@@ -258,16 +420,53 @@ class CostTracker:
                 "input_tokens": input_tokens,
                 "output_tokens": output_tokens,
                 "cost": cost,
-                "session_id": self._session.id,
+                "session_id": self._session_id,
             }
             if key is not None:
                 fields["key"] = key  # an extra field: older readers keep it untouched
             record = OperationRecord.model_validate(fields)
-            self._chunks.append(record)
-            self._feed(record)
-            await self._save_locked()
-        self._notify(record)
+            logged = await asyncio.to_thread(self._log_sync, record, key)
+        if logged is record:
+            self._notify(record)
+        return logged
+
+    def _log_sync(self, record: OperationRecord, key: str | None) -> OperationRecord:
+        counted = False
+        try:
+            with self._file_lock.held():
+                self._refresh_locked()
+                if key is not None:
+                    found = self._find_key(key)
+                    if found is not None:
+                        return found
+                if self.read_only:
+                    raise self._read_only_error()
+                self._set_pending([*self._pending, record])
+                counted = True
+                self._write_locked()
+        except CostsReadOnlyError:
+            raise
+        except OSError:
+            if not counted:  # the money was spent: count it, write it with the next save
+                self._set_pending([*self._pending, record])
+            raise
         return record
+
+    def _find_key(self, key: str) -> OperationRecord | None:
+        """The operation logged with ``key``, from memory or its chunk; ``None`` if none."""
+        with self._mutex:
+            where = self._totals.keys.get(key)
+            pending = list(self._pending)
+        if where is None:
+            return None
+        if where != PENDING:
+            for record in self._chunks.records(where):
+                if key_of(record) == key:
+                    return record
+        for record in pending:
+            if key_of(record) == key:
+                return record
+        return None
 
     def _read_only_error(self) -> CostsReadOnlyError:
         for problem in self.problems:
@@ -282,37 +481,23 @@ class CostTracker:
         )
 
     async def reset_session(self, session_id: str | None = None) -> None:
-        """Start counting a new session from zero (all earlier operations stay recorded)."""
+        """Start counting a new session (all earlier operations stay recorded).
+
+        A session id that has operations already (the app resumed after a crash) counts
+        them; a new one starts from zero. Read-only trackers count in memory only.
+        """
         async with self._get_lock():
             now = self._clock()
             self._begin_session(session_id or new_session_id(now), now)
-            await self._save_locked()
+            if not self.read_only:
+                await asyncio.to_thread(self.save_sync)
         self._notify(None)
 
     def _begin_session(self, session_id: str, now: datetime) -> None:
-        self._session = SessionCosts(id=session_id, started=now)
+        with self._mutex:
+            self._session_id, self._session_started = session_id, now
+            self._version += 1
         self._summary.mark_dirty()
-
-    async def _save_locked(self) -> None:
-        if self.read_only:
-            return
-        await self._chunks.save()  # the operations first: they are the truth
-        self._sync_summary()
-        self._summary.mark_dirty()
-        await self._summary.save()
-
-    async def save(self) -> None:
-        """Write whatever is not on disk yet (normally nothing: logging saves at once)."""
-        async with self._get_lock():
-            await self._save_locked()
-
-    def save_sync(self) -> None:
-        """Synchronous save for quit and signal handlers."""
-        if self.read_only:
-            return
-        self._chunks.save_sync()
-        self._sync_summary()
-        self._summary.save_sync()
 
     def _notify(self, record: OperationRecord | None) -> None:
         for listener in list(self.listeners):
@@ -328,38 +513,67 @@ class CostTracker:
 
     @property
     def session_id(self) -> str:
-        return self._session.id
+        return self._session_id
 
     @property
     def session_started(self) -> datetime:
-        return self._session.started
+        return self._session_started
 
     @property
     def session_total(self) -> Decimal:
-        return self._session.total
+        with self._mutex:
+            return self._totals.session(self._session_id).total
 
     @property
     def by_model(self) -> dict[str, Decimal]:
         """This session's spend per model."""
-        return dict(self._session.by_model)
+        with self._mutex:
+            return dict(self._totals.session(self._session_id).models)
 
     @property
     def by_model_all_time(self) -> dict[str, Decimal]:
-        return dict(self._ledger.by_model)
+        with self._mutex:
+            return dict(self._totals.by_model)
 
     @property
     def total(self) -> Decimal:
         """Everything ever recorded in this project."""
-        return self._ledger.total
+        return self._totals.total
 
     @property
     def operations_count(self) -> int:
-        return self._ledger.count
+        return self._totals.count
 
     def period_totals(self) -> dict[str, Decimal]:
-        """Spend since local midnight, Monday and the 1st, keyed daily/weekly/monthly."""
-        starts = period_starts(self._clock(), self._tz)
-        return {period: self._ledger.total_since(start) for period, start in starts.items()}
+        """Spend in the current local day, week (from Monday) and month (from the 1st).
+
+        Each period is a window with an end: an operation stamped in the future (the clock
+        was wrong) counts on its own day, not in every period from now on.
+        """
+        windows = period_windows(self._clock(), self._tz)
+        with self._mutex:
+            key = (self._version, self._chunks.hours_from, tuple(windows.values()))
+            if self._periods is not None and self._periods[0] == key:
+                return dict(self._periods[1])
+            totals = {
+                period: self._totals.window(self._chunks.hours_from, start, end, self._exact)
+                for period, (start, end) in windows.items()
+            }
+            key = (self._version, self._chunks.hours_from, tuple(windows.values()))
+            self._periods = (key, totals)
+            return dict(totals)
+
+    def _exact(self, start: datetime, end: datetime) -> Decimal:
+        """Spend in ``[start, end)`` counted from the operations (a part of an hour)."""
+        with self._mutex:
+            total = in_window(list(self._pending), start, end)
+            infos = list(self._chunks.infos.items())
+        for number, info in infos:
+            first, last = info.first, info.last
+            overlaps = first is not None and last is not None and first < end and last >= start
+            if info.count and overlaps:
+                total += in_window(list(self._chunks.records(number)), start, end)
+        return total
 
     @property
     def daily_total(self) -> Decimal:
@@ -382,11 +596,19 @@ class CostTracker:
         return exceeded_message(self.period_totals(), self.prefs.data.budget, Decimal(extra))
 
     def recent(self, n: int = 10) -> list[OperationRecord]:
-        """The last ``n`` operations, oldest first (up to the last 1,000 are kept in memory)."""
+        """The last ``n`` operations, oldest first (earlier chunks are read when needed)."""
         if n <= 0:
             return []
-        return list(self._ledger.recent)[-n:]
+        with self._mutex:
+            found = list(self._pending)[-n:]
+            numbers = sorted(self._chunks.infos, reverse=True)
+            for number in numbers:
+                if len(found) >= n:
+                    break
+                found = self._chunks.records(number)[-(n - len(found)) :] + found
+            return found
 
     def operations_by_type(self, session_id: str | None = None) -> dict[str, int]:
         """How many operations of each kind, in one session or (``None``) in all sessions."""
-        return self._ledger.operations_by_type(session_id)
+        with self._mutex:
+            return self._totals.operations_by_type(session_id)
