@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from writers_factory.store import Session
 
 
@@ -118,3 +120,102 @@ def test_history_view(tmp_path: Path) -> None:
     result = wf("session", "history", "--project", str(project), "--json")
     assert result.returncode == 0, result.stderr
     json.loads(result.stdout)
+
+
+HEAVY = ("pydantic", "pydantic_ai", "tiktoken", "genai_prices", "textual", "pydantic_core")
+
+
+def _costs_project(tmp_path: Path, count: int) -> Path:
+    """A project with ``count`` operations over the last weeks, a budget and a warning."""
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from writers_factory.store import CostTracker, Preferences
+    from writers_factory.store.base.durable import write_atomic
+    from writers_factory.store.base.serialisers import dumps
+    from writers_factory.store.costs.models import (
+        CHUNK_SIZE,
+        OperationChunk,
+        OperationRecord,
+        chunk_name,
+    )
+
+    project = _project(tmp_path)
+    root = project / ".session"
+    prefs = Preferences(root)
+    prefs.set_budget_limit("daily", Decimal("0.50"))
+    prefs.set_budget_limit("monthly", Decimal("100"))
+    prefs.save_sync()
+    now = datetime.now(UTC)
+    records = [
+        OperationRecord(
+            timestamp=now - timedelta(minutes=20 * (count - i)),
+            operation=f"op{i % 4}",
+            model="openai:gpt-4o" if i % 3 else "ollama:llama3.2",
+            input_tokens=1_000 + i,
+            output_tokens=50,
+            cost=Decimal("0.0125") if i % 3 else Decimal(0),
+            session_id=f"s{i // 100}",
+        )
+        for i in range(count)
+    ]
+    for start in range(0, count, CHUNK_SIZE):
+        plain = OperationChunk(operations=records[start : start + CHUNK_SIZE]).model_dump(
+            mode="json"
+        )
+        write_atomic(root / chunk_name(start // CHUNK_SIZE + 1), dumps(plain))
+    CostTracker(root)  # builds costs.json from the chunks, as the app does at its first start
+    return project
+
+
+def test_costs_view_reads_the_summary_and_imports_nothing_heavy(tmp_path: Path) -> None:
+    project = _costs_project(tmp_path, 1_000)
+    script = (
+        "import sys, runpy\n"
+        "sys.argv = ['writers-factory', 'session', 'costs', '--json', '--project', sys.argv[1]]\n"
+        "try:\n"
+        "    runpy.run_module('writers_factory.cli', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"heavy = [m for m in sys.modules if m.split('.')[0] in {HEAVY!r}]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(project)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY []" in result.stderr, result.stderr
+    quick = json.loads(result.stdout)
+    assert quick["operations_count"] == 1_000 and quick["problems"] == []
+    assert quick["budget_warning"] is not None and "Daily budget" in quick["budget_warning"]
+
+
+def test_quick_and_full_readings_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from writers_factory import cli_costs
+    from writers_factory.store.costs import view
+
+    project = _costs_project(tmp_path, 700)
+    session_dir = project / ".session"
+    reads: list[Path] = []
+    original = view._load_json
+
+    def counting(path: Path) -> object:
+        reads.append(path)
+        return original(path)
+
+    monkeypatch.setattr(view, "_load_json", counting)
+    quick = cli_costs._quick(session_dir)
+    assert quick is not None
+    # costs.json, preferences.json and the one last chunk (188 operations): not every operation
+    assert [p.name for p in reads] == ["costs.json", "preferences.json", "ops-000003.json"]
+    full = cli_costs._full(session_dir)
+    assert quick == full
+
+    # anything the tracker would repair or report: the quick reading steps aside
+    chunk = session_dir / "costs" / "ops-000001.json"
+    chunk.write_bytes(chunk.read_bytes() + b"\n")
+    assert cli_costs._quick(session_dir) is None
+    assert cli_costs.cost_report(project) == full
+    (session_dir / "costs" / "ops-².json").write_text("{}")
+    assert cli_costs._quick(session_dir) is None
+    assert any("ops-².json" in p for p in cli_costs.cost_report(project).problems)

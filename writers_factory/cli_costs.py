@@ -1,8 +1,16 @@
-"""``writers-factory session costs`` and ``session preferences``: read-only views."""
+"""``writers-factory session costs`` and ``session preferences``: read-only views.
+
+``session costs`` reads the summary in ``costs.json`` through :mod:`store.costs.view`
+(standard library only: no pydantic, no price tables, no operation validated), and opens the
+full read-only :class:`CostTracker` only when the files need it (a repair to report, an old
+or newer layout, a chunk changed behind the summary). Both give the same figures.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,28 +27,132 @@ def _emit(payload: Any) -> None:
     print(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
 
 
-def run_costs(project: Path, *, as_json: bool) -> int:
+@dataclass(frozen=True)
+class Recent:
+    timestamp: datetime
+    operation: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    cost: Decimal
+    plain: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CostReport:
+    """Everything the costs view shows, from either reader."""
+
+    session_id: str
+    session_total: Decimal
+    periods: dict[str, Decimal]
+    total: Decimal
+    operations_count: int
+    by_model: dict[str, Decimal]
+    budget: dict[str, Any]
+    limits: dict[str, Decimal | None]
+    warning: str | None
+    recent: list[Recent]
+    problems: list[str]
+
+
+RECENT = 20
+
+
+def _quick(session_dir: Path) -> CostReport | None:
+    from writers_factory.store.costs.view import read_view
+
+    view = read_view(session_dir, now=datetime.now(UTC), recent=RECENT)
+    if view is None:
+        return None
+    budget = view.budget
+    return CostReport(
+        session_id=view.session_id,
+        session_total=view.session_total,
+        periods=view.periods,
+        total=view.total,
+        operations_count=view.operations_count,
+        by_model=view.by_model,
+        budget=budget.plain(),
+        limits={
+            "daily": budget.daily_limit,
+            "weekly": budget.weekly_limit,
+            "monthly": budget.monthly_limit,
+        },
+        warning=view.warning,
+        recent=[
+            Recent(
+                op.timestamp,
+                op.operation,
+                op.model,
+                op.input_tokens,
+                op.output_tokens,
+                op.cost,
+                op.plain,
+            )
+            for op in view.recent
+        ],
+        problems=[],
+    )
+
+
+def _full(session_dir: Path) -> CostReport:
     from writers_factory.store.costs.tracker import CostTracker
 
-    tracker = CostTracker(Path(project) / ".session", read_only=True)
+    tracker = CostTracker(session_dir, read_only=True)
     budget = tracker.prefs.data.budget
-    warning = tracker.should_warn_budget()
-    recent = tracker.recent(20)
+    return CostReport(
+        session_id=tracker.session_id,
+        session_total=tracker.session_total,
+        periods=tracker.period_totals(),
+        total=tracker.total,
+        operations_count=tracker.operations_count,
+        by_model=tracker.by_model_all_time,
+        budget=budget.model_dump(mode="json"),
+        limits={
+            "daily": budget.daily_limit,
+            "weekly": budget.weekly_limit,
+            "monthly": budget.monthly_limit,
+        },
+        warning=tracker.should_warn_budget(),
+        recent=[
+            Recent(
+                r.timestamp,
+                r.operation,
+                r.model,
+                r.input_tokens,
+                r.output_tokens,
+                r.cost,
+                r.model_dump(mode="json"),
+            )
+            for r in tracker.recent(RECENT)
+        ],
+        problems=[p.describe() for p in tracker.problems],
+    )
+
+
+def cost_report(project: Path) -> CostReport:
+    """The quick reading when the files allow it, else the full tracker's (read-only)."""
+    session_dir = Path(project) / ".session"
+    return _quick(session_dir) or _full(session_dir)
+
+
+def run_costs(project: Path, *, as_json: bool) -> int:
+    report = cost_report(project)
     if as_json:
         _emit(
             {
-                "session_id": tracker.session_id,
-                "session_total": str(tracker.session_total),
-                "daily_total": str(tracker.daily_total),
-                "weekly_total": str(tracker.weekly_total),
-                "monthly_total": str(tracker.monthly_total),
-                "total": str(tracker.total),
-                "operations_count": tracker.operations_count,
-                "by_model": {k: str(v) for k, v in tracker.by_model_all_time.items()},
-                "budget": budget.model_dump(mode="json"),
-                "budget_warning": warning,
-                "recent": [r.model_dump(mode="json") for r in recent],
-                "problems": [p.describe() for p in tracker.problems],
+                "session_id": report.session_id,
+                "session_total": str(report.session_total),
+                "daily_total": str(report.periods["daily"]),
+                "weekly_total": str(report.periods["weekly"]),
+                "monthly_total": str(report.periods["monthly"]),
+                "total": str(report.total),
+                "operations_count": report.operations_count,
+                "by_model": {k: str(v) for k, v in report.by_model.items()},
+                "budget": report.budget,
+                "budget_warning": report.warning,
+                "recent": [r.plain for r in report.recent],
+                "problems": report.problems,
             }
         )
         return 0
@@ -50,26 +162,26 @@ def run_costs(project: Path, *, as_json: bool) -> int:
     totals.add_column("spent", justify="right")
     totals.add_column("limit", justify="right")
     for label, spent, limit in (
-        ("this session", tracker.session_total, None),
-        ("today", tracker.daily_total, budget.daily_limit),
-        ("this week", tracker.weekly_total, budget.weekly_limit),
-        ("this month", tracker.monthly_total, budget.monthly_limit),
-        ("all time", tracker.total, None),
+        ("this session", report.session_total, None),
+        ("today", report.periods["daily"], report.limits["daily"]),
+        ("this week", report.periods["weekly"], report.limits["weekly"]),
+        ("this month", report.periods["monthly"], report.limits["monthly"]),
+        ("all time", report.total, None),
     ):
         totals.add_row(label, _dollars(spent), _dollars(limit) if limit is not None else "—")
     out.print(totals)
-    if tracker.by_model_all_time:
+    if report.by_model:
         models = Table(title="By model")
         models.add_column("model")
         models.add_column("spent", justify="right")
-        for model, spent in sorted(tracker.by_model_all_time.items(), key=lambda kv: -kv[1]):
+        for model, spent in sorted(report.by_model.items(), key=lambda kv: -kv[1]):
             models.add_row(model, _dollars(spent))
         out.print(models)
-    if recent:
-        ops = Table(title=f"Recent operations ({tracker.operations_count} in all)")
+    if report.recent:
+        ops = Table(title=f"Recent operations ({report.operations_count} in all)")
         for column in ("when", "operation", "model", "in", "out", "cost"):
             ops.add_column(column, justify="right" if column in {"in", "out", "cost"} else "left")
-        for r in reversed(recent):
+        for r in reversed(report.recent):
             ops.add_row(
                 f"{r.timestamp.astimezone():%Y-%m-%d %H:%M}",
                 r.operation,
@@ -79,10 +191,10 @@ def run_costs(project: Path, *, as_json: bool) -> int:
                 _dollars(r.cost),
             )
         out.print(ops)
-    if warning:
-        out.print(f"[yellow]⚠ {warning}[/]")
-    for problem in tracker.problems:
-        out.print(f"[yellow]⚠[/] {problem.describe()}")
+    if report.warning:
+        out.print(f"[yellow]⚠ {report.warning}[/]")
+    for problem in report.problems:
+        out.print(f"[yellow]⚠[/] {problem}")
     return 0
 
 
@@ -109,5 +221,5 @@ def run_preferences(project: Path, *, as_json: bool) -> int:
     rows("", plain)
     out.print(table)
     for problem in prefs.problems:
-        out.print(f"[yellow]⚠[/] {problem.describe()}")
+        out.print(f"[yellow]⚠[/] {problem}")
     return 0

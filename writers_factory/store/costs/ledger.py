@@ -46,17 +46,22 @@ class Totals:
         self.count += sign * stats.count
         self.total += sign * stats.cost
         for sid, s in stats.sessions.items():
-            session = self.sessions.setdefault(sid, SessionTotals())
-            session.count += sign * s.count
-            session.ops.update({op: sign * n for op, n in s.ops.items()})
+            session = self.sessions.get(sid)
+            if session is None:
+                session = self.sessions[sid] = SessionTotals()
+            ops = session.ops
+            for op, n in s.ops.items():
+                ops[op] += sign * n
+                session.count += sign * n
             for model, cost in s.models.items():
                 session.total += sign * cost
                 _bump(session.models, session.model_refs, model, sign * cost, sign)
                 _bump(self.by_model, self._model_refs, model, sign * cost, sign)
-            if session.count <= 0 and not session.model_refs:
-                del self.sessions[sid]
-            else:
-                session.ops = +session.ops  # drops counts that fell to zero
+            if sign < 0:
+                if session.count <= 0 and not session.model_refs:
+                    del self.sessions[sid]
+                else:
+                    session.ops = +ops  # drops counts that fell to zero
         for hour, cost in stats.hours.items():
             value = self.hours.get(hour, Decimal(0)) + sign * cost
             if value or sign > 0:

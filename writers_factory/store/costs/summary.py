@@ -72,7 +72,7 @@ def chunk_number(name: str) -> int | None:
     return number
 
 
-def file_stamp(path: Path) -> str | None:
+def file_stamp(path: Path | str) -> str | None:
     """What changes whenever a file is replaced or edited; ``None`` if it cannot be seen."""
     try:
         st = os.stat(path, follow_symlinks=False)
@@ -88,7 +88,10 @@ def utc(moment: datetime) -> datetime:
 
 def hour_key(moment: datetime) -> str:
     """The UTC hour holding ``moment``: ``2026-11-18T09`` (sorts like the time)."""
-    return utc(moment).strftime("%Y-%m-%dT%H")
+    return utc(moment).isoformat()[:13]
+
+
+_HOUR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}", re.ASCII)
 
 
 def floor_hour(moment: datetime) -> datetime:
@@ -289,8 +292,8 @@ class ChunkStats:
             if not isinstance(ops, dict) or not isinstance(models, dict):
                 raise ValueError("a session without ops or models")
             sessions[sid] = SessionStats(
-                {str(name): parse_count(n) for name, n in ops.items()},
-                {str(name): parse_money(c) for name, c in models.items()},
+                {name: parse_count(n) for name, n in ops.items()},
+                {name: parse_money(c) for name, c in models.items()},
             )
         keys = raw.get("keys", [])
         if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
@@ -300,9 +303,8 @@ class ChunkStats:
             raise ValueError("hours are not an object")
         hours: dict[str, Decimal] = {}
         for hour, cost in hours_raw.items():
-            if len(hour) != len("2026-11-18T09"):
+            if not _HOUR.fullmatch(hour):
                 raise ValueError(f"not an hour: {hour!r:.40}")
-            parse_time(f"{hour}:00:00+00:00")  # a well-formed UTC hour
             hours[hour] = parse_money(cost)
         first, last = raw.get("first"), raw.get("last")
         stats = cls(

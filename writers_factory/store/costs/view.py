@@ -1,0 +1,331 @@
+"""A quick, read-only look at the cost files, for ``writers-factory session costs``.
+
+Standard library only (no pydantic, no price tables): it reads ``costs.json``, checks every
+chunk's stamp against its entry, and reads only the chunks it needs (the last ones for the
+recent operations, and any holding a part-hour of a time zone off the hour). Whenever
+anything is not exactly as the tracker leaves it — an entry to recompute, a chunk changed
+behind the summary, an odd file, a newer or older layout, a budget to repair — it answers
+``None``, and the caller opens the full :class:`CostTracker` (read-only), which reports and
+handles every such case. So this path never disagrees with the tracker; it is only faster.
+
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from writers_factory.core.budget import period_windows, warning_message
+from writers_factory.store.costs.ledger import Totals
+from writers_factory.store.costs.summary import (
+    CHUNK_DIR,
+    LOCK_NAME,
+    ChunkStats,
+    chunk_name,
+    chunk_number,
+    file_stamp,
+    parse_count,
+    parse_money,
+    parse_time,
+    window_total,
+)
+
+SCHEMA = 1
+"""The ``schema_version`` of ``costs.json``, its chunks and ``preferences.json`` read here."""
+
+TEMP_MARK = ".wf-tmp"  # as store.base.durable.TEMP_MARK (not imported: it pulls in more)
+
+
+class NeedsTracker(Exception):
+    """Something here needs the full tracker: a repair, a report, an old or newer layout."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One logged operation as written in a chunk (``plain`` is the line, as JSON)."""
+
+    timestamp: datetime
+    operation: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    cost: Decimal
+    session_id: str | None
+    key: str | None
+    plain: dict[str, Any] = field(repr=False, compare=False)
+
+
+def read_operation(raw: Any) -> Operation:
+    """An operation line as ``OperationRecord`` would accept it, written as it writes it."""
+    if not isinstance(raw, dict):
+        raise NeedsTracker("an operation is not an object")
+    try:
+        session = raw.get("session_id")
+        key = raw.get("key")
+        op = Operation(
+            timestamp=parse_time(raw.get("timestamp")),
+            operation=_text(raw.get("operation")),
+            model=_text(raw.get("model")),
+            input_tokens=parse_count(raw.get("input_tokens")),
+            output_tokens=parse_count(raw.get("output_tokens")),
+            cost=parse_money(raw.get("cost")),
+            session_id=None if session is None else _text(session),
+            key=key if isinstance(key, str) else None,
+            plain=raw,
+        )
+    except ValueError as exc:
+        raise NeedsTracker(str(exc)) from None
+    if not str(raw["timestamp"]).endswith("Z"):
+        raise NeedsTracker("a timestamp the tracker would rewrite")
+    return op
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"not text: {value!r:.40}")
+    return value
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NeedsTracker(f"{path}: {exc}") from None
+    if data[:2] == b"\x1f\x8b" or data[:3] == b"\xef\xbb\xbf":
+        raise NeedsTracker(f"{path}: compressed, or with a byte-order mark")
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        raise NeedsTracker(f"{path}: not JSON") from None
+
+
+# ---------------------------------------------------------------------------- the files
+class CostFiles:
+    """``costs.json`` and the chunks, as the tracker left them (else :class:`NeedsTracker`)."""
+
+    def __init__(self, session_dir: Path) -> None:
+        self.root = Path(session_dir)
+        raw = _load_json(self.root / "costs.json")
+        if not isinstance(raw, dict) or raw.get("schema_version") != SCHEMA:
+            raise NeedsTracker("costs.json: another layout")
+        if type(raw.get("schema_version")) is not int or "migrated_operations" in raw:
+            raise NeedsTracker("costs.json: to be upgraded")
+        session = raw.get("session")
+        if not isinstance(session, dict):
+            raise NeedsTracker("costs.json: no session")
+        try:
+            self.session_id = _text(session.get("id"))
+            self.session_started = parse_time(session.get("started"))
+            self.hours_from = parse_time(raw.get("hours_from"))
+            entries = raw.get("chunks")
+            if not isinstance(entries, list):
+                raise ValueError("no chunks")
+            self.infos: dict[int, ChunkStats] = {}
+            for entry in entries:
+                stats = ChunkStats.from_json(entry)
+                number = chunk_number(stats.file)
+                if number is None or number in self.infos:
+                    raise ValueError("a chunk listed twice")
+                self.infos[number] = stats
+        except ValueError as exc:
+            raise NeedsTracker(f"costs.json: {exc}") from None
+        self._check_folder()
+        self.totals = Totals()
+        for number, stats in self.infos.items():
+            self.totals.add(stats, number)
+        self._read: dict[int, list[Operation]] = {}
+
+    def _check_folder(self) -> None:
+        """Exactly the listed chunks, each unchanged since its entry was made."""
+        folder = self.root / CHUNK_DIR
+        try:
+            names = os.listdir(folder)
+        except FileNotFoundError:
+            names = []
+        except OSError:
+            raise NeedsTracker("costs/ cannot be listed") from None
+        found: set[int] = set()
+        for name in names:
+            if name == LOCK_NAME or name.endswith(TEMP_MARK):
+                continue
+            number = chunk_number(name)
+            if number is None:
+                raise NeedsTracker(f"costs/{name}: not a chunk")
+            found.add(number)
+        if found != set(self.infos):
+            raise NeedsTracker("costs/: chunks not in costs.json, or missing")
+        base = str(self.root)
+        for number, stats in self.infos.items():
+            if file_stamp(os.path.join(base, stats.file)) != stats.stamp:
+                raise NeedsTracker(f"{chunk_name(number)}: changed since costs.json")
+
+    def operations(self, number: int) -> list[Operation]:
+        """One chunk's operations; they must add up to its entry."""
+        if number in self._read:
+            return self._read[number]
+        path = self.root / chunk_name(number)
+        raw = _load_json(path)
+        if not isinstance(raw, dict) or raw.get("schema_version") != SCHEMA:
+            raise NeedsTracker(f"{path}: another layout")
+        if type(raw.get("schema_version")) is not int or not isinstance(
+            raw.get("operations"), list
+        ):
+            raise NeedsTracker(f"{path}: not a chunk")
+        ops = [read_operation(item) for item in raw["operations"]]
+        info = self.infos[number]
+        if len(ops) != info.count or sum((op.cost for op in ops), Decimal(0)) != info.cost:
+            raise NeedsTracker(f"{path}: does not match its entry")
+        if file_stamp(path) != info.stamp:
+            raise NeedsTracker(f"{path}: changed while being read")
+        self._read[number] = ops
+        return ops
+
+    def in_window(self, start: datetime, end: datetime) -> Decimal:
+        total = Decimal(0)
+        for number, info in sorted(self.infos.items()):
+            first, last = info.first, info.last
+            if first is not None and last is not None and first < end and last >= start:
+                ops = self.operations(number)
+                total += sum((op.cost for op in ops if start <= op.timestamp < end), Decimal(0))
+        return total
+
+    def recent(self, n: int) -> list[Operation]:
+        found: list[Operation] = []
+        for number in sorted(self.infos, reverse=True):
+            if len(found) >= n:
+                break
+            found = self.operations(number)[-(n - len(found)) :] + found
+        return found[-n:] if n > 0 else []
+
+    def periods(self, now: datetime, tz: tzinfo | None = None) -> dict[str, Decimal]:
+        return {
+            period: window_total(self.totals.hours, self.hours_from, start, end, self.in_window)
+            for period, (start, end) in period_windows(now, tz).items()
+        }
+
+
+# ---------------------------------------------------------------------------- the budget
+@dataclass(frozen=True)
+class Budget:
+    """The budget section of ``preferences.json`` (``core.budget.BudgetPrefs``)."""
+
+    daily_limit: Decimal | None = None
+    weekly_limit: Decimal | None = None
+    monthly_limit: Decimal | None = None
+    warn_at: float = 0.8
+    hard_stop: bool = False
+    warnings_enabled: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def limits(self) -> dict[str, Decimal]:
+        pairs = (
+            ("daily", self.daily_limit),
+            ("weekly", self.weekly_limit),
+            ("monthly", self.monthly_limit),
+        )
+        return {name: value for name, value in pairs if value is not None}
+
+    def plain(self) -> dict[str, Any]:
+        """As ``BudgetPrefs.model_dump(mode="json")`` writes it."""
+        return {
+            "daily_limit": None if self.daily_limit is None else str(self.daily_limit),
+            "weekly_limit": None if self.weekly_limit is None else str(self.weekly_limit),
+            "monthly_limit": None if self.monthly_limit is None else str(self.monthly_limit),
+            "warn_at": self.warn_at,
+            "hard_stop": self.hard_stop,
+            "warnings_enabled": self.warnings_enabled,
+            **self.extra,
+        }
+
+
+def read_budget(session_dir: Path) -> Budget:
+    """The budget as ``Preferences`` would read it; :class:`NeedsTracker` when unsure."""
+    path = Path(session_dir) / "preferences.json"
+    if not path.exists():
+        if (Path(session_dir) / "prev" / "preferences.json").exists():
+            raise NeedsTracker("preferences.json: to be restored")
+        return Budget()
+    raw = _load_json(path)
+    if not isinstance(raw, dict) or raw.get("schema_version") != SCHEMA:
+        raise NeedsTracker("preferences.json: another layout")
+    if type(raw.get("schema_version")) is not int:
+        raise NeedsTracker("preferences.json: another layout")
+    section = raw.get("budget", {})
+    if not isinstance(section, dict):
+        raise NeedsTracker("preferences.json: budget")
+    known = {"daily_limit", "weekly_limit", "monthly_limit", "warn_at", "hard_stop"}
+    known |= {"warnings_enabled"}
+    limits = {name: _limit(section.get(name)) for name in known if name.endswith("_limit")}
+    warn_at = section.get("warn_at", 0.8)
+    if type(warn_at) not in (int, float) or not (math.isfinite(warn_at) and 0 < warn_at <= 1):
+        raise NeedsTracker("preferences.json: budget.warn_at")
+    flags = [section.get("hard_stop", False), section.get("warnings_enabled", True)]
+    if not all(type(flag) is bool for flag in flags):
+        raise NeedsTracker("preferences.json: budget flags")
+    return Budget(
+        daily_limit=limits["daily_limit"],
+        weekly_limit=limits["weekly_limit"],
+        monthly_limit=limits["monthly_limit"],
+        warn_at=float(warn_at),
+        hard_stop=flags[0],
+        warnings_enabled=flags[1],
+        extra={k: v for k, v in section.items() if k not in known},
+    )
+
+
+def _limit(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    if type(value) is int and value >= 0:
+        return Decimal(value)
+    try:
+        return parse_money(value)
+    except ValueError:
+        raise NeedsTracker(f"preferences.json: budget limit {value!r:.40}") from None
+
+
+# ---------------------------------------------------------------------------- the view
+@dataclass
+class CostView:
+    """What ``writers-factory session costs`` shows (the tracker's figures, read quickly)."""
+
+    session_id: str
+    session_total: Decimal
+    periods: dict[str, Decimal]
+    total: Decimal
+    operations_count: int
+    by_model: dict[str, Decimal]
+    budget: Budget
+    warning: str | None
+    recent: list[Operation]
+
+
+def read_view(
+    session_dir: Path, *, now: datetime, tz: tzinfo | None = None, recent: int = 20
+) -> CostView | None:
+    """The figures, or ``None`` when only the full tracker can give them faithfully."""
+    try:
+        files = CostFiles(session_dir)
+        budget = read_budget(session_dir)
+        periods = files.periods(now, tz)
+        latest = files.recent(recent)
+    except NeedsTracker:
+        return None
+    session = files.totals.session(files.session_id)
+    return CostView(
+        session_id=files.session_id,
+        session_total=session.total,
+        periods=periods,
+        total=files.totals.total,
+        operations_count=files.totals.count,
+        by_model=dict(files.totals.by_model),
+        budget=budget,
+        warning=warning_message(periods, budget),
+        recent=latest,
+    )
