@@ -8,6 +8,7 @@ behind the summary, an odd file, a newer or older layout, a budget to repair —
 ``None``, and the caller opens the full :class:`CostTracker` (read-only), which reports and
 handles every such case. So this path never disagrees with the tracker; it is only faster.
 
+It also answers :func:`future_operations` for ``verify``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from writers_factory.store.costs.summary import (
     parse_count,
     parse_money,
     parse_time,
+    utc,
     window_total,
 )
 
@@ -329,3 +332,92 @@ def read_view(
         warning=warning_message(periods, budget),
         recent=latest,
     )
+
+
+# ---------------------------------------------------------------------------- verify
+@dataclass(frozen=True)
+class FutureOperation:
+    """An operation stamped later than now: logged while the clock was wrong."""
+
+    path: Path
+    index: int
+    """Its position in the chunk's ``operations`` (from 0)."""
+    timestamp: datetime
+    operation: str
+    cost: Decimal
+
+    def describe(self) -> str:
+        return (
+            f"operation {self.index} ({self.operation}, {self.cost}) is dated "
+            f"{self.timestamp:%Y-%m-%d %H:%M} UTC, in the future: it was logged while the "
+            "clock was wrong; it counts on that day, not today"
+        )
+
+
+def future_operations(
+    session_dir: Path, now: datetime | None = None, *, slack: timedelta = timedelta(minutes=5)
+) -> list[FutureOperation]:
+    """Operations dated after ``now`` (plus ``slack``) in ``session_dir/costs/``; read-only.
+
+    Uses the summary to skip chunks whose latest operation is in the past when its entry is
+    current, and reads every other chunk. Chunks that cannot be read are skipped (``verify``
+    reports them on their own).
+    """
+    limit = utc(now or datetime.now().astimezone()) + slack
+    root = Path(session_dir)
+    try:
+        files: CostFiles | None = CostFiles(root)
+    except NeedsTracker:
+        files = None
+    found: list[FutureOperation] = []
+    for number, path in _chunk_paths(root):
+        info = None if files is None else files.infos.get(number)
+        if info is not None and (info.last is None or info.last <= limit):
+            continue
+        for index, raw in enumerate(_raw_operations(path)):
+            if not isinstance(raw, dict):
+                continue
+            try:
+                when = parse_time(raw.get("timestamp"))
+            except ValueError:
+                continue
+            if when > limit:
+                cost = raw.get("cost")
+                found.append(
+                    FutureOperation(
+                        path,
+                        index,
+                        when,
+                        str(raw.get("operation")),
+                        Decimal(cost) if isinstance(cost, str) and _is_amount(cost) else Decimal(0),
+                    )
+                )
+    return found
+
+
+def _is_amount(text: str) -> bool:
+    try:
+        parse_money(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _chunk_paths(root: Path) -> Iterator[tuple[int, Path]]:
+    try:
+        names = sorted(os.listdir(root / CHUNK_DIR))
+    except OSError:
+        return
+    for name in names:
+        number = chunk_number(name)
+        if number is not None:
+            yield number, root / CHUNK_DIR / name
+
+
+def _raw_operations(path: Path) -> list[Any]:
+    try:
+        raw = _load_json(path)
+    except NeedsTracker:
+        return []
+    operations = raw.get("operations") if isinstance(raw, dict) else None
+    return operations if isinstance(operations, list) else []
