@@ -125,8 +125,8 @@ def test_history_view(tmp_path: Path) -> None:
 HEAVY = ("pydantic", "pydantic_ai", "tiktoken", "genai_prices", "textual", "pydantic_core")
 
 
-def _costs_project(tmp_path: Path, count: int) -> Path:
-    """A project with ``count`` operations over the last weeks, a budget and a warning."""
+def _costs_project(tmp_path: Path, count: int, every_minutes: int = 20) -> Path:
+    """A project with ``count`` operations up to now, a budget and a warning."""
     from datetime import UTC, datetime, timedelta
     from decimal import Decimal
 
@@ -149,7 +149,7 @@ def _costs_project(tmp_path: Path, count: int) -> Path:
     now = datetime.now(UTC)
     records = [
         OperationRecord(
-            timestamp=now - timedelta(minutes=20 * (count - i)),
+            timestamp=now - timedelta(minutes=every_minutes * (count - i)),
             operation=f"op{i % 4}",
             model="openai:gpt-4o" if i % 3 else "ollama:llama3.2",
             input_tokens=1_000 + i,
@@ -190,11 +190,14 @@ def test_costs_view_reads_the_summary_and_imports_nothing_heavy(tmp_path: Path) 
     assert quick["budget_warning"] is not None and "Daily budget" in quick["budget_warning"]
 
 
-def test_quick_and_full_readings_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("every_minutes", [20, 180])  # two weeks; three months (folded)
+def test_quick_and_full_readings_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, every_minutes: int
+) -> None:
     from writers_factory import cli_costs
     from writers_factory.store.costs import view
 
-    project = _costs_project(tmp_path, 700)
+    project = _costs_project(tmp_path, 700, every_minutes)
     session_dir = project / ".session"
     reads: list[Path] = []
     original = view._load_json
@@ -210,6 +213,8 @@ def test_quick_and_full_readings_agree(tmp_path: Path, monkeypatch: pytest.Monke
     assert [p.name for p in reads] == ["costs.json", "preferences.json", "ops-000003.json"]
     full = cli_costs._full(session_dir)
     assert quick == full
+    folded = "sealed" in json.loads((session_dir / "costs.json").read_text())
+    assert folded == (every_minutes == 180)
 
     # anything the tracker would repair or report: the quick reading steps aside
     chunk = session_dir / "costs" / "ops-000001.json"

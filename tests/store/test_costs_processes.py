@@ -103,11 +103,44 @@ def race(root: Path, round_no: int, *, open_late: bool) -> list[str]:
     return acked
 
 
+def old_history(root: Path, chunks: int = 12, size: int = 8) -> list[str]:
+    """Chunks of operations from months ago, with no summary yet: the first process to
+    start builds it (under the lock), and old chunks get folded while both are writing."""
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from writers_factory.store.base.durable import write_atomic
+    from writers_factory.store.base.serialisers import dumps
+    from writers_factory.store.costs.models import OperationChunk, OperationRecord, chunk_name
+
+    start = datetime.now(UTC) - timedelta(days=120)
+    names: list[str] = []
+    for number in range(1, chunks + 1):
+        records = []
+        for i in range(size):
+            names.append(f"old-{number}-{i}")
+            records.append(
+                OperationRecord(
+                    timestamp=start + timedelta(days=number, minutes=i),
+                    operation=names[-1],
+                    model="ollama:llama3.2",
+                    input_tokens=1,
+                    output_tokens=1,
+                    cost=Decimal(0),
+                    session_id="old",
+                )
+            )
+        plain = OperationChunk(operations=records).model_dump(mode="json")
+        write_atomic(root / chunk_name(number), dumps(plain))
+    return names
+
+
 @pytest.mark.slow
 def test_two_processes_logging_at_once_lose_nothing(tmp_path: Path) -> None:
     root = tmp_path / "novel" / ".session"
     root.mkdir(parents=True)
-    acknowledged: list[str] = []
+    acknowledged: list[str] = old_history(root)
+    history = len(acknowledged)
     for round_no in range(ROUNDS):
         acknowledged += race(root, round_no, open_late=round_no % 2 == 1)
         names = on_disk(root)
@@ -115,7 +148,7 @@ def test_two_processes_logging_at_once_lose_nothing(tmp_path: Path) -> None:
         missing = [a for a in acknowledged if counts[a] == 0]
         twice = [n for n, c in counts.items() if c > 1]
         assert not missing and not twice, (round_no, missing, twice)
-        assert len(names) == len(acknowledged) == PER_PROCESS * 2 * (round_no + 1)
+        assert len(names) == len(acknowledged) == history + PER_PROCESS * 2 * (round_no + 1)
         assert not (root / "corrupt").exists(), sorted(os.listdir(root / "corrupt"))
         tracker = CostTracker(root)
         assert tracker.problems == [], [p.describe() for p in tracker.problems]
@@ -123,3 +156,4 @@ def test_two_processes_logging_at_once_lose_nothing(tmp_path: Path) -> None:
         assert sorted(r.operation for r in tracker.recent(len(names))) == sorted(names)
         summary = json.loads((root / "costs.json").read_text())
         assert summary["operations_count"] == len(acknowledged)
+        assert len(summary["sealed"]["chunks"]) == 12  # the old chunks, folded once

@@ -280,3 +280,76 @@ async def test_an_unreadable_chunk_is_named_and_never_written_over(
     assert stuck.read_bytes() == before + b" "  # never written over
     assert (root / "costs" / "ops-000003.json").exists()
     assert CostTracker(root, prefs=tracker.prefs, tz=UTC).operations_count == 7
+
+
+async def spread_over_days(root: Path, days: int, clock: Clock) -> CostTracker:
+    """One operation a day (a key on every fifth), in chunks of 4: most chunks get folded."""
+    start = clock.now
+    tracker = CostTracker(root, prefs=priced(root), clock=clock, tz=UTC)
+    for day in range(days):
+        clock.now = start + timedelta(days=day)
+        key = f"day-{day}" if day % 5 == 0 else None
+        await tracker.log_operation(f"day {day}", CENT, 100, 0, key=key)  # $1 each
+    return tracker
+
+
+async def test_old_chunks_are_folded_into_one_entry(
+    tmp_path: Path, small_chunks: int, reads: list[Path]
+) -> None:
+    root = tmp_path / ".session"
+    clock = Clock(datetime(2026, 1, 1, 12, tzinfo=UTC))
+    tracker = await spread_over_days(root, 120, clock)  # 30 chunks
+    summary = json.loads((root / "costs.json").read_text())
+    folded = summary["sealed"]["chunks"]
+    assert len(folded) >= 15 and len(summary["chunks"]) <= 15
+    assert summary["sealed"]["keys"]["day-0"] == 1
+    assert all(not entry.get("hours") for entry in [summary["sealed"]])
+    reads.clear()
+    again = CostTracker(root, prefs=tracker.prefs, clock=clock, tz=UTC)
+    assert reads == [] and again.problems == []
+    assert figures(again) == figures(tracker) and again.total == Decimal(120)
+    assert again.operations_by_type()["day 3"] == 1
+    # a key in a folded chunk still answers with its operation, reading that chunk only
+    replay = await again.log_operation("again", CENT, 999, 0, key="day-5")
+    assert replay.operation == "day 5" and again.operations_count == 120
+    assert [p.name for p in reads] == ["ops-000002.json"]
+    # the oldest operations are still there for recent()
+    assert [r.operation for r in again.recent(120)][:2] == ["day 0", "day 1"]
+
+
+async def test_a_folded_chunk_changed_or_lost_is_never_believed(
+    tmp_path: Path, small_chunks: int, reads: list[Path]
+) -> None:
+    root = tmp_path / ".session"
+    clock = Clock(datetime(2026, 1, 1, 12, tzinfo=UTC))
+    tracker = await spread_over_days(root, 100, clock)
+    folded = json.loads((root / "costs.json").read_text())["sealed"]["chunks"]
+    chunk = root / "costs" / "ops-000003.json"
+    plain = json.loads(chunk.read_text())
+    plain["operations"][0]["cost"] = "7"  # $7 instead of $1, by hand
+    chunk.write_text(json.dumps(plain))
+    reads.clear()
+    again = CostTracker(root, prefs=tracker.prefs, clock=clock, tz=UTC)
+    assert again.total == Decimal(106) and len(reads) >= len(folded)
+    # and a lost one is named with what it held
+    (root / "costs" / "ops-000002.json").unlink()
+    (root / "prev" / "costs" / "ops-000002.json").unlink(missing_ok=True)
+    third = CostTracker(root, prefs=tracker.prefs, clock=clock, tz=UTC)
+    [lost] = [p for p in third.problems if p.path.name == "ops-000002.json"]
+    assert lost.lost is not None and lost.lost.startswith("4 operation(s) costing $4.00")
+    assert third.total == Decimal(102) and third.operations_count == 96
+
+
+async def test_clock_set_back_before_folded_chunks_unfolds_them(
+    tmp_path: Path, small_chunks: int
+) -> None:
+    root = tmp_path / ".session"
+    clock = Clock(datetime(2026, 1, 1, 12, tzinfo=UTC))
+    tracker = await spread_over_days(root, 100, clock)
+    assert "sealed" in json.loads((root / "costs.json").read_text())
+    clock.now = datetime(2026, 1, 20, 15, tzinfo=UTC)  # back into the folded weeks
+    assert tracker.daily_total == Decimal(1) and tracker.monthly_total == Decimal(31)
+    await tracker.log_operation("back then", CENT, 100, 0)
+    assert tracker.daily_total == Decimal(2) and tracker.monthly_total == Decimal(32)
+    again = CostTracker(root, prefs=tracker.prefs, clock=clock, tz=UTC)
+    assert again.period_totals() == tracker.period_totals() and again.total == Decimal(101)

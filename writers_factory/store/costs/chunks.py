@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from writers_factory.core.budget import dollars
-from writers_factory.store.base.durable import is_temp_file
+from writers_factory.store.base.durable import TEMP_MARK
 from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem
 from writers_factory.store.base.jsonfile import set_aside
 from writers_factory.store.base.paths import SessionPaths, utcnow
@@ -34,6 +34,7 @@ from writers_factory.store.costs.summary import (
     CHUNK_DIR,
     LOCK_NAME,
     ChunkStats,
+    Sealed,
     chunk_name,
     chunk_number,
     file_stamp,
@@ -49,6 +50,8 @@ CACHED_CHUNKS = 8
 
 Change = Callable[[int, ChunkStats | None, ChunkStats | None], None]
 """Told ``(number, old entry, new entry)`` whenever a chunk's entry changes."""
+SealedChange = Callable[[Sealed | None, Sealed | None], None]
+"""Told ``(old, new)`` whenever the folded entry changes."""
 
 
 class ChunkStore:
@@ -64,6 +67,7 @@ class ChunkStore:
         mutex: threading.RLock | None = None,
     ) -> None:
         self.paths = paths
+        self._root = str(paths.root)
         self.mutex = mutex or threading.RLock()
         """Held while an entry changes: the figures are read from another thread."""
         self.callbacks = callbacks
@@ -71,6 +75,10 @@ class ChunkStore:
         self.on_change = on_change
         self.infos: dict[int, ChunkStats] = {}
         self._lines: dict[int, str | None] = {}
+        self.sealed: Sealed | None = None
+        """Old chunks folded into one entry (never the last chunk)."""
+        self._sealed_line: str | None = None
+        self.on_sealed: SealedChange | None = None
         self.changed = False
         """An entry differs from what ``costs.json`` says (cleared when it is written)."""
         self.problems: list[StoreProblem] = []
@@ -91,6 +99,10 @@ class ChunkStore:
 
     def path(self, number: int) -> Path:
         return self.paths.root / chunk_name(number)
+
+    def _stamp(self, number: int) -> str | None:
+        """The stamp of chunk ``number`` (a plain string path: this runs for every chunk)."""
+        return file_stamp(os.path.join(self._root, chunk_name(number)))
 
     # ------------------------------------------------------------------ entries
     def _set(self, number: int, stats: ChunkStats | None, *, adopted: bool = False) -> None:
@@ -119,6 +131,65 @@ class ChunkStore:
             lines.append(line)
         return lines
 
+    def sealed_line(self) -> str | None:
+        """The folded entry as one encoded JSON line (encoded once each time it changes)."""
+        if self.sealed is None:
+            return None
+        if self._sealed_line is None:
+            self._sealed_line = json.dumps(self.sealed.to_json(), ensure_ascii=False)
+        return self._sealed_line
+
+    def _set_sealed(self, sealed: Sealed | None, *, adopted: bool = False) -> None:
+        with self.mutex:
+            old, self.sealed, self._sealed_line = self.sealed, sealed, None
+            if not adopted:
+                self.changed = True
+            if self.on_sealed is not None and (old is not None or sealed is not None):
+                self.on_sealed(old, sealed)
+
+    def numbers(self) -> list[int]:
+        """Every chunk with operations that count, folded or not, in order."""
+        with self.mutex:
+            folded = set() if self.sealed is None else set(self.sealed.chunks)
+            return sorted(folded | set(self.infos))
+
+    def fold(self) -> None:
+        """Fold every entry that only sums matter for now (not the last chunk; no hours)."""
+        with self.mutex:
+            last = max(self.infos, default=None)
+            ready = [
+                number
+                for number, entry in sorted(self.infos.items())
+                if number != last
+                and number not in self._repairs
+                and entry.stamp is not None
+                and entry.count
+                and not entry.hours
+                and entry.last is not None
+                and entry.last < self.hours_from
+            ]
+            if not ready:
+                return
+            sealed = self.sealed.copy() if self.sealed is not None else Sealed()
+            for number in ready:
+                sealed.fold(number, self.infos[number])
+            for number in ready:
+                self._set(number, None)
+            self._set_sealed(sealed)
+
+    def _unseal(self) -> None:
+        """A folded chunk changed (or needs its hours again): read them all again, once."""
+        sealed = self.sealed
+        if sealed is None:
+            return
+        self._set_sealed(None)
+        for number in sorted(sealed.chunks):
+            self._reload(number, sealed.listed(number))
+
+    def _sealed_holds(self, sealed: Sealed) -> bool:
+        """Whether every folded chunk is still the very file its stamp describes."""
+        return all(self._stamp(number) == row[0] for number, row in sealed.chunks.items())
+
     @property
     def dirty(self) -> bool:
         return bool(self._repairs)
@@ -143,7 +214,7 @@ class ChunkStore:
             self._odd(folder, f"the folder cannot be read ({exc.strerror or exc})", move=False)
             return numbers
         for entry in entries:
-            if entry.name in OURS or is_temp_file(Path(entry.name)):
+            if entry.name in OURS or entry.name.endswith(TEMP_MARK):
                 continue
             number = chunk_number(entry.name)
             try:
@@ -165,7 +236,7 @@ class ChunkStore:
         """Chunks started by another process since ``costs.json`` was written."""
         found: set[int] = set()
         number = max(known, default=0) + 1
-        while file_stamp(self.path(number)) is not None:
+        while self._stamp(number) is not None:
             found.add(number)
             number += 1
         return found
@@ -190,6 +261,7 @@ class ChunkStore:
         *,
         full: bool,
         scan: bool = False,
+        sealed: Sealed | None = None,
         migrated: list[OperationRecord] | None = None,
     ) -> list[OperationRecord]:
         """Make the entries describe the chunks on disk; returns appends found to have landed.
@@ -199,22 +271,45 @@ class ChunkStore:
         another process rewrote it), and chunks it does not list are dropped; otherwise it
         holds only the entries to check again (the last chunk, before a write). Chunks after
         the known ones are always looked for (another process's appends); ``scan`` lists the
-        folder instead (at open). ``migrated`` operations (from an old ``costs.json``) become
-        new chunks after the listed ones.
+        folder instead (at open). With ``full``, ``sealed`` is the folded entry ``costs.json``
+        holds: believed while every folded chunk's stamp matches, else its chunks are read
+        again. ``migrated`` operations (from an old ``costs.json``) become new chunks after
+        the listed ones.
         """
         hours_from = self.hours_from
-        fresh = self._chunks_from(migrated or [], 1 + max(listed, default=0))
         known = set(listed) | set(self.infos)
+        if full:
+            for candidate in (sealed, self.sealed):
+                known |= set() if candidate is None else set(candidate.chunks)
+            if sealed is self.sealed:
+                pass  # nothing new
+            elif sealed is not None and self._sealed_holds(sealed):
+                self._set_sealed(sealed, adopted=True)
+                for number in sealed.chunks:
+                    if number in self.infos:
+                        self._set(number, None, adopted=True)
+            else:
+                # not believed: its chunks are read again below, and a lost one is named
+                for candidate in (sealed, self.sealed):
+                    if candidate is not None:
+                        listed = {n: candidate.listed(n) for n in candidate.chunks} | listed
+                if self.sealed is not None:
+                    self._set_sealed(None)
+        top = max(known | ({*self.sealed.chunks} if self.sealed else set()), default=0)
+        fresh = self._chunks_from(migrated or [], 1 + top)
         if scan:
             on_disk = self.numbers_on_disk()
         elif full:
-            on_disk = {n for n in known if file_stamp(self.path(n)) is not None}
+            on_disk = {n for n in known if self._stamp(n) is not None}
             on_disk |= self._numbers_after(known)
         else:
             on_disk = self._numbers_after(known)
         numbers = sorted(set(listed) | on_disk | set(fresh) | set(self._repairs))
+        folded = set() if self.sealed is None else set(self.sealed.chunks)
         loaded: dict[int, ChunkFile] = {}
         for number in numbers:
+            if number in folded:
+                continue
             if number in fresh:
                 self._repairs[number] = fresh[number]
                 self._set(number, stats_of(chunk_name(number), fresh[number].ops, hours_from))
@@ -223,7 +318,7 @@ class ChunkStore:
                 continue  # ours, not yet written back: what we hold is newer than the disk
             if number in self._unusable and not scan:
                 continue  # reported when it was found; looked at again at the next start
-            stamp = file_stamp(self.path(number))
+            stamp = self._stamp(number)
             entry, current = listed.get(number), self.infos.get(number)
             if stamp is not None and current is not None and current.stamp == stamp:
                 continue  # this very file is known already
@@ -237,6 +332,8 @@ class ChunkStore:
         if full:
             for number in set(self.infos) - set(numbers):
                 self._set(number, None)
+            if self.sealed is not None and not folded <= set(numbers):
+                self._unseal()  # a folded chunk is gone: read the others again, name the loss
         last = max(self.infos, default=None)
         if last in self._repairs:
             self._tail = (last, self._repairs[last])
@@ -357,8 +454,15 @@ class ChunkStore:
             return list(tail[1].ops)
         if number in self._repairs:
             return list(self._repairs[number].ops)
+        sealed = self.sealed
+        if sealed is not None and number in sealed.chunks:
+            stamp = self._stamp(number)
+            if stamp is not None and stamp == sealed.chunks[number][0]:
+                return self._read_quietly(number, stamp)
+            self._unseal()  # changed since it was folded: never believed over the operations
+            return self.records(number)
         info = self.infos.get(number)
-        stamp = file_stamp(self.path(number))
+        stamp = self._stamp(number)
         cached = self._cache.get(number)
         if info is not None and stamp is not None and info.stamp == stamp:
             if cached is not None and cached[0] == stamp:
@@ -378,6 +482,23 @@ class ChunkStore:
         reloaded = self._reload(number, info)
         return [] if reloaded is None else list(reloaded.ops)
 
+    def _read_quietly(self, number: int, stamp: str) -> list[OperationRecord]:
+        """A folded chunk's operations, read without repairing anything (its stamp matched)."""
+        cached = self._cache.get(number)
+        if cached is not None and cached[0] == stamp:
+            self._cache.move_to_end(number)
+            return list(cached[1])
+        chunk = ChunkFile(
+            self.paths, self.path(number), OperationChunk, callbacks=Callbacks(), read_only=True
+        )
+        self.reads += 1
+        chunk.load_sync()
+        if chunk.stamp != stamp or chunk.problems:
+            self._unseal()
+            return self.records(number)
+        self._remember(number, stamp, chunk.ops)
+        return list(chunk.ops)
+
     def _remember(self, number: int, stamp: str, operations: list[OperationRecord]) -> None:
         self._cache[number] = (stamp, operations)
         self._cache.move_to_end(number)
@@ -387,7 +508,16 @@ class ChunkStore:
     def retime(self, hours_from: datetime) -> None:
         """Keep hourly costs of operations from ``hours_from`` on (earlier or later)."""
         earlier: dict[int, list[OperationRecord]] = {}
-        if hours_from < self.hours_from:  # read what the entries did not keep, first
+        old, sealed = self.hours_from, self.sealed
+        if (
+            sealed is not None
+            and hours_from < old
+            and any(sealed.span(number)[1] >= hours_from for number in sealed.chunks)
+        ):
+            self.hours_from = hours_from
+            self._unseal()  # folded chunks need their hours again (read with the new start)
+            self.hours_from = old
+        if hours_from < old:  # read what the entries did not keep, first
             for number, entry in sorted(self.infos.items()):
                 if entry.last is not None and entry.last >= hours_from:
                     earlier[number] = self.records(number)
@@ -421,7 +551,8 @@ class ChunkStore:
             and not tail[1].read_only
         ):
             return tail
-        number = 1 + max({*self.infos, *self._unusable, *self._repairs}, default=0)
+        folded = set() if self.sealed is None else set(self.sealed.chunks)
+        number = 1 + max({*self.infos, *self._unusable, *self._repairs, *folded}, default=0)
         return number, self._file(number)
 
     def write(self, pending: list[OperationRecord]) -> None:

@@ -26,7 +26,16 @@ def record_line(record: BaseModel) -> str:
     return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
 
 
+class Raw:
+    """A value already encoded (on one line): written as it is."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 def _indented(value: Any) -> str:
+    if isinstance(value, Raw):
+        return value.text
     return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
 
 
@@ -126,14 +135,19 @@ class ChunkFile(JsonFile[OperationChunk]):
 
 
 class SummaryFile(JsonFile[CostSummary]):
-    """``costs.json``, whose chunk index lines come from the chunk store's cache."""
+    """``costs.json``, whose chunk entries come from the chunk store's cache, each encoded
+    once, and whose folded entry (``sealed``) is encoded once each time it changes."""
 
     chunk_lines: Callable[[], list[str]] | None = None
+    sealed_line: Callable[[], str | None] | None = None
 
     def snapshot(self) -> dict[str, Any]:
         if self.chunk_lines is None:
             return super().snapshot()
-        head = self.value.model_dump(mode="json", exclude={"chunks"})
+        head: dict[str, Any] = self.value.model_dump(mode="json", exclude={"chunks", "sealed"})
+        sealed = None if self.sealed_line is None else self.sealed_line()
+        if sealed is not None:
+            head["sealed"] = Raw(sealed)
         return Lines(head, "chunks", self.chunk_lines()).snapshot()
 
     def encode(self, plain: dict[str, Any]) -> tuple[bytes, Format]:

@@ -13,10 +13,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from writers_factory.store.costs.summary import ChunkStats, Exact, Operation, window_total
+from writers_factory.store.costs.summary import (
+    ChunkStats,
+    Exact,
+    Operation,
+    Sealed,
+    window_total,
+)
 
 PENDING = 0
 """Where operations not yet written live (chunk numbers start at 1)."""
+SEALED = -1
+"""Where the folded entry of old chunks is counted."""
 
 
 @dataclass
@@ -76,6 +84,15 @@ class Totals:
 
     def remove(self, stats: ChunkStats, where: int) -> None:
         self.add(stats, where, -1)
+
+    def add_sealed(self, sealed: Sealed, sign: int = 1) -> None:
+        """Count (or uncount) the folded entry of old chunks; its keys name their chunks."""
+        self.add(sealed.stats, SEALED, sign)
+        for key, number in sealed.keys.items():
+            if sign > 0:
+                self.keys[key] = number
+            elif self.keys.get(key) == number:
+                del self.keys[key]
 
     def session(self, session_id: str) -> SessionTotals:
         return self.sessions.get(session_id) or SessionTotals()

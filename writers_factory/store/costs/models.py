@@ -26,7 +26,7 @@ from writers_factory.store.base.model_base import StoreModel
 from writers_factory.store.costs import migrations as _migrations  # noqa: F401 - registers
 from writers_factory.store.costs.summary import CHUNK_DIR as CHUNK_DIR
 from writers_factory.store.costs.summary import CHUNK_PREFIX as CHUNK_PREFIX
-from writers_factory.store.costs.summary import ChunkStats
+from writers_factory.store.costs.summary import ChunkStats, Sealed
 from writers_factory.store.costs.summary import chunk_name as chunk_name
 from writers_factory.store.costs.summary import chunk_number as chunk_number
 
@@ -85,6 +85,20 @@ def _entry_json(entry: ChunkStats | None) -> dict[str, Any] | None:
     return None if entry is None else entry.to_json()
 
 
+def _sealed(raw: Any) -> Sealed | None:
+    """The folded entry of old chunks; one that cannot be believed is dropped (those chunks
+    are then read again, once)."""
+    return raw if isinstance(raw, Sealed) else Sealed.read(raw)
+
+
+def _sealed_json(entry: Sealed | None) -> dict[str, Any] | None:
+    return None if entry is None else entry.to_json()
+
+
+SealedEntry = Annotated[
+    Sealed | None, PlainValidator(_sealed), PlainSerializer(_sealed_json, return_type=Any)
+]
+
 ChunkEntry = Annotated[
     ChunkStats | None, PlainValidator(_entry), PlainSerializer(_entry_json, return_type=Any)
 ]
@@ -119,6 +133,8 @@ class CostSummary(StoreModel):
     by_model: dict[str, Money] = Field(default_factory=dict)
     hours_from: AwareDatetime | None = None
     """The chunk entries keep hourly costs of operations from this moment on."""
+    sealed: SealedEntry = None
+    """Old chunks' entries, folded into one (see ``summary.Sealed``)."""
     chunks: list[ChunkEntry] = Field(default_factory=list)
 
     def item_count(self) -> int:

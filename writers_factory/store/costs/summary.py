@@ -225,7 +225,7 @@ class ChunkStats:
     def trimmed(self, hours_from: datetime) -> ChunkStats | None:
         """A copy without the hours before ``hours_from``; ``None`` when nothing changes."""
         start = hour_key(hours_from)
-        if all(hour >= start for hour in self.hours):
+        if not self.hours or min(self.hours) >= start:
             return None
         copy = self.copy()
         copy.hours = {h: c for h, c in self.hours.items() if h >= start}
@@ -410,3 +410,130 @@ def window_total(
     if low < high:
         total += sum((cost for hour, cost in hours.items() if low <= hour < high), Decimal(0))
     return total
+
+
+# ---------------------------------------------------------------------------- sealed chunks
+SEALED_FILE = chunk_name(1)
+"""The ``file`` of the folded entry's sums (a chunk name, so the entry reads as one)."""
+
+Row = tuple[str, str, str, int, str]
+
+_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z", re.ASCII
+)
+_AMOUNT = re.compile(r"[0-9]{1,30}(\.[0-9]{1,30})?(E[+-]?[0-9]{1,4})?", re.ASCII)
+"""A folded chunk: (stamp, earliest time, latest time, count, cost), as written."""
+
+
+@dataclass(slots=True)
+class Sealed:
+    """Old chunks folded into one entry, so opening parses O(recent) entries, not O(all).
+
+    A chunk is folded once it is no longer the last and all its operations are older than the
+    hourly horizon: only its sums matter then. ``stats`` holds the sums of every folded chunk
+    (its ``keys`` are empty: ``keys`` maps each idempotency key to its chunk), and ``chunks``
+    one row per folded chunk, so each is still checked at every start; one that changed
+    unfolds them all (they are read again, once), and what a lost one held can be named.
+    """
+
+    stats: ChunkStats = field(default_factory=lambda: ChunkStats(file=SEALED_FILE))
+    chunks: dict[int, Row] = field(default_factory=dict)
+    keys: dict[str, int] = field(default_factory=dict)
+
+    def copy(self) -> Sealed:
+        return Sealed(self.stats.copy(), dict(self.chunks), dict(self.keys))
+
+    def fold(self, number: int, entry: ChunkStats) -> None:
+        """Add one chunk's entry (it has no hours: all its operations are older)."""
+        if entry.stamp is None or entry.first is None or entry.last is None or entry.hours:
+            raise ValueError(f"{entry.file} cannot be folded")
+        stats = self.stats
+        stats.count += entry.count
+        stats.cost += entry.cost
+        stats.first = entry.first if stats.first is None else min(stats.first, entry.first)
+        stats.last = entry.last if stats.last is None else max(stats.last, entry.last)
+        for sid, session in entry.sessions.items():
+            into = stats.sessions.setdefault(sid, SessionStats())
+            for op, n in session.ops.items():
+                into.ops[op] = into.ops.get(op, 0) + n
+            for model, cost in session.models.items():
+                into.models[model] = into.models.get(model, Decimal(0)) + cost
+        for key in entry.keys:
+            self.keys[key] = number
+        self.chunks[number] = (
+            entry.stamp,
+            iso(entry.first),
+            iso(entry.last),
+            entry.count,
+            str(entry.cost),
+        )
+
+    def span(self, number: int) -> tuple[datetime, datetime]:
+        """A folded chunk's earliest and latest times (all time, if they cannot be read)."""
+        row = self.chunks[number]
+        try:
+            return parse_time(row[1]), parse_time(row[2])
+        except ValueError:  # a date like February 30th, written by hand: read the chunk
+            return datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+
+    def listed(self, number: int) -> ChunkStats:
+        """What a folded chunk held, as an entry without a stamp (to name what was lost)."""
+        row = self.chunks[number]
+        first, last = self.span(number)
+        return ChunkStats(chunk_name(number), row[3], Decimal(row[4]), first, last)
+
+    def to_json(self) -> dict[str, Any]:
+        plain = self.stats.to_json()
+        del plain["file"], plain["stamp"]
+        plain["keys"] = dict(self.keys)
+        plain["chunks"] = {str(number): list(row) for number, row in sorted(self.chunks.items())}
+        return plain
+
+    @classmethod
+    def from_json(cls, raw: Any) -> Sealed:
+        """Read the folded entry; raises ``ValueError`` for anything not exactly one."""
+        if not isinstance(raw, dict):
+            raise ValueError("the sealed entry is not an object")
+        keys, rows = raw.get("keys", {}), raw.get("chunks")
+        if not isinstance(keys, dict) or not isinstance(rows, dict) or not rows:
+            raise ValueError("the sealed entry has no chunks")
+        chunks: dict[int, Row] = {}
+        counted = 0
+        for name, row in rows.items():
+            number = int(name) if name.isascii() and name.isdigit() and len(name) < 13 else 0
+            if number < 1 or str(number) != name:
+                raise ValueError(f"not a chunk number: {name!r:.20}")
+            if not (isinstance(row, list) and len(row) == 5):
+                raise ValueError("a sealed chunk is not [stamp, first, last, count, cost]")
+            stamp, first, last, count, cost = row
+            if not (
+                isinstance(stamp, str)
+                and isinstance(first, str)
+                and _TIME.fullmatch(first)
+                and isinstance(last, str)
+                and _TIME.fullmatch(last)
+                and isinstance(cost, str)
+                and _AMOUNT.fullmatch(cost)
+            ):
+                raise ValueError("a sealed chunk's stamp, times or cost are not as written")
+            counted += parse_count(count)
+            chunks[number] = (stamp, first, last, count, cost)
+        for number in keys.values():
+            if number not in chunks:
+                raise ValueError("a key in no sealed chunk")
+        entry = {k: v for k, v in raw.items() if k not in ("keys", "chunks")}
+        stats = ChunkStats.from_json(
+            {**entry, "file": SEALED_FILE, "stamp": "sealed", "keys": list(keys)}
+        )
+        if stats.hours or stats.count != counted:
+            raise ValueError("the sealed entry's figures do not add up")
+        stats.keys = []
+        stats.stamp = None
+        return cls(stats, chunks, dict(keys))
+
+    @classmethod
+    def read(cls, raw: Any) -> Sealed | None:
+        try:
+            return cls.from_json(raw)
+        except ValueError:
+            return None

@@ -44,6 +44,7 @@ from writers_factory.store.costs.summary import (
     HOURS_SLACK,
     LOCK_NAME,
     ChunkStats,
+    Sealed,
     chunk_number,
     file_stamp,
     hours_start,
@@ -108,8 +109,10 @@ class CostTracker:
             on_change=self._changed,
             mutex=self._mutex,
         )
+        self._chunks.on_sealed = self._sealed_changed
         self._chunks_reported = 0
         self._summary.chunk_lines = self._chunks.listing_lines
+        self._summary.sealed_line = self._chunks.sealed_line
         self._pending: list[OperationRecord] = []
         """Logged but not yet on disk (a write failed): counted, and written at the next save."""
         self._pending_stats = ChunkStats(file="pending")
@@ -124,6 +127,14 @@ class CostTracker:
                 self._totals.remove(old, number)
             if new is not None:
                 self._totals.add(new, number)
+            self._version += 1
+
+    def _sealed_changed(self, old: Sealed | None, new: Sealed | None) -> None:
+        with self._mutex:
+            if old is not None:
+                self._totals.add_sealed(old, -1)
+            if new is not None:
+                self._totals.add_sealed(new)
             self._version += 1
 
     def _set_pending(self, records: list[OperationRecord]) -> None:
@@ -165,7 +176,7 @@ class CostTracker:
         now = self._clock()
         if fresh:
             summary.session = SessionCosts(id=new_session_id(now), started=now)
-        listed = self._listed(summary)  # (an assignment: the extras are read after it)
+        listed, sealed = self._listed(summary)  # (assignments: the extras are read after)
         extras: dict[str, Any] = summary.__pydantic_extra__ or {}
         migrated_raw = extras.pop(MIGRATED_OPERATIONS, None)
         migrated = None if migrated_raw is None else self._validate_migrated(migrated_raw, extras)
@@ -173,13 +184,14 @@ class CostTracker:
         self._chunks.hours_from = (
             utc(summary.hours_from) if summary.hours_from is not None else hours_start(now)
         )
-        self._chunks.sync(listed, full=True, scan=True, migrated=migrated)
+        self._chunks.sync(listed, full=True, scan=True, sealed=sealed, migrated=migrated)
         self._collect_problems()
         moved = self._adopt_legacy_budget(extras)
         if fresh and not self._totals.count:
             return  # nothing to write until something is logged
         if not self.read_only:
             self._keep_hours(now)
+            self._chunks.fold()
         if self._summary_is_current() and not (self._chunks.dirty or moved or migrated):
             return
         self._summary.mark_dirty()
@@ -189,14 +201,16 @@ class CostTracker:
             except OSError as exc:
                 log.warning("could not write repaired cost files: %s", exc)
 
-    def _listed(self, summary: CostSummary) -> dict[int, ChunkStats]:
+    def _listed(self, summary: CostSummary) -> tuple[dict[int, ChunkStats], Sealed | None]:
+        """The entries and the folded entry of ``summary`` (the chunk store keeps them)."""
         listed: dict[int, ChunkStats] = {}
         for entry in summary.chunks:
             number = None if entry is None else chunk_number(entry.file)
             if entry is not None and number is not None:
                 listed.setdefault(number, entry)
-        summary.chunks = []  # the chunk store holds them from now on
-        return listed
+        sealed = summary.sealed
+        summary.chunks, summary.sealed = [], None
+        return listed, sealed
 
     def _validate_migrated(self, raw: Any, extras: dict[str, Any]) -> list[OperationRecord]:
         """Operations of an old ``costs.json``; bad ones are reported and kept aside in it."""
@@ -285,7 +299,8 @@ class CostTracker:
             theirs = summary.hours_from
             if theirs is not None and utc(theirs) > self._chunks.hours_from:
                 self._retime(utc(theirs))
-            landed = self._chunks.sync(self._listed(summary), full=True)
+            listed, sealed = self._listed(summary)
+            landed = self._chunks.sync(listed, full=True, sealed=sealed)
         else:
             last = max(self._chunks.infos, default=None)
             listed = {} if last is None else {last: self._chunks.infos[last]}
@@ -304,6 +319,7 @@ class CostTracker:
         finally:
             if len(pending) != len(self._pending):
                 self._set_pending(pending)
+        self._chunks.fold()
         for name, value in self._summary_fields().items():
             setattr(self._summary.value, name, value)
         self._summary.mark_dirty()
@@ -567,11 +583,12 @@ class CostTracker:
         """Spend in ``[start, end)`` counted from the operations (a part of an hour)."""
         with self._mutex:
             total = in_window(list(self._pending), start, end)
-            infos = list(self._chunks.infos.items())
-        for number, info in infos:
-            first, last = info.first, info.last
-            overlaps = first is not None and last is not None and first < end and last >= start
-            if info.count and overlaps:
+            spans = [(n, i.first, i.last) for n, i in self._chunks.infos.items() if i.count]
+            sealed = self._chunks.sealed
+            if sealed is not None:
+                spans += [(n, *sealed.span(n)) for n in sealed.chunks]
+        for number, first, last in spans:
+            if first is not None and last is not None and first < end and last >= start:
                 total += in_window(list(self._chunks.records(number)), start, end)
         return total
 
@@ -601,8 +618,7 @@ class CostTracker:
             return []
         with self._mutex:
             found = list(self._pending)[-n:]
-            numbers = sorted(self._chunks.infos, reverse=True)
-            for number in numbers:
+            for number in reversed(self._chunks.numbers()):
                 if len(found) >= n:
                     break
                 found = self._chunks.records(number)[-(n - len(found)) :] + found

@@ -29,6 +29,7 @@ from writers_factory.store.costs.summary import (
     CHUNK_DIR,
     LOCK_NAME,
     ChunkStats,
+    Sealed,
     chunk_name,
     chunk_number,
     file_stamp,
@@ -136,12 +137,25 @@ class CostFiles:
                 if number is None or number in self.infos:
                     raise ValueError("a chunk listed twice")
                 self.infos[number] = stats
+            self.sealed = None if raw.get("sealed") is None else Sealed.from_json(raw["sealed"])
         except ValueError as exc:
             raise NeedsTracker(f"costs.json: {exc}") from None
+        self.spans: dict[int, tuple[datetime | None, datetime | None]] = {
+            n: (i.first, i.last) for n, i in self.infos.items()
+        }
+        self.stamps = {n: i.stamp for n, i in self.infos.items()}
+        if self.sealed is not None:
+            for number in self.sealed.chunks:
+                if number in self.infos:
+                    raise NeedsTracker("costs.json: a chunk both folded and listed")
+                self.spans[number] = self.sealed.span(number)
+                self.stamps[number] = self.sealed.chunks[number][0]
         self._check_folder()
         self.totals = Totals()
         for number, stats in self.infos.items():
             self.totals.add(stats, number)
+        if self.sealed is not None:
+            self.totals.add_sealed(self.sealed)
         self._read: dict[int, list[Operation]] = {}
 
     def _check_folder(self) -> None:
@@ -161,11 +175,11 @@ class CostFiles:
             if number is None:
                 raise NeedsTracker(f"costs/{name}: not a chunk")
             found.add(number)
-        if found != set(self.infos):
+        if found != set(self.stamps):
             raise NeedsTracker("costs/: chunks not in costs.json, or missing")
         base = str(self.root)
-        for number, stats in self.infos.items():
-            if file_stamp(os.path.join(base, stats.file)) != stats.stamp:
+        for number, stamp in self.stamps.items():
+            if file_stamp(os.path.join(base, chunk_name(number))) != stamp:
                 raise NeedsTracker(f"{chunk_name(number)}: changed since costs.json")
 
     def operations(self, number: int) -> list[Operation]:
@@ -181,18 +195,21 @@ class CostFiles:
         ):
             raise NeedsTracker(f"{path}: not a chunk")
         ops = [read_operation(item) for item in raw["operations"]]
-        info = self.infos[number]
-        if len(ops) != info.count or sum((op.cost for op in ops), Decimal(0)) != info.cost:
+        info = self.infos.get(number)
+        if info is None and self.sealed is not None:
+            info = self.sealed.listed(number)
+        if info is None or len(ops) != info.count:
             raise NeedsTracker(f"{path}: does not match its entry")
-        if file_stamp(path) != info.stamp:
+        if sum((op.cost for op in ops), Decimal(0)) != info.cost:
+            raise NeedsTracker(f"{path}: does not match its entry")
+        if file_stamp(path) != self.stamps[number]:
             raise NeedsTracker(f"{path}: changed while being read")
         self._read[number] = ops
         return ops
 
     def in_window(self, start: datetime, end: datetime) -> Decimal:
         total = Decimal(0)
-        for number, info in sorted(self.infos.items()):
-            first, last = info.first, info.last
+        for number, (first, last) in sorted(self.spans.items()):
             if first is not None and last is not None and first < end and last >= start:
                 ops = self.operations(number)
                 total += sum((op.cost for op in ops if start <= op.timestamp < end), Decimal(0))
@@ -200,7 +217,7 @@ class CostFiles:
 
     def recent(self, n: int) -> list[Operation]:
         found: list[Operation] = []
-        for number in sorted(self.infos, reverse=True):
+        for number in sorted(self.stamps, reverse=True):
             if len(found) >= n:
                 break
             found = self.operations(number)[-(n - len(found)) :] + found
@@ -371,8 +388,8 @@ def future_operations(
         files = None
     found: list[FutureOperation] = []
     for number, path in _chunk_paths(root):
-        info = None if files is None else files.infos.get(number)
-        if info is not None and (info.last is None or info.last <= limit):
+        span = None if files is None else files.spans.get(number)
+        if span is not None and (span[1] is None or span[1] <= limit):
             continue
         for index, raw in enumerate(_raw_operations(path)):
             if not isinstance(raw, dict):
