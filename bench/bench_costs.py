@@ -1,11 +1,16 @@
-"""Logging one AI operation must cost the same after 100,000 operations as after none.
+"""Cost tracking at 100,000 operations: logging, opening a tracker, and ``session costs``.
 
-Operations are kept append-only in chunk files of 256, so a log rewrites only the last chunk
-and the summary. This builds a project with 100,000 operations already recorded (chunk files
-written directly with the models, spread over two years), then measures the median time of
-``log_operation`` (price + durable writes) there and in an empty project, and prints the
-ratio (expected near 1), plus the one-off load time and the cost of the calendar totals.
-Absolute times depend on the machine and its disk; nothing about time is asserted.
+Builds a project with 100,000 operations already recorded (chunk files written directly with
+the models, spread over two years), lets a tracker build its summary once, then measures,
+each against a baseline measured in the same run, alternating baseline and candidate:
+
+- ``log_operation`` (price + durable writes) with 100,000 recorded vs. none (target ~1x);
+- opening a ``CostTracker`` with 100,000 recorded vs. with one chunk of 256 (start-up cost
+  must not grow with the history; the one-off rebuild from the chunks is printed too);
+- ``writers-factory session costs`` on that project vs. ``python -c pass`` (target <= 5x).
+
+Absolute times depend on the machine and its disk; ratios of medians are what to compare.
+``run()`` returns the results as a dict; ``main`` prints one line per measure.
 
 Run: ``.venv/bin/python bench/bench_costs.py``
 """
@@ -14,11 +19,15 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.serialisers import dumps
@@ -31,7 +40,10 @@ from writers_factory.store.costs.models import (
 from writers_factory.store.costs.tracker import CostTracker
 
 EXISTING = 100_000
+SMALL = CHUNK_SIZE
 LOGS = 60
+RUNS = 9
+"""Alternated runs of each baseline/candidate pair (at least 5)."""
 MODEL = "openai:gpt-4o"
 
 
@@ -61,56 +73,134 @@ def build_history(root: Path, count: int) -> None:
             chunk, number = [], number + 1
 
 
-async def median_log(tracker: CostTracker) -> float:
-    times = []
-    for i in range(LOGS):
-        start = time.perf_counter()
-        await tracker.log_operation("scene_generation", MODEL, 4_000 + i, 500)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def spread(times: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(times), "min": min(times), "max": max(times)}
+
+
+def paired(
+    baseline: Callable[[], float], candidate: Callable[[], float], runs: int = RUNS
+) -> dict[str, Any]:
+    """Alternate the two ``runs`` times each; medians with min-max and their ratio."""
+    base: list[float] = []
+    cand: list[float] = []
+    for i in range(runs):
+        first, second = (baseline, candidate) if i % 2 == 0 else (candidate, baseline)
+        a, b = first(), second()
+        base.append(a if first is baseline else b)
+        cand.append(b if first is baseline else a)
+    result: dict[str, Any] = {"baseline": spread(base), "candidate": spread(cand), "runs": runs}
+    result["ratio"] = result["candidate"]["median"] / result["baseline"]["median"]
+    return result
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def median_log(tracker: CostTracker, count: int = LOGS) -> float:
+    async def logs() -> float:
+        times = []
+        for i in range(count):
+            start = time.perf_counter()
+            await tracker.log_operation("scene_generation", MODEL, 4_000 + i, 500)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    return asyncio.run(logs())
 
 
 def median_totals(tracker: CostTracker, repeat: int = 200) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        tracker.period_totals()
-        times.append(time.perf_counter() - start)
+    """What the status bar pays per refresh (computed once per change, then cached)."""
+    times = [timed(tracker.period_totals) for _ in range(repeat)]
     return statistics.median(times)
 
 
-async def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        empty_root, full_root = Path(tmp, "empty", ".session"), Path(tmp, "full", ".session")
-        empty_root.mkdir(parents=True)
-        started = time.perf_counter()
-        build_history(full_root, EXISTING)
-        built = time.perf_counter() - started
+def command(executable: str, *args: str) -> Callable[[], float]:
+    def run_once() -> float:
+        start = time.perf_counter()
+        subprocess.run([executable, *args], check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - start
 
-        empty = CostTracker(empty_root)
+    return run_once
+
+
+def writers_factory_command() -> list[str]:
+    script = Path(sys.executable).with_name("writers-factory")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "writers_factory.cli"]
+
+
+def run() -> dict[str, Any]:
+    """Every measure of this bench, as plain data (times in seconds)."""
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        small_project, full_project = Path(tmp, "small"), Path(tmp, "full")
+        small_root, full_root = small_project / ".session", full_project / ".session"
         started = time.perf_counter()
+        build_history(small_root, SMALL)
+        build_history(full_root, EXISTING)
+        results["build_seconds"] = time.perf_counter() - started
+        # the first open finds chunks and no summary: it rebuilds it once, from the chunks
+        results["first_open_rebuild_seconds"] = timed(lambda: CostTracker(full_root))
+        CostTracker(small_root)
+        results["summary_bytes"] = (full_root / "costs.json").stat().st_size
+        results["chunk_files"] = len(list((full_root / "costs").glob("ops-*.json")))
+
+        opened = paired(
+            lambda: timed(lambda: CostTracker(small_root)),
+            lambda: timed(lambda: CostTracker(full_root)),
+        )
+        results["tracker_open"] = {**opened, "baseline_is": f"{SMALL} operations (one chunk)"}
         full = CostTracker(full_root)
-        loaded = time.perf_counter() - started
         assert full.operations_count == EXISTING, full.problems
 
-        empty.get_estimated_cost(MODEL, 1, 1)  # warm the price lookup for both
-        t_empty, t_full = await median_log(empty), await median_log(full)
-        q_empty, q_full = median_totals(empty), median_totals(full)
-        chunks = len(list((full_root / "costs").iterdir()))
-        summary = (full_root / "costs.json").stat().st_size
+        wf = writers_factory_command()
+        cli = paired(
+            command(sys.executable, "-c", "pass"),
+            command(*wf, "session", "costs", "--project", str(full_project)),
+        )
+        results["session_costs_cli"] = {**cli, "baseline_is": "python -c pass"}
 
-    print(
-        f"built {EXISTING:,} operations in {chunks} chunk files in {built:.1f} s; "
-        f"loading them once took {loaded:.2f} s; costs.json is {summary:,} bytes"
+        empty_root = Path(tmp, "empty", ".session")
+        empty_root.mkdir(parents=True)
+        empty = CostTracker(empty_root)
+        empty.get_estimated_cost(MODEL, 1, 1)  # warm the price lookup for both
+        logs = paired(lambda: median_log(empty, LOGS // 6), lambda: median_log(full, LOGS // 6))
+        results["log_operation"] = {**logs, "baseline_is": "no operation recorded"}
+        results["period_totals"] = {"empty": median_totals(empty), "full": median_totals(full)}
+    return results
+
+
+def _line(label: str, result: dict[str, Any], unit: float = 1000, suffix: str = "ms") -> str:
+    b, c = result["baseline"], result["candidate"]
+    return (
+        f"{label}: {c['median'] * unit:.1f} {suffix} "
+        f"({c['min'] * unit:.1f}-{c['max'] * unit:.1f}) vs {result['baseline_is']} "
+        f"{b['median'] * unit:.1f} {suffix} ({b['min'] * unit:.1f}-{b['max'] * unit:.1f}): "
+        f"{result['ratio']:.2f}x (medians of {result['runs']} alternated runs)"
     )
-    print(f"log_operation, none recorded:     {t_empty * 1000:8.2f} ms (median of {LOGS})")
-    print(f"log_operation, {EXISTING:,} recorded: {t_full * 1000:8.2f} ms (median of {LOGS})")
-    print(f"ratio: {t_full / t_empty:.2f}x")
+
+
+def main() -> None:
+    results = run()
     print(
-        f"daily/weekly/monthly totals: {q_empty * 1e6:.1f} µs empty, "
-        f"{q_full * 1e6:.1f} µs with {EXISTING:,}"
+        f"built {EXISTING:,} operations in {results['chunk_files']} chunk files in "
+        f"{results['build_seconds']:.1f} s; the first open rebuilt the summary in "
+        f"{results['first_open_rebuild_seconds']:.2f} s; costs.json is "
+        f"{results['summary_bytes']:,} bytes"
+    )
+    print(_line(f"open a tracker, {EXISTING:,} operations", results["tracker_open"]))
+    print(_line(f"writers-factory session costs, {EXISTING:,}", results["session_costs_cli"]))
+    print(_line(f"log_operation, {EXISTING:,} recorded", results["log_operation"]))
+    totals = results["period_totals"]
+    print(
+        f"daily/weekly/monthly totals: {totals['empty'] * 1e6:.1f} µs empty, "
+        f"{totals['full'] * 1e6:.1f} µs with {EXISTING:,}"
     )
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()
