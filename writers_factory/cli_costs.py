@@ -9,11 +9,10 @@ or newer layout, a chunk changed behind the summary). Both give the same figures
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.console import Console
 from rich.table import Table
@@ -27,8 +26,7 @@ def _emit(payload: Any) -> None:
     print(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
 
 
-@dataclass(frozen=True)
-class Recent:
+class Recent(NamedTuple):
     timestamp: datetime
     operation: str
     model: str
@@ -38,8 +36,7 @@ class Recent:
     plain: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class CostReport:
+class CostReport(NamedTuple):
     """Everything the costs view shows, from either reader."""
 
     session_id: str

@@ -36,7 +36,7 @@ async def test_operations_dated_in_the_future_are_named(tmp_path: Path) -> None:
 
     before = snapshot(root)
     [future] = future_operations(root, clock.now)
-    assert future.path == root / "costs" / "ops-000001.json" and future.index == 1
+    assert future.path == root / "costs" / "ops-000001.json" and future.position == 1
     assert future.operation == "ahead" and future.cost == Decimal("2.5")
     assert future.timestamp == datetime(2027, 12, 23, 10, tzinfo=UTC)
     assert "ops-000001.json" not in future.describe()  # verify names the file itself

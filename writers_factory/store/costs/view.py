@@ -17,11 +17,10 @@ import json
 import math
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from writers_factory.core.budget import period_windows, warning_message
 from writers_factory.store.costs.ledger import Totals
@@ -50,8 +49,7 @@ class NeedsTracker(Exception):
     """Something here needs the full tracker: a repair, a report, an old or newer layout."""
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(NamedTuple):
     """One logged operation as written in a chunk (``plain`` is the line, as JSON)."""
 
     timestamp: datetime
@@ -62,7 +60,7 @@ class Operation:
     cost: Decimal
     session_id: str | None
     key: str | None
-    plain: dict[str, Any] = field(repr=False, compare=False)
+    plain: dict[str, Any]
 
 
 def read_operation(raw: Any) -> Operation:
@@ -231,8 +229,7 @@ class CostFiles:
 
 
 # ---------------------------------------------------------------------------- the budget
-@dataclass(frozen=True)
-class Budget:
+class Budget(NamedTuple):
     """The budget section of ``preferences.json`` (``core.budget.BudgetPrefs``)."""
 
     daily_limit: Decimal | None = None
@@ -241,7 +238,7 @@ class Budget:
     warn_at: float = 0.8
     hard_stop: bool = False
     warnings_enabled: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = {}  # noqa: RUF012 - never mutated (a NamedTuple default)
 
     def limits(self) -> dict[str, Decimal]:
         pairs = (
@@ -311,8 +308,7 @@ def _limit(value: Any) -> Decimal | None:
 
 
 # ---------------------------------------------------------------------------- the view
-@dataclass
-class CostView:
+class CostView(NamedTuple):
     """What ``writers-factory session costs`` shows (the tracker's figures, read quickly)."""
 
     session_id: str
@@ -352,20 +348,19 @@ def read_view(
 
 
 # ---------------------------------------------------------------------------- verify
-@dataclass(frozen=True)
-class FutureOperation:
+class FutureOperation(NamedTuple):
     """An operation stamped later than now: logged while the clock was wrong."""
 
     path: Path
-    index: int
-    """Its position in the chunk's ``operations`` (from 0)."""
+    position: int
+    """Its index in the chunk's ``operations`` (from 0)."""
     timestamp: datetime
     operation: str
     cost: Decimal
 
     def describe(self) -> str:
         return (
-            f"operation {self.index} ({self.operation}, {self.cost}) is dated "
+            f"operation {self.position} ({self.operation}, {self.cost}) is dated "
             f"{self.timestamp:%Y-%m-%d %H:%M} UTC, in the future: it was logged while the "
             "clock was wrong; it counts on that day, not today"
         )
