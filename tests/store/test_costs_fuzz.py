@@ -43,13 +43,36 @@ shaped = st.fixed_dictionaries(
         "chunks": st.lists(
             st.fixed_dictionaries(
                 {"file": st.sampled_from(["costs/ops-000001.json", "../../x", "ops-9.json"])},
-                optional={"count": st.integers(-3, 999)},
+                optional={
+                    "count": st.integers(-3, 999),
+                    "stamp": st.text(max_size=8),
+                    "sessions": json_values,
+                    "hours": json_values,
+                    "keys": json_values,
+                },
             ),
             max_size=3,
         )
         | json_values,
         "budget": json_values,
         "by_model": json_values,
+        "hours_from": st.sampled_from(["2026-11-18T09:00:00Z", "2099-01-01T00:00:00Z", "x"])
+        | json_values,
+        "sealed": json_values
+        | st.fixed_dictionaries(
+            {
+                "count": st.integers(-1, 9),
+                "cost": st.sampled_from(["0", "1", "-1", "NaN"]),
+                "sessions": json_values,
+                "chunks": st.dictionaries(
+                    st.sampled_from(["1", "2", "01", "²"]),
+                    st.lists(st.text(max_size=12) | st.integers(-1, 9), max_size=6),
+                    max_size=3,
+                ),
+                "keys": st.dictionaries(st.text(max_size=4), st.integers(-1, 3), max_size=2),
+            },
+            optional={"first": json_values, "last": json_values},
+        ),
     },
 )
 contents = st.one_of(
