@@ -52,3 +52,27 @@ async def test_operations_dated_in_the_future_are_named(tmp_path: Path) -> None:
 
 def test_no_costs_folder_no_future(tmp_path: Path) -> None:
     assert future_operations(tmp_path / ".session", datetime.now(UTC)) == []
+
+
+async def test_summary_mismatches_name_each_disagreement(tmp_path: Path) -> None:
+    import json
+
+    from writers_factory.store.costs.view import summary_mismatches
+
+    root = tmp_path / ".session"
+    tracker = CostTracker(root)
+    for i in range(3):
+        await tracker.log_operation(f"op{i}", "ollama:llama3.2", 1, 1)
+    assert summary_mismatches(root) == []
+    chunk = root / "costs" / "ops-000001.json"
+    plain = json.loads(chunk.read_text())
+    plain["operations"].pop()
+    chunk.write_text(json.dumps(plain))
+    (root / "costs" / "ops-².json").write_text("{}")
+    before = snapshot(root)
+    found = {path.name: message for path, message in summary_mismatches(root)}
+    assert found["ops-000001.json"] == (
+        "costs.json says 3 operations costing 0, the chunk holds 2 costing 0"
+    )
+    assert "not an operation chunk name" in found["ops-².json"]
+    assert snapshot(root) == before  # read-only

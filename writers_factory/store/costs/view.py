@@ -433,3 +433,69 @@ def _raw_operations(path: Path) -> list[Any]:
         return []
     operations = raw.get("operations") if isinstance(raw, dict) else None
     return operations if isinstance(operations, list) else []
+
+
+def summary_mismatches(session_dir: Path) -> list[tuple[Path, str]]:
+    """Where ``costs.json`` disagrees with the chunks, for ``verify``; reads every chunk.
+
+    Each finding is (file, what is wrong). The tracker repairs all of these at its next
+    start (the operations are the truth), so they are worth knowing, not fatal. Chunks that
+    do not parse are left to ``verify``'s own check of each file.
+    """
+    root = Path(session_dir)
+    summary_path = root / "costs.json"
+    found: list[tuple[Path, str]] = []
+    try:
+        names = sorted(os.listdir(root / CHUNK_DIR))
+    except OSError:
+        names = []
+    chunks: dict[int, Path] = {}
+    for name in names:
+        if name == LOCK_NAME or name.endswith(TEMP_MARK):
+            continue
+        number = chunk_number(name)
+        if number is None:
+            found.append((root / CHUNK_DIR / name, "not an operation chunk name (ops-NNNNNN.json)"))
+        else:
+            chunks[number] = root / CHUNK_DIR / name
+    try:
+        raw = _load_json(summary_path) if summary_path.exists() else None
+    except NeedsTracker as exc:
+        return [*found, (summary_path, str(exc))]
+    if not isinstance(raw, dict) or raw.get("schema_version") != SCHEMA:
+        if chunks and raw is None:
+            found.append((summary_path, "missing: the next start rebuilds it from the chunks"))
+        return found
+    listed: dict[int, tuple[int, Decimal]] = {}
+    for entry in raw.get("chunks") or []:
+        stats = ChunkStats.listed(entry)
+        number = None if stats is None else chunk_number(stats.file)
+        if stats is not None and number is not None:
+            listed[number] = (stats.count, stats.cost)
+    sealed = Sealed.read(raw.get("sealed"))
+    if sealed is not None:
+        for number in sealed.chunks:
+            row = sealed.listed(number)
+            listed[number] = (row.count, row.cost)
+    for number in sorted(set(listed) - set(chunks)):
+        count, cost = listed[number]
+        found.append(
+            (root / chunk_name(number), f"listed in costs.json ({count} operations) but missing")
+        )
+    for number, path in sorted(chunks.items()):
+        operations = _raw_operations(path)
+        costs = [op.get("cost") for op in operations if isinstance(op, dict)]
+        held = sum((Decimal(c) for c in costs if isinstance(c, str) and _is_amount(c)), Decimal(0))
+        if number not in listed:
+            found.append((path, f"not in costs.json ({len(operations)} operations)"))
+            continue
+        count, cost = listed[number]
+        if (count, cost) != (len(operations), held):
+            found.append(
+                (
+                    path,
+                    f"costs.json says {count} operations costing {cost}, the chunk holds "
+                    f"{len(operations)} costing {held}",
+                )
+            )
+    return found
