@@ -9,13 +9,11 @@ or newer layout, a chunk changed behind the summary). Both give the same figures
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
-
-from rich.console import Console
-from rich.table import Table
 
 
 def _dollars(value: Decimal) -> str:
@@ -153,33 +151,28 @@ def run_costs(project: Path, *, as_json: bool) -> int:
             }
         )
         return 0
-    out = Console(highlight=False, soft_wrap=True)
-    totals = Table(title="Costs", show_header=False)
-    totals.add_column("period", style="bold")
-    totals.add_column("spent", justify="right")
-    totals.add_column("limit", justify="right")
-    for label, spent, limit in (
-        ("this session", report.session_total, None),
-        ("today", report.periods["daily"], report.limits["daily"]),
-        ("this week", report.periods["weekly"], report.limits["weekly"]),
-        ("this month", report.periods["monthly"], report.limits["monthly"]),
-        ("all time", report.total, None),
-    ):
-        totals.add_row(label, _dollars(spent), _dollars(limit) if limit is not None else "—")
-    out.print(totals)
+    lines: list[str] = []
+    limits = report.limits
+    lines += _table(
+        "Costs",
+        None,
+        [
+            ("this session", _dollars(report.session_total), "—"),
+            ("today", _dollars(report.periods["daily"]), _limit(limits["daily"])),
+            ("this week", _dollars(report.periods["weekly"]), _limit(limits["weekly"])),
+            ("this month", _dollars(report.periods["monthly"]), _limit(limits["monthly"])),
+            ("all time", _dollars(report.total), "—"),
+        ],
+        "<>>",
+    )
     if report.by_model:
-        models = Table(title="By model")
-        models.add_column("model")
-        models.add_column("spent", justify="right")
-        for model, spent in sorted(report.by_model.items(), key=lambda kv: -kv[1]):
-            models.add_row(model, _dollars(spent))
-        out.print(models)
+        ranked = sorted(report.by_model.items(), key=lambda kv: -kv[1])
+        lines += _table(
+            "By model", ("model", "spent"), [(m, _dollars(spent)) for m, spent in ranked], "<>"
+        )
     if report.recent:
-        ops = Table(title=f"Recent operations ({report.operations_count} in all)")
-        for column in ("when", "operation", "model", "in", "out", "cost"):
-            ops.add_column(column, justify="right" if column in {"in", "out", "cost"} else "left")
-        for r in reversed(report.recent):
-            ops.add_row(
+        recent = [
+            (
                 f"{r.timestamp.astimezone():%Y-%m-%d %H:%M}",
                 r.operation,
                 r.model,
@@ -187,15 +180,51 @@ def run_costs(project: Path, *, as_json: bool) -> int:
                 f"{r.output_tokens:,}",
                 _dollars(r.cost),
             )
-        out.print(ops)
+            for r in reversed(report.recent)
+        ]
+        headers = ("when", "operation", "model", "in", "out", "cost")
+        title = f"Recent operations ({report.operations_count} in all)"
+        lines += _table(title, headers, recent, "<<<>>>")
     if report.warning:
-        out.print(f"[yellow]⚠ {report.warning}[/]")
-    for problem in report.problems:
-        out.print(f"[yellow]⚠[/] {problem}")
+        lines.append(f"⚠ {report.warning}")
+    lines += [f"⚠ {problem}" for problem in report.problems]
+    print("\n".join(lines))
     return 0
 
 
+def _limit(value: Decimal | None) -> str:
+    return "—" if value is None else _dollars(value)
+
+
+def _table(
+    title: str, headers: tuple[str, ...] | None, rows: Sequence[tuple[str, ...]], align: str
+) -> list[str]:
+    """A boxed table as plain lines (what rich would draw, without its start-up cost)."""
+    every = [headers, *rows] if headers else rows
+    widths = [max(len(row[i]) for row in every) for i in range(len(align))]
+
+    def line(cells: tuple[str, ...], left: str = "│", mid: str = "│", right: str = "│") -> str:
+        padded = [
+            cell.ljust(w) if a == "<" else cell.rjust(w)
+            for cell, w, a in zip(cells, widths, align, strict=True)
+        ]
+        return f"{left} " + f" {mid} ".join(padded) + f" {right}"
+
+    def rule(left: str, mid: str, right: str) -> str:
+        return left + mid.join("─" * (w + 2) for w in widths) + right
+
+    out = [title.center(sum(widths) + 3 * len(widths) + 1).rstrip(), rule("┌", "┬", "┐")]
+    if headers:
+        out += [line(headers), rule("├", "┼", "┤")]
+    out += [line(row) for row in rows]
+    out.append(rule("└", "┴", "┘"))
+    return out
+
+
 def run_preferences(project: Path, *, as_json: bool) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
     from writers_factory.store.preferences.preferences import Preferences
 
     prefs = Preferences(Path(project) / ".session", read_only=True)
