@@ -102,6 +102,12 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def cpu_timed(action: Callable[[], object]) -> float:
+    start = time.process_time()
+    action()
+    return time.process_time() - start
+
+
 def median_log(tracker: CostTracker, count: int = LOGS) -> float:
     async def logs() -> float:
         times = []
@@ -169,6 +175,14 @@ def run() -> dict[str, Any]:
             lambda: timed(lambda: CostTracker(full_root)),
         )
         results["tracker_open"] = {**opened, "baseline_is": f"{SMALL} operations (one chunk)"}
+        opened_cpu = paired(
+            lambda: cpu_timed(lambda: CostTracker(small_root)),
+            lambda: cpu_timed(lambda: CostTracker(full_root)),
+        )
+        results["tracker_open_cpu"] = {
+            **opened_cpu,
+            "baseline_is": results["tracker_open"]["baseline_is"],
+        }
         full = CostTracker(full_root)
         assert full.operations_count == EXISTING, full.problems
 
@@ -210,6 +224,7 @@ def main() -> None:
         f"{results['summary_bytes']:,} bytes"
     )
     print(_line(f"open a tracker, {EXISTING:,} operations", results["tracker_open"]))
+    print(_line("  the same, CPU time", results["tracker_open_cpu"]))
     print(_line(f"writers-factory session costs, {EXISTING:,}", results["session_costs_cli"]))
     print(_line("  the same, CPU time", results["session_costs_cli_cpu"]))
     print(_line(f"log_operation, {EXISTING:,} recorded", results["log_operation"]))
