@@ -154,8 +154,8 @@ class Operation(Protocol):
 
 def key_of(op: Operation) -> str | None:
     """The idempotency key stored on an operation (an extra field), if any."""
-    extra = getattr(op, "model_extra", None)
-    key = extra.get("key") if isinstance(extra, dict) else getattr(op, "key", None)
+    extra = getattr(op, "__pydantic_extra__", None)
+    key = extra.get("key") if extra is not None else getattr(op, "key", None)
     return key if isinstance(key, str) else None
 
 
@@ -363,10 +363,42 @@ class ChunkStats:
 
 
 def stats_of(file: str, operations: Iterable[Operation], hours_from: datetime) -> ChunkStats:
-    """The entry of a chunk, computed from what it actually holds."""
+    """The entry of a chunk, computed from what it actually holds.
+
+    The same as :meth:`ChunkStats.add` for each operation, written out: a rebuild runs it
+    for every operation ever logged.
+    """
     stats = ChunkStats(file=file)
+    sessions, keys, hours = stats.sessions, stats.keys, stats.hours
+    zero = Decimal(0)
+    count, total = 0, zero
+    first: datetime | None = None
+    last: datetime | None = None
     for op in operations:
-        stats.add(op, hours_from)
+        when = op.timestamp
+        if when.tzinfo is not UTC:
+            when = when.astimezone(UTC)
+        cost = op.cost
+        count += 1
+        total += cost
+        if first is None or when < first:
+            first = when
+        if last is None or when > last:
+            last = when
+        sid = op.session_id or NO_SESSION
+        session = sessions.get(sid)
+        if session is None:
+            session = sessions[sid] = SessionStats()
+        name, model = op.operation, op.model
+        session.ops[name] = session.ops.get(name, 0) + 1
+        session.models[model] = session.models.get(model, zero) + cost
+        key = key_of(op)
+        if key is not None:
+            keys.append(key)
+        if when >= hours_from:
+            hour = when.isoformat()[:13]
+            hours[hour] = hours.get(hour, zero) + cost
+    stats.count, stats.cost, stats.first, stats.last = count, total, first, last
     return stats
 
 
