@@ -157,6 +157,23 @@ async def test_ctrl_home_and_end_go_to_the_start_and_end_of_the_document(
         assert area.text == (project / CHAPTER).read_text(encoding="utf-8")
 
 
+async def test_ctrl_a_selects_the_whole_chapter_and_undo_brings_it_back(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    reopen_chapter(project, 2, 3)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        area = await editor_focused(app, pilot)
+        original = area.text
+        await pilot.press("ctrl+a")
+        assert area.selection == Selection((0, 0), area.document.end)
+        await pilot.press("Z")
+        assert area.text == "Z"
+        await pilot.press("ctrl+z")
+        await wait_until(pilot, lambda: area.text == original)
+        await wait_until(pilot, lambda: not area.doc.dirty)
+
+
 async def test_after_a_relaunch_the_first_keys_land_in_the_chapter_at_the_saved_cursor(
     make_app: Callable[[], WritersFactoryApp], project: Path, user_themes: Path
 ) -> None:

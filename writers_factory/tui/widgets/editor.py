@@ -76,6 +76,8 @@ class BufferArea(TextArea):
         Binding("ctrl+end", "document_end", "End of document", show=False),
         Binding("ctrl+shift+home", "document_start(True)", "Select to start", show=False),
         Binding("ctrl+shift+end", "document_end(True)", "Select to end", show=False),
+        # f7 belongs to the app (ask the bible); select all keeps the key writers expect
+        Binding("ctrl+a", "select_all", "Select all", show=False),
     ]
 
     def action_document_start(self, select: bool = False) -> None:
