@@ -57,8 +57,9 @@ def make_project(
 def corpus_file(name: str) -> Path:
     """A novel from the shared corpus (``../shared/corpus/`` beside the repository).
 
-    Looked for beside this checkout and, when it is a git worktree, beside the main
-    checkout too; missing, the test fails and says where it looked.
+    Looked for beside this checkout, beside the main checkout when it is a git worktree,
+    and beside the repository it was cloned from when that is a local folder (a check
+    clone in /tmp); missing, the test fails and says where it looked.
     """
     here = Path(__file__).resolve()
     repo = here.parents[2]
@@ -71,6 +72,14 @@ def corpus_file(name: str) -> Path:
     ).stdout.strip()
     if common:
         roots.append(Path(common).parent.parent)  # <main checkout>/.git -> its parent
+    origin = subprocess.run(
+        ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    if origin and Path(origin).is_absolute():
+        roots.append(Path(origin).parent)
     candidates = [root / "shared" / "corpus" / name for root in dict.fromkeys(roots)]
     for candidate in candidates:
         if candidate.is_file():
