@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from writers_factory.store.manuscript.documents import Document, Documents, Snapshot
-from writers_factory.store.manuscript.journal import Journal
+from writers_factory.store.manuscript.journal import Journal, JournalEntry
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -143,19 +143,22 @@ class JournalKeeper:
                 return False  # saved meanwhile, or back to the file's text
             return await self.write_locked(doc, snap)
 
+    def write_now(self, doc: Document, snap: Snapshot) -> JournalEntry | None:
+        """Blocking: record ``snap`` as the document's entry (a thread, or the final save)."""
+        return self.journal.write(
+            doc.path,
+            snap.text,
+            doc.disk.base_sha256,
+            document=doc.id,
+            revision=snap.revision,
+            cursor=snap.cursor,
+            now=self.clock(),
+        )
+
     async def write_locked(self, doc: Document, snap: Snapshot) -> bool:
         """Write ``snap`` as the document's entry (the caller holds its lock)."""
         try:
-            entry = await asyncio.to_thread(
-                self.journal.write,
-                doc.path,
-                snap.text,
-                doc.disk.base_sha256,
-                document=doc.id,
-                revision=snap.revision,
-                cursor=snap.cursor,
-                now=self.clock(),
-            )
+            entry = await asyncio.to_thread(self.write_now, doc, snap)
         except OSError as exc:
             self.failed([f"recovery journal for {doc.path}: {exc.strerror or exc}"])
             return False

@@ -388,15 +388,7 @@ class SaveCoordinator:
             except (SaveConflict, OSError) as exc:
                 problems.append(f"{doc.path}: {exc}")
                 try:
-                    self.journal.write(
-                        doc.path,
-                        snap.text,
-                        doc.disk.base_sha256,
-                        document=doc.id,
-                        revision=snap.revision,
-                        cursor=snap.cursor,
-                        now=self.clock(),
-                    )
+                    self.keeper.write_now(doc, snap)
                 except OSError as journal_exc:
                     problems.append(f"recovery journal for {doc.path}: {journal_exc}")
                 continue
