@@ -105,7 +105,7 @@ class FileActions:
     async def _reload_tree(self) -> None:
         tree = self.views.tree
         if tree is not None:
-            await tree.reload()
+            await tree.relist()
 
     async def _new_file(self, folder: Path) -> None:
         ui, session = self.ui, self.workspace.session

@@ -208,7 +208,7 @@ class ProjectWatch:
             if tree is not None and any(
                 c.kind is not ChangeKind.MODIFIED or c.is_directory for c in changes
             ):
-                await tree.reload()
+                await tree.relist()
             self.ui.notify(self.summary(changes), title="Changed outside Writers Factory")
             editor = self.views.editor
             for area in [] if editor is None else list(editor.buffers()):

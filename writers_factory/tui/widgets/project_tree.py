@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -60,6 +61,17 @@ class ProjectTree(DirectoryTree):
         self.project = project
         self.show_root = False
         self.guide_depth = 2
+        self._relisting = asyncio.Lock()
+
+    async def relist(self) -> None:
+        """Reload the listing, keeping open folders open and the cursor where it was.
+
+        One at a time: a reload started while another is re-opening folders cancels that
+        one's folder reads, and the folders it had not re-opened yet stay closed (a file
+        action and the watcher often reload together).
+        """
+        async with self._relisting:
+            await self.reload()
 
     def show_changes(self, records: Iterable[FileChangeRecord], since: datetime) -> None:
         """Mark the files changed since ``since`` (the session start) and redraw the labels."""
