@@ -56,10 +56,16 @@ CHILD = textwrap.dedent("""
         app = WritersFactoryApp(project, user_themes=project.parent / "themes")
         async with app.run_test(size=(100, 30)) as pilot:
             await asyncio.wait_for(app.ready.wait(), 60)
+            saving = app.saving
+            opened = saving.last_report
             await app.open_path(project / chapter)
             area = app.editor.find(chapter)
             area.focus()
-            saving = app.saving
+            # opening switches file, which saves: let that save land before typing, or a
+            # slow one would write the typed word and deleting it would be a real change
+            await until(
+                pilot, lambda: saving.last_report is not opened and not saving.busy, "open save"
+            )
             if scenario == "select-all-type-undo":
                 area.select_all()
                 await pilot.press("x")
