@@ -2,6 +2,13 @@
 
 Reading never needs to be told the format: gzip is recognised by its magic bytes, so a
 file that was compressed when it grew is read back transparently.
+
+Reading is also where hostile or odd bytes are stopped, before any model or any other layer
+sees them: a UTF-8 byte-order mark (a hand edit in some editors) is accepted; a document
+larger than :data:`MAX_DOCUMENT_BYTES` once decompressed (a gzip bomb), nested deeper than
+:data:`MAX_DEPTH`, or holding a number no Writers Factory file ever holds (more than
+:data:`MAX_INT_DIGITS` digits, infinite, not a number) is refused with a
+:class:`DecodeError` that names the field.
 """
 
 from __future__ import annotations
@@ -9,11 +16,25 @@ from __future__ import annotations
 import enum
 import gzip
 import json
+import math
+import zlib
 from typing import Any
 
 from writers_factory.core.errors import WritersFactoryError
 
 GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+"""The largest document read, after decompression. ``history.json`` of twenty sessions and
+years of hourly word counts is a few megabytes; a gigabyte is an attack or an accident."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of objects and lists accepted. Our files nest five levels at most; the
+limit keeps validation, copies and re-serialisation far from Python's recursion limits."""
+
+MAX_INT_DIGITS = 40
+"""Longest whole number accepted: token counts, pids and clock ticks need at most 20."""
 
 
 class Format(enum.StrEnum):
@@ -44,26 +65,125 @@ def detect(data: bytes) -> Format:
 
 
 class DecodeError(WritersFactoryError, ValueError):
-    """The bytes are not a JSON document in any format we write."""
+    """The bytes are not a JSON document in any format we write.
+
+    ``field`` is the dotted path of the offending value when one is to blame.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
-def loads(data: bytes) -> tuple[Any, Format]:
+def decompress(data: bytes, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """Gunzip ``data``, refusing to produce more than ``limit`` bytes (a gzip bomb)."""
+    out: list[bytes] = []
+    size = 0
+    rest = data
+    try:
+        while rest:
+            inflater = zlib.decompressobj(wbits=31)
+            chunk = inflater.decompress(rest, limit - size + 1)
+            size += len(chunk)
+            out.append(chunk)
+            if size > limit or inflater.unconsumed_tail:
+                raise DecodeError(
+                    f"gzip data expands to more than {limit // (1024 * 1024)} MB; "
+                    "not read (no Writers Factory file is that large)"
+                )
+            if not inflater.eof:
+                raise DecodeError("damaged gzip data (it ends too early)")
+            rest = inflater.unused_data
+            if rest.strip(b"\0") == b"":
+                break  # padding after the last member
+    except zlib.error as exc:
+        raise DecodeError(f"damaged gzip data ({exc})") from exc
+    return b"".join(out)
+
+
+class _Refused:
+    """Stands in, while parsing, for a number no file of ours holds; found and named after."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _parse_int(text: str) -> int | _Refused:
+    if len(text) <= MAX_INT_DIGITS:
+        return int(text)
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        return _Refused(f"a whole number of {digits} digits (more than {MAX_INT_DIGITS})")
+    return int(text)
+
+
+def _parse_float(text: str) -> float | _Refused:
+    value = float(text)
+    if not math.isfinite(value):
+        return _Refused(f"a number too large to hold ({text[:20]}…)")
+    return value
+
+
+def _parse_constant(name: str) -> _Refused:
+    return _Refused(f"{name} is not a number JSON allows")
+
+
+def _where(path: list[str | int]) -> str:
+    return ".".join(str(part) for part in path) or "(whole file)"
+
+
+def _check_tree(value: Any) -> None:
+    """Walk the parsed document once, without recursion: depth and refused numbers."""
+    stack: list[tuple[Any, list[str | int]]] = [(value, [])]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, _Refused):
+            raise DecodeError(f"{_where(path)}: {node.reason}", field=_where(path))
+        if isinstance(node, dict):
+            items: Any = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        if len(path) >= MAX_DEPTH:
+            shown = _where(path[:6]) + "…"
+            raise DecodeError(
+                f"{shown}: nested more than {MAX_DEPTH} levels deep", field=_where(path[:6])
+            )
+        for key, child in items:
+            if isinstance(child, (dict, list, _Refused)):
+                stack.append((child, [*path, key]))
+
+
+def loads(data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> tuple[Any, Format]:
     """Parse bytes of any supported format; raise :class:`DecodeError` with a plain reason."""
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    if len(data) > limit:
+        raise DecodeError(f"{len(data) // (1024 * 1024)} MB: too large to be a file of ours")
     fmt = detect(data)
-    raw = data
-    if fmt is Format.GZIP_JSON:
-        try:
-            raw = gzip.decompress(data)
-        except (OSError, EOFError, ValueError) as exc:
-            raise DecodeError(f"damaged gzip data ({exc})") from exc
+    raw = decompress(data, limit) if fmt is Format.GZIP_JSON else data
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DecodeError(f"not UTF-8 text (byte {exc.start})") from exc
+    if text.startswith("\ufeff"):
+        text = text[1:]
     try:
-        return json.loads(text), fmt
+        value = json.loads(
+            text,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
+        )
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise DecodeError(f"invalid JSON at {where}: {exc.msg}") from exc
     except RecursionError as exc:
         raise DecodeError("JSON nested too deeply") from exc
+    except ValueError as exc:  # anything else the parser refuses: never a traceback
+        raise DecodeError(f"invalid JSON: {exc}") from exc
+    _check_tree(value)
+    return value, fmt
