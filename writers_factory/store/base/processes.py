@@ -40,6 +40,8 @@ def pid_alive(pid: int) -> bool:
         return False
     try:
         os.kill(pid, 0)
+    except (OverflowError, ValueError):
+        return False  # no such process can exist
     except ProcessLookupError:
         return False
     except PermissionError:

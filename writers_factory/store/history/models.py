@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from writers_factory.core.hours import as_utc, parse_hour_key
 from writers_factory.store.base import migrations
-from writers_factory.store.base.model_base import StoreModel
+from writers_factory.store.base.model_base import StoreDatetime, StoreModel
 
 KEEP_SESSIONS = 20
 """Sessions kept in full; older ones roll into :class:`YearSummary`."""
@@ -43,9 +43,9 @@ class HistoryEntry(_Record):
     """One writing session, written while it runs so a crash keeps it."""
 
     session_id: str
-    start_time: datetime
-    end_time: datetime | None = None
-    last_activity: datetime | None = None
+    start_time: StoreDatetime
+    end_time: StoreDatetime | None = None
+    last_activity: StoreDatetime | None = None
     duration_minutes: float = Field(default=0.0, ge=0)
     idle_minutes: float = Field(default=0.0, ge=0)
     active_minutes: float = Field(default=0.0, ge=0)
@@ -84,8 +84,8 @@ class YearSummary(_Record):
     total_cost: Decimal = Decimal("0")
     operations_count: dict[str, int] = Field(default_factory=dict)
     words_by_hour: dict[str, int] = Field(default_factory=dict)
-    first_start: datetime | None = None
-    last_end: datetime | None = None
+    first_start: StoreDatetime | None = None
+    last_end: StoreDatetime | None = None
 
     _hours = field_validator("words_by_hour")(_valid_hour_keys)
 

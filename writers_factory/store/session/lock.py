@@ -21,7 +21,8 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from writers_factory.store.base.durable import write_atomic
-from writers_factory.store.base.model_base import StoreModel
+from writers_factory.store.base.jsonfile import describe_validation
+from writers_factory.store.base.model_base import StoreDatetime, StoreModel
 from writers_factory.store.base.processes import pid_alive, process_start
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
 
@@ -29,13 +30,13 @@ from writers_factory.store.base.serialisers import DecodeError, dumps, loads
 class LockInfo(StoreModel):
     KIND = "lock"
 
-    pid: int
+    pid: int = Field(gt=0, lt=2**31)
     host: str
     user: str = ""
-    boot_time: datetime | None = None
+    boot_time: StoreDatetime | None = None
     process_start: int | None = Field(default=None, description="Linux start ticks of pid")
-    started_at: datetime
-    heartbeat_at: datetime
+    started_at: StoreDatetime
+    heartbeat_at: StoreDatetime
     session_id: str = ""
 
     def age_seconds(self, now: datetime | None = None) -> float:
@@ -90,8 +91,11 @@ def read_lock(path: Path) -> tuple[LockInfo | None, str]:
     try:
         raw, _ = loads(data)
         return LockInfo.model_validate(raw), ""
-    except (DecodeError, ValidationError) as exc:
-        return None, f"damaged lock file ({str(exc).splitlines()[0]})"
+    except DecodeError as exc:
+        return None, f"damaged lock file ({exc})"
+    except ValidationError as exc:
+        reasons = "; ".join(f"{f}: {r}" for f, r in describe_validation(exc)[:3])
+        return None, f"damaged lock file ({reasons})"
 
 
 def check(path: Path) -> LockCheck:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from writers_factory.core.stages import StageId
 from writers_factory.store.base import migrations
-from writers_factory.store.base.model_base import StoreModel
+from writers_factory.store.base.model_base import StoreDatetime, StoreModel
 
 RECENT_QUERIES = 10
 FILE_CHANGES_KEPT = 200
@@ -39,14 +39,14 @@ class OpenFile(Part):
 
 class RecentQuery(Part):
     query: str
-    timestamp: datetime = Field(default_factory=_now)
+    timestamp: StoreDatetime = Field(default_factory=_now)
     source: str = "local"
 
 
 class FileChangeRecord(Part):
     path: str
     kind: Literal["created", "modified", "deleted", "moved"]
-    at: datetime = Field(default_factory=_now)
+    at: StoreDatetime = Field(default_factory=_now)
     dest: str | None = None
 
 
@@ -55,9 +55,9 @@ class SessionData(StoreModel):
 
     session_id: str = ""
     project_name: str = ""
-    created_at: datetime = Field(default_factory=_now)
-    started_at: datetime = Field(default_factory=_now)
-    last_activity: datetime = Field(default_factory=_now)
+    created_at: StoreDatetime = Field(default_factory=_now)
+    started_at: StoreDatetime = Field(default_factory=_now)
+    last_activity: StoreDatetime = Field(default_factory=_now)
     clean_shutdown: bool = False
     current_state: CurrentState = Field(default_factory=CurrentState)
     open_files: list[OpenFile] = Field(default_factory=list)
