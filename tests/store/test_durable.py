@@ -7,16 +7,21 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from writers_factory.store.base import durable
 from writers_factory.store.base.durable import (
+    DurabilityWarning,
     DurableWriteError,
+    SymlinkedStateError,
     clean_leftovers,
     find_leftovers,
     is_temp_file,
+    make_private_dir,
+    with_retries,
     write_atomic,
     write_text_atomic,
 )
@@ -130,3 +135,169 @@ def test_leftovers_of_dead_writers_are_cleaned_live_ones_kept(tmp_path: Path) ->
     finally:
         live.kill()
         live.wait()
+
+
+# --------------------------------------------------------------------------- private state
+@pytest.fixture(params=[0o000, 0o002, 0o022, 0o077])
+def umask(request: pytest.FixtureRequest) -> Iterator[int]:
+    old = os.umask(request.param)
+    try:
+        yield request.param
+    finally:
+        os.umask(old)
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def test_session_files_are_0600_in_0700_folders_whatever_the_umask(
+    tmp_path: Path, umask: int
+) -> None:
+    target = tmp_path / "novel" / ".session" / "costs" / "ops-000001.json"
+    write_atomic(target, b"{}")
+    assert mode_of(target) == 0o600
+    assert mode_of(target.parent) == 0o700
+    assert mode_of(tmp_path / "novel" / ".session") == 0o700
+    write_atomic(target, b"{ }")  # a rewrite stays private too
+    assert mode_of(target) == 0o600
+
+
+def test_an_existing_world_readable_session_file_becomes_private_when_rewritten(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / ".session" / "current.json"
+    target.parent.mkdir()
+    target.write_bytes(b"{}")
+    target.chmod(0o644)
+    write_atomic(target, b'{"a": 1}')
+    assert mode_of(target) == 0o600
+
+
+def test_manuscript_files_keep_their_own_mode(tmp_path: Path, umask: int) -> None:
+    chapter = tmp_path / "manuscript" / "chapter-1.md"
+    chapter.parent.mkdir()
+    chapter.write_text("old")
+    chapter.chmod(0o664)
+    write_atomic(chapter, b"new")
+    assert mode_of(chapter) == 0o664
+    fresh = tmp_path / "manuscript" / "chapter-2.md"
+    write_atomic(fresh, b"new")
+    assert mode_of(fresh) == 0o666 & ~umask  # like any file the writer's tools create
+
+
+def test_private_can_be_asked_for_explicitly(tmp_path: Path) -> None:
+    target = tmp_path / "secret.json"
+    write_atomic(target, b"{}", private=True)
+    assert mode_of(target) == 0o600
+
+
+def test_make_private_dir_creates_0700_and_syncs_each_new_folders_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask: int
+) -> None:
+    synced: list[Path] = []
+    real = durable.fsync_dir
+
+    def record(folder: Path) -> None:
+        synced.append(Path(folder))
+        real(folder)
+
+    monkeypatch.setattr(durable, "fsync_dir", record)
+    project = tmp_path / "novel"
+    project.mkdir()
+    folder = make_private_dir(project / ".session" / "versions" / "chapter-1")
+    assert folder.is_dir()
+    for new in (project / ".session", project / ".session" / "versions", folder):
+        assert mode_of(new) == 0o700
+        assert new.parent in synced
+    assert mode_of(project) != 0o700 or umask == 0o077  # the project folder is the writer's
+
+
+def test_make_private_dir_tightens_an_existing_session_folder(tmp_path: Path) -> None:
+    root = tmp_path / ".session"
+    (root / "journal").mkdir(parents=True)
+    root.chmod(0o755)
+    (root / "journal").chmod(0o755)
+    make_private_dir(root / "journal")
+    assert mode_of(root) == 0o700 and mode_of(root / "journal") == 0o700
+
+
+# --------------------------------------------------------------------------- symbolic links
+def test_a_symlinked_session_folder_is_not_written_through(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    project = tmp_path / "novel"
+    project.mkdir()
+    (project / ".session").symlink_to(elsewhere)
+    with pytest.raises(SymlinkedStateError) as info:
+        write_atomic(project / ".session" / "current.json", b"{}", sleep=pytest.fail)
+    assert str(project / ".session") in str(info.value) and "symbolic link" in str(info.value)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_symlinked_session_file_is_not_written_through_nor_replaced(tmp_path: Path) -> None:
+    outside = tmp_path / "notes.txt"
+    outside.write_text("the writer's own notes")
+    root = tmp_path / "novel" / ".session"
+    root.mkdir(parents=True)
+    (root / "preferences.json").symlink_to(outside)
+    with pytest.raises(SymlinkedStateError, match=r"preferences\.json"):
+        write_atomic(root / "preferences.json", b"{}", sleep=pytest.fail)
+    assert (root / "preferences.json").is_symlink()
+    assert outside.read_text() == "the writer's own notes"
+    with pytest.raises(SymlinkedStateError):
+        make_private_dir(root / "preferences.json" / "x")
+
+
+def test_a_symlinked_folder_inside_session_is_refused(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    root = tmp_path / ".session"
+    root.mkdir()
+    (root / "costs").symlink_to(elsewhere)
+    with pytest.raises(SymlinkedStateError, match="costs"):
+        write_atomic(root / "costs" / "ops-000001.json", b"{}")
+    assert list(elsewhere.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- folder fsync
+@pytest.mark.parametrize("code", [errno.EIO, errno.ENOSPC, errno.EACCES, errno.EROFS])
+def test_folder_fsync_failing_after_the_rename_is_a_warning_not_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    target = tmp_path / "f.json"
+    write_atomic(target, b"old")
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(code, os.strerror(code))
+        real_fsync(fd)
+
+    monkeypatch.setattr(durable.os, "fsync", fsync)
+    warned: list[DurabilityWarning] = []
+    result = write_atomic(target, b"new", sleep=pytest.fail, on_warning=warned.append)
+    assert target.read_bytes() == b"new"
+    assert result is not None and warned == [result]
+    assert result.path == target and result.cause.errno == code
+    assert "was saved" in result.describe() and "power cut" in result.describe()
+    assert [p.name for p in tmp_path.iterdir()] == ["f.json"]
+
+
+def test_retries_are_named_by_the_file_the_writer_knows(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def keep_previous() -> None:
+        calls.append(1)
+        raise OSError(errno.EIO, "Input/output error", str(tmp_path / "prev" / "current.json"))
+
+    with pytest.raises(DurableWriteError) as info:
+        with_retries(
+            tmp_path / "current.json",
+            keep_previous,
+            step="keep the previous copy of",
+            sleep=lambda _s: None,
+        )
+    assert len(calls) == 3
+    assert str(info.value.path) == str(tmp_path / "current.json")
+    assert "keep the previous copy of" in str(info.value) and "prev/" not in str(info.value)

@@ -3,20 +3,33 @@
 A crash at any instant must leave either the old bytes or the new bytes, never a torn
 file: write a temp file in the same folder, flush and fsync it, ``os.replace`` it over the
 target, then fsync the folder so the rename itself survives power loss.
+
+Files inside a ``.session/`` folder hold spending, queries and unsaved text, so they are
+*private*: written 0600 in folders made 0700, whatever the umask, and never through a
+symbolic link. Everything else (a chapter is the writer's file) keeps its existing mode.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import secrets
+import stat
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from writers_factory.core.errors import WritersFactoryError
+from writers_factory.store.base.paths import session_root_of
 from writers_factory.store.base.processes import pid_alive
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 TEMP_MARK = ".wf-tmp"
 """Every temp file we create carries this mark, so leftovers are recognisable as ours."""
@@ -24,16 +37,60 @@ TEMP_MARK = ".wf-tmp"
 RETRY_DELAYS: tuple[float, ...] = (0.05, 0.2)
 """Back-off before the second and third attempts; three attempts in all."""
 
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
 
 class DurableWriteError(WritersFactoryError, OSError):
-    """Raised after every attempt failed; the previous file is intact."""
+    """Raised after every attempt failed; the previous file is intact.
 
-    def __init__(self, path: Path, cause: OSError, attempts: int) -> None:
+    ``path`` is always the file the caller asked for (``current.json``), never a helper
+    file of ours (a temp file, its ``prev/`` copy), so the message names what the writer knows.
+    """
+
+    def __init__(self, path: Path, cause: OSError, attempts: int, *, step: str = "save") -> None:
         reason = cause.strerror or str(cause)
-        super().__init__(cause.errno, f"could not save {path} after {attempts} attempts: {reason}")
+        message = f"could not {step} {path} after {attempts} attempts: {reason}"
+        super().__init__(cause.errno, message)
         self.path = path
         self.cause = cause
         self.attempts = attempts
+
+
+class SymlinkedStateError(WritersFactoryError, OSError):
+    """Session state is never written through a symbolic link: the link is named."""
+
+    def __init__(self, link: Path, path: Path | None = None) -> None:
+        target = os.readlink(link) if link.is_symlink() else "?"
+        what = f" (writing {path})" if path is not None and path != link else ""
+        super().__init__(
+            errno.ELOOP,
+            f"{link} is a symbolic link to {target}; Writers Factory does not write session "
+            f"state through links{what}: replace the link with a real folder or file",
+        )
+        self.link = link
+        self.path = path or link
+
+
+@dataclass(frozen=True)
+class DurabilityWarning:
+    """The new bytes are in place, but syncing their folder failed: a power cut right now
+    might bring back the previous version. The write itself is done: callers treat it as
+    saved (no retry, no "changed outside" suspicion), and show this as a warning."""
+
+    path: Path
+    folder: Path
+    cause: OSError
+
+    def describe(self) -> str:
+        reason = self.cause.strerror or str(self.cause)
+        return (
+            f"{self.path} was saved, but its folder could not be synced to disk ({reason}); "
+            "it may not survive a power cut"
+        )
+
+
+WarningCallback = Callable[[DurabilityWarning], None]
 
 
 def temp_path_for(path: Path) -> Path:
@@ -56,11 +113,123 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_once(path: Path, data: bytes, mode: int | None) -> None:
-    tmp = temp_path_for(path)
+def is_private(path: Path) -> bool:
+    """True for anything inside a ``.session/`` folder (the default of ``private=``)."""
+    return session_root_of(Path(path).parent) is not None
+
+
+def _is_link(path: Path) -> bool:
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def refuse_symlinks(path: Path) -> None:
+    """Raise :class:`SymlinkedStateError` when ``path`` or a folder between it and its
+    ``.session`` root (that root included) is a symbolic link."""
+    path = Path(path)
+    root = session_root_of(path)
+    chain = [path]
+    if root is not None:
+        chain += [p for p in path.parents if p == root or root in p.parents]
+    for link in sorted(chain, key=lambda p: len(p.parts)):
+        if _is_link(link):
+            raise SymlinkedStateError(link, path)
+
+
+def make_private_dir(folder: Path) -> Path:
+    """Make ``folder`` (and missing parents) private and durable; return it.
+
+    Folders created at or below the ``.session`` root are 0700 whatever the umask (parents
+    above it get the usual mode), and the parent of each new folder is fsynced so the new
+    entry survives power loss. Existing folders inside ``.session`` are tightened to 0700. A
+    symbolic link among them raises :class:`SymlinkedStateError`; other failures ``OSError``.
+    Use it for every folder of ``.session/``: journal/, prev/, trash/…, versions/…,
+    backups/…, corrupt/.
+    """
+    folder = Path(folder)
+    root = session_root_of(folder)
+
+    def private(p: Path) -> bool:
+        if root is None:
+            return p == folder
+        return p == root or root in p.parents
+
+    missing: list[Path] = []
+    probe = folder
+    while not os.path.lexists(probe):
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if root is not None:
+        refuse_symlinks(probe)
+    for new in reversed(missing):
         try:
+            os.mkdir(new, PRIVATE_DIR if private(new) else 0o777)
+        except FileExistsError:
+            if not new.is_dir():
+                raise
+            continue
+        if private(new):
+            os.chmod(new, PRIVATE_DIR)  # the umask may have taken bits away; never added any
+        try:
+            fsync_dir(new.parent)
+        except OSError as exc:
+            log.warning("created %s but could not sync %s: %s", new, new.parent, exc)
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{folder} is not a folder")
+    for existing in (root, folder) if root is not None else (folder,):
+        with contextlib.suppress(OSError):
+            if existing is not None and stat.S_IMODE(existing.stat().st_mode) != PRIVATE_DIR:
+                os.chmod(existing, PRIVATE_DIR)
+    return folder
+
+
+def with_retries(
+    path: Path,
+    action: Callable[[], T],
+    *,
+    step: str = "save",
+    sleep: Callable[[float], None] = time.sleep,
+    on_missing_folder: Callable[[], None] | None = None,
+) -> T:
+    """Run ``action`` up to three times with back-off; then :class:`DurableWriteError` naming
+    ``path`` (the file the writer knows) and ``step``. A symbolic-link refusal is final."""
+    attempts = len(RETRY_DELAYS) + 1
+    last: OSError | None = None
+    for attempt in range(attempts):
+        try:
+            return action()
+        except SymlinkedStateError:
+            raise
+        except FileNotFoundError as exc:
+            last = exc
+            if on_missing_folder is not None:
+                with contextlib.suppress(OSError):
+                    on_missing_folder()
+        except OSError as exc:
+            last = exc
+        if attempt < len(RETRY_DELAYS):
+            sleep(RETRY_DELAYS[attempt])
+    assert last is not None
+    raise DurableWriteError(path, last, attempts, step=step) from last
+
+
+def _write_once(path: Path, data: bytes, mode: int | None) -> OSError | None:
+    """One attempt; returns the error of the final folder fsync (the write landed) or None.
+
+    ``mode`` None keeps the existing file's permissions; otherwise exactly ``mode``.
+    """
+    tmp = temp_path_for(path)
+    final = mode
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(tmp, flags, 0o666 if final is None else final)
+        try:
+            if final is not None:
+                os.fchmod(fd, final)  # exactly this mode, whatever the umask
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
@@ -68,7 +237,7 @@ def _write_once(path: Path, data: bytes, mode: int | None) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        if mode is None:
+        if final is None:
             with contextlib.suppress(OSError):
                 os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
@@ -76,7 +245,11 @@ def _write_once(path: Path, data: bytes, mode: int | None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_dir(path.parent)
+    try:
+        fsync_dir(path.parent)
+    except OSError as exc:
+        return exc
+    return None
 
 
 def write_atomic(
@@ -84,35 +257,60 @@ def write_atomic(
     data: bytes,
     *,
     mode: int | None = None,
+    private: bool | None = None,
     sleep: Callable[[float], None] = time.sleep,
-) -> None:
+    on_warning: WarningCallback | None = None,
+) -> DurabilityWarning | None:
     """Replace ``path`` with ``data`` durably, retrying transient ``OSError`` twice.
 
-    Runs synchronously: callers on an event loop hand it to a thread. Permissions of an
-    existing file are kept, so a writer's chmod survives our saves.
+    Runs synchronously: callers on an event loop hand it to a thread.
+
+    ``private`` (default: whether ``path`` lies inside a ``.session/`` folder): the file is
+    written 0600 and missing folders are made with :func:`make_private_dir`, whatever the
+    umask; a symbolic link on the way (the file, or a folder up to ``.session``) raises
+    :class:`SymlinkedStateError` instead of being written through. Not private: the file
+    keeps the permissions it had (a writer's chmod survives our saves), ``mode`` for a new one.
+
+    When everything landed but the final folder fsync failed, the write is done: the
+    :class:`DurabilityWarning` is returned and passed to ``on_warning`` (logged otherwise).
     """
     path = Path(path)
-    attempts = len(RETRY_DELAYS) + 1
-    last: OSError | None = None
-    for attempt in range(attempts):
-        try:
-            _write_once(path, data, mode)
-            return
-        except FileNotFoundError as exc:
-            if not path.parent.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-            last = exc
-        except OSError as exc:
-            last = exc
-        if attempt < len(RETRY_DELAYS):
-            sleep(RETRY_DELAYS[attempt])
-    assert last is not None
-    raise DurableWriteError(path, last, attempts) from last
+    is_priv = is_private(path) if private is None else private
+
+    def make_folder() -> None:
+        if is_priv:
+            make_private_dir(path.parent)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+
+    final = mode if mode is not None else (PRIVATE_FILE if is_priv else None)
+
+    def attempt() -> OSError | None:
+        if is_priv:
+            refuse_symlinks(path)
+        return _write_once(path, data, final)
+
+    failure = with_retries(path, attempt, sleep=sleep, on_missing_folder=make_folder)
+    if failure is None:
+        return None
+    warning = DurabilityWarning(path, path.parent, failure)
+    if on_warning is not None:
+        on_warning(warning)
+    else:
+        log.warning("%s", warning.describe())
+    return warning
 
 
-def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+def write_text_atomic(
+    path: Path,
+    text: str,
+    *,
+    encoding: str = "utf-8",
+    private: bool | None = None,
+    on_warning: WarningCallback | None = None,
+) -> DurabilityWarning | None:
     """Text flavour of :func:`write_atomic`; newlines are written exactly as given."""
-    write_atomic(path, text.encode(encoding))
+    return write_atomic(path, text.encode(encoding), private=private, on_warning=on_warning)
 
 
 def is_temp_file(path: Path) -> bool:

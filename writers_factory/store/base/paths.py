@@ -85,6 +85,15 @@ class SessionPaths:
         return self.prev / path.relative_to(self.root)
 
 
+def session_root_of(path: Path) -> Path | None:
+    """The ``.session`` folder ``path`` lies in (or is), or ``None`` outside any."""
+    path = Path(path)
+    for candidate in (path, *path.parents):
+        if candidate.name == SESSION_DIR:
+            return candidate
+    return None
+
+
 def stamp(now: datetime | None = None) -> str:
     """A sortable, filename-safe UTC timestamp with microseconds (collisions are harmless)."""
     moment = now or datetime.now(UTC)
