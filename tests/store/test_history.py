@@ -10,8 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from writers_factory.store import SessionHistory
 from writers_factory.store.base.events import Callbacks, SaveMetadata
+from writers_factory.store.base.jsonfile import FileReadOnlyError
 from writers_factory.store.base.serialisers import GZIP_MAGIC
 from writers_factory.store.history.models import KEEP_SESSIONS
 
@@ -282,5 +285,6 @@ def test_newer_schema_opens_read_only_and_is_never_rewritten(tmp_path: Path) -> 
     assert history.read_only
     history.begin("s", T0)
     history.record_words(3, 0)
-    assert history.save_sync() is False
+    with pytest.raises(FileReadOnlyError, match=r"history\.json"):
+        history.save_sync()
     assert json.loads((root / "history.json").read_text()) == newer

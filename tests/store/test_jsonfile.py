@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import gzip
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
 from pydantic import Field
 
-from writers_factory.store.base.events import Callbacks, ProblemKind, SaveMetadata
-from writers_factory.store.base.jsonfile import JsonFile
+from writers_factory.store.base import durable
+from writers_factory.store.base.durable import DurableWriteError
+from writers_factory.store.base.events import Callbacks, ProblemKind, SaveMetadata, StoreProblem
+from writers_factory.store.base.jsonfile import FileReadOnlyError, JsonFile
 from writers_factory.store.base.model_base import StoreModel
 from writers_factory.store.base.paths import SessionPaths
-from writers_factory.store.base.serialisers import Format
+from writers_factory.store.base.serialisers import MAX_DOCUMENT_BYTES, Format
 
 
 class Notes(StoreModel):
@@ -108,9 +113,15 @@ def test_newer_schema_is_opened_read_only_and_never_downgraded(paths: SessionPat
     f.load_sync()
     assert f.read_only and f.value.items == ["future"]
     assert f.problems[0].kind is ProblemKind.NEWER_VERSION
+    assert not f.save_sync()  # nothing changed: nothing to refuse
     f.value.count = 1
     f.mark_dirty()
-    assert not f.save_sync()
+    with pytest.raises(FileReadOnlyError, match="newer Writers Factory") as info:
+        f.save_sync()  # loud, naming the file: never a quiet False
+    assert info.value.path == f.path and str(f.path) in str(info.value)
+    assert isinstance(info.value, OSError)  # the TUI shows OSErrors from saves
+    with pytest.raises(FileReadOnlyError):
+        asyncio.run(f.save())
     assert (paths.root / "notes.json").read_text() == original
 
 
@@ -215,3 +226,134 @@ async def test_a_slow_async_save_never_lands_over_a_newer_sync_save(
     release.set()
     assert await older is False  # the older snapshot is dropped, not written over it
     assert json.loads(f.path.read_text())["count"] == 2
+
+
+# --------------------------------------------------------------------------- faults
+def _fail_folder_fsync(monkeypatch: pytest.MonkeyPatch, code: int = errno.EIO) -> None:
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(code, os.strerror(code))
+        real(fd)
+
+    monkeypatch.setattr(durable.os, "fsync", fsync)
+
+
+def test_folder_fsync_failing_after_the_rename_counts_as_saved(
+    paths: SessionPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's case: 57 of 60 later saves conflicted. Now none does, and one warning."""
+    f = saved(paths, ["first"])
+    errors: list[StoreProblem] = []
+    f.callbacks.on_error.append(errors.append)
+    _fail_folder_fsync(monkeypatch)
+    for i in range(60):
+        f.value.count = i + 1
+        f.mark_dirty()
+        assert f.save_sync() is True
+        assert not f.dirty
+    assert json.loads(f.path.read_text())["count"] == 60
+    assert not paths.corrupt.exists()  # nothing set aside as "edited outside"
+    assert [p.kind for p in errors] == [ProblemKind.DURABILITY]  # one warning, not sixty
+    assert "was saved" in errors[0].message
+    monkeypatch.undo()
+    f.value.count = 61
+    f.mark_dirty()
+    assert f.save_sync() and not paths.corrupt.exists()
+
+
+def _fail_renames_into_prev(monkeypatch: pytest.MonkeyPatch, times: int) -> list[str]:
+    real = os.replace
+    seen: list[str] = []
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if f"{os.sep}prev{os.sep}" in str(dst) and len(seen) < times:
+            seen.append(str(dst))
+            raise OSError(errno.EIO, "Input/output error", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(durable.os, "replace", replace)
+    monkeypatch.setattr(durable, "RETRY_DELAYS", (0.0, 0.0))
+    return seen
+
+
+def test_keep_previous_rename_failure_is_retried(
+    paths: SessionPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = saved(paths, ["one"])
+    failed = _fail_renames_into_prev(monkeypatch, times=2)
+    f.value.items = ["two"]
+    f.mark_dirty()
+    assert f.save_sync()
+    assert len(failed) == 2
+    assert json.loads(f.path.read_text())["items"] == ["two"]
+    assert json.loads(paths.prev_of(f.path).read_text())["items"] == ["one"]
+    assert not list(paths.prev.glob(f"*{durable.TEMP_MARK}"))
+
+
+def test_keep_previous_failing_for_good_names_the_file_not_its_prev_copy(
+    paths: SessionPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = saved(paths, ["one"])
+    errors: list[StoreProblem] = []
+    f.callbacks.on_error.append(errors.append)
+    _fail_renames_into_prev(monkeypatch, times=99)
+    f.value.items = ["two"]
+    f.mark_dirty()
+    with pytest.raises(DurableWriteError) as info:
+        f.save_sync()
+    assert info.value.path == f.path
+    assert str(f.path) in str(info.value) and f"prev{os.sep}" not in str(info.value)
+    assert errors[-1].path == f.path and errors[-1].kind is ProblemKind.WRITE_FAILED
+    assert json.loads(f.path.read_text())["items"] == ["one"]  # intact
+    assert f.dirty  # kept for the next try
+
+
+# --------------------------------------------------------------------------- odd files
+def test_a_folder_where_the_file_belongs_is_set_aside(paths: SessionPaths) -> None:
+    (paths.root / "notes.json").mkdir()
+    (paths.root / "notes.json" / "inside.txt").write_text("kept")
+    f = make(paths)
+    assert f.load_sync() == Notes()
+    [problem] = f.problems
+    assert problem.kind is ProblemKind.CORRUPT and "folder" in problem.message
+    assert problem.set_aside is not None
+    assert (problem.set_aside / "inside.txt").read_text() == "kept"  # nothing lost
+    f.value.items = ["new"]
+    f.mark_dirty()
+    assert f.save_sync()  # the part stays writable
+
+
+def test_a_pipe_where_the_file_belongs_never_blocks(paths: SessionPaths) -> None:
+    os.mkfifo(paths.root / "notes.json")
+    f = make(paths)
+    assert f.load_sync() == Notes()
+    assert f.problems[0].kind is ProblemKind.CORRUPT and not f.read_only
+
+
+def test_a_symlinked_file_is_read_but_never_written_through(
+    paths: SessionPaths, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps({"schema_version": 1, "items": ["theirs"]}))
+    (paths.root / "notes.json").symlink_to(outside)
+    f = make(paths)
+    assert f.load_sync().items == ["theirs"]
+    assert f.read_only
+    [problem] = f.problems
+    assert problem.kind is ProblemKind.LINKED and "symbolic link" in problem.message
+    f.value.items = ["ours"]
+    f.mark_dirty()
+    with pytest.raises(FileReadOnlyError, match="symbolic link"):
+        f.save_sync()
+    assert (paths.root / "notes.json").is_symlink()
+    assert json.loads(outside.read_text())["items"] == ["theirs"]
+
+
+def test_a_file_larger_than_any_of_ours_is_set_aside_unread(paths: SessionPaths) -> None:
+    with open(paths.root / "notes.json", "wb") as huge:
+        huge.truncate(MAX_DOCUMENT_BYTES + 10)  # sparse: costs no disk
+    f = make(paths)
+    assert f.load_sync() == Notes()
+    assert f.problems[0].kind is ProblemKind.CORRUPT and "too large" in f.problems[0].message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -15,7 +16,7 @@ import pytest
 from writers_factory.store import Session
 from writers_factory.store.base.events import ProblemKind
 from writers_factory.store.session.lock import LockState, new_lock, write_lock
-from writers_factory.store.session.session import ReadOnlySessionError
+from writers_factory.store.session.session import FileReadOnlyError, ReadOnlySessionError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -228,3 +229,25 @@ def test_killed_owner_not_yet_reaped_counts_as_dead(tmp_path: Path) -> None:
         session.close_sync()
     finally:
         proc.wait()
+
+
+def test_newer_current_json_makes_saving_fail_loudly_naming_it(tmp_path: Path) -> None:
+    root = tmp_path / ".session"
+    root.mkdir()
+    newer = json.dumps({"schema_version": 7, "session_id": "from-the-future"})
+    (root / "current.json").write_text(newer)
+    session = Session(tmp_path)  # opens: the manuscript stays editable
+    assert not session.read_only
+    [problem] = session.problems
+    assert problem.kind is ProblemKind.NEWER_VERSION and problem.field == "schema_version"
+    session.set_stage("scoring")
+    with pytest.raises(FileReadOnlyError) as info:
+        session.save_sync()
+    assert info.value.path == root / "current.json"
+    assert "newer Writers Factory" in str(info.value)
+    assert isinstance(info.value, OSError)  # what tui/controllers/saving.py catches
+    with pytest.raises(FileReadOnlyError):
+        asyncio.run(session.save())
+    session.close_sync()  # a clean close all the same: the lock goes, nothing is written
+    assert not (root / "lock.json").exists()
+    assert (root / "current.json").read_text() == newer

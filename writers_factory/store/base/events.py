@@ -41,6 +41,10 @@ class ProblemKind(enum.StrEnum):
     WRITE_FAILED = "write-failed"  # every attempt failed; previous file intact
     MIGRATED = "migrated"  # upgraded from an older schema; backup taken
     LOCK = "lock"  # lock file problems
+    UNREADABLE = "unreadable"  # cannot be read (permissions, I/O error); opened read-only
+    LINKED = "linked"  # a symbolic link where state belongs; never written through
+    NOT_WRITABLE = "not-writable"  # .session/ cannot be written (permissions, full disk)
+    DURABILITY = "durability"  # saved, but its folder could not be synced: a warning
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import os
 import shutil
+import stat
 import threading
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from writers_factory.core.errors import WritersFactoryError
 from writers_factory.store.base import migrations
-from writers_factory.store.base.durable import DurableWriteError, temp_path_for, write_atomic
+from writers_factory.store.base.durable import (
+    PRIVATE_FILE,
+    DurabilityWarning,
+    DurableWriteError,
+    SymlinkedStateError,
+    fsync_dir,
+    make_private_dir,
+    refuse_symlinks,
+    temp_path_for,
+    with_retries,
+    write_atomic,
+)
 from writers_factory.store.base.events import (
     Callbacks,
     LoadMetadata,
@@ -29,11 +43,57 @@ from writers_factory.store.base.events import (
 )
 from writers_factory.store.base.model_base import StoreModel
 from writers_factory.store.base.paths import SessionPaths, stamp, utcnow
-from writers_factory.store.base.serialisers import DecodeError, Format, dumps, loads
+from writers_factory.store.base.serialisers import (
+    MAX_DOCUMENT_BYTES,
+    DecodeError,
+    Format,
+    dumps,
+    loads,
+)
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=StoreModel)
+
+
+class FileReadOnlyError(WritersFactoryError, PermissionError):
+    """A write to a part of ``.session/`` that is open read-only because of the file itself
+    (written by a newer version, unreadable, a symbolic link): the message names the file
+    and why. A ``PermissionError``, so callers that catch ``OSError`` show it."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path} was not saved: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class NotAFileError(WritersFactoryError, OSError):
+    """Something other than a regular file (a folder, a pipe, a device) where a file belongs."""
+
+
+def read_file(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """The bytes of a state file, at most ``limit + 1`` of them (the parser refuses more).
+
+    Raises ``FileNotFoundError`` when missing, :class:`NotAFileError` for a folder, pipe or
+    device (never blocks on a pipe), ``OSError`` when it cannot be read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise NotAFileError(errno.EISDIR, f"{path} is {kind} where a file was expected")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def describe_validation(error: ValidationError) -> list[tuple[str, str]]:
@@ -46,12 +106,18 @@ def describe_validation(error: ValidationError) -> list[tuple[str, str]]:
 
 
 def set_aside(paths: SessionPaths, path: Path, reason: str) -> Path:
-    """Move ``path`` into ``corrupt/`` under a timestamped name; returns where it went."""
-    paths.corrupt.mkdir(parents=True, exist_ok=True)
+    """Move ``path`` (a file, or a folder where a file belongs) into ``corrupt/`` under a
+    timestamped name, durably; returns where it went."""
+    make_private_dir(paths.corrupt)
     rel = path.relative_to(paths.root) if path.is_relative_to(paths.root) else Path(path.name)
     flat = str(rel).replace(os.sep, "__")
     dest = paths.corrupt / f"{flat}.{stamp()}.{reason}"
     os.replace(path, dest)
+    for folder in (paths.corrupt, path.parent):
+        try:
+            fsync_dir(folder)
+        except OSError as exc:  # moved all the same; only its durability is in doubt
+            log.warning("set %s aside but could not sync %s: %s", path, folder, exc)
     return dest
 
 
@@ -87,13 +153,40 @@ class JsonFile(Generic[M]):
         self._written_generation = 0
         self.last_save: SaveMetadata | None = None
         self.exists_on_disk = False
+        self.read_only_reason: str | None = None
+        """Why the file itself keeps this part read-only (newer version, unreadable, a link);
+        a save with changes then raises :class:`FileReadOnlyError` instead of doing nothing."""
+        self._durability_warned = False
 
     # ------------------------------------------------------------------ loading
     def load_sync(self) -> M:
-        """Read the file, repairing what can be repaired; never raises for bad content."""
+        """Read the file, repairing what can be repaired; never raises for bad content.
+
+        A folder (or pipe, device) where the file belongs is set aside like corrupt content;
+        a file that cannot be read, or a symbolic link on the way, opens this part read-only.
+        """
         self.problems = []
         self._dirty = False  # a migration while parsing sets it: the upgrade must be written
-        data = self._read(self.path)
+        self._check_links()
+        try:
+            data = self._read(self.path)
+        except NotAFileError as exc:
+            self._corrupt(self.path, f"{exc.strerror}; the file is made anew")
+            if self.path.exists() or self.path.is_symlink():  # could not be set aside
+                self._make_read_only(f"{exc.strerror}, and it could not be set aside")
+            data = None
+        except OSError as exc:
+            reason = f"cannot be read ({exc.strerror or exc})"
+            self._make_read_only(
+                f"{reason}; opened read-only so it is never overwritten unseen",
+                ProblemKind.UNREADABLE,
+            )
+            prev = self.paths.prev_of(self.path)
+            prev_data = self._read_quietly(prev)
+            restored = None if prev_data is None else self._parse(prev, prev_data, report=False)
+            self.value = restored if restored is not None else self.model()
+            self._dirty = False
+            return self.value
         if data is None:
             restored = self._restore_from_prev(reason="the file was missing")
             self.value = restored if restored is not None else self.model()
@@ -117,19 +210,39 @@ class JsonFile(Generic[M]):
             return await asyncio.to_thread(self.load_sync)
 
     def _read(self, path: Path) -> bytes | None:
+        """The file's bytes, ``None`` when missing; raises for what cannot be read."""
         try:
-            return path.read_bytes()
+            return read_file(path)
         except FileNotFoundError:
             return None
-        except IsADirectoryError:
+
+    def _read_quietly(self, path: Path) -> bytes | None:
+        try:
+            return self._read(path)
+        except OSError:
             return None
+
+    def _check_links(self) -> None:
+        """A symbolic link on the way (the file, a folder, ``.session``) is never written
+        through: this part opens read-only, naming the link."""
+        try:
+            refuse_symlinks(self.path)
+        except SymlinkedStateError as exc:
+            self._make_read_only(exc.strerror or str(exc), ProblemKind.LINKED)
+
+    def _make_read_only(self, reason: str, kind: ProblemKind | None = None) -> None:
+        self.read_only = True
+        if self.read_only_reason is None:
+            self.read_only_reason = reason
+        if kind is not None:
+            self._problem(kind, reason)
 
     def _parse(self, path: Path, data: bytes, *, report: bool) -> M | None:
         try:
             raw, fmt = loads(data)
         except DecodeError as exc:
             if report:
-                self._corrupt(path, str(exc))
+                self._corrupt(path, str(exc), exc.field)
             return None
         raw = self.adapt(raw)
         if not isinstance(raw, dict):
@@ -169,13 +282,12 @@ class JsonFile(Generic[M]):
             return None
         current = self.model.SCHEMA_VERSION
         if version > current:
-            self.read_only = True
-            self._problem(
-                ProblemKind.NEWER_VERSION,
+            reason = (
                 f"written by a newer Writers Factory (schema {version}, this one knows "
-                f"{current}); opened read-only so it is never downgraded",
-                field="schema_version",
+                f"{current}); opened read-only so it is never downgraded"
             )
+            self._make_read_only(reason)
+            self._problem(ProblemKind.NEWER_VERSION, reason, field="schema_version")
             return raw
         if version < current:
             backup = None if self.read_only else migrations.ensure_backup(self.paths)
@@ -194,18 +306,18 @@ class JsonFile(Generic[M]):
             return upgraded
         return raw
 
-    def _corrupt(self, path: Path, reason: str) -> None:
+    def _corrupt(self, path: Path, reason: str, field: str | None = None) -> None:
         dest: Path | None = None
         if not self.read_only:
             try:
                 dest = set_aside(self.paths, path, "corrupt")
             except OSError as exc:
                 log.warning("could not set aside %s: %s", path, exc)
-        self._problem(ProblemKind.CORRUPT, reason, set_aside=dest)
+        self._problem(ProblemKind.CORRUPT, reason, set_aside=dest, field=field)
 
     def _restore_from_prev(self, *, reason: str) -> M | None:
         prev = self.paths.prev_of(self.path)
-        data = self._read(prev)
+        data = self._read_quietly(prev)
         if data is None:
             if self.problems:
                 self._amend_last(lost="everything in it (no earlier good copy exists)")
@@ -275,9 +387,22 @@ class JsonFile(Generic[M]):
         self._generation += 1
         return self.snapshot(), self._generation
 
+    def _refuse_if_read_only(self, force: bool) -> bool:
+        """True when nothing may be written; raises when changes would be lost silently."""
+        if not self.read_only:
+            return False
+        if self.read_only_reason is not None and (self._dirty or force):
+            raise FileReadOnlyError(self.path, self.read_only_reason)
+        return True
+
     def save_sync(self, *, force: bool = False, plain: dict[str, Any] | None = None) -> bool:
-        """Write when dirty (or forced). Returns True when bytes reached the disk."""
-        if self.read_only or not (self._dirty or force):
+        """Write when dirty (or forced). Returns True when bytes reached the disk.
+
+        Raises :class:`FileReadOnlyError` when there are changes but the file itself keeps
+        this part read-only (see ``read_only_reason``); read-only by the caller's choice
+        returns False.
+        """
+        if self._refuse_if_read_only(force) or not (self._dirty or force):
             return False
         if plain is None:
             plain, generation = self._take_snapshot()
@@ -298,7 +423,7 @@ class JsonFile(Generic[M]):
                     return False
                 self._protect_external_edit()
                 self._keep_previous()
-                write_atomic(self.path, data)
+                warning = write_atomic(self.path, data)
             except (OSError, ValueError) as exc:
                 self._dirty = True
                 cause = exc.cause if isinstance(exc, DurableWriteError) else exc
@@ -312,17 +437,32 @@ class JsonFile(Generic[M]):
                 self.problems.append(problem)
                 self.callbacks.error(problem)
                 raise
+            # the bytes are in place even when their folder could not be synced: they are
+            # what is on disk now, so the next save must not take them for an outside edit
             self._written_generation = generation
             self._known_bytes = data
             self.exists_on_disk = True
             meta = SaveMetadata(self.path, fmt, len(data), utcnow(), self.value.item_count())
             self.last_save = meta
+            self._note_durability(warning)
         self.callbacks.saved(meta)
         return True
 
+    def _note_durability(self, warning: DurabilityWarning | None) -> None:
+        """Report a folder that could not be synced once, until a save syncs again."""
+        if warning is None:
+            self._durability_warned = False
+            return
+        if self._durability_warned:
+            return
+        self._durability_warned = True
+        problem = StoreProblem(self.path, ProblemKind.DURABILITY, warning.describe())
+        self.problems.append(problem)
+        self.callbacks.error(problem)
+
     async def save(self, *, force: bool = False) -> bool:
         """Serialise and write in a thread; one save of this file at a time."""
-        if self.read_only or not (self._dirty or force):
+        if self._refuse_if_read_only(force) or not (self._dirty or force):
             return False
         async with self._get_lock():
             if not (self._dirty or force):
@@ -354,7 +494,7 @@ class JsonFile(Generic[M]):
         """Never overwrite a file somebody changed behind our back: set it aside first."""
         if self._known_bytes is None:
             return
-        current = self._read(self.path)
+        current = self._read_quietly(self.path)
         if current is None or current == self._known_bytes:
             return
         dest = set_aside(self.paths, self.path, "edited-outside")
@@ -370,14 +510,31 @@ class JsonFile(Generic[M]):
         self._known_bytes = None
 
     def _keep_previous(self) -> None:
-        """Keep the last good bytes as ``prev/<name>`` before replacing them."""
+        """Keep the last good bytes as ``prev/<name>`` before replacing them.
+
+        Retried like any write; a final failure is a :class:`DurableWriteError` naming this
+        file (``current.json``), the one the writer knows, not its ``prev/`` copy.
+        """
         if self._known_bytes is None or not self.path.exists():
             return
         prev = self.paths.prev_of(self.path)
-        prev.parent.mkdir(parents=True, exist_ok=True)
+        with_retries(
+            self.path,
+            lambda: self._keep_previous_once(prev),
+            step="keep the previous copy of",
+        )
+
+    def _keep_previous_once(self, prev: Path) -> None:
+        make_private_dir(prev.parent)
         tmp = temp_path_for(prev)  # our temp naming: a crash here leaves a cleanable leftover
         try:
-            os.link(self.path, tmp)
-        except OSError:
-            shutil.copyfile(self.path, tmp)
-        os.replace(tmp, prev)
+            try:
+                os.link(self.path, tmp)
+            except OSError:
+                shutil.copyfile(self.path, tmp)
+                os.chmod(tmp, PRIVATE_FILE)
+            os.replace(tmp, prev)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise

@@ -24,7 +24,7 @@ from writers_factory.store.base.events import (
     SaveMetadata,
     StoreProblem,
 )
-from writers_factory.store.base.jsonfile import JsonFile, set_aside
+from writers_factory.store.base.jsonfile import FileReadOnlyError, JsonFile, set_aside
 from writers_factory.store.base.paths import SessionPaths
 from writers_factory.store.session import lock as locks
 from writers_factory.store.session.models import (
@@ -144,8 +144,9 @@ class Session:
         self._holds_lock = True
         self._last_heartbeat = now
         self._file.mark_dirty()
-        self._file.save_sync()
-        self.last_save_time = now
+        if not self._file.read_only:  # else already reported; later saves raise, naming it
+            self._file.save_sync()
+            self.last_save_time = now
 
     def heartbeat(self) -> None:
         """Refresh the lock so other processes see this owner as alive and recent."""
@@ -304,6 +305,13 @@ class Session:
         return wrote
 
     async def save(self, *, force: bool = False) -> bool:
+        """Write ``current.json`` when changed; True when bytes reached the disk.
+
+        A session opened read-only (another instance, the caller's choice) writes nothing and
+        returns False. When ``current.json`` itself keeps the state read-only (written by a
+        newer version, unreadable, a link) while it has changes, raises
+        :class:`~writers_factory.store.base.jsonfile.FileReadOnlyError` naming it.
+        """
         if self.read_only:
             return False
         wrote = await self._file.save(force=force)
@@ -323,7 +331,9 @@ class Session:
         self.data.clean_shutdown = True
         self.data.last_activity = self._clock()
         self._file.mark_dirty()
-        self.save_sync()
+        # current.json may not be ours to write (reported at every save): still close cleanly
+        with contextlib.suppress(FileReadOnlyError):
+            self.save_sync()
         if self._holds_lock:
             locks.release(self.paths.lock)
             self._holds_lock = False
@@ -340,4 +350,10 @@ class Session:
             return None
 
 
-__all__ = ["LoadMetadata", "ReadOnlySessionError", "SaveMetadata", "Session"]
+__all__ = [
+    "FileReadOnlyError",
+    "LoadMetadata",
+    "ReadOnlySessionError",
+    "SaveMetadata",
+    "Session",
+]
