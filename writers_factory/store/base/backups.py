@@ -3,33 +3,61 @@
 A backup is a plain folder copy, so a writer can inspect or restore it with a file manager.
 Backups, the journal and the corrupt/ folder are not copied into a backup (they are either
 backups already or would make each backup grow with every earlier one).
+
+Every file of a backup is written through the durable path (private, fsynced) into folders
+made with :func:`~writers_factory.store.base.durable.make_private_dir`; symbolic links and
+anything that is not a plain file or folder are left out, never followed.
 """
 
 from __future__ import annotations
 
-import shutil
+import errno
+import os
+import stat
 from pathlib import Path
 
-from writers_factory.store.base.durable import TEMP_MARK
+from writers_factory.store.base.durable import TEMP_MARK, make_private_dir, write_atomic
 from writers_factory.store.base.paths import SessionPaths, stamp
 
 _SKIP = {"backups", "corrupt", "recovered", "index", "trash", "versions"}
 
 
+def _copy_file(source: Path, target: Path) -> None:
+    with open(source, "rb") as handle:
+        data = handle.read()
+    write_atomic(target, data, private=True)
+    info = source.stat()
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))  # as the file was: sortable
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    make_private_dir(target)
+    for child in sorted(source.iterdir()):
+        if child.name.endswith(TEMP_MARK):
+            continue
+        mode = child.lstat().st_mode
+        if stat.S_ISDIR(mode):
+            _copy_tree(child, target / child.name)
+        elif stat.S_ISREG(mode):
+            _copy_file(child, target / child.name)
+
+
 def backup_session(paths: SessionPaths, reason: str) -> Path:
     """Copy ``.session/`` into ``backups/<timestamp>-<reason>/`` and return that folder."""
     dest = paths.backups / f"{stamp()}-{reason}"
-    dest.mkdir(parents=True, exist_ok=False)
+    if os.path.lexists(dest):  # never mixes two backups
+        raise FileExistsError(errno.EEXIST, f"{dest} already exists")
+    make_private_dir(dest)
     if not paths.root.is_dir():
         return dest
-    for child in paths.root.iterdir():
+    for child in sorted(paths.root.iterdir()):
         if child.name in _SKIP or child.name.endswith(TEMP_MARK):
             continue
-        target = dest / child.name
-        if child.is_dir():
-            shutil.copytree(child, target, ignore=shutil.ignore_patterns(f"*{TEMP_MARK}"))
-        elif child.is_file():
-            shutil.copy2(child, target)
+        mode = child.lstat().st_mode
+        if stat.S_ISDIR(mode):
+            _copy_tree(child, dest / child.name)
+        elif stat.S_ISREG(mode):
+            _copy_file(child, dest / child.name)
     return dest
 
 
@@ -41,7 +69,7 @@ def list_backups(paths: SessionPaths) -> list[Path]:
 
 def backup_file(paths: SessionPaths, path: Path, reason: str) -> Path:
     """Copy one file into ``backups/`` (used before rewriting a hand-edited file)."""
-    paths.backups.mkdir(parents=True, exist_ok=True)
     dest = paths.backups / f"{path.name}.{stamp()}.{reason}"
-    shutil.copy2(path, dest)
+    make_private_dir(paths.backups)
+    _copy_file(path, dest)
     return dest

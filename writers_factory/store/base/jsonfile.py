@@ -290,7 +290,16 @@ class JsonFile(Generic[M]):
             self._problem(ProblemKind.NEWER_VERSION, reason, field="schema_version")
             return raw
         if version < current:
-            backup = None if self.read_only else migrations.ensure_backup(self.paths)
+            backup = None
+            if not self.read_only:
+                try:
+                    backup = migrations.ensure_backup(self.paths)
+                except OSError as exc:  # no upgrade in place without a backup to go back to
+                    reason = (
+                        f"in an older layout (schema {version}) and .session/ could not be "
+                        f"backed up before upgrading it ({exc.strerror or exc}); opened read-only"
+                    )
+                    self._make_read_only(reason, ProblemKind.NOT_WRITABLE)
             try:
                 upgraded = migrations.upgrade(self.model.KIND, raw, current)
             except (migrations.MigrationError, KeyError, TypeError, ValueError) as exc:
