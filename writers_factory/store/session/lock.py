@@ -1,22 +1,43 @@
 """Who owns a project right now, and did the last owner close cleanly?
 
-The lock records pid, host, user, boot time and start time, refreshed as a heartbeat. A
-lock left behind means the previous session did not close cleanly; whether its owner is
-still running decides between "interrupted" (offer recovery) and "second instance" (offer
-read-only). A lock from another host (a synced folder) cannot be checked from here, so it
-is reported with its host and age and the caller decides.
+Two layers:
+
+* **The OS lock** (``.session/lock.flock``, ``fcntl.flock``) decides who is the writer. It
+  is taken atomically and held for the life of the process; the kernel drops it when the
+  process dies, even by ``kill -9``. Two starts at the same instant, or two starts over a
+  stale lock, therefore yield exactly one owner: whoever gets the OS lock. The file stays in
+  place (removing it would let a third process lock a new file while a second waits on the
+  old one).
+* **``lock.json``** says who the owner is: pid, host, user, boot time, process start ticks,
+  start time and a heartbeat. Left behind, it means the previous session did not close
+  cleanly; whether its owner is still running decides between "interrupted" (offer
+  recovery) and "second instance" (offer read-only). A lock from another host (a synced
+  folder) cannot be checked from here, so it is reported with its host and age and the
+  caller decides.
+
+Whoever holds the OS lock still reads ``lock.json`` with the liveness checks below, for an
+owner that takes no OS lock (an older Writers Factory) and for filesystems without
+``flock`` (then the checks are all there is, and taking the lock is not atomic).
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import getpass
 import os
 import socket
+import threading
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; the liveness checks alone decide
+    fcntl = None  # type: ignore[assignment]
 
 from pydantic import Field, ValidationError
 
@@ -98,7 +119,24 @@ def read_lock(path: Path) -> tuple[LockInfo | None, str]:
         return None, f"damaged lock file ({reasons})"
 
 
-def check(path: Path) -> LockCheck:
+STALE_AFTER = timedelta(minutes=10)
+"""A same-machine owner whose process cannot be identified beyond its pid (no start ticks
+recorded, or none readable here) and whose heartbeat is older than this is taken as gone.
+
+A running Writers Factory refreshes its heartbeat at every auto-save tick (at most every 15
+seconds), so ten minutes without one means the pid now belongs to another program (pids are
+reused) or to a process that stopped working; either way the project must not stay
+read-only for ever. Where start ticks are known (Linux) they decide instead, and a current
+Writers Factory is recognised by the OS lock it holds, whatever its heartbeat."""
+
+
+def check(path: Path, *, now: datetime | None = None) -> LockCheck:
+    """Judge ``lock.json`` by the liveness checks alone (the OS lock is judged by the caller).
+
+    An owner is dead when ``kill(pid, 0)`` says so, when it is a zombie, when its start ticks
+    differ (pid reused), when its heartbeat predates the last boot, or, when its start cannot
+    be compared, when its heartbeat is older than :data:`STALE_AFTER`.
+    """
     info, problem = read_lock(path)
     if info is None:
         if problem:
@@ -111,13 +149,119 @@ def check(path: Path) -> LockCheck:
         return LockCheck(LockState.STALE, info, "its owner ran before this machine last booted")
     if not pid_alive(info.pid):
         return LockCheck(LockState.STALE, info, f"process {info.pid} is no longer running")
-    if info.process_start is not None:
-        started = process_start(info.pid)
-        if started is not None and started != info.process_start:
+    started = process_start(info.pid)
+    if info.process_start is not None and started is not None:
+        if started != info.process_start:
             return LockCheck(LockState.STALE, info, f"process {info.pid} is another program now")
+    elif info.pid != os.getpid():
+        age = info.age_seconds(now)
+        if age > STALE_AFTER.total_seconds():
+            return LockCheck(
+                LockState.STALE,
+                info,
+                f"process {info.pid} is running but has not refreshed the lock for "
+                f"{int(age // 60)} minutes, and its start time is unknown: taken as another "
+                "program that reuses the number",
+            )
     if info.pid == os.getpid():
         return LockCheck(LockState.STALE, info, "left by this very process")
     return LockCheck(LockState.LIVE, info, f"process {info.pid} is still running")
+
+
+# --------------------------------------------------------------------------- the OS lock
+class Claim(enum.StrEnum):
+    ACQUIRED = "acquired"  # this process holds the OS lock (again, for a second Session)
+    BUSY = "busy"  # another process holds it: a live owner on this machine
+    UNSUPPORTED = "unsupported"  # no flock here (Windows, some network filesystems)
+
+
+OS_LOCK_NAME = "lock.flock"
+
+
+@dataclass
+class _Held:
+    fd: int
+    count: int
+
+
+_held: dict[str, _Held] = {}
+_held_guard = threading.Lock()
+_NO_FLOCK = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.ENOSYS}
+
+
+def os_lock_path(lock_json: Path) -> Path:
+    return Path(lock_json).with_name(OS_LOCK_NAME)
+
+
+def acquire_os_lock(lock_json: Path) -> Claim:
+    """Take the project's OS lock without waiting; see :class:`Claim`.
+
+    A second ``Session`` of the same project in this process shares the lock (counted);
+    raises ``OSError`` when the lock file cannot be created (``.session/`` not writable).
+    """
+    path = os_lock_path(lock_json)
+    if fcntl is None:
+        return Claim.UNSUPPORTED
+    key = os.path.realpath(path)
+    with _held_guard:
+        held = _held.get(key)
+        if held is not None:
+            held.count += 1
+            return Claim.ACQUIRED
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path, flags, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return Claim.BUSY
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in _NO_FLOCK:
+                return Claim.UNSUPPORTED
+            raise
+        _held[key] = _Held(fd, 1)
+        return Claim.ACQUIRED
+
+
+def release_os_lock(lock_json: Path) -> None:
+    """Let go of one claim; the OS lock is dropped with the last one of this process."""
+    if fcntl is None:
+        return
+    key = os.path.realpath(os_lock_path(lock_json))
+    with _held_guard:
+        held = _held.get(key)
+        if held is None:
+            return
+        held.count -= 1
+        if held.count > 0:
+            return
+        del _held[key]
+        with contextlib.suppress(OSError):
+            fcntl.flock(held.fd, fcntl.LOCK_UN)
+        os.close(held.fd)
+
+
+def holds_os_lock(lock_json: Path) -> bool:
+    return os.path.realpath(os_lock_path(lock_json)) in _held
+
+
+def wait_for_owner(lock_json: Path, timeout: float = 2.0) -> LockInfo | None:
+    """The owner that holds the OS lock, once its ``lock.json`` names it.
+
+    It writes ``lock.json`` just after taking the OS lock, so a racer that lost may read the
+    stale one (or none) for a moment; wait briefly for a live owner on this machine.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        info, _ = read_lock(lock_json)
+        if info is not None and (
+            info.host != hostname() or (info.pid != os.getpid() and pid_alive(info.pid))
+        ):
+            return info  # the owner (over a network filesystem, another host's)
+        if time.monotonic() >= deadline:
+            return None  # only a dead owner's record: the live one has not written yet
+        time.sleep(0.02)
 
 
 def new_lock(session_id: str, now: datetime | None = None) -> LockInfo:

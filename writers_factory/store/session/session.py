@@ -16,7 +16,12 @@ from typing import TypeVar
 
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.core.stages import STAGE_IDS, StageId
-from writers_factory.store.base.durable import clean_leftovers
+from writers_factory.store.base.durable import (
+    SymlinkedStateError,
+    clean_leftovers,
+    make_private_dir,
+    refuse_symlinks,
+)
 from writers_factory.store.base.events import (
     Callbacks,
     LoadMetadata,
@@ -64,13 +69,23 @@ class Session:
         self.foreign_lock: locks.LockInfo | None = None
         self.lock_problems: list[StoreProblem] = []
         self._holds_lock = False
+        self._os_lock = False
         self._interrupted = False
         self._last_heartbeat: datetime | None = None
+        claim: locks.Claim | None = None
         if not read_only:
-            self.paths.root.mkdir(parents=True, exist_ok=True)
-            clean_leftovers([self.paths.root])
-        self.lock_check = locks.check(self.paths.lock)
+            claim = self._prepare()
+        if claim is locks.Claim.BUSY:
+            self.lock_check = locks.LockCheck(
+                locks.LockState.LIVE,
+                locks.wait_for_owner(self.paths.lock),
+                "another Writers Factory on this machine has the project open",
+            )
+        else:
+            self.lock_check = locks.check(self.paths.lock)
         self._judge_lock()
+        if self.read_only:
+            self._release_os_lock()
         self._file: JsonFile[SessionData] = JsonFile(
             self.paths,
             self.paths.current,
@@ -91,14 +106,77 @@ class Session:
         ):
             self._interrupted = True  # no lock, yet the last run never said goodbye
         if not self.read_only:
-            self._begin_run()
+            try:
+                self._begin_run()
+            except OSError as exc:  # a full disk, permissions: never a traceback at start
+                self._abandon_run()
+                self._open_read_only(
+                    ProblemKind.NOT_WRITABLE,
+                    self.paths.root,
+                    f"cannot be written ({exc.strerror or exc}); the project is opened "
+                    "read-only: nothing you do now can be saved",
+                )
 
     # ----------------------------------------------------------------- lock
+    def _prepare(self) -> locks.Claim | None:
+        """Make ``.session/`` (private) and take the OS lock; on failure open read-only.
+
+        A ``.session`` that is a symbolic link, or a ``current.json`` / ``lock.json`` that is
+        one, is never written through; a ``.session/`` that cannot be written (permissions,
+        a full disk, a plain file in its place) opens read-only with a message.
+        """
+        try:
+            refuse_symlinks(self.paths.current)
+            refuse_symlinks(self.paths.lock)
+            make_private_dir(self.paths.root)
+            clean_leftovers([self.paths.root])
+            claim = locks.acquire_os_lock(self.paths.lock)
+        except SymlinkedStateError as exc:
+            self._open_read_only(ProblemKind.LINKED, exc.link, exc.strerror or str(exc))
+            return None
+        except OSError as exc:
+            self._open_read_only(
+                ProblemKind.NOT_WRITABLE,
+                self.paths.root,
+                f"cannot be written ({exc.strerror or exc}); the project is opened read-only",
+            )
+            return None
+        self._os_lock = claim is locks.Claim.ACQUIRED
+        return claim
+
+    def _open_read_only(self, kind: ProblemKind, path: Path, message: str) -> None:
+        self.read_only = True
+        if getattr(self, "_file", None) is not None:
+            self._file.read_only = True
+        self.lock_problems.append(StoreProblem(path, kind, message))
+        self.callbacks.error(self.lock_problems[-1])
+
+    def _release_os_lock(self) -> None:
+        if self._os_lock:
+            self._os_lock = False
+            locks.release_os_lock(self.paths.lock)
+
+    def _abandon_run(self) -> None:
+        """The start could not be written: leave no lock of ours behind."""
+        if self._holds_lock:
+            with contextlib.suppress(OSError):
+                locks.release(self.paths.lock)
+            self._holds_lock = False
+        self._release_os_lock()
+
     def _judge_lock(self) -> None:
         check = self.lock_check
         if check.state is locks.LockState.LIVE:
             self.other_instance = check.info
             self.read_only = True
+            if check.info is None:
+                self.lock_problems.append(
+                    StoreProblem(
+                        self.paths.lock,
+                        ProblemKind.LOCK,
+                        f"{check.reason} (it has not said which process yet); opened read-only",
+                    )
+                )
         elif check.state is locks.LockState.FOREIGN:
             self.foreign_lock = check.info
             self.read_only = True
@@ -121,12 +199,27 @@ class Session:
                 f"{self.project_path} is open in process {self.other_instance.pid} on this "
                 "machine; it cannot be taken over while that process runs"
             )
+        make_private_dir(self.paths.root)
+        if not self._os_lock:
+            claim = locks.acquire_os_lock(self.paths.lock)
+            if claim is locks.Claim.BUSY:
+                raise ReadOnlySessionError(
+                    f"{self.project_path} has just been opened by another Writers Factory on "
+                    "this machine; it cannot be taken over while that process runs"
+                )
+            self._os_lock = claim is locks.Claim.ACQUIRED
         self.foreign_lock = None
         self.read_only = False
-        self._file.read_only = False
+        if self._file.read_only_reason is None:  # a newer current.json stays read-only
+            self._file.read_only = False
         self._interrupted = True
-        self.paths.root.mkdir(parents=True, exist_ok=True)
-        self._begin_run()
+        try:
+            self._begin_run()
+        except OSError:
+            self._abandon_run()
+            self.read_only = True
+            self._file.read_only = True
+            raise
 
     def _begin_run(self) -> None:
         now = self._clock()
@@ -173,7 +266,12 @@ class Session:
 
     @property
     def problems(self) -> list[StoreProblem]:
-        return [*self.lock_problems, *self._file.problems]
+        said = {(p.kind, p.message) for p in self.lock_problems}
+        # a link found at start is also found by current.json's loader: say it once
+        return [
+            *self.lock_problems,
+            *(p for p in self._file.problems if (p.kind, p.message) not in said),
+        ]
 
     def was_interrupted(self) -> bool:
         """True when the previous session did not close cleanly and its owner is gone."""
@@ -335,8 +433,9 @@ class Session:
         with contextlib.suppress(FileReadOnlyError):
             self.save_sync()
         if self._holds_lock:
-            locks.release(self.paths.lock)
-            self._holds_lock = False
+            locks.release(self.paths.lock)  # first lock.json, then the OS lock: a newcomer
+            self._holds_lock = False  # that gets the OS lock finds the project closed
+        self._release_os_lock()
 
     async def close(self) -> None:
         """Clean shutdown: the next start will not see this session as interrupted."""
