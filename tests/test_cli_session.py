@@ -224,3 +224,21 @@ def test_quick_and_full_readings_agree(
     (session_dir / "costs" / "ops-².json").write_text("{}")
     assert cli_costs._quick(session_dir) is None
     assert any("ops-².json" in p for p in cli_costs.cost_report(project).problems)
+
+
+def test_read_only_views_answer_every_hostile_file_without_a_traceback(tmp_path: Path) -> None:
+    """What the loaders do not mend is still a message and exit 2, never a traceback."""
+    project = _project(tmp_path)
+    root = project / ".session"
+    (root / "costs").mkdir(exist_ok=True)
+    (root / "costs" / "ops-².json").write_text('{"operations": []}')  # a superscript digit
+    (root / "history.json").write_bytes(b'{"schema_version": 1, "x": ' + b"9" * 5000 + b"}")
+    (root / "preferences.json").write_bytes(b"\xef\xbb\xbf" + b'{"theme": "nord"}')
+    for view in ("show", "history", "costs", "preferences", "verify"):
+        for extra in (("--json",), ()):
+            result = wf("session", view, "--project", str(project), *extra)
+            assert "Traceback" not in result.stderr, (view, result.stderr)
+            assert result.returncode in (0, 1, 2), (view, result.stderr)
+    costs = wf("session", "costs", "--project", str(project), "--json")
+    if costs.returncode == 2:
+        assert str(root) in json.loads(costs.stdout)["error"]

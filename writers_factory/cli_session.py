@@ -18,28 +18,45 @@ def _emit_json(payload: Any) -> None:
     print(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
 
 
-def _no_session(project: Path, as_json: bool) -> int:
-    message = f"{project / '.session'} does not exist: open the project once to create it."
+def _error(message: str, as_json: bool) -> int:
     if as_json:
         _emit_json({"error": message})
     else:
-        Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+        from rich.markup import escape
+
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return 2
 
 
+def _no_session(project: Path, as_json: bool) -> int:
+    message = f"{project / '.session'} does not exist: open the project once to create it."
+    return _error(message, as_json)
+
+
 def run_session_view(project: Path, view: str, *, as_json: bool) -> int:
+    """Print one view; exit 0, 1 (``verify`` found problems) or 2 (it could not be read).
+
+    These views only read, so whatever the files hold, the answer is a message, never a
+    traceback: a failure the loaders did not turn into a problem is reported as exit 2.
+    """
+    from writers_factory.core.errors import WritersFactoryError
+
     project = Path(project)
-    if view == "verify":
-        return _verify(project, as_json)
-    if not (project / ".session").is_dir():
-        return _no_session(project, as_json)
-    handler = {
-        "show": _show,
-        "history": _history,
-        "costs": _costs,
-        "preferences": _preferences,
-    }[view]
-    return handler(project, as_json)
+    try:
+        if view == "verify":
+            return _verify(project, as_json)
+        if not (project / ".session").is_dir():
+            return _no_session(project, as_json)
+        handler = {
+            "show": _show,
+            "history": _history,
+            "costs": _costs,
+            "preferences": _preferences,
+        }[view]
+        return handler(project, as_json)
+    except (WritersFactoryError, OSError, ValueError, TypeError, RecursionError) as exc:
+        reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, OSError) else str(exc)
+        return _error(f"{project / '.session'}: could not be read for '{view}' ({reason})", as_json)
 
 
 def _show(project: Path, as_json: bool) -> int:
