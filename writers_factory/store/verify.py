@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ValidationError
 
 from writers_factory.store.base.durable import find_leftovers
-from writers_factory.store.base.jsonfile import describe_validation
+from writers_factory.store.base.jsonfile import describe_validation, read_file
 from writers_factory.store.base.paths import SessionPaths
 from writers_factory.store.base.serialisers import DecodeError, loads
 from writers_factory.store.session import lock as locks
@@ -73,13 +73,13 @@ def _model(ref: Schema) -> type[BaseModel] | None:
 
 def check_file(path: Path, model: type[BaseModel] | None) -> list[Finding]:
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except OSError as exc:
-        return [Finding(path, f"cannot be read: {exc.strerror}")]
+        return [Finding(path, f"cannot be read: {exc.strerror or exc}")]
     try:
         raw, _ = loads(data)
     except DecodeError as exc:
-        return [Finding(path, str(exc))]
+        return [Finding(path, exc.reason, exc.field)]
     if isinstance(raw, list) and model is not None and getattr(model, "KIND", "") == "history":
         return _old(path, 0)  # the earliest history.json was a bare list
     if not isinstance(raw, dict):

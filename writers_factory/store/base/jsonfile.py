@@ -242,7 +242,7 @@ class JsonFile(Generic[M]):
             raw, fmt = loads(data)
         except DecodeError as exc:
             if report:
-                self._corrupt(path, str(exc), exc.field)
+                self._corrupt(path, exc.reason, exc.field)
             return None
         raw = self.adapt(raw)
         if not isinstance(raw, dict):

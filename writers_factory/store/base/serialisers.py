@@ -67,12 +67,14 @@ def detect(data: bytes) -> Format:
 class DecodeError(WritersFactoryError, ValueError):
     """The bytes are not a JSON document in any format we write.
 
-    ``field`` is the dotted path of the offending value when one is to blame.
+    ``field`` is the dotted path of the offending value when one is to blame; the message
+    then starts with it, and ``reason`` is the message without it.
     """
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(f"{field}: {message}" if field else message)
         self.field = field
+        self.reason = message
 
 
 def decompress(data: bytes, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
@@ -140,7 +142,7 @@ def _check_tree(value: Any) -> None:
     while stack:
         node, path = stack.pop()
         if isinstance(node, _Refused):
-            raise DecodeError(f"{_where(path)}: {node.reason}", field=_where(path))
+            raise DecodeError(node.reason, field=_where(path))
         if isinstance(node, dict):
             items: Any = node.items()
         elif isinstance(node, list):
@@ -148,9 +150,8 @@ def _check_tree(value: Any) -> None:
         else:
             continue
         if len(path) >= MAX_DEPTH:
-            shown = _where(path[:6]) + "…"
             raise DecodeError(
-                f"{shown}: nested more than {MAX_DEPTH} levels deep", field=_where(path[:6])
+                f"nested more than {MAX_DEPTH} levels deep", field=_where(path[:6]) + "…"
             )
         for key, child in items:
             if isinstance(child, (dict, list, _Refused)):

@@ -42,7 +42,7 @@ except ImportError:  # Windows: no flock; the liveness checks alone decide
 from pydantic import Field, ValidationError
 
 from writers_factory.store.base.durable import write_atomic
-from writers_factory.store.base.jsonfile import describe_validation
+from writers_factory.store.base.jsonfile import describe_validation, read_file
 from writers_factory.store.base.model_base import StoreDatetime, StoreModel
 from writers_factory.store.base.processes import pid_alive, process_start
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
@@ -104,11 +104,11 @@ def current_user() -> str:
 
 def read_lock(path: Path) -> tuple[LockInfo | None, str]:
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except FileNotFoundError:
         return None, ""
     except OSError as exc:
-        return None, f"cannot read: {exc.strerror}"
+        return None, f"cannot read: {exc.strerror or exc}"
     try:
         raw, _ = loads(data)
         return LockInfo.model_validate(raw), ""
