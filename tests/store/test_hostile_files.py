@@ -291,3 +291,13 @@ def test_a_one_megabyte_gzip_history_expanding_to_a_gigabyte_is_refused_fast(
     assert elapsed < 10 and grown_mb < 200, (elapsed, grown_mb)
     history.begin("s", datetime.now(UTC))
     assert history.save_sync()  # the part works on, from defaults
+
+
+def test_a_lone_surrogate_in_current_json_is_set_aside_not_a_traceback(tmp_path: Path) -> None:
+    data = b'{"schema_version": 1, "project_name": "\\ud800", "recent_queries": []}'
+    put(tmp_path, "current.json", data)
+    session = Session(tmp_path)  # used to raise UnicodeEncodeError from its first save
+    [problem] = session.problems
+    assert problem.field == "project_name" and "surrogate" in problem.message
+    assert problem.set_aside is not None and problem.set_aside.read_bytes() == data
+    session.close_sync()

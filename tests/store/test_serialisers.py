@@ -119,3 +119,22 @@ def test_truncated_gzip_is_damaged() -> None:
     data = dumps({"rows": list(range(1000))}, Format.GZIP_JSON)
     with pytest.raises(DecodeError, match="damaged gzip"):
         loads(data[: len(data) // 2])
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (b'{"a": ["x", "\\ud800"]}', "a.1"),
+        (b'{"q": {"\\udc00": 1}}', "q.\\udc00"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_it_could_never_be_written_back(
+    data: bytes, field: str
+) -> None:
+    with pytest.raises(DecodeError, match="lone surrogate") as info:
+        loads(data)
+    assert info.value.field == field
+
+
+def test_escaped_pairs_and_plain_escapes_are_fine() -> None:
+    assert loads(b'{"a": "\\ud83d\\ude00 \\u00e9"}')[0] == {"a": "😀 é"}

@@ -17,6 +17,7 @@ import enum
 import gzip
 import json
 import math
+import re
 import zlib
 from typing import Any
 
@@ -136,13 +137,28 @@ def _where(path: list[str | int]) -> str:
     return ".".join(str(part) for part in path) or "(whole file)"
 
 
-def _check_tree(value: Any) -> None:
-    """Walk the parsed document once, without recursion: depth and refused numbers."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A ``\\udXXX`` escape: JSON can spell a lone surrogate, which no UTF-8 file can hold."""
+
+
+def _not_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _check_tree(value: Any, *, strings: bool = False) -> None:
+    """Walk the parsed document once, without recursion: depth and refused numbers, and
+    with ``strings`` lone surrogates (text we could never write back)."""
     stack: list[tuple[Any, list[str | int]]] = [(value, [])]
     while stack:
         node, path = stack.pop()
         if isinstance(node, _Refused):
             raise DecodeError(node.reason, field=_where(path))
+        if strings and isinstance(node, str) and _not_unicode(node):
+            raise DecodeError("text with a lone surrogate (not Unicode)", field=_where(path))
         if isinstance(node, dict):
             items: Any = node.items()
         elif isinstance(node, list):
@@ -154,7 +170,12 @@ def _check_tree(value: Any) -> None:
                 f"nested more than {MAX_DEPTH} levels deep", field=_where(path[:6]) + "…"
             )
         for key, child in items:
-            if isinstance(child, (dict, list, _Refused)):
+            if strings and isinstance(key, str) and _not_unicode(key):
+                shown = key.encode("utf-8", "backslashreplace").decode("ascii")
+                raise DecodeError(
+                    "a key with a lone surrogate (not Unicode)", field=_where([*path, shown])
+                )
+            if isinstance(child, (dict, list, _Refused)) or (strings and isinstance(child, str)):
                 stack.append((child, [*path, key]))
 
 
@@ -186,5 +207,5 @@ def loads(data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> tuple[Any, Format]
         raise DecodeError("JSON nested too deeply") from exc
     except ValueError as exc:  # anything else the parser refuses: never a traceback
         raise DecodeError(f"invalid JSON: {exc}") from exc
-    _check_tree(value)
+    _check_tree(value, strings=_SURROGATE_ESCAPE.search(text) is not None)
     return value, fmt
