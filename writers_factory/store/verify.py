@@ -2,22 +2,37 @@
 
 ``writers-factory session verify`` uses this; so can a test or a writer's script. Each
 finding names the file (and the field when there is one) and says what is wrong.
+
+A finding is a *problem* (exit 1: something to mend) or a *note* (exit 0: worth knowing,
+nothing to do). Beyond each file's own shape, problems include what only shows across
+files: journal entries for files that are gone (or lie outside the project), a keymap that
+names unknown bindings or leaves Quit without a key, and cost operations dated in the
+future. Temp files left by a killed writer are notes: the file beside each holds the last
+completed save, and the next start removes them.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from writers_factory.core.keymap import check_keymap
 from writers_factory.store.base.durable import find_leftovers
 from writers_factory.store.base.jsonfile import describe_validation, read_file
 from writers_factory.store.base.paths import SessionPaths
 from writers_factory.store.base.serialisers import DecodeError, loads
 from writers_factory.store.session import lock as locks
+
+FUTURE_TOLERANCE = timedelta(minutes=10)
+"""Clock differences smaller than this are not worth a word."""
+
+SHOWN_PER_FILE = 5
 
 # file pattern (relative to .session/) -> "module:Model"; checked in this order
 KNOWN: tuple[tuple[str, str], ...] = (
@@ -105,10 +120,113 @@ def check_file(path: Path, model: type[BaseModel] | None) -> list[Finding]:
     return []
 
 
-def verify(project: Path, extra: tuple[tuple[str, Schema], ...] = ()) -> list[Finding]:
+def _plain(path: Path) -> Any:
+    """The parsed content, or None when unreadable (already reported by :func:`check_file`)."""
+    try:
+        return loads(read_file(path))[0]
+    except (OSError, DecodeError):
+        return None
+
+
+def _journal_targets(paths: SessionPaths) -> list[Finding]:
+    findings: list[Finding] = []
+    project = os.path.realpath(paths.project)
+    for entry in sorted(paths.journal.glob("*.json")) if paths.journal.is_dir() else []:
+        raw = _plain(entry)
+        target = raw.get("path") if isinstance(raw, dict) else None
+        if not isinstance(target, str) or not target:
+            continue  # a shape problem, reported with the file's other findings
+        where = os.path.realpath(os.path.join(project, target))
+        if os.path.commonpath([project, where]) != project:
+            findings.append(
+                Finding(
+                    entry,
+                    f"unsaved text for {target}, which lies outside the project: "
+                    "it will not be written there",
+                    "path",
+                )
+            )
+        elif not os.path.isfile(where):
+            findings.append(
+                Finding(
+                    entry,
+                    f"unsaved text for {target}, which no longer exists: opening the project "
+                    "offers it for recovery (the text is kept here until then)",
+                    "path",
+                )
+            )
+    return findings
+
+
+def _keybindings(paths: SessionPaths) -> list[Finding]:
+    raw = _plain(paths.preferences) if paths.preferences.is_file() else None
+    keymap = raw.get("keybindings") if isinstance(raw, dict) else None
+    if not isinstance(keymap, dict):
+        return []
+    keys = {str(k): v for k, v in keymap.items() if isinstance(v, str)}
+    return [
+        Finding(paths.preferences, problem.message, f"keybindings.{problem.binding_id}")
+        for problem in check_keymap(keys)
+    ]
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _future_operations(paths: SessionPaths, now: datetime) -> list[Finding]:
+    findings: list[Finding] = []
+    limit = now + FUTURE_TOLERANCE
+    for chunk in sorted(paths.cost_chunks.glob("ops-*.json")) if paths.cost_chunks.is_dir() else []:
+        raw = _plain(chunk)
+        operations = raw.get("operations") if isinstance(raw, dict) else None
+        if not isinstance(operations, list):
+            continue
+        ahead = [
+            (index, moment)
+            for index, op in enumerate(operations)
+            if isinstance(op, dict)
+            and (moment := _moment(op.get("timestamp"))) is not None
+            and moment > limit
+        ]
+        for index, moment in ahead[:SHOWN_PER_FILE]:
+            days = (moment - now).total_seconds() / 86400
+            span = f"{days:.0f} days" if days >= 1 else f"{days * 24:.1f} hours"
+            findings.append(
+                Finding(
+                    chunk,
+                    f"dated {moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC, {span} ahead of this "
+                    "machine's clock (logged while a clock was wrong?)",
+                    f"operations.{index}.timestamp",
+                )
+            )
+        if len(ahead) > SHOWN_PER_FILE:
+            findings.append(
+                Finding(
+                    chunk,
+                    f"and {len(ahead) - SHOWN_PER_FILE} more operations dated in the future",
+                    "operations",
+                )
+            )
+    return findings
+
+
+def verify(
+    project: Path,
+    extra: tuple[tuple[str, Schema], ...] = (),
+    *,
+    now: datetime | None = None,
+) -> list[Finding]:
     """All problems found in ``project/.session``; an empty list means all is well.
 
-    ``extra`` adds (pattern, schema) pairs for files other layers keep in ``.session/``.
+    ``extra`` adds (pattern, schema) pairs for files other layers keep in ``.session/``;
+    ``now`` is the moment operations are judged against (this machine's clock by default).
     """
     paths = SessionPaths.for_project(project)
     if not paths.root.is_dir():
@@ -139,6 +257,16 @@ def verify(project: Path, extra: tuple[tuple[str, Schema], ...] = ()) -> list[Fi
                 level="note",
             )
         )
+    findings.extend(_journal_targets(paths))
+    findings.extend(_keybindings(paths))
+    findings.extend(_future_operations(paths, now or datetime.now(UTC)))
     for leftover in find_leftovers([paths.root]):
-        findings.append(Finding(leftover, "temp file left by an interrupted write"))
+        findings.append(
+            Finding(
+                leftover,
+                "temp file left by an interrupted write; the file beside it holds the last "
+                "completed save, and the next start removes it",
+                level="note",
+            )
+        )
     return findings
