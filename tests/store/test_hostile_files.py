@@ -13,6 +13,7 @@ import pytest
 
 from writers_factory.store import Preferences, Session, SessionHistory
 from writers_factory.store.base.events import ProblemKind
+from writers_factory.store.preferences.preferences import PreferenceError
 from writers_factory.store.session import lock as locks
 from writers_factory.store.verify import verify
 
@@ -301,3 +302,20 @@ def test_a_lone_surrogate_in_current_json_is_set_aside_not_a_traceback(tmp_path:
     assert problem.field == "project_name" and "surrogate" in problem.message
     assert problem.set_aside is not None and problem.set_aside.read_bytes() == data
     session.close_sync()
+
+
+@pytest.mark.parametrize("why", ["newer", "linked"])
+def test_changing_read_only_preferences_says_why(tmp_path: Path, why: str) -> None:
+    root = session_dir(tmp_path)
+    if why == "newer":
+        put(tmp_path, "preferences.json", {"schema_version": 5, "theme": "nord"})
+    else:
+        outside = tmp_path / "outside.json"
+        outside.write_text('{"theme": "nord"}')
+        (root / "preferences.json").symlink_to(outside)
+    prefs = Preferences(root)
+    with pytest.raises(PreferenceError) as info:
+        prefs.set_theme("dracula")
+    message = str(info.value)
+    assert str(root / "preferences.json") in message
+    assert ("newer Writers Factory" if why == "newer" else "symbolic link") in message

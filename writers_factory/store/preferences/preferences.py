@@ -103,10 +103,8 @@ class Preferences:
         whether anything changed; raises :class:`PreferenceError` for a bad value.
         """
         if self.read_only:
-            raise PreferenceError(
-                f"{self.path}: opened read-only (written by a newer Writers Factory); "
-                "preferences cannot be changed"
-            )
+            why = self._file.read_only_reason or "opened read-only"
+            raise PreferenceError(f"{self.path}: {why}; preferences cannot be changed")
         top, _, rest = field_path.partition(".")
         fields = PreferencesData.model_fields
         if top not in fields or top == "schema_version":
