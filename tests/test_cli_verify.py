@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from writers_factory.store import Session
+from writers_factory.store import CostTracker, Session
 from writers_factory.store.costs.models import OperationChunk, OperationRecord
 from writers_factory.store.manuscript.journal import Journal
 
@@ -139,6 +139,7 @@ def _chunk(project: Path, moments: list[datetime]) -> Path:
     path = project / ".session" / "costs" / "ops-000001.json"
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(OperationChunk(operations=operations).model_dump(mode="json")))
+    CostTracker(project / ".session")  # costs.json built from the chunk, as at a first start
     return path
 
 
@@ -150,7 +151,8 @@ def test_operations_dated_in_the_future_are_problems(project: Path) -> None:
     [finding] = findings
     assert finding["file"] == str(chunk)
     assert finding["field"] == "operations.1.timestamp"
-    assert "400 days ahead" in finding["message"]
+    assert "in the future" in finding["message"]
+    assert f"{(now + timedelta(days=400)):%Y-%m-%d}" in finding["message"]
 
 
 def test_operations_a_little_ahead_are_clock_noise(project: Path) -> None:
@@ -174,3 +176,24 @@ def test_verify_never_changes_a_file(project: Path) -> None:
     after = {p: p.read_bytes() for p in (project / ".session").rglob("*") if p.is_file()}
     assert before == after
     assert os.path.exists(project / ".session" / "preferences.json")
+
+
+def test_costs_json_disagreeing_with_its_chunks_is_a_problem(project: Path) -> None:
+    chunk = _chunk(project, [datetime.now(UTC) - timedelta(hours=1)])
+    data = json.loads(chunk.read_text())
+    data["operations"].append(dict(data["operations"][0], operation="added by hand"))
+    chunk.write_text(json.dumps(data))
+    code, findings = verify(project)
+    assert code == 1
+    assert [Path(f["file"]).name for f in findings] == ["ops-000001.json"]
+    assert "costs.json says 1 operations" in findings[0]["message"]
+
+
+def test_an_odd_chunk_name_is_a_problem(project: Path) -> None:
+    _chunk(project, [datetime.now(UTC) - timedelta(hours=1)])
+    (project / ".session" / "costs" / "ops-².json").write_text('{"operations": []}')
+    code, findings = verify(project)
+    assert code == 1
+    assert any(
+        Path(f["file"]).name == "ops-².json" and "chunk name" in f["message"] for f in findings
+    )

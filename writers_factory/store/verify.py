@@ -6,9 +6,10 @@ finding names the file (and the field when there is one) and says what is wrong.
 A finding is a *problem* (exit 1: something to mend) or a *note* (exit 0: worth knowing,
 nothing to do). Beyond each file's own shape, problems include what only shows across
 files: journal entries for files that are gone (or lie outside the project), a keymap that
-names unknown bindings or leaves Quit without a key, and cost operations dated in the
-future. Temp files left by a killed writer are notes: the file beside each holds the last
-completed save, and the next start removes them.
+names unknown bindings or leaves Quit without a key, costs.json against its chunks and cost
+operations dated in the future (both checks from ``store/costs/view.py``). Temp files left
+by a killed writer are notes: the file beside each holds the last completed save, and the
+next start removes them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import importlib
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,9 +29,6 @@ from writers_factory.store.base.jsonfile import describe_validation, read_file
 from writers_factory.store.base.paths import SessionPaths
 from writers_factory.store.base.serialisers import DecodeError, loads
 from writers_factory.store.session import lock as locks
-
-FUTURE_TOLERANCE = timedelta(minutes=10)
-"""Clock differences smaller than this are not worth a word."""
 
 SHOWN_PER_FILE = 5
 
@@ -170,47 +168,23 @@ def _keybindings(paths: SessionPaths) -> list[Finding]:
     ]
 
 
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+def _costs(paths: SessionPaths, now: datetime) -> list[Finding]:
+    """The costs side's own cross-file checks (``store/costs/view.py``), as problems."""
+    from writers_factory.store.costs.view import future_operations, summary_mismatches
 
-
-def _future_operations(paths: SessionPaths, now: datetime) -> list[Finding]:
-    findings: list[Finding] = []
-    limit = now + FUTURE_TOLERANCE
-    for chunk in sorted(paths.cost_chunks.glob("ops-*.json")) if paths.cost_chunks.is_dir() else []:
-        raw = _plain(chunk)
-        operations = raw.get("operations") if isinstance(raw, dict) else None
-        if not isinstance(operations, list):
-            continue
-        ahead = [
-            (index, moment)
-            for index, op in enumerate(operations)
-            if isinstance(op, dict)
-            and (moment := _moment(op.get("timestamp"))) is not None
-            and moment > limit
-        ]
-        for index, moment in ahead[:SHOWN_PER_FILE]:
-            days = (moment - now).total_seconds() / 86400
-            span = f"{days:.0f} days" if days >= 1 else f"{days * 24:.1f} hours"
+    findings = [Finding(path, message) for path, message in summary_mismatches(paths.root)]
+    ahead = future_operations(paths.root, now)
+    shown: dict[Path, int] = {}
+    for op in ahead:
+        shown[op.path] = shown.get(op.path, 0) + 1
+        if shown[op.path] <= SHOWN_PER_FILE:
+            findings.append(Finding(op.path, op.describe(), f"operations.{op.position}.timestamp"))
+    for path, count in shown.items():
+        if count > SHOWN_PER_FILE:
             findings.append(
                 Finding(
-                    chunk,
-                    f"dated {moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC, {span} ahead of this "
-                    "machine's clock (logged while a clock was wrong?)",
-                    f"operations.{index}.timestamp",
-                )
-            )
-        if len(ahead) > SHOWN_PER_FILE:
-            findings.append(
-                Finding(
-                    chunk,
-                    f"and {len(ahead) - SHOWN_PER_FILE} more operations dated in the future",
+                    path,
+                    f"and {count - SHOWN_PER_FILE} more operations dated in the future",
                     "operations",
                 )
             )
@@ -259,7 +233,7 @@ def verify(
         )
     findings.extend(_journal_targets(paths))
     findings.extend(_keybindings(paths))
-    findings.extend(_future_operations(paths, now or datetime.now(UTC)))
+    findings.extend(_costs(paths, now or datetime.now(UTC)))
     for leftover in find_leftovers([paths.root]):
         findings.append(
             Finding(
