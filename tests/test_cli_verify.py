@@ -69,13 +69,16 @@ def test_leftover_temp_files_are_a_note_not_a_problem(project: Path) -> None:
 def test_a_journal_entry_for_a_missing_file_is_a_problem(project: Path) -> None:
     journal = Journal(project)
     journal.write(project / "manuscript" / "chapter-1.md", "Once upon.\n", None)
-    journal.write(project / "manuscript" / "gone.md", "Lost words.\n", None)
+    journal.write(project / "manuscript" / "gone.md", "Lost words.\n", "0" * 64)
+    journal.write(project / "manuscript" / "new.md", "First words.\n", None)
     code, findings = verify(project)
     assert code == 1
-    [finding] = findings
-    assert finding["field"] == "path" and finding["level"] == "problem"
-    assert "manuscript/gone.md" in finding["message"] and "no longer exists" in finding["message"]
-    assert Path(finding["file"]).parent.name == "journal"
+    by_target = {f["message"].split(" ")[3].rstrip(","): f for f in findings}
+    assert set(by_target) == {"manuscript/gone.md", "manuscript/new.md"}
+    assert all(f["field"] == "path" and f["level"] == "problem" for f in findings)
+    assert "no longer exists" in by_target["manuscript/gone.md"]["message"]
+    assert "was never saved" in by_target["manuscript/new.md"]["message"]
+    assert all(Path(f["file"]).parent.name == "journal" for f in findings)
 
 
 def test_a_journal_entry_leading_outside_the_project_is_a_problem(project: Path) -> None:

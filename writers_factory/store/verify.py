@@ -145,11 +145,13 @@ def _journal_targets(paths: SessionPaths) -> list[Finding]:
                 )
             )
         elif not os.path.isfile(where):
+            never = isinstance(raw, dict) and raw.get("base_sha256") is None
+            state = "was never saved" if never else "no longer exists"
             findings.append(
                 Finding(
                     entry,
-                    f"unsaved text for {target}, which no longer exists: opening the project "
-                    "offers it for recovery (the text is kept here until then)",
+                    f"unsaved text for {target}, which {state}: opening the project offers it "
+                    "for recovery (the text is kept here until then)",
                     "path",
                 )
             )
