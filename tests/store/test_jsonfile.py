@@ -357,3 +357,33 @@ def test_a_file_larger_than_any_of_ours_is_set_aside_unread(paths: SessionPaths)
     f = make(paths)
     assert f.load_sync() == Notes()
     assert f.problems[0].kind is ProblemKind.CORRUPT and "too large" in f.problems[0].message
+
+
+@pytest.mark.parametrize("mode", ["raise", "read-only"])
+def test_an_unreadable_file_raises_or_opens_read_only_as_the_owner_chose(
+    paths: SessionPaths, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    f = saved(paths, ["kept"])
+    saved(paths, ["kept", "newer"])  # prev/ now holds ["kept"]
+    real = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self == f.path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    g = make(paths, unreadable=mode)
+    if mode == "raise":  # the costs side names and counts what it could not read itself
+        with pytest.raises(PermissionError):
+            g.load_sync()
+        return
+    assert g.load_sync().items == ["kept"]  # the last good copy, to look at
+    assert g.read_only and [p.kind for p in g.problems] == [ProblemKind.UNREADABLE]
+    assert "Permission denied" in g.problems[0].message
+    g.value.items = ["mine"]
+    g.mark_dirty()
+    with pytest.raises(FileReadOnlyError, match="cannot be read"):
+        g.save_sync()
+    monkeypatch.undo()
+    assert json.loads(f.path.read_text())["items"] == ["kept", "newer"]  # never overwritten

@@ -16,7 +16,7 @@ import shutil
 import stat
 import threading
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -75,25 +75,16 @@ def read_file(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
     """The bytes of a state file, at most ``limit + 1`` of them (the parser refuses more).
 
     Raises ``FileNotFoundError`` when missing, :class:`NotAFileError` for a folder, pipe or
-    device (never blocks on a pipe), ``OSError`` when it cannot be read.
+    device (a pipe is never opened, so never blocks), ``OSError`` when it cannot be read.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise NotAFileError(errno.EISDIR, f"{path} is {kind} where a file was expected")
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise NotAFileError(errno.EISDIR, f"{path} is {kind} where a file was expected")
+    if info.st_size > limit:
+        with open(path, "rb") as handle:
+            return handle.read(limit + 1)
+    return Path(path).read_bytes()
 
 
 def describe_validation(error: ValidationError) -> list[tuple[str, str]]:
@@ -134,8 +125,14 @@ class JsonFile(Generic[M]):
         compress_over: int | None = None,
         read_only: bool = False,
         callbacks: Callbacks | None = None,
+        unreadable: Literal["raise", "read-only"] = "raise",
     ) -> None:
+        """``unreadable``: what loading does with a file that exists but cannot be read
+        (permissions, I/O): raise the ``OSError`` (the caller decides), or open this part
+        read-only with an ``unreadable`` problem, the previous good copy shown if there is one.
+        """
         self.paths = paths
+        self.unreadable = unreadable
         self.path = path
         self.model = model
         self.format = fmt
@@ -176,6 +173,8 @@ class JsonFile(Generic[M]):
                 self._make_read_only(f"{exc.strerror}, and it could not be set aside")
             data = None
         except OSError as exc:
+            if self.unreadable == "raise":
+                raise
             reason = f"cannot be read ({exc.strerror or exc})"
             self._make_read_only(
                 f"{reason}; opened read-only so it is never overwritten unseen",

@@ -71,6 +71,7 @@ class SessionHistory:
             compress_over=COMPRESS_OVER,
             read_only=read_only,
             callbacks=callbacks,
+            unreadable="read-only",
         )
         self._file.load_sync()
         self._current: HistoryEntry | None = None

@@ -62,6 +62,7 @@ class Preferences:
             PreferencesData,
             callbacks=callbacks,
             read_only=read_only,
+            unreadable="read-only",
         )
         self._file.load_sync()
         self.backup_path: Path | None = None

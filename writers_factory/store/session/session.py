@@ -92,6 +92,7 @@ class Session:
             SessionData,
             read_only=self.read_only,
             callbacks=self.callbacks,
+            unreadable="read-only",
         )
         self._file.load_sync()
         self.previous: SessionData | None = (
