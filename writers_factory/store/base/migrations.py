@@ -28,6 +28,15 @@ class MigrationError(WritersFactoryError, ValueError):
     pass
 
 
+def money_text(value: Any) -> Any:
+    """Float dollars become exact decimal strings ("0.15", not 0.1499999…); other input passes."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float | int):
+        return str(value)
+    return value
+
+
 def register(kind: str, from_version: int) -> Callable[[Step], Step]:
     """Register the step that upgrades ``kind`` from ``from_version`` to the next version."""
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from writers_factory.store.base import migrations
+from writers_factory.store.base.migrations import money_text
 
 MIGRATED_OPERATIONS = "migrated_operations"
 LEGACY_BUDGET = "legacy_budget"
@@ -24,15 +25,6 @@ LEGACY_SESSION_ID = "v0-import"
 """The session that schema-0 operations are attributed to (schema 0 had no session ids)."""
 
 _STALE_COUNTERS = ("session_total", "daily_total", "weekly_total", "monthly_total")
-
-
-def money_text(value: Any) -> Any:
-    """Float dollars become exact decimal strings ("0.15", not 0.1499999…); other input passes."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float | int):
-        return str(value)
-    return value
 
 
 @migrations.register("costs", 0)

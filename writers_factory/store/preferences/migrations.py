@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from writers_factory.store.base import migrations
-from writers_factory.store.costs.migrations import money_text
+from writers_factory.store.base.migrations import money_text
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?)?\s*$")
 
