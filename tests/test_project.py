@@ -169,7 +169,7 @@ def test_trash_moves_lists_and_restores(tmp_path: Path) -> None:
         "manuscript",
         "chapter-01.md",
     )
-    assert stored.stat().st_mode & 0o777 == 0o640
+    assert stored.stat().st_mode & 0o777 == 0o600, "the trash is private, like .session"
     outline = project / "planning" / "outline.md"
     trash.move_to_trash(project, outline)  # absolute paths work too
     entries = trash.list_trash(project)
@@ -210,11 +210,11 @@ def test_same_file_deleted_twice_keeps_both(tmp_path: Path) -> None:
 def test_trash_refuses_outside_folders_and_session_files(tmp_path: Path) -> None:
     project = create_project(tmp_path / "p")
     (tmp_path / "elsewhere.md").write_text("x")
-    with pytest.raises(trash.TrashError, match="not inside the project"):
+    with pytest.raises(trash.TrashError, match="leads outside the project"):
         trash.move_to_trash(project, tmp_path / "elsewhere.md")
     (project / ".session").mkdir()
     (project / ".session" / "current.json").write_text("{}")
-    with pytest.raises(trash.TrashError, match="session store"):
+    with pytest.raises(trash.TrashError, match="leads into the .session folder"):
         trash.move_to_trash(project, Path(".session/current.json"))
     with pytest.raises(trash.TrashError, match="not a file"):
         trash.move_to_trash(project, Path("manuscript"))

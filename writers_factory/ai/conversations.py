@@ -7,7 +7,8 @@ creation order.
 
 A file that does not parse or validate is moved to ``.session/corrupt/`` with a timestamp
 and reported (file, field, reason) — never deleted, never silently skipped. A file written
-by a newer Writers Factory is reported and left exactly where it is.
+by a newer Writers Factory is reported and left exactly where it is. A file that is a link
+leading out of ``conversations/`` is reported and never read.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.events import ProblemKind, StoreProblem
 from writers_factory.store.base.jsonfile import describe_validation, set_aside
 from writers_factory.store.base.model_base import StoreModel
-from writers_factory.store.base.paths import SessionPaths
+from writers_factory.store.base.paths import OutsideProjectError, SessionPaths, inside_project
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
 
 Role = Literal["user", "assistant", "system"]
@@ -244,6 +245,10 @@ class ConversationStore:
         self._problem(path, ProblemKind.CORRUPT, message, field=field, set_aside=dest)
 
     def _load(self, path: Path) -> Conversation:
+        try:
+            inside_project(self.folder, path, within="the conversations folder")
+        except OutsideProjectError as exc:
+            self._problem(path, ProblemKind.OUTSIDE, f"{exc.reason} — not opened")
         try:
             data = path.read_bytes()
         except FileNotFoundError:

@@ -34,7 +34,8 @@ from writers_factory.ai.runner import (
 )
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.store.base.durable import write_atomic
-from writers_factory.store.base.model_base import StoreModel
+from writers_factory.store.base.model_base import StoreDatetime, StoreModel
+from writers_factory.store.base.paths import inside_project
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
 
 WORKFLOWS_DIR = "workflows"
@@ -115,8 +116,8 @@ class StepRecord(BaseModel):
     model: str | None = None
     """The model for this step (its stage's); ``None``: the workflow's ``model``."""
     status: StepStatus = "pending"
-    started: datetime | None = None
-    finished: datetime | None = None
+    started: StoreDatetime | None = None
+    finished: StoreDatetime | None = None
     output: str | None = None
     input_tokens: int | None = Field(default=None, ge=0)
     output_tokens: int | None = Field(default=None, ge=0)
@@ -136,8 +137,8 @@ class WorkflowRecord(StoreModel):
     title: str
     model: str
     status: WorkflowStatus = "running"
-    created: datetime = Field(default_factory=_now)
-    updated: datetime = Field(default_factory=_now)
+    created: StoreDatetime = Field(default_factory=_now)
+    updated: StoreDatetime = Field(default_factory=_now)
     inputs: dict[str, Any] = Field(default_factory=dict)
     steps: list[StepRecord] = Field(default_factory=list)
     error: str | None = None
@@ -161,6 +162,19 @@ class WorkflowRecord(StoreModel):
     @property
     def unfinished(self) -> bool:
         return self.status not in DONE
+
+    def target_in(self, project: Path) -> Path | None:
+        """The project-relative file the workflow read (``inputs.path``), or ``None``.
+
+        The record is disk state: a path leading outside the project (links followed) raises
+        :class:`~writers_factory.store.base.paths.OutsideProjectError` naming the record and
+        the entry, so Accept never writes there.
+        """
+        where = self.inputs.get("path")
+        if not isinstance(where, str):
+            return None
+        inside_project(project, where, where=f"{WORKFLOWS_DIR}/{self.id}.json › inputs.path")
+        return Path(where)
 
     @property
     def result(self) -> str | None:

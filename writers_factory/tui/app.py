@@ -463,10 +463,13 @@ class WritersFactoryApp(App[int]):
             if must_exist and not await asyncio.to_thread(path.is_file):
                 self.notify(f"{relative.as_posix()} no longer exists; it was not reopened.")
                 return None
-            return await asyncio.to_thread(FileBuffer.load, path)
+            disk, text = await asyncio.to_thread(FileBuffer.load, path, project=self.project)
         except (UnreadableFileError, OSError) as exc:
             self.notify(f"{relative.as_posix()} could not be opened: {exc}", severity="error")
             return None
+        if disk.read_only_reason is not None:
+            self.notify(disk.read_only_reason, title="Read-only", severity="warning", timeout=15)
+        return disk, text
 
     # ------------------------------------------------------------------ seams
     def open_buffers(self) -> list[OpenBuffer]:
@@ -477,7 +480,10 @@ class WritersFactoryApp(App[int]):
     ) -> None:
         """Open ``path`` (project-relative) showing ``text`` rather than the file's content."""
         loaded = await self._load(path, must_exist=False)
-        disk, disk_text = loaded or (FileBuffer(self.project / path, None, None), "")
+        disk, disk_text = loaded or (
+            FileBuffer(self.project / path, None, None, project=self.project),
+            "",
+        )
         known = disk_text if disk.base_sha256 is not None else None
         doc = Document(path, disk, known, saved=NONE if dirty else None)
         await self.editor.open_document(doc, text, cursor)

@@ -19,6 +19,7 @@ from writers_factory.core.analysis.metrics import readability_of, report_of
 from writers_factory.core.analysis.models import ChapterReport, ManuscriptReport, Pace
 from writers_factory.core.analysis.text import Scan, detect_quote_style, scan
 from writers_factory.store.base.durable import is_temp_file
+from writers_factory.store.manuscript.buffers import is_copy
 
 SUFFIXES = (".md", ".txt")
 PACE_THRESHOLD = 1.0
@@ -37,13 +38,15 @@ def natural_key(path: Path) -> tuple[tuple[int, int | str], ...]:
 
 
 def chapter_files(folder: Path) -> list[Path]:
-    """Chapter files in reading order; hidden files/folders and our temp files are skipped."""
+    """Chapter files in reading order; hidden files/folders, our temp files and the copies we
+    save beside a chapter ("name (my copy …).md": the same words again) are skipped."""
     found = [
         p
         for p in folder.rglob("*")
         if p.suffix.lower() in SUFFIXES
         and p.is_file()
         and not is_temp_file(p)
+        and not is_copy(p)
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     ]
     return sorted(found, key=lambda p: natural_key(p.relative_to(folder)))

@@ -44,6 +44,7 @@ class ProblemKind(enum.StrEnum):
     UNREADABLE = "unreadable"  # cannot be read (permissions, I/O error); opened read-only
     LINKED = "linked"  # a symbolic link where state belongs; never written through
     NOT_WRITABLE = "not-writable"  # .session/ cannot be written (permissions, full disk)
+    OUTSIDE = "outside"  # a path in the file leads outside the project; that entry dropped
     DURABILITY = "durability"  # saved, but its folder could not be synced: a warning
 
 

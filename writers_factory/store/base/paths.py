@@ -1,10 +1,14 @@
-"""Where everything lives inside a project's ``.session/`` folder."""
+"""Where everything lives inside a project's ``.session/`` folder, and the one rule that keeps
+a path read from disk state inside the project (:func:`inside_project`)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
+
+from writers_factory.core.errors import WritersFactoryError
 
 SESSION_DIR = ".session"
 
@@ -102,3 +106,55 @@ def stamp(now: datetime | None = None) -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class OutsideProjectError(WritersFactoryError, PermissionError, ValueError):
+    """A path read from disk state (or a link) leads outside the project, or into its
+    ``.session`` folder: it is never opened, shown, written or recovered.
+
+    ``where`` names the file and the entry (``current.json › open_files[2]``), ``value`` the
+    path as written there, ``reason`` what is wrong with it; the message joins the three.
+    A ``PermissionError`` (a caller reporting any ``OSError`` reports it) and a ``ValueError``
+    (the path itself is the bad value).
+    """
+
+    def __init__(self, where: str, value: str, reason: str) -> None:
+        self.where = where
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{where}: {value} {reason}" if where else f"{value} {reason}")
+
+
+def inside_project(
+    root: Path, path: str | PurePath, *, where: str = "", within: str = "the project"
+) -> Path:
+    """The file ``path`` names, every symbolic link followed, when it lies inside ``root``.
+
+    ``path`` is relative to ``root`` or absolute, exactly as some file on disk holds it (a
+    hand-edited ``current.json``, a journal entry, a workflow record): nothing on disk is
+    trusted to stay inside the project, and a link may lead anywhere, so the answer is the
+    fully resolved path or :class:`OutsideProjectError` naming ``where`` and the value
+    (``within`` names ``root`` in it: a store folder checks its own records the same way).
+    ``root``'s own ``.session`` folder is session state, never a project file. Use this for
+    every such path — there is no other copy of the rule.
+    """
+    shown = PurePath(path).as_posix() if isinstance(path, PurePath) else str(path)
+    base = Path(root).absolute()
+    candidate = Path(path) if Path(path).is_absolute() else base / path
+    try:
+        real = candidate.resolve()
+        real_root = base.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # a loop of links, a NUL byte
+        raise OutsideProjectError(where, shown, f"cannot be resolved ({exc})") from exc
+    if real == real_root:
+        raise OutsideProjectError(where, shown, "is the project folder itself, not a file")
+    if real_root not in real.parents:
+        raise OutsideProjectError(where, shown, f"leads outside {within}")
+    lexical = Path(os.path.normpath(candidate))
+    for top, inside in ((real_root, real), (base, lexical)):
+        session = top / SESSION_DIR
+        if inside == session or session in inside.parents:
+            raise OutsideProjectError(
+                where, shown, f"leads into the {SESSION_DIR} folder, not a project file"
+            )
+    return real

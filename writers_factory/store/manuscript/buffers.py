@@ -6,6 +6,13 @@ first re-reads the file and compares its hash with the one we recorded at load o
 last save. Only an unchanged file is overwritten; anything else is a :class:`SaveConflict`
 that the caller resolves with an explicit choice (keep mine / take theirs / keep both).
 
+A chapter may be a symbolic link. One leading to a file inside the project is saved
+*through* the link: the target is replaced atomically and the link stays a link. One leading
+outside the project (or a file reached through a linked folder outside it) is opened
+read-only (:attr:`FileBuffer.read_only_reason` says why) and never written. A chapter the
+writer made read-only (no write permission) is never overwritten either:
+:class:`ReadOnlyFileError`, and the caller may offer :meth:`FileBuffer.write_copy`.
+
 Everything here is synchronous file I/O: the TUI calls it from thread workers.
 """
 
@@ -13,6 +20,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +29,7 @@ from pathlib import Path
 
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.store.base.durable import write_atomic
+from writers_factory.store.base.paths import OutsideProjectError, inside_project
 
 ENCODING = "utf-8"
 
@@ -44,6 +54,17 @@ class DiskState(enum.StrEnum):
 
 class UnreadableFileError(WritersFactoryError, OSError):
     """A file could not be read as text; names the file and the reason."""
+
+
+class ReadOnlyFileError(WritersFactoryError, PermissionError):
+    """The writer made the file read-only: it is not overwritten (a copy may be saved)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} is read-only (its permissions allow no writing), so it was not "
+            "overwritten; save a copy instead"
+        )
+        self.path = path
 
 
 class SaveConflict(WritersFactoryError):
@@ -84,23 +105,58 @@ def _decode(path: Path, data: bytes) -> str:
 
 
 class FileBuffer:
-    """One manuscript file as last seen on disk by this app."""
+    """One manuscript file as last seen on disk by this app.
 
-    def __init__(self, path: Path, base_sha256: str | None, base_mtime: float | None) -> None:
+    With ``project`` given (the TUI always gives it), a save goes to the file the path
+    leads to, only while that lies inside the project: see :meth:`write_target`.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        base_sha256: str | None,
+        base_mtime: float | None,
+        *,
+        project: Path | None = None,
+    ) -> None:
         self.path = Path(path)
         self.base_sha256 = base_sha256
         """Hash at load or last save; ``None`` when the file did not exist yet."""
         self.base_mtime = base_mtime
+        self.project = None if project is None else Path(project)
+        self.read_only_reason: str | None = None
+        """Why this file may be read but never written (a link leading outside the project)."""
 
     @classmethod
-    def load(cls, path: Path) -> tuple[FileBuffer, str]:
+    def load(cls, path: Path, *, project: Path | None = None) -> tuple[FileBuffer, str]:
         """Read ``path``; a missing file is an empty new buffer, never an error."""
         path = Path(path)
+        buffer = cls(path, None, None, project=project)
+        try:
+            buffer.write_target()
+        except OutsideProjectError as exc:
+            buffer.read_only_reason = f"{exc}; opened read-only, it cannot be saved here"
         data = _read(path)
         if data is None:
-            return cls(path, None, None), ""
+            return buffer, ""
         text = _decode(path, data)
-        return cls(path, sha256_of(data), path.stat().st_mtime), text
+        buffer.base_sha256, buffer.base_mtime = sha256_of(data), path.stat().st_mtime
+        return buffer, text
+
+    def write_target(self) -> Path:
+        """The file a save replaces: the link's target when the path is a symbolic link (so
+        the link stays a link), else the path itself.
+
+        Raises :class:`OutsideProjectError` when that file lies outside the project (a link,
+        or a linked folder, leading elsewhere) or in its ``.session``; asked again at every
+        save, since a link can change between two saves.
+        """
+        path = self.path
+        if self.project is None:
+            return path.resolve() if path.is_symlink() else path
+        shown = path.relative_to(self.project) if path.is_relative_to(self.project) else path
+        real = inside_project(self.project, path, where=shown.as_posix())
+        return real if path.is_symlink() else path
 
     def disk_state(self) -> DiskState:
         state, _ = self._probe()
@@ -144,19 +200,34 @@ class FileBuffer:
         Returns what was written and the disk text the buffer now follows (``None`` when the
         file was deleted outside).
         """
+        written = self.write_copy(text, now, remember=remember)
+        theirs = self.take_theirs()
+        return written, theirs
+
+    def write_copy(self, text: str, now: datetime, *, remember: Remember | None = None) -> Written:
+        """Write ``text`` to a new "name (my copy …).md" beside the file; the file is not
+        touched. The one naming of copies (keep both, a read-only file's copy)."""
         copy = my_copy_path(self.path, now)
         data = text.encode(ENCODING)
         if remember is not None:
             remember(copy, data)
         write_atomic(copy, data)
-        theirs = self.take_theirs()
-        return Written(copy, data, sha256_of(data)), theirs
+        return Written(copy, data, sha256_of(data))
 
     def _write(self, text: str, remember: Remember | None) -> Written:
+        target = self.write_target()
+        try:
+            mode = target.stat().st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_IMODE(mode) & 0o222:
+            raise ReadOnlyFileError(self.path)
         data = text.encode(ENCODING)
         if remember is not None:
             remember(self.path, data)
-        write_atomic(self.path, data)
+            if target != self.path:
+                remember(target, data)
+        write_atomic(target, data)
         self.base_sha256 = sha256_of(data)
         try:
             self.base_mtime = self.path.stat().st_mtime
@@ -165,12 +236,21 @@ class FileBuffer:
         return Written(self.path, data, self.base_sha256)
 
 
+_COPY_MARK = "my copy"
+_COPY_STEM = re.compile(r" \(my copy \d{4}-\d{2}-\d{2} \d{4}\)( \d+)?$")
+
+
 def my_copy_path(path: Path, now: datetime) -> Path:
     """A sibling name that never replaces an existing file (a counter is added if needed)."""
-    base = f"{path.stem} (my copy {now:%Y-%m-%d %H%M})"
+    base = f"{path.stem} ({_COPY_MARK} {now:%Y-%m-%d %H%M})"
     candidate = path.with_name(base + path.suffix)
     counter = 2
     while candidate.exists():
         candidate = path.with_name(f"{base} {counter}{path.suffix}")
         counter += 1
     return candidate
+
+
+def is_copy(path: Path) -> bool:
+    """True for a "name (my copy …).md" this app wrote beside a file: a copy, not a chapter."""
+    return _COPY_STEM.search(Path(path).stem) is not None

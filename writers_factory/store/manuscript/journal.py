@@ -16,6 +16,10 @@ carry the revision of the text and the id of the open document that wrote it
 * the entry records the hash of the file it was made on top of (``base_sha256``), so
   recovery can tell "typed on top of this file" from "the file changed since".
 
+An entry's ``path`` is disk state like any other: one that leads outside the project (or
+into ``.session/``) once links are followed is a :class:`JournalProblem` naming the entry
+file and the path, never offered, so Recover can never write it back outside.
+
 "Start fresh" moves the whole journal aside into ``.session/recovered/<timestamp>/`` —
 nothing a writer typed is ever deleted by a choice.
 
@@ -36,8 +40,19 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from writers_factory.store.base.durable import fsync_dir, is_temp_file, write_atomic
-from writers_factory.store.base.paths import SessionPaths, stamp
+from writers_factory.store.base.durable import (
+    fsync_dir,
+    is_temp_file,
+    make_private_dir,
+    write_atomic,
+)
+from writers_factory.store.base.model_base import StoreDatetime
+from writers_factory.store.base.paths import (
+    OutsideProjectError,
+    SessionPaths,
+    inside_project,
+    stamp,
+)
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
 
 SCHEMA_VERSION = 2
@@ -56,7 +71,7 @@ class JournalEntry(BaseModel):
         default=None,
         description="hash of the file the text was typed on top of (None: no file yet)",
     )
-    journaled_at: datetime
+    journaled_at: StoreDatetime
     cursor_line: int = 0
     cursor_col: int = 0
     document: str = Field(
@@ -92,14 +107,16 @@ class Journal:
         written again."""
 
     def relative(self, path: Path) -> str:
-        """The project-relative name stored in an entry; refuses files outside the project."""
+        """The project-relative name stored in an entry; refuses files outside the project
+        (:class:`OutsideProjectError`, links followed)."""
         path = Path(path)
+        real = inside_project(self.project, path, where="recovery journal")
         if not path.is_absolute():
             return path.as_posix()
         try:
-            return path.resolve().relative_to(self.project.resolve()).as_posix()
-        except ValueError as exc:
-            raise ValueError(f"{path} is outside the project {self.project}") from exc
+            return path.relative_to(self.project).as_posix()
+        except ValueError:
+            return real.relative_to(self.project.resolve()).as_posix()
 
     def entry_file(self, path: Path | str) -> Path:
         """Readable and unique: a slug of the path plus a short hash of it."""
@@ -174,8 +191,7 @@ class Journal:
         with self._lock:
             if not source.exists():
                 return None
-            folder = self.paths.recovered / stamp(now)
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = make_private_dir(self.paths.recovered / stamp(now))
             target = folder / source.name
             os.replace(source, target)
             fsync_dir(folder)
@@ -222,12 +238,24 @@ class Journal:
             if not file.is_file() or is_temp_file(file) or file.suffix != ".json":
                 continue
             result = self._read(file)
+            if isinstance(result, JournalEntry):
+                result = self._contained(file, result)
             if isinstance(result, JournalProblem):
                 problems.append(result)
             elif result is not None:
                 found.append(result)
         found.sort(key=lambda e: e.path)
         return found, problems
+
+    def _contained(self, file: Path, entry: JournalEntry) -> JournalEntry | JournalProblem:
+        """The entry, or a problem when its path leads outside the project."""
+        try:
+            inside_project(self.project, entry.path, where=f"{file.name} › path")
+        except OutsideProjectError as exc:
+            return JournalProblem(
+                file, f"field path: {exc.value} {exc.reason} — not offered for recovery"
+            )
+        return entry
 
     def _read(self, file: Path) -> JournalEntry | JournalProblem | None:
         try:
@@ -266,7 +294,7 @@ class Journal:
         with self._lock:
             if not self.has_entries():
                 return None
-            self.paths.recovered.mkdir(parents=True, exist_ok=True)
+            make_private_dir(self.paths.recovered)
             target = self.paths.recovered / stamp(now)
             counter = 1
             while target.exists():
@@ -275,6 +303,6 @@ class Journal:
             os.replace(self.folder, target)
             fsync_dir(self.paths.recovered)
             fsync_dir(self.paths.root)
-            with contextlib.suppress(FileExistsError):
-                self.folder.mkdir()
+            with contextlib.suppress(OSError):  # made again by the next write otherwise
+                make_private_dir(self.folder)
             return target

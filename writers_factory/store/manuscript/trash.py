@@ -4,6 +4,11 @@ A writer who deletes the wrong chapter must get it back, so a delete copies the 
 ``.session/trash/<timestamp>/<relative path>`` through the durable write path and only then
 removes the original. Restoring never replaces a file that has since appeared at the old
 place: it picks a free sibling name instead. Synchronous; the TUI calls it from threads.
+
+The trash lives in ``.session/`` and holds the writer's text, so its folders are private
+(0700, made durable) and each copy is 0600. What the trash holds is disk state: an entry whose
+copy is a link leading out of the trash, or whose old place now leads outside the project
+(a folder replaced by a link), is refused with the entry named — never read, never restored.
 """
 
 from __future__ import annotations
@@ -14,8 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from writers_factory.core.errors import WritersFactoryError
-from writers_factory.store.base.durable import fsync_dir, write_atomic
-from writers_factory.store.base.paths import SessionPaths, stamp
+from writers_factory.store.base.durable import fsync_dir, make_private_dir, write_atomic
+from writers_factory.store.base.paths import (
+    SESSION_DIR,
+    OutsideProjectError,
+    SessionPaths,
+    inside_project,
+    stamp,
+)
 
 
 class TrashError(WritersFactoryError, OSError):
@@ -39,15 +50,11 @@ def _trash_root(project: Path) -> Path:
 
 
 def _relative(project: Path, path: Path) -> Path:
-    project = Path(project).resolve()
-    target = (project / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
     try:
-        relative = target.relative_to(project)
-    except ValueError as exc:
-        raise TrashError(f"{path} is not inside the project {project}") from exc
-    if relative.parts[:1] == (".session",):
-        raise TrashError(f"{path} is part of the session store, not a project file")
-    return relative
+        real = inside_project(project, path)
+    except OutsideProjectError as exc:
+        raise TrashError(str(exc)) from exc
+    return real.relative_to(Path(project).resolve())
 
 
 def move_to_trash(project: Path, path: Path) -> Path:
@@ -68,10 +75,8 @@ def move_to_trash(project: Path, path: Path) -> Path:
         suffix += 1
         folder = folder.with_name(f"{folder.name.split('~')[0]}~{suffix}")
     stored = folder / relative
-    stored.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(stored, data)
-    with contextlib.suppress(OSError):
-        os.chmod(stored, source.stat().st_mode & 0o7777)
+    make_private_dir(stored.parent)
+    write_atomic(stored, data)  # fsynced, folder fsynced: durable before the unlink
     source.unlink()
     fsync_dir(source.parent)
     return stored
@@ -111,6 +116,12 @@ def restore(project: Path, entry: TrashEntry) -> Path:
     trash copy is removed only after the restored file is durable.
     """
     project = Path(project)
+    where = f"{SESSION_DIR}/trash/{entry.deleted_at} › {entry.relative_path.as_posix()}"
+    try:
+        inside_project(_trash_root(project), entry.stored_at, where=where, within="the trash")
+        inside_project(project, entry.relative_path, where=where)
+    except OutsideProjectError as exc:
+        raise TrashError(f"{exc} — not restored") from exc
     if not entry.stored_at.is_file():
         raise TrashError(f"{entry.relative_path} is no longer in the trash")
     target = free_name(project / entry.relative_path)

@@ -7,6 +7,8 @@ the folder mirrors the project, a plain sort of the names is the order they were
 each version is an ordinary text file the writer can open without Writers Factory.
 
 Synchronous; the TUI calls these from threads. Versions are never overwritten or deleted.
+Their folders are private (0700, made durable) and each copy 0600, like all of ``.session/``;
+a file in them that is a link leading out of ``versions/`` is not listed (never read).
 """
 
 from __future__ import annotations
@@ -15,8 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from writers_factory.core.errors import WritersFactoryError
-from writers_factory.store.base.durable import write_text_atomic
-from writers_factory.store.base.paths import SessionPaths, stamp
+from writers_factory.store.base.durable import make_private_dir, write_text_atomic
+from writers_factory.store.base.paths import (
+    OutsideProjectError,
+    SessionPaths,
+    inside_project,
+    stamp,
+)
 
 
 class VersionError(WritersFactoryError, ValueError):
@@ -56,8 +63,7 @@ def save_version(project: Path, rel_path: Path | str, text: str) -> Path:
     Two versions kept in the same microsecond get distinct names, so none replaces another.
     """
     rel = _relative(Path(project), rel_path)
-    folder = _folder(Path(project), rel)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_private_dir(_folder(Path(project), rel))
     suffix = PurePosixPath(rel.name).suffix or ".txt"
     base = stamp()
     target = folder / f"{base}{suffix}"
@@ -75,9 +81,18 @@ def list_versions(project: Path, rel_path: Path | str) -> list[Version]:
     folder = _folder(Path(project), rel)
     if not folder.is_dir():
         return []
+    root = SessionPaths.for_project(Path(project)).versions
     found = [
         Version(path.name.removesuffix(path.suffix), rel, path)
         for path in folder.iterdir()
-        if path.is_file() and not path.name.startswith(".")
+        if path.is_file() and not path.name.startswith(".") and _kept_inside(root, path)
     ]
     return sorted(found, reverse=True)
+
+
+def _kept_inside(root: Path, path: Path) -> bool:
+    try:
+        inside_project(root, path, within="the versions folder")
+    except OutsideProjectError:
+        return False
+    return True

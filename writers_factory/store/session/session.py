@@ -40,6 +40,7 @@ from writers_factory.store.session.models import (
     RecentQuery,
     SessionData,
 )
+from writers_factory.store.session.open_files import contain_open_files
 
 HEARTBEAT_SECONDS = 15.0
 F = TypeVar("F", bound=Callable[..., None])
@@ -68,6 +69,8 @@ class Session:
         self.other_instance: locks.LockInfo | None = None
         self.foreign_lock: locks.LockInfo | None = None
         self.lock_problems: list[StoreProblem] = []
+        self.path_problems: list[StoreProblem] = []
+        """Open files of ``current.json`` dropped because they lead outside the project."""
         self._holds_lock = False
         self._os_lock = False
         self._interrupted = False
@@ -95,6 +98,7 @@ class Session:
             unreadable="read-only",
         )
         self._file.load_sync()
+        self.path_problems = self._contain()
         self.previous: SessionData | None = (
             self._file.value.model_copy(deep=True) if self._file.exists_on_disk else None
         )
@@ -271,6 +275,7 @@ class Session:
         # a link found at start is also found by current.json's loader: say it once
         return [
             *self.lock_problems,
+            *self.path_problems,
             *(p for p in self._file.problems if (p.kind, p.message) not in said),
         ]
 
@@ -423,6 +428,14 @@ class Session:
     async def load(self) -> None:
         """Re-read ``current.json`` from disk, replacing the in-memory state."""
         await self._file.load()
+        self.path_problems = await asyncio.to_thread(self._contain)
+
+    def _contain(self) -> list[StoreProblem]:
+        """Drop open files of ``current.json`` that lead outside the project (each named)."""
+        problems = contain_open_files(self.project_path, self.paths.current, self.data)
+        for problem in problems:
+            self.callbacks.error(problem)
+        return problems
 
     def close_sync(self) -> None:
         if self.read_only:

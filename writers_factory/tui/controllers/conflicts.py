@@ -24,11 +24,18 @@ from writers_factory.store.manuscript.buffers import FileBuffer, Remember, SaveC
 from writers_factory.store.manuscript.documents import Document, Snapshot
 from writers_factory.store.manuscript.journal import Journal
 from writers_factory.tui.screens.conflict import ConflictChoice, ConflictScreen
+from writers_factory.tui.screens.read_only_file import ReadOnlyFileScreen
 
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI, Views
 
-__all__ = ["ConflictChoice", "Resolution", "asking_about", "resolve_conflict"]
+__all__ = [
+    "ConflictChoice",
+    "Resolution",
+    "asking_about",
+    "resolve_conflict",
+    "show_disk_version",
+]
 
 
 @dataclass
@@ -85,17 +92,19 @@ async def resolve_conflict(
         theirs = await asyncio.to_thread(disk.take_theirs)
         await asyncio.to_thread(journal.set_aside_entry, path, now)
         doc.journal_cleared(doc.revision)
-        await _show_theirs(views, doc, theirs)
+        await show_disk_version(views, doc, theirs)
     elif choice is ConflictChoice.KEEP_BOTH:
         copy, theirs = await asyncio.to_thread(
             disk.keep_both, snap.text, now.astimezone(), remember=remember
         )
         outcome.written.append(copy.path)
         await _forget(journal, doc, snap.revision)  # mine is safe in the copy
-        await _show_theirs(views, doc, theirs)
+        await show_disk_version(views, doc, theirs)
         editor = views.editor
         if editor is not None:
-            copy_disk, copy_text = await asyncio.to_thread(FileBuffer.load, copy.path)
+            copy_disk, copy_text = await asyncio.to_thread(
+                FileBuffer.load, copy.path, project=journal.project
+            )
             rel = copy.path.relative_to(journal.project.absolute())
             await editor.open(rel, copy_text, copy_disk, activate=False)
     else:
@@ -113,7 +122,7 @@ async def _forget(journal: Journal, doc: Document, revision: int) -> None:
     doc.journal_cleared(revision)
 
 
-async def _show_theirs(views: Views, doc: Document, theirs: str | None) -> None:
+async def show_disk_version(views: Views, doc: Document, theirs: str | None) -> None:
     """The editor shows the file's text, cursor kept; or the tab closes if it was deleted."""
     editor = views.editor
     area = None if editor is None else editor.find(doc.path)
@@ -130,8 +139,9 @@ async def _show_theirs(views: Views, doc: Document, theirs: str | None) -> None:
 
 
 def asking_about(ui: UI, name: str) -> bool:
-    """True while a conflict question about ``name`` is on screen (never ask twice)."""
+    """True while a question about saving ``name`` (a conflict, a read-only file) is on
+    screen (never ask twice)."""
     return any(
-        isinstance(screen, ConflictScreen) and screen.file_name == name
-        for screen in ui.showing(ConflictScreen)
+        isinstance(screen, ConflictScreen | ReadOnlyFileScreen) and screen.file_name == name
+        for screen in [*ui.showing(ConflictScreen), *ui.showing(ReadOnlyFileScreen)]
     )

@@ -60,13 +60,14 @@ class EditorOpener(Protocol):
     ) -> Any: ...
 
 
-def read_disk(path: Path) -> tuple[FileBuffer, str | None]:
+def read_disk(path: Path, project: Path) -> tuple[FileBuffer, str | None]:
     """In a thread: the file as it is now (``None`` text when missing or not UTF-8)."""
     try:
-        disk, text = FileBuffer.load(path)
+        disk, text = FileBuffer.load(path, project=project)
     except UnreadableFileError:
         data = path.read_bytes()
-        return FileBuffer(path, hashlib.sha256(data).hexdigest(), path.stat().st_mtime), None
+        sha = hashlib.sha256(data).hexdigest()
+        return FileBuffer(path, sha, path.stat().st_mtime, project=project), None
     return disk, (text if disk.base_sha256 is not None else None)
 
 
@@ -148,7 +149,7 @@ class StartupChecks:
         restored: list[Document] = []
         for entry in self.to_recover:
             rel = Path(entry.path)
-            disk, disk_text = await asyncio.to_thread(read_disk, project / rel)
+            disk, disk_text = await asyncio.to_thread(read_disk, project / rel, project)
             doc = Document(
                 rel,
                 disk,

@@ -32,12 +32,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from writers_factory.store.manuscript.buffers import Remember, SaveConflict
+from writers_factory.store.manuscript.buffers import ReadOnlyFileError, Remember, SaveConflict
 from writers_factory.store.manuscript.documents import Document, Snapshot
 from writers_factory.store.manuscript.journal import Journal
 from writers_factory.store.manuscript.versions import save_version
 from writers_factory.tui.controllers.conflicts import ConflictChoice, asking_about, resolve_conflict
 from writers_factory.tui.controllers.journaling import JournalKeeper
+from writers_factory.tui.controllers.read_only_files import offer_copy
 from writers_factory.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -304,11 +305,34 @@ class SaveCoordinator:
             except SaveConflict as conflict:
                 await self._resolve(doc, snap, conflict, report)
                 return
+            except ReadOnlyFileError:
+                await self._offer_copy(doc, snap, report)
+                return
             except OSError as exc:
                 report.failures.append(f"{path}: {exc.strerror or exc}")
                 return
             report.saved.append(written.path)
             await self._saved(doc, snap)
+
+    async def _offer_copy(self, doc: Document, snap: Snapshot, report: SaveReport) -> None:
+        """The writer made the file read-only: never overwritten; a copy is offered."""
+        try:
+            outcome = await offer_copy(
+                self.ui,
+                self.views,
+                doc,
+                snap,
+                journal=self.journal,
+                remember=self.remember,
+                now=self.clock(),
+            )
+        except OSError as exc:
+            report.failures.append(f"{doc.path}: {exc.strerror or exc}")
+            return
+        report.saved.extend(outcome.written)
+        if not outcome.written:
+            self._deferred.add(doc.path)
+            report.deferred.append(doc.path)
 
     async def _saved(self, doc: Document, snap: Snapshot) -> None:
         """``snap`` is in the file: the document and the journal learn it (lock held)."""

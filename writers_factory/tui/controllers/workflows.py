@@ -31,6 +31,7 @@ from writers_factory.ai.workflows import (
     run_workflow,
 )
 from writers_factory.core.prices import UnknownModelError
+from writers_factory.store.base.paths import OutsideProjectError
 from writers_factory.tui.controllers.ai_results import Pending, RecordOperation, Target
 from writers_factory.tui.screens.workflow_resume import WorkflowResumeScreen, cost_so_far
 from writers_factory.tui.widgets.ai_pane import PaneState
@@ -247,10 +248,15 @@ class WorkflowRunner:
 
     async def _target(self, record: WorkflowRecord) -> Target | None:
         """The whole chapter the workflow read, in its open buffer (opened if needed)."""
-        where, chapter = record.inputs.get("path"), record.inputs.get("chapter")
-        if not isinstance(where, str) or not isinstance(chapter, str):
+        chapter = record.inputs.get("chapter")
+        try:
+            relative = record.target_in(self.workspace.project)
+        except OutsideProjectError as exc:
+            self.ui.notify(f"{exc} — the rewrite can only be read.", severity="warning")
             return None
-        relative = Path(where)
+        if relative is None or not isinstance(chapter, str):
+            return None
+        where = relative.as_posix()
         area = self._find(relative)
         if area is None:
             absolute = self.workspace.project / relative

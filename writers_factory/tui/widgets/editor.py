@@ -253,7 +253,7 @@ class Editor(Vertical):
         self._counter += 1
         pane_id = f"buffer-{self._counter}"
         area = BufferArea(doc, text, id=f"{pane_id}-text")
-        area.read_only = self.read_only
+        area.read_only = self.read_only or doc.disk.read_only_reason is not None
         self._panes[doc.path] = pane_id
         await self.tabs.add_pane(TabPane(tab_title(doc.path, doc.dirty), area, id=pane_id))
         self._show_empty()
