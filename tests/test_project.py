@@ -214,7 +214,7 @@ def test_trash_refuses_outside_folders_and_session_files(tmp_path: Path) -> None
         trash.move_to_trash(project, tmp_path / "elsewhere.md")
     (project / ".session").mkdir()
     (project / ".session" / "current.json").write_text("{}")
-    with pytest.raises(trash.TrashError, match="leads into the .session folder"):
+    with pytest.raises(trash.TrashError, match=r"leads into the \.session folder"):
         trash.move_to_trash(project, Path(".session/current.json"))
     with pytest.raises(trash.TrashError, match="not a file"):
         trash.move_to_trash(project, Path("manuscript"))
