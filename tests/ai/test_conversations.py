@@ -204,3 +204,17 @@ def test_temp_and_foreign_files_are_not_conversations(session_dir: Path) -> None
     (folder / "notes.json").write_text("{}")
     assert [s.id for s in store.list()] == [conv.id]
     assert store.problems == []
+
+
+def test_a_timestamp_without_a_zone_reads_as_utc(session_dir: Path) -> None:
+    """A hand-edited turn without a time zone is read (as UTC), not set aside."""
+    store = ConversationStore(session_dir)
+    conv = store.new("Edited by hand", "creation", "m")
+    store.add_turn(conv, "user", "Hello")
+    raw = on_disk(store, conv)
+    raw["updated_at"] = "2026-11-01T09:00:00"
+    raw["turns"][0]["timestamp"] = "2026-11-01T09:00:00"  # type: ignore[index]
+    store.path_of(conv.id).write_text(json.dumps(raw), encoding="utf-8")
+    again = ConversationStore(session_dir).open(conv.id)
+    assert again.updated_at.tzinfo is not None and again.turns[0].timestamp.tzinfo is not None
+    assert again.updated_at == again.turns[0].timestamp

@@ -19,7 +19,7 @@ import pytest
 
 from writers_factory.ai.analysis import chapter_files
 from writers_factory.ai.conversations import ConversationError, ConversationStore
-from writers_factory.ai.workflows import new_workflow, save_workflow_sync
+from writers_factory.ai.workflows import find_unfinished, new_workflow, save_workflow_sync
 from writers_factory.project import create_project
 from writers_factory.store import Session
 from writers_factory.store.base.paths import OutsideProjectError, inside_project
@@ -139,6 +139,28 @@ def test_a_journal_entry_leading_outside_is_never_offered(project: Path, elsewhe
     with pytest.raises(OutsideProjectError):
         journal.write(Path("../../elsewhere/notes.txt"), "x", None)
     assert elsewhere.read_text() == SECRET
+
+
+def test_record_files_linked_outside_their_folder_are_not_read(
+    project: Path, tmp_path: Path
+) -> None:
+    journal = Journal(project)
+    journal.write(project / CHAPTER, "mine", None)
+    [file] = (project / ".session" / "journal").iterdir()
+    outside = tmp_path / "entry.json"
+    file.rename(outside)
+    file.symlink_to(outside)
+    entries, [problem] = journal.entries()
+    assert entries == [] and problem.file == file
+    assert "leads outside the journal folder; not read" in problem.describe()
+    record = new_workflow("enhance_chapter", {"chapter": "x", "path": CHAPTER}, "m")
+    save_workflow_sync(project / ".session", record)
+    stored = project / ".session" / "workflows" / f"{record.id}.json"
+    stored.rename(tmp_path / "workflow.json")
+    stored.symlink_to(tmp_path / "workflow.json")
+    problems: list[str] = []
+    assert find_unfinished(project / ".session", problems) == []
+    assert problems == [f"{stored}: leads outside the workflows folder; not read"]
 
 
 def test_a_journal_timestamp_without_zone_reads_as_utc(project: Path) -> None:

@@ -32,5 +32,5 @@ def test_paths_outside_the_project_are_refused(tmp_path: Path, bad: str) -> None
 
 def test_absolute_path_elsewhere_is_refused_by_name(tmp_path: Path) -> None:
     elsewhere = tmp_path.parent / "elsewhere.md"
-    with pytest.raises(VersionError, match=r"elsewhere\.md is not inside the project"):
+    with pytest.raises(VersionError, match=r"elsewhere\.md leads outside the project"):
         save_version(tmp_path / "novel", elsewhere, "text")

@@ -23,14 +23,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal, NoReturn
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError
 
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.core.stages import StageId
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.events import ProblemKind, StoreProblem
 from writers_factory.store.base.jsonfile import describe_validation, set_aside
-from writers_factory.store.base.model_base import StoreModel
+from writers_factory.store.base.model_base import StoreDatetime, StoreModel
 from writers_factory.store.base.paths import OutsideProjectError, SessionPaths, inside_project
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
 
@@ -46,7 +46,7 @@ class Turn(BaseModel):
 
     role: Role
     text: str
-    timestamp: AwareDatetime
+    timestamp: StoreDatetime
     input_tokens: int | None = Field(default=None, ge=0)
     output_tokens: int | None = Field(default=None, ge=0)
     cost: Money | None = None
@@ -60,8 +60,8 @@ class Conversation(StoreModel):
 
     id: str = Field(pattern=_ID_RE.pattern)
     title: str
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
+    created_at: StoreDatetime
+    updated_at: StoreDatetime
     stage: StageId
     model: str
     turns: list[Turn] = Field(default_factory=list)

@@ -35,7 +35,7 @@ from writers_factory.ai.runner import (
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.model_base import StoreDatetime, StoreModel
-from writers_factory.store.base.paths import inside_project
+from writers_factory.store.base.paths import OutsideProjectError, inside_project
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
 
 WORKFLOWS_DIR = "workflows"
@@ -229,6 +229,12 @@ def find_unfinished(session_dir: Path, problems: list[str] | None = None) -> lis
         return []
     found: list[WorkflowRecord] = []
     for path in sorted(folder.glob("*.json")):
+        try:
+            inside_project(folder, path, within="the workflows folder")
+        except OutsideProjectError as exc:
+            if problems is not None:
+                problems.append(f"{path}: {exc.reason}; not read")
+            continue
         try:
             record = load_workflow(path)
         except WorkflowFileError as exc:

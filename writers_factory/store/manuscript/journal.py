@@ -259,6 +259,10 @@ class Journal:
 
     def _read(self, file: Path) -> JournalEntry | JournalProblem | None:
         try:
+            inside_project(self.folder, file, within="the journal folder")
+        except OutsideProjectError as exc:
+            return JournalProblem(file, f"{exc.reason}; not read")
+        try:
             data = file.read_bytes()
         except FileNotFoundError:
             return None

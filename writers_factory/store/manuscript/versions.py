@@ -13,6 +13,7 @@ a file in them that is a link leading out of ``versions/`` is not listed (never 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -42,14 +43,20 @@ class Version:
 
 
 def _relative(project: Path, rel_path: Path | str) -> PurePosixPath:
-    rel = PurePosixPath(Path(rel_path).as_posix())
-    if rel.is_absolute():
+    """The project file's name under ``versions/``: inside the project, never ``.session``."""
+    try:
+        real = inside_project(project, rel_path)
+    except OutsideProjectError as exc:
+        raise VersionError(f"{exc}: only files of the project itself have versions") from exc
+    given = Path(rel_path)
+    if given.is_absolute():
         try:
-            rel = PurePosixPath(Path(rel_path).relative_to(Path(project)).as_posix())
-        except ValueError as exc:
-            raise VersionError(f"{rel_path} is not inside the project {project}") from exc
-    if not rel.parts or ".." in rel.parts or rel.parts[0] == ".session":
-        raise VersionError(f"{rel_path}: only files of the project itself have versions")
+            given = given.relative_to(project)
+        except ValueError:  # reached through a link to the project
+            given = real.relative_to(Path(project).resolve())
+    rel = PurePosixPath(os.path.normpath(given).replace(os.sep, "/"))
+    if ".." in rel.parts:  # "../book/x.md" from inside a linked folder: named by its target
+        rel = PurePosixPath(real.relative_to(Path(project).resolve()).as_posix())
     return rel
 
 
