@@ -295,3 +295,12 @@ def test_a_read_only_chapter_is_not_overwritten_and_a_copy_is_not_a_chapter(
     again = buffer.write_copy("more", datetime(2026, 12, 1, 21, 5))
     assert again.path.name == "chapter-01 (my copy 2026-12-01 2105) 2.md" and is_copy(again.path)
     assert chapter_files(project / "manuscript") == [chapter]
+
+
+def test_no_copy_is_written_into_a_folder_linked_outside(project: Path, elsewhere: Path) -> None:
+    (project / "shared").symlink_to(elsewhere.parent)
+    buffer, _ = FileBuffer.load(project / "shared" / "notes.txt", project=project)
+    assert buffer.read_only_reason is not None
+    with pytest.raises(OutsideProjectError, match="leads outside the project"):
+        buffer.write_copy("mine", datetime(2026, 12, 1, 21, 5))
+    assert sorted(p.name for p in elsewhere.parent.iterdir()) == ["notes.txt"]

@@ -208,6 +208,8 @@ class FileBuffer:
         """Write ``text`` to a new "name (my copy …).md" beside the file; the file is not
         touched. The one naming of copies (keep both, a read-only file's copy)."""
         copy = my_copy_path(self.path, now)
+        if self.project is not None:  # beside a file in a folder linked elsewhere: refused
+            inside_project(self.project, copy, where=copy.name)
         data = text.encode(ENCODING)
         if remember is not None:
             remember(copy, data)
