@@ -15,7 +15,6 @@ next start removes them.
 from __future__ import annotations
 
 import importlib
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from writers_factory.core.keymap import check_keymap
 from writers_factory.store.base.durable import find_leftovers
 from writers_factory.store.base.jsonfile import describe_validation, read_file
-from writers_factory.store.base.paths import SessionPaths
+from writers_factory.store.base.paths import OutsideProjectError, SessionPaths, inside_project
 from writers_factory.store.base.serialisers import DecodeError, loads
 from writers_factory.store.session import lock as locks
 
@@ -128,23 +127,24 @@ def _plain(path: Path) -> Any:
 
 def _journal_targets(paths: SessionPaths) -> list[Finding]:
     findings: list[Finding] = []
-    project = os.path.realpath(paths.project)
     for entry in sorted(paths.journal.glob("*.json")) if paths.journal.is_dir() else []:
         raw = _plain(entry)
         target = raw.get("path") if isinstance(raw, dict) else None
         if not isinstance(target, str) or not target:
             continue  # a shape problem, reported with the file's other findings
-        where = os.path.realpath(os.path.join(project, target))
-        if os.path.commonpath([project, where]) != project:
+        try:
+            where = inside_project(paths.project, target)
+        except OutsideProjectError as exc:
             findings.append(
                 Finding(
                     entry,
-                    f"unsaved text for {target}, which lies outside the project: "
-                    "it will not be written there",
+                    f"unsaved text for {target}, which {exc.reason}: it will not be "
+                    "offered or written there",
                     "path",
                 )
             )
-        elif not os.path.isfile(where):
+            continue
+        if not where.is_file():
             never = isinstance(raw, dict) and raw.get("base_sha256") is None
             state = "was never saved" if never else "no longer exists"
             findings.append(
