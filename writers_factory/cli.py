@@ -1,7 +1,7 @@
 """The ``writers-factory`` command.
 
-``writers-factory [DIR]`` opens the workspace; ``new``, ``session`` and ``stats`` are
-subcommands. Everything heavy is imported inside the branch that needs it, so inspecting a
+``writers-factory [DIR]`` opens the workspace; ``new``, ``session``, ``stats`` and ``demo``
+are subcommands. Everything heavy is imported inside the branch that needs it, so inspecting a
 session does not pay for starting a TUI.
 """
 
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-SUBCOMMANDS = {"new", "session", "stats"}
+SUBCOMMANDS = {"new", "session", "stats", "demo"}
 SESSION_VIEWS = ("show", "history", "costs", "preferences", "verify")
 
 
@@ -20,7 +20,10 @@ def _open_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="writers-factory",
         description="A terminal workspace for novelists that never loses your work.",
-        epilog="Other commands: writers-factory new DIR | session VIEW | stats (each with --help).",
+        epilog=(
+            "Other commands: writers-factory new DIR | session VIEW | stats | demo [DIR] "
+            "(each with --help)."
+        ),
     )
     parser.add_argument("project", nargs="?", default=".", help="project folder (default: here)")
     return parser
@@ -44,6 +47,10 @@ def _command_parser() -> argparse.ArgumentParser:
     fmt = stats.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
+
+    from writers_factory.cli_demo import add_parser as add_demo
+
+    add_demo(sub)
     return parser
 
 
@@ -60,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ns = _command_parser().parse_args(args)
         if ns.command == "new":
             return _new(ns.directory, ns.title)
+        if ns.command == "demo":
+            from writers_factory.cli_demo import run_demo
+
+            return run_demo(ns.directory, ns.corpus)
         if ns.command == "session":
             from writers_factory.cli_session import run_session_view
 
