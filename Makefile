@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= demo
 
-.PHONY: install run test bench lint clean
+.PHONY: install run test bench lint docs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,10 +29,18 @@ bench: $(STAMP)
 # Style, types, and the layer rules of docs/architecture.md (import-linter contracts in
 # pyproject.toml: which package may import which, no cycles inside tui/).
 lint: $(STAMP)
-	$(VENV)/bin/ruff check writers_factory tests bench
-	$(VENV)/bin/ruff format --check writers_factory tests bench
+	$(VENV)/bin/ruff check writers_factory tests bench examples docs/*.py
+	$(VENV)/bin/ruff format --check writers_factory tests bench examples docs/*.py
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy examples docs/*.py
 	$(VENV)/bin/lint-imports --no-logo
 
+# The documentation site in site/: the screenshots taken afresh from the app, then a strict
+# build (a broken link, a missing page or a reference that does not resolve fails it).
+# Builds offline: no web fonts, nothing fetched.
+docs: $(STAMP)
+	$(PY) docs/screenshots.py
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache site

@@ -47,6 +47,7 @@ def _chapter_name(number: int) -> str:
 
 
 def build(project: Path, folders: list[Path]) -> Step:
+    """A project from the template with the novel's first chapters, written durably."""
     from writers_factory.core.wordcount import count_words
     from writers_factory.project import create_project
     from writers_factory.store.base.durable import write_text_atomic
@@ -67,7 +68,9 @@ def build(project: Path, folders: list[Path]) -> Step:
     return step
 
 
-async def _write(project: Path) -> Step:
+async def write_session(project: Path) -> Step:
+    """A session as the workspace leaves one: stage, open file, model, a query, a changed
+    chapter in the history, and a clean close (so the next start is not "interrupted")."""
     from writers_factory.store import Session, SessionHistory
     from writers_factory.store.base.durable import write_text_atomic
 
@@ -100,7 +103,8 @@ async def _write(project: Path) -> Step:
     return step
 
 
-async def _costs(project: Path) -> Step:
+async def log_costs(project: Path) -> Step:
+    """The operations of :data:`OPERATIONS`, priced as real calls would be."""
     from writers_factory.ai.runner import dollars
     from writers_factory.store import CostTracker
 
@@ -116,7 +120,9 @@ async def _costs(project: Path) -> Step:
     return step
 
 
-def _recover(project: Path) -> Step:
+def recover(project: Path) -> Step:
+    """What start-up does after a crash, choosing the proposed side for every entry: the
+    file's text is kept as a version before the unsaved text replaces it."""
     from writers_factory.store import Session
     from writers_factory.store.base.durable import write_text_atomic
     from writers_factory.store.manuscript.journal import Journal
@@ -156,8 +162,8 @@ def run(project: Path, folders: list[Path]) -> Iterator[Step]:
     if project.exists() and (not project.is_dir() or any(project.iterdir())):
         raise DemoError(f"{project} already exists and is not empty; name a new folder")
     yield build(project, folders)
-    yield asyncio.run(_write(project))
-    yield asyncio.run(_costs(project))
+    yield asyncio.run(write_session(project))
+    yield asyncio.run(log_costs(project))
     chapter = _chapter_name(3)
     crash = kill_mid_session(project, chapter)
     killed = Step("Killed a writer mid-session (SIGKILL)")
@@ -165,4 +171,4 @@ def run(project: Path, folders: list[Path]) -> Iterator[Step]:
     killed.add("exit status", crash.returncode)
     killed.add("unsaved text in the journal", f"{len(UNSAVED.split())} words in {chapter}")
     yield killed
-    yield _recover(project)
+    yield recover(project)

@@ -1,0 +1,59 @@
+"""The guide's generated key tables cover every key the app declares."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import pkgutil
+from pathlib import Path
+from types import ModuleType
+
+from textual.screen import Screen
+
+import writers_factory.tui.screens as screens
+from writers_factory.core.keymap import DEFAULT_KEYS
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def hooks() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("docs_hooks", DOCS / "hooks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_workspace_table_lists_every_binding_with_its_default_key() -> None:
+    table = hooks().workspace_table()
+    for binding_id, key in DEFAULT_KEYS.items():
+        assert f"| `{key}` |" in table
+        assert f"| `{binding_id}` |" in table
+    assert "Command palette" in table
+
+
+def test_every_screen_with_keys_has_its_table() -> None:
+    listed = {class_name for _, class_name, _ in hooks().SCREENS}
+    with_keys = set()
+    for info in pkgutil.iter_modules(screens.__path__):
+        module = importlib.import_module(f"{screens.__name__}.{info.name}")
+        for name, value in inspect.getmembers(module, inspect.isclass):
+            ours = issubclass(value, Screen) and value.__module__ == module.__name__
+            if ours and value.__dict__.get("BINDINGS"):
+                with_keys.add(name)
+    assert with_keys - listed == set()
+
+
+def test_the_marker_is_replaced_in_a_page() -> None:
+    page = hooks().on_page_markdown("# Keys\n\n<!-- keys:screens -->\n")
+    assert "<!-- keys" not in page
+    assert "### Crash recovery (at start)" in page
+
+
+def test_roles_in_docstrings_become_inline_code() -> None:
+    spec = importlib.util.spec_from_file_location("griffe_roles", DOCS / "griffe_roles.py")
+    assert spec is not None and spec.loader is not None
+    roles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(roles)
+    text = "See :class:`~writers_factory.store.Session` and :func:`a.b.c` (``x``)."
+    assert roles.plain(text) == "See `Session` and `a.b.c` (``x``)."
