@@ -56,6 +56,8 @@ StepInputs = Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, Any]]
 
 @dataclass(frozen=True)
 class StepDef:
+    """One step of a workflow: the catalogue operation it runs, by name."""
+
     name: str
     operation: str
     inputs: StepInputs
@@ -63,6 +65,8 @@ class StepDef:
 
 @dataclass(frozen=True)
 class WorkflowDef:
+    """A kind of workflow: its steps in order, each fed by the steps before it."""
+
     kind: str
     title: str
     steps: tuple[StepDef, ...]
@@ -98,6 +102,8 @@ WORKFLOWS: Mapping[str, WorkflowDef] = {
 
 
 def get_workflow_def(kind: str) -> WorkflowDef:
+    """The definition of ``kind``; an unknown kind (a record from a newer version) raises
+    naming it, rather than running steps this version does not know."""
     try:
         return WORKFLOWS[kind]
     except KeyError:
@@ -187,6 +193,7 @@ class WorkflowFileError(WritersFactoryError, ValueError):
 
 
 def workflows_dir(session_dir: Path) -> Path:
+    """Where workflow records live: ``.session/workflows/``, one file per workflow."""
     return Path(session_dir) / WORKFLOWS_DIR
 
 
@@ -201,6 +208,7 @@ def save_workflow_sync(session_dir: Path, record: WorkflowRecord) -> None:
 
 
 async def save_workflow(session_dir: Path, record: WorkflowRecord) -> None:
+    """Record the workflow durably, in a thread, after each step: a crash resumes from here."""
     await asyncio.to_thread(save_workflow_sync, session_dir, record)
 
 

@@ -46,6 +46,9 @@ KNOWN: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing verify found: a ``problem`` (exit 1) or a ``note`` (worth knowing, exit 0),
+    named by file and, where it applies, field, so the writer can find it by hand."""
+
     path: Path
     message: str
     field: str | None = None
@@ -84,6 +87,8 @@ def _model(ref: Schema) -> type[BaseModel] | None:
 
 
 def check_file(path: Path, model: type[BaseModel] | None) -> list[Finding]:
+    """One file's shape against its model, read as the loaders read it (hostile bytes stop
+    here too); without a model, only that it parses."""
     try:
         data = read_file(path)
     except OSError as exc:

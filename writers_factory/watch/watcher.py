@@ -81,10 +81,12 @@ class ProjectWatcher:
 
     @property
     def project_root(self) -> Path:
+        """The project folder, absolute: the paths of every change are under it."""
         return self._root
 
     @property
     def running(self) -> bool:
+        """True between a finished :meth:`start` and :meth:`stop`."""
         return self._running
 
     @property

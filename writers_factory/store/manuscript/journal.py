@@ -225,6 +225,8 @@ class Journal:
         return True
 
     def get(self, path: Path) -> JournalEntry | None:
+        """The unsaved text recorded for ``path``; ``None`` when there is none or it is
+        unreadable (``entries`` reports unreadable ones)."""
         entry = self._read(self.entry_file(self.relative(path)))
         return entry if isinstance(entry, JournalEntry) else None
 
@@ -286,6 +288,7 @@ class Journal:
         return entry
 
     def has_entries(self) -> bool:
+        """Whether any unsaved text is waiting: the cheap check start-up makes first."""
         if not self.folder.is_dir():
             return False
         return any(f.suffix == ".json" and not is_temp_file(f) for f in self.folder.iterdir())
