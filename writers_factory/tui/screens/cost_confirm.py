@@ -19,8 +19,11 @@ class CostConfirmScreen(ModalScreen[bool]):
     """ "This operation will cost about $0.15 (…). Continue?" — dismisses True to go ahead."""
 
     DEFAULT_CSS = """
+    CostConfirmScreen #cost-question, CostConfirmScreen #cost-warning { width: 100%; }
     CostConfirmScreen #cost-warning { color: $warning; text-style: bold; margin-top: 1; }
     """
+    """The question wraps inside the dialog: a label sized to its text was cut at the
+    dialog's edge, hiding the token count and the "Continue?" the writer answers."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel")
     ]

@@ -42,7 +42,10 @@ class ModelPickerScreen(ModalScreen[dict[str, str] | None]):
     ModelPickerScreen .model-row Label { width: 12; padding: 1 1 0 0; }
     ModelPickerScreen .model-row Input { width: 1fr; }
     ModelPickerScreen #model-examples { color: $text-muted; margin-top: 1; }
+    ModelPickerScreen #model-examples, ModelPickerScreen #model-error { width: 100%; }
     """
+    """The examples and the error wrap inside the dialog (sized to their text, they were cut
+    at its edge: a refusal's reason could not be read)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel")
     ]
