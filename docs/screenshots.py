@@ -9,6 +9,7 @@ SVG in ``docs/images/``. Run it alone with ``python docs/screenshots.py [NAME ..
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,18 @@ TIMEOUT = 60.0
 
 Prepare = Callable[[Pilot[Any], Path], Awaitable[None]]
 
+FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}\s*")
+GENERATOR = re.compile(r"\s*<!-- Generated with [^>]*-->")
+
+
+def offline_svg(svg: str) -> str:
+    """The picture as a page may show it with no connection: the web fonts the export names
+    (fetched by the reader's browser) and its generator comment go; the reader's own
+    monospace font draws the text."""
+    svg = GENERATOR.sub("", FONT_FACE.sub("", svg))
+    svg = re.sub(r"font-family: [^;]*monospace;", "font-family: ui-monospace, monospace;", svg)
+    return svg.replace("font-family: arial;", "font-family: sans-serif;")
+
 
 async def until(pilot: Pilot[Any], condition: Callable[[], object]) -> None:
     """Let the app run until ``condition()`` holds: wait on conditions, never on time."""
@@ -73,12 +86,27 @@ async def started(pilot: Pilot[Any]) -> WritersFactoryApp:
     return app
 
 
+async def show_chapters(pilot: Pilot[Any], app: WritersFactoryApp) -> None:
+    """Unfold ``manuscript/`` in the project tree and wait for its chapters to be listed."""
+    tree = app.project_tree
+    folder = next(
+        node
+        for node in tree.root.children
+        if node.data is not None and Path(node.data.path).name == "manuscript"
+    )
+    folder.expand()
+    await until(pilot, lambda: len(folder.children) > 0)
+
+
 async def open_chapter(pilot: Pilot[Any], project: Path) -> WritersFactoryApp:
     app = await started(pilot)
     await app.open_path(project / CHAPTER)
     area = app.editor.active
     assert area is not None
     area.cursor_blink = False
+    area.move_cursor((0, 0))  # the chapter from its title, not from the restored cursor
+    area.scroll_home(animate=False)
+    await show_chapters(pilot, app)
     await pilot.press("f2")
     await until(pilot, lambda: app.stage_id == "writing")
     await pilot.pause()
@@ -210,8 +238,9 @@ async def shoot(name: str, project: Path, user_themes: Path) -> Path:
     app = WritersFactoryApp(project, user_themes=user_themes)
     async with app.run_test(size=TALL if name == "statistics" else SIZE) as pilot:
         await SHOTS[name](pilot, project)
-        path = app.save_screenshot(f"{name}.svg", str(IMAGES))
-    return Path(path)
+        path = Path(app.save_screenshot(f"{name}.svg", str(IMAGES)))
+    path.write_text(offline_svg(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return path
 
 
 def take(name: str, base: Path) -> Path:

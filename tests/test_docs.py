@@ -57,3 +57,23 @@ def test_roles_in_docstrings_become_inline_code() -> None:
     spec.loader.exec_module(roles)
     text = "See :class:`~writers_factory.store.Session` and :func:`a.b.c` (``x``)."
     assert roles.plain(text) == "See `Session` and `a.b.c` (``x``)."
+
+
+def test_screenshots_name_no_web_font() -> None:
+    spec = importlib.util.spec_from_file_location("screenshots", DOCS / "screenshots.py")
+    assert spec is not None and spec.loader is not None
+    shots = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(shots)
+    exported = (
+        "<svg>\n    <!-- Generated with a renderer https://example.invalid -->\n    <style>\n"
+        '    @font-face {\n        font-family: "Mono";\n        src: local("Mono"),\n'
+        '                url("https://example.invalid/mono.woff2") format("woff2");\n    }\n'
+        "    .matrix { font-family: Mono, monospace; }\n    .title { font-family: arial; }\n"
+    )
+    svg = shots.offline_svg(exported)
+    assert "http" not in svg
+    assert "@font-face" not in svg
+    assert "font-family: ui-monospace, monospace;" in svg
+    assert "font-family: sans-serif;" in svg
+    for image in (DOCS / "images").glob("*.svg"):
+        assert "https://" not in image.read_text(encoding="utf-8"), image.name
