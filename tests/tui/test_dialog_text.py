@@ -1,6 +1,6 @@
 """Questions show all of their text inside their dialog: a label sized to its text was cut at
 the dialog's edge (the cost question lost its token count and "Continue?", the model
-picker its examples and the reason it refused a model)."""
+picker its examples and the reason it refused a model, the story bible its "(free)")."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from textual.widgets import Label
 from tests.tui.conftest import SIZE, ready_screen, started, wait_until
 from writers_factory.ai.runner import confirmation_text
 from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.screens.bible_ask import BibleAskScreen
 from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
 from writers_factory.tui.screens.model_picker import ModelPickerScreen, examples_text
 
@@ -63,3 +64,17 @@ async def test_the_model_pickers_examples_and_refusal_wrap(
         await wait_until(pilot, lambda: "Creation:" in str(error.content))
         await pilot.pause()
         assert shown(error, dialog) == f"Creation: {reason}"
+
+
+async def test_the_story_bible_status_wraps(
+    make_app: Callable[[], WritersFactoryApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("f7")
+        screen = await ready_screen(pilot, BibleAskScreen)
+        await pilot.pause()
+        status = screen.query_one("#bible-status", Label)
+        said = shown(status, screen.query_one(".wf-dialog"))
+        assert said == "Searches reference/ and planning/ on this machine (free)."

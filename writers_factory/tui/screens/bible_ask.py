@@ -56,7 +56,7 @@ class BibleAskScreen(ModalScreen[BibleAnswerRequest | None]):
     DEFAULT_CSS = """
     BibleAskScreen .wf-dialog { width: 90%; height: 85%; }
     BibleAskScreen #bible-results { height: 1fr; border: round $panel-lighten-2; }
-    BibleAskScreen #bible-status { color: $text-muted; }
+    BibleAskScreen #bible-status { color: $text-muted; width: 100%; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", id="modal.cancel")
