@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 
@@ -29,6 +30,7 @@ from writers_factory.store.manuscript.buffers import text_sha256
 from writers_factory.store.manuscript.journal import Journal
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.analysis_view import AnalysisScreen
+from writers_factory.tui.screens.bible_ask import BibleAskScreen
 from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
 from writers_factory.tui.screens.model_picker import ModelPickerScreen
 from writers_factory.tui.screens.recovery import RecoveryScreen
@@ -161,6 +163,24 @@ async def models(pilot: Pilot[Any], project: Path) -> None:
     await shown(pilot, ModelPickerScreen)
 
 
+async def bible(pilot: Pilot[Any], project: Path) -> None:
+    await open_chapter(pilot, project)
+    await pilot.press("f7")
+    await shown(pilot, BibleAskScreen)
+
+
+async def palette(pilot: Pilot[Any], project: Path) -> None:
+    app = await open_chapter(pilot, project)
+    await pilot.press("ctrl+p")
+    await shown(pilot, CommandPalette)
+    await until(pilot, lambda: app.screen.focused is not None)
+    await pilot.press(*"AI: ")
+    await until(pilot, lambda: len(app.screen.query(CommandList)) > 0)
+    commands = app.screen.query_one(CommandList)
+    await until(pilot, lambda: commands.option_count > 3)
+    await pilot.pause()
+
+
 async def analysis(pilot: Pilot[Any], project: Path) -> None:
     app = await open_chapter(pilot, project)
     await pilot.press("f9")
@@ -220,6 +240,8 @@ SHOTS: dict[str, Prepare] = {
     "statistics": statistics,
     "models": models,
     "analysis": analysis,
+    "bible": bible,
+    "palette": palette,
     "cost-confirm": cost_confirm,
     "recovery": recovery,
     "second-instance": second_instance,
