@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -296,3 +297,22 @@ async def test_read_only_session_blocks_file_changes(project: Path, user_themes:
         assert app.stage_id == "enhancing", "navigation still works"
     assert (project / "manuscript" / "chapter-01.md").is_file()
     assert not (project / ".session").exists(), "a read-only session writes nothing"
+
+
+async def test_overlapping_reloads_keep_open_folders_open(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """A reload's late "folder opened" message re-reads the folder after the next reload:
+    the folders open before must still be open once every read has landed."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "manuscript/chapter-01.md")
+        tree = app.project_tree
+        for _ in range(8):
+            await asyncio.gather(tree.relist(), tree.relist(), tree.relist())
+        # Give late folder reads their turns (the race, not a timing assertion: with the
+        # fix the folder is open again whenever they land), then the folder must be open.
+        for _ in range(20):
+            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: "manuscript/chapter-01.md" in shown_paths(app))

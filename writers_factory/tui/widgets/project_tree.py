@@ -62,6 +62,8 @@ class ProjectTree(DirectoryTree):
         self.show_root = False
         self.guide_depth = 2
         self._relisting = asyncio.Lock()
+        self._reopen: set[Path] = set()
+        """Folders to open again when their parent is filled afresh (see _populate_node)."""
 
     async def relist(self) -> None:
         """Reload the listing, keeping open folders open and the cursor where it was.
@@ -72,6 +74,26 @@ class ProjectTree(DirectoryTree):
         """
         async with self._relisting:
             await self.reload()
+
+    def _populate_node(self, node: TreeNode[DirEntry], content: Iterable[Path]) -> None:
+        """Fill ``node`` afresh, keeping the folders that were open under it open.
+
+        A reload's "folder opened" message can arrive after a second reload has reset that
+        folder; the tree then reads the folder once more and fills it with new, closed
+        children, after every reload has finished. Without this, manuscript/ folded shut
+        for good now and then when a file action and the watcher reloaded together.
+        """
+        stack = list(node.children)
+        while stack:
+            child = stack.pop()
+            if child.is_expanded and child.data is not None:
+                self._reopen.add(child.data.path)
+                stack.extend(child.children)
+        super()._populate_node(node, content)
+        for child in node.children:
+            if child.data is not None and child.data.path in self._reopen:
+                self._reopen.discard(child.data.path)
+                child.expand()
 
     def show_changes(self, records: Iterable[FileChangeRecord], since: datetime) -> None:
         """Mark the files changed since ``since`` (the session start) and redraw the labels."""
