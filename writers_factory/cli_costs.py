@@ -15,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from writers_factory.core.prices import display_name
+
 
 def _dollars(value: Decimal) -> str:
     return f"${value:,.4f}" if value and value < Decimal("0.01") else f"${value:,.2f}"
@@ -168,14 +170,17 @@ def run_costs(project: Path, *, as_json: bool) -> int:
     if report.by_model:
         ranked = sorted(report.by_model.items(), key=lambda kv: -kv[1])
         lines += _table(
-            "By model", ("model", "spent"), [(m, _dollars(spent)) for m, spent in ranked], "<>"
+            "By model",
+            ("model", "spent"),
+            [(display_name(m), _dollars(spent)) for m, spent in ranked],
+            "<>",
         )
     if report.recent:
         recent = [
             (
                 f"{r.timestamp.astimezone():%Y-%m-%d %H:%M}",
                 r.operation,
-                r.model,
+                display_name(r.model),
                 f"{r.input_tokens:,}",
                 f"{r.output_tokens:,}",
                 _dollars(r.cost),

@@ -10,9 +10,11 @@ from genai_prices import Usage, calc_price
 from writers_factory.core.prices import (
     PriceOverride,
     UnknownModelError,
+    display_name,
     is_local_model,
     model_rates,
     price,
+    resolve_model,
 )
 
 
@@ -99,3 +101,33 @@ def test_unknown_provider_is_an_error_not_zero() -> None:
 def test_negative_tokens_are_refused() -> None:
     with pytest.raises(ValueError, match="negative"):
         price("ollama:llama3.2", -1, 0)
+
+
+@pytest.mark.parametrize(
+    ("alias", "entry"),
+    [
+        ("claude-sonnet-3.5", "anthropic:claude-3-5-sonnet"),
+        ("claude-opus-3", "anthropic:claude-3-opus-latest"),
+        ("gemini-flash", "google:gemini-1.5-flash"),
+        ("gemini-pro", "google:gemini-pro"),
+        ("gpt-4", "openai:gpt-4"),
+        ("gpt-4-turbo", "openai:gpt-4-turbo"),
+    ],
+)
+def test_the_specifications_model_names_are_priced_as_their_entries(alias: str, entry: str) -> None:
+    assert resolve_model(alias) == entry
+    assert price(alias, 10_000, 2_000) == price(entry, 10_000, 2_000) > 0
+    assert display_name(alias) == f"{alias} ({entry})"
+
+
+def test_a_price_override_for_an_alias_wins_over_its_entry() -> None:
+    override = {"gpt-4": PriceOverride(Decimal(1), Decimal(1))}
+    assert price("gpt-4", 1_000_000, 0, override) == Decimal(1)
+
+
+def test_a_mistyped_name_is_an_error_suggesting_the_nearest_names() -> None:
+    with pytest.raises(UnknownModelError) as info:
+        price("claude-sonet-3.5", 10, 10)
+    assert "claude-sonnet-3.5" in info.value.suggestions
+    assert "Did you mean" in str(info.value)
+    assert display_name("anthropic:claude-sonnet-4-5") == "anthropic:claude-sonnet-4-5"

@@ -34,6 +34,21 @@ PROVIDER_IDS: Mapping[str, str] = {
 }
 """pydantic-ai provider prefixes whose genai-prices provider id is spelled differently."""
 
+MODEL_ALIASES: Mapping[str, str] = {
+    "claude-sonnet-3.5": "anthropic:claude-3-5-sonnet",
+    "claude-opus-3": "anthropic:claude-3-opus-latest",
+    "gemini-flash": "google:gemini-1.5-flash",
+    "gemini-pro": "google:gemini-pro",
+    "gpt-4": "openai:gpt-4",
+    "gpt-4-turbo": "openai:gpt-4-turbo",
+}
+"""The short names the original specification uses, and the price entry each stands for.
+
+Operations keep the name the writer chose (their records and totals say
+``claude-sonnet-3.5``); only the price lookup goes through the entry, and
+:func:`display_name` shows both so the writer sees which price was used.
+"""
+
 
 class PriceOverrideLike(Protocol):
     """Anything with per-million-token rates: our dataclass or a preferences model."""
@@ -56,15 +71,50 @@ class PriceOverride:
 class UnknownModelError(WritersFactoryError, LookupError):
     """No price is known for a model; the message tells the writer how to supply one."""
 
-    def __init__(self, model: str, reason: str = "") -> None:
+    def __init__(self, model: str, reason: str = "", suggestions: list[str] | None = None) -> None:
         self.model = model
+        self.suggestions = list(suggestions or [])
         detail = f" ({reason})" if reason else ""
+        nearest = (
+            f" Did you mean {', '.join(repr(n) for n in self.suggestions)}?"
+            if self.suggestions
+            else ""
+        )
         super().__init__(
-            f"No price is known for the model {model!r}{detail}. Add a price override for "
+            f"No price is known for the model {model!r}{detail}.{nearest} Add a price override for "
             f'{model!r} to .session/preferences.json under "price_overrides", e.g. '
             f'"price_overrides": {{"{model}": {{"input_per_mtok": "3.00", '
             f'"output_per_mtok": "15.00"}}}} (dollars per million tokens).'
         )
+
+
+def resolve_model(model: str) -> str:
+    """The price entry a model name stands for: an alias's entry, else the name itself."""
+    return MODEL_ALIASES.get(model.strip().lower(), model)
+
+
+def display_name(model: str) -> str:
+    """``claude-sonnet-3.5 (anthropic:claude-3-5-sonnet)`` for an alias, else the name."""
+    resolved = resolve_model(model)
+    return model if resolved == model else f"{model} ({resolved})"
+
+
+def _known_names() -> list[str]:
+    """Every model id genai-prices lists (for suggestions only: scanned on an error)."""
+    try:
+        from genai_prices import data
+    except ImportError:  # pragma: no cover - a dependency
+        return []
+    names = {m.id for provider in data.providers for m in provider.models}
+    return sorted(names | set(MODEL_ALIASES))
+
+
+def nearest_names(model: str, n: int = 3) -> list[str]:
+    """The known model names closest to ``model``, to suggest after a typo."""
+    import difflib
+
+    _, name = split_model(model)
+    return difflib.get_close_matches(name.lower(), _known_names(), n=n, cutoff=0.5)
 
 
 def split_model(model: str) -> tuple[str | None, str]:
@@ -93,7 +143,7 @@ def _listed_rates(model: str) -> PriceOverride:
     """Base per-MTok rates genai-prices lists for ``model`` (cached: lookups scan the data)."""
     from genai_prices import Usage, calc_price
 
-    provider, name = split_model(model)
+    provider, name = split_model(resolve_model(model))
     if not name:
         raise UnknownModelError(model, "the model name is empty")
     try:
@@ -103,7 +153,7 @@ def _listed_rates(model: str) -> PriceOverride:
             provider_id=genai_provider_id(provider),
         )
     except LookupError as exc:
-        raise UnknownModelError(model, str(exc)) from exc
+        raise UnknownModelError(model, str(exc), nearest_names(model)) from exc
     return PriceOverride(
         input_per_mtok=_base_rate(getattr(calc.model_price, "input_mtok", None)),
         output_per_mtok=_base_rate(getattr(calc.model_price, "output_mtok", None)),
@@ -168,7 +218,7 @@ def price(
     _listed_rates(model)  # validates the model once, with a clear error
     from genai_prices import Usage, calc_price
 
-    provider, name = split_model(model)
+    provider, name = split_model(resolve_model(model))
     calc = calc_price(
         Usage(input_tokens=input_tokens, output_tokens=output_tokens),
         model_ref=name,
