@@ -9,6 +9,7 @@ models (Ollama) cost nothing.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,6 +49,46 @@ Operations keep the name the writer chose (their records and totals say
 ``claude-sonnet-3.5``); only the price lookup goes through the entry, and
 :func:`display_name` shows both so the writer sees which price was used.
 """
+
+
+USUAL_OUTPUT_SHARE: Mapping[str, Decimal] = {
+    "scene_generation": Decimal("0.2"),
+    "generate_scene": Decimal("0.2"),
+    "draft_scene": Decimal("0.2"),
+    "continue": Decimal("0.2"),
+    "brainstorm": Decimal("0.3"),
+    "outline": Decimal("0.3"),
+    "scene_enhancement": Decimal("0.5"),
+    "enhance_chapter": Decimal("0.5"),
+    "rewrite": Decimal("0.5"),
+    "polish": Decimal("0.5"),
+    "voice_test": Decimal("0.2"),
+    "critique": Decimal("0.1"),
+    "score": Decimal("0.1"),
+    "ask_bible": Decimal("0.1"),
+}
+"""The share of a call's tokens that are output, per operation, for a one-number estimate.
+
+A scene written from a prompt and its context is about one part output in five (the
+specification's own example logs 12,450 tokens in and 3,200 out); a rewrite or an
+enhancement returns about as much as it was given; a critique, a score or a question
+answered from the story bible reads much and writes little.
+"""
+
+DEFAULT_OUTPUT_SHARE = Decimal("0.2")
+"""For an operation not listed above (and for none): the scene-writing share."""
+
+
+def split_tokens(total: int, operation: str | None = None) -> tuple[int, int]:
+    """``(input, output)`` for ``total`` tokens of one call of ``operation``.
+
+    Output is rounded up, so the estimate errs on the dear side (output costs more).
+    """
+    if total < 0:
+        raise ValueError(f"token counts cannot be negative ({total})")
+    share = USUAL_OUTPUT_SHARE.get(operation or "", DEFAULT_OUTPUT_SHARE)
+    output = math.ceil(Decimal(total) * share)
+    return total - output, output
 
 
 class PriceOverrideLike(Protocol):

@@ -73,9 +73,9 @@ class StoreProblem:
         return "; ".join(parts)
 
 
-SaveCallback = Callable[[SaveMetadata], None]
-LoadCallback = Callable[[LoadMetadata], None]
-ErrorCallback = Callable[[StoreProblem], None]
+SaveCallback = Callable[[SaveMetadata], None] | Callable[[], None]
+LoadCallback = Callable[[LoadMetadata], None] | Callable[[], None]
+ErrorCallback = Callable[[StoreProblem], None] | Callable[[], None]
 
 
 @dataclass
@@ -99,10 +99,41 @@ class Callbacks:
             _safely(callback, problem)
 
 
+def takes_no_argument(callback: Callable[..., object]) -> bool:
+    """True for a listener written as ``def refresh(): ...`` (it is then called without one).
+
+    Listeners may take the event (the save's metadata, the problem, the operation) or not:
+    a status bar that only re-reads a figure needs nothing, and must not be dropped for it.
+    """
+    import inspect
+
+    try:
+        signature = inspect.signature(callback)
+    except (TypeError, ValueError):  # some built-ins: assume the usual one argument
+        return False
+    try:
+        signature.bind(None)
+    except TypeError:
+        try:
+            signature.bind()
+        except TypeError:
+            return False
+        return True
+    return False
+
+
+def call_listener(callback: Callable[..., object], arg: object) -> None:
+    """Call ``callback`` with ``arg``, or with nothing when it takes no argument."""
+    if takes_no_argument(callback):
+        callback()
+    else:
+        callback(arg)
+
+
 def _safely(callback: Callable[[object], None] | Callable[..., None], arg: object) -> None:
     # A failing listener must never turn a successful save into a failure.
     try:
-        callback(arg)
+        call_listener(callback, arg)
     except Exception:
         import logging
 

@@ -24,8 +24,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from writers_factory.core.budget import exceeded_message, period_windows, warning_message
-from writers_factory.core.prices import price
-from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem
+from writers_factory.core.prices import price, split_tokens
+from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem, call_listener
 from writers_factory.store.base.jsonfile import describe_validation
 from writers_factory.store.base.paths import SessionPaths, utcnow
 from writers_factory.store.costs.chunks import ChunkStore
@@ -57,7 +57,7 @@ from writers_factory.store.preferences.preferences import PreferenceError, Prefe
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-Listener = Callable[[OperationRecord | None], None]
+Listener = Callable[[OperationRecord | None], None] | Callable[[], None]
 
 LEGACY_INVALID_OPERATIONS = "legacy_invalid_operations"
 
@@ -279,9 +279,33 @@ class CostTracker:
         self.callbacks.error(problem)
 
     # ------------------------------------------------------------------ pricing
-    def get_estimated_cost(self, model: str, input_tokens: int, output_tokens: int) -> Decimal:
-        """The exact price of a call of this size; raises ``UnknownModelError``, never $0."""
+    def get_estimated_cost(
+        self,
+        model: str,
+        input_tokens: int,
+        output_tokens: int | None = None,
+        *,
+        operation: str | None = None,
+    ) -> Decimal:
+        """The exact price of a call of this size; raises ``UnknownModelError``, never $0.
+
+        With both counts, they are priced as given. With one count only (the specification's
+        ``get_estimated_cost(model, estimated_tokens)``), it is the whole call, split into
+        input and output by the operation's usual share of output
+        (:func:`~writers_factory.core.prices.split_tokens`: a scene written from a prompt is
+        about one part output in five; a rewrite about half).
+        """
+        if output_tokens is None:
+            input_tokens, output_tokens = split_tokens(input_tokens, operation)
         return price(model, input_tokens, output_tokens, self.prefs.data.price_overrides)
+
+    def on_update(self, callback: Callable[..., None]) -> Callable[..., None]:
+        """Register (or decorate) a listener for each logged operation and each reset.
+
+        It may take the :class:`OperationRecord` (``None`` after a reset) or nothing.
+        """
+        self.listeners.append(callback)
+        return callback
 
     # ------------------------------------------------------------------ other processes
     def _refresh_locked(self) -> None:
@@ -518,7 +542,7 @@ class CostTracker:
     def _notify(self, record: OperationRecord | None) -> None:
         for listener in list(self.listeners):
             try:
-                listener(record)
+                call_listener(listener, record)
             except Exception:  # a status bar must not break cost logging
                 log.exception("cost listener failed")
 

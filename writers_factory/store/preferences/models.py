@@ -74,6 +74,7 @@ class PreferencesData(StoreModel):
     keybindings: dict[str, str] = Field(default_factory=dict)
     theme: str | None = None
     auto_save_interval: float = Field(default=DEFAULT_AUTO_SAVE_SECONDS, ge=1, allow_inf_nan=False)
+    auto_save_enabled: bool = True
     daily_word_target: int | None = Field(default=None, ge=1)
     budget: BudgetPrefs = Field(default_factory=BudgetPrefs)
     cost_confirmation_threshold: Money = DEFAULT_COST_CONFIRMATION

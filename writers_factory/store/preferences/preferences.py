@@ -154,6 +154,9 @@ class Preferences:
     def set_auto_save_interval(self, seconds: float) -> bool:
         return self.set("auto_save_interval", seconds)
 
+    def set_auto_save_enabled(self, enabled: bool) -> bool:
+        return self.set("auto_save_enabled", enabled)
+
     def set_daily_word_target(self, words: int | None) -> bool:
         return self.set("daily_word_target", words)
 

@@ -12,7 +12,8 @@ import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.core.stages import STAGE_IDS, StageId
@@ -41,6 +42,11 @@ from writers_factory.store.session.models import (
     SessionData,
 )
 from writers_factory.store.session.open_files import contain_open_files
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from writers_factory.store.session.past import PastSession
 
 HEARTBEAT_SECONDS = 15.0
 F = TypeVar("F", bound=Callable[..., None])
@@ -121,6 +127,37 @@ class Session:
                     f"cannot be written ({exc.strerror or exc}); the project is opened "
                     "read-only: nothing you do now can be saved",
                 )
+
+    @classmethod
+    def new(cls, project_path: Path, **options: object) -> Session:
+        """A fresh start: this project's session with none of the previous run's state.
+
+        For the writer who answers "start fresh" after an interruption: the stage, open
+        files, breadcrumb, model choices, recent queries and file changes start from their
+        defaults (the previous run stays readable as :attr:`previous` and in the history).
+        Options are those of the constructor. A session that opens read-only (another
+        process has the project) is returned as it is: it writes nothing either way.
+        """
+        session = cls(Path(project_path), **options)  # type: ignore[arg-type]
+        session.start_fresh()
+        return session
+
+    def start_fresh(self) -> None:
+        """Forget the resumed state in memory (written at the next save); see :meth:`new`."""
+        if self.read_only:
+            return
+        kept = self.data
+        fresh = SessionData(
+            session_id=kept.session_id,
+            project_name=kept.project_name,
+            created_at=kept.created_at,
+            started_at=kept.started_at,
+            last_activity=self._clock(),
+            clean_shutdown=False,
+        )
+        self._file.value = fresh
+        self._file.mark_dirty()
+        self._interrupted = False  # the question was asked and answered
 
     # ----------------------------------------------------------------- lock
     def _prepare(self) -> locks.Claim | None:
@@ -270,6 +307,16 @@ class Session:
         return self.data.session_id
 
     @property
+    def model_preferences(self) -> Mapping[str, str]:
+        """The model chosen per stage (read-only view; change with :meth:`set_model_preference`)."""
+        return MappingProxyType(self.data.model_preferences)
+
+    @property
+    def open_files(self) -> list[OpenFile]:
+        """The files open in the editor with their cursors, in tab order."""
+        return list(self.data.open_files)
+
+    @property
     def problems(self) -> list[StoreProblem]:
         said = {(p.kind, p.message) for p in self.lock_problems}
         # a link found at start is also found by current.json's loader: say it once
@@ -371,19 +418,44 @@ class Session:
         self.data.file_changes = [*self.data.file_changes, record][-FILE_CHANGES_KEPT:]
         self._touch()
 
+    def mark_file_modified(self, path: Path | str) -> None:
+        """A file of the project changed (the specification's watcher calls this)."""
+        self.record_file_change("modified", self._inside(path))
+
+    def mark_file_created(self, path: Path | str) -> None:
+        """A file of the project appeared (the specification's watcher calls this)."""
+        self.record_file_change("created", self._inside(path))
+
+    def _inside(self, path: Path | str) -> Path:
+        """``path`` as a path of this project; one outside it (or climbing out) is refused."""
+        candidate = Path(path)
+        absolute = candidate if candidate.is_absolute() else self.project_path / candidate
+        import os
+
+        normal = Path(os.path.normpath(absolute))
+        if not normal.is_relative_to(os.path.normpath(self.project_path)):
+            raise ValueError(f"{path} is not inside the project {self.project_path}")
+        return normal
+
     def has_changes(self) -> bool:
         return self._file.dirty
 
     # ----------------------------------------------------------------- persistence
     def on_save(self, callback: F) -> F:
+        """Register (or decorate) a listener called after each save of a ``.session/`` file.
+
+        It may take the :class:`SaveMetadata` or nothing (``def refresh(): ...``).
+        """
         self.callbacks.on_save.append(callback)
         return callback
 
     def on_load(self, callback: F) -> F:
+        """As :meth:`on_save`, after a file was read (with :class:`LoadMetadata` or nothing)."""
         self.callbacks.on_load.append(callback)
         return callback
 
     def on_error(self, callback: F) -> F:
+        """As :meth:`on_save`, for problems found on disk (with the problem or nothing)."""
         self.callbacks.on_error.append(callback)
         return callback
 
@@ -425,10 +497,30 @@ class Session:
             self.last_save_time = self._file.last_save.timestamp
         return wrote
 
-    async def load(self) -> None:
-        """Re-read ``current.json`` from disk, replacing the in-memory state."""
-        await self._file.load()
-        self.path_problems = await asyncio.to_thread(self._contain)
+    @overload
+    async def load(self, session_id: Literal["current"] = "current") -> SessionData: ...
+
+    @overload
+    async def load(self, session_id: str) -> SessionData | PastSession: ...
+
+    async def load(self, session_id: str = "current") -> SessionData | PastSession:
+        """Re-read this session, or read an earlier one.
+
+        ``"current"`` (or this session's own id) re-reads ``current.json``, replacing the
+        in-memory state (open files leading outside the project are dropped, each named),
+        and returns it. Any other id is a past session: its recorded state (from
+        ``history.json``, and for the run just before this one from the state read at
+        start) is returned as a read-only :class:`~writers_factory.store.session.past.PastSession`;
+        this session is left as it was. An id nobody recorded raises
+        :class:`~writers_factory.store.session.past.UnknownSessionError` naming the recent ones.
+        """
+        if session_id in ("current", self.session_id):
+            await self._file.load()
+            self.path_problems = await asyncio.to_thread(self._contain)
+            return self.data
+        from writers_factory.store.session.past import find_past
+
+        return await asyncio.to_thread(find_past, self.paths.root, session_id, self.previous)
 
     def _contain(self) -> list[StoreProblem]:
         """Drop open files of ``current.json`` that lead outside the project (each named)."""
