@@ -89,7 +89,7 @@ async def test_typing_and_saving_writes_the_words_into_history_json(
         await type_and_save(pilot, app, notes, "\n- a storm in act two")
         entry = entry_on_disk(project, session_id)
         assert entry is not None and entry.words_added == 8
-        assert sorted(entry.files_modified) == [CHAPTER]
+        assert sorted(entry.files_modified) == [CHAPTER, NOTES]
 
         await pilot.press("ctrl+q")
     entry = entry_on_disk(project, session_id)

@@ -70,6 +70,7 @@ from writers_factory.store.manuscript.journal import Journal
 from writers_factory.tui.app_ui import AppUI
 from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.controllers.ai import AIController
+from writers_factory.tui.controllers.autosave import AutoSaveSettings
 from writers_factory.tui.controllers.files import FileActions
 from writers_factory.tui.controllers.recovery import StartDecision, StartupChecks
 from writers_factory.tui.controllers.saving import SaveCoordinator
@@ -193,6 +194,8 @@ class WritersFactoryApp(App[int]):
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
         self.saving: SaveCoordinator | None = None
         """Journal, auto-save and conflicts (``controllers/saving.py``), made at start-up."""
+        self.auto_save = AutoSaveSettings(workspace, ui, self.writing, lambda: self.saving)
+        """The writer's auto-save switch and interval (``controllers/autosave.py``)."""
         self.recovery: StartupChecks | None = None
         """The start-up questions and crash recovery (``controllers/recovery.py``)."""
         self.shutdown = Shutdown(
@@ -325,6 +328,7 @@ class WritersFactoryApp(App[int]):
         self.editor.activate_quietly(None if area is None else area.path)  # switches again
         self.update_breadcrumbs()
         await self.saving.recovered(recovered)
+        self.saving.auto_save_on = self.preferences.data.auto_save_enabled
         self.saving.start()
         if self.saving.enabled:
             self.shutdown.install_signals()
@@ -556,6 +560,16 @@ class WritersFactoryApp(App[int]):
 
     def action_statistics(self) -> None:
         self.writing.show_statistics()
+
+    def action_toggle_auto_save(self) -> None:
+        self.auto_save.toggle()
+
+    def action_auto_save_interval(self) -> None:
+        self.auto_save.ask_interval()
+
+    def set_auto_save(self, enabled: bool | None = None, interval: float | None = None) -> None:
+        """Switch auto-save on/off and/or change its interval now (kept in preferences)."""
+        self.auto_save.apply(enabled, interval)
 
     # ------------------------------------------------------------------ stages
     def action_stage(self, stage_id: str) -> None:

@@ -34,6 +34,8 @@ def workspace_commands(catalogue: Catalogue = CATALOGUE) -> list[Command]:
         ("Restore last deleted file", "Bring back the file deleted most recently", "restore_last"),
         ("Focus project tree / editor", "Move between the tree and the editor", "toggle_focus"),
         ("Writing statistics", "Words per day, streaks and sessions", "statistics"),
+        ("Auto-save: switch on/off", "Stop or resume the timed saves", "toggle_auto_save"),
+        ("Auto-save: interval", "How often auto-save writes", "auto_save_interval"),
     ]
     commands += [(e.palette, e.help, f"ai('{e.id}')") for e in catalogue.palette()]
     return commands

@@ -101,6 +101,9 @@ class SaveCoordinator:
         self.remember = remember
         self.clock = clock
         self.enabled = not workspace.read_only
+        self.auto_save_on = True
+        """The writer's switch: off, the timer writes no documents (the journal still
+        keeps every edit, significant actions, ctrl+s and quitting still save)."""
         self.failed = False
         self.last_report: SaveReport | None = None
         self.keeper = JournalKeeper(
@@ -126,6 +129,23 @@ class SaveCoordinator:
         """Begin auto-saving; call once the workspace is restored."""
         if self.enabled and self._autosave is None:
             self._autosave = self.ui.every(self.interval, self._tick, name="auto-save")
+
+    def set_auto_save(self, enabled: bool | None = None, interval: float | None = None) -> None:
+        """Switch auto-save on or off and/or change its interval, taking effect at once.
+
+        The timer is restarted with the new interval (the next auto-save comes one full
+        interval from now); ``None`` leaves that setting as it was.
+        """
+        if interval is not None:
+            if not interval >= 1:  # also refuses NaN
+                raise ValueError(f"the auto-save interval must be at least 1 second ({interval})")
+            self.interval = float(interval)
+        if enabled is not None:
+            self.auto_save_on = enabled
+        if self._autosave is not None:
+            self._autosave.stop()
+            self._autosave = None
+            self.start()
 
     def stop(self) -> None:
         """No more timers: nothing new is started (writes in flight still land)."""
@@ -220,7 +240,16 @@ class SaveCoordinator:
     def _tick(self) -> None:
         # every tick, even when nothing changed: it refreshes the lock's heartbeat and lets
         # "Auto-saved Ns ago" mean "everything was safe N seconds ago"
-        self.request_save("auto")
+        if self.auto_save_on:
+            self.request_save("auto")
+        elif self.enabled and not self._closing:
+            # auto-save off: the documents wait for the writer, but where they are and the
+            # lock's heartbeat (other processes judge this one alive by it) are still kept
+            self.ui.start(self._save_session_state, group="save-session")
+
+    async def _save_session_state(self) -> None:
+        with contextlib.suppress(OSError):  # said at the next full save, which retries it
+            await self.workspace.session.save()
 
     def request_save(self, reason: str = "auto", *, interactive: bool = False) -> None:
         """Start a save pass in a worker; coalesces with one already running."""

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from writers_factory.store.manuscript.buffers import ENCODING, sha256_of
+from writers_factory.tui.controllers.writing import TRACKED_FOLDERS
 from writers_factory.tui.widgets.messages import FileRenamed
 from writers_factory.watch import ChangeKind, FileChange, KnownContent, ProjectWatcher
 
@@ -123,7 +124,11 @@ class ProjectWatch:
     async def start(self) -> bool:
         """Start watching; without watches (inotify limits) the app runs on, and says so."""
         watcher = ProjectWatcher(
-            self.workspace.project, self.known, self._on_changes, debounce=self.debounce
+            self.workspace.project,
+            self.known,
+            self._on_changes,
+            folders=TRACKED_FOLDERS,
+            debounce=self.debounce,
         )
         self._stopping = False
         self._since = datetime.now(UTC)

@@ -33,6 +33,8 @@ from writers_factory.store.manuscript.buffers import ENCODING
 from writers_factory.tui.screens.statistics import StatisticsScreen, session_progress_text
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from writers_factory.tui.controllers.ports import UI, Views
     from writers_factory.tui.workspace import Workspace
 
@@ -41,9 +43,14 @@ Clock = Callable[[], datetime]
 ACTIVITY_EVERY = 20.0
 """Seconds between two activity records while typing: idle time is measured in minutes."""
 SAVE_EVERY = 30.0
-"""The history is written at least this often while something changed (as auto-save)."""
+"""The history is written at least this often while something changed: the auto-save
+interval (preferences' ``auto_save_interval`` when they are loaded; :meth:`set_interval`
+follows a change made while the app runs)."""
 WORD_FOLDERS = ("manuscript",)
 """Where words count towards the daily target; notes in reference/ and planning/ do not."""
+TRACKED_FOLDERS = ("manuscript", "reference", "planning", "output")
+"""Where files created and modified are listed in the session's history entry (a report in
+``output/reports/`` as much as a chapter); the project watcher watches the same folders."""
 
 
 def _now() -> datetime:
@@ -80,6 +87,7 @@ class WritingActivity:
         self._again = False
         self._warned = False
         self._closed = False
+        self._timer: Timer | None = None
 
     # ------------------------------------------------------------------ life cycle
     @property
@@ -116,8 +124,17 @@ class WritingActivity:
         if not read_only:
             history.begin(session.session_id, session.data.started_at)
             await self.save()
-        self.ui.every(self.save_every, self._tick, name="history")
+        if self.workspace.has_preferences:
+            self.save_every = self.workspace.preferences.data.auto_save_interval
+        self._timer = self.ui.every(self.save_every, self._tick, name="history")
         self.refresh_progress()
+
+    def set_interval(self, seconds: float) -> None:
+        """Write the history every ``seconds`` from now on (the auto-save interval changed)."""
+        self.save_every = seconds
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = self.ui.every(seconds, self._tick, name="history")
 
     def close_sync(self) -> None:
         """Quit: end the entry and write it now (workers are gone). Safe to call twice."""
@@ -158,6 +175,8 @@ class WritingActivity:
         """Called with the exact bytes just before the app writes them; any thread."""
         key = _key(path)
         if not self._counts_words(key):
+            if self._tracked(key):  # a note or a report: listed, its words not counted
+                self._on_loop(self._record_save, Path(key), 0, 0)
             return
         text = data.decode(ENCODING, errors="replace")
         with self._lock:
@@ -183,7 +202,7 @@ class WritingActivity:
             return
         assert self.history is not None
         target = dest if kind == "moved" and dest is not None else path
-        if not self._counts_words(_key(target)):
+        if not self._tracked(_key(target)):
             return
         if kind in ("created", "moved"):
             self.history.record_file_created(target)
@@ -197,7 +216,7 @@ class WritingActivity:
         assert self.history is not None
         if kind in ("file_created", "file_restored") and path is not None:
             absolute = self.workspace.project / path
-            if self._counts_words(_key(absolute)):
+            if self._tracked(_key(absolute)):
                 self.history.record_file_created(absolute)
         self.save_soon()
 
@@ -280,11 +299,18 @@ class WritingActivity:
 
     # ------------------------------------------------------------------ internals
     def _counts_words(self, key: str) -> bool:
+        return self._folder_of(key) in WORD_FOLDERS
+
+    def _tracked(self, key: str) -> bool:
+        return self._folder_of(key) in TRACKED_FOLDERS
+
+    def _folder_of(self, key: str) -> str | None:
+        """The project folder ``key`` (an absolute, normalised path) lies in, if any."""
         try:
             relative = Path(key).relative_to(_key(self.workspace.project))
         except ValueError:
-            return False
-        return bool(relative.parts) and relative.parts[0] in WORD_FOLDERS
+            return None
+        return relative.parts[0] if len(relative.parts) > 1 else None
 
     def _record_save(self, path: Path, added: int, removed: int) -> None:
         if not self.active:
