@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from writers_factory.core.prices import price, split_tokens
-from writers_factory.store import CostTracker, Session, SessionHistory
+from writers_factory.store import AutoSave, CostTracker, Session, SessionHistory, auto_save_worker
 from writers_factory.store.base.events import SaveMetadata
 from writers_factory.store.costs.models import OperationRecord
 from writers_factory.store.session.models import SessionData
@@ -161,3 +162,30 @@ def test_one_token_count_is_split_by_the_operations_usual_share(tmp_path: Path) 
     assert split_tokens(1) == (0, 1)  # output rounds up: the estimate errs on the dear side
     with pytest.raises(ValueError, match="negative"):
         split_tokens(-1)
+
+
+async def test_the_auto_save_worker_is_switched_and_retimed_at_once(tmp_path: Path) -> None:
+    session = Session(tmp_path)
+    control = AutoSave(600)  # ten minutes: only a change of interval can make it save soon
+    saved = asyncio.Event()
+    worker = asyncio.create_task(auto_save_worker(session, control, on_saved=saved.set))
+    try:
+        session.set_stage("writing")
+        await asyncio.sleep(0)  # the worker is waiting its ten minutes
+        control.set_interval(1)
+        await asyncio.wait_for(saved.wait(), 30)
+        assert control.saves == 1 and not session.has_changes()
+        assert Session(tmp_path, read_only=True).current_stage == "writing"
+
+        control.disable()
+        saved.clear()
+        session.set_stage("scoring")
+        assert not control.enabled
+        control.enable(interval=1)
+        await asyncio.wait_for(saved.wait(), 30)
+        assert control.saves == 2
+        with pytest.raises(ValueError, match="at least 1 second"):
+            control.set_interval(0)
+    finally:
+        worker.cancel()
+        await session.close()
