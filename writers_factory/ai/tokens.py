@@ -2,7 +2,7 @@
 
 tiktoken downloads its encodings on first use; a writer on a train must still see what an
 operation will cost. So Writers Factory ships the ``o200k_base`` encoding file (in
-``data/``), checks its published SHA-256 and builds the ``tiktoken.Encoding`` from it
+``writers_factory/data/``), checks its published SHA-256 and builds the ``tiktoken.Encoding`` from it
 directly, never touching tiktoken's download cache. If the file is missing or damaged the
 estimate falls back to a clearly labelled approximation instead of failing.
 
@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from writers_factory.core.prices import split_model
+from writers_factory.resources import shipped
 
 ENCODING_NAME = "o200k_base"
-ENCODING_FILE = Path(__file__).parent / "data" / "o200k_base.tiktoken"
+ENCODING_FILE = shipped("o200k_base.tiktoken")
 ENCODING_SHA256 = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"
 
 # The published definition of o200k_base: split pattern and special tokens.

@@ -1,7 +1,7 @@
 """Theme files (TOML or JSON) turned into Textual themes.
 
 Writers spend hours in the editor, so they get to choose its colours: the themes shipped
-in ``themes/`` and their own files in ``$XDG_CONFIG_HOME/writers-factory/themes/``. A file
+in the package (``writers_factory/data/themes/``) and their own files in ``$XDG_CONFIG_HOME/writers-factory/themes/``. A file
 with a mistake must not stop the app from starting; it is reported by file and field and
 skipped, so the writer can fix exactly that line.
 """
@@ -22,7 +22,7 @@ from writers_factory.core.errors import WritersFactoryError
 from writers_factory.resources import shipped
 
 BUNDLED_THEMES_DIR = shipped("themes")
-"""The themes shipped with Writers Factory (the ``themes/`` folder of the source tree)."""
+"""The themes shipped with Writers Factory (``writers_factory/data/themes/``)."""
 
 THEME_SUFFIXES = (".toml", ".json")
 
