@@ -2,9 +2,10 @@
 
 tiktoken downloads its encodings on first use; a writer on a train must still see what an
 operation will cost. So Writers Factory ships the ``o200k_base`` encoding file (in
-``writers_factory/data/``), checks its published SHA-256 and builds the ``tiktoken.Encoding`` from it
-directly, never touching tiktoken's download cache. If the file is missing or damaged the
-estimate falls back to a clearly labelled approximation instead of failing.
+``writers_factory/data/``), checks its published SHA-256 and builds the
+``tiktoken.Encoding`` from it directly, never touching tiktoken's download cache. If the
+file is missing or damaged the estimate falls back to a clearly labelled approximation
+instead of failing.
 
 ``exact`` is true only when the encoding is the model's own tokenizer (current OpenAI
 models); for other providers the o200k count is a close estimate and says so.

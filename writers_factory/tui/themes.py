@@ -1,9 +1,10 @@
 """Theme files (TOML or JSON) turned into Textual themes.
 
 Writers spend hours in the editor, so they get to choose its colours: the themes shipped
-in the package (``writers_factory/data/themes/``) and their own files in ``$XDG_CONFIG_HOME/writers-factory/themes/``. A file
-with a mistake must not stop the app from starting; it is reported by file and field and
-skipped, so the writer can fix exactly that line.
+in the package (``writers_factory/data/themes/``) and their own files in
+``$XDG_CONFIG_HOME/writers-factory/themes/``. A file with a mistake must not stop the app
+from starting; it is reported by file and field and skipped, so the writer can fix exactly
+that line.
 """
 
 from __future__ import annotations
