@@ -7,13 +7,23 @@ DEMO   ?= demo
 
 .PHONY: install run test bench lint docs clean
 
-$(STAMP): pyproject.toml
+LOCK   := requirements-dev.lock
+
+# The exact versions CI tests (requirements-dev.lock), then the package itself on top.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing a dependency in pyproject.toml: pin the newest versions its ranges allow.
+.PHONY: lock
+lock: $(STAMP)
+	$(VENV)/bin/pip-compile --quiet --upgrade --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file $(LOCK) pyproject.toml
 
 # A demo project made once from project_template/, then the TUI opened on it.
 run: $(STAMP)
