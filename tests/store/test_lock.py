@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,7 @@ import pytest
 
 from writers_factory.store import Session
 from writers_factory.store.base.events import ProblemKind
+from writers_factory.store.base.processes import pid_alive, process_created
 from writers_factory.store.session import lock as locks
 from writers_factory.store.session.lock import LockState, new_lock, write_lock
 
@@ -41,10 +43,10 @@ def _booted_long_enough() -> None:
         pytest.skip("this machine booted too recently for an old heartbeat after the boot")
 
 
-def lock_of(pid: int, *, beat: timedelta, start_ticks: int | None) -> locks.LockInfo:
+def lock_of(pid: int, *, beat: timedelta, created: float | None) -> locks.LockInfo:
     info = new_lock("2026-01-01-000000")
     info.pid = pid
-    info.process_start = start_ticks
+    info.process_created = created
     info.heartbeat_at = datetime.now(UTC) - beat
     info.started_at = info.heartbeat_at
     return info
@@ -54,7 +56,7 @@ def test_live_pid_without_start_time_and_an_old_heartbeat_is_stale(
     tmp_path: Path, sleeper: subprocess.Popen[bytes]
 ) -> None:
     path = tmp_path / ".session" / "lock.json"
-    write_lock(path, lock_of(sleeper.pid, beat=OLD_BEAT, start_ticks=None))
+    write_lock(path, lock_of(sleeper.pid, beat=OLD_BEAT, created=None))
     verdict = locks.check(path)
     assert verdict.state is LockState.STALE
     assert "has not refreshed the lock for 15 minutes" in verdict.reason
@@ -67,7 +69,7 @@ def test_live_pid_without_start_time_and_a_fresh_heartbeat_is_live(
     tmp_path: Path, sleeper: subprocess.Popen[bytes]
 ) -> None:
     path = tmp_path / ".session" / "lock.json"
-    write_lock(path, lock_of(sleeper.pid, beat=timedelta(seconds=20), start_ticks=None))
+    write_lock(path, lock_of(sleeper.pid, beat=timedelta(seconds=20), created=None))
     assert locks.check(path).state is LockState.LIVE
     session = Session(tmp_path)
     assert session.read_only and session.other_instance is not None
@@ -75,17 +77,38 @@ def test_live_pid_without_start_time_and_a_fresh_heartbeat_is_live(
     assert locks.check(path, now=datetime.now(UTC) + locks.STALE_AFTER).state is LockState.STALE
 
 
-def test_matching_start_ticks_decide_whatever_the_heartbeat(
+def test_matching_creation_times_decide_whatever_the_heartbeat(
     tmp_path: Path, sleeper: subprocess.Popen[bytes]
 ) -> None:
-    ticks = locks.process_start(sleeper.pid)
-    if ticks is None:
-        pytest.skip("no /proc here: start ticks are unknown")
+    created = process_created(sleeper.pid)
+    assert created is not None  # psutil knows it on every system
     path = tmp_path / ".session" / "lock.json"
-    write_lock(path, lock_of(sleeper.pid, beat=OLD_BEAT, start_ticks=ticks))
+    write_lock(path, lock_of(sleeper.pid, beat=OLD_BEAT, created=created))
     assert locks.check(path).state is LockState.LIVE
-    write_lock(path, lock_of(sleeper.pid, beat=timedelta(seconds=1), start_ticks=ticks + 1))
+    write_lock(path, lock_of(sleeper.pid, beat=timedelta(seconds=1), created=created + 5))
+    verdict = locks.check(path)
+    assert verdict.state is LockState.STALE and "another program now" in verdict.reason
+
+
+def test_a_lock_written_by_an_older_version_is_judged_by_its_heartbeat(
+    tmp_path: Path, sleeper: subprocess.Popen[bytes]
+) -> None:
+    # older versions wrote Linux start ticks only: not comparable, so the heartbeat decides
+    path = tmp_path / ".session" / "lock.json"
+    old = lock_of(sleeper.pid, beat=timedelta(seconds=20), created=None)
+    old.process_start = 123456
+    write_lock(path, old)
+    assert locks.check(path).state is LockState.LIVE
+    old.heartbeat_at = datetime.now(UTC) - OLD_BEAT
+    write_lock(path, old)
     assert locks.check(path).state is LockState.STALE
+
+
+def test_a_new_lock_names_this_process_by_its_creation_time(tmp_path: Path) -> None:
+    info = new_lock("2026-01-01-000000")
+    assert info.pid == os.getpid() and info.process_start is None
+    assert info.process_created == process_created(os.getpid())
+    assert info.boot_time is not None and info.boot_time < datetime.now(UTC)
 
 
 HOLDER = textwrap.dedent("""
@@ -181,3 +204,21 @@ def test_the_os_lock_file_is_private(tmp_path: Path) -> None:
     session.close_sync()
     assert flock.exists()  # never removed: see the module docstring
     assert not (tmp_path / ".session" / "lock.json").exists()
+
+
+def test_process_checks_see_a_live_a_dead_and_an_impossible_pid() -> None:
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert pid_alive(proc.pid)
+        assert process_created(proc.pid) is not None
+    finally:
+        proc.kill()
+    # killed but not yet reaped: a zombie is gone (its files may be reclaimed)
+    deadline = time.monotonic() + 30
+    while pid_alive(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the signal is delivered asynchronously
+    assert not pid_alive(proc.pid)  # a zombie: nobody has reaped it yet
+    proc.wait()
+    assert not pid_alive(proc.pid) and process_created(proc.pid) is None
+    assert not pid_alive(0) and not pid_alive(-5) and not pid_alive(2**31 - 1)
+    assert pid_alive(os.getpid())

@@ -8,9 +8,9 @@ Two layers:
   stale lock, therefore yield exactly one owner: whoever gets the OS lock. The file stays in
   place (removing it would let a third process lock a new file while a second waits on the
   old one).
-* **``lock.json``** says who the owner is: pid, host, user, boot time, process start ticks,
-  start time and a heartbeat. Left behind, it means the previous session did not close
-  cleanly; whether its owner is still running decides between "interrupted" (offer
+* **``lock.json``** says who the owner is: pid, host, user, boot time, the process's
+  creation time, start time and a heartbeat. Left behind, it means the previous session did
+  not close cleanly; whether its owner is still running decides between "interrupted" (offer
   recovery) and "second instance" (offer read-only). A lock from another host (a synced
   folder) cannot be checked from here, so it is reported with its host and age and the
   caller decides.
@@ -44,7 +44,12 @@ from pydantic import Field, ValidationError
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.jsonfile import describe_validation, read_file
 from writers_factory.store.base.model_base import StoreDatetime, StoreModel
-from writers_factory.store.base.processes import pid_alive, process_start
+from writers_factory.store.base.processes import (
+    boot_time,
+    pid_alive,
+    process_created,
+    same_process,
+)
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
 
 
@@ -55,7 +60,12 @@ class LockInfo(StoreModel):
     host: str
     user: str = ""
     boot_time: StoreDatetime | None = None
-    process_start: int | None = Field(default=None, description="Linux start ticks of pid")
+    process_start: int | None = Field(
+        default=None, description="Linux start ticks of pid (written by older versions only)"
+    )
+    process_created: float | None = Field(
+        default=None, description="when pid was created, seconds since the epoch (any system)"
+    )
     started_at: StoreDatetime
     heartbeat_at: StoreDatetime
     session_id: str = ""
@@ -77,18 +87,6 @@ class LockCheck:
     state: LockState
     info: LockInfo | None
     reason: str = ""
-
-
-def boot_time() -> datetime | None:
-    """When this machine booted (Linux ``/proc/stat``); None where unknown."""
-    try:
-        with open("/proc/stat", encoding="ascii") as stat:
-            for line in stat:
-                if line.startswith("btime "):
-                    return datetime.fromtimestamp(int(line.split()[1]), UTC)
-    except (OSError, ValueError):
-        return None
-    return None
 
 
 def hostname() -> str:
@@ -133,8 +131,8 @@ Writers Factory is recognised by the OS lock it holds, whatever its heartbeat.""
 def check(path: Path, *, now: datetime | None = None) -> LockCheck:
     """Judge ``lock.json`` by the liveness checks alone (the OS lock is judged by the caller).
 
-    An owner is dead when ``kill(pid, 0)`` says so, when it is a zombie, when its start ticks
-    differ (pid reused), when its heartbeat predates the last boot, or, when its start cannot
+    An owner is dead when its process is gone or a zombie, when its creation time differs
+    (pid reused), when its heartbeat predates the last boot, or, when its start cannot
     be compared, when its heartbeat is older than :data:`STALE_AFTER`.
     """
     info, problem = read_lock(path)
@@ -149,9 +147,9 @@ def check(path: Path, *, now: datetime | None = None) -> LockCheck:
         return LockCheck(LockState.STALE, info, "its owner ran before this machine last booted")
     if not pid_alive(info.pid):
         return LockCheck(LockState.STALE, info, f"process {info.pid} is no longer running")
-    started = process_start(info.pid)
-    if info.process_start is not None and started is not None:
-        if started != info.process_start:
+    started = process_created(info.pid)
+    if info.process_created is not None and started is not None:
+        if not same_process(info.process_created, started):
             return LockCheck(LockState.STALE, info, f"process {info.pid} is another program now")
     elif info.pid != os.getpid():
         age = info.age_seconds(now)
@@ -271,7 +269,7 @@ def new_lock(session_id: str, now: datetime | None = None) -> LockInfo:
         host=hostname(),
         user=current_user(),
         boot_time=boot_time(),
-        process_start=process_start(os.getpid()),
+        process_created=process_created(os.getpid()),
         started_at=moment,
         heartbeat_at=moment,
         session_id=session_id,
