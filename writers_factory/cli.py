@@ -8,9 +8,14 @@ session does not pay for starting a TUI.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+BROKEN_PIPE_EXIT = 1
+"""The exit code when the reader went away (``| head``): the same as the tables' printer
+gives for it, so every view ends alike."""
 
 SUBCOMMANDS = {"new", "session", "stats", "demo"}
 SESSION_VIEWS = ("show", "history", "costs", "preferences", "verify")
@@ -26,7 +31,19 @@ def _open_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("project", nargs="?", default=".", help="project folder (default: here)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     return parser
+
+
+def version() -> str:
+    """The installed version (from the package's metadata, so it is the one pip installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("writers-factory")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def _command_parser() -> argparse.ArgumentParser:
@@ -55,13 +72,45 @@ def _command_parser() -> argparse.ArgumentParser:
 
 
 def _err(message: str) -> int:
+    """Print an error; paths are never wrapped (they stay whole to copy) nor read as markup."""
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(
+        f"[bold red]error:[/] {escape(message)}", highlight=False
+    )
     return 2
 
 
+def _missing_project(project: Path, as_json: bool) -> int | None:
+    """Exit 2 with a message when ``--project`` names no folder; ``None`` when it does."""
+    if project.is_dir():
+        return None
+    reason = "does not exist" if not project.exists() else "is a file, not a project folder"
+    message = f"the project {project} {reason}"
+    if as_json:
+        import json
+
+        print(json.dumps({"error": message}, ensure_ascii=False))
+        return 2
+    return _err(message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command; a reader that goes away early (``| head``) ends it quietly."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, not at exit, where a closed pipe could not be caught
+        return code
+    except BrokenPipeError:
+        # Nothing more can be said to a reader that has gone; point stdout at nothing so
+        # the interpreter's last flush does not print a traceback either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return BROKEN_PIPE_EXIT
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS:
         ns = _command_parser().parse_args(args)
@@ -71,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from writers_factory.cli_demo import run_demo
 
             return run_demo(ns.directory, ns.corpus)
+        missing = _missing_project(ns.project, getattr(ns, "json", False))
+        if missing is not None:
+            return missing
         if ns.command == "session":
             from writers_factory.cli_session import run_session_view
 
