@@ -70,9 +70,7 @@ def test_the_sdist_and_the_wheel_carry_the_shipped_data_inside_the_package(dist:
     assert "Classifier: Environment :: Console" in meta and "Project-URL: Source" in meta
 
 
-def test_the_wheel_installs_into_a_clean_environment_and_works(
-    dist: Path, tmp_path: Path
-) -> None:
+def test_the_wheel_installs_into_a_clean_environment_and_works(dist: Path, tmp_path: Path) -> None:
     [wheel] = dist.glob("writers_factory-*.whl")
     env = tmp_path / "env"
     venv.create(env, with_pip=True)
