@@ -17,6 +17,7 @@ SCREENS = (
     ("writers_factory.tui.screens.cost_confirm", "CostConfirmScreen", "Confirm AI cost"),
     ("writers_factory.tui.screens.model_picker", "ModelPickerScreen", "Models per stage"),
     ("writers_factory.tui.screens.bible_ask", "BibleAskScreen", "Ask the story bible"),
+    ("writers_factory.tui.screens.read_only_file", "ReadOnlyFileScreen", "A read-only chapter"),
     ("writers_factory.tui.screens.file_modals", "NameModal", "New file / rename"),
     ("writers_factory.tui.screens.file_modals", "ConfirmModal", "Delete a file"),
     ("writers_factory.tui.screens.workflow_resume", "WorkflowResumeScreen", "Resume a workflow"),
