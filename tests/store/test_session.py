@@ -15,8 +15,12 @@ import pytest
 
 from writers_factory.store import Session
 from writers_factory.store.base.events import ProblemKind
-from writers_factory.store.session.lock import LockState, new_lock, write_lock
-from writers_factory.store.session.session import FileReadOnlyError, ReadOnlySessionError
+from writers_factory.store.session.lock import LockState, new_lock, read_lock, write_lock
+from writers_factory.store.session.session import (
+    FileReadOnlyError,
+    ReadOnlySessionError,
+    SessionTakenOverError,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -112,6 +116,7 @@ def test_live_owner_means_second_instance_read_only(tmp_path: Path) -> None:
         second.set_stage("scoring")
         second.save_sync()
         assert (project / ".session" / "current.json").read_bytes() == before
+        assert not second.takeover_possible  # it holds the OS lock: never taken over
         with pytest.raises(ReadOnlySessionError):
             second.take_over_lock()
     finally:
@@ -131,10 +136,62 @@ def test_lock_from_another_host_is_reported_and_caller_decides(tmp_path: Path) -
     session = Session(tmp_path)
     assert session.foreign_lock is not None and session.foreign_lock.host == "the-other-laptop"
     assert session.read_only
+    assert session.takeover_possible
     session.take_over_lock()
     assert not session.read_only and session.was_interrupted()
     lock = json.loads((tmp_path / ".session" / "lock.json").read_text())
     assert lock["pid"] == os.getpid()
+    assert lock["taken_over_from"]["host"] == "the-other-laptop"
+    assert lock["taken_over_from"]["pid"] == info.pid
+
+
+def test_a_live_pid_with_no_start_time_and_no_os_lock_can_be_taken_over(
+    tmp_path: Path,
+) -> None:
+    """Not read-only for ever: whoever holds no OS lock is no current Writers Factory."""
+    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=-1)
+    try:
+        (tmp_path / ".session").mkdir()
+        info = new_lock("2026-01-01-000000")
+        info.pid, info.process_start = other.pid, None
+        write_lock(tmp_path / ".session" / "lock.json", info)
+        session = Session(tmp_path)
+        assert session.other_instance is not None and session.read_only
+        assert session.takeover_possible
+        session.take_over_lock()
+        assert not session.read_only and session.other_instance is None
+        taken, _ = read_lock(tmp_path / ".session" / "lock.json")
+        assert taken is not None and taken.pid == os.getpid()
+        assert taken.taken_over_from is not None and taken.taken_over_from.pid == other.pid
+        session.close_sync()
+    finally:
+        assert other.stdin is not None
+        other.stdin.close()
+        other.wait(timeout=30)
+
+
+def test_a_writer_taken_over_from_another_host_finds_out_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    session = Session(tmp_path)
+    ours, _ = read_lock(session.paths.lock)
+    assert ours is not None
+    session.heartbeat()  # still ours: refreshed
+    theirs = new_lock("2026-01-01-000000")
+    theirs.host = "the-other-laptop"
+    theirs.taken_over_from = ours.displaced(theirs.started_at)
+    write_lock(session.paths.lock, theirs)
+    lock_bytes = session.paths.lock.read_bytes()
+    state = session.paths.current.read_bytes()
+    session.set_stage("scoring")
+    with pytest.raises(SessionTakenOverError, match="the-other-laptop"):
+        session.save_sync()
+    assert session.read_only and session.taken_over_by is not None
+    with pytest.raises(SessionTakenOverError):
+        session.heartbeat()
+    session.close_sync()
+    assert session.paths.lock.read_bytes() == lock_bytes  # their lock stays theirs
+    assert session.paths.current.read_bytes() == state  # and their state too
 
 
 def test_damaged_lock_is_set_aside_and_treated_as_interrupted(tmp_path: Path) -> None:

@@ -1,11 +1,11 @@
-"""Another live Writers Factory holds the project: open read-only or quit, never "delete"."""
+"""Another live Writers Factory holds the project: open read-only or quit, never take over."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +63,11 @@ async def test_open_read_only_writes_nothing(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready_screen(pilot, SecondInstanceScreen)
-        assert f"process {other_instance}" in str(screen.query_one(".detail", Static).content)
-        assert {b.id for b in screen.query(Button)} == {"read-only", "quit"}  # no "delete"
+        assert f"Process:     {other_instance}" in str(screen.query_one(".detail", Static).content)
+        # it holds the OS lock: a live Writers Factory is never taken over, nor its lock deleted
+        assert {b.id for b in screen.query(Button)} == {"read-only", "quit"}
+        await pilot.press("t")  # not offered: the key does nothing
+        assert app.screen is screen
         await pilot.press("r")
         await settled(pilot)
         assert app.saving is not None and not app.saving.enabled
@@ -109,8 +112,11 @@ class ModalApp(App[None]):
             pid=4242,
             host="writing-desk",
             user="ada",
-            started_at=datetime(2026, 11, 21, 8, 15, 0),
-            heartbeat_at=datetime(2026, 11, 21, 9, 41, 30),
+            started_at=datetime(2026, 11, 21, 8, 15, 0, tzinfo=UTC),
+            heartbeat_at=datetime(2026, 11, 21, 9, 41, 30, tzinfo=UTC),
+            foreign=True,
+            can_take_over=True,
+            now=datetime(2026, 11, 21, 9, 53, 30, tzinfo=UTC),
         )
         self.push_screen(screen, callback=self.result.append)
 

@@ -20,8 +20,10 @@ Methods:
       and the ``FileBuffer`` (disk state at load, for conflict-checked saves);
   ``await open_with_text(path, text, cursor, dirty=True)``  open a file showing the given
       text rather than the file's, marked unsaved;
+  ``await ask_ownership() -> bool``  first at start: someone else's lock on the project
+      (read-only, take over or quit, ``controllers/ownership.py``); False = quit;
   ``await before_restore() -> bool``  runs at start before the normal restore; return False
-      to skip it (crash recovery / second instance decide here, ``controllers/recovery.py``;
+      to skip it (crash recovery decides here, ``controllers/recovery.py``;
       it runs in a worker, so questions can be awaited);
   ``await restore_workspace()``  reopen files at their cursors, the stage, screen, crumbs;
   ``await before_close(buffer) -> bool``  asked before a tab closes (default: refuse when
@@ -50,6 +52,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -72,6 +75,7 @@ from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.controllers.ai import AIController
 from writers_factory.tui.controllers.autosave import AutoSaveSettings
 from writers_factory.tui.controllers.files import FileActions
+from writers_factory.tui.controllers.ownership import OwnershipDecision, OwnershipQuestion
 from writers_factory.tui.controllers.recovery import StartDecision, StartupChecks
 from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.shutdown import Shutdown
@@ -268,6 +272,8 @@ class WritersFactoryApp(App[int]):
             await asyncio.to_thread(self._open_session)
             if not workspace.loaded:
                 return  # the writer quit while the session was opening
+        if not await self.ask_ownership():
+            return
         if not workspace.has_preferences:
             from writers_factory.store import Preferences
 
@@ -294,6 +300,16 @@ class WritersFactoryApp(App[int]):
             await self.project_watch.start()
         self.ready.set()
         self.ai.workflows.offer_resume()  # after the start-up questions: interrupted workflows
+
+    async def ask_ownership(self) -> bool:
+        """Someone else's lock: read-only, take over or quit (``controllers/ownership.py``),
+        before anything else loads; False = the writer quit, nothing touched."""
+        question = OwnershipQuestion(self.workspace, self.ui, lambda: datetime.now(UTC))
+        if await question.run() is OwnershipDecision.QUIT:
+            self.shutdown.leave_untouched = True
+            self.exit(0)
+            return False
+        return True
 
     async def before_restore(self) -> bool:
         """Second-instance and crash-recovery questions (``controllers/recovery.py``);

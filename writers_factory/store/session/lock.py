@@ -53,6 +53,18 @@ from writers_factory.store.base.processes import (
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
 
 
+class TakenOver(StoreModel):
+    """Whose lock a take-over replaced: the writer it displaced learns of it from here."""
+
+    KIND = "lock take-over"
+
+    pid: int = Field(gt=0, lt=2**31)
+    host: str
+    user: str = ""
+    session_id: str = ""
+    at: StoreDatetime
+
+
 class LockInfo(StoreModel):
     KIND = "lock"
 
@@ -69,9 +81,21 @@ class LockInfo(StoreModel):
     started_at: StoreDatetime
     heartbeat_at: StoreDatetime
     session_id: str = ""
+    taken_over_from: TakenOver | None = None
+    """Set when this owner took the project over from a lock it could not prove dead."""
 
     def age_seconds(self, now: datetime | None = None) -> float:
         return ((now or datetime.now(UTC)) - self.heartbeat_at).total_seconds()
+
+    def same_owner(self, other: LockInfo) -> bool:
+        """The same run of the same process: host, pid and session id all agree."""
+        return (self.host, self.pid, self.session_id) == (other.host, other.pid, other.session_id)
+
+    def displaced(self, moment: datetime) -> TakenOver:
+        """The record a take-over of this lock leaves in the new one."""
+        return TakenOver(
+            pid=self.pid, host=self.host, user=self.user, session_id=self.session_id, at=moment
+        )
 
 
 class LockState(enum.StrEnum):

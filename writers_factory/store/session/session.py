@@ -56,6 +56,22 @@ class ReadOnlySessionError(WritersFactoryError, PermissionError):
     """Raised when a read-only session is asked to write."""
 
 
+class SessionTakenOverError(ReadOnlySessionError):
+    """Another writer took the project over: this session writes nothing more.
+
+    Raised by :meth:`Session.check_owner` (and so by the heartbeat) when ``lock.json`` names
+    someone else; ``owner`` is that new owner, to tell the writer who and where.
+    """
+
+    def __init__(self, lock_path: Path, owner: locks.LockInfo) -> None:
+        who = f"{owner.user}@{owner.host}" if owner.user else owner.host
+        super().__init__(
+            f"{lock_path}: the project was taken over by process {owner.pid} ({who}); "
+            "nothing more is saved from this window"
+        )
+        self.owner = owner
+
+
 class Session:
     """Resumable session state in ``.session/current.json`` plus the project lock."""
 
@@ -74,6 +90,8 @@ class Session:
         self.read_only = read_only
         self.other_instance: locks.LockInfo | None = None
         self.foreign_lock: locks.LockInfo | None = None
+        self.taken_over_by: locks.LockInfo | None = None
+        """Set once another writer took the project over while this session ran."""
         self.lock_problems: list[StoreProblem] = []
         self.path_problems: list[StoreProblem] = []
         """Open files of ``current.json`` dropped because they lead outside the project."""
@@ -81,9 +99,11 @@ class Session:
         self._os_lock = False
         self._interrupted = False
         self._last_heartbeat: datetime | None = None
+        self._lock_info: locks.LockInfo | None = None
         claim: locks.Claim | None = None
         if not read_only:
             claim = self._prepare()
+        self._claim = claim
         if claim is locks.Claim.BUSY:
             self.lock_check = locks.LockCheck(
                 locks.LockState.LIVE,
@@ -234,36 +254,69 @@ class Session:
                 StoreProblem(self.paths.lock, ProblemKind.LOCK, check.reason, set_aside=dest)
             )
 
-    def take_over_lock(self) -> None:
-        """The writer chose to proceed despite a lock from another host."""
+    @property
+    def lock_owner(self) -> locks.LockInfo | None:
+        """Whoever ``lock.json`` says has the project open, when that kept this one read-only."""
+        return self.other_instance or self.foreign_lock
+
+    @property
+    def takeover_possible(self) -> bool:
+        """Whether :meth:`take_over_lock` may be offered to the writer.
+
+        A lock from another host cannot be checked from here, so the writer decides. A live
+        process on this machine is safe to take over only when it does not hold the OS lock
+        (an older Writers Factory, or a reused pid whose start time is unknown): we got the
+        OS lock, so it cannot be a current Writers Factory writing this project. Without
+        ``flock`` nothing proves that, and a second writer is never risked.
+        """
+        if self.foreign_lock is not None:
+            return self._claim is not locks.Claim.BUSY
         if self.other_instance is not None:
+            return self._claim is locks.Claim.ACQUIRED
+        return False
+
+    def take_over_lock(self) -> None:
+        """The writer chose to proceed despite a lock it could not prove dead.
+
+        Only where :attr:`takeover_possible`, and only once the OS lock is ours again. The
+        new ``lock.json`` records whose lock it replaced; the displaced writer (another
+        host sharing the folder) finds that out at its next heartbeat and stops writing
+        (:class:`SessionTakenOverError`).
+        """
+        previous = self.lock_owner
+        if not self.takeover_possible:
+            where = "another host" if self.foreign_lock is not None else "this machine"
+            pid = previous.pid if previous is not None else "?"
             raise ReadOnlySessionError(
-                f"{self.project_path} is open in process {self.other_instance.pid} on this "
-                "machine; it cannot be taken over while that process runs"
+                f"{self.project_path} is open in process {pid} on {where}; it cannot be "
+                "taken over while that process runs"
             )
         make_private_dir(self.paths.root)
         if not self._os_lock:
             claim = locks.acquire_os_lock(self.paths.lock)
-            if claim is locks.Claim.BUSY:
+            if claim is locks.Claim.BUSY or (
+                claim is locks.Claim.UNSUPPORTED and self.other_instance is not None
+            ):
                 raise ReadOnlySessionError(
                     f"{self.project_path} has just been opened by another Writers Factory on "
                     "this machine; it cannot be taken over while that process runs"
                 )
             self._os_lock = claim is locks.Claim.ACQUIRED
         self.foreign_lock = None
+        self.other_instance = None
         self.read_only = False
         if self._file.read_only_reason is None:  # a newer current.json stays read-only
             self._file.read_only = False
         self._interrupted = True
         try:
-            self._begin_run()
+            self._begin_run(displaced=previous)
         except OSError:
             self._abandon_run()
             self.read_only = True
             self._file.read_only = True
             raise
 
-    def _begin_run(self) -> None:
+    def _begin_run(self, displaced: locks.LockInfo | None = None) -> None:
         now = self._clock()
         data = self._file.value
         new_id = now.astimezone().strftime("%Y-%m-%d-%H%M%S")
@@ -275,7 +328,11 @@ class Session:
         data.clean_shutdown = False
         if not data.project_name:
             data.project_name = self.project_path.name
-        locks.write_lock(self.paths.lock, locks.new_lock(new_id, now))
+        info = locks.new_lock(new_id, now)
+        if displaced is not None:
+            info.taken_over_from = displaced.displaced(now)
+        locks.write_lock(self.paths.lock, info)
+        self._lock_info = info
         self._holds_lock = True
         self._last_heartbeat = now
         self._file.mark_dirty()
@@ -283,14 +340,43 @@ class Session:
             self._file.save_sync()
             self.last_save_time = now
 
+    def check_owner(self) -> None:
+        """Raise :class:`SessionTakenOverError` when ``lock.json`` now names another owner.
+
+        Reads ``lock.json`` (a thread, not the UI loop). Another host that took the project
+        over left its own lock there; from then on this session is read-only, keeps no lock
+        and writes nothing (not even a clean close over the new owner's state). A missing or
+        damaged lock is no take-over: the next heartbeat writes ours again.
+        """
+        if not self._holds_lock or self._lock_info is None:
+            if self.taken_over_by is not None:
+                raise SessionTakenOverError(self.paths.lock, self.taken_over_by)
+            return
+        found, _ = locks.read_lock(self.paths.lock)
+        if found is None or found.same_owner(self._lock_info):
+            return
+        self.taken_over_by = found
+        self._holds_lock = False
+        self.read_only = True
+        self._file.read_only = True
+        self._release_os_lock()
+        raise SessionTakenOverError(self.paths.lock, found)
+
     def heartbeat(self) -> None:
-        """Refresh the lock so other processes see this owner as alive and recent."""
-        if not self._holds_lock:
+        """Refresh the lock so other processes see this owner as alive and recent.
+
+        First make sure it is still ours (:meth:`check_owner`): a heartbeat never writes over
+        the lock of a writer who took the project over.
+        """
+        self.check_owner()
+        if not self._holds_lock or self._lock_info is None:
             return
         now = self._clock()
         info = locks.new_lock(self.data.session_id, now)
         info.started_at = self.data.started_at
+        info.taken_over_from = self._lock_info.taken_over_from
         locks.write_lock(self.paths.lock, info)
+        self._lock_info = info
         self._last_heartbeat = now
 
     # ----------------------------------------------------------------- state
@@ -474,6 +560,8 @@ class Session:
         """Synchronous save, for quit and signal handlers where no worker may run."""
         if self.read_only:
             return False
+        if self._holds_lock:
+            self.check_owner()
         wrote = self._file.save_sync(force=force)
         self._maybe_heartbeat()
         if wrote and self._file.last_save is not None:
@@ -490,6 +578,8 @@ class Session:
         """
         if self.read_only:
             return False
+        if self._holds_lock:
+            await asyncio.to_thread(self.check_owner)  # never write over a new owner's state
         wrote = await self._file.save(force=force)
         if self._holds_lock:
             await asyncio.to_thread(self._maybe_heartbeat)
@@ -536,8 +626,12 @@ class Session:
         self.data.last_activity = self._clock()
         self._file.mark_dirty()
         # current.json may not be ours to write (reported at every save): still close cleanly
-        with contextlib.suppress(FileReadOnlyError):
+        try:
             self.save_sync()
+        except SessionTakenOverError:
+            return  # the project is someone else's now: their state and lock stay as they are
+        except FileReadOnlyError:
+            pass
         if self._holds_lock:
             locks.release(self.paths.lock)  # first lock.json, then the OS lock: a newcomer
             self._holds_lock = False  # that gets the OS lock finds the project closed
@@ -561,4 +655,5 @@ __all__ = [
     "ReadOnlySessionError",
     "SaveMetadata",
     "Session",
+    "SessionTakenOverError",
 ]

@@ -1,11 +1,13 @@
-"""Start-up checks: a second instance? unsaved text in the journal from a session that ended?
+"""Start-up checks: unsaved text in the journal from a session that ended?
+
+Someone else's lock on the project is asked about before this (``ownership.py``); a
+session left read-only by that answer (or by its files) asks nothing here.
 
 A session that ended without closing is only worth a question when it left something to
 decide — text in the journal that differs from its file, or journal files that cannot be
 read; otherwise the writer is told, and nothing is asked.
 
-The questions are screens (``screens/second_instance.py``, ``screens/recovery.py``); what
-the answers do is here:
+The question is a screen (``screens/recovery.py``); what the answers do is here:
 
 * Recover — each file the writer kept the unsaved text of is opened with that text as
   unsaved edits; nothing is written to any file. Its document's disk state is the file as
@@ -35,7 +37,6 @@ from writers_factory.store.manuscript.documents import NONE, Document
 from writers_factory.store.manuscript.journal import Journal, JournalEntry
 from writers_factory.store.manuscript.recovery import Newer, Side, assess_all
 from writers_factory.tui.screens.recovery import RecoveryAnswer, RecoveryChoice, RecoveryScreen
-from writers_factory.tui.screens.second_instance import SecondInstanceChoice, SecondInstanceScreen
 
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI
@@ -85,21 +86,7 @@ class StartupChecks:
 
     async def run(self) -> StartDecision:
         session = self.workspace.session
-        owner = session.other_instance
-        if owner is not None:
-            other = await self.ui.ask(
-                SecondInstanceScreen(
-                    pid=owner.pid,
-                    host=owner.host,
-                    user=owner.user,
-                    started_at=owner.started_at.astimezone(),
-                    heartbeat_at=owner.heartbeat_at.astimezone(),
-                )
-            )
-            if other is SecondInstanceChoice.READ_ONLY:
-                return StartDecision.READ_ONLY
-            return StartDecision.QUIT
-        if session.read_only:
+        if session.read_only:  # someone else's lock was answered first (``ownership.py``)
             return StartDecision.READ_ONLY
         items, problems = await asyncio.to_thread(assess_all, self.journal)
         for same in [a for a in items if a.newer is Newer.SAME]:

@@ -36,6 +36,7 @@ from writers_factory.store.manuscript.buffers import ReadOnlyFileError, Remember
 from writers_factory.store.manuscript.documents import Document, Snapshot
 from writers_factory.store.manuscript.journal import Journal
 from writers_factory.store.manuscript.versions import save_version
+from writers_factory.store.session.session import SessionTakenOverError
 from writers_factory.tui.controllers.conflicts import ConflictChoice, asking_about, resolve_conflict
 from writers_factory.tui.controllers.journaling import JournalKeeper
 from writers_factory.tui.controllers.read_only_files import offer_copy
@@ -280,6 +281,10 @@ class SaveCoordinator:
     async def save_all(self) -> SaveReport:
         """Save every dirty document (asking about conflicts), then the session state."""
         report = SaveReport()
+        if not await self._still_owner():
+            report.failures.append("the project was taken over by another writer")
+            self.last_report = report
+            return report
         for doc in self.dirty_documents():
             await self._save_document(doc, report)
         try:
@@ -298,6 +303,40 @@ class SaveCoordinator:
                 self._show(lambda bar: bar.mark_saved(stamp))
                 self.refresh_indicator()
         return report
+
+    async def _still_owner(self) -> bool:
+        """Before writing anything: is the project still ours (``lock.json`` names us)?"""
+        try:
+            await asyncio.to_thread(self.workspace.session.check_owner)
+        except SessionTakenOverError as exc:
+            self.taken_over(exc)
+            return False
+        return True
+
+    def taken_over(self, exc: SessionTakenOverError) -> None:
+        """Another writer took the project over: from now on this window only shows.
+
+        Nothing more is written — files, journal, session state — since all of it is the
+        new owner's now; the text on screen stays, so the writer can copy what they need.
+        """
+        if not self.enabled:
+            return
+        self.disable()
+        editor = self.views.editor
+        if editor is not None:
+            editor.read_only = True
+            for area in editor.buffers():
+                area.read_only = True
+        self._show(lambda bar: bar.set_read_only(True))
+        owner = exc.owner
+        who = f"{owner.user}@{owner.host}" if owner.user else owner.host
+        self.ui.notify(
+            f"{who} (process {owner.pid}) took this project over; this window is read-only "
+            "now and saves nothing more. Your text stays on screen: copy what you need.",
+            title="Project taken over",
+            severity="error",
+            timeout=30,
+        )
 
     def _failed(self, failures: list[str]) -> None:
         first_time = not self.failed
@@ -407,6 +446,8 @@ class SaveCoordinator:
         problems: list[str] = []
         if not self.enabled:
             return problems
+        if not await self._still_owner():
+            return ["the project was taken over by another writer: unsaved text was not written"]
         for doc in self.dirty_documents():
             async with self.keeper.lock(doc):
                 snap = doc.snapshot()
@@ -429,6 +470,11 @@ class SaveCoordinator:
         problems: list[str] = []
         if not self.enabled:
             return problems
+        try:
+            self.workspace.session.check_owner()
+        except SessionTakenOverError as exc:
+            self.disable()
+            return [str(exc)]
         for doc in self.dirty_documents():
             snap = doc.snapshot()
             if snap is None:
