@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= demo
 
-.PHONY: install run test bench lint docs clean
+.PHONY: install run test reliability bench lint docs clean
 
 LOCK   := requirements-dev.lock
 
@@ -32,6 +32,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
+
+# The proof anyone can run: the reliability set at full size (500 kills of a writing process,
+# 20 kills of the TUI in tmux, faults, hostile files, the lock race), then one table of
+# tried / failed / lost counts; fails on any failure or loss (tests/reliability/report.py).
+reliability: $(STAMP)
+	$(PY) -m tests.reliability.report
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -121,7 +121,7 @@ def one_round() -> Iterator[None]:
 _examples: dict[str, int] = {}
 
 
-def _observed(observation: Any) -> None:
+def _observed(observation: Any, thread_id: int | None = None) -> None:
     if getattr(observation, "type", None) != "test_case" or observation.status == "gave_up":
         return
     test = _current_test()
@@ -142,7 +142,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if row is None:
         return
     failed = report.failed
-    if report.when == "call" or failed:
+    if report.when == "call" or failed or report.skipped:
         _append(
             {
                 "kind": "test",

@@ -10,12 +10,15 @@ first on a project also races two starts over a stale lock.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from tests.reliability.tally import record
 
 FORKER = textwrap.dedent("""
     import json, os, signal, sys, time, pathlib
@@ -65,7 +68,7 @@ FORKER = textwrap.dedent("""
     print(json.dumps(outcomes))
 """)
 
-ROUNDS = 50
+ROUNDS = int(os.environ.get("WF_LOCK_ROUNDS", "50"))
 PER_PROJECT = 5
 """Rounds on one project: the first races over nothing, the others over a stale lock."""
 
@@ -82,6 +85,9 @@ def test_two_simultaneous_starts_yield_exactly_one_writer(tmp_path: Path) -> Non
     outcomes: list[list[str]] = json.loads(done.stdout)
     assert len(outcomes) == ROUNDS
     writers = [sum(state.startswith("rw") for state in outcome) for outcome in outcomes]
+    for n, outcome in enumerate(outcomes):  # for make reliability's table
+        stale_missed = n % PER_PROJECT and "rw-interrupted" not in outcome
+        record(failed=int(writers[n] != 1 or bool(stale_missed)))
     bad = [(n, outcomes[n]) for n, count in enumerate(writers) if count != 1]
     assert not bad, f"{len(bad)} of {ROUNDS} rounds without exactly one writer: {bad[:5]}"
     # after a kill, whoever won the stale lock knows the last session was interrupted

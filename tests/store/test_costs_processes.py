@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reliability.tally import record
 from writers_factory.store import CostTracker
 
 ROUNDS = int(os.environ.get("WF_COST_ROUNDS", "4"))
@@ -147,6 +148,7 @@ def test_two_processes_logging_at_once_lose_nothing(tmp_path: Path) -> None:
         counts = Counter(names)
         missing = [a for a in acknowledged if counts[a] == 0]
         twice = [n for n, c in counts.items() if c > 1]
+        record(failed=int(bool(missing or twice)), lost=len(missing))  # make reliability's table
         assert not missing and not twice, (round_no, missing, twice)
         assert len(names) == len(acknowledged) == history + PER_PROCESS * 2 * (round_no + 1)
         assert not (root / "corrupt").exists(), sorted(os.listdir(root / "corrupt"))
