@@ -192,9 +192,13 @@ async def test_displaced_writer_stops_writing_when_another_host_takes_over(
         area = app.editor.active
         assert area is not None and area.read_only
         assert app.query_one("#read-only").has_class("-on")
+        assert app.workspace.history is not None and app.workspace.history.read_only
+        assert app.preferences.read_only
+        history = (project / ".session" / "history.json").read_bytes()
         await pilot.press("ctrl+q")
         await exited(app)
     # nothing of ours went over the new owner's project: not the chapter, state, lock
     assert (project / CHAPTER).read_text() == on_disk
     assert (project / ".session" / "current.json").read_bytes() == state
     assert lock_path(project).read_bytes() == theirs
+    assert (project / ".session" / "history.json").read_bytes() == history

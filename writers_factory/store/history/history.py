@@ -105,6 +105,10 @@ class SessionHistory:
     def read_only(self) -> bool:
         return self._file.read_only
 
+    def stop_writing(self) -> None:
+        """Write nothing more: the project was taken over by another writer."""
+        self._file.read_only = True
+
     @property
     def path(self) -> Path:
         return self._file.path

@@ -92,6 +92,10 @@ class Preferences:
     def read_only(self) -> bool:
         return self._file.read_only
 
+    def stop_writing(self) -> None:
+        """Write nothing more: the project was taken over by another writer."""
+        self._file.read_only = True
+
     def has_changes(self) -> bool:
         return self._file.dirty
 

@@ -328,6 +328,10 @@ class SaveCoordinator:
             for area in editor.buffers():
                 area.read_only = True
         self._show(lambda bar: bar.set_read_only(True))
+        if self.workspace.history is not None:
+            self.workspace.history.stop_writing()  # its timer finds it read-only from now on
+        if self.workspace.has_preferences:
+            self.workspace.preferences.stop_writing()
         owner = exc.owner
         who = f"{owner.user}@{owner.host}" if owner.user else owner.host
         self.ui.notify(
