@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from writers_factory.tui.workspace import Workspace
 
 Clock = Callable[[], datetime]
+TAKEN_OVER = "the project was taken over by another writer"
 
 
 @dataclass
@@ -106,6 +107,8 @@ class SaveCoordinator:
         """The writer's switch: off, the timer writes no documents (the journal still
         keeps every edit, significant actions, ctrl+s and quitting still save)."""
         self.failed = False
+        self.displaced = False
+        """Another writer took the project over while this app ran: nothing more is written."""
         self.last_report: SaveReport | None = None
         self.keeper = JournalKeeper(
             self.documents,
@@ -281,17 +284,21 @@ class SaveCoordinator:
     async def save_all(self) -> SaveReport:
         """Save every dirty document (asking about conflicts), then the session state."""
         report = SaveReport()
-        if not await self._still_owner():
-            report.failures.append("the project was taken over by another writer")
-            self.last_report = report
-            return report
         for doc in self.dirty_documents():
             await self._save_document(doc, report)
-        try:
-            await self.workspace.session.save()
-        except OSError as exc:
-            report.failures.append(f"session state: {exc.strerror or exc}")
+            if self.displaced:
+                break  # taken over: nothing more is written
+        if not self.displaced:
+            try:
+                await self.workspace.session.save()
+            except SessionTakenOverError as exc:
+                self.taken_over(exc)
+            except OSError as exc:
+                report.failures.append(f"session state: {exc.strerror or exc}")
         self.last_report = report
+        if self.displaced:
+            report.failures.append(TAKEN_OVER)  # already told, in its own words
+            return report
         if report.failures:
             self._failed(report.failures)
         else:
@@ -319,8 +326,9 @@ class SaveCoordinator:
         Nothing more is written — files, journal, session state — since all of it is the
         new owner's now; the text on screen stays, so the writer can copy what they need.
         """
-        if not self.enabled:
+        if self.displaced:
             return
+        self.displaced = True
         self.disable()
         editor = self.views.editor
         if editor is not None:
@@ -370,6 +378,8 @@ class SaveCoordinator:
         async with self.keeper.lock(doc):
             snap = doc.snapshot()
             if snap is None or not doc.dirty:
+                return
+            if not await self._still_owner():  # under the lock: whoever took it saves first
                 return
             try:
                 await self._keep_version(doc)
@@ -451,7 +461,7 @@ class SaveCoordinator:
         if not self.enabled:
             return problems
         if not await self._still_owner():
-            return ["the project was taken over by another writer: unsaved text was not written"]
+            return [f"{TAKEN_OVER}: unsaved text was not written"]
         for doc in self.dirty_documents():
             async with self.keeper.lock(doc):
                 snap = doc.snapshot()
@@ -477,6 +487,7 @@ class SaveCoordinator:
         try:
             self.workspace.session.check_owner()
         except SessionTakenOverError as exc:
+            self.displaced = True
             self.disable()
             return [str(exc)]
         for doc in self.dirty_documents():
