@@ -9,6 +9,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
+from tests.tui.conftest import wait_until
 from writers_factory.tui.widgets.status_bar import StatusBar, describe_age
 
 T0 = datetime(2026, 11, 21, 12, 0, 0, tzinfo=UTC)
@@ -128,3 +129,23 @@ def test_snapshot_failed(snap_compare: Any) -> None:
 
 def test_snapshot_budget_warning_read_only(snap_compare: Any) -> None:
     assert snap_compare(BarApp(Clock(T0), _warn), terminal_size=(80, 3))
+
+
+async def test_unsaved_marks_and_the_ticking_age_never_lay_the_screen_out() -> None:
+    """Told "unsaved" on every keystroke and ticking every second: repaints only."""
+    clock = Clock(T0)
+    app = BarApp(clock)
+    async with app.run_test() as pilot:
+        bar = app.query_one(StatusBar)
+        bar.mark_saved(T0)
+        await pilot.pause()
+        layouts: list[object] = []
+        app.screen.screen_layout_refresh_signal.subscribe(app.screen, layouts.append, True)
+        for _ in range(50):
+            bar.mark_dirty()
+        bar.mark_saved(T0)
+        clock.now = T0 + timedelta(seconds=12)
+        # the bar's own timer renders the new age
+        await wait_until(pilot, lambda: shown(app, "#save-indicator") == "● Auto-saved 12s ago")
+        await pilot.pause()
+        assert layouts == []

@@ -3,6 +3,12 @@
 Save state is a small state machine — saved (with an age that ticks every second), unsaved,
 failed — driven by the save coordinator. The clock is injectable so snapshot tests render
 the same "12s ago" every time.
+
+It is told something on every keystroke and every second, so it must cost nothing: a part
+whose text did not change is not touched at all, and a changed text asks for a full screen
+layout only when the part's width can follow it (``width: auto``) and the width did change.
+The save indicator takes the rest of the line (``1fr``): its text never moves anything else,
+so it is only repainted.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
@@ -44,6 +51,25 @@ def describe_age(seconds: float) -> str:
 
 def format_dollars(amount: Decimal) -> str:
     return f"${amount.quantize(Decimal('0.01')):,}"
+
+
+class Part(Static):
+    """One text of the bar; remembers what it shows, so an unchanged text costs nothing."""
+
+    def __init__(self, text: str, *, id: str, fixed_width: bool) -> None:
+        super().__init__(text, id=id, markup=False)
+        self.shown = text
+        self.fixed_width = fixed_width
+        """Its width does not follow its text (``1fr``): a new text is only repainted."""
+
+    def show(self, text: str) -> bool:
+        """Show ``text``; True when it changed. A full layout only if the width changed."""
+        if text == self.shown:
+            return False
+        resized = not self.fixed_width and cell_len(text) != cell_len(self.shown)
+        self.shown = text
+        self.update(text, layout=resized)
+        return True
 
 
 class StatusBar(Horizontal):
@@ -81,14 +107,14 @@ class StatusBar(Horizontal):
         self.progress = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(self.save_text(), id="save-indicator", markup=False)
+        yield Part(self.save_text(), id="save-indicator", fixed_width=True)
         yield Static("Read-only", id="read-only")
-        yield Static(self.progress, id="progress", markup=False)
-        yield Static(self.cost_text(), id="cost", markup=False)
+        yield Part(self.progress, id="progress", fixed_width=False)
+        yield Part(self.cost_text(), id="cost", fixed_width=False)
 
     def on_mount(self) -> None:
         self._render_all()
-        self.set_interval(1.0, self._render_save)
+        self.set_interval(1.0, self._render_save)  # the age; repaints only when it reads anew
 
     # -- driven by the save coordinator (main thread only) ------------------------------------
 
@@ -117,8 +143,8 @@ class StatusBar(Horizontal):
     def set_progress(self, text: str) -> None:
         """Words written today against the daily target (from the writing activity)."""
         self.progress = text
-        for label in self.query("#progress").results(Static):
-            label.update(text)
+        for label in self.query("#progress").results(Part):
+            label.show(text)
             label.set_class(bool(text), "-on")
 
     def set_costs(
@@ -154,20 +180,22 @@ class StatusBar(Horizontal):
         self.set_read_only(self.read_only)
 
     def _render_save(self) -> None:
-        found = self.query("#save-indicator").results(Static)
-        indicator = next(found, None)
+        indicator = next(self.query("#save-indicator").results(Part), None)
         if indicator is None:
             return
-        indicator.update(self.save_text())
+        indicator.show(self.save_text())
+        # unchanged classes and tooltip are no-ops: the same state costs nothing
         indicator.set_class(self.state is SaveState.SAVED, "-saved")
         indicator.set_class(self.state is SaveState.DIRTY, "-dirty")
         indicator.set_class(self.state is SaveState.FAILED, "-failed")
-        indicator.tooltip = self.failure
+        if indicator.tooltip != self.failure:
+            indicator.tooltip = self.failure
 
     def _render_cost(self) -> None:
-        cost = next(self.query("#cost").results(Static), None)
+        cost = next(self.query("#cost").results(Part), None)
         if cost is None:
             return
-        cost.update(self.cost_text())
+        cost.show(self.cost_text())
         cost.set_class(bool(self.budget_warning), "-warn")
-        cost.tooltip = self.budget_warning
+        if cost.tooltip != self.budget_warning:
+            cost.tooltip = self.budget_warning
