@@ -7,11 +7,12 @@ app records what it is about to write, and a change whose bytes equal that recor
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from pathlib import Path
 from typing import NamedTuple
+
+from writers_factory.store.base.digests import sha256_hex
 
 
 class KnownDigest(NamedTuple):
@@ -29,7 +30,7 @@ def _key(path: Path) -> str:
 
 def digest_of(data: bytes) -> KnownDigest:
     """The record kept for ``data``."""
-    return KnownDigest(len(data), hashlib.sha256(data).hexdigest())
+    return KnownDigest(len(data), sha256_hex(data))
 
 
 class KnownContent:
@@ -43,9 +44,10 @@ class KnownContent:
         self._lock = threading.Lock()
         self._digests: dict[str, KnownDigest] = {}
 
-    def remember(self, path: Path, data: bytes) -> None:
-        """Record ``data`` as the app's own content of ``path`` (replacing any earlier record)."""
-        digest = digest_of(data)
+    def remember(self, path: Path, data: bytes, sha256: str | None = None) -> None:
+        """Record ``data`` as the app's own content of ``path`` (replacing any earlier record);
+        ``sha256`` when the caller already hashed it (a save hashes its bytes once)."""
+        digest = digest_of(data) if sha256 is None else KnownDigest(len(data), sha256)
         with self._lock:
             self._digests[_key(path)] = digest
 
@@ -67,7 +69,7 @@ class KnownContent:
             known = self._digests.get(_key(path))
         if known is None or known.size != len(data):
             return False
-        return hashlib.sha256(data).hexdigest() == known.sha256
+        return sha256_hex(data) == known.sha256
 
     def size_of(self, path: Path) -> int | None:
         """The recorded size, so the watcher reads a file only when it could match."""

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import difflib
 import enum
-import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from writers_factory.store.base.digests import sha256_hex
 from writers_factory.store.manuscript.buffers import ENCODING
 from writers_factory.store.manuscript.journal import Journal, JournalEntry, JournalProblem
 
@@ -162,7 +162,7 @@ def assess(project: Path, entry: JournalEntry) -> Assessment:
     disk_text = data.decode(ENCODING, errors="replace")
     if entry.text.encode(ENCODING) == data:
         return Assessment(entry, Newer.SAME, DiffSize(0, 0), mtime, Preview(), len(disk_text))
-    unchanged = entry.base_sha256 == hashlib.sha256(data).hexdigest()
+    unchanged = entry.base_sha256 == sha256_hex(data)
     return Assessment(
         entry,
         Newer.JOURNAL if unchanged else Newer.FILE,

@@ -26,13 +26,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
-import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError
+from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError, sha256_of
 from writers_factory.store.manuscript.documents import NONE, Document
 from writers_factory.store.manuscript.journal import Journal, JournalEntry
 from writers_factory.store.manuscript.recovery import Newer, Side, assess_all
@@ -67,8 +66,7 @@ def read_disk(path: Path, project: Path) -> tuple[FileBuffer, str | None]:
         disk, text = FileBuffer.load(path, project=project)
     except UnreadableFileError:
         data = path.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        return FileBuffer(path, sha, path.stat().st_mtime, project=project), None
+        return FileBuffer(path, sha256_of(data), path.stat().st_mtime, project=project), None
     return disk, (text if disk.base_sha256 is not None else None)
 
 

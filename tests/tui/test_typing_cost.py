@@ -1,0 +1,87 @@
+"""Typing costs no full-screen layout and no whole-text hash: counts, never times.
+
+A full layout of the screen measures and places every widget; a hash of the chapter reads all
+of it. Either, once per key, makes typing in a long chapter stall. Both are counted here in
+ways that do not depend on the machine: the screen's layout-refresh signal (published after
+every layout) and the per-thread count kept by the one hashing function of the store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import TextArea
+
+from tests.tui.conftest import SIZE, started, wait_until
+from tests.tui.test_saving import indicator, open_chapter
+from writers_factory.store.base import digests
+from writers_factory.tui.app import WritersFactoryApp
+
+KEYS = "It was a dark and stormy night; the rain fell."
+
+
+class LayoutCount:
+    """Full layouts of one screen, through its public layout-refresh signal."""
+
+    def __init__(self, screen: Screen[Any]) -> None:
+        self.count = 0
+        screen.screen_layout_refresh_signal.subscribe(screen, self._seen, immediate=True)
+
+    def _seen(self, _screen: Screen[Any]) -> None:
+        self.count += 1
+
+
+class BareEditor(App[None]):
+    """The baseline: one text area and nothing else."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield TextArea(self.text, id="bare")
+
+
+async def bare_layouts(text: str) -> int:
+    app = BareEditor(text)
+    async with app.run_test(size=SIZE) as pilot:
+        area = app.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+        await pilot.pause()
+        layouts = LayoutCount(app.screen)
+        await pilot.press(*KEYS)
+        await pilot.pause()
+        return layouts.count
+
+
+async def test_typing_lays_the_screen_out_at_most_twice_more_than_a_bare_text_area(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    chapter = project / "manuscript" / "chapter-01.md"
+    chapter.write_text("The first line.\n" * 400, encoding="utf-8")
+    bare = await bare_layouts(chapter.read_text(encoding="utf-8"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot)
+        assert app.saving is not None
+        saving = app.saving
+        await wait_until(pilot, lambda: not saving.busy and "Auto-saved" in indicator(app))
+        layouts = LayoutCount(app.screen)
+        loop_thread = threading.get_ident()
+        hashes_before = digests.calls_on(loop_thread)
+
+        await pilot.press(*KEYS)
+        await pilot.pause()
+
+        assert area.text.endswith(KEYS)
+        assert indicator(app) == "● Unsaved changes"
+        # the tab's unsaved mark may change its width once; the status bar never lays out
+        assert layouts.count <= bare + 2, (layouts.count, bare)
+        assert digests.calls_on(loop_thread) == hashes_before, "typing hashed the text"
