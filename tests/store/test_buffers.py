@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from writers_factory.store.base import durable
+from writers_factory.store.base import digests, durable
 from writers_factory.store.manuscript.buffers import (
     DiskState,
     FileBuffer,
+    Outgoing,
     SaveConflict,
     my_copy_path,
     sha256_of,
@@ -56,7 +58,7 @@ def test_non_utf8_file_is_refused_with_its_name(tmp_path: Path) -> None:
 def test_save_when_unchanged_writes_and_reports_bytes(tmp_path: Path) -> None:
     file, buf, _ = make(tmp_path)
     seen: list[tuple[Path, bytes]] = []
-    written = buf.save("New text é\n", remember=lambda p, d: seen.append((p, d)))
+    written = buf.save("New text é\n", remember=lambda out: seen.append((out.path, out.data)))
     assert file.read_text(encoding="utf-8") == "New text é\n"
     assert written.data == "New text é\n".encode()
     assert seen == [(file, written.data)]
@@ -64,6 +66,19 @@ def test_save_when_unchanged_writes_and_reports_bytes(tmp_path: Path) -> None:
     assert buf.disk_state() is DiskState.UNCHANGED
     buf.save("Again\n")
     assert file.read_text() == "Again\n"
+
+
+def test_a_save_hashes_each_side_once_and_hands_on_what_it_read(tmp_path: Path) -> None:
+    """The hooks (known content, the words count) get the hash and the previous bytes: they
+    neither hash again nor read the file again."""
+    file, buf, loaded = make(tmp_path)
+    told: list[Outgoing] = []
+    me = threading.get_ident()
+    before = digests.calls_on(me)
+    written = buf.save("Twice upon a time.\n", remember=told.append)
+    assert digests.calls_on(me) - before == 2  # the file as read (conflict check), the new bytes
+    assert told == [Outgoing(file, written.data, written.sha256, loaded.encode())]
+    assert written.sha256 == sha256_of(written.data) == buf.base_sha256
 
 
 def test_outside_change_is_a_conflict_and_nothing_is_written(tmp_path: Path) -> None:

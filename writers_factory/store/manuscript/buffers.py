@@ -19,7 +19,6 @@ Everything here is synchronous file I/O: the TUI calls it from thread workers.
 from __future__ import annotations
 
 import enum
-import hashlib
 import re
 import stat
 from collections.abc import Callable
@@ -28,17 +27,35 @@ from datetime import datetime
 from pathlib import Path
 
 from writers_factory.core.errors import WritersFactoryError
+from writers_factory.store.base.digests import sha256_hex
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.paths import OutsideProjectError, inside_project
 
 ENCODING = "utf-8"
 
-Remember = Callable[[Path, bytes], None]
-"""Told the exact bytes just before they are written (the watcher's ``KnownContent.remember``)."""
+
+@dataclass(frozen=True)
+class Outgoing:
+    """Bytes about to be written to ``path``, told to the app before the write.
+
+    A save reads the file once (its conflict check) and hashes each side once; what it read
+    and computed travels here, so the app's hooks (the watcher's known content, the words
+    count) neither read the file again nor hash the bytes again.
+    """
+
+    path: Path
+    data: bytes
+    sha256: str
+    previous: bytes | None = None
+    """What the file held just before, when the save read it (``None``: not read, or no file)."""
+
+
+Remember = Callable[[Outgoing], None]
+"""Told what is about to be written, just before (the watcher's known content, the words)."""
 
 
 def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256_hex(data)
 
 
 def text_sha256(text: str) -> str:
@@ -171,12 +188,16 @@ class FileBuffer:
         return DiskState.CHANGED_OUTSIDE, data
 
     def save(self, text: str, *, remember: Remember | None = None) -> Written:
-        """Write ``text`` only if the disk still holds what we last saw; else raise a conflict."""
+        """Write ``text`` only if the disk still holds what we last saw; else raise a conflict.
+
+        The file is read once and each side hashed once: its bytes are handed on to
+        ``remember`` as ``previous``.
+        """
         state, data = self._probe()
         if state is not DiskState.UNCHANGED:
             disk_text = None if data is None else data.decode(ENCODING, errors="replace")
             raise SaveConflict(self.path, state, disk_text)
-        return self._write(text, remember)
+        return self._write(text, remember, previous=data)
 
     def keep_mine(self, text: str, *, remember: Remember | None = None) -> Written:
         """Overwrite whatever is on disk — only ever called after the writer chose so."""
@@ -211,12 +232,15 @@ class FileBuffer:
         if self.project is not None:  # beside a file in a folder linked elsewhere: refused
             inside_project(self.project, copy, where=copy.name)
         data = text.encode(ENCODING)
+        digest = sha256_of(data)
         if remember is not None:
-            remember(copy, data)
+            remember(Outgoing(copy, data, digest))
         write_atomic(copy, data)
-        return Written(copy, data, sha256_of(data))
+        return Written(copy, data, digest)
 
-    def _write(self, text: str, remember: Remember | None) -> Written:
+    def _write(
+        self, text: str, remember: Remember | None, *, previous: bytes | None = None
+    ) -> Written:
         target = self.write_target()
         try:
             mode = target.stat().st_mode
@@ -225,17 +249,18 @@ class FileBuffer:
         if mode is not None and not stat.S_IMODE(mode) & 0o222:
             raise ReadOnlyFileError(self.path)
         data = text.encode(ENCODING)
+        digest = sha256_of(data)
         if remember is not None:
-            remember(self.path, data)
+            remember(Outgoing(self.path, data, digest, previous))
             if target != self.path:
-                remember(target, data)
+                remember(Outgoing(target, data, digest, previous))
         write_atomic(target, data)
-        self.base_sha256 = sha256_of(data)
+        self.base_sha256 = digest
         try:
             self.base_mtime = self.path.stat().st_mtime
         except OSError:
             self.base_mtime = None
-        return Written(self.path, data, self.base_sha256)
+        return Written(self.path, data, digest)
 
 
 _COPY_MARK = "my copy"

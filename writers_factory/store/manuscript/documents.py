@@ -121,10 +121,11 @@ class Document:
         """What the file holds as far as this app knows (``None``: no file)."""
         return self._disk_text
 
-    def _set_disk_text(self, text: str | None) -> None:
+    def _set_disk_text(self, text: str | None, lines: int | None = None) -> None:
         self._disk_text = text
         if text is not None:
-            self._disk_lines, self._disk_chars = line_count(text), len(text)
+            self._disk_lines = line_count(text) if lines is None else lines
+            self._disk_chars = len(text)
 
     # -- the text changes --------------------------------------------------------------------
 
@@ -160,9 +161,11 @@ class Document:
 
     # -- what the disk and the journal hold --------------------------------------------------
 
-    def saved_as(self, revision: int, text: str) -> None:
-        """``text`` (the text of ``revision``) is now what the file holds."""
-        self._set_disk_text(text)
+    def saved_as(self, revision: int, text: str, lines: int | None = None) -> None:
+        """``text`` (the text of ``revision``) is now what the file holds; ``lines`` is its
+        :func:`line_count` when the save's thread counted them (the loop never splits a
+        whole novel)."""
+        self._set_disk_text(text, lines)
         self.saved = max(self.saved, revision)
         self.recovered = False
         self.check_clean()  # typed on, then undone back to what was just saved

@@ -32,8 +32,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from writers_factory.store.manuscript.buffers import ReadOnlyFileError, Remember, SaveConflict
-from writers_factory.store.manuscript.documents import Document, Snapshot
+from writers_factory.store.manuscript.buffers import (
+    FileBuffer,
+    ReadOnlyFileError,
+    Remember,
+    SaveConflict,
+    Written,
+)
+from writers_factory.store.manuscript.documents import Document, Snapshot, line_count
 from writers_factory.store.manuscript.journal import Journal
 from writers_factory.store.manuscript.versions import save_version
 from writers_factory.store.session.session import SessionTakenOverError
@@ -76,6 +82,13 @@ def _keep_disk_version(project: Path, doc_path: Path, absolute: Path) -> None:
     except FileNotFoundError:
         return
     save_version(project, doc_path, text)
+
+
+def _save_file(disk: FileBuffer, text: str, remember: Remember | None) -> tuple[Written, int]:
+    """In a thread: the save, and the line count the document keeps of what the file holds
+    (whole-text work, so not on the loop)."""
+    written = disk.save(text, remember=remember)
+    return written, line_count(text)
 
 
 class SaveCoordinator:
@@ -383,7 +396,9 @@ class SaveCoordinator:
                 return
             try:
                 await self._keep_version(doc)
-                written = await asyncio.to_thread(doc.disk.save, snap.text, remember=self.remember)
+                written, lines = await asyncio.to_thread(
+                    _save_file, doc.disk, snap.text, self.remember
+                )
             except SaveConflict as conflict:
                 await self._resolve(doc, snap, conflict, report)
                 return
@@ -394,7 +409,7 @@ class SaveCoordinator:
                 report.failures.append(f"{path}: {exc.strerror or exc}")
                 return
             report.saved.append(written.path)
-            await self._saved(doc, snap)
+            await self._saved(doc, snap, lines)
 
     async def _offer_copy(self, doc: Document, snap: Snapshot, report: SaveReport) -> None:
         """The writer made the file read-only: never overwritten; a copy is offered."""
@@ -416,9 +431,9 @@ class SaveCoordinator:
             self._deferred.add(doc.path)
             report.deferred.append(doc.path)
 
-    async def _saved(self, doc: Document, snap: Snapshot) -> None:
+    async def _saved(self, doc: Document, snap: Snapshot, lines: int | None = None) -> None:
         """``snap`` is in the file: the document and the journal learn it (lock held)."""
-        doc.saved_as(snap.revision, snap.text)
+        doc.saved_as(snap.revision, snap.text, lines)
         self._refresh_title(doc)
         with contextlib.suppress(OSError):
             await asyncio.to_thread(self.journal.discard_through, doc.path, doc.id, snap.revision)
@@ -469,13 +484,15 @@ class SaveCoordinator:
                     continue
                 try:
                     await self._keep_version(doc)
-                    await asyncio.to_thread(doc.disk.save, snap.text, remember=self.remember)
+                    _, lines = await asyncio.to_thread(
+                        _save_file, doc.disk, snap.text, self.remember
+                    )
                 except (SaveConflict, OSError) as exc:
                     problems.append(f"{doc.path}: {exc}")
                     if doc.needs_journal and not await self.keeper.write_locked(doc, snap):
                         problems.append(f"recovery journal for {doc.path}: not written")
                     continue
-                await self._saved(doc, snap)
+                await self._saved(doc, snap, lines)
         return problems
 
     def save_for_exit_sync(self) -> list[str]:

@@ -29,7 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from writers_factory.store.manuscript.buffers import ENCODING, sha256_of
+from writers_factory.store.manuscript.buffers import ENCODING, Outgoing, sha256_of
 from writers_factory.tui.controllers.writing import TRACKED_FOLDERS
 from writers_factory.tui.widgets.messages import FileRenamed
 from writers_factory.watch import ChangeKind, FileChange, KnownContent, ProjectWatcher
@@ -49,7 +49,7 @@ RecordKey = tuple[str, str, str | None, datetime]
 class ActivityHooks(Protocol):
     """What the watcher tells the writing statistics (``WritingActivity``)."""
 
-    def saved(self, path: Path, data: bytes) -> None: ...
+    def saved(self, path: Path, data: bytes, previous: bytes | None = None) -> None: ...
 
     def rebase(self, path: Path, text: str) -> None: ...
 
@@ -114,11 +114,11 @@ class ProjectWatch:
         return self.watcher is not None and self.watcher.running
 
     # ------------------------------------------------------------------ the save hook
-    def remember(self, path: Path, data: bytes) -> None:
-        """``FileBuffer``'s remember hook: ``data`` is about to be written to ``path``."""
-        self.known.remember(path, data)
+    def remember(self, outgoing: Outgoing) -> None:
+        """``FileBuffer``'s remember hook (a save's thread): bytes about to be written."""
+        self.known.remember(outgoing.path, outgoing.data, outgoing.sha256)
         if self.activity is not None:
-            self.activity.saved(path, data)
+            self.activity.saved(outgoing.path, outgoing.data, outgoing.previous)
 
     # ------------------------------------------------------------------ life cycle
     async def start(self) -> bool:

@@ -171,8 +171,10 @@ class WritingActivity:
         with self._lock:
             self._baselines[_key(path)] = text
 
-    def saved(self, path: Path, data: bytes) -> None:
-        """Called with the exact bytes just before the app writes them; any thread."""
+    def saved(self, path: Path, data: bytes, previous: bytes | None = None) -> None:
+        """Called with the exact bytes just before the app writes them, and what the file
+        held when the save read it (``previous``); in the save's thread, never the loop's
+        (but for the synchronous last resort, when no thread may be waited for)."""
         key = _key(path)
         if not self._counts_words(key):
             if self._tracked(key):  # a note or a report: listed, its words not counted
@@ -181,6 +183,8 @@ class WritingActivity:
         text = data.decode(ENCODING, errors="replace")
         with self._lock:
             baseline = self._baselines.get(key)
+        if baseline is None and previous is not None:
+            baseline = previous.decode(ENCODING, errors="replace")
         if baseline is None:
             # first save of the file this session: the disk still holds what was opened
             try:
