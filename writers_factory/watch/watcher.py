@@ -1,10 +1,12 @@
 """The project watcher: watchdog's threads on one side, the app's event loop on the other.
 
-Events cross into the loop with ``call_soon_threadsafe`` (one wake-up per burst, not per
-event), are folded per path by the :class:`Coalescer`, and are delivered in batches once the
-tree has been quiet for ``debounce`` seconds (or at the latest ``4 x debounce`` after the
-first event of a batch, so a long burst still shows progress). Before delivery a worker
-thread drops created/modified files whose bytes are exactly what the app itself wrote.
+Events are folded per path by the :class:`Coalescer` on watchdog's own thread, as they come;
+the loop is woken with ``call_soon_threadsafe`` once per burst, not per event, and only to
+time the delivery: a batch goes out once the tree has been quiet for ``debounce`` seconds (or
+at the latest ``4 x debounce`` after the first event of a batch, so a long burst still shows
+progress). A worker thread takes the batch and drops created/modified files whose bytes are
+exactly what the app itself wrote (reading and hashing them there). So a burst of a thousand
+files costs the loop a few timer calls and one call of ``on_changes`` with the whole batch.
 """
 
 from __future__ import annotations
@@ -69,13 +71,12 @@ class ProjectWatcher:
         self._bridge: Bridge | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: asyncio.Task[None] | None = None
-        self._coalescer = Coalescer()
         self._due = asyncio.Event()
         self._timer: asyncio.TimerHandle | None = None
         self._first_at: float | None = None
-        # Shared with watchdog's threads: guarded by _inbox_lock.
-        self._inbox_lock = threading.Lock()
-        self._inbox: list[RawEvent] = []
+        # Shared with watchdog's threads and the delivery's worker thread: guarded by _lock.
+        self._lock = threading.Lock()
+        self._coalescer = Coalescer()
         self._wake_pending = False
         self._generation = 0
 
@@ -92,7 +93,8 @@ class ProjectWatcher:
     @property
     def pending(self) -> int:
         """Paths with changes seen but not yet delivered (waiting out the debounce)."""
-        return len(self._coalescer)
+        with self._lock:
+            return len(self._coalescer)
 
     async def start(self) -> None:
         """Start watching; changes from now on are reported. Does nothing if running.
@@ -110,14 +112,13 @@ class ProjectWatcher:
         loop = asyncio.get_running_loop()
         existing = await asyncio.to_thread(scan_tree, self._root, self._folders)
         self._loop = loop
-        self._coalescer = Coalescer(existing)
         self._due = asyncio.Event()
         self._closing = False
         self._first_at = None
-        with self._inbox_lock:
+        with self._lock:
+            self._coalescer = Coalescer(existing)
             self._generation += 1
             generation = self._generation
-            self._inbox = []
             self._wake_pending = False
 
         def post(events: list[RawEvent]) -> None:
@@ -150,12 +151,9 @@ class ProjectWatcher:
         bridge, self._bridge = self._bridge, None
         if bridge is not None and not await self._stop_bridge(bridge):
             logger.warning("file observer for %s did not stop in time", self._root)
-        with self._inbox_lock:
-            events, self._inbox = self._inbox, []
+        with self._lock:  # what was folded stays: the last delivery takes it
             self._generation += 1
             self._wake_pending = False
-        for event in events:
-            self._coalescer.apply(event)
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -171,12 +169,14 @@ class ProjectWatcher:
     # -- watchdog threads -> loop ---------------------------------------------------------
 
     def _post(self, generation: int, events: list[RawEvent]) -> None:
-        """Called on watchdog's threads: queue events, wake the loop once per burst."""
-        with self._inbox_lock:
+        """Called on watchdog's threads: fold the events in here, wake the loop once per
+        burst (the loop never looks at a single event)."""
+        with self._lock:
             if generation != self._generation:
                 return  # from an observer that has been stopped
-            self._inbox.extend(events)
-            if self._wake_pending:
+            for event in events:
+                self._coalescer.apply(event)
+            if self._wake_pending or not len(self._coalescer):
                 return
             self._wake_pending = True
             loop = self._loop
@@ -186,14 +186,13 @@ class ProjectWatcher:
             loop.call_soon_threadsafe(self._drain, generation)
 
     def _drain(self, generation: int) -> None:
-        with self._inbox_lock:
+        """On the loop, once per burst: (re)time the delivery."""
+        with self._lock:
             if generation != self._generation:
                 return
-            events, self._inbox = self._inbox, []
             self._wake_pending = False
-        for event in events:
-            self._coalescer.apply(event)
-        if len(self._coalescer):
+            waiting = len(self._coalescer) > 0
+        if waiting:
             self._arm()
 
     def _arm(self) -> None:
@@ -210,7 +209,7 @@ class ProjectWatcher:
     # -- delivery on the loop -------------------------------------------------------------
 
     async def _run(self) -> None:
-        while not (self._closing and not len(self._coalescer)):
+        while not (self._closing and not self.pending):
             if not self._closing:
                 await self._due.wait()
             self._due.clear()
@@ -218,20 +217,25 @@ class ProjectWatcher:
                 self._timer.cancel()
                 self._timer = None
             self._first_at = None
-            batch = self._coalescer.take()
-            if not batch:
-                continue
-            try:
-                changes = await asyncio.to_thread(self._drop_own_writes, batch)
-            except Exception:
-                # Telling the app about its own write is harmless; losing a change is not.
-                logger.exception("could not compare changed files in %s", self._root)
-                changes = batch
+            changes = await asyncio.to_thread(self._take)
             if changes:
                 try:
                     self._on_changes(changes)
                 except Exception:
                     logger.exception("handling file changes in %s failed", self._root)
+
+    def _take(self) -> list[FileChange]:
+        """Worker thread: take the folded batch; keep the changes the app did not write."""
+        with self._lock:
+            batch = self._coalescer.take()
+        if not batch:
+            return []
+        try:
+            return self._drop_own_writes(batch)
+        except Exception:
+            # Telling the app about its own write is harmless; losing a change is not.
+            logger.exception("could not compare changed files in %s", self._root)
+            return batch
 
     def _drop_own_writes(self, batch: list[FileChange]) -> list[FileChange]:
         """Worker thread: keep only the changes whose content the app did not write."""
