@@ -77,6 +77,23 @@ async def test_entry_is_written_at_each_save_while_the_session_runs(tmp_path: Pa
     assert await history.save() is False  # nothing changed: no write
 
 
+def test_a_batch_of_files_is_listed_as_one_by_one_would_be(tmp_path: Path) -> None:
+    """``record_files`` (a burst from the watcher) lists each file once, created before
+    modified, in order, absolute or relative, as the single calls do."""
+    root = session_dir(tmp_path)
+    history = SessionHistory(root, clock=Clock())
+    history.begin("2026-03-02-090000", T0)
+    history.record_file_modified("manuscript/old.md")
+    history.record_files(
+        created=["manuscript/b.md", root.parent / "manuscript" / "a.md", "manuscript/b.md"],
+        modified=["manuscript/a.md", "manuscript/old.md", "manuscript/c.md", "manuscript/c.md"],
+    )
+    entry = history.current
+    assert entry is not None
+    assert entry.files_created == ["manuscript/b.md", "manuscript/a.md"]
+    assert entry.files_modified == ["manuscript/old.md", "manuscript/c.md"]
+
+
 def test_idle_gaps_and_active_time(tmp_path: Path) -> None:
     root = session_dir(tmp_path)
     clock = Clock()

@@ -60,6 +60,31 @@ def test_unknown_stage_is_refused_with_the_choices(tmp_path: Path) -> None:
         session.set_stage("drafting")
 
 
+def test_a_batch_of_file_changes_is_kept_as_single_records_would_be(tmp_path: Path) -> None:
+    """A burst is one update; strings are taken as project-relative, paths made so; only
+    the newest FILE_CHANGES_KEPT records stay."""
+    from writers_factory.store.session.models import FILE_CHANGES_KEPT
+
+    session = Session(tmp_path)
+    try:
+        session.record_file_change("modified", tmp_path / "manuscript" / "one.md")
+        session.record_file_changes(
+            [("created", f"manuscript/new-{n}.md", None) for n in range(FILE_CHANGES_KEPT)]
+            + [("moved", tmp_path / "planning" / "a.md", tmp_path / "planning" / "b.md")]
+        )
+        kept = session.data.file_changes
+        assert len(kept) == FILE_CHANGES_KEPT
+        assert kept[0].path == "manuscript/new-1.md"  # the oldest two are gone
+        assert (kept[-1].kind, kept[-1].path, kept[-1].dest) == (
+            "moved",
+            "planning/a.md",
+            "planning/b.md",
+        )
+        session.record_file_changes([])  # nothing: no update
+    finally:
+        session.close_sync()
+
+
 def test_recent_queries_keep_the_last_ten(tmp_path: Path) -> None:
     session = Session(tmp_path)
     for i in range(13):

@@ -7,7 +7,9 @@ saves go through the real ``SaveCoordinator`` with the app's ``remember`` hook.
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,8 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.tui.conftest import SIZE, ready_screen, select_in_tree, started, wait_until
+from writers_factory.store.base import digests
+from writers_factory.store.session.models import FILE_CHANGES_KEPT
 from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.controllers.saving import SaveCoordinator
@@ -253,3 +257,56 @@ async def test_the_apps_own_new_file_is_recorded_once(
         await wait_until(pilot, lambda: recorded(app, "created", "planning/sentinel.md"), WAIT)
         created = [r for r in app.session.data.file_changes if r.path == "manuscript/interlude.md"]
         assert len(created) == 1
+
+
+class CountingClock:
+    """The session's clock, counting how often the session asked it the time: once per
+    record and once per update, so it counts the session's updates."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> datetime:
+        self.calls += 1
+        return datetime.now(UTC)
+
+
+async def test_a_burst_of_a_thousand_outside_files_reaches_the_loop_as_one_batch(
+    project: Path, user_themes: Path, tmp_path: Path
+) -> None:
+    """A folder of 1,000 drafts moved in by another program: the events are folded off the
+    loop and handed over in one or two batches, each recorded in the session and the history
+    with one update (not one per file, as before: 2,000 session updates); the loop hashes
+    nothing."""
+    drafts = tmp_path / "elsewhere" / "drafts"
+    drafts.mkdir(parents=True)
+    for number in range(1000):
+        (drafts / f"draft-{number:04}.md").write_text(f"Draft {number}.\n")
+    clock = CountingClock()
+    app = WritersFactoryApp(project, session=Session(project, clock=clock), user_themes=user_themes)
+    app.project_watch.debounce = 1.0  # a batch waits for quiet, at most 4 s (max_wait)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        watch = app.project_watch
+        history = app.writing.history
+        assert history is not None and history.current is not None
+        current = history.current
+        loop_thread = threading.get_ident()
+        hashes_before = digests.calls_on(loop_thread)
+        batches_before = watch.batches
+        clock_before = clock.calls
+
+        (drafts.parent).rename(project / "manuscript" / "elsewhere")
+
+        def all_recorded() -> bool:
+            return len(current.files_created) >= 1000
+
+        await wait_until(pilot, all_recorded, 30)
+        await wait_until(pilot, lambda: watch.batches > batches_before, WAIT)
+        assert watch.batches - batches_before <= 2
+        assert clock.calls - clock_before <= 20, clock.calls - clock_before
+        assert "manuscript/elsewhere/drafts/draft-0999.md" in current.files_created
+        kept = app.session.data.file_changes  # the session keeps the newest records only
+        assert len(kept) == FILE_CHANGES_KEPT
+        assert all(r.path.startswith("manuscript/elsewhere") for r in kept)
+        assert digests.calls_on(loop_thread) == hashes_before

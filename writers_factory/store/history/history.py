@@ -13,7 +13,7 @@ gzip-compressed under the same name once it passes 1 MB and read back transparen
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -173,19 +173,36 @@ class SessionHistory:
         self._refresh()
 
     def record_file_created(self, path: Path | str) -> None:
-        entry = self._require()
-        rel = self._relative(path)
-        if rel not in entry.files_created:
-            entry.files_created = [*entry.files_created, rel]
-        self.record_activity(self._clock())
-        self._refresh()
+        self.record_files(created=[path])
 
     def record_file_modified(self, path: Path | str) -> None:
         """A file created in this session is listed as created only."""
+        self.record_files(modified=[path])
+
+    def record_files(
+        self, *, created: Iterable[Path | str] = (), modified: Iterable[Path | str] = ()
+    ) -> None:
+        """Files created and modified, a whole batch at once (a burst of outside changes):
+        each list is assigned, and validated, once."""
         entry = self._require()
-        rel = self._relative(path)
-        if rel not in entry.files_modified and rel not in entry.files_created:
-            entry.files_modified = [*entry.files_modified, rel]
+        known_created = set(entry.files_created)
+        new_created: list[str] = []
+        for path in created:
+            rel = self._relative(path)
+            if rel not in known_created:
+                known_created.add(rel)
+                new_created.append(rel)
+        known_modified = set(entry.files_modified)
+        new_modified: list[str] = []
+        for path in modified:
+            rel = self._relative(path)
+            if rel not in known_modified and rel not in known_created:
+                known_modified.add(rel)
+                new_modified.append(rel)
+        if new_created:
+            entry.files_created = [*entry.files_created, *new_created]
+        if new_modified:
+            entry.files_modified = [*entry.files_modified, *new_modified]
         self.record_activity(self._clock())
         self._refresh()
 

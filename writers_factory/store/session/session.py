@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -495,13 +495,35 @@ class Session:
         self, kind: str, path: Path | str, dest: Path | str | None = None
     ) -> None:
         """Remember what changed in the manuscript folders during this session."""
-        record = FileChangeRecord(
-            path=self.relative(path),
-            kind=kind,  # type: ignore[arg-type]
-            dest=self.relative(dest) if dest is not None else None,
-            at=self._clock(),
-        )
-        self.data.file_changes = [*self.data.file_changes, record][-FILE_CHANGES_KEPT:]
+        rel_dest = None if dest is None else self.relative(dest)
+        self.record_file_changes([(kind, self.relative(path), rel_dest)])
+
+    def record_file_changes(
+        self, changes: Iterable[tuple[str, Path | str, Path | str | None]]
+    ) -> None:
+        """Remember a batch of ``(kind, path, dest)`` changes at once: one assignment (one
+        validation of the kept list), however many files a burst outside the app touched.
+
+        A ``str`` path is taken as already project-relative POSIX (the watcher makes them so
+        off the path arithmetic of ``Path``); a ``Path`` is made relative here.
+        """
+        at = self._clock()
+
+        def rel(path: Path | str) -> str:
+            return path if isinstance(path, str) else self.relative(path)
+
+        records = [
+            FileChangeRecord(
+                path=rel(path),
+                kind=kind,  # type: ignore[arg-type]
+                dest=None if dest is None else rel(dest),
+                at=at,
+            )
+            for kind, path, dest in changes
+        ]
+        if not records:
+            return
+        self.data.file_changes = [*self.data.file_changes, *records][-FILE_CHANGES_KEPT:]
         self._touch()
 
     def mark_file_modified(self, path: Path | str) -> None:

@@ -55,6 +55,8 @@ class ActivityHooks(Protocol):
 
     def outside_change(self, kind: str, path: Path, dest: Path | None = None) -> None: ...
 
+    def outside_changes(self, changes: list[tuple[str, str, str | None]]) -> None: ...
+
 
 class Saving(Protocol):
     """What the watcher asks of the save coordinator (``controllers/saving.py``)."""
@@ -68,6 +70,15 @@ class Saving(Protocol):
 
 def _key(record: FileChangeRecord) -> RecordKey:
     return (record.kind, record.path, record.dest, record.at)
+
+
+def _relative(path: Path, root: str) -> str:
+    """Project-relative POSIX form by string arithmetic (``root`` ends with a separator):
+    a burst brings a thousand paths to the loop, and ``Path.relative_to`` costs ~30 µs each."""
+    text = os.path.normpath(os.fspath(path))
+    if text.startswith(root):
+        return text[len(root) :].replace(os.sep, "/")
+    return Path(text).as_posix()
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -186,25 +197,39 @@ class ProjectWatch:
         tree.show_changes(data.file_changes, data.started_at)
 
     def _record(self, changes: list[FileChange]) -> list[FileChange]:
-        """Record each change once; drop those the app already recorded as its own action."""
+        """Record each change once; drop those the app already recorded as its own action.
+
+        A whole batch is one assignment to the session and one to the history, whatever its
+        size: a burst of a thousand outside changes must not hold the loop (the paths are
+        made relative by string arithmetic, the app's own records found by a dictionary).
+        """
         session = self.workspace.session
-        recorded = [r for r in session.data.file_changes if _key(r) not in self._claimed]
+        root = os.path.join(os.path.normpath(os.path.abspath(self.workspace.project)), "")
+        own: dict[tuple[str, str, str | None], list[FileChangeRecord]] = {}
+        for record in session.data.file_changes:
+            if _key(record) not in self._claimed:
+                own.setdefault((record.kind, record.path, record.dest), []).append(record)
         outside: list[FileChange] = []
+        rows: list[tuple[str, str, str | None]] = []
+        files: list[tuple[str, str, str | None]] = []
         for change in changes:
             kind = change.kind.value
-            rel = session.relative(change.path)
-            dest = None if change.dest is None else session.relative(change.dest)
-            own = next((r for r in recorded if (r.kind, r.path, r.dest) == (kind, rel, dest)), None)
-            if own is not None:
-                self._claimed.add(_key(own))
-                recorded.remove(own)
+            rel = _relative(change.path, root)
+            dest = None if change.dest is None else _relative(change.dest, root)
+            mine = own.get((kind, rel, dest))
+            if mine:
+                self._claimed.add(_key(mine.pop(0)))
                 continue
             outside.append(change)
-            if not session.read_only:
-                session.record_file_change(kind, change.path, change.dest)
-                self._claimed.add(_key(session.data.file_changes[-1]))
-            if self.activity is not None and not change.is_directory:
-                self.activity.outside_change(kind, change.path, change.dest)
+            rows.append((kind, rel, dest))
+            if not change.is_directory:
+                files.append((kind, rel, dest))
+        if rows and not session.read_only:
+            session.record_file_changes(rows)
+            kept = session.data.file_changes
+            self._claimed.update(_key(r) for r in kept[max(0, len(kept) - len(rows)) :])
+        if files and self.activity is not None:
+            self.activity.outside_changes(files)
         return outside
 
     async def _show(self, changes: list[FileChange]) -> None:
@@ -225,14 +250,14 @@ class ProjectWatch:
         """``manuscript/a.md modified, notes.md created`` — what the writer should know."""
         session = self.workspace.session
         names: list[str] = []
-        for change in changes:
+        for change in changes[:SHOWN_NAMES]:  # the rest is a count: a burst is thousands
             name = session.relative(change.path)
             if change.kind is ChangeKind.MOVED and change.dest is not None:
                 names.append(f"{name} moved to {session.relative(change.dest)}")
             else:
                 names.append(f"{name} {change.kind.value}")
-        shown = ", ".join(names[:SHOWN_NAMES])
-        more = len(names) - SHOWN_NAMES
+        shown = ", ".join(names)
+        more = len(changes) - SHOWN_NAMES
         return shown + (f" and {more} more" if more > 0 else "")
 
     # ------------------------------------------------------------------ open buffers
@@ -250,27 +275,29 @@ class ProjectWatch:
                 return
 
     async def _check(self, area: BufferArea) -> None:
-        """Compare the file with what the buffer was loaded from, then act on the difference."""
+        """Compare the file with what the buffer was loaded from, then act on the difference.
+
+        Read, hashed and decoded in a thread: a changed novel is megabytes."""
         try:
-            data = await asyncio.to_thread(_read, area.disk.path)
+            found = await asyncio.to_thread(_read_hashed, area.disk.path)
         except OSError as exc:
             self.ui.notify(f"{area.path.as_posix()} could not be read: {exc}", severity="error")
             return
-        if data is None:
+        if found is None:
             if area.disk.base_sha256 is not None:
                 self._deleted(area)
             return
-        if area.disk.base_sha256 is not None and sha256_of(data) == area.disk.base_sha256:
+        digest, text = found
+        if area.disk.base_sha256 is not None and digest == area.disk.base_sha256:
             return  # what the buffer was loaded from or last saved: nothing new
         if area.dirty:
             self._ask(area)
         else:
-            self._reload(area, data)
+            self._reload(area, digest, text)
 
-    def _reload(self, area: BufferArea, data: bytes) -> None:
+    def _reload(self, area: BufferArea, digest: str, text: str) -> None:
         """A clean buffer takes the new text in place; the cursor stays where it was."""
-        text = data.decode(ENCODING, errors="replace")
-        area.disk.base_sha256 = sha256_of(data)
+        area.disk.base_sha256 = digest
         with contextlib.suppress(OSError):
             area.disk.base_mtime = area.disk.path.stat().st_mtime
         area.show_disk_text(text)  # nothing was typed: no edit, no journal; cursor kept
@@ -335,8 +362,10 @@ class ProjectWatch:
             editor.refresh_title(area.path)
 
 
-def _read(path: Path) -> bytes | None:
+def _read_hashed(path: Path) -> tuple[str, str] | None:
+    """In a thread: the file's hash and text (``None``: no file)."""
     try:
-        return Path(os.fspath(path)).read_bytes()
+        data = Path(os.fspath(path)).read_bytes()
     except FileNotFoundError:
         return None
+    return sha256_of(data), data.decode(ENCODING, errors="replace")

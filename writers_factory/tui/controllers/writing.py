@@ -213,6 +213,25 @@ class WritingActivity:
         elif kind == "modified":
             self.history.record_file_modified(target)
 
+    def outside_changes(self, changes: list[tuple[str, str, str | None]]) -> None:
+        """A batch of outside changes as ``(kind, path, dest)``, project-relative POSIX
+        paths (from the project watcher): one history update for the whole batch."""
+        if not self.active:
+            return
+        assert self.history is not None
+        created: list[str] = []
+        modified: list[str] = []
+        for kind, path, dest in changes:
+            target = dest if kind == "moved" and dest is not None else path
+            if target.split("/", 1)[0] not in WORD_FOLDERS:
+                continue
+            if kind in ("created", "moved"):
+                created.append(target)
+            elif kind == "modified":
+                modified.append(target)
+        if created or modified:
+            self.history.record_files(created=created, modified=modified)
+
     def significant(self, kind: str, path: Path | None) -> None:
         """After a significant action: note created files, then write the history."""
         if not self.active:
