@@ -9,6 +9,10 @@ instead of failing.
 
 ``exact`` is true only when the encoding is the model's own tokenizer (current OpenAI
 models); for other providers the o200k count is a close estimate and says so.
+
+Building the encoding holds the interpreter lock for a fifth of a second or more, so the app
+(:func:`count_in_helper_process`) has counts made in a helper process (``token_process.py``)
+and never builds it itself; the command line and tests count in process.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +69,17 @@ class EncodingUnavailable(RuntimeError):
 _lock = threading.Lock()
 _encoding: Any = None
 _failure: str | None = None
+_in_helper = False
+
+
+def count_in_helper_process(enabled: bool = True) -> None:
+    """From now on count in the helper process (the app: its loop must never stall), or
+    no longer (the app closed: its helper is stopped)."""
+    global _in_helper
+    _in_helper = enabled
+    helper = sys.modules.get("writers_factory.ai.token_process")
+    if not enabled and helper is not None:
+        helper.shutdown()
 
 
 def _read_ranks(path: Path, expected_sha256: str) -> dict[bytes, int]:
@@ -135,11 +151,18 @@ def estimate_tokens(text: str, model: str | None = None) -> TokenEstimate:
     CPU-bound for long texts: async callers run it in a thread. Special-token markers in
     the writer's text are counted as ordinary text, as a provider would.
     """
-    encoding = get_encoding()
-    if encoding is None:
-        count = math.ceil(len(text) / CHARS_PER_TOKEN)
-        return TokenEstimate(count=count, exact=False, method=APPROXIMATION)
-    count = len(encoding.encode_ordinary(text))
+    counted: int | None = None
+    if _in_helper:
+        from writers_factory.ai.token_process import count_tokens
+
+        counted = count_tokens(text)
+    if counted is None:
+        encoding = get_encoding()
+        if encoding is None:
+            count = math.ceil(len(text) / CHARS_PER_TOKEN)
+            return TokenEstimate(count=count, exact=False, method=APPROXIMATION)
+        counted = len(encoding.encode_ordinary(text))
+    count = counted
     if _is_exact_for(model):
         return TokenEstimate(count=count, exact=True, method=f"tiktoken {ENCODING_NAME}")
     provider = split_model(model)[0] if model else None
