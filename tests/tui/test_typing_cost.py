@@ -8,6 +8,7 @@ every layout) and the per-thread count kept by the one hashing function of the s
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -85,3 +86,19 @@ async def test_typing_lays_the_screen_out_at_most_twice_more_than_a_bare_text_ar
         # the tab's unsaved mark may change its width once; the status bar never lays out
         assert layouts.count <= bare + 2, (layouts.count, bare)
         assert digests.calls_on(loop_thread) == hashes_before, "typing hashed the text"
+
+
+async def test_start_up_objects_are_kept_out_of_full_collections_while_the_app_runs(
+    make_app: Callable[[], WritersFactoryApp],
+) -> None:
+    """A full collection that walked every object of start-up stalled typing for 200 ms:
+    once started, those objects are frozen (the collector skips them); at exit they are the
+    collector's again, so nothing outlives the app."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert gc.get_freeze_count() > 10_000
+        tracked = len(gc.get_objects())
+        assert tracked < gc.get_freeze_count()  # what a full collection walks: the newer
+        await app.action_quit()
+    assert gc.get_freeze_count() == 0

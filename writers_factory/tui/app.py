@@ -51,6 +51,7 @@ Keys (binding ids for ``preferences.json`` → ``keybindings``): ``stage.creatio
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +67,7 @@ from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import DirectoryTree, Footer, TextArea
 
+from writers_factory.ai.tokens import count_in_helper_process
 from writers_factory.core.stages import STAGES, stage_for
 from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError
 from writers_factory.store.manuscript.documents import NONE, Document
@@ -264,6 +266,9 @@ class WritersFactoryApp(App[int]):
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:
+        # building the token encoding would hold the interpreter lock (and this loop) for a
+        # fifth of a second or more: this app counts tokens in a helper process
+        count_in_helper_process(True)
         self.run_worker(self._startup(), name="startup", group="startup", exclusive=True)
 
     async def _startup(self) -> None:
@@ -299,6 +304,10 @@ class WritersFactoryApp(App[int]):
             await self.writing.start()
             await self.project_watch.start()
         self.ready.set()
+        # The objects of start-up (Textual's, the store's, the costs) live as long as the
+        # app: a full collection walking them all stalled typing for 200 ms. Frozen, the
+        # collector leaves them alone; only what is made from now on is walked.
+        gc.freeze()
         self.ai.workflows.offer_resume()  # after the start-up questions: interrupted workflows
 
     async def ask_ownership(self) -> bool:
@@ -562,6 +571,8 @@ class WritersFactoryApp(App[int]):
 
     def on_unmount(self) -> None:
         self.shutdown.finish_sync()  # only if the app closes without the shutdown path
+        count_in_helper_process(False)
+        gc.unfreeze()  # what start-up left is the collector's again
 
     # ------------------------------------------------------------------ writing statistics
     @on(BufferEdited)
