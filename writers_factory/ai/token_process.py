@@ -16,6 +16,7 @@ process as before: a stall, never a wrong number.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from concurrent.futures import Executor
 
@@ -26,6 +27,15 @@ _executor: Executor | None = None
 _broken = False
 started = 0
 """Helper processes started so far (tests check that one serves every count)."""
+
+
+def _quiet() -> None:
+    """In the helper, first: it shares the app's terminal, which nothing but the app may
+    write to (a stray warning would land in the middle of the screen)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 def _count_here(text: str) -> int | None:
@@ -44,7 +54,9 @@ def _helper() -> Executor | None:
             from concurrent.futures import ProcessPoolExecutor
 
             _executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_quiet,
             )
             started += 1
         return _executor
