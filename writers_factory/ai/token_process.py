@@ -46,18 +46,40 @@ def _count_here(text: str) -> int | None:
     return None if encoding is None else len(encoding.encode_ordinary(text))
 
 
+def prepare() -> None:
+    """Before the app takes over the terminal: start the process helpers rely on.
+
+    Starting a helper needs multiprocessing's resource tracker, which is handed the file
+    descriptor of ``sys.stderr``; once Textual runs, ``sys.stderr`` captures prints and has
+    none, and starting it then fails. Started now, it serves every later helper.
+    """
+    global _broken
+    from multiprocessing import resource_tracker
+
+    try:
+        resource_tracker.ensure_running()
+    except (OSError, ValueError) as exc:
+        logger.warning("no token counting helper (%s); counting in process", exc)
+        _broken = True
+
+
 def _helper() -> Executor | None:
-    global _executor, started
+    global _executor, started, _broken
     with _lock:
         if _executor is None and not _broken:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            _executor = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_quiet,
-            )
+            try:
+                _executor = ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_quiet,
+                )
+            except (OSError, ValueError) as exc:
+                logger.warning("no token counting helper (%s); counting in process", exc)
+                _broken = True
+                return None
             started += 1
         return _executor
 

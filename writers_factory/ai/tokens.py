@@ -77,8 +77,13 @@ def count_in_helper_process(enabled: bool = True) -> None:
     no longer (the app closed: its helper is stopped)."""
     global _in_helper
     _in_helper = enabled
+    if enabled:
+        from writers_factory.ai import token_process
+
+        token_process.prepare()
+        return
     helper = sys.modules.get("writers_factory.ai.token_process")
-    if not enabled and helper is not None:
+    if helper is not None:
         helper.shutdown()
 
 

@@ -178,6 +178,10 @@ class WritersFactoryApp(App[int]):
         user_themes: Path | None = None,
     ) -> None:
         super().__init__()
+        # building the token encoding would hold the interpreter lock (and this loop) for a
+        # fifth of a second or more: this app counts tokens in a helper process, prepared
+        # here, before Textual takes over the terminal's streams
+        count_in_helper_process(True)
         self.workspace = Workspace(project, session=session, preferences=preferences)
         """What the controllers share: the store objects and the open documents."""
         self.user_themes = user_themes_dir() if user_themes is None else user_themes
@@ -266,9 +270,6 @@ class WritersFactoryApp(App[int]):
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:
-        # building the token encoding would hold the interpreter lock (and this loop) for a
-        # fifth of a second or more: this app counts tokens in a helper process
-        count_in_helper_process(True)
         self.run_worker(self._startup(), name="startup", group="startup", exclusive=True)
 
     async def _startup(self) -> None:
