@@ -18,6 +18,7 @@ TEXT = "It is a truth universally acknowledged, that a single man in possession 
 
 def test_the_helper_counts_as_the_encoding_does_and_starts_once() -> None:
     here = tokens.build_encoding()
+    token_process.shutdown()  # one an earlier app of this process left running
     before = token_process.started
     try:
         counts = [token_process.count_tokens(TEXT * n) for n in (1, 2, 30)]

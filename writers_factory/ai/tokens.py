@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
-import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,17 +73,14 @@ _in_helper = False
 
 def count_in_helper_process(enabled: bool = True) -> None:
     """From now on count in the helper process (the app: its loop must never stall), or
-    no longer (the app closed: its helper is stopped)."""
+    no longer (the app closed). The helper itself lives on with this process: another app
+    in it (tests make many) finds the encoding built, as an in-process count would."""
     global _in_helper
     _in_helper = enabled
     if enabled:
         from writers_factory.ai import token_process
 
         token_process.prepare()
-        return
-    helper = sys.modules.get("writers_factory.ai.token_process")
-    if helper is not None:
-        helper.shutdown()
 
 
 def _read_ranks(path: Path, expected_sha256: str) -> dict[bytes, int]:
