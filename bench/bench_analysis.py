@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from writers_factory.ai.analysis import analyze_manuscript, analyze_text, score_locally
 
@@ -42,6 +43,36 @@ def best_of(runs: int, fn: Callable[[], object]) -> float:
         fn()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def rows(workload: Any, runs: int) -> list[Any]:
+    """For ``make bench``: analysing the workload's 365 chapters against reading them and
+    counting words with ``str.split`` (information: no target yet)."""
+    from bench.results import Row, Spread, alternate
+
+    folder = workload.project / "manuscript"
+    files = sorted(folder.glob("*.md"))
+
+    def baseline() -> float:
+        started = time.perf_counter()
+        sum(len(f.read_text(encoding="utf-8").split()) for f in files)
+        return time.perf_counter() - started
+
+    def candidate() -> float:
+        started = time.perf_counter()
+        analyze_manuscript(folder)
+        return time.perf_counter() - started
+
+    base, cand = alternate(baseline, candidate, runs)
+    return [
+        Row(
+            bench="analysis",
+            measure=f"analyze_manuscript, {len(files)} chapters",
+            baseline_is="read + str.split",
+            baseline=Spread.of(base),
+            candidate=Spread.of(cand),
+        )
+    ]
 
 
 def main() -> None:

@@ -81,9 +81,10 @@ def spread(times: list[float]) -> dict[str, float]:
 
 
 def paired(
-    baseline: Callable[[], float], candidate: Callable[[], float], runs: int = RUNS
+    baseline: Callable[[], float], candidate: Callable[[], float], runs: int | None = None
 ) -> dict[str, Any]:
     """Alternate the two ``runs`` times each; medians with min-max and their ratio."""
+    runs = RUNS if runs is None else runs
     base: list[float] = []
     cand: list[float] = []
     for i in range(runs):
@@ -133,6 +134,7 @@ def command(executable: str, *args: str, cpu: bool = False) -> Callable[[], floa
     and each command runs once before it is measured), so neither side pays for compiling.
     """
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)  # this checkout's package
     subprocess.run([executable, *args], check=True, stdout=subprocess.DEVNULL, env=env)
 
     def run_once() -> float:
@@ -154,8 +156,11 @@ def writers_factory_command() -> list[str]:
     return [sys.executable, "-m", "writers_factory.cli"]
 
 
-def run() -> dict[str, Any]:
+def run(runs: int | None = None) -> dict[str, Any]:
     """Every measure of this bench, as plain data (times in seconds)."""
+    global RUNS
+    if runs is not None:
+        RUNS = max(5, runs)
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         small_project, full_project = Path(tmp, "small"), Path(tmp, "full")
@@ -203,6 +208,45 @@ def run() -> dict[str, Any]:
         results["log_operation"] = {**logs, "baseline_is": "no operation recorded"}
         results["period_totals"] = {"empty": median_totals(empty), "full": median_totals(full)}
     return results
+
+
+def rows(workload: object, runs: int) -> list[Any]:
+    """This bench's rows for ``make bench`` (its own 100,000 operations, not the workload's:
+    it compares with a one-chunk history too)."""
+    from bench.results import Row, Spread
+
+    results = run(runs)
+
+    def spread(side: dict[str, float]) -> Spread:
+        return Spread(median=side["median"], min=side["min"], max=side["max"], runs=RUNS)
+
+    def row(key: str, measure: str, **extra: Any) -> Row:
+        r = results[key]
+        return Row(
+            bench="costs",
+            measure=measure,
+            baseline_is=r["baseline_is"],
+            baseline=spread(r["baseline"]),
+            candidate=spread(r["candidate"]),
+            **extra,
+        )
+
+    cli = results["session_costs_cli"]
+    return [
+        row(
+            "session_costs_cli",
+            f"writers-factory session costs, {EXISTING:,} operations",
+            target="≤ 5×",
+            passed=cli["ratio"] <= 5,
+        ),
+        row("session_costs_cli_cpu", "  the same, CPU time"),
+        row(
+            "tracker_open",
+            f"open a cost tracker, {EXISTING:,} operations",
+            note=f"rebuilt once from the chunks in {results['first_open_rebuild_seconds']:.2f} s",
+        ),
+        row("log_operation", f"log_operation with {EXISTING:,} recorded"),
+    ]
 
 
 def _line(label: str, result: dict[str, Any], unit: float = 1000, suffix: str = "ms") -> str:

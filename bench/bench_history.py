@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from writers_factory.core.hours import hour_key
 from writers_factory.core.wordcount import count_words, word_delta
@@ -85,6 +86,45 @@ def median_of(fn: Callable[[], object], repeat: int = 15) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def rows(workload: object, runs: int) -> list[Any]:
+    """For ``make bench`` (information: no target): an auto-save of history.json with ten
+    years of summaries against one without, and ``word_delta`` against one count."""
+    from bench.results import Row, Spread, alternate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        small_root, big_root = Path(tmp, "a", ".session"), Path(tmp, "b", ".session")
+        small_root.mkdir(parents=True)
+        big_root.mkdir(parents=True)
+        small, big = make_history(small_root, 0), make_history(big_root, 10)
+        base, cand = alternate(lambda: median_save(small), lambda: median_save(big), runs)
+    rng = random.Random(3)
+    vocab = [f"word{i}" for i in range(3000)]
+    chapter = " ".join(rng.choice(vocab) for _ in range(6000))
+    middle = len(chapter) // 2
+    edited = chapter[:middle] + " a brand new sentence here " + chapter[middle + 40 :]
+    counts, deltas = alternate(
+        lambda: median_of(lambda: count_words(chapter)),
+        lambda: median_of(lambda: word_delta(chapter, edited)),
+        runs,
+    )
+    return [
+        Row(
+            bench="history",
+            measure="auto-save of history.json, 20 sessions + 10 yearly summaries",
+            baseline_is="20 sessions only",
+            baseline=Spread.of(base),
+            candidate=Spread.of(cand),
+        ),
+        Row(
+            bench="history",
+            measure="word_delta on a 6,000-word chapter",
+            baseline_is="one count_words",
+            baseline=Spread.of(counts),
+            candidate=Spread.of(deltas),
+        ),
+    ]
 
 
 def main() -> None:

@@ -1,0 +1,87 @@
+"""Saving the whole novel durably, against a bare durable write of the same bytes.
+
+The candidate is what an auto-save does for one open file off the event loop: the
+conflict-checked ``FileBuffer.save`` (reads the file back to see it is still what was
+loaded, writes through the one durable path) with the app's remember hook (the watcher's
+record of its own writes). The baseline writes the same bytes the bare durable way: a temp
+file in the same folder, write, fsync, rename over, fsync the folder. Each save has one
+more character than the last, so nothing is cached. ``max(15, 3 × BENCH_RUNS)`` saves
+each, alternated; the p50 (median) is compared.
+
+Run: ``.venv/bin/python -m bench.bench_saving`` (or ``make bench``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from bench.results import Row, Spread, alternate
+from bench.workload import NOVEL, Workload, corpus_file
+
+
+def bare_durable_write(path: Path, data: bytes) -> None:
+    temp = path.with_name(f".{path.name}.bench-tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temp, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def rows(workload: Workload, runs: int) -> list[Row]:
+    from writers_factory.store.manuscript.buffers import FileBuffer
+    from writers_factory.watch.known import KnownContent
+
+    text = corpus_file().read_text(encoding="utf-8")
+    saves = max(15, 3 * runs)
+    with tempfile.TemporaryDirectory(dir=workload.project.parent) as tmp:
+        folder = Path(tmp)
+        bare_path, app_path = folder / "bare.md", folder / "novel.md"
+        bare_path.write_text(text, encoding="utf-8")
+        app_path.write_text(text, encoding="utf-8")
+        buffer, _ = FileBuffer.load(app_path)
+        known = KnownContent()
+        edits = iter(range(10**9))
+
+        def bare() -> float:
+            data = (text + "x" * next(edits)).encode("utf-8")
+            started = time.perf_counter()
+            bare_durable_write(bare_path, data)
+            return time.perf_counter() - started
+
+        def app() -> float:
+            edited = text + "x" * next(edits)
+            started = time.perf_counter()
+            buffer.save(edited, remember=known.remember)
+            return time.perf_counter() - started
+
+        base, cand = alternate(bare, app, saves)
+    b, c = Spread.of(base), Spread.of(cand)
+    return [
+        Row(
+            bench="saving",
+            measure=f"durable save of the whole novel ({len(text.encode()) / 2**20:.1f} MB) p50",
+            baseline_is="bare durable write of the same bytes",
+            baseline=b,
+            candidate=c,
+            target="≤ 1.5× bare",
+            passed=c.median / b.median <= 1.5,
+            note=f"{NOVEL}, FileBuffer.save with the watcher's remember hook",
+        )
+    ]
+
+
+if __name__ == "__main__":
+    from bench.run import standalone
+
+    standalone(rows)
