@@ -33,12 +33,6 @@ from writers_factory.core.prices import UnknownModelError
 from writers_factory.core.stages import STAGES
 from writers_factory.tui.controllers.ai_results import Pending, RecordOperation, Target
 from writers_factory.tui.controllers.workflows import WorkflowRunner
-from writers_factory.tui.screens.analysis_view import AnalysisScreen
-from writers_factory.tui.screens.bible_ask import BibleAnswerRequest, BibleAskScreen
-from writers_factory.tui.screens.conversations import ConversationsScreen
-from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
-from writers_factory.tui.screens.file_modals import NameModal
-from writers_factory.tui.screens.model_picker import ModelPickerScreen
 from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
 
@@ -162,8 +156,12 @@ class AIController:
             else:
                 self.worker = self._start(partial(self._run_ai, entry), "ai")
         elif kind in ("analysis", "score"):
+            from writers_factory.tui.screens.analysis_view import AnalysisScreen
+
             self.ui.show(AnalysisScreen(self.workspace.project, kind))
         elif kind == "conversations":
+            from writers_factory.tui.screens.conversations import ConversationsScreen
+
             self.ui.show(ConversationsScreen(self.workspace.session.paths.root))
         elif kind == "bible":
             self._start(partial(self._bible, entry), "ai-bible")
@@ -262,6 +260,8 @@ class AIController:
 
     # ------------------------------------------------------------------ inputs
     async def _ask(self, title: str, prompt: str) -> str | None:
+        from writers_factory.tui.screens.file_modals import NameModal
+
         return await self.ui.ask(NameModal(title, prompt, ok_label="Go"))
 
     async def _inputs(
@@ -342,6 +342,8 @@ class AIController:
         if plan.budget_warning:
             self.ui.notify(plan.budget_warning, severity="warning", timeout=12)
         if plan.needs_confirmation:
+            from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
+
             screen = CostConfirmScreen(plan.confirmation_text, plan.budget_warning)
             if not await self.ui.ask(screen):
                 self.ui.notify("Cancelled — nothing was sent, nothing was spent.")
@@ -437,6 +439,8 @@ class AIController:
             if not session.read_only:
                 session.add_recent_query(query, source)
 
+        from writers_factory.tui.screens.bible_ask import BibleAnswerRequest, BibleAskScreen
+
         screen = BibleAskScreen(
             self.workspace.project,
             record,
@@ -460,6 +464,8 @@ class AIController:
             except UnknownModelError as exc:
                 return str(exc)
             return None
+
+        from writers_factory.tui.screens.model_picker import ModelPickerScreen
 
         changes = await self.ui.ask(ModelPickerScreen(self.models(), price_check))
         if not changes:

@@ -15,32 +15,23 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from writers_factory.ai.catalogue import CATALOGUE
 from writers_factory.ai.operations import OperationInputError
 from writers_factory.ai.providers import how_to_configure
 from writers_factory.ai.runner import BudgetHardStop, dollars
-from writers_factory.ai.workflows import (
-    WorkflowRecord,
-    abandon,
-    estimate_workflow,
-    find_unfinished,
-    get_workflow_def,
-    new_workflow,
-    run_workflow,
-)
 from writers_factory.core.prices import UnknownModelError
 from writers_factory.store.base.paths import OutsideProjectError
 from writers_factory.tui.controllers.ai_results import Pending, RecordOperation, Target
-from writers_factory.tui.screens.workflow_resume import WorkflowResumeScreen, cost_so_far
 from writers_factory.tui.widgets.ai_pane import PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
 
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from writers_factory.ai.workflows import WorkflowEstimate
+    from writers_factory.ai.workflows import WorkflowEstimate, WorkflowRecord
     from writers_factory.store.costs.tracker import CostTracker
     from writers_factory.tui.controllers.ports import UI, Views
     from writers_factory.tui.widgets.ai_pane import AIPane
@@ -73,6 +64,14 @@ class PaidCalls(Protocol):
     async def approved(self, plan: WorkflowEstimate) -> bool: ...
 
     def refresh_costs(self) -> None: ...
+
+
+def _workflows() -> ModuleType:
+    """The workflow records and runs (``ai/workflows.py``), imported on first use: start-up
+    does not pay for their models."""
+    from writers_factory.ai import workflows
+
+    return workflows
 
 
 class WorkflowRunner:
@@ -116,6 +115,8 @@ class WorkflowRunner:
     async def _begin(self, kind: str) -> None:
         editor = self.views.editor
         area = None if editor is None else editor.active
+        from writers_factory.ai.workflows import get_workflow_def, new_workflow
+
         if area is None:
             title = get_workflow_def(kind).title
             self.ui.notify(f"{title}: open a chapter first; it works on the open file.")
@@ -129,7 +130,11 @@ class WorkflowRunner:
         if self.ui.closing or self._read_only():
             return  # quitting, or looking without touching: nothing may be resumed
         problems: list[str] = []
-        found = await asyncio.to_thread(find_unfinished, self.session_dir, problems)
+        # imported in the thread too: the workflow models are not needed before this
+        workflows = await asyncio.to_thread(_workflows)
+        from writers_factory.tui.screens.workflow_resume import WorkflowResumeScreen
+
+        found = await asyncio.to_thread(workflows.find_unfinished, self.session_dir, problems)
         for problem in problems:
             self.ui.notify(f"Workflow skipped — {problem}", severity="warning", timeout=12)
         while found:
@@ -138,7 +143,7 @@ class WorkflowRunner:
                 return  # later: offered again at the next start
             record = next(r for r in found if r.id == choice.workflow_id)
             if choice.action == "abandon":
-                await abandon(record, self.session_dir)
+                await workflows.abandon(record, self.session_dir)
                 found.remove(record)
                 self.ui.notify(
                     f"{record.title} abandoned; its record is kept in "
@@ -171,6 +176,8 @@ class WorkflowRunner:
             )
             self.ui.notify("No AI provider is configured — see the AI pane for how.")
             return
+        from writers_factory.ai.workflows import estimate_workflow, run_workflow
+
         tracker = await ai.get_tracker()
         try:
             estimate = await estimate_workflow(record, tracker, self.workspace.preferences)
@@ -227,6 +234,8 @@ class WorkflowRunner:
 
     async def _offer_result(self, record: WorkflowRecord) -> None:
         """Show the rewrite for Accept (the critique and score stay in the record)."""
+        from writers_factory.tui.screens.workflow_resume import cost_so_far
+
         ai, pane = self.ai, self.ai.pane
         outputs = record.outputs()
         rewrite, score = outputs.get("rewrite", ""), outputs.get("score", "").strip()
