@@ -32,7 +32,9 @@ Methods:
       SIGHUP run its sequence once; ``on_unmount`` runs its synchronous fallback.
   ``update_breadcrumbs()``  recompute the trail from stage and active file, and save it.
   ``self.ready`` is an ``asyncio.Event`` set when start-up (restore) is finished; then
-  interrupted AI workflows are offered (``controllers/workflows.py``).
+  interrupted AI workflows are offered (``controllers/workflows.py``). Before it,
+  ``workspace.restored`` is set as soon as the last session's files are open again and keys
+  reach the editor (costs, history and the watcher still loading).
   ``self.workspace`` (``workspace.py``): the session, preferences, the one ``CostTracker``
   (``self.cost_tracker``; costs.json has a single writer per app) and the history, shared
   with the controllers (``controllers/``), which reach the app only through ``self.ui``
@@ -288,10 +290,6 @@ class WritersFactoryApp(App[int]):
                 lambda: Preferences(root, read_only=read_only)
             )
         self.report_store_problems()
-        try:
-            await self.ai.get_tracker()  # before any AI call, and shows today's spend
-        except (OSError, ValueError) as exc:
-            self.notify(f"Cost files could not be read: {exc}", severity="error", timeout=15)
         await self.load_themes()
         await asyncio.to_thread(prepare_highlighting)  # before any buffer opens
         self.editor.read_only = self.session.read_only
@@ -302,8 +300,12 @@ class WritersFactoryApp(App[int]):
             self.editor.hold_switches()  # tabs opened now are not the writer switching files
             await self.restore_workspace()
             await self.after_restore()
+            self.workspace.restored.set()
+            # what follows is not needed to type: the writer types while it loads
+            await self.load_costs()
             await self.writing.start()
             await self.project_watch.start()
+        self.workspace.restored.set()
         self.ready.set()
         # The objects of start-up (Textual's, the store's, the costs) live as long as the
         # app: a full collection walking them all stalled typing for 200 ms. Frozen, the
@@ -320,6 +322,16 @@ class WritersFactoryApp(App[int]):
             self.exit(0)
             return False
         return True
+
+    async def load_costs(self) -> None:
+        """The cost tracker, before any AI call (``get_tracker`` waits for it) and for
+        today's spend in the status bar. After the restore: loading it reads and validates
+        ``costs.json`` in a thread that holds the GIL, which would delay the first keys; and
+        after the start-up questions, so a writer who quits there leaves it untouched."""
+        try:
+            await self.ai.get_tracker()
+        except (OSError, ValueError) as exc:
+            self.notify(f"Cost files could not be read: {exc}", severity="error", timeout=15)
 
     async def before_restore(self) -> bool:
         """Second-instance and crash-recovery questions (``controllers/recovery.py``);
@@ -425,25 +437,29 @@ class WritersFactoryApp(App[int]):
         self._restoring = True
         self._typeahead = []  # a tab shows as soon as its file is read: keys wait from now
         try:
-            self.switch_stage(state.stage, announce=False)
-            for item in list(data.open_files):
-                loaded = await self._load(Path(item.path))
-                if loaded is None:
-                    self.session.close_file(item.path)
-                    continue
-                disk, text = loaded
-                await self.editor.open(
-                    Path(item.path),
-                    text,
-                    disk,
-                    (item.cursor_line, item.cursor_col),
-                    activate=False,
-                )
-            if data.active_file is not None:
-                self.editor.activate(Path(data.active_file))
-            self._focus_screen(state.screen)
+            # one paint for the whole restore: each tab mounted alone was a full layout and
+            # render of the screen (most of start-up's time on the loop)
+            with self.batch_update():
+                self.switch_stage(state.stage, announce=False)
+                for item in list(data.open_files):
+                    loaded = await self._load(Path(item.path))
+                    if loaded is None:
+                        self.session.close_file(item.path)
+                        continue
+                    disk, text = loaded
+                    await self.editor.open(
+                        Path(item.path),
+                        text,
+                        disk,
+                        (item.cursor_line, item.cursor_col),
+                        activate=False,
+                    )
+                if data.active_file is not None:
+                    self.editor.activate(Path(data.active_file))
+                self._focus_screen(state.screen)
         finally:
             self._restoring = False
+            self.screen.refresh()  # what the batch held back
             self._release_typeahead()  # after the focus: keys go where the writer looks
         # The trail is derived from stage and file, so a restored stage and active file
         # restore it; recomputing also mends a trail that no longer matches them.

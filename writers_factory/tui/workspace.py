@@ -38,6 +38,9 @@ class Workspace:
         """The one cost tracker of this app (``costs.json`` has a single writer)."""
         self.history: SessionHistory | None = None
         """This session's history file, once the writing activity has opened it."""
+        self.restored = asyncio.Event()
+        """Set when the writer can type: the last session's files are open again, the focus
+        placed and held keys let through (costs, history and the watcher may still load)."""
         self.ready = asyncio.Event()
         """Set when start-up is over: the store objects are loaded, the start-up questions are
         answered and the last session's files are open again."""
