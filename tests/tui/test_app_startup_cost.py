@@ -1,0 +1,118 @@
+"""What start-up does before the writer can type, counted (never timed; ``make bench`` times).
+
+- Reopening the last session's files is one paint: no full layout of the screen while the
+  tabs mount (each tab mounted alone was one, and start-up grew with the open files).
+- ``workspace.restored`` (keys reach the editor) comes before ``ready``, with every file
+  open, and the cost tracker loads after it (its validation would delay the first keys).
+- Importing the app pulls in no AI library, nor the AI screens and workflow records that
+  load when first used.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual._compositor import Compositor
+
+from tests.tui.conftest import SIZE, started
+from writers_factory.store.session.session import Session
+from writers_factory.tui.app import WritersFactoryApp
+
+CHAPTERS = 6
+
+
+@pytest.fixture
+def six_open(project: Path) -> Path:
+    for n in range(1, CHAPTERS + 1):
+        lines = "\n".join(f"Line {i} of chapter {n}." for i in range(60))
+        (project / "manuscript" / f"part-{n}.md").write_text(f"# Part {n}\n{lines}\n")
+    session = Session(project)
+    for n in range(1, CHAPTERS + 1):
+        session.open_file(f"manuscript/part-{n}.md", 30 + n, 2)
+    session.close_sync()
+    return project
+
+
+@pytest.fixture
+def reflows(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every full layout of a screen, named by what was happening (``phase``)."""
+    seen: list[str] = []
+    original = Compositor.reflow
+
+    def counting(self: Compositor, *args: Any, **kwargs: Any) -> Any:
+        seen.append(phase[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "reflow", counting)
+    yield seen
+
+
+phase = ["start"]
+
+
+async def test_restoring_six_files_is_one_paint(
+    make_app: Callable[[], WritersFactoryApp],
+    six_open: Path,
+    reflows: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = make_app()
+    restore = app.restore_workspace
+
+    async def marked() -> None:
+        phase[0] = "restore"
+        try:
+            await restore()
+        finally:
+            phase[0] = "after"
+
+    monkeypatch.setattr(app, "restore_workspace", marked)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert len(app.open_buffers()) == CHAPTERS
+        assert reflows.count("restore") == 0, reflows
+        assert "after" in reflows  # the restored tabs were laid out once the batch ended
+        active = app.editor.active
+        assert active is not None and active.path == Path(f"manuscript/part-{CHAPTERS}.md")
+        assert active.cursor_location == (30 + CHAPTERS, 2)
+    phase[0] = "start"
+
+
+async def test_keys_reach_the_editor_before_costs_load(
+    make_app: Callable[[], WritersFactoryApp], six_open: Path
+) -> None:
+    app = make_app()
+    seen: dict[str, object] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workspace.restored.wait()
+        seen["ready"] = app.ready.is_set()
+        seen["buffers"] = len(app.open_buffers())
+        await started(pilot)
+        assert app.cost_tracker is not None  # loaded before ready
+    assert seen == {"ready": False, "buffers": CHAPTERS}
+
+
+LAZY = (
+    "pydantic_ai",
+    "tiktoken",
+    "genai_prices",
+    "writers_factory.ai.workflows",
+    "writers_factory.tui.screens.analysis_view",
+    "writers_factory.tui.screens.bible_ask",
+    "writers_factory.tui.screens.conversations",
+    "writers_factory.tui.screens.model_picker",
+    "writers_factory.tui.screens.workflow_resume",
+)
+
+
+def test_importing_the_app_loads_no_ai_library_nor_the_ai_screens() -> None:
+    probe = f"import sys, writers_factory.tui.app; print([m for m in {LAZY!r} if m in sys.modules])"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"
