@@ -116,3 +116,32 @@ def test_importing_the_app_loads_no_ai_library_nor_the_ai_screens() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "[]"
+
+
+def test_a_buffer_parses_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TextArea parsed the text for its language in its constructor, then again when the
+    language reactive was set: twice the work for every tab opened at start-up."""
+    from textual.document._syntax_aware_document import SyntaxAwareDocument
+
+    from writers_factory.store.manuscript.buffers import FileBuffer
+    from writers_factory.store.manuscript.documents import Documents
+    from writers_factory.tui.widgets.editor import BufferArea, markdown_language
+
+    if markdown_language() is None:
+        pytest.fail("the markdown grammar is part of the install; it is missing here")
+    made: list[str] = []
+    original = SyntaxAwareDocument.__init__
+
+    def counting(self: SyntaxAwareDocument, text: str, language: Any) -> None:
+        made.append(text)
+        original(self, text, language)
+
+    monkeypatch.setattr(SyntaxAwareDocument, "__init__", counting)
+    text = "# Part\n\nIt was a *dark* night.\n"
+    doc = Documents().open(
+        Path("manuscript/part.md"), FileBuffer(Path("part.md"), None, None), text
+    )
+    area = BufferArea(doc, text, id="part")
+    assert made == [text]
+    assert isinstance(area.document, SyntaxAwareDocument)
+    assert area.language == markdown_language()

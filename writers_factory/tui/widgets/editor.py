@@ -92,9 +92,12 @@ class BufferArea(TextArea):
 
     def __init__(self, doc: Document, text: str, *, id: str) -> None:
         self.doc = doc
-        super().__init__(
-            text, language=markdown_language(), soft_wrap=True, tab_behavior="indent", id=id
-        )
+        super().__init__(text, soft_wrap=True, tab_behavior="indent", id=id)
+        # TextArea's constructor parses the text for its language, then setting the language
+        # reactive parses it all again (its watcher): given after, the text is parsed once
+        language = markdown_language()
+        self.set_reactive(TextArea.language, language)
+        self._set_document(text, language)
         doc.bind(self)
 
     @property
