@@ -155,6 +155,7 @@ async def typing(pilot: Any, layouts: LayoutCounter) -> dict[str, Any]:
     typed = await type_text(pilot.app, TYPING_SECONDS)
     took = time.perf_counter() - started
     gap = probe.stop()
+    await pilot.pause()  # the last keys handled before the app is closed
     return {
         "idle_gap": idle,
         "gap": gap,
