@@ -99,6 +99,29 @@ class LayoutCounter:
         Compositor.reflow = reflow  # type: ignore[method-assign]
 
 
+class Paints:
+    """Counts the screen's paints (compositor refreshes): "ready" is the first paint after
+    the ready condition holds — not ``Pilot.pause``, which waits for the whole app to be
+    idle, background loading included."""
+
+    def __init__(self) -> None:
+        from textual.screen import Screen
+
+        self.count = 0
+        original = Screen._compositor_refresh
+
+        def painting(screen: Any) -> None:
+            original(screen)
+            self.count += 1
+
+        Screen._compositor_refresh = painting  # type: ignore[method-assign]
+
+    async def next(self) -> None:
+        seen = self.count
+        while self.count == seen:
+            await asyncio.sleep(0.001)
+
+
 def bare_app(chapter: Path, line: int) -> Any:
     from textual.app import App, ComposeResult
     from textual.containers import Horizontal
@@ -166,11 +189,20 @@ async def typing(pilot: Any, layouts: LayoutCounter) -> dict[str, Any]:
 
 
 def bare_ready(chapter: str, line: str) -> None:
+    paints = Paints()
     app = bare_app(Path(chapter), int(line))
 
+    def shown() -> bool:
+        from textual.widgets import TextArea
+
+        areas = app.query(TextArea) if app.is_running and app.screen_stack else []
+        return bool(areas) and areas[0].has_focus and areas[0].cursor_location[0] == int(line)
+
     async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+        async with app.run_test(size=SIZE):
+            while not shown():
+                await asyncio.sleep(0.001)
+            await paints.next()
             report(ready=time.time())
 
     asyncio.run(main())
@@ -233,6 +265,7 @@ def app_ready(project: str, active: str, line: str) -> None:
     watcher loaded too), and the peak memory by then."""
     from writers_factory.tui.app import WritersFactoryApp
 
+    paints = Paints()
     app = WritersFactoryApp(Path(project))
 
     def restored() -> bool:
@@ -247,8 +280,8 @@ def app_ready(project: str, active: str, line: str) -> None:
     async def main() -> None:
         async with app.run_test(size=SIZE) as pilot:
             while not restored():
-                await asyncio.sleep(0.002)
-            await pilot.pause()
+                await asyncio.sleep(0.001)
+            await paints.next()
             ready = time.time()
             await app.ready.wait()
             over = time.time()

@@ -102,6 +102,7 @@ LAZY = (
     "tiktoken",
     "genai_prices",
     "writers_factory.ai.workflows",
+    "writers_factory.ai.conversations",
     "writers_factory.tui.screens.analysis_view",
     "writers_factory.tui.screens.bible_ask",
     "writers_factory.tui.screens.conversations",

@@ -24,7 +24,6 @@ from textual.worker import Worker
 
 from writers_factory.ai import operations as ops
 from writers_factory.ai.catalogue import CATALOGUE, Catalogue, Entry
-from writers_factory.ai.conversations import ConversationStore
 from writers_factory.ai.providers import ProviderNotConfigured, how_to_configure, is_configured
 from writers_factory.ai.providers import model_for_stage as default_for_stage
 from writers_factory.ai.runner import BudgetHardStop, CostPlan, dollars, plan_operation
@@ -37,6 +36,7 @@ from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
 
 if TYPE_CHECKING:
+    from writers_factory.ai.conversations import ConversationStore
     from writers_factory.ai.workflows import WorkflowEstimate
     from writers_factory.core.stages import StageId
     from writers_factory.store.costs.tracker import CostTracker
@@ -255,6 +255,8 @@ class AIController:
     @property
     def conversations(self) -> ConversationStore:
         if self._conversations is None:
+            from writers_factory.ai.conversations import ConversationStore
+
             self._conversations = ConversationStore(self.workspace.session.paths.root)
         return self._conversations
 
