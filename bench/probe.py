@@ -268,8 +268,11 @@ def app_ready(project: str, active: str, line: str) -> None:
     paints = Paints()
     app = WritersFactoryApp(Path(project))
 
+    # a version without ``workspace.restored`` is ready to type when start-up is over
+    typing = getattr(app.workspace, "restored", None) or app.ready
+
     def restored() -> bool:
-        area = app.editor.active if app.workspace.restored.is_set() else None
+        area = app.editor.active if typing.is_set() else None
         return (
             area is not None
             and area.path == Path(active)
