@@ -96,7 +96,7 @@ class LayoutCounter:
             self.count += 1
             return original(compositor, *args, **kwargs)
 
-        Compositor.reflow = reflow  # type: ignore[method-assign]
+        Compositor.reflow = reflow  # type: ignore[method-assign,assignment]
 
 
 class Paints:
@@ -114,7 +114,7 @@ class Paints:
             original(screen)
             self.count += 1
 
-        Screen._compositor_refresh = painting  # type: ignore[method-assign]
+        Screen._compositor_refresh = painting  # type: ignore[method-assign,assignment]
 
     async def next(self) -> None:
         seen = self.count
@@ -281,7 +281,7 @@ def app_ready(project: str, active: str, line: str) -> None:
         )
 
     async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE):
             while not restored():
                 await asyncio.sleep(0.001)
             await paints.next()
