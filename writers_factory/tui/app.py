@@ -85,7 +85,12 @@ from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.shutdown import Shutdown
 from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
-from writers_factory.tui.themes import BUNDLED_THEMES_DIR, load_theme_dir, user_themes_dir
+from writers_factory.tui.themes import (
+    BUNDLED_THEMES_DIR,
+    ThemeFileError,
+    load_theme_dir,
+    user_themes_dir,
+)
 from writers_factory.tui.widgets.ai_pane import AIPane
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs, trail_for
 from writers_factory.tui.widgets.editor import BufferArea, Editor, OpenBuffer, prepare_highlighting
@@ -276,10 +281,17 @@ class WritersFactoryApp(App[int]):
 
     async def _startup(self) -> None:
         workspace = self.workspace
+        # Themes and highlighting need no session: read alongside it, not one thread hop
+        # after another (each hop waits for the loop, busy with the first paint).
+        side = asyncio.gather(
+            asyncio.to_thread(self._read_themes),
+            asyncio.to_thread(prepare_highlighting),  # before any buffer opens
+        )
         if not workspace.loaded:
             await asyncio.to_thread(self._open_session)
-            if not workspace.loaded:
-                return  # the writer quit while the session was opening
+        found, _ = await side
+        if not workspace.loaded:
+            return  # the writer quit while the session was opening
         if not await self.ask_ownership():
             return
         if not workspace.has_preferences:
@@ -290,8 +302,7 @@ class WritersFactoryApp(App[int]):
                 lambda: Preferences(root, read_only=read_only)
             )
         self.report_store_problems()
-        await self.load_themes()
-        await asyncio.to_thread(prepare_highlighting)  # before any buffer opens
+        self.register_themes(found)
         self.editor.read_only = self.session.read_only
         self.apply_keymap()
         self.apply_theme_preference()
@@ -378,8 +389,14 @@ class WritersFactoryApp(App[int]):
 
     async def load_themes(self) -> None:
         """Register the shipped and the writer's themes; report bad files by file and field."""
-        for folder in (BUNDLED_THEMES_DIR, self.user_themes):
-            themes, errors = await asyncio.to_thread(load_theme_dir, folder)
+        self.register_themes(await asyncio.to_thread(self._read_themes))
+
+    def _read_themes(self) -> list[tuple[list[Theme], list[ThemeFileError]]]:
+        """In a thread: the themes (and errors) of the shipped folder, then the writer's."""
+        return [load_theme_dir(folder) for folder in (BUNDLED_THEMES_DIR, self.user_themes)]
+
+    def register_themes(self, found: list[tuple[list[Theme], list[ThemeFileError]]]) -> None:
+        for themes, errors in found:
             for theme in themes:
                 self.register_theme(theme)
             for error in errors:
@@ -439,10 +456,13 @@ class WritersFactoryApp(App[int]):
         try:
             # one paint for the whole restore: each tab mounted alone was a full layout and
             # render of the screen (most of start-up's time on the loop)
+            items = list(data.open_files)
+            # every file read in one thread hop, then the tabs mounted
+            read = await asyncio.to_thread(lambda: [self._read(Path(i.path)) for i in items])
             with self.batch_update():
                 self.switch_stage(state.stage, announce=False)
-                for item in list(data.open_files):
-                    loaded = await self._load(Path(item.path))
+                for item, found in zip(items, read, strict=True):
+                    loaded = self._loaded(Path(item.path), found)
                     if loaded is None:
                         self.session.close_file(item.path)
                         continue
@@ -504,18 +524,35 @@ class WritersFactoryApp(App[int]):
         self, relative: Path, *, must_exist: bool = True
     ) -> tuple[FileBuffer, str] | None:
         """Read a project file in a thread; say why when it cannot be opened."""
+        found = await asyncio.to_thread(self._read, relative, must_exist=must_exist)
+        return self._loaded(relative, found)
+
+    def _read(
+        self, relative: Path, *, must_exist: bool = True
+    ) -> tuple[FileBuffer, str] | OSError | None:
+        """In a thread: the file and its text; None if it is gone, or why it is unreadable."""
         path = self.project / relative
         try:
-            if must_exist and not await asyncio.to_thread(path.is_file):
-                self.notify(f"{relative.as_posix()} no longer exists; it was not reopened.")
+            if must_exist and not path.is_file():
                 return None
-            disk, text = await asyncio.to_thread(FileBuffer.load, path, project=self.project)
+            return FileBuffer.load(path, project=self.project)
         except (UnreadableFileError, OSError) as exc:
-            self.notify(f"{relative.as_posix()} could not be opened: {exc}", severity="error")
+            return exc
+
+    def _loaded(
+        self, relative: Path, found: tuple[FileBuffer, str] | OSError | None
+    ) -> tuple[FileBuffer, str] | None:
+        """What ``_read`` found, told to the writer when it cannot be opened."""
+        if found is None:
+            self.notify(f"{relative.as_posix()} no longer exists; it was not reopened.")
             return None
+        if isinstance(found, OSError):
+            self.notify(f"{relative.as_posix()} could not be opened: {found}", severity="error")
+            return None
+        disk, _ = found
         if disk.read_only_reason is not None:
             self.notify(disk.read_only_reason, title="Read-only", severity="warning", timeout=15)
-        return disk, text
+        return found
 
     # ------------------------------------------------------------------ seams
     def open_buffers(self) -> list[OpenBuffer]:
