@@ -197,7 +197,10 @@ class RecoveryScreen(ModalScreen[RecoveryAnswer]):
     def on_resize(self, event: Resize) -> None:
         # the list of files takes what the rest leaves, so the buttons always show
         rows = max(6, event.size.height - CHROME_ROWS)
-        self.query_one("#journal-entries").styles.max_height = rows
+        # a resize may come before the list is composed or after it is gone (the app
+        # closing as the question appears): there is nothing to size then
+        for entries in self.query("#journal-entries"):
+            entries.styles.max_height = rows
 
     def _refuse(self, message: str) -> None:
         refused = self.query_one("#recovery-refused", Static)
