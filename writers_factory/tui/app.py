@@ -457,9 +457,9 @@ class WritersFactoryApp(App[int]):
             # one paint for the whole restore: each tab mounted alone was a full layout and
             # render of the screen (most of start-up's time on the loop)
             items = list(data.open_files)
-            # every file read in one thread hop, then the tabs mounted
-            read = await asyncio.to_thread(lambda: [self._read(Path(i.path)) for i in items])
             with self.batch_update():
+                # every file read in one thread hop, then the tabs mounted
+                read = await asyncio.to_thread(lambda: [self._read(Path(i.path)) for i in items])
                 self.switch_stage(state.stage, announce=False)
                 for item, found in zip(items, read, strict=True):
                     loaded = self._loaded(Path(item.path), found)
