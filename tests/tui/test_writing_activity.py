@@ -7,6 +7,7 @@ path auto-save takes; ``history.json`` is read back from disk with a fresh reade
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,30 @@ async def type_and_save(
     report = await saver(app).save_all()
     assert report.ok and report.saved == [area.disk.path]
     await wait_until(pilot, lambda: not app.writing.busy, WAIT)
+
+
+async def test_activity_after_a_write_leaves_no_write_pending_until_the_timer(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """Typing after a history write only notes activity: nothing waits on it (it was busy
+    for a whole interval), and the next write takes it along."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.writing.set_interval(3600)  # the timer never fires during the test
+        session_id = app.session.session_id
+        chapter = await open_file(pilot, app, CHAPTER)
+        await type_and_save(pilot, app, chapter, "\n\nShe climbed the stairs slowly.")
+        history = app.writing.history
+        assert history is not None and history.current is not None
+        later = datetime.now(UTC) + timedelta(minutes=1)
+        history.record_activity(later)  # what a keystroke after the write records
+        assert history.has_changes()
+        await wait_until(pilot, lambda: not app.writing.busy, WAIT)
+        app.writing.save_soon()
+        await wait_until(pilot, lambda: not app.writing.busy, WAIT)
+        entry = entry_on_disk(project, session_id)
+        assert entry is not None and entry.last_activity == later
 
 
 async def test_typing_and_saving_writes_the_words_into_history_json(

@@ -264,8 +264,13 @@ class WritingActivity:
 
     @property
     def busy(self) -> bool:
-        """A history write is running or asked for (tests wait on this instead of sleeping)."""
-        return self._saving or (self.history is not None and self.history.has_changes())
+        """A history write is running or asked for (tests and the kill harness wait on this).
+
+        Not "the history has changes": typing only notes the writer's activity, which the
+        next timed write takes along; counting it as busy held a caller for a whole
+        auto-save interval whenever a keystroke landed after a write.
+        """
+        return self._saving
 
     async def _save_loop(self) -> None:
         try:
