@@ -178,7 +178,7 @@ def test_a_live_pid_with_no_start_time_and_no_os_lock_can_be_taken_over(
     try:
         (tmp_path / ".session").mkdir()
         info = new_lock("2026-01-01-000000")
-        info.pid, info.process_start = other.pid, None
+        info.pid, info.process_start, info.process_created = other.pid, None, None
         write_lock(tmp_path / ".session" / "lock.json", info)
         session = Session(tmp_path)
         assert session.other_instance is not None and session.read_only

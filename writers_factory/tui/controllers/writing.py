@@ -223,7 +223,7 @@ class WritingActivity:
         modified: list[str] = []
         for kind, path, dest in changes:
             target = dest if kind == "moved" and dest is not None else path
-            if target.split("/", 1)[0] not in WORD_FOLDERS:
+            if target.split("/", 1)[0] not in TRACKED_FOLDERS:
                 continue
             if kind in ("created", "moved"):
                 created.append(target)
