@@ -1,0 +1,137 @@
+"""The project's files as they are now, ready to become a snapshot's tree.
+
+What a snapshot holds: every file under ``manuscript/``, ``reference/`` and ``planning/``
+(hidden files, our temp files and symbolic links left out: a link could lead outside the
+project), and the session's ``*.json`` files (``lock.json`` excepted: it only says who runs)
+under ``.session/`` in the tree. Text the writer sees but has not saved can be given as
+``overrides`` (a snapshot before an AI rewrite records what was on screen).
+
+Unchanged files are not read again: a :class:`CaptureCache` remembers each file's size,
+modification time and blob id, so an incremental snapshot reads only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from writers_factory.store.base.durable import is_temp_file
+
+PROJECT_PARTS = ("manuscript", "reference", "planning")
+SESSION_PREFIX = ".session/"
+SESSION_SKIP = frozenset({"lock.json"})
+
+
+@dataclass(frozen=True)
+class CapturedFile:
+    """One file of the snapshot: its blob id and, for text, what it holds."""
+
+    path: str
+    blob_id: str
+    data: bytes | None
+    """The bytes, when they were read this time (a cache hit leaves them unread)."""
+
+
+@dataclass
+class CaptureCache:
+    """Stat → blob id of files seen before (kept by whoever takes snapshots repeatedly)."""
+
+    entries: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+
+
+def blob_id(data: bytes) -> str:
+    """Git's id of a blob holding ``data`` (what ``git hash-object`` prints)."""
+    digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _walk(root: Path, rel: str) -> list[tuple[str, Path, os.stat_result]]:
+    found: list[tuple[str, Path, os.stat_result]] = []
+    try:
+        entries = list(os.scandir(root))
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return found
+    for entry in entries:
+        if entry.name.startswith(".") or is_temp_file(Path(entry.name)):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        sub = f"{rel}/{entry.name}"
+        if stat.S_ISDIR(st.st_mode):
+            found += _walk(Path(entry.path), sub)
+        elif stat.S_ISREG(st.st_mode):
+            found.append((sub, Path(entry.path), st))
+    return found
+
+
+def project_files(project: Path) -> list[tuple[str, Path, os.stat_result]]:
+    """(tree path, file, stat) of every project file a snapshot records, sorted."""
+    project = Path(project)
+    files: list[tuple[str, Path, os.stat_result]] = []
+    for part in PROJECT_PARTS:
+        files += _walk(project / part, part)
+    session = project / ".session"
+    try:
+        entries = list(os.scandir(session))
+    except OSError:
+        entries = []
+    for entry in entries:
+        if not entry.name.endswith(".json") or entry.name in SESSION_SKIP:
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            files.append((SESSION_PREFIX + entry.name, Path(entry.path), st))
+    return sorted(files)
+
+
+def capture(
+    project: Path,
+    cache: CaptureCache | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> dict[str, CapturedFile]:
+    """Every recorded file by tree path; ``overrides`` (tree path → text) replace the disk's.
+
+    A file that vanishes between listing and reading is left out (it was deleted); an
+    override for a file not on disk adds it (an unsaved new file).
+    """
+    cache = cache if cache is not None else CaptureCache()
+    overrides = dict(overrides or {})
+    result: dict[str, CapturedFile] = {}
+    seen: set[str] = set()
+    for rel, path, st in project_files(project):
+        seen.add(rel)
+        if rel in overrides:
+            continue
+        key = (st.st_size, st.st_mtime_ns)
+        hit = cache.entries.get(rel)
+        if hit is not None and hit[:2] == key and not rel.startswith(SESSION_PREFIX):
+            result[rel] = CapturedFile(rel, hit[2], None)
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        ident = blob_id(data)
+        cache.entries[rel] = (*key, ident)
+        result[rel] = CapturedFile(rel, ident, data)
+    for rel in list(cache.entries):
+        if rel not in seen:
+            del cache.entries[rel]
+    for rel, text in overrides.items():
+        data = text.encode("utf-8")
+        result[rel] = CapturedFile(rel, blob_id(data), data)
+    return dict(sorted(result.items()))
+
+
+def is_project_path(tree_path: str) -> bool:
+    return tree_path.split("/", 1)[0] in PROJECT_PARTS

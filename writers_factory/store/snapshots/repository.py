@@ -1,0 +1,173 @@
+"""The bare git repository of snapshots: ``.session/snapshots.git``.
+
+Objects are written loose, zlib-compressed in git's format, through the one durable write
+path (:func:`write_many_atomic`: each file fsynced, each folder fsynced once), and only
+then does the branch move (``refs/heads/main``, written with :func:`write_atomic`). A kill
+at any instant leaves the branch at a commit whose objects are all on disk: at worst some
+unreferenced objects and our temp files (removed at the next opening), which ``git fsck``
+accepts. Objects are content-addressed, so an unchanged chapter costs nothing.
+
+Two processes (the app and ``writers-factory snapshot``) may take snapshots of one project:
+:meth:`SnapshotRepository.writing` holds an OS lock while a commit is built and the branch
+moved. Reading needs no lock: objects never change and the ref is replaced atomically.
+Objects are read through dulwich (lazily imported), so a repository packed by ``git gc``
+reads as well; every object read is checked against its id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from writers_factory.core.errors import WritersFactoryError
+from writers_factory.store.base.durable import (
+    clean_leftovers,
+    make_private_dir,
+    write_atomic,
+    write_many_atomic,
+)
+
+if TYPE_CHECKING:
+    from dulwich.object_store import DiskObjectStore
+    from dulwich.objects import ShaFile
+
+REPOSITORY_DIR = "snapshots.git"
+BRANCH = "refs/heads/main"
+LOCK_NAME = "writer.lock"
+_HEX = re.compile(r"^[0-9a-f]{40}$")
+
+CONFIG = b"[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n"
+
+
+class SnapshotError(WritersFactoryError, ValueError):
+    """A snapshot that cannot be found or read; the message names it and why."""
+
+
+class SnapshotRepository:
+    """One project's snapshot repository (it may not exist yet)."""
+
+    def __init__(self, session_root: Path) -> None:
+        self.session_root = Path(session_root)
+        self.path = self.session_root / REPOSITORY_DIR
+        self._store: DiskObjectStore | None = None
+        self._known: set[str] = set()
+        """Objects known to be on disk (written or seen by this process)."""
+
+    @property
+    def objects(self) -> Path:
+        return self.path / "objects"
+
+    @property
+    def branch_file(self) -> Path:
+        return self.path / BRANCH
+
+    def exists(self) -> bool:
+        return (self.path / "HEAD").is_file() and self.objects.is_dir()
+
+    def ensure(self) -> None:
+        """Create the skeleton stock git recognises, durably; drop a dead writer's temps."""
+        if not self.exists():
+            for folder in (self.objects, self.path / "refs" / "heads", self.path / "refs" / "tags"):
+                make_private_dir(folder)
+            write_atomic(self.path / "config", CONFIG)
+            write_atomic(self.path / "description", b"Writers Factory snapshots\n")
+            write_atomic(self.path / "HEAD", f"ref: {BRANCH}\n".encode())
+        clean_leftovers([self.path])
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the writers' OS lock (one commit at a time across processes)."""
+        self.ensure()
+        fd = os.open(self.path / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    # -- refs ----------------------------------------------------------------------------------
+
+    def head(self) -> str | None:
+        """The newest snapshot's id, or None before the first one."""
+        try:
+            raw = self.branch_file.read_text("ascii").strip()
+        except FileNotFoundError:
+            return self._packed_head()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SnapshotError(f"{self.branch_file}: unreadable ({exc})") from exc
+        if not _HEX.match(raw):
+            raise SnapshotError(f"{self.branch_file}: not a commit id ({raw[:60]!r})")
+        return raw
+
+    def _packed_head(self) -> str | None:
+        """After ``git pack-refs`` the branch lives in ``packed-refs``."""
+        try:
+            lines = (self.path / "packed-refs").read_text("ascii").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return None
+        for line in lines:
+            parts = line.split()
+            if len(parts) == 2 and parts[1] == BRANCH and _HEX.match(parts[0]):
+                return parts[0]
+        return None
+
+    def set_head(self, commit_id: str) -> None:
+        """Move the branch: only after every object of the commit is durable."""
+        write_atomic(self.branch_file, f"{commit_id}\n".encode("ascii"))
+
+    # -- objects -------------------------------------------------------------------------------
+
+    def _loose(self, hex_id: str) -> Path:
+        return self.objects / hex_id[:2] / hex_id[2:]
+
+    def _object_store(self) -> DiskObjectStore:
+        if self._store is None:
+            from dulwich.object_store import DiskObjectStore
+
+            self._store = DiskObjectStore(str(self.objects))
+        return self._store
+
+    def has(self, hex_id: str) -> bool:
+        if hex_id in self._known or self._loose(hex_id).is_file():
+            return True
+        if (self.objects / "pack").is_dir():
+            store = self._object_store()
+            with contextlib.suppress(Exception):
+                store._update_pack_cache()
+            return bool(store.contains_packed(hex_id.encode("ascii")))
+        return False
+
+    def add(self, objects: Iterable[ShaFile]) -> int:
+        """Write the objects not yet stored, durably; return how many were written."""
+        pending: dict[str, bytes] = {}
+        for obj in objects:
+            hex_id = obj.id.decode("ascii")
+            if hex_id in pending or self.has(hex_id):
+                continue
+            pending[hex_id] = obj.as_legacy_object()
+        write_many_atomic((self._loose(h), data) for h, data in pending.items())
+        self._known.update(pending)
+        return len(pending)
+
+    def read(self, hex_id: str) -> Any:
+        """The object ``hex_id`` (a dulwich object), checked against its id."""
+        from dulwich.objects import ShaFile
+
+        try:
+            loose = self._loose(hex_id)
+            obj = ShaFile.from_path(str(loose)) if loose.is_file() else None
+            if obj is None:
+                obj = self._object_store()[hex_id.encode("ascii")]
+        except KeyError as exc:
+            raise SnapshotError(f"{self.path}: object {hex_id} is missing") from exc
+        except Exception as exc:  # zlib, parse errors: a damaged object
+            raise SnapshotError(f"{self.path}: object {hex_id} is damaged ({exc})") from exc
+        if obj.id.decode("ascii") != hex_id:
+            raise SnapshotError(f"{self.path}: object {hex_id} does not match its checksum")
+        self._known.add(hex_id)
+        return obj
