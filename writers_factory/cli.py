@@ -1,8 +1,8 @@
 """The ``writers-factory`` command.
 
-``writers-factory [DIR]`` opens the workspace; ``new``, ``session``, ``stats`` and ``demo``
-are subcommands. Everything heavy is imported inside the branch that needs it, so inspecting a
-session does not pay for starting a TUI.
+``writers-factory [DIR]`` opens the workspace; ``new``, ``session``, ``snapshot``, ``stats``
+and ``demo`` are subcommands. Everything heavy is imported inside the branch that needs it, so
+inspecting a session does not pay for starting a TUI.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ BROKEN_PIPE_EXIT = 1
 """The exit code when the reader went away (``| head``): the same as the tables' printer
 gives for it, so every view ends alike."""
 
-SUBCOMMANDS = {"new", "session", "stats", "demo"}
-SESSION_VIEWS = ("show", "history", "costs", "preferences", "verify")
+SUBCOMMANDS = {"new", "session", "snapshot", "stats", "demo"}
+SESSION_VIEWS = ("show", "history", "costs", "preferences", "verify", "rollback")
+SNAPSHOT_ACTIONS = ("list", "show", "diff", "restore", "create")
 
 
 def _open_parser() -> argparse.ArgumentParser:
@@ -26,7 +27,8 @@ def _open_parser() -> argparse.ArgumentParser:
         prog="writers-factory",
         description="A terminal workspace for novelists that never loses your work.",
         epilog=(
-            "Other commands: writers-factory new DIR | session VIEW | stats | demo [DIR] "
+            "Other commands: writers-factory new DIR | session VIEW | snapshot ACTION | stats | "
+            "demo [DIR] "
             "(each with --help)."
         ),
     )
@@ -56,8 +58,23 @@ def _command_parser() -> argparse.ArgumentParser:
 
     session = sub.add_parser("session", help="inspect the .session/ folder")
     session.add_argument("view", choices=SESSION_VIEWS)
+    session.add_argument("id", nargs="?", default=None, help="rollback: the snapshot to go back to")
     session.add_argument("--project", type=Path, default=Path("."))
     session.add_argument("--json", action="store_true", help="machine-readable output")
+
+    snapshot = sub.add_parser(
+        "snapshot",
+        help="the project's snapshots",
+        description=(
+            "list [FILE] | show ID [FILE] | diff ID [ID2] [FILE] | restore ID FILE | "
+            "create -m MESSAGE"
+        ),
+    )
+    snapshot.add_argument("action", choices=SNAPSHOT_ACTIONS)
+    snapshot.add_argument("args", nargs="*", help="snapshot ids and a project file")
+    snapshot.add_argument("-m", "--message", default="", help="create: what this moment is")
+    snapshot.add_argument("--project", type=Path, default=Path("."))
+    snapshot.add_argument("--json", action="store_true", help="machine-readable output")
 
     stats = sub.add_parser("stats", help="writing statistics")
     stats.add_argument("--project", type=Path, default=Path("."))
@@ -124,9 +141,17 @@ def _main(argv: Sequence[str] | None) -> int:
         if missing is not None:
             return missing
         if ns.command == "session":
+            if ns.view == "rollback":
+                from writers_factory.cli_snapshot import run_rollback
+
+                return run_rollback(ns.project, ns.id, as_json=ns.json)
             from writers_factory.cli_session import run_session_view
 
             return run_session_view(ns.project, ns.view, as_json=ns.json)
+        if ns.command == "snapshot":
+            from writers_factory.cli_snapshot import run_snapshot
+
+            return run_snapshot(ns.project, ns.action, ns.args, ns.message, as_json=ns.json)
         from writers_factory.cli_stats import run_stats
 
         return run_stats(ns.project, "json" if ns.json else "csv" if ns.csv else "table")
