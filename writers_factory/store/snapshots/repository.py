@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 REPOSITORY_DIR = "snapshots.git"
 BRANCH = "refs/heads/main"
 LOCK_NAME = "writer.lock"
+PACK_THRESHOLD = 32
+"""From this many new objects on, a snapshot writes one pack rather than loose objects."""
 _HEX = re.compile(r"^[0-9a-f]{40}$")
 
 CONFIG = b"[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n"
@@ -143,16 +145,51 @@ class SnapshotRepository:
         return False
 
     def add(self, objects: Iterable[ShaFile]) -> int:
-        """Write the objects not yet stored, durably; return how many were written."""
-        pending: dict[str, bytes] = {}
+        """Write the objects not yet stored, durably; return how many were written.
+
+        A few objects (an incremental snapshot) are written loose; many (the first snapshot
+        of a long book, a migration) as one pack and its index: two files to fsync instead
+        of hundreds, and a folder fsync for each, which is what makes a first snapshot of 365
+        chapters take a fraction of a second rather than many seconds on a real disk.
+        """
+        pending: dict[str, ShaFile] = {}
         for obj in objects:
             hex_id = obj.id.decode("ascii")
             if hex_id in pending or self.has(hex_id):
                 continue
-            pending[hex_id] = obj.as_legacy_object()
-        write_many_atomic((self._loose(h), data) for h, data in pending.items())
+            pending[hex_id] = obj
+        if len(pending) >= PACK_THRESHOLD:
+            self._write_pack(list(pending.values()))
+        else:
+            write_many_atomic(
+                (self._loose(h), obj.as_legacy_object()) for h, obj in pending.items()
+            )
         self._known.update(pending)
         return len(pending)
+
+    def _write_pack(self, objects: list[ShaFile]) -> None:
+        import io
+
+        from dulwich.object_format import DEFAULT_OBJECT_FORMAT
+        from dulwich.pack import write_pack_index, write_pack_objects
+
+        data = io.BytesIO()
+        entries, checksum = write_pack_objects(
+            data.write, objects, DEFAULT_OBJECT_FORMAT, deltify=False
+        )
+        index = io.BytesIO()
+        write_pack_index(
+            index, sorted((sha, offset, crc) for sha, (offset, crc) in entries.items()), checksum
+        )
+        folder = self.objects / "pack"
+        make_private_dir(folder)
+        name = f"pack-{checksum.hex()}"
+        # the pack before its index: git and dulwich only read a pack once its index is there
+        write_many_atomic(
+            [(folder / f"{name}.pack", data.getvalue()), (folder / f"{name}.idx", index.getvalue())]
+        )
+        if self._store is not None:
+            self._store._update_pack_cache()
 
     def read(self, hex_id: str) -> Any:
         """The object ``hex_id`` (a dulwich object), checked against its id."""
