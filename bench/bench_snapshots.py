@@ -138,7 +138,8 @@ def main() -> None:
         f"incremental snapshot (one chapter changed): {s['median'] * 1000:.1f} ms "
         f"({s['min'] * 1000:.1f}-{s['max'] * 1000:.1f}) vs copying the changed file "
         f"{c['median'] * 1000:.1f} ms: {s['median'] / c['median']:.1f}x "
-        f"(medians of {INCREMENTS}); first after a restart {r['incremental_cold_seconds'] * 1000:.0f} ms"
+        f"(medians of {INCREMENTS}); first after a restart "
+        f"{r['incremental_cold_seconds'] * 1000:.0f} ms"
     )
     print(
         f"storage growth over {INCREMENTS} incremental snapshots: "

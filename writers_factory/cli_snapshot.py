@@ -99,7 +99,7 @@ def _list(project: Path, args: list[str], _message: str, as_json: bool) -> int:
     from writers_factory.store.snapshots.reading import history_of, walk
     from writers_factory.store.snapshots.restore import project_path
 
-    ids, file = _split(args, 0, 1)
+    _ids, file = _split(args, 0, 1)
     repo = _snapshotter(project).repository
     if not repo.exists():
         infos = []
@@ -205,8 +205,9 @@ def _diff(project: Path, args: list[str], _message: str, as_json: bool) -> int:
     old_id = resolve(repo, ids[0])
     old = _snapshot_texts(repo, old_id)
     if len(ids) == 2:
-        new_id: str | None = resolve(repo, ids[1])
-        new = _snapshot_texts(repo, new_id)
+        second = resolve(repo, ids[1])
+        new_id: str | None = second
+        new = _snapshot_texts(repo, second)
     else:
         new_id, new = None, _texts_now(project)
     paths = sorted(set(old) | set(new))
@@ -222,7 +223,9 @@ def _diff(project: Path, args: list[str], _message: str, as_json: bool) -> int:
             (a or b"").decode("utf-8", errors="replace"),
             (b or b"").decode("utf-8", errors="replace"),
             f"{old_id[:10]}/{path}" if a is not None else "/dev/null",
-            (f"{new_id[:10]}/{path}" if new_id else f"now/{path}") if b is not None else "/dev/null",
+            (f"{new_id[:10]}/{path}" if new_id else f"now/{path}")
+            if b is not None
+            else "/dev/null",
         )
         result[path] = lines
     if as_json:
@@ -235,10 +238,15 @@ def _diff(project: Path, args: list[str], _message: str, as_json: bool) -> int:
     for lines in result.values():
         for line in lines:
             style = (
-                "bold" if line.startswith(("---", "+++")) else
-                "green" if line.startswith("+") else
-                "red" if line.startswith("-") else
-                "cyan" if line.startswith("@@") else ""
+                "bold"
+                if line.startswith(("---", "+++"))
+                else "green"
+                if line.startswith("+")
+                else "red"
+                if line.startswith("-")
+                else "cyan"
+                if line.startswith("@@")
+                else ""
             )
             console.print(f"[{style}]{escape(line)}[/]" if style else escape(line))
     if not result:

@@ -85,9 +85,10 @@ def test_autosave_records_only_when_the_book_changed_and_dedups(tmp_path: Path) 
     assert set(second.meta.changed) == {"manuscript/chapter-02.md"}
     words = second.meta.changed["manuscript/chapter-02.md"]
     assert (words.words, words.added, words.removed) == (5, 3, 0)
-    assert files_of(taker.repository, first.id)["manuscript/chapter-01.md"] == files_of(
-        taker.repository, second.id
-    )["manuscript/chapter-01.md"]
+    assert (
+        files_of(taker.repository, first.id)["manuscript/chapter-01.md"]
+        == files_of(taker.repository, second.id)["manuscript/chapter-01.md"]
+    )
     # a fresh snapshotter (another process) sees the same head and the same rule
     assert Snapshotter(project).take(Trigger.AUTOSAVE) is None
     manual = Snapshotter(project).take(Trigger.MANUAL, message="end of part one")
@@ -194,10 +195,7 @@ def test_rollback_refuses_a_snapshot_whose_session_file_does_not_match(tmp_path:
     meta.session_sha256 = {k: "0" * 64 for k in meta.session_sha256}
     with taker.repository.writing():
         bad = taker._commit(
-            {
-                p: CapturedFile(p, b, None)
-                for p, b in files_of(taker.repository, info.id).items()
-            },
+            {p: CapturedFile(p, b, None) for p, b in files_of(taker.repository, info.id).items()},
             info.id,
             meta,
         )
@@ -220,7 +218,7 @@ def test_a_damaged_object_is_named_not_used(tmp_path: Path) -> None:
 
     loose.chmod(0o600)
     loose.write_bytes(zlib.compress(b"blob 5\0evil!"))
-    with pytest.raises(SnapshotError, match="checksum|damaged"):
+    with pytest.raises(SnapshotError, match=r"checksum|damaged"):
         file_text(Snapshotter(project).repository, info.id, "manuscript/chapter-01.md")
 
 

@@ -80,9 +80,11 @@ from writers_factory.tui.controllers.ai import AIController
 from writers_factory.tui.controllers.autosave import AutoSaveSettings
 from writers_factory.tui.controllers.files import FileActions
 from writers_factory.tui.controllers.ownership import OwnershipDecision, OwnershipQuestion
+from writers_factory.tui.controllers.history import HistoryController
 from writers_factory.tui.controllers.recovery import StartDecision, StartupChecks
 from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.shutdown import Shutdown
+from writers_factory.tui.controllers.snapshots import SnapshotKeeper
 from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
 from writers_factory.tui.themes import (
@@ -143,13 +145,20 @@ def _bindings() -> list[BindingType]:
         ),
         Binding("ctrl+b", "ai('cancel')", "Stop AI", id="ai.cancel", show=False, priority=True),
         Binding("f10", "statistics", "Statistics", id="statistics", show=False, priority=True),
+        Binding("f12", "history('file')", "History", id="history", show=False, priority=True),
         Binding("ctrl+s", "save", "Save", id="file.save", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
 
 NOT_OVER_MODALS: frozenset[tuple[str, tuple[object, ...]]] = frozenset(
-    {("ai", ("models",)), ("ai", ("ask_bible",)), ("ai", ("local_analysis",)), ("statistics", ())}
+    {
+        ("ai", ("models",)),
+        ("ai", ("ask_bible",)),
+        ("ai", ("local_analysis",)),
+        ("statistics", ()),
+        ("history", ("file",)),
+    }
 )
 """Actions (name, parameters) of keys that were ordinary bindings before they had to win over
 the editor's: over an open question (a modal screen) they still reach the question, not the
@@ -202,11 +211,21 @@ class WritersFactoryApp(App[int]):
         self.ui = AppUI(self, self.open_path, self.update_breadcrumbs)
         """The controllers' view of this app (their ``UI`` and ``Views`` ports)."""
         workspace, ui = self.workspace, self.ui
+        self.snapshots = SnapshotKeeper(workspace, ui)
+        """The one snapshot worker (``controllers/snapshots.py``); asked, never waited on."""
+        self.book_history = HistoryController(workspace, ui, ui, self.snapshots)
+        """The history screen's source and "Snapshot now" (``controllers/history.py``)."""
         self.writing = WritingActivity(workspace, ui, ui)
         self.files = FileActions(workspace, ui, ui, before_close=self.before_close)
-        self.ai = AIController(workspace, ui, ui, record_operation=self.writing.record_operation)
+        self.ai = AIController(
+            workspace,
+            ui,
+            ui,
+            record_operation=self.writing.record_operation,
+            snapshots=self.snapshots,
+        )
         self.project_watch = ProjectWatch(
-            workspace, ui, ui, self.writing, saving=lambda: self.saving
+            workspace, ui, ui, self.writing, saving=lambda: self.saving, snapshots=self.snapshots
         )
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
         self.saving: SaveCoordinator | None = None
@@ -222,6 +241,7 @@ class WritersFactoryApp(App[int]):
             stop_watching_soon=self.project_watch.stop_soon,
             close_history=self.writing.close_sync,
             close_session=self._close_session,
+            close_snapshot=self.snapshots.close,
         )
         """The one way out (``controllers/shutdown.py``)."""
 
@@ -316,6 +336,7 @@ class WritersFactoryApp(App[int]):
             await self.load_costs()
             await self.writing.start()
             await self.project_watch.start()
+            self.snapshots.request("session-start")
         self.workspace.restored.set()
         self.ready.set()
         # The objects of start-up (Textual's, the store's, the costs) live as long as the
@@ -355,6 +376,7 @@ class WritersFactoryApp(App[int]):
             journal,
             interval=self.preferences.data.auto_save_interval,
             remember=self.project_watch.remember,
+            snapshots=self.snapshots,
         )
         self.recovery = StartupChecks(self.workspace, self.ui, journal, self.saving.clock)
         decision = await self.recovery.run()
@@ -364,6 +386,7 @@ class WritersFactoryApp(App[int]):
             return False
         if decision is StartDecision.READ_ONLY:
             self.saving.disable()
+            self.snapshots.disable()
             self.editor.read_only = True
             self.query_one(StatusBar).set_read_only(True)
         return True
@@ -372,6 +395,8 @@ class WritersFactoryApp(App[int]):
         """Show the recovered text as unsaved edits, then start saving and listening."""
         if self.saving is None or self.recovery is None:
             return
+        if self.recovery.to_recover:  # the files as they are, before recovered text lands
+            self.snapshots.request("before-recovery")
         recovered = await self.recovery.apply(self.editor)
         area = self.editor.active
         self.editor.activate_quietly(None if area is None else area.path)  # switches again
@@ -651,6 +676,14 @@ class WritersFactoryApp(App[int]):
     def set_auto_save(self, enabled: bool | None = None, interval: float | None = None) -> None:
         """Switch auto-save on/off and/or change its interval now (kept in preferences)."""
         self.auto_save.apply(enabled, interval)
+
+    # ------------------------------------------------------------------ snapshots
+    def action_snapshot_now(self) -> None:
+        self.book_history.snapshot_now()
+
+    def action_history(self, mode: str) -> None:
+        if mode in ("file", "project", "today", "deleted"):
+            self.book_history.show(mode)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ stages
     def action_stage(self, stage_id: str) -> None:

@@ -36,6 +36,19 @@ def workspace_commands(catalogue: Catalogue = CATALOGUE) -> list[Command]:
         ("Writing statistics", "Words per day, streaks and sessions", "statistics"),
         ("Auto-save: switch on/off", "Stop or resume the timed saves", "toggle_auto_save"),
         ("Auto-save: interval", "How often auto-save writes", "auto_save_interval"),
+        ("Snapshot now", "Keep the whole book as it is now, with a message", "snapshot_now"),
+        ("History of this chapter", "Its snapshots, a diff with now, restore", "history('file')"),
+        (
+            "History of the project",
+            "Every snapshot of the book, with its diff",
+            "history('project')",
+        ),
+        ("What I wrote today", "The book now against where the day started", "history('today')"),
+        (
+            "Restore a deleted file from snapshots",
+            "Files a snapshot still holds",
+            "history('deleted')",
+        ),
     ]
     commands += [(e.palette, e.help, f"ai('{e.id}')") for e in catalogue.palette()]
     return commands

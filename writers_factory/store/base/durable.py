@@ -333,7 +333,12 @@ def write_many_atomic(
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
 
-        def attempt(path: Path = path, data: bytes = data, final: int | None = final) -> None:
+        def attempt(
+            path: Path = path,
+            data: bytes = data,
+            final: int | None = final,
+            is_priv: bool = is_priv,
+        ) -> None:
             if is_priv:
                 refuse_symlinks(path)
             _write_once(path, data, final, sync_folder=False)

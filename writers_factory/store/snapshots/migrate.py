@@ -48,9 +48,15 @@ def _when(stamp: str) -> datetime:
     return datetime.now(UTC)
 
 
-def migrate_versions(snapshotter: Snapshotter) -> int:
-    """Move every ``versions/`` copy into the snapshot history; return how many."""
-    versions = pending_versions(snapshotter.project)
+def migrate_versions(snapshotter: Snapshotter, *, before: datetime | None = None) -> int:
+    """Move the ``versions/`` copies (those kept before ``before``, default all) into the
+    snapshot history; return how many. A running app passes its start: copies it keeps
+    itself stay where the writer was told they are until its next start."""
+    versions = [
+        v
+        for v in pending_versions(snapshotter.project)
+        if before is None or _when(v.kept_at) < before
+    ]
     if not versions:
         return 0
     repo = snapshotter.repository
@@ -77,7 +83,9 @@ def migrate_versions(snapshotter: Snapshotter) -> int:
             base = {p: f.blob_id for p, f in files.items()}
     snapshotter._parent = None
     snapshotter.cache = CaptureCache()
-    snapshotter.take(Trigger.MIGRATED, message="the project after migrating earlier versions", force=True)
+    snapshotter.take(
+        Trigger.MIGRATED, message="the project after migrating earlier versions", force=True
+    )
     for version in versions:
         with contextlib.suppress(OSError):
             version.stored_at.unlink()

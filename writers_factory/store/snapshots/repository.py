@@ -141,7 +141,9 @@ class SnapshotRepository:
             store = self._object_store()
             with contextlib.suppress(Exception):
                 store._update_pack_cache()
-            return bool(store.contains_packed(hex_id.encode("ascii")))
+            from dulwich.objects import ObjectID
+
+            return bool(store.contains_packed(ObjectID(hex_id.encode("ascii"))))
         return False
 
     def add(self, objects: Iterable[ShaFile]) -> int:
@@ -174,9 +176,7 @@ class SnapshotRepository:
         from dulwich.pack import write_pack_index, write_pack_objects
 
         data = io.BytesIO()
-        entries, checksum = write_pack_objects(
-            data.write, objects, DEFAULT_OBJECT_FORMAT, deltify=False
-        )
+        entries, checksum = write_pack_objects(data, objects, DEFAULT_OBJECT_FORMAT, deltify=False)
         index = io.BytesIO()
         write_pack_index(
             index, sorted((sha, offset, crc) for sha, (offset, crc) in entries.items()), checksum
@@ -199,7 +199,9 @@ class SnapshotRepository:
             loose = self._loose(hex_id)
             obj = ShaFile.from_path(str(loose)) if loose.is_file() else None
             if obj is None:
-                obj = self._object_store()[hex_id.encode("ascii")]
+                from dulwich.objects import ObjectID
+
+                obj = self._object_store()[ObjectID(hex_id.encode("ascii"))]
         except KeyError as exc:
             raise SnapshotError(f"{self.path}: object {hex_id} is missing") from exc
         except Exception as exc:  # zlib, parse errors: a damaged object

@@ -34,7 +34,12 @@ def project_path(project: Path, path: str | Path) -> str:
         except ValueError as exc:
             raise SnapshotError(f"{path} is not inside the project {project}") from exc
     rel = PurePosixPath(given.as_posix())
-    if ".." in rel.parts or not rel.parts or rel.parts[0] not in PROJECT_PARTS or len(rel.parts) < 2:
+    if (
+        ".." in rel.parts
+        or not rel.parts
+        or rel.parts[0] not in PROJECT_PARTS
+        or len(rel.parts) < 2
+    ):
         raise SnapshotError(
             f"{path}: only files under {', '.join(p + '/' for p in PROJECT_PARTS)} have snapshots"
         )
@@ -65,7 +70,9 @@ def version_of(snapshotter: Snapshotter, name: str, path: str) -> tuple[str, byt
     return commit, blob_bytes(repo, blob)
 
 
-def restore_file(project: Path, name: str, path: str | Path, *, author: str | None = None) -> Restored:
+def restore_file(
+    project: Path, name: str, path: str | Path, *, author: str | None = None
+) -> Restored:
     """Write ``path`` back as snapshot ``name`` holds it, after snapshotting the present."""
     snapshotter = Snapshotter(project, author=author)
     rel = project_path(project, path)
@@ -132,7 +139,9 @@ def rollback_session(project: Path, name: str, *, author: str | None = None) -> 
                 "written): close it before rolling the session back"
             )
         kept = snapshotter.take(
-            Trigger.ROLLBACK, message=f"before rolling the session back to {commit[:10]}", force=True
+            Trigger.ROLLBACK,
+            message=f"before rolling the session back to {commit[:10]}",
+            force=True,
         )
         result = RolledBack(commit, kept)
         if old_session is not None:

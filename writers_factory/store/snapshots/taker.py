@@ -162,7 +162,7 @@ class Snapshotter:
         return changed
 
     def _commit(self, files: dict[str, CapturedFile], head: str | None, meta: SnapshotMeta) -> str:
-        from dulwich.objects import Blob, Commit
+        from dulwich.objects import Blob, Commit, ObjectID
 
         repo = self.repository
         objects: list[Any] = []
@@ -177,7 +177,7 @@ class Snapshotter:
         tree_id = _trees({p: f.blob_id for p, f in files.items()}, objects)
         commit = Commit()
         commit.tree = tree_id.encode("ascii")
-        commit.parents = [head.encode("ascii")] if head else []
+        commit.parents = [ObjectID(head.encode("ascii"))] if head else []
         who = f"{meta.author} <>".encode()
         commit.author = commit.committer = who
         stamp = int(meta.taken_at.timestamp())
@@ -201,7 +201,7 @@ def _sha256(data: bytes) -> str:
 
 def _trees(files: dict[str, str], objects: list[Any]) -> str:
     """Nested git trees for ``files`` (path → blob id); new tree objects go to ``objects``."""
-    from dulwich.objects import Tree
+    from dulwich.objects import ObjectID, Tree
 
     children: dict[str, dict[str, tuple[int, str]]] = {"": {}}
     for path in sorted(files):
@@ -211,14 +211,14 @@ def _trees(files: dict[str, str], objects: list[Any]) -> str:
         folder = "/".join(parts[:-1])
         children[folder][parts[-1]] = (FILE_MODE, files[path])
     ids: dict[str, str] = {}
-    for folder in sorted(children, key=lambda f: (-(f.count("/") + 1) if f else 0)):
+    for folder in sorted(children, key=lambda f: -(f.count("/") + 1) if f else 0):
         tree = Tree()
         for name, (mode, ident) in children[folder].items():
-            tree.add(name.encode("utf-8"), mode, ident.encode("ascii"))
+            tree.add(name.encode("utf-8"), mode, ObjectID(ident.encode("ascii")))
         for sub, ident in ids.items():
             parent, _, name = sub.rpartition("/")
             if parent == folder and sub != folder:
-                tree.add(name.encode("utf-8"), TREE_MODE, ident.encode("ascii"))
+                tree.add(name.encode("utf-8"), TREE_MODE, ObjectID(ident.encode("ascii")))
         ids[folder] = tree.id.decode("ascii")
         objects.append(tree)
     return ids[""]

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from writers_factory.ai.workflows import WorkflowEstimate
     from writers_factory.core.stages import StageId
     from writers_factory.store.costs.tracker import CostTracker
-    from writers_factory.tui.controllers.ports import UI, Views
+    from writers_factory.tui.controllers.ports import UI, Snapshots, Views
     from writers_factory.tui.widgets.editor import BufferArea
     from writers_factory.tui.workspace import Workspace
 
@@ -112,10 +112,13 @@ class AIController:
         *,
         record_operation: RecordOperation,
         catalogue: Catalogue = CATALOGUE,
+        snapshots: Snapshots | None = None,
     ) -> None:
         self.workspace = workspace
         self.ui = ui
         self.views = views
+        self.snapshots = snapshots
+        """Asked for a snapshot of the text on screen before a rewrite lands."""
         self.record_operation = record_operation
         """Counts a paid operation in this session's history (the writing activity)."""
         self.catalogue = catalogue
@@ -417,6 +420,12 @@ class AIController:
             try:
                 project = self.workspace.project
                 await asyncio.to_thread(save_version, project, target.path, area.text)
+                if self.snapshots is not None:
+                    self.snapshots.request(
+                        "before-ai-rewrite",
+                        message=f"before an AI rewrite of {target.path.as_posix()}",
+                        overrides={target.path.as_posix(): area.text},
+                    )
             except OSError as exc:
                 self.ui.notify(
                     f"Could not keep a version first, so nothing was replaced: {exc}",

@@ -108,3 +108,25 @@ class Views(Protocol):
 
     def update_breadcrumbs(self) -> None:
         """Recompute the trail from stage and active file."""
+
+
+class Snapshots(Protocol):
+    """Asks for snapshots of the project (``controllers/snapshots.py``); never waits on disk.
+
+    ``overrides`` (project-relative POSIX path → text) record what the writer sees instead of
+    the file (unsaved text before an AI rewrite, before taking an outside change).
+    """
+
+    def request(
+        self, trigger: str, *, message: str = "", overrides: dict[str, str] | None = None
+    ) -> None:
+        """Queue a snapshot; returns at once."""
+
+    async def take(
+        self, trigger: str, *, message: str = "", overrides: dict[str, str] | None = None
+    ) -> str | None:
+        """Queue a snapshot and wait until it is on disk (or found needless): its id, or None.
+
+        Raises ``OSError`` (or the store's errors) when it could not be taken.
+        """
+        ...

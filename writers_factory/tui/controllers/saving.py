@@ -51,7 +51,7 @@ from writers_factory.tui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from writers_factory.tui.controllers.ports import UI, Views
+    from writers_factory.tui.controllers.ports import UI, Snapshots, Views
     from writers_factory.tui.workspace import Workspace
 
 Clock = Callable[[], datetime]
@@ -106,6 +106,7 @@ class SaveCoordinator:
         journal_every: int = 200,
         remember: Remember | None = None,
         clock: Clock = _now,
+        snapshots: Snapshots | None = None,
     ) -> None:
         self.workspace = workspace
         self.documents = workspace.documents
@@ -115,6 +116,8 @@ class SaveCoordinator:
         self.interval = interval
         self.remember = remember
         self.clock = clock
+        self.snapshots = snapshots
+        """Asked for a snapshot after each save pass that wrote a file (never waited for)."""
         self.enabled = not workspace.read_only
         self.auto_save_on = True
         """The writer's switch: off, the timer writes no documents (the journal still
@@ -312,6 +315,8 @@ class SaveCoordinator:
         if self.displaced:
             report.failures.append(TAKEN_OVER)  # already told, in its own words
             return report
+        if report.saved and self.snapshots is not None:
+            self.snapshots.request("autosave")
         if report.failures:
             self._failed(report.failures)
         else:
@@ -442,6 +447,10 @@ class SaveCoordinator:
     async def _resolve(
         self, doc: Document, snap: Snapshot, conflict: SaveConflict, report: SaveReport
     ) -> None:
+        if self.snapshots is not None:  # the file as changed outside, before a choice is made
+            self.snapshots.request(
+                "before-external-change", message=f"{doc.path.as_posix()} changed outside"
+            )
         try:
             outcome = await resolve_conflict(
                 self.ui,

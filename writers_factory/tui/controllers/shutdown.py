@@ -59,6 +59,7 @@ class Shutdown:
         stop_watching_soon: Callable[[], None],
         close_history: Callable[[], None],
         close_session: Callable[[], None],
+        close_snapshot: Callable[[], Awaitable[object]] | None = None,
         settle_timeout: float = 5.0,
         signal_timeout: float = 2.0,
     ) -> None:
@@ -68,6 +69,8 @@ class Shutdown:
         self._stop_watching_soon = stop_watching_soon
         self._close_history = close_history
         self._close_session = close_session
+        self._close_snapshot = close_snapshot
+
         """Synchronous and safe to call twice (the app's, which knows a session still
         opening); the sequence runs it in a thread."""
         self.settle_timeout = settle_timeout
@@ -119,6 +122,8 @@ class Shutdown:
             if not self.leave_untouched:
                 await self._stop_watching()  # delivers what it saw, recorded before closing
                 self._close_history()  # after the documents: their last words are counted
+                if self._close_snapshot is not None:  # the book as it is left
+                    await self._close_snapshot()
                 await asyncio.to_thread(self._close_session)
             # done only now: should a step above fail, the app closes on the error and
             # ``finish_sync`` does what is left (each step is safe to repeat)

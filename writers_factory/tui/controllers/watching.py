@@ -36,7 +36,7 @@ from writers_factory.watch import ChangeKind, FileChange, KnownContent, ProjectW
 
 if TYPE_CHECKING:
     from writers_factory.store.session.models import FileChangeRecord
-    from writers_factory.tui.controllers.ports import UI, Views
+    from writers_factory.tui.controllers.ports import UI, Snapshots, Views
     from writers_factory.tui.widgets.editor import BufferArea
     from writers_factory.tui.workspace import Workspace
 
@@ -97,10 +97,13 @@ class ProjectWatch:
         *,
         saving: Callable[[], Saving | None] = lambda: None,
         debounce: float = 0.25,
+        snapshots: Snapshots | None = None,
     ) -> None:
         self.workspace = workspace
         self.ui = ui
         self.views = views
+        self.snapshots = snapshots
+        """Asked to keep the buffer's text before an outside change replaces it."""
         self.activity = activity
         self._saving = saving
         """The save coordinator, once start-up has made one."""
@@ -297,6 +300,12 @@ class ProjectWatch:
 
     def _reload(self, area: BufferArea, digest: str, text: str) -> None:
         """A clean buffer takes the new text in place; the cursor stays where it was."""
+        if self.snapshots is not None:
+            self.snapshots.request(
+                "before-external-change",
+                message=f"{area.path.as_posix()} changed outside Writers Factory",
+                overrides={area.path.as_posix(): area.text},
+            )
         area.disk.base_sha256 = digest
         with contextlib.suppress(OSError):
             area.disk.base_mtime = area.disk.path.stat().st_mtime
