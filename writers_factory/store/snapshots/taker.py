@@ -36,6 +36,7 @@ from writers_factory.store.snapshots.reading import files_of, read_meta
 from writers_factory.store.snapshots.repository import SnapshotRepository
 from writers_factory.store.snapshots.triggers import Trigger
 
+ALWAYS_RECORDED = frozenset({Trigger.MANUAL, Trigger.RESTORE, Trigger.ROLLBACK})
 FILE_MODE = 0o100644
 TREE_MODE = 0o040000
 
@@ -86,10 +87,11 @@ class Snapshotter:
     ) -> SnapshotInfo | None:
         """Record the project now; None when nothing of the book changed (and not forced).
 
-        ``force`` defaults to True for a snapshot by hand only.
+        ``force`` defaults to True for a snapshot by hand and before a restore or a rollback:
+        those always mark the moment, even when the text is the newest snapshot's.
         """
         trigger = str(trigger)
-        force = trigger == Trigger.MANUAL if force is None else force
+        force = trigger in ALWAYS_RECORDED if force is None else force
         repo = self.repository
         with repo.writing():
             head = repo.head()
