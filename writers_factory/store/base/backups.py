@@ -19,7 +19,9 @@ from pathlib import Path
 from writers_factory.store.base.durable import TEMP_MARK, make_private_dir, write_atomic
 from writers_factory.store.base.paths import SessionPaths, stamp
 
-_SKIP = {"backups", "corrupt", "recovered", "index", "trash", "versions"}
+_SKIP = {"backups", "corrupt", "recovered", "index", "trash", "versions", "snapshots.git"}
+"""Not copied: other backups, set-aside files, caches, and histories that migrations of the
+JSON files never touch (the snapshot repository is append-only and can be large)."""
 
 
 def _copy_file(source: Path, target: Path) -> None:

@@ -343,6 +343,8 @@ def write_many_atomic(
                 refuse_symlinks(path)
             _write_once(path, data, final, sync_folder=False)
 
+        if path.parent not in folders and not path.parent.is_dir():
+            make_folder()  # up front: a missing folder is expected here, not a failure to retry
         with_retries(path, attempt, sleep=sleep, on_missing_folder=make_folder)
         folders.setdefault(path.parent, path)
     warnings: list[DurabilityWarning] = []

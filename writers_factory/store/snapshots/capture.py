@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from writers_factory.store.base.durable import is_temp_file
+from writers_factory.store.base.durable import TEMP_MARK
 
 PROJECT_PARTS = ("manuscript", "reference", "planning")
 SESSION_PREFIX = ".session/"
@@ -50,14 +50,14 @@ def blob_id(data: bytes) -> str:
     return digest.hexdigest()
 
 
-def _walk(root: Path, rel: str) -> list[tuple[str, Path, os.stat_result]]:
+def _walk(root: Path | str, rel: str) -> list[tuple[str, Path, os.stat_result]]:
     found: list[tuple[str, Path, os.stat_result]] = []
     try:
         entries = list(os.scandir(root))
     except (FileNotFoundError, NotADirectoryError, PermissionError):
         return found
     for entry in entries:
-        if entry.name.startswith(".") or is_temp_file(Path(entry.name)):
+        if entry.name.startswith(".") or entry.name.endswith(TEMP_MARK):
             continue
         try:
             st = entry.stat(follow_symlinks=False)
@@ -65,7 +65,7 @@ def _walk(root: Path, rel: str) -> list[tuple[str, Path, os.stat_result]]:
             continue
         sub = f"{rel}/{entry.name}"
         if stat.S_ISDIR(st.st_mode):
-            found += _walk(Path(entry.path), sub)
+            found += _walk(entry.path, sub)
         elif stat.S_ISREG(st.st_mode):
             found.append((sub, Path(entry.path), st))
     return found
