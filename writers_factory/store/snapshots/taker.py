@@ -149,14 +149,13 @@ class Snapshotter:
         for path, ident in now.items():
             if then.get(path) == ident:
                 continue
-            new = _text(self._data(files[path])) or ""
+            count = self._word_count(files[path])
             old = self._old_text(then.get(path))
             if not old:
-                count = count_words(new)
                 changed[path] = FileWords(words=count, added=count)
                 continue
-            added, removed = word_delta(old, new)
-            changed[path] = FileWords(words=count_words(new), added=added, removed=removed)
+            added, removed = word_delta(old, _text(self._data(files[path])) or "")
+            changed[path] = FileWords(words=count, added=added, removed=removed)
         for path, ident in then.items():
             if path not in now:
                 gone = count_words(self._old_text(ident))
