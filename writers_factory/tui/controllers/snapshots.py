@@ -93,6 +93,7 @@ class SnapshotKeeper:
             self.ui.start(self._drain, group="snapshots")
 
     async def _drain(self) -> None:
+        request: Request | None = None
         try:
             while self._queue:
                 request = self._queue.pop(0)
@@ -109,8 +110,9 @@ class SnapshotKeeper:
                         future.set_result(ident)
         finally:
             self._running = False
-            for request in self._queue:  # the app is closing: nobody waits forever
-                for future in request.done:
+            # cancelled (the app is closing): nobody waits forever, the one in flight included
+            for waiting in [*([request] if request is not None else []), *self._queue]:
+                for future in waiting.done:
                     if not future.done():
                         future.set_result(None)
 
