@@ -28,6 +28,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "ai.analysis": "f9",
     "ai.cancel": "ctrl+b",
     "statistics": "f10",
+    "history": "f12",
     "file.save": "ctrl+s",
     QUIT: "ctrl+q",
 }

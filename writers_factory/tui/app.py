@@ -47,7 +47,8 @@ Methods:
 Keys (binding ids for ``preferences.json`` → ``keybindings``): ``stage.creation`` …
 ``stage.scoring`` (f1–f5), ``focus.toggle`` (ctrl+o), ``file.new`` (ctrl+n),
 ``file.rename`` (ctrl+r), ``file.delete`` (f8), ``file.close`` (alt+w), ``file.next`` /
-``file.previous`` (ctrl+pagedown / ctrl+pageup), ``app.quit`` (ctrl+q), ``modal.cancel``.
+``file.previous`` (ctrl+pagedown / ctrl+pageup), ``history`` (f12: the open chapter's
+snapshots), ``app.quit`` (ctrl+q), ``modal.cancel``.
 """
 
 from __future__ import annotations

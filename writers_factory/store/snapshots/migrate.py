@@ -2,11 +2,12 @@
 
 Each kept copy becomes a commit (trigger ``migrated-version``, its original time and the
 message naming the file), in the order they were kept, on top of the current history:
-the tree is the newest snapshot's with that one file as it was then. After the last one a
-snapshot of the present follows, so the newest snapshot is the project as it is. Only when
-the branch has moved durably are the copies removed; a kill before that leaves them all,
-and the next opening migrates them again (objects are content-addressed: nothing doubles
-but the commits of the interrupted run, which are unreachable and harmless).
+the tree is the newest snapshot's with that one file as it was then. The branch moves once,
+to the end of the chain, and a snapshot of the present follows, so the newest snapshot is
+the project as it is. Only when the branch has moved durably are the copies removed; a kill
+before that leaves them all, and the next opening migrates them again (objects are
+content-addressed: nothing doubles but the commits of the interrupted run, which no branch
+reaches).
 """
 
 from __future__ import annotations
@@ -79,8 +80,10 @@ def migrate_versions(snapshotter: Snapshotter, *, before: datetime | None = None
                 message=f"earlier version of {path}",
                 changed={path: FileWords(words=words)},
             )
-            head = snapshotter._commit(files, head, meta)
+            head = snapshotter._commit(files, head, meta, move_branch=False)
             base = {p: f.blob_id for p, f in files.items()}
+        if head is not None:
+            repo.set_head(head)  # the whole chain at once: a kill before leaves none of it
     snapshotter._parent = None
     snapshotter.cache = CaptureCache()
     snapshotter.take(

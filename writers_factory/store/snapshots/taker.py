@@ -162,7 +162,15 @@ class Snapshotter:
                 changed[path] = FileWords(words=0, removed=gone, deleted=True)
         return changed
 
-    def _commit(self, files: dict[str, CapturedFile], head: str | None, meta: SnapshotMeta) -> str:
+    def _commit(
+        self,
+        files: dict[str, CapturedFile],
+        head: str | None,
+        meta: SnapshotMeta,
+        *,
+        move_branch: bool = True,
+    ) -> str:
+        """Write the commit and its new objects; then (``move_branch``) point the branch at it."""
         from dulwich.objects import Blob, Commit, ObjectID
 
         repo = self.repository
@@ -190,7 +198,8 @@ class Snapshotter:
         objects.append(commit)
         repo.add(objects)
         commit_id = commit.id.decode("ascii")
-        repo.set_head(commit_id)
+        if move_branch:
+            repo.set_head(commit_id)
         return commit_id
 
 
