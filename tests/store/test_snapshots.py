@@ -234,6 +234,39 @@ def test_versions_are_migrated_once_and_removed_only_after(tmp_path: Path) -> No
     assert [i.meta.trigger for i in infos] == ["migrated-version"] * 3
     texts = [file_text(repo, i.id, "manuscript/chapter-01.md") for i in reversed(infos)]
     assert texts == ["The very first draft.\n", "The second draft.\n", "It was a dark night.\n"]
+    assert infos[0].meta.total_words == 5 + 2 + 1  # counted afresh after migrated versions
     assert not [p for p in (project / ".session" / "versions").rglob("*") if p.is_file()]
     if GIT is not None:
         git(project, "fsck", "--strict")
+
+
+def test_a_large_first_snapshot_is_one_pack_that_stock_git_and_a_new_reader_read(
+    tmp_path: Path,
+) -> None:
+    project = make_project(tmp_path)
+    for n in range(60):
+        (project / "manuscript" / f"part-{n:02d}.md").write_text(f"Part {n} begins here.\n")
+    info = Snapshotter(project).take(Trigger.SESSION_START)
+    assert info is not None
+    packs = list((project / ".session" / "snapshots.git" / "objects" / "pack").glob("*.pack"))
+    assert len(packs) == 1 and packs[0].with_suffix(".idx").is_file()
+    fresh = Snapshotter(project)  # another process: only the files on disk
+    assert file_text(fresh.repository, info.id, "manuscript/part-07.md") == "Part 7 begins here.\n"
+    (project / "manuscript" / "part-07.md").write_text("Part 7, rewritten.\n")
+    second = fresh.take(Trigger.AUTOSAVE)
+    assert second is not None and set(second.meta.changed) == {"manuscript/part-07.md"}
+    if GIT is not None:
+        git(project, "fsck", "--strict", "--no-dangling")
+        assert git(project, "show", "HEAD~1:manuscript/part-07.md") == "Part 7 begins here.\n"
+
+
+def test_total_words_follow_the_book_across_processes(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    Snapshotter(project).take(Trigger.SESSION_START)
+    chapter = project / "manuscript" / "chapter-01.md"
+    chapter.write_text("It was a dark and stormy night, and cold.\n")
+    (project / "planning" / "outline.md").unlink()
+    info = Snapshotter(project).take(Trigger.AUTOSAVE)  # a new process: totals from the parent
+    assert info is not None
+    assert info.meta.total_words == 9 + 2
+    assert Snapshotter(project).take(Trigger.MANUAL, message="same").meta.total_words == 11  # type: ignore[union-attr]

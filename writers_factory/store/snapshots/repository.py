@@ -139,8 +139,6 @@ class SnapshotRepository:
             return True
         if (self.objects / "pack").is_dir():
             store = self._object_store()
-            with contextlib.suppress(Exception):
-                store._update_pack_cache()
             from dulwich.objects import ObjectID
 
             return bool(store.contains_packed(ObjectID(hex_id.encode("ascii"))))
@@ -154,6 +152,9 @@ class SnapshotRepository:
         of hundreds, and a folder fsync for each, which is what makes a first snapshot of 365
         chapters take a fraction of a second rather than many seconds on a real disk.
         """
+        if self._store is not None:  # packs written by another process (or git gc) since
+            with contextlib.suppress(Exception):
+                self._store._update_pack_cache()
         pending: dict[str, ShaFile] = {}
         for obj in objects:
             hex_id = obj.id.decode("ascii")

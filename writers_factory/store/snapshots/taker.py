@@ -37,6 +37,9 @@ from writers_factory.store.snapshots.repository import SnapshotRepository
 from writers_factory.store.snapshots.triggers import Trigger
 
 ALWAYS_RECORDED = frozenset({Trigger.MANUAL, Trigger.RESTORE, Trigger.ROLLBACK})
+TOTAL_UNKNOWN = frozenset({"unknown", Trigger.MIGRATED})
+"""Parents whose ``total_words`` is not the book's (made by other means, or one migrated
+version): the total is counted afresh after them."""
 FILE_MODE = 0o100644
 TREE_MODE = 0o040000
 
@@ -95,7 +98,7 @@ class Snapshotter:
         repo = self.repository
         with repo.writing():
             head = repo.head()
-            before, _ = self._parent_state(head)
+            before, parent_meta = self._parent_state(head)
             files = capture(self.project, self.cache, overrides)
             now_ids = {path: f.blob_id for path, f in files.items()}
             book_now = {p: i for p, i in now_ids.items() if is_project_path(p)}
@@ -103,7 +106,11 @@ class Snapshotter:
             if head is not None and book_now == book_before and not force:
                 return None
             changed = self._words(files, before, book_now, book_before)
-            total = sum(self._word_count(files[p]) for p in book_now)
+            if parent_meta is not None and parent_meta.trigger not in TOTAL_UNKNOWN:
+                # exact: a file's words now = before - removed + added (core.wordcount)
+                total = parent_meta.total_words + sum(w.added - w.removed for w in changed.values())
+            else:  # the first snapshot, or a parent whose total is not ours to trust
+                total = sum(self._word_count(files[p]) for p in book_now)
             meta = SnapshotMeta(
                 trigger=trigger,
                 author=self.author,
