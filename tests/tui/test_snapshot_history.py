@@ -69,7 +69,7 @@ async def test_start_save_by_hand_history_and_undoable_restore(
         head = next(walk(repository(project)))
         assert head.meta.message == "end of the storm"
 
-        await pilot.press("f12")  # the open chapter's history
+        await pilot.press("alt+h")  # the open chapter's history
         screen = await ready_screen(pilot, HistoryScreen)
         await wait_until(pilot, lambda: screen.loaded)
         timeline = screen.query_one(OptionList)

@@ -28,7 +28,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "ai.analysis": "f9",
     "ai.cancel": "ctrl+b",
     "statistics": "f10",
-    "history": "f12",
+    "history": "alt+h",
     "file.save": "ctrl+s",
     QUIT: "ctrl+q",
 }

@@ -47,7 +47,7 @@ Methods:
 Keys (binding ids for ``preferences.json`` → ``keybindings``): ``stage.creation`` …
 ``stage.scoring`` (f1–f5), ``focus.toggle`` (ctrl+o), ``file.new`` (ctrl+n),
 ``file.rename`` (ctrl+r), ``file.delete`` (f8), ``file.close`` (alt+w), ``file.next`` /
-``file.previous`` (ctrl+pagedown / ctrl+pageup), ``history`` (f12: the open chapter's
+``file.previous`` (ctrl+pagedown / ctrl+pageup), ``history`` (alt+h: the open chapter's
 snapshots), ``app.quit`` (ctrl+q), ``modal.cancel``.
 """
 
@@ -146,7 +146,7 @@ def _bindings() -> list[BindingType]:
         ),
         Binding("ctrl+b", "ai('cancel')", "Stop AI", id="ai.cancel", show=False, priority=True),
         Binding("f10", "statistics", "Statistics", id="statistics", show=False, priority=True),
-        Binding("f12", "history('file')", "History", id="history", show=False, priority=True),
+        Binding("alt+h", "history('file')", "History", id="history", show=False, priority=True),
         Binding("ctrl+s", "save", "Save", id="file.save", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
