@@ -22,6 +22,7 @@ SCREENS = (
     ("writers_factory.tui.screens.file_modals", "ConfirmModal", "Delete a file"),
     ("writers_factory.tui.screens.workflow_resume", "WorkflowResumeScreen", "Resume a workflow"),
     ("writers_factory.tui.screens.statistics", "StatisticsScreen", "Statistics"),
+    ("writers_factory.tui.screens.history", "HistoryScreen", "History (snapshots)"),
     ("writers_factory.tui.screens.analysis_view", "AnalysisScreen", "Local analysis"),
     ("writers_factory.tui.screens.conversations", "ConversationsScreen", "Conversations"),
     ("writers_factory.tui.widgets.ai_pane", "AIPane", "AI pane (while an answer streams)"),
@@ -43,6 +44,7 @@ WHAT = {
     "ai.analysis": "Local analysis of the manuscript (no AI, free)",
     "ai.cancel": "Stop the AI operation that is running",
     "statistics": "Writing statistics",
+    "history": "History of the open chapter: snapshots, a diff with now, restore",
     "file.save": "Save now (auto-save runs anyway)",
     "app.quit": "Save everything and quit",
 }
