@@ -80,8 +80,8 @@ from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.controllers.ai import AIController
 from writers_factory.tui.controllers.autosave import AutoSaveSettings
 from writers_factory.tui.controllers.files import FileActions
-from writers_factory.tui.controllers.ownership import OwnershipDecision, OwnershipQuestion
 from writers_factory.tui.controllers.history import HistoryController
+from writers_factory.tui.controllers.ownership import OwnershipDecision, OwnershipQuestion
 from writers_factory.tui.controllers.recovery import StartDecision, StartupChecks
 from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.shutdown import Shutdown
