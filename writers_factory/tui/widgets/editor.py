@@ -24,6 +24,8 @@ from textual.widgets.text_area import DocumentBase
 
 from writers_factory.store.manuscript.buffers import FileBuffer
 from writers_factory.store.manuscript.documents import Document, Documents
+from writers_factory.tui.widgets.document.area import ScaledTextArea
+from writers_factory.tui.widgets.document.lines import LineDocument
 from writers_factory.tui.widgets.messages import BufferEdited, FileSwitched
 
 
@@ -68,8 +70,8 @@ def prepare_highlighting() -> None:
         _highlight_query(language)
 
 
-class BufferArea(TextArea):
-    """A TextArea bound to one open document."""
+class BufferArea(ScaledTextArea):
+    """A TextArea bound to one open document (typing in a whole novel stays fast)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [  # added to TextArea's own
         Binding("ctrl+home", "document_start", "Start of document", show=False),
@@ -153,6 +155,8 @@ class BufferArea(TextArea):
 
 def char_total(document: DocumentBase) -> int:
     """``len(document.text)`` without joining the lines into one string."""
+    if isinstance(document, LineDocument):
+        return len(document)
     lines = document.lines
     return sum(map(len, lines)) + len(document.newline) * (len(lines) - 1)
 

@@ -1,0 +1,141 @@
+"""The scaled documents stay equal to Textual's own after any edits: text, lines, byte
+offsets, syntax tree, highlights and wrapping (the speed must never cost correctness)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from textual._tree_sitter import get_language
+from textual.document._document import Document
+from textual.document._wrapped_document import WrappedDocument
+from textual.widgets import TextArea
+from textual.widgets.text_area import Highlight
+from tree_sitter import Language, Query
+
+from writers_factory.tui.widgets.document.highlights import VisibleHighlights
+from writers_factory.tui.widgets.document.lines import LineDocument, Work
+from writers_factory.tui.widgets.document.syntax import SyntaxDocument, parse_in_thread
+from writers_factory.tui.widgets.document.wrapping import FastWrappedDocument
+
+PIECES = ["a", "é", "word ", "\n", "\n\n", "# ", "## Title\n", "```\n", "> ", "- ", "\t", "\r\n", "*", "日本"]
+texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+# an edit: where (as fractions of the lines / columns) and what it puts in
+edits = st.lists(
+    st.tuples(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), texts),
+    min_size=1,
+    max_size=12,
+)
+
+
+def markdown() -> Language:
+    language = get_language("markdown")
+    assert language is not None
+    return language
+
+
+def query(language: Language) -> Query:
+    return Query(language, TextArea._get_builtin_highlight_query("markdown"))
+
+
+def location(document: Document, row_at: float, column_at: float) -> tuple[int, int]:
+    row = min(int(row_at * document.line_count), document.line_count - 1)
+    return row, min(int(column_at * (len(document[row]) + 1)), len(document[row]))
+
+
+def full_highlights(document: SyntaxDocument, highlight_query: Query) -> dict[int, list[Highlight]]:
+    """The map Textual builds from a query of the whole tree."""
+    rows: dict[int, list[Highlight]] = defaultdict(list)
+    for name, nodes in document.query_syntax_tree(highlight_query).items():
+        for node in nodes:
+            (first, first_column), (last, last_column) = node.start_point, node.end_point
+            for row in range(first, last + 1):
+                rows[row].append(
+                    (first_column if row == first else 0, last_column if row == last else None, name)
+                )
+    return rows
+
+
+def apply(edits_: list[tuple[float, float, float, float, str]], *documents: Document) -> None:
+    for row_a, col_a, row_b, col_b, text in edits_:
+        start = location(documents[0], row_a, col_a)
+        end = location(documents[0], row_b, col_b)
+        for document in documents:
+            document.replace_range(start, end, text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts, edits)
+def test_line_document_matches_textual_document(text: str, edits_: list) -> None:
+    ours, theirs = LineDocument(text), Document(text)
+    ours.byte_offset((ours.line_count - 1, 0))  # line starts known everywhere, then edited
+    apply(edits_, ours, theirs)
+    assert ours.lines == theirs.lines
+    assert ours.text == theirs.text
+    assert len(ours) == len(theirs.text)
+    for row in range(theirs.line_count):
+        for column in (0, len(theirs[row]) // 2, len(theirs[row])):
+            index = theirs.get_index_from_location((row, column))
+            assert ours.byte_offset((row, column)) == len(theirs.text[:index].encode())
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts, edits)
+def test_syntax_tree_and_highlights_match_a_fresh_parse(text: str, edits_: list) -> None:
+    language = markdown()
+    document = SyntaxDocument(text, language)
+    apply(edits_, document)
+    fresh = SyntaxDocument(document.text, language)
+    assert str(document._syntax_tree.root_node) == str(fresh._syntax_tree.root_node)
+    highlight_query = query(language)
+    expected = full_highlights(fresh, highlight_query)
+    lazy = VisibleHighlights(document, highlight_query, Work())
+    for row in range(document.line_count):
+        assert sorted(lazy[row], key=repr) == sorted(expected[row], key=repr), row
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts, edits, edits)
+def test_a_tree_parsed_in_a_thread_catches_up_with_later_edits(
+    text: str, before: list, after: list
+) -> None:
+    language = markdown()
+    document = SyntaxDocument(text, language, parse=False)
+    apply(before, document)
+    assert document.query_syntax_tree(query(language)) == {}
+    snapshot = document.text_to_parse()
+    apply(after, document)  # typed while the thread parses
+    document.adopt_tree(parse_in_thread(language, snapshot))
+    fresh = SyntaxDocument(document.text, language)
+    assert str(document._syntax_tree.root_node) == str(fresh._syntax_tree.root_node)
+
+
+wrap_pieces = ["word ", "longerword ", "\t", "é", "日本語 ", "\n", "x" * 30]
+wrap_texts = st.lists(st.sampled_from(wrap_pieces), max_size=60).map("".join)
+
+
+def wrap_state(wrapped: WrappedDocument) -> tuple[object, ...]:
+    return (
+        wrapped._wrap_offsets,
+        wrapped._tab_width_cache,
+        wrapped._offset_to_line_info,
+        wrapped._line_index_to_offsets,
+        wrapped.height,
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(wrap_texts, st.integers(0, 40), st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), wrap_texts), max_size=6))
+def test_wrapping_matches_textual_wrapping(text: str, width: int, edits_: list) -> None:
+    ours_doc, theirs_doc = LineDocument(text), Document(text)
+    ours = FastWrappedDocument(ours_doc, width, 4, work=Work())
+    theirs = WrappedDocument(theirs_doc, width, 4)
+    assert wrap_state(ours) == wrap_state(theirs)
+    for row_a, col_a, row_b, col_b, insert in edits_:
+        start, end = sorted((location(theirs_doc, row_a, col_a), location(theirs_doc, row_b, col_b)))
+        result = ours_doc.replace_range(start, end, insert)
+        theirs_doc.replace_range(start, end, insert)
+        ours.wrap_range(start, end, result.end_location)
+        theirs.wrap_range(start, end, result.end_location)
+        assert wrap_state(ours) == wrap_state(theirs)

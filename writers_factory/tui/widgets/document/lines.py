@@ -1,0 +1,91 @@
+"""A plain document that remembers what would otherwise cost a pass over every line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.document._document import Document, EditResult, Location
+
+
+@dataclass
+class Work:
+    """Counts of the work that could grow with the document's size (tests read them)."""
+
+    joins: int = 0
+    """Times the whole text was joined from its lines."""
+    lines_measured: int = 0
+    """Lines whose UTF-8 length was summed to find a byte offset."""
+    bytes_parsed: int = 0
+    """Bytes handed to the syntax parser."""
+    lines_wrapped: int = 0
+    """Lines measured for soft wrapping."""
+    lines_highlighted: int = 0
+    """Lines whose syntax highlights were looked up in the tree."""
+
+
+class LineDocument(Document):
+    """A :class:`Document` that caches its text and its length, and the byte offset where
+    each line starts.
+
+    Textual's document joins every line each time its ``text`` is read (the TextArea reads
+    it for every line it renders), and sums the lines above an edit to find its byte offset.
+    Here the text is joined at most once per edit, the length is kept up to date, and line
+    starts are kept valid down to the first line an edit moved: typing at one place measures
+    nothing again.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.work = Work()
+        lines = self._lines
+        self._length = sum(map(len, lines)) + len(self._newline) * (len(lines) - 1)
+        self._text: str | None = None
+        self._newline_bytes = len(self._newline.encode())
+        self._starts: list[int] = [0]
+        """Byte offset of the start of each line, valid for the first ``_valid`` lines."""
+        self._valid = 1
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self.work.joins += 1
+            self._text = self._newline.join(self._lines)
+        return self._text
+
+    def __len__(self) -> int:
+        """The length of ``text``, without building it."""
+        return self._length
+
+    def line_start_byte(self, row: int) -> int:
+        """The UTF-8 byte offset where line ``row`` starts."""
+        starts, lines, newline = self._starts, self._lines, self._newline_bytes
+        row = min(row, len(lines))
+        for index in range(self._valid, row + 1):
+            start = starts[index - 1] + len(lines[index - 1].encode()) + newline
+            if index < len(starts):
+                starts[index] = start
+            else:
+                starts.append(start)
+        if row >= self._valid:
+            self.work.lines_measured += row + 1 - self._valid
+            self._valid = row + 1
+        return starts[row]
+
+    def byte_offset(self, location: Location) -> int:
+        """The UTF-8 byte offset of ``location``."""
+        row, column = location
+        if row >= len(self._lines):
+            return self.line_start_byte(len(self._lines) - 1) + len(self._lines[-1].encode())
+        return self.line_start_byte(row) + len(self._lines[row][:column].encode())
+
+    def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
+        top, bottom = sorted((start, end))
+        lines = self._lines
+        old = lines[top[0] : bottom[0] + 1]
+        result = super().replace_range(start, end, text)
+        new = lines[top[0] : result.end_location[0] + 1]
+        newline = len(self._newline)
+        self._length += sum(map(len, new)) - sum(map(len, old)) + newline * (len(new) - len(old))
+        self._text = None
+        self._valid = min(self._valid, top[0] + 1)
+        return result

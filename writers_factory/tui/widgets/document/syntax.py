@@ -1,0 +1,143 @@
+"""A syntax-aware document whose tree follows each edit incrementally, and whose first
+parse of a large text can run in a thread while the text is already shown and edited."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from textual.document._document import EditResult, Location
+from textual.document._syntax_aware_document import SyntaxAwareDocument
+from tree_sitter import Language, Node, Parser, Query, Tree
+
+from writers_factory.tui.widgets.document.lines import LineDocument
+
+CHUNK = 4096
+"""Bytes handed to the parser per read when parsing in a thread: between reads the thread
+gives up the interpreter lock, so the event loop keeps running during a long first parse."""
+
+
+@dataclass(frozen=True)
+class TreeEdit:
+    """One edit as the syntax tree needs to hear of it (byte offsets and points)."""
+
+    start_byte: int
+    old_end_byte: int
+    new_end_byte: int
+    start_point: tuple[int, int]
+    old_end_point: tuple[int, int]
+    new_end_point: tuple[int, int]
+
+    def apply(self, tree: Tree) -> None:
+        tree.edit(
+            self.start_byte,
+            self.old_end_byte,
+            self.new_end_byte,
+            self.start_point,
+            self.old_end_point,
+            self.new_end_point,
+        )
+
+
+def parse_in_thread(language: Language, text: str) -> Tree:
+    """Blocking: parse ``text`` from scratch, letting other threads run between chunks."""
+    source = text.encode()
+
+    def read(offset: int, _point: tuple[int, int]) -> bytes:
+        time.sleep(0)  # release the interpreter lock: the event loop runs between chunks
+        return source[offset : offset + CHUNK]
+
+    tree = Parser(language).parse(read)
+    assert tree is not None  # a parser with a language always returns a tree
+    return tree
+
+
+class SyntaxDocument(SyntaxAwareDocument, LineDocument):
+    """A :class:`SyntaxAwareDocument` that finds byte offsets without summing every line
+    above the edit, counts the bytes it parses, and may start without a tree.
+
+    Without a tree (``parse=False``) the text is editable at once and queries find nothing;
+    edits are remembered, and :meth:`adopt_tree` takes a tree parsed in a thread from the
+    text of :meth:`text_to_parse`, replays the edits made since onto it and re-parses only
+    what they changed.
+    """
+
+    def __init__(self, text: str, language: Language, *, parse: bool = True) -> None:
+        LineDocument.__init__(self, text)  # not SyntaxAwareDocument's: it always parses
+        self.language = language
+        self._parser = Parser(language)
+        self._pending: list[TreeEdit] = []
+        self._tree: Tree | None = self._parser.parse(self._read_callable) if parse else None
+
+    # Textual's SyntaxAwareDocument reads ``_syntax_tree``; here it may be missing.
+    @property
+    def _syntax_tree(self) -> Tree:  # type: ignore[override]
+        assert self._tree is not None
+        return self._tree
+
+    @_syntax_tree.setter
+    def _syntax_tree(self, tree: Tree) -> None:
+        self._tree = tree
+
+    @property
+    def parsed(self) -> bool:
+        """True once the document has a syntax tree."""
+        return self._tree is not None
+
+    def query_syntax_tree(
+        self,
+        query: Query,
+        start_point: tuple[int, int] | None = None,
+        end_point: tuple[int, int] | None = None,
+    ) -> dict[str, list[Node]]:
+        if self._tree is None:
+            return {}
+        return super().query_syntax_tree(query, start_point, end_point)
+
+    def _location_to_byte_offset(self, location: Location) -> int:
+        return self.byte_offset(location)
+
+    def _read_callable(self, byte_offset: int, point: tuple[int, int]) -> bytes:
+        chunk = super()._read_callable(byte_offset, point)
+        self.work.bytes_parsed += len(chunk)
+        return chunk
+
+    def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
+        top, bottom = sorted((start, end))
+        start_byte, old_end_byte = self.byte_offset(top), self.byte_offset(bottom)
+        start_point, old_end_point = self._location_to_point(top), self._location_to_point(bottom)
+        result = LineDocument.replace_range(self, start, end, text)
+        new_end = result.end_location
+        edit = TreeEdit(
+            start_byte,
+            old_end_byte,
+            self.byte_offset(new_end),
+            start_point,
+            old_end_point,
+            self._location_to_point(new_end),
+        )
+        if self._tree is None:
+            self._pending.append(edit)
+        else:
+            edit.apply(self._tree)
+            self._tree = self._parser.parse(self._read_callable, self._tree)
+        return result
+
+    def text_to_parse(self) -> str:
+        """The text a thread should parse; edits from now on are replayed onto its tree.
+
+        As the document feeds itself to the parser: every line ends with a newline.
+        """
+        self._pending.clear()
+        return self.text + self.newline
+
+    def adopt_tree(self, tree: Tree) -> None:
+        """Take ``tree``, parsed from :meth:`text_to_parse`'s text, bringing it up to date."""
+        if self._tree is not None:
+            return
+        for edit in self._pending:
+            edit.apply(tree)
+        if self._pending:
+            tree = self._parser.parse(self._read_callable, tree)
+        self._pending.clear()
+        self._tree = tree
