@@ -19,7 +19,22 @@ from writers_factory.tui.widgets.document.lines import LineDocument, Work
 from writers_factory.tui.widgets.document.syntax import SyntaxDocument, parse_in_thread
 from writers_factory.tui.widgets.document.wrapping import FastWrappedDocument
 
-PIECES = ["a", "é", "word ", "\n", "\n\n", "# ", "## Title\n", "```\n", "> ", "- ", "\t", "\r\n", "*", "日本"]
+PIECES = [
+    "a",
+    "é",
+    "word ",
+    "\n",
+    "\n\n",
+    "# ",
+    "## Title\n",
+    "```\n",
+    "> ",
+    "- ",
+    "\t",
+    "\r\n",
+    "*",
+    "日本",
+]
 texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 # an edit: where (as fractions of the lines / columns) and what it puts in
 edits = st.lists(
@@ -27,6 +42,9 @@ edits = st.lists(
     min_size=1,
     max_size=12,
 )
+
+
+Edits = list[tuple[float, float, float, float, str]]
 
 
 def markdown() -> Language:
@@ -52,12 +70,16 @@ def full_highlights(document: SyntaxDocument, highlight_query: Query) -> dict[in
             (first, first_column), (last, last_column) = node.start_point, node.end_point
             for row in range(first, last + 1):
                 rows[row].append(
-                    (first_column if row == first else 0, last_column if row == last else None, name)
+                    (
+                        first_column if row == first else 0,
+                        last_column if row == last else None,
+                        name,
+                    )
                 )
     return rows
 
 
-def apply(edits_: list[tuple[float, float, float, float, str]], *documents: Document) -> None:
+def apply(edits_: Edits, *documents: Document) -> None:
     for row_a, col_a, row_b, col_b, text in edits_:
         start = location(documents[0], row_a, col_a)
         end = location(documents[0], row_b, col_b)
@@ -67,7 +89,7 @@ def apply(edits_: list[tuple[float, float, float, float, str]], *documents: Docu
 
 @settings(max_examples=150, deadline=None)
 @given(texts, edits)
-def test_line_document_matches_textual_document(text: str, edits_: list) -> None:
+def test_line_document_matches_textual_document(text: str, edits_: Edits) -> None:
     ours, theirs = LineDocument(text), Document(text)
     ours.byte_offset((ours.line_count - 1, 0))  # line starts known everywhere, then edited
     apply(edits_, ours, theirs)
@@ -82,7 +104,7 @@ def test_line_document_matches_textual_document(text: str, edits_: list) -> None
 
 @settings(max_examples=100, deadline=None)
 @given(texts, edits)
-def test_syntax_tree_and_highlights_match_a_fresh_parse(text: str, edits_: list) -> None:
+def test_syntax_tree_and_highlights_match_a_fresh_parse(text: str, edits_: Edits) -> None:
     language = markdown()
     document = SyntaxDocument(text, language)
     apply(edits_, document)
@@ -98,7 +120,7 @@ def test_syntax_tree_and_highlights_match_a_fresh_parse(text: str, edits_: list)
 @settings(max_examples=60, deadline=None)
 @given(texts, edits, edits)
 def test_a_tree_parsed_in_a_thread_catches_up_with_later_edits(
-    text: str, before: list, after: list
+    text: str, before: Edits, after: Edits
 ) -> None:
     language = markdown()
     document = SyntaxDocument(text, language, parse=False)
@@ -111,7 +133,7 @@ def test_a_tree_parsed_in_a_thread_catches_up_with_later_edits(
     assert str(document._syntax_tree.root_node) == str(fresh._syntax_tree.root_node)
 
 
-wrap_pieces = ["word ", "longerword ", "\t", "é", "日本語 ", "\n", "x" * 30]
+wrap_pieces = ["word ", "longerword ", "\t", "é", "日本語 ", "\n", "x" * 30, "’", "—", "e\u0301"]
 wrap_texts = st.lists(st.sampled_from(wrap_pieces), max_size=60).map("".join)
 
 
@@ -126,16 +148,40 @@ def wrap_state(wrapped: WrappedDocument) -> tuple[object, ...]:
 
 
 @settings(max_examples=150, deadline=None)
-@given(wrap_texts, st.integers(0, 40), st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), wrap_texts), max_size=6))
-def test_wrapping_matches_textual_wrapping(text: str, width: int, edits_: list) -> None:
+@given(
+    wrap_texts,
+    st.integers(0, 40),
+    st.lists(
+        st.tuples(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), wrap_texts),
+        max_size=6,
+    ),
+)
+def test_wrapping_matches_textual_wrapping(text: str, width: int, edits_: Edits) -> None:
     ours_doc, theirs_doc = LineDocument(text), Document(text)
     ours = FastWrappedDocument(ours_doc, width, 4, work=Work())
     theirs = WrappedDocument(theirs_doc, width, 4)
     assert wrap_state(ours) == wrap_state(theirs)
     for row_a, col_a, row_b, col_b, insert in edits_:
-        start, end = sorted((location(theirs_doc, row_a, col_a), location(theirs_doc, row_b, col_b)))
+        start, end = sorted(
+            (location(theirs_doc, row_a, col_a), location(theirs_doc, row_b, col_b))
+        )
         result = ours_doc.replace_range(start, end, insert)
         theirs_doc.replace_range(start, end, insert)
         ours.wrap_range(start, end, result.end_location)
         theirs.wrap_range(start, end, result.end_location)
         assert wrap_state(ours) == wrap_state(theirs)
+    ours.wrap(width + 1)  # a full wrap after edits (a resize) sees the edited text
+    theirs.wrap(width + 1)
+    assert wrap_state(ours) == wrap_state(theirs)
+
+
+def test_characters_taken_as_one_cell_wide_are() -> None:
+    """Wrapping skips measuring lines made of these: each must be exactly one cell."""
+    from rich.cells import cell_len
+
+    from writers_factory.tui.widgets.document.wrapping import _ONE_CELL
+
+    for code in range(0x30000):
+        character = chr(code)
+        if _ONE_CELL.fullmatch(character):
+            assert cell_len(character) == 1, hex(code)

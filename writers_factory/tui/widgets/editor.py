@@ -82,6 +82,16 @@ class BufferArea(ScaledTextArea):
         Binding("ctrl+a", "select_all", "Select all", show=False),
     ]
 
+    def on_mount(self) -> None:
+        if not self.parsed:  # a large file: say why it shows without highlighting for now
+            megabytes = char_total(self.document) / 1_000_000
+            self.notify(
+                f"{self.path.name} ({megabytes:.1f} MB) is shown; its Markdown is being "
+                "highlighted in the background.",
+                title="Large file",
+                timeout=4,
+            )
+
     def action_document_start(self, select: bool = False) -> None:
         self.move_cursor((0, 0), select=select)
 

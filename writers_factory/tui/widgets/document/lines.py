@@ -44,6 +44,8 @@ class LineDocument(Document):
         self._starts: list[int] = [0]
         """Byte offset of the start of each line, valid for the first ``_valid`` lines."""
         self._valid = 1
+        self.version = 0
+        """Counts the edits: what was computed from the text at one version still holds."""
 
     @property
     def text(self) -> str:
@@ -87,5 +89,6 @@ class LineDocument(Document):
         newline = len(self._newline)
         self._length += sum(map(len, new)) - sum(map(len, old)) + newline * (len(new) - len(old))
         self._text = None
+        self.version += 1
         self._valid = min(self._valid, top[0] + 1)
         return result

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from textual._cells import cell_len
 from textual._wrap import compute_wrap_offsets
 from textual.document._document import DocumentBase, Location
 from textual.document._wrapped_document import WrappedDocument
 from textual.expand_tabs import get_tab_widths
+from textual.geometry import clamp
 
 from writers_factory.tui.widgets.document.lines import Work
 
@@ -24,6 +30,7 @@ class FastWrappedDocument(WrappedDocument):
         self, document: DocumentBase, width: int = 0, tab_width: int = 4, *, work: Work
     ) -> None:
         self.work = work
+        self._wrapped_as: tuple[int, int, int | None] | None = None
         super().__init__(document, width, tab_width)
 
     @property
@@ -31,40 +38,100 @@ class FastWrappedDocument(WrappedDocument):
         return len(self._offset_to_line_info)
 
     def wrap(self, width: int, tab_width: int | None = None) -> None:
+        version = getattr(self.document, "version", None)
+        wrapped_as = (width, tab_width or self._tab_width, version)
+        if version is not None and wrapped_as == self._wrapped_as:
+            return  # the same text at the same width: wrapped already
+        self._wrapped_as = wrapped_as
         self._width = width
         if tab_width:
             self._tab_width = tab_width
-        tab_width = self._tab_width
-        wrap_offsets: list[list[int]] = []
-        tab_widths: list[list[int]] = []
-        line_info: list[tuple[int, int]] = []
-        line_offsets: list[list[int]] = []
-        no_tab: list[int] = [0]
-        for index, line in enumerate(self.document.lines):
-            if "\t" not in line and (not width or cell_len(line) <= width):
-                offsets: list[int] = []
-                widths = no_tab if line else []
+        with _collector_paused():
+            rows = [self._wrap_line(line) for line in self.document.lines]
+            self.work.lines_wrapped += len(rows)
+            self._wrap_offsets = [offsets for offsets, _ in rows]
+            self._tab_width_cache = [widths for _, widths in rows]
+            self._offset_to_line_info, self._line_index_to_offsets = [], []
+            self._place(0, 0, self._wrap_offsets)
+
+    def _wrap_line(self, line: str) -> tuple[list[int], list[int]]:
+        """Where ``line`` wraps, and the widths of its tabs (one row, no tab: no measuring)."""
+        width, tab_width = self._width, self._tab_width
+        one_cell_each = len(line) <= width and _ONE_CELL.fullmatch(line) is not None
+        if "\t" not in line and (not width or one_cell_each or cell_len(line) <= width):
+            return [], _NO_TAB if line else []
+        sections = get_tab_widths(line, tab_width)
+        offsets = (
+            compute_wrap_offsets(line, width, tab_size=tab_width, precomputed_tab_sections=sections)
+            if width
+            else []
+        )
+        return offsets, [section_width for _, section_width in sections]
+
+    def _place(self, line_index: int, y: int, wrap_offsets: list[list[int]]) -> None:
+        """Append the rows of lines from ``line_index`` on, the first one at row ``y``."""
+        line_info, line_offsets = self._offset_to_line_info, self._line_index_to_offsets
+        for index, offsets in enumerate(wrap_offsets, line_index):
+            if offsets:
+                rows = len(offsets) + 1
+                line_offsets.append(list(range(y, y + rows)))
+                line_info.extend([(index, section) for section in range(rows)])
+                y += rows
             else:
-                sections = get_tab_widths(line, tab_width)
-                offsets = (
-                    compute_wrap_offsets(
-                        line, width, tab_size=tab_width, precomputed_tab_sections=sections
-                    )
-                    if width
-                    else []
-                )
-                widths = [section_width for _, section_width in sections]
-            wrap_offsets.append(offsets)
-            tab_widths.append(widths)
-            first = len(line_info)
-            line_offsets.append(list(range(first, first + len(offsets) + 1)))
-            line_info.extend((index, section) for section in range(len(offsets) + 1))
-        self.work.lines_wrapped += len(wrap_offsets)
-        self._wrap_offsets = wrap_offsets
-        self._tab_width_cache = tab_widths
-        self._offset_to_line_info = line_info
-        self._line_index_to_offsets = line_offsets
+                line_offsets.append([y])
+                line_info.append((index, 0))
+                y += 1
 
     def wrap_range(self, start: Location, old_end: Location, new_end: Location) -> None:
-        self.work.lines_wrapped += max(start[0], new_end[0]) - start[0] + 1
-        super().wrap_range(start, old_end, new_end)
+        """As Textual's, with the rows below the edit shifted by list comprehensions."""
+        line_offsets = self._line_index_to_offsets
+        old_max, new_max = len(line_offsets) - 1, self.document.line_count - 1
+        top = clamp(start[0], 0, min(old_max, new_max))
+        old_bottom = max(top, clamp(old_end[0], 0, old_max))
+        new_bottom = max(top, clamp(new_end[0], 0, new_max))
+        top_y, old_bottom_y = line_offsets[top][0], line_offsets[old_bottom][-1]
+        rows = [self._wrap_line(line) for line in self.document.lines[top : new_bottom + 1]]
+        self.work.lines_wrapped += len(rows)
+        new_offsets = [offsets for offsets, _ in rows]
+
+        tail_info = self._offset_to_line_info[old_bottom_y + 1 :]
+        tail_offsets = line_offsets[old_bottom + 1 :]
+        del self._offset_to_line_info[top_y:], line_offsets[top:]
+        self._place(top, top_y, new_offsets)
+        line_shift = new_bottom - old_bottom
+        row_shift = len(self._offset_to_line_info) - (old_bottom_y + 1)
+        self._offset_to_line_info += (
+            [(line + line_shift, section) for line, section in tail_info]
+            if line_shift
+            else tail_info
+        )
+        line_offsets += (
+            [[y + row_shift for y in ys] for ys in tail_offsets] if row_shift else tail_offsets
+        )
+        self._wrap_offsets[top : old_bottom + 1] = new_offsets
+        self._tab_width_cache[top : old_bottom + 1] = [widths for _, widths in rows]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while the rows of a whole document are built.
+
+    Hundreds of thousands of small lists and tuples set it off again and again, and each
+    pass walks every object the program holds (it tripled the time of a wrap); none of
+    these can form a cycle.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_ONE_CELL = re.compile("[\x20-\x7e\u00c0-\u024f\u2013\u2014\u2018-\u201f]*")
+"""Text made only of characters one cell wide: printable ASCII, accented Latin letters,
+dashes and curly quotes (nearly every line of prose): its width is its length."""
+
+_NO_TAB = [0]
+"""The tab widths of a line without a tab (shared: never changed in place)."""

@@ -1,0 +1,94 @@
+"""One keystroke in a whole novel (3.2 MB of Markdown) does work bounded by the edit and the
+lines on screen: counted, never timed."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+
+from tests.tui.conftest import wait_until
+from writers_factory.tui.widgets.document.area import ScaledTextArea
+from writers_factory.tui.widgets.document.highlights import BLOCK
+from writers_factory.tui.widgets.document.lines import Work
+
+PARAGRAPH = (
+    "It was in July, 1805, and the speaker was the well-known Anna Pávlovna\n"
+    "Schérer, maid of honor and confidante to the Empress Márya Fëdorovna.\n"
+    "With these words she greeted Prince Vasíli Kurágin, a man of high rank\n"
+    "and importance, who was the first to arrive at her reception.\n\n"
+)
+
+
+def novel(size: int = 3_200_000) -> str:
+    chapters, chapter, length = [], 0, 0
+    while length < size:
+        chapter += 1
+        text = f"## CHAPTER {chapter}\n\n" + PARAGRAPH * 40
+        chapters.append(text)
+        length += len(text.encode())
+    return "# BOOK ONE\n\n" + "".join(chapters)
+
+
+class Novel(App[None]):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield ScaledTextArea(self.text, language="markdown", soft_wrap=True)
+
+
+def used(after: Work, before: Work) -> dict[str, int]:
+    return {
+        field.name: getattr(after, field.name) - getattr(before, field.name)
+        for field in dataclasses.fields(Work)
+    }
+
+
+async def type_key(pilot: Pilot[Any], area: ScaledTextArea, key: str) -> None:
+    length = len(area.document)  # type: ignore[arg-type]
+    await pilot.press(key)
+    await wait_until(pilot, lambda: len(area.document) != length)  # type: ignore[arg-type]
+    await pilot.pause()  # and painted
+
+
+async def test_a_keystroke_in_a_whole_novel_works_on_the_edit_and_the_screen_only() -> None:
+    text = novel()
+    app = Novel(text)
+    async with app.run_test(size=(100, 40)) as pilot:
+        area = app.query_one(ScaledTextArea)
+        area.focus()
+        await wait_until(pilot, lambda: area.parsed, timeout=300)
+        middle = area.document.line_count // 2
+        area.move_cursor((middle, 10), center=True)
+        await type_key(pilot, area, "x")  # the first edit here finds where its line starts
+        await pilot.pause()
+        for key in ("y", "enter", "z", "backspace"):
+            before = dataclasses.replace(area.work)
+            await type_key(pilot, area, key)
+            work = used(area.work, before)
+            assert work["joins"] <= 1, (key, work)  # the renderer reads the text once
+            assert work["lines_measured"] <= 2, (key, work)
+            assert work["lines_wrapped"] <= 2, (key, work)
+            assert work["lines_highlighted"] <= 2 * BLOCK, (key, work)
+            assert work["bytes_parsed"] <= 4 * len(PARAGRAPH.encode()), (key, work)
+        assert area.document[middle].endswith("xy")  # the edits landed where typed
+        assert area.text.count("xy") == 1
+
+
+async def test_a_large_text_shows_at_once_and_is_highlighted_when_parsed() -> None:
+    text = novel(600_000)
+    app = Novel(text)
+    async with app.run_test(size=(100, 40)) as pilot:
+        area = app.query_one(ScaledTextArea)
+        area.focus()
+        typed_before_the_tree = not area.parsed
+        await pilot.press("!")
+        await wait_until(pilot, lambda: area.parsed, timeout=300)
+        await pilot.pause()
+        assert typed_before_the_tree
+        assert area.text == "!" + text
+        assert {name for *_, name in area._highlights[2]} == {"heading.marker", "heading"}
