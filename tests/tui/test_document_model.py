@@ -141,8 +141,8 @@ def wrap_state(wrapped: WrappedDocument) -> tuple[object, ...]:
     return (
         wrapped._wrap_offsets,
         wrapped._tab_width_cache,
-        wrapped._offset_to_line_info,
-        wrapped._line_index_to_offsets,
+        list(wrapped._offset_to_line_info),
+        list(wrapped._line_index_to_offsets),
         wrapped.height,
     )
 
@@ -185,3 +185,33 @@ def test_characters_taken_as_one_cell_wide_are() -> None:
         character = chr(code)
         if _ONE_CELL.fullmatch(character):
             assert cell_len(character) == 1, hex(code)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 100), max_size=30),
+    st.lists(
+        st.tuples(
+            st.floats(0, 1),
+            st.floats(0, 1),
+            st.lists(st.integers(0, 100), max_size=4),
+            st.integers(-3, 3),
+        ),
+        max_size=10,
+    ),
+)
+def test_shifted_rows_read_as_a_list_shifted_at_once(
+    items: list[int], edits_: list[tuple[float, float, list[int], int]]
+) -> None:
+    from writers_factory.tui.widgets.document.rows import ShiftedRows
+
+    rows, plain = ShiftedRows(list(items), lambda item, by: item + by), list(items)
+    for low_at, high_at, new, by in edits_:
+        low, high = sorted((int(low_at * len(plain)), int(high_at * len(plain))))
+        rows.replace(low, high, new, by)
+        plain[low:high] = new
+        plain[low + len(new) :] = [item + by for item in plain[low + len(new) :]]
+        assert list(rows) == plain
+        assert len(rows) == len(plain)
+        if plain:
+            assert rows[-1] == plain[-1]

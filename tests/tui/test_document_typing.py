@@ -73,6 +73,7 @@ async def test_a_keystroke_in_a_whole_novel_works_on_the_edit_and_the_screen_onl
             assert work["joins"] <= 1, (key, work)  # the renderer reads the text once
             assert work["lines_measured"] <= 2, (key, work)
             assert work["lines_wrapped"] <= 2, (key, work)
+            assert work["rows_renumbered"] <= 4, (key, work)
             assert work["lines_highlighted"] <= 2 * BLOCK, (key, work)
             assert work["bytes_parsed"] <= 4 * len(PARAGRAPH.encode()), (key, work)
         assert area.document[middle].endswith("xy")  # the edits landed where typed

@@ -19,6 +19,8 @@ class Work:
     """Bytes handed to the syntax parser."""
     lines_wrapped: int = 0
     """Lines measured for soft wrapping."""
+    rows_renumbered: int = 0
+    """Rows of the wrapped document whose numbers were rewritten after an edit above them."""
     lines_highlighted: int = 0
     """Lines whose syntax highlights were looked up in the tree."""
 

@@ -15,10 +15,12 @@ from textual.expand_tabs import get_tab_widths
 from textual.geometry import clamp
 
 from writers_factory.tui.widgets.document.lines import Work
+from writers_factory.tui.widgets.document.rows import ShiftedRows, shift_line, shift_rows
 
 
 class FastWrappedDocument(WrappedDocument):
-    """A :class:`WrappedDocument` whose ``height`` costs nothing.
+    """A :class:`WrappedDocument` whose ``height`` costs nothing, and whose edits leave the
+    rows below them to be renumbered when read (:class:`ShiftedRows`).
 
     Textual's sums the rows of every line each time it is read, and the TextArea reads it
     for every line it renders. It is the length of ``_offset_to_line_info`` (one entry per
@@ -51,8 +53,14 @@ class FastWrappedDocument(WrappedDocument):
             self.work.lines_wrapped += len(rows)
             self._wrap_offsets = [offsets for offsets, _ in rows]
             self._tab_width_cache = [widths for _, widths in rows]
-            self._offset_to_line_info, self._line_index_to_offsets = [], []
-            self._place(0, 0, self._wrap_offsets)
+            self._set_rows(*self._rows(0, 0, self._wrap_offsets))
+
+    def _set_rows(self, line_info: list[tuple[int, int]], line_rows: list[list[int]]) -> None:
+        # Textual reads these two by index and length only: lists shifted lazily will do
+        self._info = ShiftedRows(line_info, shift_line)
+        self._line_rows = ShiftedRows(line_rows, shift_rows)
+        self._offset_to_line_info = self._info  # type: ignore[assignment]
+        self._line_index_to_offsets = self._line_rows  # type: ignore[assignment]
 
     def _wrap_line(self, line: str) -> tuple[list[int], list[int]]:
         """Where ``line`` wraps, and the widths of its tabs (one row, no tab: no measuring)."""
@@ -68,48 +76,45 @@ class FastWrappedDocument(WrappedDocument):
         )
         return offsets, [section_width for _, section_width in sections]
 
-    def _place(self, line_index: int, y: int, wrap_offsets: list[list[int]]) -> None:
-        """Append the rows of lines from ``line_index`` on, the first one at row ``y``."""
-        line_info, line_offsets = self._offset_to_line_info, self._line_index_to_offsets
+    @staticmethod
+    def _rows(
+        line_index: int, y: int, wrap_offsets: list[list[int]]
+    ) -> tuple[list[tuple[int, int]], list[list[int]]]:
+        """The rows of lines from ``line_index`` on, the first one at row ``y``: each row's
+        (line, section), and each line's rows."""
+        line_info: list[tuple[int, int]] = []
+        line_rows: list[list[int]] = []
         for index, offsets in enumerate(wrap_offsets, line_index):
             if offsets:
-                rows = len(offsets) + 1
-                line_offsets.append(list(range(y, y + rows)))
-                line_info.extend([(index, section) for section in range(rows)])
-                y += rows
+                count = len(offsets) + 1
+                line_rows.append(list(range(y, y + count)))
+                line_info.extend([(index, section) for section in range(count)])
+                y += count
             else:
-                line_offsets.append([y])
+                line_rows.append([y])
                 line_info.append((index, 0))
                 y += 1
+        return line_info, line_rows
 
     def wrap_range(self, start: Location, old_end: Location, new_end: Location) -> None:
-        """As Textual's, with the rows below the edit shifted by list comprehensions."""
-        line_offsets = self._line_index_to_offsets
-        old_max, new_max = len(line_offsets) - 1, self.document.line_count - 1
+        """As Textual's, leaving the rows below the edit to be shifted when read."""
+        line_rows = self._line_rows
+        old_max, new_max = len(line_rows) - 1, self.document.line_count - 1
         top = clamp(start[0], 0, min(old_max, new_max))
         old_bottom = max(top, clamp(old_end[0], 0, old_max))
         new_bottom = max(top, clamp(new_end[0], 0, new_max))
-        top_y, old_bottom_y = line_offsets[top][0], line_offsets[old_bottom][-1]
-        rows = [self._wrap_line(line) for line in self.document.lines[top : new_bottom + 1]]
-        self.work.lines_wrapped += len(rows)
-        new_offsets = [offsets for offsets, _ in rows]
-
-        tail_info = self._offset_to_line_info[old_bottom_y + 1 :]
-        tail_offsets = line_offsets[old_bottom + 1 :]
-        del self._offset_to_line_info[top_y:], line_offsets[top:]
-        self._place(top, top_y, new_offsets)
-        line_shift = new_bottom - old_bottom
-        row_shift = len(self._offset_to_line_info) - (old_bottom_y + 1)
-        self._offset_to_line_info += (
-            [(line + line_shift, section) for line, section in tail_info]
-            if line_shift
-            else tail_info
-        )
-        line_offsets += (
-            [[y + row_shift for y in ys] for ys in tail_offsets] if row_shift else tail_offsets
-        )
+        top_y, old_bottom_y = line_rows[top][0], line_rows[old_bottom][-1]
+        wrapped = [self._wrap_line(line) for line in self.document.lines[top : new_bottom + 1]]
+        self.work.lines_wrapped += len(wrapped)
+        new_offsets = [offsets for offsets, _ in wrapped]
+        line_info, new_rows = self._rows(top, top_y, new_offsets)
+        row_shift = len(line_info) - (old_bottom_y + 1 - top_y)
+        settled = self._info.settled + line_rows.settled
+        self._info.replace(top_y, old_bottom_y + 1, line_info, new_bottom - old_bottom)
+        line_rows.replace(top, old_bottom + 1, new_rows, row_shift)
+        self.work.rows_renumbered += self._info.settled + line_rows.settled - settled
         self._wrap_offsets[top : old_bottom + 1] = new_offsets
-        self._tab_width_cache[top : old_bottom + 1] = [widths for _, widths in rows]
+        self._tab_width_cache[top : old_bottom + 1] = [widths for _, widths in wrapped]
 
 
 @contextmanager
