@@ -64,14 +64,13 @@ async def test_a_keystroke_in_a_whole_novel_works_on_the_edit_and_the_screen_onl
         await wait_until(pilot, lambda: area.parsed, timeout=300)
         middle = area.document.line_count // 2
         area.move_cursor((middle, 10), center=True)
-        await type_key(pilot, area, "x")  # the first edit here finds where its line starts
-        await pilot.pause()
-        for key in ("y", "enter", "z", "backspace"):
+        for key in ("x", "y", "enter", "z", "backspace"):
             before = dataclasses.replace(area.work)
             await type_key(pilot, area, key)
             work = used(area.work, before)
             assert work["joins"] <= 1, (key, work)  # the renderer reads the text once
-            assert work["lines_measured"] <= 2, (key, work)
+            # only the first edit at a place finds where its line starts, once
+            assert work["lines_measured"] <= (middle + 1 if key == "x" else 2), (key, work)
             assert work["lines_wrapped"] <= 2, (key, work)
             assert work["rows_renumbered"] <= 4, (key, work)
             assert work["lines_highlighted"] <= 2 * BLOCK, (key, work)

@@ -4,6 +4,7 @@ parse of a large text can run in a thread while the text is already shown and ed
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.document._document import EditResult, Location
@@ -39,6 +40,19 @@ class TreeEdit:
         )
 
 
+def parse_settled(parser: Parser, read: Callable[[int, tuple[int, int]], bytes]) -> Tree:
+    """Parse from scratch, then once more over the new tree.
+
+    The first incremental parse after a parse from scratch re-reads everything after its
+    edit (half the novel for a keystroke in the middle); after one incremental parse, any
+    edit reads only its surroundings. So the price is paid here, once, by an empty edit at
+    the start and a second parse.
+    """
+    tree = parser.parse(read)
+    tree.edit(0, 0, 0, (0, 0), (0, 0), (0, 0))
+    return parser.parse(read, tree)
+
+
 def parse_in_thread(language: Language, text: str) -> Tree:
     """Blocking: parse ``text`` from scratch, letting other threads run between chunks."""
     source = text.encode()
@@ -47,9 +61,7 @@ def parse_in_thread(language: Language, text: str) -> Tree:
         time.sleep(0)  # release the interpreter lock: the event loop runs between chunks
         return source[offset : offset + CHUNK]
 
-    tree = Parser(language).parse(read)
-    assert tree is not None  # a parser with a language always returns a tree
-    return tree
+    return parse_settled(Parser(language), read)
 
 
 class SyntaxDocument(SyntaxAwareDocument, LineDocument):
@@ -67,7 +79,9 @@ class SyntaxDocument(SyntaxAwareDocument, LineDocument):
         self.language = language
         self._parser = Parser(language)
         self._pending: list[TreeEdit] = []
-        self._tree: Tree | None = self._parser.parse(self._read_callable) if parse else None
+        self._tree: Tree | None = None
+        if parse:
+            self._tree = parse_settled(self._parser, self._read_callable)
 
     # Textual's SyntaxAwareDocument reads ``_syntax_tree``; here it may be missing.
     @property
