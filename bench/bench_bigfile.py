@@ -134,7 +134,7 @@ def session(kind: str, text: str, folder: Path, keys: int) -> dict[str, Any]:
             area.move_cursor((middle, 5), center=True)
             await pilot.pause()
             latencies = []
-            for _ in range(keys + 1):
+            for _ in range(keys):
                 row = area.cursor_location[0]
                 shown = (area.document.line_count, len(area.document[row]))
                 count = len(app.paints)
@@ -147,7 +147,7 @@ def session(kind: str, text: str, folder: Path, keys: int) -> dict[str, Any]:
                     await asyncio.sleep(0)
                 latencies.append(seen[0][0] - pressed)
                 await pilot.pause()
-        return {"open": opened, "key": statistics.median(latencies[1:])}
+        return {"open": opened, "key": statistics.median(latencies)}
 
     return asyncio.run(main())
 

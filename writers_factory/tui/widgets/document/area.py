@@ -78,11 +78,12 @@ class ScaledTextArea(TextArea):
         self.move_cursor((0, 0))
         self._rewrap_and_refresh_virtual_size()
         if self.is_attached:
-            self._parse_in_thread()
+            self.call_after_refresh(self._parse_in_thread)
 
     def _on_mount(self, event: Any) -> None:
         super()._on_mount(event)
-        self._parse_in_thread()
+        # after the first paint: the parsing thread would hold the interpreter lock meanwhile
+        self.call_after_refresh(self._parse_in_thread)
 
     def _parse_in_thread(self) -> None:
         from writers_factory.tui.widgets.document.syntax import SyntaxDocument, parse_in_thread

@@ -6,6 +6,7 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import repeat
 
 from textual._cells import cell_len
 from textual._wrap import compute_wrap_offsets
@@ -82,6 +83,9 @@ class FastWrappedDocument(WrappedDocument):
     ) -> tuple[list[tuple[int, int]], list[list[int]]]:
         """The rows of lines from ``line_index`` on, the first one at row ``y``: each row's
         (line, section), and each line's rows."""
+        if not any(wrap_offsets):  # no line wraps (always so at width 0): one row each
+            indices = range(line_index, line_index + len(wrap_offsets))
+            return list(zip(indices, repeat(0))), [[row] for row in range(y, y + len(indices))]
         line_info: list[tuple[int, int]] = []
         line_rows: list[list[int]] = []
         for index, offsets in enumerate(wrap_offsets, line_index):
