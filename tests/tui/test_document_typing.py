@@ -4,6 +4,7 @@ lines on screen: counted, never timed."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -92,3 +93,27 @@ async def test_a_large_text_shows_at_once_and_is_highlighted_when_parsed() -> No
         assert typed_before_the_tree
         assert area.text == "!" + text
         assert {name for *_, name in area._highlights[2]} == {"heading.marker", "heading"}
+
+
+async def test_the_editor_says_a_large_file_is_highlighted_in_the_background(
+    tmp_path: Path,
+) -> None:
+    from writers_factory.store.manuscript.buffers import FileBuffer
+    from writers_factory.store.manuscript.documents import Documents
+    from writers_factory.tui.widgets.editor import BufferArea
+
+    text = novel(600_000)
+    doc = Documents().open(Path("novel.md"), FileBuffer(tmp_path / "novel.md", "0" * 64, 0.0), text)
+
+    class Editor(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BufferArea(doc, text, id="novel")
+
+    app = Editor()
+    async with app.run_test(size=(100, 40)) as pilot:
+        area = app.query_one(BufferArea)
+        await wait_until(pilot, lambda: any("novel.md" in n.message for n in app._notifications))
+        notice = next(n for n in app._notifications if "novel.md" in n.message)
+        assert "0.6 MB" in notice.message and "background" in notice.message
+        await wait_until(pilot, lambda: area.parsed, timeout=300)
+        assert not area.dirty  # opening is not an edit
