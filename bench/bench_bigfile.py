@@ -8,7 +8,9 @@ bare Textual ``TextArea`` with the same language and soft wrap, both headless at
   shows the edit (median of the keys of one run; runs alternate baseline and candidate);
 - open -> first paint: the widget mounted with the text already read, until the first screen
   update (ours parses large texts in a thread after that; the baseline parses first);
-- reading the file, which the app does in a thread before mounting.
+- reading the file, which the app does in a thread before mounting;
+- the floor: key -> paint in a 20 KB text, where document size plays no part (what is left
+  is the render path and the machine).
 
 Absolute times depend on the machine; ratios of medians are what to compare.
 ``run()`` returns the results as a dict; ``main`` prints one line per measure.
@@ -36,6 +38,7 @@ KEYS = {"ours": 20, "bare": 4}
 """Keys pressed per run (the bare TextArea takes seconds a key on the whole novel)."""
 SIZE = (100, 40)
 SMALL = 600_000
+FLOOR = 20_000
 
 
 def corpus(name: str) -> Path:
@@ -189,6 +192,14 @@ def run() -> dict[str, Any]:
                 "ratio": statistics.median(opens["ours"]) / statistics.median(opens["bare"]),
                 "baseline_is": "a bare TextArea (markdown, soft wrap)",
             }
+        floor = first_part(whole, FLOOR)
+        results["key_to_paint_floor_20KB"] = {
+            **paired(
+                lambda: float(session("bare", floor, folder, KEYS["ours"])["key"]),
+                lambda: float(session("ours", floor, folder, KEYS["ours"])["key"]),
+            ),
+            "baseline_is": "a bare TextArea (markdown, soft wrap)",
+        }
     return results
 
 
@@ -211,6 +222,7 @@ def main() -> None:
         )
         print(_line(f"  key -> paint, {label}", results[f"key_to_paint_{label}"]))
         print(_line(f"  open -> first paint, {label}", results[f"open_to_first_paint_{label}"]))
+    print(_line("key -> paint in 20 KB (the floor)", results["key_to_paint_floor_20KB"]))
 
 
 if __name__ == "__main__":
