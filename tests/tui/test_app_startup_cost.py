@@ -126,18 +126,19 @@ def test_a_buffer_parses_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
     from writers_factory.store.manuscript.buffers import FileBuffer
     from writers_factory.store.manuscript.documents import Documents
+    from writers_factory.tui.widgets.document.syntax import SyntaxDocument
     from writers_factory.tui.widgets.editor import BufferArea, markdown_language
 
     if markdown_language() is None:
         pytest.fail("the markdown grammar is part of the install; it is missing here")
     made: list[str] = []
-    original = SyntaxAwareDocument.__init__
+    original = SyntaxDocument.__init__
 
-    def counting(self: SyntaxAwareDocument, text: str, language: Any) -> None:
+    def counting(self: SyntaxDocument, text: str, language: Any, **options: Any) -> None:
         made.append(text)
-        original(self, text, language)
+        original(self, text, language, **options)
 
-    monkeypatch.setattr(SyntaxAwareDocument, "__init__", counting)
+    monkeypatch.setattr(SyntaxDocument, "__init__", counting)
     text = "# Part\n\nIt was a *dark* night.\n"
     doc = Documents().open(
         Path("manuscript/part.md"), FileBuffer(Path("part.md"), None, None), text
