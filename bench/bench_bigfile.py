@@ -13,7 +13,9 @@ bare Textual ``TextArea`` with the same language and soft wrap, both headless at
   is the render path and the machine).
 
 Absolute times depend on the machine; ratios of medians are what to compare.
-``run()`` returns the results as a dict; ``main`` prints one line per measure.
+``run()`` returns the results as a dict; ``rows`` turns them into ``make bench`` rows with
+the targets of a writer's editor (key -> paint <= 50 ms at 3.2 MB and <= 16 ms at 600 KB,
+first paint <= 1 s); ``main`` prints one line per measure.
 
 Run: ``.venv/bin/python bench/bench_bigfile.py``
 """
@@ -30,8 +32,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS_PLACES = (ROOT.parent / "shared" / "corpus", Path("/work/shared/corpus"))
 RUNS = 5
 """Alternated runs of each baseline/candidate pair (at least 5)."""
 KEYS = {"ours": 20, "bare": 4}
@@ -42,13 +42,19 @@ FLOOR = 20_000
 
 
 def corpus(name: str) -> Path:
-    """The corpus file, or a loud failure: a bench of a stub measures nothing."""
+    """The corpus file, or a loud failure: a bench of a stub measures nothing.
+
+    ``WF_CORPUS`` names the folder; without it, the places every bench looks in
+    (``bench/workload.py``), which find the corpus from a git worktree too."""
     override = os.environ.get("WF_CORPUS")
-    places = (Path(override),) if override else CORPUS_PLACES
-    for place in places:
-        if (place / name).is_file():
-            return place / name
-    raise SystemExit(f"corpus file {name} not found in {', '.join(map(str, places))}")
+    if not override:
+        from bench.workload import corpus_file
+
+        return corpus_file(name)
+    place = Path(override)
+    if (place / name).is_file():
+        return place / name
+    raise SystemExit(f"corpus file {name} not found in {place}")
 
 
 def novel_markdown() -> str:
@@ -161,8 +167,9 @@ def read_seconds(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def run() -> dict[str, Any]:
-    """Every measure of this bench, as plain data (times in seconds)."""
+def run(runs: int = RUNS) -> dict[str, Any]:
+    """Every measure of this bench, as plain data (times in seconds), ``runs`` alternated
+    runs a side."""
     results: dict[str, Any] = {}
     whole = novel_markdown()
     texts = {"3.2MB": whole, "600KB": first_part(whole, SMALL)}
@@ -172,23 +179,23 @@ def run() -> dict[str, Any]:
             path = folder / f"novel-{label}.md"
             path.write_text(text, encoding="utf-8")
             results[f"bytes_{label}"] = len(text.encode())
-            results[f"read_{label}"] = spread([read_seconds(path) for _ in range(RUNS)])
-            runs: dict[str, list[dict[str, Any]]] = {"bare": [], "ours": []}
+            results[f"read_{label}"] = spread([read_seconds(path) for _ in range(runs)])
+            sessions: dict[str, list[dict[str, Any]]] = {"bare": [], "ours": []}
 
-            def one(kind: str, text: str = text, runs: dict[str, Any] = runs) -> float:
+            def one(kind: str, text: str = text, sessions: dict[str, Any] = sessions) -> float:
                 measured = session(kind, text, folder, KEYS[kind])
-                runs[kind].append(measured)
+                sessions[kind].append(measured)
                 return float(measured["key"])
 
             results[f"key_to_paint_{label}"] = {
-                **paired(lambda: one("bare"), lambda: one("ours")),
+                **paired(lambda: one("bare"), lambda: one("ours"), runs),
                 "baseline_is": "a bare TextArea (markdown, soft wrap)",
             }
-            opens = {kind: [r["open"] for r in measured] for kind, measured in runs.items()}
+            opens = {kind: [r["open"] for r in measured] for kind, measured in sessions.items()}
             results[f"open_to_first_paint_{label}"] = {
                 "baseline": spread(opens["bare"]),
                 "candidate": spread(opens["ours"]),
-                "runs": RUNS,
+                "runs": runs,
                 "ratio": statistics.median(opens["ours"]) / statistics.median(opens["bare"]),
                 "baseline_is": "a bare TextArea (markdown, soft wrap)",
             }
@@ -197,10 +204,57 @@ def run() -> dict[str, Any]:
             **paired(
                 lambda: float(session("bare", floor, folder, KEYS["ours"])["key"]),
                 lambda: float(session("ours", floor, folder, KEYS["ours"])["key"]),
+                runs,
             ),
             "baseline_is": "a bare TextArea (markdown, soft wrap)",
         }
     return results
+
+
+BASELINE = "a bare TextArea (markdown, soft wrap)"
+TARGETS = {
+    "key_to_paint_3.2MB": ("key → paint in the whole novel (3.2 MB)", 0.050, "≤ 50 ms"),
+    "key_to_paint_600KB": ("key → paint in its first 600 KB", 0.016, "≤ 16 ms"),
+    "open_to_first_paint_3.2MB": ("opening the whole novel, to first paint", 1.0, "≤ 1 s"),
+    "open_to_first_paint_600KB": ("opening its first 600 KB, to first paint", None, ""),
+    "key_to_paint_floor_20KB": ("key → paint in 20 KB (the floor)", None, ""),
+}
+"""Row of each measure: what it is called in the table, its target in seconds (``None``:
+information only) and how the table shows that target."""
+
+
+def rows(workload: object, runs: int) -> list[Any]:
+    """This bench's rows for ``make bench`` (its own one-file novel, not the workload's
+    chapters: the point is one file of the whole book)."""
+    from bench.results import Row, Spread
+
+    results = run(runs)
+
+    def spread(side: dict[str, float]) -> Spread:
+        return Spread(median=side["median"], min=side["min"], max=side["max"], runs=runs)
+
+    found = []
+    for key, (measure, limit, target) in TARGETS.items():
+        r = results[key]
+        label = key.rsplit("_", 1)[1]
+        note = f"{KEYS['ours']} keys a run (bare: {KEYS['bare']})" if "key" in key else ""
+        if key.startswith("open"):
+            note = (
+                f"the file read (in a thread) in {results[f'read_{label}']['median'] * 1000:.0f} ms"
+            )
+        found.append(
+            Row(
+                bench="bigfile",
+                measure=measure,
+                baseline_is=BASELINE,
+                baseline=spread(r["baseline"]),
+                candidate=spread(r["candidate"]),
+                target=target,
+                passed=None if limit is None else r["candidate"]["median"] <= limit,
+                note=note,
+            )
+        )
+    return found
 
 
 def _line(label: str, result: dict[str, Any], unit: float = 1000, suffix: str = "ms") -> str:

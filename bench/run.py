@@ -5,12 +5,6 @@ Each ``bench/bench_*.py`` module offers ``rows(workload, runs) -> list[Row]``
 (``bench/workload.py``) and prints one table: measure, baseline, candidate, ratio, target,
 PASS/FAIL (``info`` where a row has no target yet).
 
-``bench/bench_bigfile.py`` is the exception: its ``run()`` is called and what it returns is
-read as a mapping of measure name to a dict with ``measure``, ``candidate`` and optionally
-``baseline`` (each ``{"median", "min", "max"}`` in seconds, or a ``Spread``), ``runs``,
-``baseline_is``, ``target`` and ``passed`` — or as a list of ``Row``. Without that module,
-its two rows say "not measured" and FAIL.
-
 Exit status: 0 when every bench ran, whatever the marks — a target not met yet is
 information, not breakage; 2 when the corpus is missing; 1 when a bench crashed.
 ``BENCH_RUNS`` (default 5, at least 5) is the number of alternated runs of each side;
@@ -30,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.results import BenchResults, Row, Spread, table
+from bench.results import BenchResults, Row, table
 from bench.workload import NOVEL, OPEN, OPERATIONS, SESSIONS, CorpusMissing, Workload, build
 
 HERE = Path(__file__).resolve().parent
@@ -47,54 +41,7 @@ def bench_runs() -> int:
         raise SystemExit(f"BENCH_RUNS must be a whole number (at least 5), not {raw!r}") from None
 
 
-def bigfile_rows(workload: Workload, runs: int) -> list[Row]:
-    """The big-file rows, from ``bench_bigfile.run()`` when that bench exists."""
-    if not (HERE / "bench_bigfile.py").exists():
-        return [
-            Row(bench="bigfile", measure=measure, target=target, passed=False,
-                note="not measured: bench_bigfile missing")
-            for measure, target in (
-                ("key → paint in the whole novel (3.2 MB)", "≤ 50 ms; ≤ 16 ms at 600 KB"),
-                ("opening the whole novel, to first paint", "≤ 1 s"),
-            )
-        ]  # fmt: skip
-    module = importlib.import_module("bench.bench_bigfile")
-    found = module.run()
-    if isinstance(found, list) and all(isinstance(r, Row) for r in found):
-        return found
-    return [_bigfile_row(name, value) for name, value in dict(found).items()]
-
-
-def _bigfile_row(name: str, value: Any) -> Row:
-    if isinstance(value, Row):
-        return value
-    if not isinstance(value, dict) or "candidate" not in value:
-        return Row(bench="bigfile", measure=name, note=f"(not a measure: {value!r:.60})")
-
-    def spread(side: Any) -> Spread | None:
-        if side is None or isinstance(side, Spread):
-            return side
-        if isinstance(side, (int, float)):
-            return Spread(median=side, min=side, max=side, runs=1)
-        return Spread(median=side["median"], min=side["min"], max=side["max"],
-                      runs=int(side.get("runs", value.get("runs", 1))))  # fmt: skip
-
-    return Row(
-        bench="bigfile",
-        measure=str(value.get("measure", name)),
-        unit=value.get("unit", "s"),
-        baseline_is=str(value.get("baseline_is", "")),
-        baseline=spread(value.get("baseline")),
-        candidate=spread(value["candidate"]),
-        target=str(value.get("target", "")),
-        passed=value.get("passed"),
-        note=str(value.get("note", "")),
-    )
-
-
 def load(name: str) -> RowsFn:
-    if name == "bigfile":
-        return bigfile_rows
     module = importlib.import_module(f"bench.bench_{name}")
     rows: RowsFn = module.rows
     return rows
