@@ -29,7 +29,17 @@ from bench.workload import NOVEL, OPEN, OPERATIONS, SESSIONS, CorpusMissing, Wor
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
-BENCHES = ("startup", "typing", "bigfile", "saving", "costs", "outside", "analysis", "history")
+BENCHES = (
+    "startup",
+    "typing",
+    "bigfile",
+    "saving",
+    "costs",
+    "outside",
+    "analysis",
+    "history",
+    "snapshots",
+)
 RowsFn = Callable[[Workload, int], list[Row]]
 
 
