@@ -17,7 +17,7 @@ BROKEN_PIPE_EXIT = 1
 """The exit code when the reader went away (``| head``): the same as the tables' printer
 gives for it, so every view ends alike."""
 
-SUBCOMMANDS = {"new", "session", "snapshot", "stats", "demo"}
+SUBCOMMANDS = {"new", "session", "snapshot", "stats", "demo", "backup"}
 SESSION_VIEWS = ("show", "history", "costs", "preferences", "verify", "rollback")
 SNAPSHOT_ACTIONS = ("list", "show", "diff", "restore", "create")
 
@@ -28,7 +28,7 @@ def _open_parser() -> argparse.ArgumentParser:
         description="A terminal workspace for novelists that never loses your work.",
         epilog=(
             "Other commands: writers-factory new DIR | session VIEW | snapshot ACTION | stats | "
-            "demo [DIR] "
+            "demo [DIR] | backup create|list|verify|restore "
             "(each with --help)."
         ),
     )
@@ -82,9 +82,11 @@ def _command_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
 
+    from writers_factory.cli_backup import add_parser as add_backup
     from writers_factory.cli_demo import add_parser as add_demo
 
     add_demo(sub)
+    add_backup(sub)
     return parser
 
 
@@ -140,6 +142,10 @@ def _main(argv: Sequence[str] | None) -> int:
         missing = _missing_project(ns.project, getattr(ns, "json", False))
         if missing is not None:
             return missing
+        if ns.command == "backup":
+            from writers_factory.cli_backup import run_backup
+
+            return run_backup(ns)
         if ns.command == "session":
             if ns.view == "rollback":
                 from writers_factory.cli_snapshot import run_rollback

@@ -63,6 +63,23 @@ class PriceOverrideModel(Section):
     output_per_mtok: Money
 
 
+class BackupPrefs(Section):
+    """Whole-project backups: where, how often automatically, how long they are kept.
+
+    ``folder`` ``None`` is the default under the user's data folder (see
+    ``store/backups/location.py``). Thinning keeps everything from today, one a day for
+    ``daily_days``, one a week for ``weekly_weeks``, then one a month (for ``monthly_months``,
+    or forever when ``None``). ``clean_after_days``: what ``session clean`` treats as old.
+    """
+
+    folder: str | None = None
+    automatic: bool = True
+    daily_days: int = Field(default=30, ge=0, le=3660)
+    weekly_weeks: int = Field(default=52, ge=0, le=520)
+    monthly_months: int | None = Field(default=None, ge=0)
+    clean_after_days: int = Field(default=30, ge=1, le=36600)
+
+
 class PreferencesData(StoreModel):
     """Everything in ``preferences.json``; defaults apply to whatever is absent."""
 
@@ -79,3 +96,4 @@ class PreferencesData(StoreModel):
     budget: BudgetPrefs = Field(default_factory=BudgetPrefs)
     cost_confirmation_threshold: Money = DEFAULT_COST_CONFIRMATION
     price_overrides: dict[str, PriceOverrideModel] = Field(default_factory=dict)
+    backups: BackupPrefs = Field(default_factory=BackupPrefs)
