@@ -79,6 +79,7 @@ from writers_factory.tui.app_ui import AppUI
 from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.controllers.ai import AIController
 from writers_factory.tui.controllers.autosave import AutoSaveSettings
+from writers_factory.tui.controllers.backups import AutomaticBackups
 from writers_factory.tui.controllers.files import FileActions
 from writers_factory.tui.controllers.history import HistoryController
 from writers_factory.tui.controllers.ownership import OwnershipDecision, OwnershipQuestion
@@ -217,6 +218,7 @@ class WritersFactoryApp(App[int]):
         self.book_history = HistoryController(workspace, ui, ui, self.snapshots)
         """The history screen's source and "Snapshot now" (``controllers/history.py``)."""
         self.writing = WritingActivity(workspace, ui, ui)
+        self.backups = AutomaticBackups(workspace, ui)
         self.files = FileActions(workspace, ui, ui, before_close=self.before_close)
         self.ai = AIController(
             workspace,
@@ -243,6 +245,7 @@ class WritersFactoryApp(App[int]):
             close_history=self.writing.close_sync,
             close_session=self._close_session,
             close_snapshot=self.snapshots.close,
+            after_close=self.backups.on_close,
         )
         """The one way out (``controllers/shutdown.py``)."""
 
@@ -338,6 +341,7 @@ class WritersFactoryApp(App[int]):
             await self.writing.start()
             await self.project_watch.start()
             self.snapshots.request("session-start")
+            self.backups.start()  # today's backup, in a thread
         self.workspace.restored.set()
         self.ready.set()
         # The objects of start-up (Textual's, the store's, the costs) live as long as the

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from writers_factory.store.backups.collect import is_volatile
 from writers_factory.store.backups.models import BackupManifest, BackupRecord, ManifestEntry
 from writers_factory.store.backups.names import UnsafeMemberError, safe_relative
 
@@ -36,9 +37,12 @@ def sha256_hex(data: bytes) -> str:
 
 
 def content_hash(entries: list[ManifestEntry]) -> str:
-    """One hash over every path and file hash: equal exactly when the files are."""
+    """One hash over every path and file hash, session times left out (``is_volatile``):
+    equal when nothing the writer did changed since."""
     digest = hashlib.sha256()
     for entry in sorted(entries, key=lambda e: e.path):
+        if is_volatile(entry.path):
+            continue
         digest.update(f"{entry.path}\x00{entry.sha256}\n".encode())
     return digest.hexdigest()
 

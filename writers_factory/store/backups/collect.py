@@ -22,6 +22,14 @@ PROJECT_FOLDERS = ("manuscript", "reference", "planning")
 SESSION_LEFT_OUT = ("index", "backups", "snapshots.git", "lock.json", "lock.flock")
 LEFT_OUT = tuple(f"{SESSION_DIR}/{name}" for name in SESSION_LEFT_OUT)
 
+VOLATILE = (f"{SESSION_DIR}/current.json", f"{SESSION_DIR}/history.json", f"{SESSION_DIR}/prev")
+"""Backed up, but not what makes a project "changed since its last backup": opening and
+closing rewrite them (times, the session's entry) even when the writer changed nothing."""
+
+
+def is_volatile(rel: str) -> bool:
+    return any(rel == item or rel.startswith(item + "/") for item in VOLATILE)
+
 
 def _left_out(rel: PurePosixPath) -> bool:
     text = rel.as_posix()

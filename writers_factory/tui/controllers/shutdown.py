@@ -5,7 +5,8 @@
 3. stop the watcher (what it saw is recorded first);
 4. close the history entry;
 5. close the session — ``current.json`` written once, ``clean_shutdown`` true, lock gone;
-6. exit.
+6. back the project up (``after_close``, in a thread; skipped when nothing changed);
+7. exit.
 
 A clean quit therefore leaves ``.session/journal/`` empty. When a file cannot be saved
 (conflict, disk error) its text stays in the journal and the writer is told; a second ctrl+q
@@ -60,6 +61,7 @@ class Shutdown:
         close_history: Callable[[], None],
         close_session: Callable[[], None],
         close_snapshot: Callable[[], Awaitable[object]] | None = None,
+        after_close: Callable[[], Awaitable[None]] | None = None,
         settle_timeout: float = 5.0,
         signal_timeout: float = 2.0,
     ) -> None:
@@ -69,10 +71,10 @@ class Shutdown:
         self._stop_watching_soon = stop_watching_soon
         self._close_history = close_history
         self._close_session = close_session
-        self._close_snapshot = close_snapshot
-
         """Synchronous and safe to call twice (the app's, which knows a session still
         opening); the sequence runs it in a thread."""
+        self._close_snapshot = close_snapshot
+        self._after_close = after_close
         self.settle_timeout = settle_timeout
         self.signal_timeout = signal_timeout
         self.leave_untouched = False
@@ -125,6 +127,8 @@ class Shutdown:
                 if self._close_snapshot is not None:  # the book as it is left
                     await self._close_snapshot()
                 await asyncio.to_thread(self._close_session)
+                if self._after_close is not None:
+                    await self._after_close()
             # done only now: should a step above fail, the app closes on the error and
             # ``finish_sync`` does what is left (each step is safe to repeat)
             self.done = True
