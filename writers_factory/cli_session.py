@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ def _no_session(project: Path, as_json: bool) -> int:
     return _error(message, as_json)
 
 
-def run_session_view(project: Path, view: str, *, as_json: bool) -> int:
+def run_session_view(project: Path, view: str, *, as_json: bool, since: str | None = None) -> int:
     """Print one view; exit 0, 1 (``verify`` found problems) or 2 (it could not be read).
 
     These views only read, so whatever the files hold, the answer is a message, never a
@@ -47,6 +48,8 @@ def run_session_view(project: Path, view: str, *, as_json: bool) -> int:
             return _verify(project, as_json)
         if not (project / ".session").is_dir():
             return _no_session(project, as_json)
+        if view == "log":
+            return _log(project, as_json, since)
         handler = {
             "show": _show,
             "history": _history,
@@ -160,3 +163,44 @@ def _verify(project: Path, as_json: bool) -> int:
             mark = "[red]✗[/]" if finding.level == "problem" else "[yellow]•[/]"
             out.print(f"{mark} {finding.describe()}")
     return 1 if problems else 0
+
+
+def _since(text: str) -> datetime:
+    """A date (local midnight) or a moment; naive is local time."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def _log(project: Path, as_json: bool, since: str | None) -> int:
+    """The audit trail: stage and model changes, restores, … oldest first."""
+    from writers_factory.store.audit.log import AuditLog
+
+    try:
+        start = _since(since) if since else None
+    except ValueError:
+        return _error(f"--since {since!r}: not a date (YYYY-MM-DD) or a moment (ISO 8601)", as_json)
+    records, bad = AuditLog(project / ".session").read(start)
+    if as_json:
+        _emit_json(
+            {
+                "records": [r.model_dump(mode="json", by_alias=True) for r in records],
+                "unreadable_lines": [b.describe() for b in bad],
+            }
+        )
+        return 0
+    from rich.markup import escape
+
+    out = _console()
+    if not records:
+        out.print("No transitions recorded" + (f" since {since}." if since else " yet."))
+    for r in records:
+        mark = "[green]✓[/]" if r.ok else "[red]✗[/]"
+        change = f"{r.from_ or '—'} → {r.to or '—'}"
+        why = f" ({escape(r.trigger)})" if r.trigger else ""
+        who = f" by {escape(r.actor)}" if r.actor else ""
+        err = f" [red]{escape(r.error)}[/]" if r.error else ""
+        when = f"{r.at.astimezone():%Y-%m-%d %H:%M:%S}"
+        out.print(f"{mark} {when} {r.kind}: {escape(change)}{why}{who}{err}")
+    for line in bad:
+        out.print(f"[yellow]⚠[/] {escape(line.describe())}")
+    return 0

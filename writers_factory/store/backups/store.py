@@ -195,6 +195,8 @@ class BackupStore:
         entry = self.find(backup_id)
         verified = self.verify(entry)
         if not verified.ok:
+            if to is None:
+                self._audit(entry.backup_id, error=f"damaged: {len(verified.problems)} problem(s)")
             raise DamagedBackupError(verified)
         safety: str | None = None
         if to is None:
@@ -211,7 +213,21 @@ class BackupStore:
             target.mkdir(parents=True, exist_ok=True)
         for rel, data in sorted(verified.contents.items()):
             write_atomic(_destination(target, rel), data)
+        if to is None:
+            self._audit(entry.backup_id, safety=safety)
         return RestoreResult(target=target, restored=len(verified.contents), safety_backup=safety)
+
+    def _audit(
+        self, backup_id: str, *, safety: str | None = None, error: str | None = None
+    ) -> None:
+        """Record a restore over the project in its audit trail (from: the safety backup)."""
+        from writers_factory.store.audit.log import AuditLog
+
+        root = self.project / SESSION_DIR
+        if root.is_dir() and not root.is_symlink():
+            AuditLog(root).record(
+                "restore", from_=safety, to=backup_id, trigger="backup restore", error=error
+            )
 
     def thin(
         self, policy: RetentionPolicy, *, now: datetime | None = None, apply: bool = True

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.core.stages import STAGE_IDS, StageId
+from writers_factory.store.audit.log import AuditLog, default_actor
+from writers_factory.store.audit.models import AuditKind, AuditRecord
 from writers_factory.store.base.durable import (
     SymlinkedStateError,
     clean_leftovers,
@@ -87,6 +89,9 @@ class Session:
         self.paths = SessionPaths.for_project(self.project_path)
         self.callbacks = callbacks or Callbacks()
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._audit_pending: list[AuditRecord] = []
+        """Stage and model changes, written to ``audit.jsonl`` by the next save (in the
+        saver's thread: the setters run on the event loop and must not touch the disk)."""
         self.read_only = read_only
         self.other_instance: locks.LockInfo | None = None
         self.foreign_lock: locks.LockInfo | None = None
@@ -424,6 +429,34 @@ class Session:
             return 0.0
         return max(0.0, (prev.last_activity - prev.started_at).total_seconds() / 60)
 
+    def _audit(self, kind: AuditKind, old: str | None, new: str, trigger: str = "") -> None:
+        if self.read_only:
+            return  # the instance that owns the project records its own transitions
+        self._audit_pending.append(
+            AuditRecord(
+                at=self._clock(),
+                kind=kind,
+                from_=old,
+                to=new,
+                trigger=trigger,
+                actor=default_actor(),
+            )
+        )
+
+    def flush_audit(self) -> None:
+        """Append the pending transitions to ``audit.jsonl`` (blocking: call from a thread).
+
+        A failure keeps them pending for the next save; the state itself is saved anyway.
+        """
+        if self.read_only:
+            return
+        while self._audit_pending:
+            try:
+                AuditLog(self.paths.root).append(self._audit_pending[0])
+            except OSError:
+                return
+            self._audit_pending.pop(0)
+
     def _touch(self) -> None:
         self.data.last_activity = self._clock()
         self._file.mark_dirty()
@@ -433,6 +466,7 @@ class Session:
         if value not in STAGE_IDS:
             raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGE_IDS)}")
         if self.data.current_state.stage != value:
+            self._audit("stage", self.data.current_state.stage, value)
             self.data.current_state.stage = value  # type: ignore[assignment]
             self._touch()
 
@@ -483,6 +517,7 @@ class Session:
 
     def set_model_preference(self, stage: str, model: str) -> None:
         if self.data.model_preferences.get(stage) != model:
+            self._audit("model", self.data.model_preferences.get(stage), model, f"stage {stage}")
             self.data.model_preferences = {**self.data.model_preferences, stage: model}
             self._touch()
 
@@ -585,6 +620,7 @@ class Session:
         if self._holds_lock:
             self.check_owner()
         wrote = self._file.save_sync(force=force)
+        self.flush_audit()
         self._maybe_heartbeat()
         if wrote and self._file.last_save is not None:
             self.last_save_time = self._file.last_save.timestamp
@@ -603,6 +639,8 @@ class Session:
         if self._holds_lock:
             await asyncio.to_thread(self.check_owner)  # never write over a new owner's state
         wrote = await self._file.save(force=force)
+        if self._audit_pending:
+            await asyncio.to_thread(self.flush_audit)
         if self._holds_lock:
             await asyncio.to_thread(self._maybe_heartbeat)
         if wrote and self._file.last_save is not None:
