@@ -18,7 +18,7 @@ BROKEN_PIPE_EXIT = 1
 gives for it, so every view ends alike."""
 
 SUBCOMMANDS = {"new", "session", "snapshot", "stats", "demo", "backup"}
-SESSION_VIEWS = ("show", "history", "costs", "preferences", "verify", "rollback", "log")
+SESSION_VIEWS = ("show", "history", "costs", "preferences", "verify", "rollback", "log", "clean")
 SNAPSHOT_ACTIONS = ("list", "show", "diff", "restore", "create")
 
 
@@ -62,6 +62,7 @@ def _command_parser() -> argparse.ArgumentParser:
     session.add_argument("--project", type=Path, default=Path("."))
     session.add_argument("--json", action="store_true", help="machine-readable output")
     session.add_argument("--since", default=None, help="log: from this date (YYYY-MM-DD) on")
+    session.add_argument("--apply", action="store_true", help="clean: remove (default: dry run)")
 
     snapshot = sub.add_parser(
         "snapshot",
@@ -154,6 +155,10 @@ def _main(argv: Sequence[str] | None) -> int:
                 return run_rollback(ns.project, ns.id, as_json=ns.json)
             from writers_factory.cli_session import run_session_view
 
+            if ns.view == "clean":
+                from writers_factory.cli_clean import run_clean
+
+                return run_clean(ns.project, apply=ns.apply, as_json=ns.json)
             return run_session_view(ns.project, ns.view, as_json=ns.json, since=ns.since)
         if ns.command == "snapshot":
             from writers_factory.cli_snapshot import run_snapshot
