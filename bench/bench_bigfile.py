@@ -23,7 +23,6 @@ Run: ``.venv/bin/python bench/bench_bigfile.py``
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import statistics
 import tempfile
@@ -42,19 +41,11 @@ FLOOR = 20_000
 
 
 def corpus(name: str) -> Path:
-    """The corpus file, or a loud failure: a bench of a stub measures nothing.
+    """The corpus file, or a loud failure: a bench of a stub measures nothing (the places
+    every bench looks in, ``WF_CORPUS`` first: ``bench/workload.py``)."""
+    from bench.workload import corpus_file
 
-    ``WF_CORPUS`` names the folder; without it, the places every bench looks in
-    (``bench/workload.py``), which find the corpus from a git worktree too."""
-    override = os.environ.get("WF_CORPUS")
-    if not override:
-        from bench.workload import corpus_file
-
-        return corpus_file(name)
-    place = Path(override)
-    if (place / name).is_file():
-        return place / name
-    raise SystemExit(f"corpus file {name} not found in {place}")
+    return corpus_file(name)
 
 
 def novel_markdown() -> str:

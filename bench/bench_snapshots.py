@@ -20,7 +20,6 @@ Run: ``.venv/bin/python bench/bench_snapshots.py``
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import statistics
@@ -43,19 +42,11 @@ REFERENCE = {"first": "0.22 s", "incremental": "0.08 s"}
 
 
 def _text() -> str:
-    """The novel, or a loud failure: a bench of made-up text measures nothing.
+    """The novel, or a loud failure: a bench of made-up text measures nothing (the places
+    every bench looks in, ``WF_CORPUS`` first: ``bench/workload.py``)."""
+    from bench.workload import corpus_file
 
-    ``WF_CORPUS`` names the folder; without it, the places every bench looks in."""
-    override = os.environ.get("WF_CORPUS")
-    if override:
-        path = Path(override) / NOVEL
-        if not path.is_file():
-            raise SystemExit(f"corpus file {NOVEL} not found in {override}")
-    else:
-        from bench.workload import corpus_file
-
-        path = corpus_file(NOVEL)
-    return path.read_text(encoding="utf-8", errors="replace")
+    return corpus_file(NOVEL).read_text(encoding="utf-8", errors="replace")
 
 
 def build_project(root: Path) -> tuple[Path, list[Path]]:

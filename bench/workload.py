@@ -11,14 +11,16 @@ Missing, :class:`CorpusMissing` says where it looked: a bench never measures a s
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from writers_factory.demo.corpus import default_folders
 
 ROOT = Path(__file__).resolve().parent.parent
 NOVEL = "war_and_peace.txt"
@@ -41,25 +43,13 @@ class CorpusMissing(SystemExit):
 
 
 def corpus_candidates(name: str = NOVEL) -> list[Path]:
-    roots = [ROOT.parent]
-    common = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--path-format=absolute", "--git-common-dir"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    if common:
-        roots.append(Path(common).parent.parent)
-    origin = subprocess.run(
-        ["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    if origin and Path(origin).is_absolute():
-        roots.append(Path(origin).parent)
-    roots.append(Path("/work"))
-    return [root / "shared" / "corpus" / name for root in dict.fromkeys(roots)]
+    """``WF_CORPUS`` first, then the package's own lookup, then ``/work/shared/corpus``."""
+    folders = default_folders()
+    override = os.environ.get("WF_CORPUS")
+    if override:
+        folders.insert(0, Path(override))
+    folders.append(Path("/work/shared/corpus"))
+    return [folder / name for folder in dict.fromkeys(folders)]
 
 
 def corpus_file(name: str = NOVEL) -> Path:

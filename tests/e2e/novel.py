@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.terminal import BIN
+from writers_factory.demo.corpus import default_folders
 from writers_factory.store.base.durable import is_temp_file
 from writers_factory.store.base.serialisers import DecodeError, loads
 
@@ -61,26 +62,7 @@ def corpus_file(name: str) -> Path:
     and beside the repository it was cloned from when that is a local folder (a check
     clone in /tmp); missing, the test fails and says where it looked.
     """
-    here = Path(__file__).resolve()
-    repo = here.parents[2]
-    roots = [repo.parent]
-    common = subprocess.run(
-        ["git", "-C", str(repo), "rev-parse", "--path-format=absolute", "--git-common-dir"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    if common:
-        roots.append(Path(common).parent.parent)  # <main checkout>/.git -> its parent
-    origin = subprocess.run(
-        ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    if origin and Path(origin).is_absolute():
-        roots.append(Path(origin).parent)
-    candidates = [root / "shared" / "corpus" / name for root in dict.fromkeys(roots)]
+    candidates = [folder / name for folder in default_folders()]
     for candidate in candidates:
         if candidate.is_file():
             return candidate

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +71,9 @@ class Novel:
 
 def default_folders(start: Path | None = None) -> list[Path]:
     """Where the corpus may be: the environment's folder, then ``shared/corpus`` beside the
-    source checkout and beside the main checkout when this one is a git worktree."""
+    source checkout, beside the main checkout when this one is a git worktree, and beside
+    the repository this one was cloned from when that is a local folder. The one lookup
+    the demo, the docs' screenshots, the benches and the end-to-end tests share."""
     folders: list[Path] = []
     if os.environ.get(CORPUS_ENV):
         folders.append(Path(os.environ[CORPUS_ENV]))
@@ -84,8 +87,25 @@ def default_folders(start: Path | None = None) -> list[Path]:
             line = ""
         if line.startswith("gitdir:"):
             roots.append(Path(line.removeprefix("gitdir:").strip()).parents[2].parent)
+    origin = _origin(repo)
+    if origin is not None:
+        roots.append(origin.parent)
     folders.extend(root / "shared" / "corpus" for root in dict.fromkeys(roots))
     return folders
+
+
+def _origin(repo: Path) -> Path | None:
+    """The local folder this checkout was cloned from (a check clone in /tmp), if any."""
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:  # no git on this machine
+        return None
+    return Path(found) if found and Path(found).is_absolute() else None
 
 
 def find_novel(folders: list[Path]) -> Novel:
