@@ -24,16 +24,13 @@ from pydantic import ValidationError
 from writers_factory.store.backups.collect import is_volatile
 from writers_factory.store.backups.models import BackupManifest, BackupRecord, ManifestEntry
 from writers_factory.store.backups.names import UnsafeMemberError, safe_relative
+from writers_factory.store.base.digests import sha256_hex
 
 MANIFEST = "manifest.json"
 PREFIX = "project/"
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 ARCHIVE = "(archive)"
 """The name a problem with the archive as a whole is reported under."""
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def content_hash(entries: list[ManifestEntry]) -> str:

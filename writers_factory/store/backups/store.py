@@ -24,6 +24,7 @@ from writers_factory.store.backups import archive
 from writers_factory.store.backups.collect import LEFT_OUT, project_files
 from writers_factory.store.backups.models import BackupRecord
 from writers_factory.store.backups.names import safe_relative
+from writers_factory.store.base.digests import sha256_hex
 from writers_factory.store.base.durable import fsync_dir, write_atomic
 from writers_factory.store.base.paths import SESSION_DIR, inside_project, stamp
 
@@ -166,7 +167,7 @@ class BackupStore:
             trigger=trigger,
             project_name=manifest.project_name,
             project_path=str(self.project.absolute()),
-            archive_sha256=archive.sha256_hex(data),
+            archive_sha256=sha256_hex(data),
             archive_size=len(data),
             file_count=len(manifest.files),
             total_bytes=manifest.total_bytes,

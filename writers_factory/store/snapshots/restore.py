@@ -10,10 +10,10 @@ A path given by the writer or read from a snapshot must name a file of ``manuscr
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from writers_factory.store.base.digests import sha256_hex
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.snapshots.capture import PROJECT_PARTS, SESSION_PREFIX, is_project_path
 from writers_factory.store.snapshots.models import SnapshotInfo
@@ -104,7 +104,7 @@ def session_files(snapshotter: Snapshotter, commit: str) -> dict[str, bytes]:
             continue
         data = blob_bytes(repo, blob)
         expected = meta.session_sha256.get(path)
-        if expected is None or hashlib.sha256(data).hexdigest() != expected:
+        if expected is None or sha256_hex(data) != expected:
             raise SnapshotError(f"snapshot {commit[:10]}: {path} does not match its checksum")
         found[path.removeprefix(SESSION_PREFIX)] = data
     return found

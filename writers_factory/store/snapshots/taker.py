@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from writers_factory.core.wordcount import count_words, word_delta
+from writers_factory.store.base.digests import sha256_hex
 from writers_factory.store.base.paths import SessionPaths
 from writers_factory.store.snapshots.capture import (
     CaptureCache,
@@ -119,7 +120,7 @@ class Snapshotter:
                 changed=changed,
                 total_words=max(0, total),
                 session_sha256={
-                    p: _sha256(self._data(f)) for p, f in files.items() if not is_project_path(p)
+                    p: sha256_hex(self._data(f)) for p, f in files.items() if not is_project_path(p)
                 },
             )
             commit_id = self._commit(files, head, meta)
@@ -208,12 +209,6 @@ class Snapshotter:
         if move_branch:
             repo.set_head(commit_id)
         return commit_id
-
-
-def _sha256(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
 
 
 def _trees(files: dict[str, str], objects: list[Any]) -> str:
