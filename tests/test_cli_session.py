@@ -143,18 +143,21 @@ def _costs_project(tmp_path: Path, count: int, every_minutes: int = 20) -> Path:
     project = _project(tmp_path)
     root = project / ".session"
     prefs = Preferences(root)
-    prefs.set_budget_limit("daily", Decimal("0.50"))
+    # One paid operation is over the daily budget, and the newest operation is paid and logged
+    # "now": the day's warning shows whatever the time of day (at 00:05 a budget the day's
+    # usual spending would pass had seen nothing yet today).
+    prefs.set_budget_limit("daily", Decimal("0.01"))
     prefs.set_budget_limit("monthly", Decimal("100"))
     prefs.save_sync()
     now = datetime.now(UTC)
     records = [
         OperationRecord(
-            timestamp=now - timedelta(minutes=every_minutes * (count - i)),
+            timestamp=now - timedelta(minutes=every_minutes * (count - 1 - i)),
             operation=f"op{i % 4}",
-            model="openai:gpt-4o" if i % 3 else "ollama:llama3.2",
+            model="openai:gpt-4o" if (count - i) % 3 else "ollama:llama3.2",
             input_tokens=1_000 + i,
             output_tokens=50,
-            cost=Decimal("0.0125") if i % 3 else Decimal(0),
+            cost=Decimal("0.0125") if (count - i) % 3 else Decimal(0),
             session_id=f"s{i // 100}",
         )
         for i in range(count)
