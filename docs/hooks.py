@@ -25,6 +25,8 @@ SCREENS = (
     ("writers_factory.tui.screens.history", "HistoryScreen", "History (snapshots)"),
     ("writers_factory.tui.screens.analysis_view", "AnalysisScreen", "Local analysis"),
     ("writers_factory.tui.screens.conversations", "ConversationsScreen", "Conversations"),
+    ("writers_factory.tui.screens.spelling", "SpellingScreen", "Spelling suggestions"),
+    ("writers_factory.tui.screens.go_to_line", "GoToLineScreen", "Go to line"),
     ("writers_factory.tui.widgets.ai_pane", "AIPane", "AI pane (while an answer streams)"),
     ("writers_factory.tui.widgets.editor", "BufferArea", "Editor (besides the usual keys)"),
 )
@@ -45,6 +47,10 @@ WHAT = {
     "ai.cancel": "Stop the AI operation that is running",
     "statistics": "Writing statistics",
     "history": "History of the open chapter: snapshots, a diff with now, restore",
+    "edit.goto_line": "Go to a line of the open file",
+    "spelling.suggest": "Spelling suggestions for the word at the cursor (add, ignore)",
+    "view.focus": "Focus mode: the editor alone in a centred column (again to leave)",
+    "view.focus_leave": "Leave focus mode (elsewhere Escape is the focused widget's)",
     "file.save": "Save now (auto-save runs anyway)",
     "app.quit": "Save everything and quit",
 }

@@ -9,17 +9,17 @@ from writers_factory.tui.spelling.speller import NoDictionaryError, Speller, loa
 
 @pytest.fixture(scope="module")
 def speller() -> Speller:
-    return load_speller("en", ["Marisol"])
+    return load_speller("en", ["Orlaith"])
 
 
 def test_misspelled_columns_and_lines_remembered(speller: Speller) -> None:
-    line = "Marisol saw a wierd light on the [mapp](https://exmaple.org)."
+    line = "Orlaith saw a wierd light on the [mapp](https://exmaple.org)."
     spans = speller.misspelled(line)
     assert [line[start:end] for start, end in spans] == ["wierd", "mapp"]
     checked = speller.lines_checked
     assert speller.misspelled(line) == spans
     assert speller.lines_checked == checked  # drawn again: nothing checked again
-    assert speller.misspelled("Marisol’s lamp and Darcy's") == ()
+    assert speller.misspelled("Orlaith’s lamp and Darcy's") == ()
 
 
 def test_accepted_words_and_suggestions_in_the_case_typed(speller: Speller) -> None:
@@ -31,5 +31,6 @@ def test_accepted_words_and_suggestions_in_the_case_typed(speller: Speller) -> N
 
 
 def test_a_language_without_a_dictionary_is_named() -> None:
-    with pytest.raises(NoDictionaryError, match=r"editor\.spelling_language: no dictionary for 'xx'"):
+    wanted = r"editor\.spelling_language: no dictionary for 'xx'"
+    with pytest.raises(NoDictionaryError, match=wanted):
         load_speller("xx")

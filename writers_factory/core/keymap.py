@@ -29,6 +29,10 @@ DEFAULT_KEYS: dict[str, str] = {
     "ai.cancel": "ctrl+b",
     "statistics": "f10",
     "history": "alt+h",
+    "edit.goto_line": "ctrl+g",
+    "spelling.suggest": "alt+s",
+    "view.focus": "f11",
+    "view.focus_leave": "escape",
     "file.save": "ctrl+s",
     QUIT: "ctrl+q",
 }

@@ -48,7 +48,8 @@ Keys (binding ids for ``preferences.json`` → ``keybindings``): ``stage.creatio
 ``stage.scoring`` (f1–f5), ``focus.toggle`` (ctrl+o), ``file.new`` (ctrl+n),
 ``file.rename`` (ctrl+r), ``file.delete`` (f8), ``file.close`` (alt+w), ``file.next`` /
 ``file.previous`` (ctrl+pagedown / ctrl+pageup), ``history`` (alt+h: the open chapter's
-snapshots), ``app.quit`` (ctrl+q), ``modal.cancel``.
+snapshots), ``edit.goto_line`` (ctrl+g), ``spelling.suggest`` (alt+s), ``view.focus``
+(f11, Escape leaves: ``view.focus_leave``), ``app.quit`` (ctrl+q), ``modal.cancel``.
 """
 
 from __future__ import annotations
@@ -81,12 +82,16 @@ from writers_factory.tui.controllers.ai import AIController
 from writers_factory.tui.controllers.autosave import AutoSaveSettings
 from writers_factory.tui.controllers.backups import AutomaticBackups
 from writers_factory.tui.controllers.files import FileActions
+from writers_factory.tui.controllers.focus import FocusMode
+from writers_factory.tui.controllers.goto import GoToLine
 from writers_factory.tui.controllers.history import HistoryController
 from writers_factory.tui.controllers.ownership import OwnershipDecision, OwnershipQuestion
+from writers_factory.tui.controllers.preference_switch import remember
 from writers_factory.tui.controllers.recovery import StartDecision, StartupChecks
 from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.shutdown import Shutdown
 from writers_factory.tui.controllers.snapshots import SnapshotKeeper
+from writers_factory.tui.controllers.spelling import SpellingController
 from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
 from writers_factory.tui.themes import (
@@ -148,6 +153,19 @@ def _bindings() -> list[BindingType]:
         Binding("ctrl+b", "ai('cancel')", "Stop AI", id="ai.cancel", show=False, priority=True),
         Binding("f10", "statistics", "Statistics", id="statistics", show=False, priority=True),
         Binding("alt+h", "history('file')", "History", id="history", show=False, priority=True),
+        Binding(
+            "ctrl+g", "go_to_line", "Go to line", id="edit.goto_line", show=False, priority=True
+        ),
+        Binding("alt+s", "spelling", "Spelling", id="spelling.suggest", show=False, priority=True),
+        Binding("f11", "focus_mode", "Focus", id="view.focus", show=False, priority=True),
+        Binding(
+            "escape",
+            "leave_focus_mode",
+            "Leave focus",
+            id="view.focus_leave",
+            show=False,
+            priority=True,
+        ),
         Binding("ctrl+s", "save", "Save", id="file.save", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -160,6 +178,10 @@ NOT_OVER_MODALS: frozenset[tuple[str, tuple[object, ...]]] = frozenset(
         ("ai", ("local_analysis",)),
         ("statistics", ()),
         ("history", ("file",)),
+        ("go_to_line", ()),
+        ("spelling", ()),
+        ("focus_mode", ()),
+        ("leave_focus_mode", ()),
     }
 )
 """Actions (name, parameters) of keys that were ordinary bindings before they had to win over
@@ -220,6 +242,11 @@ class WritersFactoryApp(App[int]):
         self.writing = WritingActivity(workspace, ui, ui)
         self.backups = AutomaticBackups(workspace, ui)
         self.files = FileActions(workspace, ui, ui, before_close=self.before_close)
+        self.spelling = SpellingController(workspace, ui, ui)
+        """The word list the tabs check with, suggestions, the project dictionary."""
+        self.focus_mode = FocusMode(workspace, ui, ui)
+        """The editor alone in a centred column (``controllers/focus.py``)."""
+        self.go_to_line = GoToLine(ui, ui)
         self.ai = AIController(
             workspace,
             ui,
@@ -330,6 +357,7 @@ class WritersFactoryApp(App[int]):
         self.editor.read_only = self.session.read_only
         self.apply_keymap()
         self.apply_theme_preference()
+        self.editor.set_smart_quotes(self.preferences.data.editor.smart_quotes)
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
         if await self.before_restore():
             self.editor.hold_switches()  # tabs opened now are not the writer switching files
@@ -340,6 +368,7 @@ class WritersFactoryApp(App[int]):
             await self.load_costs()
             await self.writing.start()
             await self.project_watch.start()
+            await self.spelling.start()
             self.snapshots.request("session-start")
             self.backups.start()  # today's backup, in a thread
         self.workspace.restored.set()
@@ -445,6 +474,8 @@ class WritersFactoryApp(App[int]):
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_focus_mode" and not self.focus_mode.on:
+            return False  # Escape is the focused widget's, as ever, outside focus mode
         # False: the key goes on to the modal's focused widget, as if the app had no binding
         return not (self.screen.is_modal and (action, parameters) in NOT_OVER_MODALS)
 
@@ -507,6 +538,8 @@ class WritersFactoryApp(App[int]):
                 if data.active_file is not None:
                     self.editor.activate(Path(data.active_file))
                 self._focus_screen(state.screen)
+                if state.focus_mode:
+                    self.focus_mode.set(True, remember_it=False)
         finally:
             self._restoring = False
             self.screen.refresh()  # what the batch held back
@@ -735,6 +768,7 @@ class WritersFactoryApp(App[int]):
         ):
             line, col = area.cursor_location
             self.session.open_file(area.path, line, col)
+            self.focus_mode.follow(area)
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         if not self.ready.is_set() or self._restoring or self.session.read_only:
@@ -791,6 +825,37 @@ class WritersFactoryApp(App[int]):
     def action_ai(self, what: str) -> None:
         """Runs a catalogue entry: AI operations, local tools, cancel/accept/discard."""
         self.ai.command(what)
+
+    # ------------------------------------------------------------------ writing comfort
+    def action_go_to_line(self) -> None:
+        self.run_worker(self.go_to_line.ask(), group="go-to-line")
+
+    def action_spelling(self) -> None:
+        self.run_worker(self.spelling.suggest(), group="spelling")
+
+    def action_toggle_spell_check(self) -> None:
+        self.run_worker(self.spelling.toggle(), group="spelling")
+
+    def action_spelling_language(self) -> None:
+        self.run_worker(self.spelling.choose_language(), group="spelling")
+
+    def action_focus_mode(self) -> None:
+        self.focus_mode.toggle()
+
+    def action_leave_focus_mode(self) -> None:
+        self.focus_mode.set(False)
+
+    def action_focus_width(self) -> None:
+        self.run_worker(self.focus_mode.ask_width(), group="focus-mode")
+
+    def action_typewriter(self) -> None:
+        self.focus_mode.toggle_typewriter()
+
+    def action_smart_quotes(self) -> None:
+        on = not self.editor.smart_quotes
+        self.editor.set_smart_quotes(on)
+        remember(self.workspace, self.ui, "editor.smart_quotes", on)
+        self.notify(f"Smart quotes and em-dashes are {'on' if on else 'off'}.")
 
     # ------------------------------------------------------------------ file actions
     # The flows live in ``controllers/files.py``; keys and palette commands land here.

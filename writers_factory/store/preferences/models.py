@@ -80,6 +80,26 @@ class BackupPrefs(Section):
     clean_after_days: int = Field(default=30, ge=1, le=36600)
 
 
+DEFAULT_FOCUS_WIDTH = 72
+
+
+class EditorPrefs(Section):
+    """The writing comfort of the editor.
+
+    ``spelling_language`` is a code of a shipped word list (``en``, ``de``, ``fr``…); a
+    language without one turns spell check off with a message, never a crash.
+    ``focus_width``: the column of focus mode, in characters; ``typewriter``: focus mode
+    keeps the cursor's line in the middle of the screen. ``smart_quotes``: typed quotes
+    become curly and two hyphens an em-dash.
+    """
+
+    spell_check: bool = True
+    spelling_language: str = Field(default="en", min_length=1, max_length=35)
+    smart_quotes: bool = False
+    focus_width: int = Field(default=DEFAULT_FOCUS_WIDTH, ge=20, le=400)
+    typewriter: bool = False
+
+
 class PreferencesData(StoreModel):
     """Everything in ``preferences.json``; defaults apply to whatever is absent."""
 
@@ -97,3 +117,4 @@ class PreferencesData(StoreModel):
     cost_confirmation_threshold: Money = DEFAULT_COST_CONFIRMATION
     price_overrides: dict[str, PriceOverrideModel] = Field(default_factory=dict)
     backups: BackupPrefs = Field(default_factory=BackupPrefs)
+    editor: EditorPrefs = Field(default_factory=EditorPrefs)

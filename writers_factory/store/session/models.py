@@ -29,6 +29,8 @@ class CurrentState(Part):
     stage: StageId = "creation"
     screen: str = "workspace"
     breadcrumb: list[str] = Field(default_factory=lambda: ["Home"])
+    focus_mode: bool = False
+    """The editor was alone on screen (focus mode): a restart shows it so again."""
 
 
 class OpenFile(Part):

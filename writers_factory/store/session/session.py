@@ -475,6 +475,11 @@ class Session:
             self.data.current_state.screen = screen
             self._touch()
 
+    def set_focus_mode(self, on: bool) -> None:
+        if self.data.current_state.focus_mode != on:
+            self.data.current_state.focus_mode = on
+            self._touch()
+
     def set_breadcrumb(self, crumbs: list[str]) -> None:
         crumbs = [str(c) for c in crumbs]
         if self.data.current_state.breadcrumb != crumbs:

@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
+from rich.style import Style
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -22,8 +24,12 @@ from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane, TextArea
 from textual.widgets.text_area import DocumentBase
 
+from writers_factory.core.spelling import word_spans
+from writers_factory.core.typography import smart_replacement
 from writers_factory.store.manuscript.buffers import FileBuffer
 from writers_factory.store.manuscript.documents import Document, Documents
+from writers_factory.tui.spelling.highlights import MISSPELLED, SpellingHighlights
+from writers_factory.tui.spelling.speller import Speller
 from writers_factory.tui.widgets.document.area import ScaledTextArea
 from writers_factory.tui.widgets.document.lines import LineDocument
 from writers_factory.tui.widgets.messages import BufferEdited, FileSwitched
@@ -104,6 +110,10 @@ class BufferArea(ScaledTextArea):
 
     def __init__(self, doc: Document, text: str, *, id: str) -> None:
         self.doc = doc
+        self.speller: Speller | None = None
+        """Underlines misspellings while set (spell check on and a word list loaded)."""
+        self.smart_quotes = False
+        """Typed quotes become curly ones and two hyphens an em-dash (a preference)."""
         super().__init__(text, soft_wrap=True, tab_behavior="indent", id=id)
         # TextArea's constructor parses the text for its language, then setting the language
         # reactive parses it all again (its watcher): given after, the text is parsed once
@@ -116,6 +126,90 @@ class BufferArea(ScaledTextArea):
     def path(self) -> Path:
         """Project-relative."""
         return self.doc.path
+
+    # -- spelling -------------------------------------------------------------------------
+
+    def set_speller(self, speller: Speller | None) -> None:
+        """Check the lines on screen with ``speller`` (``None``: spell check off)."""
+        if speller is self.speller:
+            return
+        self.speller = speller
+        self._build_highlight_map()
+        self.refresh()
+
+    def recheck(self) -> None:
+        """Draw the misspellings again (the writer's words changed)."""
+        self._build_highlight_map()
+        self.refresh()
+
+    def _build_highlight_map(self) -> None:
+        super()._build_highlight_map()
+        speller = getattr(self, "speller", None)
+        if speller is not None:
+            self._highlights = SpellingHighlights(self.document, self._highlights, speller)
+
+    def _set_theme(self, theme: str) -> None:
+        super()._set_theme(theme)
+        styles = dict(self._theme.syntax_styles)  # the theme's own dict is shared: a copy
+        styles[MISSPELLED] = Style(underline=True, color=_error_colour(self))
+        self._theme.syntax_styles = styles
+
+    def misspelled_at_cursor(self) -> tuple[tuple[int, int], tuple[int, int], str] | None:
+        """The misspelled word the cursor is in or just after: ``(start, end, word)``."""
+        if self.speller is None:
+            return None
+        row, column = self.cursor_location
+        line = self.document[row]
+        for start, end in self.speller.misspelled(line):
+            if start <= column <= end:
+                return (row, start), (row, end), line[start:end]
+        return None
+
+    def word_at_cursor(self) -> tuple[tuple[int, int], tuple[int, int], str] | None:
+        """Any word the cursor is in or just after (to add a known word is pointless, but
+        ignoring or adding one the list lacks is the writer's call)."""
+        row, column = self.cursor_location
+        line = self.document[row]
+        for start, end in word_spans(line):
+            if start <= column <= end:
+                return (row, start), (row, end), line[start:end]
+        return None
+
+    def replace_word(self, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+        """Put ``text`` in place of the word from ``start`` to ``end``: one undo brings the
+        word back."""
+        self.history.checkpoint()
+        self.replace(text, start, end)
+        self.history.checkpoint()
+
+    # -- smart quotes ---------------------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        character = event.character
+        if (
+            not self.smart_quotes
+            or self.read_only
+            or character not in ('"', "'", "-")
+            or self.selection.start != self.selection.end
+        ):
+            await super()._on_key(event)
+            return
+        row, column = self.cursor_location
+        change = smart_replacement(self.document[row][:column], character)
+        if change is None:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        self._restart_blink()
+        back, text = change
+        # what was typed first, as an edit of its own; then the change, as another: one
+        # undo gives back exactly what was typed
+        self.history.checkpoint()
+        self._replace_via_keyboard(character, (row, column), (row, column))
+        self.history.checkpoint()
+        self._replace_via_keyboard(text, (row, column - back), (row, column + 1))
+        self.history.checkpoint()
 
     @property
     def disk(self) -> FileBuffer:
@@ -163,6 +257,13 @@ class BufferArea(ScaledTextArea):
         return OpenBuffer(self.path, self.text, self.cursor_location, self.dirty, self.disk)
 
 
+def _error_colour(area: TextArea) -> str:
+    try:
+        return area.app.current_theme.error or "red"
+    except Exception:  # no app yet (built before mounting): the plain colour
+        return "red"
+
+
 def char_total(document: DocumentBase) -> int:
     """``len(document.text)`` without joining the lines into one string."""
     if isinstance(document, LineDocument):
@@ -195,6 +296,10 @@ class Editor(Vertical):
         self._quiet_until: Path | None = None
         self.read_only = False
         """New tabs are read-only (the project is open in another live instance)."""
+        self.speller: Speller | None = None
+        """Checks the spelling of every tab (``None``: spell check off)."""
+        self.smart_quotes = False
+        """Every tab turns typed quotes curly and two hyphens into an em-dash."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -271,6 +376,8 @@ class Editor(Vertical):
         pane_id = f"buffer-{self._counter}"
         area = BufferArea(doc, text, id=f"{pane_id}-text")
         area.read_only = self.read_only or doc.disk.read_only_reason is not None
+        area.smart_quotes = self.smart_quotes
+        area.set_speller(self.speller)
         self._panes[doc.path] = pane_id
         await self.tabs.add_pane(TabPane(tab_title(doc.path, doc.dirty), area, id=pane_id))
         self._show_empty()
@@ -327,6 +434,22 @@ class Editor(Vertical):
         self.refresh_title(new)
         if self._last_active == old:
             self._last_active = new
+
+    def set_speller(self, speller: Speller | None) -> None:
+        """Check every tab (and those opened later) with ``speller``; ``None``: off."""
+        self.speller = speller
+        for area in self.buffers():
+            area.set_speller(speller)
+
+    def recheck_spelling(self) -> None:
+        """Draw every tab's misspellings again (a word was added or ignored)."""
+        for area in self.buffers():
+            area.recheck()
+
+    def set_smart_quotes(self, on: bool) -> None:
+        self.smart_quotes = on
+        for area in self.buffers():
+            area.smart_quotes = on
 
     def refresh_title(self, path: Path) -> None:
         """Show the unsaved mark (•) in the tab title, as the document says."""
