@@ -10,7 +10,9 @@ bare Textual ``TextArea`` with the same language and soft wrap, both headless at
   update (ours parses large texts in a thread after that; the baseline parses first);
 - reading the file, which the app does in a thread before mounting;
 - the floor: key -> paint in a 20 KB text, where document size plays no part (what is left
-  is the render path and the machine).
+  is the render path and the machine);
+- key -> paint in the whole novel with spell check on (misspellings found for the lines
+  drawn), against ours with it off.
 
 Absolute times depend on the machine; ratios of medians are what to compare.
 ``run()`` returns the results as a dict; ``rows`` turns them into ``make bench`` rows with
@@ -33,7 +35,7 @@ from typing import Any
 
 RUNS = 5
 """Alternated runs of each baseline/candidate pair (at least 5)."""
-KEYS = {"ours": 20, "bare": 4}
+KEYS = {"ours": 20, "bare": 4, "spelling": 20}
 """Keys pressed per run (the bare TextArea takes seconds a key on the whole novel)."""
 SIZE = (100, 40)
 SMALL = 600_000
@@ -82,6 +84,18 @@ def paired(
     return result
 
 
+_SPELLERS: dict[str, Any] = {}
+
+
+def speller() -> Any:
+    """The English word list, loaded once (the app loads it in a thread at start-up)."""
+    if "en" not in _SPELLERS:
+        from writers_factory.tui.spelling.speller import load_speller
+
+        _SPELLERS["en"] = load_speller("en")
+    return _SPELLERS["en"]
+
+
 def make_area(kind: str, text: str, folder: Path) -> Any:
     from textual.widgets import TextArea
 
@@ -94,7 +108,10 @@ def make_area(kind: str, text: str, folder: Path) -> Any:
     prepare_highlighting()
     path = folder / "novel.md"
     doc = Documents().open(Path("novel.md"), FileBuffer(path, "0" * 64, 0.0), text)
-    return BufferArea(doc, text, id="novel")
+    area = BufferArea(doc, text, id="novel")
+    if kind == "spelling":
+        area.set_speller(speller())
+    return area
 
 
 def session(kind: str, text: str, folder: Path, keys: int) -> dict[str, Any]:
@@ -183,6 +200,15 @@ def run(runs: int = RUNS) -> dict[str, Any]:
                 "baseline_is": "a bare TextArea (markdown, soft wrap)",
             }
             opens = {kind: [r["open"] for r in measured] for kind, measured in sessions.items()}
+            if label == "3.2MB":
+
+                def keys_only(kind: str, text: str = text) -> float:
+                    return float(session(kind, text, folder, KEYS[kind])["key"])
+
+                results[f"key_to_paint_spelling_{label}"] = {
+                    **paired(lambda: keys_only("ours"), lambda: keys_only("spelling"), runs),
+                    "baseline_is": SPELLING_BASELINE,
+                }
             results[f"open_to_first_paint_{label}"] = {
                 "baseline": spread(opens["bare"]),
                 "candidate": spread(opens["ours"]),
@@ -203,8 +229,14 @@ def run(runs: int = RUNS) -> dict[str, Any]:
 
 
 BASELINE = "a bare TextArea (markdown, soft wrap)"
+SPELLING_BASELINE = "ours with spell check off"
 TARGETS = {
     "key_to_paint_3.2MB": ("key → paint in the whole novel (3.2 MB)", 0.050, "≤ 50 ms"),
+    "key_to_paint_spelling_3.2MB": (
+        "key → paint in the whole novel (3.2 MB), spell check on",
+        0.050,
+        "≤ 50 ms",
+    ),
     "key_to_paint_600KB": ("key → paint in its first 600 KB", 0.016, "≤ 16 ms"),
     "open_to_first_paint_3.2MB": ("opening the whole novel, to first paint", 1.0, "≤ 1 s"),
     "open_to_first_paint_600KB": ("opening its first 600 KB, to first paint", None, ""),
@@ -229,6 +261,8 @@ def rows(workload: object, runs: int) -> list[Any]:
         r = results[key]
         label = key.rsplit("_", 1)[1]
         note = f"{KEYS['ours']} keys a run (bare: {KEYS['bare']})" if "key" in key else ""
+        if "spelling" in key:
+            note = f"{KEYS['spelling']} keys a run; misspellings of the lines drawn underlined"
         if key.startswith("open"):
             note = (
                 f"the file read (in a thread) in {results[f'read_{label}']['median'] * 1000:.0f} ms"
@@ -237,7 +271,7 @@ def rows(workload: object, runs: int) -> list[Any]:
             Row(
                 bench="bigfile",
                 measure=measure,
-                baseline_is=BASELINE,
+                baseline_is=r.get("baseline_is", BASELINE),
                 baseline=spread(r["baseline"]),
                 candidate=spread(r["candidate"]),
                 target=target,
@@ -268,6 +302,7 @@ def main() -> None:
         print(_line(f"  key -> paint, {label}", results[f"key_to_paint_{label}"]))
         print(_line(f"  open -> first paint, {label}", results[f"open_to_first_paint_{label}"]))
     print(_line("key -> paint in 20 KB (the floor)", results["key_to_paint_floor_20KB"]))
+    print(_line("key -> paint, 3.2MB, spell check on", results["key_to_paint_spelling_3.2MB"]))
 
 
 if __name__ == "__main__":

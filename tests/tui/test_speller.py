@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from textual.app import App, ComposeResult
+
+from writers_factory.store.manuscript.buffers import FileBuffer
+from writers_factory.store.manuscript.documents import Documents
 from writers_factory.tui.spelling.speller import NoDictionaryError, Speller, load_speller
+from writers_factory.tui.widgets.editor import BufferArea
 
 
 @pytest.fixture(scope="module")
@@ -34,3 +40,33 @@ def test_a_language_without_a_dictionary_is_named() -> None:
     wanted = r"editor\.spelling_language: no dictionary for 'xx'"
     with pytest.raises(NoDictionaryError, match=wanted):
         load_speller("xx")
+
+
+async def test_only_the_lines_drawn_are_checked_in_a_long_text(
+    speller: Speller, tmp_path: Path
+) -> None:
+    lines = [f"The keeper counted {n} shps and waited." for n in range(20_000)]
+    text = "\n".join(lines)
+    doc = Documents().open(Path("novel.md"), FileBuffer(tmp_path / "novel.md", "0" * 64, 0.0), text)
+
+    class Editor(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BufferArea(doc, text, id="novel")
+
+    app = Editor()
+    async with app.run_test(size=(100, 30)) as pilot:
+        area = app.query_one(BufferArea)
+        area.focus()
+        area.move_cursor((10_000, 0), center=True)
+        area.set_speller(speller)
+        await pilot.pause()
+        before = speller.lines_checked
+        await pilot.press(*"Tavish ")
+        await pilot.pause()
+        row = area.cursor_location[0]
+        assert area.document[row].startswith("Tavish The keeper")
+        spans = speller.misspelled(area.document[row])
+        assert [area.document[row][s:e] for s, e in spans] == ["Tavish", "shps"]
+        # every key checks the line it changed; the screen's other lines are remembered
+        assert 0 < speller.lines_checked - before <= len("Tavish ") + 1
+        assert speller.lines_checked < 200  # never a pass over the 20,000 lines

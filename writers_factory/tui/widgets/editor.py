@@ -185,6 +185,8 @@ class BufferArea(ScaledTextArea):
     # -- smart quotes ---------------------------------------------------------------------
 
     async def _on_key(self, event: events.Key) -> None:
+        # Textual calls the ``_on_key`` of every class of the widget, this one first: left
+        # alone, the key goes on to TextArea's, which types it; handled here, it stops here
         character = event.character
         if (
             not self.smart_quotes
@@ -192,12 +194,10 @@ class BufferArea(ScaledTextArea):
             or character not in ('"', "'", "-")
             or self.selection.start != self.selection.end
         ):
-            await super()._on_key(event)
             return
         row, column = self.cursor_location
         change = smart_replacement(self.document[row][:column], character)
         if change is None:
-            await super()._on_key(event)
             return
         event.stop()
         event.prevent_default()
