@@ -8,7 +8,9 @@ dictionary lookup, cheap enough for every visible line at every key.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from writers_factory.core.errors import WritersFactoryError
@@ -94,9 +96,8 @@ def _same_case(typed: str, suggestion: str) -> str:
 
 
 def load_speller(language: str, own_words: Iterable[str] = ()) -> Speller:
-    """Blocking: the word list of ``language`` (about 0.2 s), with the writer's words."""
-    from spellchecker import SpellChecker
-
+    """Blocking: the word list of ``language`` (about 0.2 s the first time), with the
+    writer's words."""
     code = language.strip().lower()
     available = languages()
     if code not in available:
@@ -104,4 +105,21 @@ def load_speller(language: str, own_words: Iterable[str] = ()) -> Speller:
             f"preferences.json › editor.spelling_language: no dictionary for {language!r} "
             f"(available: {', '.join(available)}); spell check is off"
         )
-    return Speller(code, SpellChecker(language=code), own_words)
+    return Speller(code, _word_list(code), own_words)
+
+
+_LOADING = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _word_list_cached(code: str) -> SpellChecker:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language=code)
+
+
+def _word_list(code: str) -> SpellChecker:
+    """One word list a language per process: only read after loading, so the apps of a
+    process (and their threads) share it; the lock keeps two threads from loading it twice."""
+    with _LOADING:
+        return _word_list_cached(code)
