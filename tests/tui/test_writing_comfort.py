@@ -136,11 +136,15 @@ async def test_spell_check_underlines_suggests_adds_and_remembers(
 
     # after a restart the dictionary's words are still known; ignoring lasted one session
     app = make_app()
+    app.spelling.poll_every = 0.05
     async with app.run_test(size=SIZE) as pilot:
         area = await chapter_area(pilot)
         await wait_until(pilot, lambda: area.speller is not None)
         assert flagged(area, 2) == ["shps", "wierd"]
         assert app.preferences.data.editor.spell_check is True
+        # the writer edits the dictionary elsewhere: its words count from then on
+        dictionary.write_text("Orlaith\nshps\n", encoding="utf-8")
+        await wait_until(pilot, lambda: flagged(area, 2) == ["wierd"])
 
 
 async def test_a_language_without_a_dictionary_is_a_message_not_a_crash(

@@ -56,6 +56,14 @@ class ProjectDictionary:
                 "not used and left as it is"
             ) from exc
 
+    def stamp(self) -> tuple[int, int] | None:
+        """What changes when the file does (modification time and size); None: no file."""
+        try:
+            found = self.path.stat()
+        except OSError:
+            return None
+        return found.st_mtime_ns, found.st_size
+
     def words(self) -> list[str]:
         """The words in the file (none when there is no file yet)."""
         return parse_dictionary(self._read_text(self._target()))

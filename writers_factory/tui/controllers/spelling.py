@@ -36,6 +36,10 @@ class SpellingController:
         self.speller: Speller | None = None
         self.dictionary = ProjectDictionary(workspace.project)
         self._switched: bool | None = None
+        self.poll_every = 3.0
+        """Seconds between looks at ``dictionary.txt`` (the writer may edit it anywhere)."""
+        self._stamp: tuple[int, int] | None = None
+        self._polling = False
 
     @property
     def wanted(self) -> bool:
@@ -64,7 +68,37 @@ class SpellingController:
             self.ui.notify(problem, title="Spell check", severity="warning", timeout=12)
         if speller is not None and self.wanted and language == self.language:
             self._use(speller)
+            if not self._polling:
+                self._polling = True
+                self.ui.every(self.poll_every, self._poll, name="project-dictionary")
         return speller
+
+    def _poll(self) -> None:
+        if self.speller is not None and not self.ui.closing:
+            self.ui.start(self._reread, group="project-dictionary", exclusive=True)
+
+    async def _reread(self) -> None:
+        """Read ``dictionary.txt`` again when it changed (in a thread), then recheck."""
+        words = await asyncio.to_thread(self._changed_words)
+        speller = self.speller
+        if words is None or speller is None:
+            return
+        speller.use_dictionary(words)
+        editor = self.views.editor
+        if editor is not None:
+            editor.recheck_spelling()
+
+    def _changed_words(self) -> list[str] | None:
+        """In a thread: the dictionary's words if the file changed since last read."""
+        stamp = self.dictionary.stamp()
+        if stamp == self._stamp:
+            return None
+        try:
+            words = self.dictionary.words()
+        except OSError:
+            return None  # said once at start; a file being written is read next time
+        self._stamp = stamp
+        return words
 
     def _load(self, language: str) -> tuple[Speller | None, list[str]]:
         """In a thread: the speller, and what went wrong (told by the caller, on the loop:
@@ -72,6 +106,7 @@ class SpellingController:
         problems: list[str] = []
         words: list[str] = []
         try:
+            self._stamp = self.dictionary.stamp()
             words = self.dictionary.words()
         except OSError as exc:
             problems.append(str(exc))
@@ -156,10 +191,15 @@ class SpellingController:
         if choice.kind == "add":
             await self.add_to_dictionary(word)
 
+    def _add(self, word: str) -> None:
+        """In a thread: append, and take the file as read (it holds what the speller knows)."""
+        self.dictionary.add(word)
+        self._stamp = self.dictionary.stamp()
+
     async def add_to_dictionary(self, word: str) -> None:
         """Append ``word`` to ``dictionary.txt`` (through the durable path, in a thread)."""
         try:
-            await asyncio.to_thread(self.dictionary.add, word)
+            await asyncio.to_thread(self._add, word)
         except (OSError, ValueError) as exc:
             self.ui.notify(
                 f"{word!r} is known for this session but was not added to {FILE_NAME}: {exc}",

@@ -49,13 +49,14 @@ class Speller:
         self._checker = checker
         self._known = checker.word_frequency.dictionary
         self._own: set[str] = {word.lower() for word in own_words}
+        self._ignored: set[str] = set()
         self._lines: dict[str, tuple[Span, ...]] = {}
         self.lines_checked = 0
         """Lines tokenised and looked up (tests read it: drawing again costs nothing)."""
 
     def is_known(self, word: str) -> bool:
-        known, own = self._known, self._own
-        return any(form in known or form in own for form in forms_of(word))
+        known, own, ignored = self._known, self._own, self._ignored
+        return any(form in known or form in own or form in ignored for form in forms_of(word))
 
     def misspelled(self, line: str) -> tuple[Span, ...]:
         """The columns of the misspelled words of ``line``."""
@@ -74,7 +75,12 @@ class Speller:
 
     def accept(self, word: str) -> None:
         """Count ``word`` as known from now on (added to the project dictionary, or ignored)."""
-        self._own.add(word.lower())
+        self._ignored.add(word.lower())
+        self._lines.clear()
+
+    def use_dictionary(self, words: Iterable[str]) -> None:
+        """The project dictionary's words, read again (the writer edited the file)."""
+        self._own = {word.lower() for word in words}
         self._lines.clear()
 
     def suggestions(self, word: str, limit: int = SUGGESTIONS) -> list[str]:
