@@ -368,7 +368,7 @@ class WritersFactoryApp(App[int]):
             await self.load_costs()
             await self.writing.start()
             await self.project_watch.start()
-            self.run_worker(self.spelling.start(), group="spelling")  # a comfort: not awaited
+            await self.spelling.start()  # once a process: the word list is shared after
             self.snapshots.request("session-start")
             self.backups.start()  # today's backup, in a thread
         self.workspace.restored.set()
