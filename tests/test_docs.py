@@ -35,8 +35,9 @@ def test_the_workspace_table_lists_every_binding_with_its_default_key() -> None:
 def test_every_screen_with_keys_has_its_table() -> None:
     listed = {class_name for _, class_name, _ in hooks().SCREENS}
     with_keys = set()
-    for info in pkgutil.iter_modules(screens.__path__):
-        module = importlib.import_module(f"{screens.__name__}.{info.name}")
+    # every module, stage screens in sub-packages too
+    for info in pkgutil.walk_packages(screens.__path__, prefix=f"{screens.__name__}."):
+        module = importlib.import_module(info.name)
         for name, value in inspect.getmembers(module, inspect.isclass):
             ours = issubclass(value, Screen) and value.__module__ == module.__name__
             if ours and value.__dict__.get("BINDINGS"):

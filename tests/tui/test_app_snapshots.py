@@ -42,6 +42,9 @@ def test_stage_screen(
         bar.mark_saved(FROZEN)
         await pilot.press(key)
         await wait_until(pilot, lambda: app.stage_id == stage)
+        screen = app.stage_screen()
+        if screen is not None:  # a stage with a screen of its own: wait until it is filled
+            await wait_until(pilot, lambda: screen.is_current and screen.settled, timeout=30)
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=prepare)

@@ -57,9 +57,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -94,6 +95,8 @@ from writers_factory.tui.controllers.snapshots import SnapshotKeeper
 from writers_factory.tui.controllers.spelling import SpellingController
 from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
+from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
+from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen, TrailChanged
 from writers_factory.tui.themes import (
     BUNDLED_THEMES_DIR,
     ThemeFileError,
@@ -120,6 +123,8 @@ from writers_factory.tui.workspace import Workspace
 if TYPE_CHECKING:
     from writers_factory.store import Preferences, Session
     from writers_factory.store.costs.tracker import CostTracker
+
+W = TypeVar("W", bound=Widget)
 
 SCREEN_NAMES = ("tree", "editor", "operations")
 """What ``current_state.screen`` records: the part of the workspace that had the focus."""
@@ -200,12 +205,22 @@ class WorkspaceScreen(Screen[None]):
     AUTO_FOCUS = ""
 
 
+WORKSPACE_MODE = "workspace"
+"""The app mode of the workspace screen (tree, editor): Writing, and the stages that have no
+screen of their own yet."""
+STAGE_MODES: dict[str, Callable[..., StageScreen]] = {
+    "analyzing": AnalyzingScreen,
+}
+"""Stages with a screen of their own, each an app mode (its own screen stack) of that name."""
+
+
 class WritersFactoryApp(App[int]):
     """The workspace on one project folder."""
 
     CSS_PATH = str(Path(__file__).parent / "app.tcss")
     """Absolute, so subclasses elsewhere (tests) find it; make it a list to add stylesheets."""
     TITLE = "Writers Factory"
+    DEFAULT_MODE: ClassVar[str] = WORKSPACE_MODE
     COMMANDS: ClassVar = App.COMMANDS | {WorkspaceCommands}
     BINDINGS: ClassVar[list[BindingType]] = _bindings()
 
@@ -218,6 +233,11 @@ class WritersFactoryApp(App[int]):
         user_themes: Path | None = None,
     ) -> None:
         super().__init__()
+        self.workspace_screen: WorkspaceScreen | None = None
+        """The one workspace screen (its editor is never re-created: modes only hide it)."""
+        self.add_mode(WORKSPACE_MODE, self.get_default_screen)
+        for stage_id, screen_type in STAGE_MODES.items():
+            self.add_mode(stage_id, self._stage_screen_factory(stage_id, screen_type))
         # building the token encoding would hold the interpreter lock (and this loop) for a
         # fifth of a second or more: this app counts tokens in a helper process, prepared
         # here, before Textual takes over the terminal's streams
@@ -302,7 +322,33 @@ class WritersFactoryApp(App[int]):
 
     # ------------------------------------------------------------------ layout
     def get_default_screen(self) -> Screen[None]:
-        return WorkspaceScreen(id="_default")
+        if self.workspace_screen is None:
+            self.workspace_screen = WorkspaceScreen(id="_default")
+        return self.workspace_screen
+
+    def _stage_screen_factory(
+        self, stage_id: str, screen_type: Callable[..., StageScreen]
+    ) -> Callable[[], StageScreen]:
+        def make() -> StageScreen:
+            return screen_type(self.workspace, lambda: self.ui.status, id=f"stage-{stage_id}")
+
+        return make
+
+    def stage_screen(self, stage_id: str | None = None) -> StageScreen | None:
+        """The screen of a stage (default: the current one), once it has been shown."""
+        wanted = f"stage-{stage_id or self.stage_id}"
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                if isinstance(screen, StageScreen) and screen.id == wanted:
+                    return screen
+        return None
+
+    def _in_workspace(self, widget_type: type[W]) -> W:
+        """A widget of the workspace screen, whichever mode shows (``app.query_one`` only
+        sees the current screen)."""
+        screen = self.workspace_screen
+        assert screen is not None, "the workspace screen exists from the app's compose"
+        return screen.query_one(widget_type)
 
     def compose(self) -> ComposeResult:
         yield StageBar(id="stage-bar")
@@ -320,11 +366,11 @@ class WritersFactoryApp(App[int]):
 
     @property
     def editor(self) -> Editor:
-        return self.query_one(Editor)
+        return self._in_workspace(Editor)
 
     @property
     def project_tree(self) -> ProjectTree:
-        return self.query_one(ProjectTree)
+        return self._in_workspace(ProjectTree)
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:
@@ -422,7 +468,7 @@ class WritersFactoryApp(App[int]):
             self.saving.disable()
             self.snapshots.disable()
             self.editor.read_only = True
-            self.query_one(StatusBar).set_read_only(True)
+            self._in_workspace(StatusBar).set_read_only(True)
         return True
 
     async def after_restore(self) -> None:
@@ -477,6 +523,8 @@ class WritersFactoryApp(App[int]):
         if action == "leave_focus_mode" and not self.focus_mode.on:
             return False  # Escape is the focused widget's, as ever, outside focus mode
         # False: the key goes on to the modal's focused widget, as if the app had no binding
+        if action == "stage" and self.screen.is_modal:
+            return False  # a stage with a screen of its own would hide the open question
         return not (self.screen.is_modal and (action, parameters) in NOT_OVER_MODALS)
 
     def binding_ids(self) -> set[str]:
@@ -497,7 +545,7 @@ class WritersFactoryApp(App[int]):
             )
         if wanted:
             self.set_keymap(wanted)
-            self.query_one(StageBar).refresh()
+            self._in_workspace(StageBar).refresh()
 
     def _on_theme_changed(self, theme: Theme) -> None:
         if not self.workspace.has_preferences:
@@ -555,7 +603,8 @@ class WritersFactoryApp(App[int]):
         if screen == "editor" and area is not None:
             target = area
         elif screen in SCREEN_NAMES and screen != "editor":
-            target = self.query_one(f"#{screen}")
+            assert self.workspace_screen is not None
+            target = self.workspace_screen.query_one(f"#{screen}")
         elif area is not None:
             target = area
         else:
@@ -730,8 +779,11 @@ class WritersFactoryApp(App[int]):
     def switch_stage(self, stage_id: str, *, announce: bool = True) -> None:
         stage = stage_for(stage_id)
         previous, self.stage_id = self.stage_id, stage.id
-        self.query_one(StageBar).stage = stage.id
-        self.query_one(StagePanel).show(stage)
+        self._in_workspace(StageBar).stage = stage.id
+        self._in_workspace(StagePanel).show(stage)
+        mode = stage.id if stage.id in STAGE_MODES else WORKSPACE_MODE
+        if self.current_mode != mode:
+            self.switch_mode(mode)
         self.update_breadcrumbs()
         if self.workspace.loaded and not self.session.read_only:
             self.session.set_stage(stage.id)
@@ -740,9 +792,15 @@ class WritersFactoryApp(App[int]):
             self.post_message(SignificantAction("stage"))
 
     def update_breadcrumbs(self) -> None:
-        area = self.editor.active
-        trail = trail_for(stage_for(self.stage_id).title, area.path.name if area else None)
-        self.query_one(Breadcrumbs).trail = tuple(trail)
+        title = stage_for(self.stage_id).title
+        screen = self.stage_screen() if self.stage_id in STAGE_MODES else None
+        if screen is not None:
+            trail = ["Home", title, *screen.trail_tail()]
+            screen.show_trail(trail)
+        else:
+            area = self.editor.active
+            trail = trail_for(title, area.path.name if area else None)
+        self._in_workspace(Breadcrumbs).trail = tuple(trail)
         if self.workspace.loaded and not self._restoring:
             self.session.set_breadcrumb(trail)
 
@@ -818,6 +876,20 @@ class WritersFactoryApp(App[int]):
 
     def action_previous_file(self) -> None:
         self._cycle(-1)
+
+    @on(TrailChanged)
+    def _stage_trail_changed(self, event: TrailChanged) -> None:
+        if self._exit or self.workspace_screen is None:
+            return  # closing: the workspace's widgets may already be gone
+        if self.workspace_screen.query(Editor):
+            self.update_breadcrumbs()
+
+    @on(OpenChapter)
+    async def _open_chapter(self, event: OpenChapter) -> None:
+        """A stage screen's Enter on a chapter: Writing, with that chapter open."""
+        path = self.project / event.path
+        self.switch_stage("writing")
+        await self.open_path(path)
 
     def on_operation_requested(self, event: OperationRequested) -> None:
         self.ai.command(event.operation)

@@ -111,14 +111,19 @@ class AppUI:
     # -- Views ----------------------------------------------------------------------------
 
     def _first(self, widget_type: type[W]) -> W | None:
+        """A widget of the workspace screen (the bottom of the workspace mode's stack), even
+        while a stage with a screen of its own shows in another mode."""
+        base = getattr(self._app, "workspace_screen", None)
+        if base is None:
+            try:
+                stack = self._app.screen_stack
+            except ScreenStackError:
+                return None
+            if not stack:
+                return None
+            base = stack[0]
         try:
-            stack = self._app.screen_stack
-        except ScreenStackError:
-            return None
-        if not stack:
-            return None
-        try:
-            return stack[0].query_one(widget_type)
+            return base.query_one(widget_type)
         except NoMatches:
             return None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Callable
 from pathlib import Path
 
 from writers_factory.core.analysis.metrics import readability_of, report_of
@@ -91,15 +92,30 @@ def _read(path: Path, problems: list[str]) -> str | None:
     return None
 
 
-def analyze_manuscript(folder: Path, limit: int = 20) -> ManuscriptReport:
-    """Analyse every chapter under ``folder``; synchronous disk reads (call via to_thread)."""
+def analyze_manuscript(
+    folder: Path,
+    limit: int = 20,
+    *,
+    progress: Callable[[int, int], object] | None = None,
+    texts_out: list[tuple[str, str]] | None = None,
+) -> ManuscriptReport:
+    """Analyse every chapter under ``folder``; synchronous disk reads (call via to_thread).
+
+    ``progress(done, total)`` is called after each chapter is read (a long book takes a
+    while: the screen shows how far it got); ``texts_out`` receives each chapter's
+    (path relative to ``folder``, text), so callers measuring more read the book once."""
     folder = Path(folder)
     problems: list[str] = []
     texts: list[tuple[Path, str]] = []
-    for path in chapter_files(folder) if folder.is_dir() else []:
+    files = chapter_files(folder) if folder.is_dir() else []
+    for done, path in enumerate(files, start=1):
         text = _read(path, problems)
         if text is not None:
             texts.append((path, text))
+            if texts_out is not None:
+                texts_out.append((path.relative_to(folder).as_posix(), text))
+        if progress is not None:
+            progress(done, len(files))
     if not folder.is_dir():
         problems.append(f"{folder}: manuscript folder does not exist")
     style = detect_quote_style("\n\n".join(t for _, t in texts))

@@ -25,12 +25,26 @@ class Part(BaseModel):
     model_config = ConfigDict(extra="allow", validate_assignment=True)
 
 
+class StageView(Part):
+    """Where the writer was on one stage's screen: which view (tab), the selected row (a
+    chapter's project-relative path, or a card's key), the scroll offset and the sort order.
+    Written by the stage screens (``tui/screens/stages/``), read back at restart."""
+
+    view: str = ""
+    selection: str | None = None
+    scroll: int = Field(default=0, ge=0)
+    sort: str = ""
+    descending: bool = False
+
+
 class CurrentState(Part):
     stage: StageId = "creation"
     screen: str = "workspace"
     breadcrumb: list[str] = Field(default_factory=lambda: ["Home"])
     focus_mode: bool = False
     """The editor was alone on screen (focus mode): a restart shows it so again."""
+    views: dict[str, StageView] = Field(default_factory=dict)
+    """Each stage screen's own state, by stage id (additive: older files have none)."""
 
 
 class OpenFile(Part):

@@ -42,6 +42,7 @@ from writers_factory.store.session.models import (
     OpenFile,
     RecentQuery,
     SessionData,
+    StageView,
 )
 from writers_factory.store.session.open_files import contain_open_files
 
@@ -478,6 +479,19 @@ class Session:
     def set_focus_mode(self, on: bool) -> None:
         if self.data.current_state.focus_mode != on:
             self.data.current_state.focus_mode = on
+            self._touch()
+
+    def stage_view(self, stage: str) -> StageView:
+        """The remembered state of ``stage``'s screen (a fresh one when none was kept)."""
+        return self.data.current_state.views.get(stage, StageView()).model_copy()
+
+    def set_stage_view(self, stage: str, view: StageView) -> None:
+        """Remember where the writer was on ``stage``'s screen (saved with the session)."""
+        if stage not in STAGE_IDS:
+            raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGE_IDS)}")
+        views = self.data.current_state.views
+        if views.get(stage) != view:
+            self.data.current_state.views = {**views, stage: view.model_copy()}
             self._touch()
 
     def set_breadcrumb(self, crumbs: list[str]) -> None:

@@ -1,0 +1,118 @@
+"""The Analyzing stage's screen on the 61-chapter novel: every chapter in its tables, sort,
+Enter opens the chapter in Writing, and the screen comes back as it was left."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.tui.conftest import SIZE, started, wait_until
+from tests.tui.corpus_project import build_novel, copy_novel
+from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
+from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
+from writers_factory.tui.widgets.sortable_table import SortableTable
+
+
+@pytest.fixture(scope="module")
+def novel_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_novel(tmp_path_factory.mktemp("novel"))
+
+
+@pytest.fixture
+def novel(novel_template: Path, tmp_path: Path) -> Path:
+    return copy_novel(novel_template, tmp_path)
+
+
+async def analyzing(pilot: Pilot[Any]) -> AnalyzingScreen:
+    """Switch to Analyzing (f4) and wait until the book is measured and shown."""
+    app = pilot.app
+    await pilot.press("f4")
+    await wait_until(pilot, lambda: isinstance(app.screen, AnalyzingScreen))
+    screen = app.screen
+    assert isinstance(screen, AnalyzingScreen)
+    await wait_until(pilot, lambda: screen.measures is not None, timeout=30)
+    await pilot.pause()
+    return screen
+
+
+def keys(table: SortableTable) -> list[str]:
+    return [row.key for row in table.ordered()]
+
+
+async def test_sort_jump_and_come_back(novel: Path, tmp_path: Path) -> None:
+    app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        screen = await analyzing(pilot)
+        assert app.current_mode == "analyzing"
+        pacing = screen.query_one("#an-pacing", SortableTable)
+        assert pacing.row_count == 61, "every chapter, not the first 23"
+        pacing.focus()
+        await wait_until(pilot, lambda: pacing.has_focus)
+        await pilot.press("ctrl+end")
+        await wait_until(pilot, lambda: pacing.cursor_row == 60)
+        assert pacing.selected_key == "manuscript/chapter-61.md"
+        assert pacing.scroll_y > 0, "the table scrolled to show the last chapter"
+        # sort: # → Chapter → Words (longest first)
+        await pilot.press("s", "s", "s")
+        await wait_until(pilot, lambda: pacing.sort_key == "words")
+        words = {c.path: c.words for c in screen.measures.report.chapters}  # type: ignore[union-attr]
+        longest = max(words, key=lambda p: words[p])
+        assert keys(pacing)[0] == f"manuscript/{longest}"
+        assert pacing.descending
+        pacing.move_cursor(row=0)
+        await pilot.pause()
+        crumbs = screen.query_one(Breadcrumbs)
+        await wait_until(pilot, lambda: crumbs.trail[:3] == ("Home", "Analyzing", "Pacing"))
+        assert len(crumbs.trail) == 4 and crumbs.trail[3].startswith("Chapter")
+        # Characters: one column per story-bible character, mentions counted
+        characters = screen.query_one("#an-characters", SortableTable)
+        assert characters.row_count == 61
+        assert [c.label for c in characters.columns_spec][2:] == [
+            "Elizabeth Bennet",
+            "Mr. Darcy",
+            "Jane Bennet",
+            "Mr. Bingley",
+        ]
+        darcy = sum(screen.measures.mentions[k]["Mr. Darcy"] for k in keys(characters))  # type: ignore[union-attr]
+        assert darcy > 300
+        # Enter: Writing, with that chapter open; the editor kept its place all along
+        editor = app.editor
+        pacing.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.stage_id == "writing")
+        assert app.current_mode == "workspace"
+        await wait_until(pilot, lambda: app.editor.active is not None)
+        assert app.editor is editor
+        assert app.editor.active.path == Path("manuscript") / longest  # type: ignore[union-attr]
+        # back to Analyzing: the same screen, as it was left
+        again = await analyzing(pilot)
+        assert again is screen
+        assert pacing.sort_key == "words" and pacing.selected_key == f"manuscript/{longest}"
+        await pilot.press("ctrl+q")
+    saved = json.loads((novel / ".session" / "current.json").read_text())
+    view = saved["current_state"]["views"]["analyzing"]
+    assert view["view"] == "pacing" and view["sort"] == "words" and view["descending"]
+    assert view["selection"] == f"manuscript/{longest}"
+
+    second = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
+    async with second.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert second.stage_id == "analyzing"
+        screen = second.screen
+        assert isinstance(screen, AnalyzingScreen)
+        await wait_until(pilot, lambda: screen.measures is not None, timeout=30)
+        pacing = screen.query_one("#an-pacing", SortableTable)
+        await wait_until(pilot, lambda: pacing.selected_key == f"manuscript/{longest}")
+        assert pacing.sort_key == "words" and pacing.descending
+        crumbs = screen.query_one(Breadcrumbs)
+        await wait_until(pilot, lambda: len(crumbs.trail) == 4)
+        assert crumbs.trail[:3] == ("Home", "Analyzing", "Pacing")
+        # the writer's files were reopened behind the stage screen
+        assert second.editor.active is not None
+        assert second.editor.active.path == Path("manuscript") / longest

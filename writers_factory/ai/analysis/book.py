@@ -1,0 +1,80 @@
+"""Everything the Analyzing and Scoring screens show, measured in one pass over the book.
+
+Synchronous and disk-bound: the screens run it in a thread worker and pass a ``progress``
+callback, so a 365-chapter book shows how far it got. Each chapter is read once; the
+pacing report, the local score and the story-bible character mentions all come from that
+one read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from writers_factory.ai.analysis.manuscript import SUFFIXES, analyze_manuscript, natural_key
+from writers_factory.core.analysis.characters import character_names, mentions
+from writers_factory.core.analysis.models import LocalScore, ManuscriptReport
+from writers_factory.core.analysis.scoring import score_locally
+
+MANUSCRIPT = "manuscript"
+REFERENCE = "reference"
+
+
+@dataclass(frozen=True)
+class BookMeasures:
+    """One measuring run: the pacing report, the characters and, if asked, the scores."""
+
+    report: ManuscriptReport
+    characters: list[str] = field(default_factory=list)
+    """Story-bible characters, in the order the bible lists them."""
+    mentions: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Chapter path (project-relative) → character → mentions."""
+    scores: dict[str, LocalScore] = field(default_factory=dict)
+    """Chapter path (project-relative) → local rubric score (scoring runs only)."""
+
+    def chapter_path(self, manuscript_relative: str) -> str:
+        """The project-relative path of a chapter the report names."""
+        return f"{MANUSCRIPT}/{manuscript_relative}"
+
+
+def bible_characters(project: Path) -> list[str]:
+    """The ``## `` headings of the story-bible files about characters (``reference/*``
+    whose name says "character"); unreadable files are passed over."""
+    folder = Path(project) / REFERENCE
+    if not folder.is_dir():
+        return []
+    names: list[str] = []
+    files = [
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in SUFFIXES and "character" in p.name.lower() and p.is_file()
+    ]
+    for path in sorted(files, key=lambda p: natural_key(p.relative_to(folder))):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        names += [n for n in character_names(text) if n not in names]
+    return names
+
+
+def measure_book(
+    project: Path,
+    *,
+    scores: bool = False,
+    progress: Callable[[int, int], object] | None = None,
+) -> BookMeasures:
+    """Blocking: read and measure the whole manuscript (run it in a thread)."""
+    project = Path(project)
+    texts: list[tuple[str, str]] = []
+    report = analyze_manuscript(project / MANUSCRIPT, progress=progress, texts_out=texts)
+    names = bible_characters(project)
+    found: dict[str, dict[str, int]] = {}
+    scored: dict[str, LocalScore] = {}
+    for relative, text in texts:
+        path = f"{MANUSCRIPT}/{relative}"
+        found[path] = mentions(text, names)
+        if scores:
+            scored[path] = score_locally(text)
+    return BookMeasures(report, names, found, scored)
