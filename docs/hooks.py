@@ -25,6 +25,7 @@ SCREENS = (
     ("writers_factory.tui.screens.history", "HistoryScreen", "History (snapshots)"),
     ("writers_factory.tui.screens.analysis_view", "AnalysisScreen", "Local analysis"),
     ("writers_factory.tui.screens.stages.analyzing", "AnalyzingScreen", "Analyzing stage"),
+    ("writers_factory.tui.screens.stages.scoring", "ScoringScreen", "Scoring stage"),
     ("writers_factory.tui.widgets.sortable_table", "SortableTable", "Stage tables (every row)"),
     ("writers_factory.tui.screens.conversations", "ConversationsScreen", "Conversations"),
     ("writers_factory.tui.screens.spelling", "SpellingScreen", "Spelling suggestions"),

@@ -97,6 +97,7 @@ from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen, TrailChanged
+from writers_factory.tui.screens.stages.scoring import ScoringScreen
 from writers_factory.tui.themes import (
     BUNDLED_THEMES_DIR,
     ThemeFileError,
@@ -210,8 +211,23 @@ WORKSPACE_MODE = "workspace"
 screen of their own yet."""
 STAGE_MODES: dict[str, Callable[..., StageScreen]] = {
     "analyzing": AnalyzingScreen,
+    "scoring": ScoringScreen,
 }
 """Stages with a screen of their own, each an app mode (its own screen stack) of that name."""
+
+
+WORKSPACE_ONLY = frozenset(
+    {
+        "toggle_focus",
+        "new_file",
+        "rename_file",
+        "delete_file",
+        "close_file",
+        "next_file",
+        "previous_file",
+    }
+)
+"""Actions on the project tree and the editor's tabs: not offered on a stage screen."""
 
 
 class WritersFactoryApp(App[int]):
@@ -525,6 +541,8 @@ class WritersFactoryApp(App[int]):
         # False: the key goes on to the modal's focused widget, as if the app had no binding
         if action == "stage" and self.screen.is_modal:
             return False  # a stage with a screen of its own would hide the open question
+        if action in WORKSPACE_ONLY and isinstance(self.screen, StageScreen):
+            return False  # they act on the tree and the tabs, hidden behind a stage screen
         return not (self.screen.is_modal and (action, parameters) in NOT_OVER_MODALS)
 
     def binding_ids(self) -> set[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from writers_factory.ai.analysis.manuscript import SUFFIXES, analyze_manuscript, natural_key
+from writers_factory.core.analysis.ai_score import score_from_answer
 from writers_factory.core.analysis.characters import character_names, mentions
 from writers_factory.core.analysis.models import LocalScore, ManuscriptReport
 from writers_factory.core.analysis.scoring import score_locally
@@ -32,6 +33,8 @@ class BookMeasures:
     """Chapter path (project-relative) → character → mentions."""
     scores: dict[str, LocalScore] = field(default_factory=dict)
     """Chapter path (project-relative) → local rubric score (scoring runs only)."""
+    ai_scores: dict[str, float] = field(default_factory=dict)
+    """Chapter path → the latest AI score (0–100) of a finished scoring workflow."""
 
     def chapter_path(self, manuscript_relative: str) -> str:
         """The project-relative path of a chapter the report names."""
@@ -59,6 +62,38 @@ def bible_characters(project: Path) -> list[str]:
     return names
 
 
+def ai_scores(project: Path, chapters: set[str]) -> dict[str, float]:
+    """The latest AI score of each chapter, from the finished workflows that scored it
+    (``.session/workflows/``). A record naming a path that is not one of ``chapters`` is
+    passed over (paths from disk are only compared, never opened); unreadable ones too."""
+    from writers_factory.ai.workflows import WorkflowFileError, load_workflow, workflows_dir
+
+    folder = workflows_dir(Path(project) / ".session")
+    if not folder.is_dir():
+        return {}
+    found: dict[str, tuple[str, float]] = {}
+    for path in folder.glob("*.json"):
+        try:
+            record = load_workflow(path)
+        except WorkflowFileError:
+            continue
+        chapter = record.inputs.get("path")
+        step = next((s for s in record.steps if s.name == "score"), None)
+        if (
+            record.status != "finished"
+            or not isinstance(chapter, str)
+            or chapter not in chapters
+            or step is None
+            or step.output is None
+        ):
+            continue
+        value = score_from_answer(step.output)
+        stamp = record.updated.isoformat()
+        if value is not None and (chapter not in found or found[chapter][0] < stamp):
+            found[chapter] = (stamp, value)
+    return {chapter: value for chapter, (_, value) in found.items()}
+
+
 def measure_book(
     project: Path,
     *,
@@ -77,4 +112,5 @@ def measure_book(
         found[path] = mentions(text, names)
         if scores:
             scored[path] = score_locally(text)
-    return BookMeasures(report, names, found, scored)
+    ai = ai_scores(project, set(found)) if scores else {}
+    return BookMeasures(report, names, found, scored, ai)

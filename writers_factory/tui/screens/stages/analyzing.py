@@ -116,10 +116,10 @@ class AnalyzingScreen(StageScreen):
         Binding("]", "view(1)", "Next view", id="analyzing.next"),
     ]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.measures: BookMeasures | None = None
-        self._restoring = True
+    measures: BookMeasures | None = None
+    """The last measuring run's results (None until the first arrives)."""
+    _restoring = True
+    """Until the first results: put back the remembered place rather than remember."""
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="an-body"):

@@ -1,5 +1,8 @@
-"""The Analyzing stage's screen on the 61-chapter novel: every chapter in its tables, sort,
-Enter opens the chapter in Writing, and the screen comes back as it was left."""
+"""The stage screens on the 61-chapter novel, each driven through its main flow.
+
+Analyzing: every chapter in its tables, sort, Enter opens the chapter in Writing, and the
+screen comes back as it was left (switching stages, and after a restart). Scoring: the
+weakest chapter first, its AI score beside the local one, Enter opens it."""
 
 from __future__ import annotations
 
@@ -12,8 +15,10 @@ from textual.pilot import Pilot
 
 from tests.tui.conftest import SIZE, started, wait_until
 from tests.tui.corpus_project import build_novel, copy_novel
+from writers_factory.ai.workflows import StepRecord, WorkflowRecord, save_workflow_sync
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
+from writers_factory.tui.screens.stages.scoring import ScoringScreen
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
 from writers_factory.tui.widgets.sortable_table import SortableTable
 
@@ -116,3 +121,58 @@ async def test_sort_jump_and_come_back(novel: Path, tmp_path: Path) -> None:
         # the writer's files were reopened behind the stage screen
         assert second.editor.active is not None
         assert second.editor.active.path == Path("manuscript") / longest
+
+
+def record_ai_score(project: Path, chapter: str, answer: str) -> None:
+    """A finished enhance-chapter workflow whose score step answered ``answer``."""
+    steps = [
+        StepRecord(name="analyze", operation="critique", status="finished", output="ok"),
+        StepRecord(name="rewrite", operation="rewrite", status="finished", output="text"),
+        StepRecord(name="score", operation="score", status="finished", output=answer),
+    ]
+    record = WorkflowRecord(
+        id="wf-test",
+        kind="enhance_chapter",
+        title="Enhance chapter",
+        model="test:model",
+        status="finished",
+        inputs={"path": chapter, "chapter": "text"},
+        steps=steps,
+    )
+    save_workflow_sync(project / ".session", record)
+
+
+async def test_scoring_weakest_first_and_jump(novel: Path, tmp_path: Path) -> None:
+    record_ai_score(novel, "manuscript/chapter-07.md", "Prose 5/10\n**Overall: 4/10**")
+    app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: isinstance(app.screen, ScoringScreen))
+        screen = app.screen
+        assert isinstance(screen, ScoringScreen)
+        await wait_until(pilot, lambda: screen.settled, timeout=30)
+        assert app.session.data.current_state.stage == "scoring"
+        table = screen.query_one("#sc-cards", SortableTable)
+        assert table.row_count == 61, "every chapter has its scorecard"
+        measures = screen.measures
+        assert measures is not None
+        totals = {path: score.total for path, score in measures.scores.items()}
+        weakest = keys(table)[0]
+        assert totals[weakest] == min(totals.values()), "lowest first"
+        assert [totals[k] for k in keys(table)] == sorted(totals.values())
+        assert measures.ai_scores == {"manuscript/chapter-07.md": 40.0}
+        row = table.get_row("manuscript/chapter-07.md")
+        assert str(row[3]) == "40"
+        title = next(
+            c.title for c in measures.report.chapters if measures.chapter_path(c.path) == weakest
+        )
+        crumbs = screen.query_one(Breadcrumbs)
+        await wait_until(pilot, lambda: crumbs.trail == ("Home", "Scoring", "Scorecard", title))
+        card = str(screen.query_one("#sc-card").render())
+        assert f"local score {totals[weakest]} / 100" in card
+        table.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.stage_id == "writing")
+        await wait_until(pilot, lambda: app.editor.active is not None)
+        assert app.editor.active.path.as_posix() == weakest  # type: ignore[union-attr]

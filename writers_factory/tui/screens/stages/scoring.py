@@ -1,0 +1,196 @@
+"""Scoring — where the book is weakest: a scorecard per chapter, lowest first.
+
+Each chapter's local rubric score (free, offline: ``core/analysis/scoring.py``) and, where a
+scoring workflow was run, the model's score; the selected chapter's card below explains each
+part of its score. Enter opens the chapter in Writing. Measured in a thread with progress.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from writers_factory.ai.analysis.book import BookMeasures, measure_book
+from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen
+from writers_factory.tui.widgets.sortable_table import Column, Row, SortableTable
+
+VIEW = "scorecard"
+
+
+def scorecard_table(measures: BookMeasures) -> tuple[list[Column], list[Row]]:
+    """One row per chapter: its local score, each rubric part, and the AI score if any."""
+    first = next(iter(measures.scores.values()), None)
+    parts = [c.name for c in first.components] if first else []
+    columns = [
+        Column("index", "#", numeric=True),
+        Column("title", "Chapter"),
+        Column("local", "Local", numeric=True),
+        Column("ai", "AI", numeric=True),
+        *[Column(f"part{i}", name, numeric=True) for i, name in enumerate(parts)],
+    ]
+    rows: list[Row] = []
+    for c in measures.report.chapters:
+        path = measures.chapter_path(c.path)
+        score = measures.scores.get(path)
+        if score is None:
+            continue
+        ai = measures.ai_scores.get(path)
+        rows.append(
+            Row(
+                path,
+                (
+                    str(c.index),
+                    c.title,
+                    str(score.total),
+                    "—" if ai is None else f"{ai:.0f}",
+                    *[f"{p.points:.1f}/{p.max_points:.0f}" for p in score.components],
+                ),
+                (c.index, c.title, score.total, ai, *[p.points for p in score.components]),
+            )
+        )
+    return columns, rows
+
+
+class ScoringScreen(StageScreen):
+    """The Scoring stage's screen (app mode ``scoring``)."""
+
+    STAGE = "scoring"
+    DEFAULT_CSS = """
+    ScoringScreen #sc-body { width: 1fr; height: 1fr; }
+    ScoringScreen #sc-progress { height: auto; padding: 0 1; color: $text-muted; }
+    ScoringScreen #sc-cards { height: 2fr; }
+    ScoringScreen #sc-card-scroll { height: 1fr; min-height: 4; border-top: hkey $panel; }
+    ScoringScreen #sc-card { padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "measure", "Score again", id="scoring.measure"),
+    ]
+
+    measures: BookMeasures | None = None
+    """The last scoring run's results (None until the first arrives)."""
+    _restoring = True
+    """Until the first results: put back the remembered place rather than remember."""
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="sc-body"):
+            yield Static("Scoring the manuscript…", id="sc-progress", markup=False)
+            yield SortableTable(id="sc-cards")
+            with VerticalScroll(id="sc-card-scroll"):
+                yield Static(id="sc-card")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.action_measure()
+
+    def action_measure(self) -> None:
+        self.query_one("#sc-progress", Static).update("Scoring the manuscript…")
+        self._measure()
+
+    @work(thread=True, exclusive=True, group="scoring")
+    def _measure(self) -> None:
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._progress, f"Reading chapter {done} of {total}…")
+
+        try:
+            measures = measure_book(self.workspace.project, scores=True, progress=progress)
+        except OSError as exc:
+            self.app.call_from_thread(self._progress, f"Could not read the book: {exc}")
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, measures)
+
+    def _progress(self, text: str) -> None:
+        if self.is_attached:
+            self.query_one("#sc-progress", Static).update(text)
+
+    def _show(self, measures: BookMeasures) -> None:
+        if not self.is_attached:
+            return
+        self.measures = measures
+        count = len(measures.scores)
+        scored = len(measures.ai_scores)
+        status = f"{count} chapter{'' if count == 1 else 's'} scored by the local rubric"
+        status += f" · {scored} with an AI score" if scored else " · no AI score yet"
+        if measures.report.problems:
+            status += "\nLeft out: " + "; ".join(measures.report.problems)
+        self.query_one("#sc-progress", Static).update(status)
+        table = self.query_one("#sc-cards", SortableTable)
+        keep = self.view_state
+        if self._restoring:
+            # lowest first, unless the writer chose another order last time
+            table.sort_key = keep.sort or "local"
+            table.descending = keep.descending if keep.sort else False
+        table.set_rows(*scorecard_table(measures))
+        if self._restoring:
+            self._restoring = False
+            if keep.selection is None or not table.select_key(keep.selection):
+                table.move_cursor(row=0, animate=False)
+            if keep.scroll:
+                table.scroll_to(y=keep.scroll, animate=False, immediate=True)
+            self._remember()
+        self._show_card(table.selected_key)
+        self.settled = True
+
+    def _show_card(self, path: str | None) -> None:
+        card = self.query_one("#sc-card", Static)
+        if self.measures is None or path is None or path not in self.measures.scores:
+            card.update("")
+            return
+        score = self.measures.scores[path]
+        out = Text()
+        out.append(f"{self._title(path)} — local score {score.total} / 100", style="bold")
+        ai = self.measures.ai_scores.get(path)
+        out.append(f" · AI score {ai:.0f} / 100" if ai is not None else " · no AI score")
+        out.append("\n")
+        for part in score.components:
+            out.append(f"{part.name} {part.points:.1f}/{part.max_points:.0f}", style="bold")
+            out.append(f" ({part.value}): {part.explanation}\n")
+        card.update(out)
+
+    def _title(self, path: str | None) -> str | None:
+        if path is None or self.measures is None:
+            return None
+        for c in self.measures.report.chapters:
+            if self.measures.chapter_path(c.path) == path:
+                return c.title
+        return None
+
+    @on(SortableTable.RowHighlighted)
+    def _row_moved(self, event: SortableTable.RowHighlighted) -> None:
+        if self._restoring:
+            return
+        self._show_card(self.query_one("#sc-cards", SortableTable).selected_key)
+        self._remember()
+
+    @on(SortableTable.Sorted)
+    def _sorted(self, event: SortableTable.Sorted) -> None:
+        if not self._restoring:
+            self._remember()
+
+    def _remember(self) -> None:
+        table = self.query_one("#sc-cards", SortableTable)
+        self.remember(
+            view=VIEW,
+            selection=table.selected_key,
+            scroll=int(table.scroll_y),
+            sort=table.sort_key,
+            descending=table.descending,
+        )
+
+    @on(SortableTable.Chosen)
+    def _open(self, event: SortableTable.Chosen) -> None:
+        self.post_message(OpenChapter(event.key))
+
+    def trail_tail(self) -> list[str]:
+        title = self._title(self.view_state.selection)
+        return ["Scorecard", title] if title else []
