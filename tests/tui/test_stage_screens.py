@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from tests.tui.conftest import SIZE, started, wait_until
 from tests.tui.corpus_project import build_novel, copy_novel
@@ -20,6 +21,7 @@ from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.scoring import ScoringScreen
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
+from writers_factory.tui.widgets.outline_card import OutlineCard
 from writers_factory.tui.widgets.sortable_table import SortableTable
 
 
@@ -176,3 +178,23 @@ async def test_scoring_weakest_first_and_jump(novel: Path, tmp_path: Path) -> No
         await wait_until(pilot, lambda: app.stage_id == "writing")
         await wait_until(pilot, lambda: app.editor.active is not None)
         assert app.editor.active.path.as_posix() == weakest  # type: ignore[union-attr]
+
+
+async def test_writing_shows_the_chapters_outline_card(novel: Path, tmp_path: Path) -> None:
+    app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("f2")
+        card = app.query_one(OutlineCard)
+        await app.open_path(novel / "manuscript" / "chapter-05.md")
+        await wait_until(pilot, lambda: card.shown is not None)
+        shown = card.shown
+        assert shown is not None and shown.card is not None
+        assert shown.card.title == "Chapter 5"
+        assert shown.card.summary == "What chapter 5 must do."
+        assert shown.words > 500 and shown.target is None
+        assert card.display and card.region.width > 0
+        text = str(card.query_one("#outline-card-text", Static).render())
+        assert "Chapter 5" in text and "no chapter target set" in text
+        await pilot.press("f3")  # another stage: the card goes
+        await wait_until(pilot, lambda: not card.display)

@@ -115,6 +115,7 @@ from writers_factory.tui.widgets.messages import (
     SignificantAction,
     StageChanged,
 )
+from writers_factory.tui.widgets.outline_card import MIN_WIDTH, OutlineCard, read_chapter_card
 from writers_factory.tui.widgets.project_tree import ProjectTree
 from writers_factory.tui.widgets.stage_bar import StageBar
 from writers_factory.tui.widgets.stage_panel import StagePanel
@@ -376,6 +377,7 @@ class WritersFactoryApp(App[int]):
                 yield tree
                 yield StagePanel(stage_for(self.stage_id), id="operations")
             yield Editor(self.workspace.documents, id="editor")
+            yield OutlineCard(id="outline-card")
             yield AIPane()
         yield StatusBar()
         yield Footer()
@@ -613,6 +615,7 @@ class WritersFactoryApp(App[int]):
         # The trail is derived from stage and file, so a restored stage and active file
         # restore it; recomputing also mends a trail that no longer matches them.
         self.update_breadcrumbs()
+        self.refresh_outline_card()
 
     def _focus_screen(self, screen: str) -> None:
         """Focus what had the focus last time, now (``Widget.focus`` would wait a turn)."""
@@ -803,6 +806,7 @@ class WritersFactoryApp(App[int]):
         if self.current_mode != mode:
             self.switch_mode(mode)
         self.update_breadcrumbs()
+        self.refresh_outline_card()
         if self.workspace.loaded and not self.session.read_only:
             self.session.set_stage(stage.id)
         if announce and previous != stage.id:
@@ -827,6 +831,7 @@ class WritersFactoryApp(App[int]):
         if self._restoring:
             return
         self.update_breadcrumbs()
+        self.refresh_outline_card()
         area = self.editor.active
         if area is not None:
             line, col = area.cursor_location
@@ -894,6 +899,42 @@ class WritersFactoryApp(App[int]):
 
     def action_previous_file(self) -> None:
         self._cycle(-1)
+
+    # ------------------------------------------------------------------ the outline card
+    def chapter_target(self, path: Path) -> int | None:
+        """The word target of a chapter (project-relative); ``None`` while targets per
+        chapter do not exist. The one hook the outline card needs from them."""
+        return None
+
+    def refresh_outline_card(self) -> None:
+        """Show the open chapter's outline card and words beside the editor (Writing only,
+        on a wide enough terminal); read and counted in a thread."""
+        if self.workspace_screen is None or not self.workspace_screen.query(OutlineCard):
+            return
+        card = self._in_workspace(OutlineCard)
+        wanted = self.stage_id == "writing" and self.size.width >= MIN_WIDTH
+        card.set_class(wanted, "-on")
+        area = self.editor.active
+        if not wanted:
+            return
+        if area is None or not area.path.parts or area.path.parts[0] != "manuscript":
+            card.show(None)
+            return
+        path, text, target = area.path, area.text, self.chapter_target(area.path)
+        project = self.project
+
+        def read() -> None:
+            from writers_factory.ai.analysis import chapter_files
+
+            folder = project / "manuscript"
+            chapters = [p.relative_to(project) for p in chapter_files(folder)]
+            found = read_chapter_card(project, path, text, chapters, target)
+            self.call_from_thread(card.show, found)
+
+        self.run_worker(read, thread=True, group="outline-card", exclusive=True)
+
+    def on_resize(self) -> None:
+        self.refresh_outline_card()
 
     @on(TrailChanged)
     def _stage_trail_changed(self, event: TrailChanged) -> None:

@@ -84,7 +84,7 @@ class StageScreen(Screen[None]):
     DEFAULT_CSS = """
     StageScreen #stage-main { height: 1fr; }
     StageScreen #stage-operations {
-        width: 30; height: auto; max-height: 100%;
+        width: 26; height: auto; max-height: 100%;
         border: round $panel-lighten-2; border-title-color: $accent;
     }
     StageScreen #stage-operations:focus { border: round $primary; }
