@@ -4,7 +4,8 @@ A card is a ``## `` heading and the text under it (what that chapter or scene mu
 outline with no such headings (the new-project template's numbered list) gives one card per
 numbered item. Writing back keeps what the writer typed: the text before the first
 card stays first, each card's heading line and body travel together, so reordering changes
-the order and nothing else (but a blank line between two cards that had none). Pure: reading and writing the file are the caller's.
+the order and nothing else (but a blank line between two cards that had none). Pure:
+reading and writing the file are the caller's.
 """
 
 from __future__ import annotations
