@@ -12,13 +12,16 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, OptionList, Static, TextArea
 
-from tests.tui.conftest import SIZE, started, wait_until
+from tests.tui.conftest import SIZE, click_when_ready, ready_screen, started, wait_until
 from tests.tui.corpus_project import build_novel, copy_novel
 from writers_factory.ai.workflows import StepRecord, WorkflowRecord, save_workflow_sync
+from writers_factory.core.outline import parse_outline
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
+from writers_factory.tui.screens.stages.card_editor import CardEditor
+from writers_factory.tui.screens.stages.creation import CreationBoard
 from writers_factory.tui.screens.stages.scoring import ScoringScreen
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
 from writers_factory.tui.widgets.outline_card import OutlineCard
@@ -198,3 +201,63 @@ async def test_writing_shows_the_chapters_outline_card(novel: Path, tmp_path: Pa
         assert "Chapter 5" in text and "no chapter target set" in text
         await pilot.press("f3")  # another stage: the card goes
         await wait_until(pilot, lambda: not card.display)
+
+
+def outline_titles(project: Path) -> list[str]:
+    text = (project / "planning" / "outline.md").read_text(encoding="utf-8")
+    return [c.title for c in parse_outline(text).cards]
+
+
+async def test_board_reorders_edits_and_adds_cards_durably(novel: Path, tmp_path: Path) -> None:
+    app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("alt+b")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreationBoard))
+        board = app.screen
+        assert isinstance(board, CreationBoard)
+        await wait_until(pilot, lambda: board.settled)
+        assert app.stage_id == "creation"
+        cards = board.query_one("#board-outline", OptionList)
+        assert cards.option_count == 61
+        assert board.query_one("#board-bible", OptionList).option_count == 5  # + the setting
+        cards.focus()
+        cards.highlighted = 2  # Chapter 3
+        await pilot.press("alt+up")
+        await wait_until(pilot, lambda: outline_titles(novel)[1:3] == ["Chapter 3", "Chapter 2"])
+        text = (novel / "planning" / "outline.md").read_text(encoding="utf-8")
+        assert "## Chapter 3\nWhat chapter 3 must do.\n\n## Chapter 2\n" in text
+        assert text.startswith("# Outline\n")
+        assert len(outline_titles(novel)) == 61
+        await wait_until(pilot, lambda: cards.highlighted == 1)
+        # edit the moved card
+        await pilot.press("e")
+        editor = await ready_screen(pilot, CardEditor, focused="#card-title")
+        editor.query_one("#card-title", Input).value = "Chapter 3: the ball"
+        editor.query_one("#card-body", TextArea).text = "Darcy refuses to dance."
+        await click_when_ready(pilot, "#keep")
+        await wait_until(pilot, lambda: "Chapter 3: the ball" in outline_titles(novel))
+        assert outline_titles(novel)[1] == "Chapter 3: the ball"
+        # add a card at the end
+        await pilot.press("a")
+        editor = await ready_screen(pilot, CardEditor, focused="#card-title")
+        editor.query_one("#card-title", Input).value = "Epilogue"
+        await pilot.press("tab", "tab", "enter")  # title → body → Keep
+        await wait_until(pilot, lambda: outline_titles(novel)[-1:] == ["Epilogue"])
+        assert len(outline_titles(novel)) == 62
+        await wait_until(pilot, lambda: board.view_state.selection == "Epilogue")
+        await pilot.press("ctrl+q")
+
+    second = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
+    async with second.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        board = second.screen
+        assert isinstance(board, CreationBoard), "the board was left open: it comes back"
+        await wait_until(pilot, lambda: board.settled)
+        cards = board.query_one("#board-outline", OptionList)
+        assert cards.highlighted == 61, "on the card the writer left it"
+        crumbs = board.query_one(Breadcrumbs)
+        await wait_until(pilot, lambda: crumbs.trail == ("Home", "Creation", "Board", "Epilogue"))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: second.current_mode == "workspace")
+        assert second.stage_id == "creation"

@@ -24,7 +24,7 @@ FROZEN = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
-@pytest.mark.parametrize("stage", ["writing", "analyzing", "scoring"])
+@pytest.mark.parametrize("stage", ["board", "writing", "analyzing", "scoring"])
 def test_stage_screen_at_size(
     snap_compare: Callable[..., bool],
     make_app: Callable[[], WritersFactoryApp],
@@ -41,8 +41,11 @@ def test_stage_screen_at_size(
         bar = app.query_one(StatusBar)
         bar.clock = lambda: FROZEN
         bar.mark_saved(FROZEN)
-        await pilot.press(STAGE_BY_ID[stage].key)
-        await wait_until(pilot, lambda: app.stage_id == stage)
+        key = "alt+b" if stage == "board" else STAGE_BY_ID[stage].key
+        await pilot.press(key)
+        await wait_until(pilot, lambda: app.stage_id == ("creation" if stage == "board" else stage))
+        if stage != "writing":  # a screen of its own: made by the mode switch
+            await wait_until(pilot, lambda: app.stage_screen() is not None)
         screen = app.stage_screen()
         if screen is not None:
             await wait_until(pilot, lambda: screen.is_current and screen.settled, timeout=30)

@@ -28,6 +28,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "ai.analysis": "f9",
     "ai.cancel": "ctrl+b",
     "statistics": "f10",
+    "board": "alt+b",
     "history": "alt+h",
     "edit.goto_line": "ctrl+g",
     "spelling.suggest": "alt+s",

@@ -97,6 +97,7 @@ from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen, TrailChanged
+from writers_factory.tui.screens.stages.creation import CreationBoard
 from writers_factory.tui.screens.stages.scoring import ScoringScreen
 from writers_factory.tui.themes import (
     BUNDLED_THEMES_DIR,
@@ -159,6 +160,7 @@ def _bindings() -> list[BindingType]:
         ),
         Binding("ctrl+b", "ai('cancel')", "Stop AI", id="ai.cancel", show=False, priority=True),
         Binding("f10", "statistics", "Statistics", id="statistics", show=False, priority=True),
+        Binding("alt+b", "board", "Board", id="board", show=False, priority=True),
         Binding("alt+h", "history('file')", "History", id="history", show=False, priority=True),
         Binding(
             "ctrl+g", "go_to_line", "Go to line", id="edit.goto_line", show=False, priority=True
@@ -215,6 +217,10 @@ STAGE_MODES: dict[str, Callable[..., StageScreen]] = {
     "scoring": ScoringScreen,
 }
 """Stages with a screen of their own, each an app mode (its own screen stack) of that name."""
+BOARD_MODE = "board"
+"""The planning board: the Creation stage's own screen, opened from Creation (alt+b) and
+shown again by f1 while the writer left it open (the workspace stays Creation's other view,
+where the new project's first files are written)."""
 
 
 WORKSPACE_ONLY = frozenset(
@@ -253,8 +259,11 @@ class WritersFactoryApp(App[int]):
         self.workspace_screen: WorkspaceScreen | None = None
         """The one workspace screen (its editor is never re-created: modes only hide it)."""
         self.add_mode(WORKSPACE_MODE, self.get_default_screen)
+        self._stage_screens: dict[str, StageScreen] = {}
+        """The stage screens made so far, by mode."""
         for stage_id, screen_type in STAGE_MODES.items():
             self.add_mode(stage_id, self._stage_screen_factory(stage_id, screen_type))
+        self.add_mode(BOARD_MODE, self._stage_screen_factory(BOARD_MODE, CreationBoard))
         # building the token encoding would hold the interpreter lock (and this loop) for a
         # fifth of a second or more: this app counts tokens in a helper process, prepared
         # here, before Textual takes over the terminal's streams
@@ -344,21 +353,26 @@ class WritersFactoryApp(App[int]):
         return self.workspace_screen
 
     def _stage_screen_factory(
-        self, stage_id: str, screen_type: Callable[..., StageScreen]
+        self, mode: str, screen_type: Callable[..., StageScreen]
     ) -> Callable[[], StageScreen]:
         def make() -> StageScreen:
-            return screen_type(self.workspace, lambda: self.ui.status, id=f"stage-{stage_id}")
+            screen = screen_type(self.workspace, lambda: self.ui.status, id=f"stage-{mode}")
+            self._stage_screens[mode] = screen
+            return screen
 
         return make
 
-    def stage_screen(self, stage_id: str | None = None) -> StageScreen | None:
-        """The screen of a stage (default: the current one), once it has been shown."""
-        wanted = f"stage-{stage_id or self.stage_id}"
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                if isinstance(screen, StageScreen) and screen.id == wanted:
-                    return screen
-        return None
+    def stage_screen(self, mode: str | None = None) -> StageScreen | None:
+        """The stage screen of an app mode (default: the one showing), once it was shown."""
+        return self._stage_screens.get(mode or self.current_mode)
+
+    def _mode_for(self, stage_id: str) -> str:
+        if stage_id in STAGE_MODES:
+            return stage_id
+        if stage_id == "creation" and self.workspace.loaded:
+            board = self.session.stage_view("creation").view == "board"
+            return BOARD_MODE if board else WORKSPACE_MODE
+        return WORKSPACE_MODE
 
     def _in_workspace(self, widget_type: type[W]) -> W:
         """A widget of the workspace screen, whichever mode shows (``app.query_one`` only
@@ -802,7 +816,7 @@ class WritersFactoryApp(App[int]):
         previous, self.stage_id = self.stage_id, stage.id
         self._in_workspace(StageBar).stage = stage.id
         self._in_workspace(StagePanel).show(stage)
-        mode = stage.id if stage.id in STAGE_MODES else WORKSPACE_MODE
+        mode = self._mode_for(stage.id)
         if self.current_mode != mode:
             self.switch_mode(mode)
         self.update_breadcrumbs()
@@ -815,8 +829,8 @@ class WritersFactoryApp(App[int]):
 
     def update_breadcrumbs(self) -> None:
         title = stage_for(self.stage_id).title
-        screen = self.stage_screen() if self.stage_id in STAGE_MODES else None
-        if screen is not None:
+        screen = self.stage_screen()
+        if screen is not None and self.stage_id == screen.STAGE:
             trail = ["Home", title, *screen.trail_tail()]
             screen.show_trail(trail)
         else:
@@ -935,6 +949,25 @@ class WritersFactoryApp(App[int]):
 
     def on_resize(self) -> None:
         self.refresh_outline_card()
+
+    def action_board(self) -> None:
+        """alt+b: the planning board (Creation's own screen), remembered as left open."""
+        if self.workspace.loaded and not self.session.read_only:
+            view = self.session.stage_view("creation")
+            self.session.set_stage_view("creation", view.model_copy(update={"view": "board"}))
+        self.switch_stage("creation")
+        if self.current_mode != BOARD_MODE:
+            self.switch_mode(BOARD_MODE)
+            self.update_breadcrumbs()
+
+    def action_leave_board(self) -> None:
+        """Back from the board to the workspace (still the Creation stage)."""
+        board = self.stage_screen(BOARD_MODE)
+        if board is not None:
+            board.remember(view="")
+        if self.current_mode == BOARD_MODE:
+            self.switch_mode(WORKSPACE_MODE)
+            self.update_breadcrumbs()
 
     @on(TrailChanged)
     def _stage_trail_changed(self, event: TrailChanged) -> None:

@@ -54,6 +54,7 @@ def workspace_commands(catalogue: Catalogue = CATALOGUE) -> list[Command]:
         ),
         ("Focus project tree / editor", "Move between the tree and the editor", "toggle_focus"),
         ("Writing statistics", "Words per day, streaks and sessions", "statistics"),
+        ("Planning board", "Outline cards beside the story bible; reorder, edit, add", "board"),
         ("Auto-save: switch on/off", "Stop or resume the timed saves", "toggle_auto_save"),
         ("Auto-save: interval", "How often auto-save writes", "auto_save_interval"),
         ("Snapshot now", "Keep the whole book as it is now, with a message", "snapshot_now"),
