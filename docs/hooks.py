@@ -25,6 +25,7 @@ SCREENS = (
     ("writers_factory.tui.screens.history", "HistoryScreen", "History (snapshots)"),
     ("writers_factory.tui.screens.analysis_view", "AnalysisScreen", "Local analysis"),
     ("writers_factory.tui.screens.stages.analyzing", "AnalyzingScreen", "Analyzing stage"),
+    ("writers_factory.tui.screens.stages.enhancing", "EnhancingScreen", "Enhancing stage"),
     ("writers_factory.tui.screens.stages.scoring", "ScoringScreen", "Scoring stage"),
     ("writers_factory.tui.screens.stages.creation", "CreationBoard", "Planning board (Creation)"),
     ("writers_factory.tui.screens.stages.card_editor", "CardEditor", "Outline card"),

@@ -22,6 +22,7 @@ from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.card_editor import CardEditor
 from writers_factory.tui.screens.stages.creation import CreationBoard
+from writers_factory.tui.screens.stages.enhancing import EnhancingScreen
 from writers_factory.tui.screens.stages.scoring import ScoringScreen
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
 from writers_factory.tui.widgets.outline_card import OutlineCard
@@ -261,3 +262,66 @@ async def test_board_reorders_edits_and_adds_cards_durably(novel: Path, tmp_path
         await pilot.press("escape")
         await wait_until(pilot, lambda: second.current_mode == "workspace")
         assert second.stage_id == "creation"
+
+
+def record_rewrite(project: Path, chapter: str, rewrite: str) -> None:
+    """A finished enhance-chapter workflow on ``chapter`` whose rewrite was ``rewrite``."""
+    steps = [
+        StepRecord(name="analyze", operation="critique", status="finished", output="ok"),
+        StepRecord(name="rewrite", operation="rewrite", status="finished", output=rewrite),
+        StepRecord(name="score", operation="score", status="finished", output="7/10"),
+    ]
+    record = WorkflowRecord(
+        id="wf-rewrite",
+        kind="enhance_chapter",
+        title="Enhance chapter",
+        model="test:model",
+        status="finished",
+        inputs={"path": chapter, "chapter": "text"},
+        steps=steps,
+    )
+    save_workflow_sync(project / ".session", record)
+
+
+async def test_enhancing_accepts_one_change_and_rejects_another(
+    novel: Path, tmp_path: Path
+) -> None:
+    chapter = "manuscript/chapter-03.md"
+    original = (novel / chapter).read_text(encoding="utf-8")
+    paras = original.split("\n\n")
+    second, fifth = paras[2], paras[5]
+    proposal = list(paras)
+    proposal[2] = "A tighter second paragraph."
+    proposal[5] = "A fifth paragraph the writer will not take."
+    record_rewrite(novel, chapter, "\n\n".join(proposal))
+    app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("f2")
+        await app.open_path(novel / chapter)
+        area = app.editor.active
+        assert area is not None
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, EnhancingScreen))
+        screen = app.screen
+        assert isinstance(screen, EnhancingScreen)
+        await wait_until(pilot, lambda: screen.proposal is not None and len(screen.changes) == 2)
+        assert screen.changes[0].old == (second.strip(),)
+        await pilot.press("y")  # accept the first
+        await wait_until(pilot, lambda: len(screen.changes) == 1)
+        assert "A tighter second paragraph." in area.text
+        assert second.strip() not in area.text
+        await wait_until(pilot, lambda: area.dirty)  # an edit of the buffer, saved as typing is
+        await pilot.press("n")  # reject the other
+        await wait_until(pilot, lambda: not screen.changes)
+        assert fifth.strip() in area.text
+        assert "will not take" not in area.text
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: app.current_mode == "workspace")
+        assert app.editor.active is area, "the editor was never re-created"
+        area.undo()  # the accepted change is one undoable edit
+        await pilot.pause()
+        assert area.text == original
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: len(screen.changes) == 1)  # the rejected stays out
+        assert screen.changes[0].new == ("A tighter second paragraph.",)

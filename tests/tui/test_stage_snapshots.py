@@ -24,7 +24,7 @@ FROZEN = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
-@pytest.mark.parametrize("stage", ["board", "writing", "analyzing", "scoring"])
+@pytest.mark.parametrize("stage", ["board", "writing", "enhancing", "analyzing", "scoring"])
 def test_stage_screen_at_size(
     snap_compare: Callable[..., bool],
     make_app: Callable[[], WritersFactoryApp],

@@ -59,6 +59,7 @@ import gc
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -72,6 +73,7 @@ from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import DirectoryTree, Footer, TextArea
 
+from writers_factory.ai.catalogue import CATALOGUE
 from writers_factory.ai.tokens import count_in_helper_process
 from writers_factory.core.stages import STAGES, stage_for
 from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError
@@ -98,6 +100,7 @@ from writers_factory.tui.controllers.writing import WritingActivity
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen, TrailChanged
 from writers_factory.tui.screens.stages.creation import CreationBoard
+from writers_factory.tui.screens.stages.enhancing import EnhanceHost, EnhancingScreen
 from writers_factory.tui.screens.stages.scoring import ScoringScreen
 from writers_factory.tui.themes import (
     BUNDLED_THEMES_DIR,
@@ -217,6 +220,8 @@ STAGE_MODES: dict[str, Callable[..., StageScreen]] = {
     "scoring": ScoringScreen,
 }
 """Stages with a screen of their own, each an app mode (its own screen stack) of that name."""
+SHOWN_IN_PANE = frozenset({"ai", "workflow"})
+"""Catalogue kinds whose answer streams into the workspace's AI pane."""
 BOARD_MODE = "board"
 """The planning board: the Creation stage's own screen, opened from Creation (alt+b) and
 shown again by f1 while the writer left it open (the workspace stays Creation's other view,
@@ -264,6 +269,9 @@ class WritersFactoryApp(App[int]):
         for stage_id, screen_type in STAGE_MODES.items():
             self.add_mode(stage_id, self._stage_screen_factory(stage_id, screen_type))
         self.add_mode(BOARD_MODE, self._stage_screen_factory(BOARD_MODE, CreationBoard))
+        host = EnhanceHost(self._open_chapter_text, self._pending_rewrite, self._apply_change)
+        enhancing = partial(EnhancingScreen, host=host)
+        self.add_mode("enhancing", self._stage_screen_factory("enhancing", enhancing))
         # building the token encoding would hold the interpreter lock (and this loop) for a
         # fifth of a second or more: this app counts tokens in a helper process, prepared
         # here, before Textual takes over the terminal's streams
@@ -367,7 +375,7 @@ class WritersFactoryApp(App[int]):
         return self._stage_screens.get(mode or self.current_mode)
 
     def _mode_for(self, stage_id: str) -> str:
-        if stage_id in STAGE_MODES:
+        if stage_id in STAGE_MODES or stage_id == "enhancing":
             return stage_id
         if stage_id == "creation" and self.workspace.loaded:
             board = self.session.stage_view("creation").view == "board"
@@ -950,6 +958,31 @@ class WritersFactoryApp(App[int]):
     def on_resize(self) -> None:
         self.refresh_outline_card()
 
+    # ------------------------------------------------------------------ Enhancing's host
+    def _open_chapter_text(self) -> tuple[Path, str] | None:
+        area = self.editor.active
+        return None if area is None else (area.path, area.text)
+
+    def _pending_rewrite(self, path: Path) -> str | None:
+        pending = self.ai.pending
+        target = None if pending is None else pending.target
+        if pending is None or target is None or target.path != path or not target.replaces:
+            return None
+        area = self.editor.find(path)
+        if area is None or target.original != area.text:
+            return None  # a rewrite of a part, or of text since changed: not a whole chapter
+        return pending.text
+
+    def _apply_change(
+        self, path: Path, start: tuple[int, int], end: tuple[int, int], old: str, new: str
+    ) -> bool:
+        """One accepted change: a single undoable edit of the open buffer."""
+        area = self.editor.find(path)
+        if area is None or area.get_text_range(start, end) != old:
+            return False
+        area.replace(new, start, end)
+        return True
+
     def action_board(self) -> None:
         """alt+b: the planning board (Creation's own screen), remembered as left open."""
         if self.workspace.loaded and not self.session.read_only:
@@ -984,6 +1017,15 @@ class WritersFactoryApp(App[int]):
         await self.open_path(path)
 
     def on_operation_requested(self, event: OperationRequested) -> None:
+        entry = CATALOGUE.entry(event.operation)
+        if (
+            self.current_mode != WORKSPACE_MODE
+            and entry is not None
+            and entry.kind in SHOWN_IN_PANE
+        ):
+            # its answer streams into the AI pane, beside the editor: show them
+            self.switch_mode(WORKSPACE_MODE)
+            self.update_breadcrumbs()
         self.ai.command(event.operation)
 
     def action_ai(self, what: str) -> None:
