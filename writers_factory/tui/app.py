@@ -59,7 +59,7 @@ import gc
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import partial
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -97,11 +97,7 @@ from writers_factory.tui.controllers.snapshots import SnapshotKeeper
 from writers_factory.tui.controllers.spelling import SpellingController
 from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
-from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen, TrailChanged
-from writers_factory.tui.screens.stages.creation import CreationBoard
-from writers_factory.tui.screens.stages.enhancing import EnhanceHost, EnhancingScreen
-from writers_factory.tui.screens.stages.scoring import ScoringScreen
 from writers_factory.tui.themes import (
     BUNDLED_THEMES_DIR,
     ThemeFileError,
@@ -215,17 +211,21 @@ class WorkspaceScreen(Screen[None]):
 WORKSPACE_MODE = "workspace"
 """The app mode of the workspace screen (tree, editor): Writing, and the stages that have no
 screen of their own yet."""
-STAGE_MODES: dict[str, Callable[..., StageScreen]] = {
-    "analyzing": AnalyzingScreen,
-    "scoring": ScoringScreen,
-}
-"""Stages with a screen of their own, each an app mode (its own screen stack) of that name."""
-SHOWN_IN_PANE = frozenset({"ai", "workflow"})
-"""Catalogue kinds whose answer streams into the workspace's AI pane."""
 BOARD_MODE = "board"
 """The planning board: the Creation stage's own screen, opened from Creation (alt+b) and
 shown again by f1 while the writer left it open (the workspace stays Creation's other view,
 where the new project's first files are written)."""
+STAGE_MODES: dict[str, str] = {
+    "enhancing": "enhancing:EnhancingScreen",
+    "analyzing": "analyzing:AnalyzingScreen",
+    "scoring": "scoring:ScoringScreen",
+}
+"""Stages with a screen of their own, each an app mode (its own screen stack) of that name:
+module (under ``tui/screens/stages/``) and class, imported when first shown (start-up
+imports none of them)."""
+MODE_SCREENS: dict[str, str] = {**STAGE_MODES, BOARD_MODE: "creation:CreationBoard"}
+SHOWN_IN_PANE = frozenset({"ai", "workflow"})
+"""Catalogue kinds whose answer streams into the workspace's AI pane."""
 
 
 WORKSPACE_ONLY = frozenset(
@@ -266,12 +266,8 @@ class WritersFactoryApp(App[int]):
         self.add_mode(WORKSPACE_MODE, self.get_default_screen)
         self._stage_screens: dict[str, StageScreen] = {}
         """The stage screens made so far, by mode."""
-        for stage_id, screen_type in STAGE_MODES.items():
-            self.add_mode(stage_id, self._stage_screen_factory(stage_id, screen_type))
-        self.add_mode(BOARD_MODE, self._stage_screen_factory(BOARD_MODE, CreationBoard))
-        host = EnhanceHost(self._open_chapter_text, self._pending_rewrite, self._apply_change)
-        enhancing = partial(EnhancingScreen, host=host)
-        self.add_mode("enhancing", self._stage_screen_factory("enhancing", enhancing))
+        for mode in MODE_SCREENS:
+            self.add_mode(mode, self._stage_screen_factory(mode))
         # building the token encoding would hold the interpreter lock (and this loop) for a
         # fifth of a second or more: this app counts tokens in a helper process, prepared
         # here, before Textual takes over the terminal's streams
@@ -360,11 +356,19 @@ class WritersFactoryApp(App[int]):
             self.workspace_screen = WorkspaceScreen(id="_default")
         return self.workspace_screen
 
-    def _stage_screen_factory(
-        self, mode: str, screen_type: Callable[..., StageScreen]
-    ) -> Callable[[], StageScreen]:
+    def _stage_screen_factory(self, mode: str) -> Callable[[], StageScreen]:
         def make() -> StageScreen:
-            screen = screen_type(self.workspace, lambda: self.ui.status, id=f"stage-{mode}")
+            module_name, _, class_name = MODE_SCREENS[mode].partition(":")
+            module = import_module(f"writers_factory.tui.screens.stages.{module_name}")
+            screen_type: Callable[..., StageScreen] = getattr(module, class_name)
+            extra: dict[str, object] = {}
+            if mode == "enhancing":
+                extra["host"] = module.EnhanceHost(
+                    self._open_chapter_text, self._pending_rewrite, self._apply_change
+                )
+            screen = screen_type(
+                self.workspace, lambda: self.ui.status, id=f"stage-{mode}", **extra
+            )
             self._stage_screens[mode] = screen
             return screen
 
@@ -375,7 +379,7 @@ class WritersFactoryApp(App[int]):
         return self._stage_screens.get(mode or self.current_mode)
 
     def _mode_for(self, stage_id: str) -> str:
-        if stage_id in STAGE_MODES or stage_id == "enhancing":
+        if stage_id in STAGE_MODES:
             return stage_id
         if stage_id == "creation" and self.workspace.loaded:
             board = self.session.stage_view("creation").view == "board"

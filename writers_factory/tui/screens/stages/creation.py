@@ -112,6 +112,11 @@ class CreationBoard(StageScreen):
 
     board: Board | None = None
     _restoring = True
+    _writes = 0
+    _writing = False
+    """A change is being written: the next waits for it (it builds on what it wrote)."""
+    """Writes started so far: a read begun before the latest write shows nothing (it may
+    hold the file as it was, and the board would then refuse the next change)."""
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="board-body"):
@@ -127,19 +132,23 @@ class CreationBoard(StageScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self._read()
+        self._read(self._writes)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         if self.board is not None:
-            self._read()  # the outline may have been edited in Writing meanwhile
+            self._read(self._writes)  # the outline may have been edited in Writing meanwhile
 
     # -- reading and writing -------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="board")
-    def _read(self) -> None:
+    @work(thread=True, group="board")
+    def _read(self, writes: int) -> None:
         board = read_board(self.workspace.project)
-        self.app.call_from_thread(self._show, board)
+        self.app.call_from_thread(self._show_read, board, writes)
+
+    def _show_read(self, board: Board, writes: int) -> None:
+        if writes == self._writes:  # no write began since this read did
+            self._show(board)
 
     def _show(self, board: Board, selected: int | None = None) -> None:
         if not self.is_attached:
@@ -186,9 +195,14 @@ class CreationBoard(StageScreen):
                 severity="warning",
             )
             return
+        if self._writing:
+            self.notify("Still writing the last change to the outline…", timeout=2)
+            return
+        self._writing = True
+        self._writes += 1
         self._write_in_thread(board.text, outline, selected, done)
 
-    @work(thread=True, exclusive=True, group="board-write")
+    @work(thread=True, group="board-write")
     def _write_in_thread(
         self, expected: str | None, outline: Outline, selected: int, done: str
     ) -> None:
@@ -197,7 +211,7 @@ class CreationBoard(StageScreen):
             text = write_outline(project, expected, outline)
         except (OSError, OutlineChanged) as exc:
             board = read_board(project)
-            self.app.call_from_thread(self._show, board)
+            self.app.call_from_thread(self._write_failed, board)
             self.app.call_from_thread(
                 self.notify,
                 f"Not written: {exc}. The board shows the file as it is now.",
@@ -207,7 +221,12 @@ class CreationBoard(StageScreen):
         fresh = Board(parse_outline(text), text, self.board.bible if self.board else [])
         self.app.call_from_thread(self._after_write, fresh, selected, done)
 
+    def _write_failed(self, board: Board) -> None:
+        self._writing = False
+        self._show(board)
+
     def _after_write(self, board: Board, selected: int, done: str) -> None:
+        self._writing = False
         self._show(board, selected)
         self._remember_selection()
         self.notify(done, timeout=3)
