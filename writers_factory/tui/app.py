@@ -1,7 +1,9 @@
 """The Writers Factory workspace: stages, project tree, tabbed editor, breadcrumbs, footer.
 
-One workspace screen serves all five stages (see ``core/stages.py``): switching stage
-changes the stage bar, the operations panel and the breadcrumbs, never the open files.
+The workspace screen serves Writing (and Creation, besides its planning board); Enhancing,
+Analyzing and Scoring have screens of their own, each an app mode (see ``core/stages.py``):
+switching stage changes the mode, the stage bar, the operations panel and the breadcrumbs,
+never the open files.
 
 Seams for the saving layer (and others) — hook these rather than reaching into widgets:
 
@@ -49,7 +51,12 @@ Keys (binding ids for ``preferences.json`` → ``keybindings``): ``stage.creatio
 ``file.rename`` (ctrl+r), ``file.delete`` (f8), ``file.close`` (alt+w), ``file.next`` /
 ``file.previous`` (ctrl+pagedown / ctrl+pageup), ``history`` (alt+h: the open chapter's
 snapshots), ``edit.goto_line`` (ctrl+g), ``spelling.suggest`` (alt+s), ``view.focus``
-(f11, Escape leaves: ``view.focus_leave``), ``app.quit`` (ctrl+q), ``modal.cancel``.
+(f11, Escape leaves: ``view.focus_leave``), ``board`` (alt+b: the planning board),
+``app.quit`` (ctrl+q), ``modal.cancel``.
+
+Stage screens: each stage is an app mode (``STAGE_MODES``); the workspace screen is the
+``workspace`` mode, made once — ``self.editor`` and the controllers' views always reach it,
+whichever mode shows (see ``docs/architecture.md``, "Stage screens").
 """
 
 from __future__ import annotations
