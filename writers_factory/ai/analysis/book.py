@@ -103,7 +103,13 @@ def measure_book(
     """Blocking: read and measure the whole manuscript (run it in a thread)."""
     project = Path(project)
     texts: list[tuple[str, str]] = []
-    report = analyze_manuscript(project / MANUSCRIPT, progress=progress, texts_out=texts)
+
+    def every_step(done: int, total: int) -> None:
+        # about fifty reports for any book: each crosses to the interface's thread
+        if progress is not None and (done == total or done % max(1, total // 50) == 0):
+            progress(done, total)
+
+    report = analyze_manuscript(project / MANUSCRIPT, progress=every_step, texts_out=texts)
     names = bible_characters(project)
     found: dict[str, dict[str, int]] = {}
     scored: dict[str, LocalScore] = {}
