@@ -105,6 +105,28 @@ async def test_new_chapter_appears_after_measuring_again(
         assert screen.query_one("#an-chapters", DataTable).row_count == 3
 
 
+async def test_tables_lay_out_every_chapter_of_a_long_book(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """A 61-chapter book: the chapter and score tables once stopped at row 23 (a height cap),
+    the rest hidden inside them; every row is laid out now, the screen scrolls."""
+    for n in range(2, 62):
+        text = f"# Part {n}\n\nShe walked. He ran. The sea rose over the harbour wall.\n"
+        (project / "manuscript" / f"chapter-{n:02d}.md").write_text(text, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.action_ai("local_score")
+        await ready_screen(pilot, AnalysisScreen)
+        screen = await open_analysis(app, pilot, "score")
+        await pilot.pause()
+        for name in ("#an-chapters", "#an-scores"):
+            table = screen.query_one(name, DataTable)
+            assert table.row_count == 61
+            await wait_until(pilot, lambda t=table: t.size.height >= 62)  # header + 61 rows
+            assert table.max_scroll_y == 0, "no row hidden inside the table"
+
+
 def test_chart_draws_negative_values_apart() -> None:
     text = chart_text([("Fast", 1.5), ("Slow", -0.75)], "pace_index", width=10).plain
     fast, slow = text.splitlines()

@@ -94,7 +94,9 @@ class AnalysisScreen(Screen[None]):
     AnalysisScreen .an-title { text-style: bold; padding: 0 1; }
     AnalysisScreen #an-status { padding: 0 1; color: $text-muted; }
     AnalysisScreen #an-chart { padding: 0 1; margin-bottom: 1; height: auto; }
-    AnalysisScreen DataTable { height: auto; max-height: 24; margin-bottom: 1; }
+    /* a table caps itself at its parent's height (100%): inside this scroll that hid
+       every row past the 23rd of a long book; laid out whole, the screen scrolls */
+    AnalysisScreen DataTable { height: auto; max-height: initial; margin-bottom: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="analysis.close"),
