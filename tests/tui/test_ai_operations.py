@@ -226,7 +226,8 @@ async def test_no_provider_shows_how_to_configure_one(
         await open_chapter(app, pilot)
         original = editor_text(app)
         await pilot.press("f3")
-        panel = app.query_one(StagePanel)
+        await wait_until(pilot, lambda: app.current_mode == "enhancing")
+        panel = app.screen.query_one(StagePanel)  # the panel on the Enhancing screen
         panel.focus()
         panel.highlighted = 0  # the first Enhancing entry: Polish prose
         await pilot.press("enter")

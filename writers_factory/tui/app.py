@@ -80,7 +80,6 @@ from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import DirectoryTree, Footer, TextArea
 
-from writers_factory.ai.catalogue import CATALOGUE
 from writers_factory.ai.tokens import count_in_helper_process
 from writers_factory.core.stages import STAGES, stage_for
 from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError
@@ -231,8 +230,6 @@ STAGE_MODES: dict[str, str] = {
 module (under ``tui/screens/stages/``) and class, imported when first shown (start-up
 imports none of them)."""
 MODE_SCREENS: dict[str, str] = {**STAGE_MODES, BOARD_MODE: "creation:CreationBoard"}
-SHOWN_IN_PANE = frozenset({"ai", "workflow"})
-"""Catalogue kinds whose answer streams into the workspace's AI pane."""
 
 
 WORKSPACE_ONLY = frozenset(
@@ -1013,6 +1010,14 @@ class WritersFactoryApp(App[int]):
             self.switch_mode(WORKSPACE_MODE)
             self.update_breadcrumbs()
 
+    @on(AIPane.Opened)
+    def _show_the_pane(self, event: AIPane.Opened) -> None:
+        """An AI answer streams (or a message shows) in the pane beside the editor: show the
+        workspace, whichever stage screen showed; the stage stays the writer's."""
+        if self.current_mode != WORKSPACE_MODE:
+            self.switch_mode(WORKSPACE_MODE)
+            self.update_breadcrumbs()
+
     @on(TrailChanged)
     def _stage_trail_changed(self, event: TrailChanged) -> None:
         if self._exit or self.workspace_screen is None:
@@ -1028,15 +1033,6 @@ class WritersFactoryApp(App[int]):
         await self.open_path(path)
 
     def on_operation_requested(self, event: OperationRequested) -> None:
-        entry = CATALOGUE.entry(event.operation)
-        if (
-            self.current_mode != WORKSPACE_MODE
-            and entry is not None
-            and entry.kind in SHOWN_IN_PANE
-        ):
-            # its answer streams into the AI pane, beside the editor: show them
-            self.switch_mode(WORKSPACE_MODE)
-            self.update_breadcrumbs()
         self.ai.command(event.operation)
 
     def action_ai(self, what: str) -> None:

@@ -15,6 +15,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Label, Static
 
@@ -84,8 +85,13 @@ class AIPane(Vertical):
     def progress(self) -> str:
         return str(self.query_one("#ai-progress", Label).content)
 
+    class Opened(Message):
+        """The pane opened for a call or a message: the app shows it (a stage screen of
+        its own would hide it)."""
+
     def start(self, title: str, expected_tokens: int) -> None:
         """Open empty for a new call, with only Cancel offered."""
+        self.post_message(self.Opened())
         self._chunks = []
         self.expected_tokens = expected_tokens
         self._started = time.monotonic()
@@ -118,6 +124,7 @@ class AIPane(Vertical):
 
     def show_message(self, title: str, message: str) -> None:
         """Show instructions (e.g. how to configure a provider) instead of output."""
+        self.post_message(self.Opened())
         self._stop_clock()
         self._chunks = [message]
         self._set(PaneState.MESSAGE, title)
