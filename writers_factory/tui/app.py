@@ -241,9 +241,14 @@ WORKSPACE_ONLY = frozenset(
         "close_file",
         "next_file",
         "previous_file",
+        "go_to_line",
+        "spelling",
+        "focus_mode",
+        "leave_focus_mode",
     }
 )
-"""Actions on the project tree and the editor's tabs: not offered on a stage screen."""
+"""Actions on the project tree and the editor (its tabs, lines, spelling, focus mode): not
+offered on a stage screen, which hides them."""
 
 
 class WritersFactoryApp(App[int]):
