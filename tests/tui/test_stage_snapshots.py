@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from tests.tui.conftest import started, wait_until
 from writers_factory.core.stages import STAGE_BY_ID
 from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
 from writers_factory.tui.widgets.outline_card import OutlineCard
 from writers_factory.tui.widgets.status_bar import StatusBar
 
@@ -49,6 +50,17 @@ def test_stage_screen_at_size(
         screen = app.stage_screen()
         if screen is not None:
             await wait_until(pilot, lambda: screen.is_current and screen.settled, timeout=30)
+            # the trail follows the selection through messages: wait for its last word
+            crumbs = screen.query_one(Breadcrumbs)
+            title = STAGE_BY_ID[app.stage_id].title
+            length = 3 if stage == "enhancing" else 4
+            await wait_until(
+                pilot,
+                lambda: (
+                    len(crumbs.trail) == length
+                    and crumbs.trail == ("Home", title, *screen.trail_tail())
+                ),
+            )
         elif size[0] >= 110:
             card = app.query_one(OutlineCard)
             await wait_until(pilot, lambda: card.shown is not None and card.display)
