@@ -44,6 +44,11 @@ def new_session_id(now: datetime) -> str:
     return f"{now.astimezone(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
 
 
+def _nothing(value: int) -> bool:
+    """Cache counts of zero are left out of the file: records without a cache read as before."""
+    return value == 0
+
+
 class OperationRecord(BaseModel):
     """One AI call as it was charged; never changed after it is written."""
 
@@ -56,6 +61,10 @@ class OperationRecord(BaseModel):
     output_tokens: Tokens
     cost: Money
     session_id: str | None = None
+    cache_read_tokens: Tokens = Field(default=0, exclude_if=_nothing)
+    """Of ``input_tokens``, those read from the provider's cache (billed at their own rate)."""
+    cache_write_tokens: Tokens = Field(default=0, exclude_if=_nothing)
+    """Of ``input_tokens``, those written to the provider's cache (billed at their own rate)."""
 
     @field_validator("timestamp")
     @classmethod

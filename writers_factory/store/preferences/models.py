@@ -61,6 +61,10 @@ class PriceOverrideModel(Section):
 
     input_per_mtok: Money
     output_per_mtok: Money
+    cache_read_per_mtok: Money | None = None
+    """Tokens read from the provider's cache; ``None``: charged as input."""
+    cache_write_per_mtok: Money | None = None
+    """Tokens written to the provider's cache; ``None``: charged as input."""
 
 
 class BackupPrefs(Section):

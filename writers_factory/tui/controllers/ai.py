@@ -28,7 +28,7 @@ from writers_factory.ai.providers import ProviderNotConfigured, how_to_configure
 from writers_factory.ai.providers import model_for_stage as default_for_stage
 from writers_factory.ai.runner import BudgetHardStop, CostPlan, dollars, plan_operation
 from writers_factory.ai.runner import run_operation as run_planned
-from writers_factory.core.prices import UnknownModelError
+from writers_factory.core.prices import UnknownModelError, display_name
 from writers_factory.core.stages import STAGES
 from writers_factory.tui.controllers.ai_results import Pending, RecordOperation, Target
 from writers_factory.tui.controllers.workflows import WorkflowRunner
@@ -93,11 +93,26 @@ class EditorReads:
         return None
 
 
-def summary(input_tokens: int, output_tokens: int, cost: Decimal, session: Decimal) -> str:
-    """ "Tokens: 1,204 sent, 388 received · cost $0.0094 · session $0.12" (actual usage)."""
+def summary(
+    input_tokens: int,
+    output_tokens: int,
+    cost: Decimal,
+    session: Decimal,
+    *,
+    cache_read: int = 0,
+    cache_write: int = 0,
+) -> str:
+    """ "Tokens: 1,204 sent, 800 cached, 388 received · cost $0.0094 · session $0.12".
+
+    The provider's actual usage after each reply: cached tokens are part of those sent and
+    bill at their own rates, so the writer sees how much the cache saved (or took).
+    """
+    cached = f"{cache_read + cache_write:,} cached"
+    if cache_write:
+        cached += f" ({cache_read:,} read, {cache_write:,} written)"
     return (
-        f"Tokens: {input_tokens:,} sent, {output_tokens:,} received · cost {dollars(cost)}"
-        f" · session {dollars(session)}"
+        f"Tokens: {input_tokens:,} sent, {cached}, {output_tokens:,} received"
+        f" · cost {dollars(cost)} · session {dollars(session)}"
     )
 
 
@@ -362,7 +377,7 @@ class AIController:
             conv = await self.conversations.new_async(spec.title, spec.stage, plan.model)
             await self.conversations.add_turn_async(conv, "user", request or plan.prompt)
         self.pending = None
-        pane.start(f"{spec.title} · {plan.model}", plan.expected_output_tokens)
+        pane.start(f"{spec.title} · {display_name(plan.model)}", plan.expected_output_tokens)
         try:
             result = await run_planned(plan, pane.append, self.model_override)
         except asyncio.CancelledError:
@@ -390,7 +405,12 @@ class AIController:
             )
         self.pending = Pending(spec.id, result.text, target)
         text = summary(
-            result.input_tokens, result.output_tokens, result.cost, tracker.session_total
+            result.input_tokens,
+            result.output_tokens,
+            result.cost,
+            tracker.session_total,
+            cache_read=result.cache_read_tokens,
+            cache_write=result.cache_write_tokens,
         )
         pane.finish(text, can_accept=target is not None and bool(result.text))
         self.ui.post(SignificantAction("operation", target.path if target else None))
