@@ -9,7 +9,7 @@ themselves are declared with the entries that run them in ``ai/catalogue.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -97,16 +97,106 @@ class OperationSpec:
     conversational: bool = False
     """The exchange is saved in ``.session/conversations/`` as it happens."""
 
+    bible_context: bool = True
+    """Story-bible notes the text mentions are added (unless it reads notes itself)."""
+
+    @property
+    def takes_bible_context(self) -> bool:
+        """Whether notes mentioned in the text sent join the prompt (see ``bible_context``)."""
+        return self.bible_context and not ({"reference", "bible"} & set(self.reads.values()))
+
     def build_prompt(self, inputs: Inputs) -> str:
-        """The user prompt for ``inputs``; raises :class:`OperationInputError` naming a field."""
+        """The user prompt for ``inputs``; raises :class:`OperationInputError` naming a field.
+
+        Story-bible notes given as ``story_bible`` come first, so the model reads who and
+        where before the text that names them.
+        """
         for name in self.required:
             value = inputs.get(name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 raise OperationInputError(f"{self.title} ({self.id}) needs the input {name!r}")
         try:
-            return self.builder(inputs)
+            prompt = self.builder(inputs)
+            notes = documents(inputs, STORY_BIBLE)
         except OperationInputError as exc:
             raise OperationInputError(f"{self.title} ({self.id}): {exc}") from exc
+        if notes:
+            return _join(_docs_section("From the story bible", notes), prompt)
+        return prompt
+
+
+STORY_BIBLE = "story_bible"
+"""The input holding the story-bible notes chosen for a prompt (``ai.bible_context``)."""
+
+PART_LABELS: Mapping[str, str] = {
+    "text": "selection",
+    "chapter": "chapter text",
+    "context": "surrounding text",
+    "sample": "voice sample",
+    "prompt": "request",
+    "question": "question",
+    "request": "request",
+    "instructions": "how to rewrite",
+    "focus": "focus",
+    "rubric": "rubric",
+    "history": "conversation so far",
+}
+"""What the prompt preview calls each input, in the writer's words."""
+
+
+@dataclass(frozen=True)
+class InputPart:
+    """One piece of the text an operation sends, as the preview lists it."""
+
+    key: str
+    """``input:<name>``, ``doc:<name>:<document>`` or ``bible:<note>``: what dropping removes."""
+    label: str
+    text: str
+    kind: Literal["input", "document", "bible"]
+    droppable: bool
+
+
+def input_parts(spec: OperationSpec, inputs: Inputs) -> list[InputPart]:
+    """The inputs of a prompt, each text and each document apart, in the order built."""
+    parts: list[InputPart] = []
+    for name, value in inputs.items():
+        if isinstance(value, str):
+            if value.strip():
+                label = PART_LABELS.get(name, name.replace("_", " "))
+                parts.append(
+                    InputPart(f"input:{name}", label, value, "input", name not in spec.required)
+                )
+            continue
+        try:
+            docs = documents(inputs, name)
+        except OperationInputError:
+            continue  # not text: build_prompt reports it
+        for doc, text in docs:
+            if name == STORY_BIBLE:
+                parts.append(InputPart(f"bible:{doc}", f"story bible: {doc}", text, "bible", True))
+            else:
+                droppable = name not in spec.required or len(docs) > 1
+                parts.append(InputPart(f"doc:{name}:{doc}", doc, text, "document", droppable))
+    return parts
+
+
+def drop_parts(spec: OperationSpec, inputs: Inputs, keys: Iterable[str]) -> dict[str, Any]:
+    """``inputs`` without the parts named by ``keys`` (required texts are kept)."""
+    dropped = set(keys)
+    kept: dict[str, Any] = {}
+    for name, value in inputs.items():
+        if isinstance(value, str):
+            if f"input:{name}" not in dropped or name in spec.required:
+                kept[name] = value
+            continue
+        if not isinstance(value, Mapping | list | tuple):
+            kept[name] = value
+            continue
+        docs = documents(inputs, name)
+        prefix = "bible:" if name == STORY_BIBLE else f"doc:{name}:"
+        left = [(doc, text) for doc, text in docs if f"{prefix}{doc}" not in dropped]
+        kept[name] = left if left or name not in spec.required else docs
+    return kept
 
 
 def documents(inputs: Inputs, field: str) -> list[tuple[str, str]]:

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from writers_factory.ai.operations import Inputs, OperationSpec
+from writers_factory.ai.operations import InputPart, Inputs, OperationSpec, input_parts
 from writers_factory.ai.providers import ProviderNotConfigured, how_to_configure, is_configured
-from writers_factory.ai.tokens import TokenEstimate, estimate_tokens
+from writers_factory.ai.tokens import TokenEstimate, estimate_many
 from writers_factory.core.estimates import RECENT_RUNS, expected_output
 from writers_factory.core.prices import display_name, resolve_model, split_model
 
@@ -77,6 +77,20 @@ class Billed:
 
 
 @dataclass(frozen=True)
+class PromptPart:
+    """One part of a planned prompt as the preview shows it: its tokens and their cost."""
+
+    key: str
+    """``instructions`` or an :class:`~writers_factory.ai.operations.InputPart` key."""
+    label: str
+    kind: str
+    tokens: int
+    cost: Decimal
+    """What these tokens add to the estimate (as uncached input)."""
+    droppable: bool
+
+
+@dataclass(frozen=True)
 class CostPlan:
     """Everything known before a call; the UI shows it, ``run_operation`` executes it."""
 
@@ -93,6 +107,12 @@ class CostPlan:
     hard_stop: str | None
     provider_problem: str | None
     tracker: CostLog = field(repr=False)
+    parts: tuple[PromptPart, ...] = ()
+    """The prompt in parts (instructions, texts, each note), for the preview."""
+
+    def share(self, part: PromptPart) -> Decimal:
+        """``part``'s share of the estimated cost (0 to 1)."""
+        return part.cost / self.estimated_cost if self.estimated_cost else Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -146,9 +166,14 @@ async def plan_operation(
     ``OperationInputError`` for bad inputs and ``UnknownModelError`` for an unpriced model.
     """
     prompt = spec.build_prompt(inputs)
-    estimate = await asyncio.to_thread(estimate_tokens, f"{spec.system_prompt}\n\n{prompt}", model)
+    pieces = input_parts(spec, inputs)
+    counts = await asyncio.to_thread(
+        estimate_many, [f"{spec.system_prompt}\n\n{prompt}", *(p.text for p in pieces)], model
+    )
+    estimate = counts[0]
     expected = await expected_output_tokens(spec, tracker)
     cost = tracker.get_estimated_cost(model, estimate.count, expected)
+    parts = _parts(model, tracker, estimate.count, pieces, [c.count for c in counts[1:]])
     return CostPlan(
         spec=spec,
         inputs=inputs,
@@ -163,7 +188,29 @@ async def plan_operation(
         hard_stop=tracker.budget_exceeded(cost),
         provider_problem=_provider_problem(model),
         tracker=tracker,
+        parts=parts,
     )
+
+
+def _parts(
+    model: str, tracker: CostLog, total: int, pieces: list[InputPart], counts: list[int]
+) -> tuple[PromptPart, ...]:
+    """The instructions (what the texts leave of the whole) and each text, priced alone."""
+
+    def cost(tokens: int) -> Decimal:
+        return tracker.get_estimated_cost(model, tokens, 0)
+
+    instructions = max(total - sum(counts), 0)
+    parts = [
+        PromptPart(
+            "instructions", "instructions", "instructions", instructions, cost(instructions), False
+        )
+    ]
+    parts += [
+        PromptPart(piece.key, piece.label, piece.kind, n, cost(n), piece.droppable)
+        for piece, n in zip(pieces, counts, strict=True)
+    ]
+    return tuple(parts)
 
 
 async def expected_output_tokens(spec: OperationSpec, tracker: CostLog) -> int:
@@ -311,6 +358,7 @@ __all__ = [
     "CostLog",
     "CostPlan",
     "OperationResult",
+    "PromptPart",
     "ProviderNotConfigured",
     "confirmation_text",
     "confirmation_threshold",
