@@ -176,7 +176,10 @@ async def test_cancel_mid_stream_leaves_the_editor_alone(
         app.ai.model_override = model.model
         await open_chapter(app, pilot)
         original = editor_text(app)
-        app.ai.command("continue")  # preset prompt: writes on from the cursor
+        area = app.editor.active
+        assert area is not None
+        area.move_cursor(area.document.end)
+        app.ai.command("continue")  # writes on from the text before the cursor
         await wait_until(pilot, lambda: model.streamed.is_set())
         await wait_until(pilot, lambda: app.ai.pane.text == "One two ")
         assert app.ai.pane.state is PaneState.RUNNING
@@ -187,7 +190,7 @@ async def test_cancel_mid_stream_leaves_the_editor_alone(
         assert editor_text(app) == original
         assert app.ai.pending is None
         # The provider had reported the partial usage, so (only) that is billed and logged.
-        assert [entry[0] for entry in logged(project)] == ["generate_scene (cancelled)"]
+        assert [entry[0] for entry in logged(project)] == ["continue (cancelled)"]
         app.ai.command("accept")
         await pilot.pause()
         assert editor_text(app) == original

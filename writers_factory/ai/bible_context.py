@@ -250,7 +250,7 @@ def add_context(
     from writers_factory.ai.operations import STORY_BIBLE
     from writers_factory.ai.tokens import estimate_tokens
 
-    sent = text_of({k: v for k, v in inputs.items() if k != STORY_BIBLE})
+    sent = text_of({k: v for k, v in inputs.items() if k != STORY_BIBLE and not k.startswith("_")})
     context = choose(
         read_notes(project_root),
         sent,

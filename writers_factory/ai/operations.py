@@ -9,6 +9,7 @@ themselves are declared with the entries that run them in ``ai/catalogue.py``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,9 +59,10 @@ ASKING_SOURCES: frozenset[Source] = frozenset({"question", "selection_or_questio
 FOLDER_SOURCES: Mapping[Source, str] = {"planning": "planning", "reference": "reference"}
 """Source -> the project folder whose notes it reads."""
 
-Output = Literal["insert", "replace", "none"]
+Output = Literal["insert", "replace", "none", "summary"]
 """Where Accept puts the result: at the end of the selection, over the text read as
-``selection`` (a version is kept first), or nowhere (the result is only read)."""
+``selection`` (a version is kept first), nowhere (the result is only read), or kept as the
+open chapter's summary (``.session/summaries.json``)."""
 
 
 class OperationInputError(WritersFactoryError, ValueError):
@@ -96,6 +98,11 @@ class OperationSpec:
     """Refused, with a message, when no file is open."""
     conversational: bool = False
     """The exchange is saved in ``.session/conversations/`` as it happens."""
+    template: str = ""
+    """The prompt template (``data/prompts/<template>.txt``, overridable in the project's
+    ``prompts/``) its builder renders; empty: the prompt is built in code."""
+    alternatives: int = 0
+    """The result holds this many alternatives, one chosen on Accept (0: one result)."""
 
     bible_context: bool = True
     """Story-bible notes the text mentions are added (unless it reads notes itself)."""
@@ -160,6 +167,8 @@ def input_parts(spec: OperationSpec, inputs: Inputs) -> list[InputPart]:
     """The inputs of a prompt, each text and each document apart, in the order built."""
     parts: list[InputPart] = []
     for name, value in inputs.items():
+        if name.startswith("_"):
+            continue  # carried to the builder (a project's template), not text sent as such
         if isinstance(value, str):
             if value.strip():
                 label = PART_LABELS.get(name, name.replace("_", " "))
@@ -391,3 +400,39 @@ def read_documents(
         used += len(text)
         gathered.documents.append((name, text))
     return gathered
+
+
+@dataclass(frozen=True)
+class Template:
+    """A builder rendering a prompt template: the project's own (given by the controller as
+    the ``_template`` input, already checked) or the shipped one."""
+
+    name: str
+    fields: tuple[str, ...]
+
+    def __call__(self, inputs: Inputs) -> str:
+        from writers_factory.ai.templates import TEMPLATE_INPUT, field_text, render
+
+        own = inputs.get(TEMPLATE_INPUT)
+        text = own if isinstance(own, str) and own.strip() else _shipped(self.name)
+        values = {name: field_text(inputs.get(name)) for name in self.fields}
+        return render(text, values).strip() + "\n"
+
+
+def _shipped(name: str) -> str:
+    from writers_factory.ai.templates import shipped_template
+
+    return shipped_template(name)
+
+
+ALTERNATIVE_MARKER = re.compile(r"^\s*=+\s*Alternative\s+(\d+)\s*=+\s*$", re.MULTILINE)
+
+
+def split_alternatives(text: str) -> list[str]:
+    """The alternatives of a result written under ``=== Alternative N ===`` lines; a
+    result without markers is one alternative."""
+    pieces = ALTERNATIVE_MARKER.split(text)
+    if len(pieces) < 3:
+        return [text.strip()] if text.strip() else []
+    found = [body.strip() for body in pieces[2::2]]
+    return [body for body in found if body]

@@ -36,6 +36,7 @@ from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
 
 if TYPE_CHECKING:
+    from writers_factory.ai.bible_context import BibleContext
     from writers_factory.ai.conversations import ConversationStore
     from writers_factory.ai.workflows import WorkflowEstimate
     from writers_factory.core.stages import StageId
@@ -90,6 +91,8 @@ class EditorReads:
             return Target(self.area.path, start, end, text)
         if output == "insert":
             return Target(self.area.path, self.end, self.end, "")
+        if output == "summary":
+            return Target(self.area.path, (0, 0), (0, 0), "", keep="summary")
         return None
 
 
@@ -114,6 +117,14 @@ def summary(
         f"Tokens: {input_tokens:,} sent, {cached}, {output_tokens:,} received"
         f" · cost {dollars(cost)} · session {dollars(session)}"
     )
+
+
+def _context_notes(context: BibleContext | None) -> tuple[str, ...]:
+    """What the preview says of the story bible beyond the notes sent."""
+    if context is None:
+        return ()
+    lines = [f"Not sent: {e.path} ({why})" for e, why in context.left_out]
+    return tuple(lines + context.problems)
 
 
 class AIController:
@@ -343,15 +354,125 @@ class AIController:
             if gathered is None:
                 return
             inputs, target = gathered
+        if spec.template:
+            inputs = await self._own_template(spec, inputs)
+        context: BibleContext | None = None
+        if spec.takes_bible_context:
+            inputs, context = await self._bible_context(inputs, model)
         tracker = await self.get_tracker()
         try:
             plan = await plan_operation(spec, inputs, model, tracker, self.workspace.preferences)
+            reviewed = await self._review(plan, context)
         except (ops.OperationInputError, UnknownModelError) as exc:
             self.ui.notify(str(exc), severity="error", timeout=12)
             return
-        if not await self.approved(plan):
+        if reviewed is None:
             return
-        await self._call(plan, target, request_text)
+        await self._call(reviewed, target, request_text)
+
+    async def _bible_context(
+        self, inputs: dict[str, Any], model: str
+    ) -> tuple[dict[str, Any], BibleContext]:
+        """``inputs`` with the story-bible notes their text names (read in a thread)."""
+        from writers_factory.ai.bible_context import add_context
+
+        wanted = self.workspace.preferences.data.story_bible
+        with_notes, context = await asyncio.to_thread(
+            partial(
+                add_context,
+                self.workspace.project,
+                inputs,
+                budget=wanted.context_tokens,
+                model=model,
+                pinned=tuple(wanted.pinned),
+                excluded=tuple(wanted.excluded),
+            )
+        )
+        return with_notes, context
+
+    async def _own_template(
+        self, spec: ops.OperationSpec, inputs: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``inputs`` with the project's own template for ``spec`` (``prompts/``) when it is
+        usable; a bad one is reported by file and field and the shipped one is used."""
+        from writers_factory.ai.templates import TEMPLATE_INPUT, read_project_template
+
+        fields = tuple(getattr(spec.builder, "fields", ()))
+        own, problem = await asyncio.to_thread(
+            read_project_template, self.workspace.project, spec.template, fields
+        )
+        if problem:
+            self.ui.notify(problem, title="Prompt template", severity="warning", timeout=15)
+        return {**inputs, TEMPLATE_INPUT: own} if own else inputs
+
+    def _refuse(self, message: str) -> None:
+        self.pane.show_message("Spending limit reached", message)
+        self.ui.notify(message, severity="error", timeout=12)
+
+    async def _review(self, plan: CostPlan, context: BibleContext | None) -> CostPlan | None:
+        """The plan to send, once the writer agreed: a hard stop refuses; above the threshold
+        the confirm question asks (and offers the preview); with ``preview_before_sending``
+        the preview always shows. Parts dropped there are re-planned away; ``None``: nothing
+        is sent."""
+        if plan.hard_stop:
+            self._refuse(plan.hard_stop)
+            return None
+        if plan.budget_warning:
+            self.ui.notify(plan.budget_warning, severity="warning", timeout=12)
+        prefs = self.workspace.preferences
+        if not prefs.data.story_bible.preview_before_sending:
+            if not plan.needs_confirmation:
+                return plan
+            from writers_factory.tui.screens.cost_confirm import PREVIEW, CostConfirmScreen
+
+            question = CostConfirmScreen(
+                plan.confirmation_text, plan.budget_warning, can_preview=True
+            )
+            answer = await self.ui.ask(question)
+            if answer != PREVIEW:
+                if not answer:
+                    self.ui.notify("Cancelled — nothing was sent, nothing was spent.")
+                    return None
+                return plan
+        from writers_factory.tui.screens.prompt_preview import PromptPreviewScreen
+
+        choice = await self.ui.ask(PromptPreviewScreen(plan, _context_notes(context)))
+        if choice is None:
+            self.ui.notify("Cancelled — nothing was sent, nothing was spent.")
+            return None
+        await self._remember_notes(choice.pin, choice.exclude, context)
+        if not choice.dropped:
+            return plan
+        inputs = ops.drop_parts(plan.spec, plan.inputs, choice.dropped)
+        again = await plan_operation(plan.spec, inputs, plan.model, plan.tracker, prefs)
+        if again.hard_stop:
+            self._refuse(again.hard_stop)
+            return None
+        return again
+
+    async def _remember_notes(
+        self, pin: frozenset[str], exclude: frozenset[str], context: BibleContext | None
+    ) -> None:
+        """Keep the notes pinned or excluded in the preview in preferences (by path)."""
+        if not (pin or exclude) or context is None:
+            return
+        prefs = self.workspace.preferences
+        if prefs.read_only:
+            self.ui.notify("Preferences are read-only; the pins were not kept.")
+            return
+        paths = {c.entry.name: c.entry.path for c in context.chosen}
+        wanted = prefs.data.story_bible
+        pinned = [p for p in wanted.pinned if p not in exclude] + [
+            paths[n] for n in sorted(pin) if n in paths and paths[n] not in wanted.pinned
+        ]
+        gone = {paths[n] for n in exclude if n in paths}
+        pinned = [p for p in pinned if p not in gone]
+        excluded = [p for p in wanted.excluded if p not in pinned] + sorted(
+            gone - set(wanted.excluded)
+        )
+        prefs.set("story_bible.pinned", pinned)
+        prefs.set("story_bible.excluded", excluded)
+        await prefs.save()
 
     async def approved(self, plan: CostPlan | WorkflowEstimate) -> bool:
         """Hard stop refuses; a budget warning is shown; above the threshold the modal asks."""
@@ -403,7 +524,8 @@ class AIController:
                 output_tokens=result.output_tokens,
                 cost=result.cost,
             )
-        self.pending = Pending(spec.id, result.text, target)
+        offered = tuple(ops.split_alternatives(result.text)) if spec.alternatives else ()
+        self.pending = Pending(spec.id, result.text, target, offered)
         text = summary(
             result.input_tokens,
             result.output_tokens,
@@ -422,11 +544,22 @@ class AIController:
             self.ui.notify("There is no finished result to insert.")
             return
         target = pending.target
+        if target.keep == "summary":
+            await self._keep_summary(target, pending.text)
+            return
         editor = self.views.editor
         area = None if editor is None else editor.find(target.path)
         if area is None:
             self.ui.notify(f"{target.path.name} is no longer open; reopen it to insert.")
             return
+        text = pending.text
+        if len(pending.alternatives) > 1:
+            from writers_factory.tui.screens.alternatives import AlternativesScreen
+
+            chosen = await self.ui.ask(AlternativesScreen(pending.alternatives))
+            if chosen is None:
+                return  # none chosen: nothing changes, the alternatives stay in the pane
+            text = chosen
         if target.replaces:
             if area.get_text_range(target.start, target.end) != target.original:
                 self.ui.notify(
@@ -452,12 +585,28 @@ class AIController:
                     severity="error",
                 )
                 return
-            area.replace(pending.text, target.start, target.end)
+            area.replace(text, target.start, target.end)
         else:
-            area.insert(pending.text)
+            area.insert(text)
         self.pending = None
         self.pane.close()
         area.focus()
+
+    async def _keep_summary(self, target: Target, text: str) -> None:
+        """Keep ``text`` as the chapter's summary (``.session/summaries.json``)."""
+        from writers_factory.store.manuscript.summaries import keep_summary
+
+        project = self.workspace.project
+        path = target.path
+        chapter = (path.relative_to(project) if path.is_absolute() else path).as_posix()
+        try:
+            await asyncio.to_thread(keep_summary, self.workspace.session.paths.root, chapter, text)
+        except OSError as exc:
+            self.ui.notify(f"The summary could not be kept: {exc}", severity="error")
+            return
+        self.pending = None
+        self.pane.close()
+        self.ui.notify(f"Kept as the summary of {chapter}.")
 
     # ------------------------------------------------------------------ local screens
     async def _bible(self, entry: Entry) -> None:
