@@ -19,8 +19,9 @@ from writers_factory.core.errors import WritersFactoryError
 
 MTOK = Decimal(1_000_000)
 
-LOCAL_PROVIDERS = frozenset({"ollama"})
-"""Providers that run on the writer's own machine: always free."""
+LOCAL_PROVIDERS = frozenset({"ollama", "local"})
+"""Providers that run on the writer's own machine: always free (``local:`` is any
+OpenAI-compatible server there)."""
 
 PROVIDER_IDS: Mapping[str, str] = {
     "google-gla": "google",
