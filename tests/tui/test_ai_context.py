@@ -13,7 +13,7 @@ from typing import Any
 from pydantic_ai.messages import ModelMessage
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from pydantic_ai.usage import RequestUsage
-from textual.widgets import Label, SelectionList
+from textual.widgets import DataTable, Label, SelectionList
 from textual.widgets.text_area import Selection
 
 from tests.tui.ai_support import CHAPTER, configure, logged, open_chapter, wait_for_pane
@@ -126,3 +126,46 @@ async def test_preview_from_the_confirm_question_drop_and_exclude_a_note(
         await wait_for_pane(pilot, PaneState.DONE)
         assert "Salt and rope." in model.prompts[-1]
         assert "Ada hums" not in model.prompts[-1]
+
+
+async def test_a_reopened_conversation_continues_with_what_was_said_so_far(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    from textual.widgets import Input
+
+    from writers_factory.ai.conversations import ConversationStore
+    from writers_factory.tui.screens.conversations import ConversationsScreen
+    from writers_factory.tui.screens.file_modals import NameModal
+
+    prefs = configure(project)
+    prefs.set("story_bible.preview_before_sending", True)
+    prefs.save_sync()
+    store = ConversationStore(project / ".session")
+    conv = store.new("Ask the story bible", "analyzing", "test")
+    store.add_turn(conv, "user", "What colour are the keeper's eyes?")
+    store.add_turn(conv, "assistant", "Grey, like the winter sea.")
+    model = Recording("Because ", "she watches storms.")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.ai.model_override = model
+        app.ai.command("conversations")
+        listing = await ready_screen(pilot, ConversationsScreen, focused="#conv-list")
+        table = listing.query_one("#conv-list", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: listing.opened is not None)
+        await pilot.press("c")
+        asked = await ready_screen(pilot, NameModal)
+        asked.query_one(Input).value = "Why grey?"
+        await pilot.press("enter")
+        preview = await ready_screen(pilot, PromptPreviewScreen, focused="#cancel")
+        lines = [str(o.prompt) for o in preview.query_one(SelectionList).options]
+        assert any(line.startswith("conversation so far — ") for line in lines)
+        await click_when_ready(pilot, "#send", PromptPreviewScreen)
+        await wait_for_pane(pilot, PaneState.DONE)
+        [sent] = model.prompts
+        assert "Grey, like the winter sea." in sent and "Why grey?" in sent
+        again = ConversationStore(project / ".session").open(conv.id)
+        assert [t.text for t in again.turns][2:] == ["Why grey?", "Because she watches storms."]
+        assert [entry[0] for entry in logged(project)] == ["follow_up"]

@@ -29,6 +29,7 @@ from writers_factory.ai.operations import (
     ask_bible_prompt,
     brainstorm_prompt,
     critique_prompt,
+    follow_up_prompt,
     outline_prompt,
     rewrite_prompt,
     scene_prompt,
@@ -361,6 +362,20 @@ BETA_READER = OperationSpec(
     needs_file=True,
 )
 
+FOLLOW_UP = OperationSpec(
+    id="follow_up",
+    stage="writing",
+    title="Continue the conversation",
+    builder=follow_up_prompt,
+    max_output_tokens=1500,
+    required=("question",),
+    description="The writer's next message in a reopened conversation, with what was said.",
+    reads={"history": "conversation", "question": "question"},
+    ask="Your next message:",
+    conversational=True,
+)
+"""Run from the saved conversations (its model is the conversation's), not a panel."""
+
 
 # --------------------------------------------------------------------------- the entries
 # In palette order; each panel lists its stage's entries in the order they appear here.
@@ -572,7 +587,7 @@ ENTRIES: tuple[Entry, ...] = (
         id="conversations",
         kind="conversations",
         palette="AI: Conversations",
-        help="Reopen saved conversations",
+        help="Reopen saved conversations, and continue one (c)",
     ),
     Entry(id="cancel", kind="cancel", palette="AI: Cancel", help="Stop the running AI operation"),
     Entry(

@@ -32,6 +32,7 @@ Source = Literal[
     "planning",
     "reference",
     "bible",
+    "conversation",
 ]
 """Where an input comes from:
 
@@ -43,7 +44,8 @@ Source = Literal[
 - ``selection_or_question``: the selection when there is one, else asked of the writer;
 - ``question``: asked of the writer (the spec's ``ask``);
 - ``planning`` / ``reference``: the notes in that project folder, read in a thread;
-- ``bible``: the question and passages of the story-bible screen (which gathers them).
+- ``bible``: the question and passages of the story-bible screen (which gathers them);
+- ``conversation``: what was said so far in a reopened conversation (given by the caller).
 
 An input given by the entry's ``preset`` is not read.
 """
@@ -332,6 +334,14 @@ def voice_test_prompt(inputs: Inputs) -> str:
         _section("Sample of the writer's voice", _text(inputs, "sample")),
         _section("Write this in that voice", _text(inputs, "prompt")),
         "Match diction, sentence rhythm, point of view and tense of the sample.",
+    )
+
+
+def follow_up_prompt(inputs: Inputs) -> str:
+    return _join(
+        _section("The conversation so far", _text(inputs, "history")),
+        _section("The writer's next message", _text(inputs, "question")),
+        "Answer the writer's next message, in the light of the conversation so far.",
     )
 
 

@@ -37,7 +37,7 @@ from writers_factory.tui.widgets.messages import SignificantAction
 
 if TYPE_CHECKING:
     from writers_factory.ai.bible_context import BibleContext
-    from writers_factory.ai.conversations import ConversationStore
+    from writers_factory.ai.conversations import Conversation, ConversationStore
     from writers_factory.ai.workflows import WorkflowEstimate
     from writers_factory.core.stages import StageId
     from writers_factory.store.costs.tracker import CostTracker
@@ -189,9 +189,7 @@ class AIController:
 
             self.ui.show(AnalysisScreen(self.workspace.project, kind))
         elif kind == "conversations":
-            from writers_factory.tui.screens.conversations import ConversationsScreen
-
-            self.ui.show(ConversationsScreen(self.workspace.session.paths.root))
+            self._start(self._conversations_flow, "ai-conversations")
         elif kind == "bible":
             self._start(partial(self._bible, entry), "ai-bible")
         elif kind == "models":
@@ -332,10 +330,11 @@ class AIController:
         entry: Entry,
         inputs: dict[str, Any] | None = None,
         request_text: str | None = None,
+        conversation: Conversation | None = None,
     ) -> None:
         spec = entry.operation
         assert spec is not None, "the catalogue gives every ai and bible entry an operation"
-        model = self.models()[spec.stage]
+        model = conversation.model if conversation is not None else self.models()[spec.stage]
         if not self.can_call(model):
             self.pane.show_message(
                 f"{spec.title} needs an AI provider",
@@ -368,7 +367,7 @@ class AIController:
             return
         if reviewed is None:
             return
-        await self._call(reviewed, target, request_text)
+        await self._call(reviewed, target, request_text, conversation)
 
     async def _bible_context(
         self, inputs: dict[str, Any], model: str
@@ -491,11 +490,18 @@ class AIController:
                 return False
         return True
 
-    async def _call(self, plan: CostPlan, target: Target | None, request: str | None) -> None:
+    async def _call(
+        self,
+        plan: CostPlan,
+        target: Target | None,
+        request: str | None,
+        conversation: Conversation | None = None,
+    ) -> None:
         spec, pane = plan.spec, self.pane
-        conv = None
+        conv = conversation
         if spec.conversational:
-            conv = await self.conversations.new_async(spec.title, spec.stage, plan.model)
+            if conv is None:
+                conv = await self.conversations.new_async(spec.title, spec.stage, plan.model)
             await self.conversations.add_turn_async(conv, "user", request or plan.prompt)
         self.pending = None
         pane.start(f"{spec.title} · {display_name(plan.model)}", plan.expected_output_tokens)
@@ -634,6 +640,32 @@ class AIController:
         inputs = {"question": request.question, "passages": passages}
         ask = partial(self._run_ai, entry, inputs, request.question)
         self.worker = self._start(ask, "ai")
+
+    async def _conversations_flow(self) -> None:
+        """The saved conversations; one reopened and continued runs the follow-up operation
+        with what was said so far (a part of the prompt the preview shows and may drop)."""
+        from writers_factory.ai.catalogue import FOLLOW_UP
+        from writers_factory.ai.conversations import ConversationError
+        from writers_factory.tui.screens.conversations import ConversationsScreen
+
+        chosen = await self.ui.ask(ConversationsScreen(self.workspace.session.paths.root))
+        if not chosen or self.running:
+            return
+        try:
+            conv = await self.conversations.open_async(chosen)
+        except (ConversationError, OSError) as exc:
+            self.ui.notify(str(exc), severity="error")
+            return
+        message = await self._ask(conv.title, FOLLOW_UP.ask)
+        if not message:
+            return
+        history = "\n\n".join(
+            f"{turn.role.capitalize()}: {turn.text.strip()}" for turn in conv.turns
+        )
+        entry = Entry(id=FOLLOW_UP.id, kind="ai", operation=FOLLOW_UP)
+        inputs = {"history": history, "question": message}
+        run = partial(self._run_ai, entry, inputs, message, conv)
+        self.worker = self._start(run, "ai")
 
     async def _pick_models(self) -> None:
         tracker = await self.get_tracker()
