@@ -15,6 +15,8 @@ SCREENS = (
     ("writers_factory.tui.screens.second_instance", "SecondInstanceScreen", "Already open"),
     ("writers_factory.tui.screens.conflict", "ConflictScreen", "Changed outside the app"),
     ("writers_factory.tui.screens.cost_confirm", "CostConfirmScreen", "Confirm AI cost"),
+    ("writers_factory.tui.screens.prompt_preview", "PromptPreviewScreen", "Prompt preview"),
+    ("writers_factory.tui.screens.alternatives", "AlternativesScreen", "Choose an alternative"),
     ("writers_factory.tui.screens.model_picker", "ModelPickerScreen", "Models per stage"),
     ("writers_factory.tui.screens.bible_ask", "BibleAskScreen", "Ask the story bible"),
     ("writers_factory.tui.screens.read_only_file", "ReadOnlyFileScreen", "A read-only chapter"),

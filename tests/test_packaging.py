@@ -63,6 +63,7 @@ def test_the_sdist_and_the_wheel_carry_the_shipped_data_inside_the_package(dist:
         assert f"writers_factory/data/project_template/{f}" in files
     assert {f"writers_factory/data/themes/{t}.toml" for t in ("forest", "parchment")} <= files
     assert "writers_factory/data/o200k_base.tiktoken" in files
+    assert "writers_factory/data/prompts/describe.txt" in files  # the shipped prompt templates
     assert "writers_factory/py.typed" in files
     assert not [f for f in files if ".data/" in f]  # nothing installed outside the package
     assert "License-Expression: MIT" in meta and "Author: Writers Factory developers" in meta
