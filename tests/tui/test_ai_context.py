@@ -55,6 +55,9 @@ class Recording(FunctionModel):
 
 
 def _write_notes(project: Path) -> None:
+    (project / "reference" / "bad.md").write_text(
+        "---\nname: [Odd, Even]\n---\nOdd.\n", encoding="utf-8"
+    )
     (project / "reference" / "ada.md").write_text(ADA, encoding="utf-8")
     (project / "reference" / "port.md").write_text(PORT, encoding="utf-8")
     chapter = project / CHAPTER
@@ -84,6 +87,9 @@ async def test_preview_from_the_confirm_question_drop_and_exclude_a_note(
         await ready_screen(pilot, CostConfirmScreen)
         await click_when_ready(pilot, "#preview", CostConfirmScreen)
         preview = await ready_screen(pilot, PromptPreviewScreen, focused="#cancel")
+        bad = "reference/bad.md › name: Value error, a name is one line of text, not a list"
+        assert bad in str(preview.query_one("#preview-notes", Label).content)
+        assert any(bad in str(n.message) for n in app._notifications)
         lines = [str(o.prompt) for o in preview.query_one(SelectionList).options]
         assert any(line.startswith("story bible: Ada Quill — ") for line in lines)
         assert any(line.startswith("story bible: Port Vell — ") for line in lines)

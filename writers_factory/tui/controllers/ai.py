@@ -154,6 +154,8 @@ class AIController:
         self.pending: Pending | None = None
         self.worker: Worker[None] | None = None
         self._conversations: ConversationStore | None = None
+        self._bible_reported: set[str] = set()
+        """Story-bible problems (bad front matter…) already told this session."""
         self._loading: asyncio.Future[CostTracker] | None = None
         self.workflows = WorkflowRunner(
             workspace, ui, views, self, record_operation=record_operation
@@ -387,6 +389,10 @@ class AIController:
                 excluded=tuple(wanted.excluded),
             )
         )
+        fresh = [p for p in context.problems if p not in self._bible_reported]
+        if fresh:  # each problem once a session: the preview lists them every time
+            self._bible_reported.update(fresh)
+            self.ui.notify("\n".join(fresh), title="Story bible", severity="warning", timeout=15)
         return with_notes, context
 
     async def _own_template(
