@@ -38,6 +38,7 @@ from writers_factory.store.costs.models import (
     CostSummary,
     OperationRecord,
     SessionCosts,
+    new_operation_id,
     new_session_id,
 )
 from writers_factory.store.costs.summary import (
@@ -482,6 +483,7 @@ class CostTracker:
                 "output_tokens": output_tokens,
                 "cost": cost,
                 "session_id": self._session_id,
+                "id": new_operation_id(),
             }
             if cache_read_tokens:
                 fields["cache_read_tokens"] = cache_read_tokens
@@ -682,6 +684,35 @@ class CostTracker:
         """
         found = [r.output_tokens for r in self.recent(look_back) if r.operation == operation]
         return found[-n:] if n > 0 else []
+
+    def all_operations(self) -> list[OperationRecord]:
+        """Every operation, chunk by chunk, then those not yet written (blocking I/O)."""
+        with self._mutex:
+            found: list[OperationRecord] = []
+            for number in self._chunks.numbers():
+                found.extend(self._chunks.records(number))
+            return [*found, *self._pending]
+
+    def merge_operations(self, incoming: list[OperationRecord]) -> tuple[int, int]:
+        """Add the operations of another copy of the project that this one lacks, by id.
+
+        Returns ``(added, already here)``; an operation already recorded (same id) is never
+        counted twice. Blocking I/O under the costs lock, like logging.
+        """
+        if self.read_only:
+            raise self._read_only_error()
+        with self._file_lock.held():
+            self._refresh_locked()
+            known = {record.id for record in self.all_operations()}
+            fresh: list[OperationRecord] = []
+            for record in sorted(incoming, key=lambda r: r.timestamp):
+                if record.id not in known:
+                    known.add(record.id)
+                    fresh.append(record)
+            if fresh:
+                self._set_pending([*self._pending, *fresh])
+                self._write_locked()
+        return len(fresh), len(incoming) - len(fresh)
 
     def operations_by_type(self, session_id: str | None = None) -> dict[str, int]:
         """How many operations of each kind, in one session or (``None``) in all sessions."""
