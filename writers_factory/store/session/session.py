@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 from writers_factory.core.errors import WritersFactoryError
-from writers_factory.core.stages import STAGE_IDS, StageId
+from writers_factory.core.stages import InvalidStageError, StageId, check_transition
 from writers_factory.store.audit.log import AuditLog, default_actor
 from writers_factory.store.audit.models import AuditKind, AuditRecord
 from writers_factory.store.base.durable import (
@@ -289,6 +289,33 @@ class Session:
         (:class:`SessionTakenOverError`).
         """
         previous = self.lock_owner
+        try:
+            self._take_over(previous)
+        except OSError as exc:  # ReadOnlySessionError included: refused, nothing changed
+            self._audit_takeover(previous, error=str(exc))
+            raise
+        self._audit_takeover(previous)
+
+    def _audit_takeover(self, previous: locks.LockInfo | None, error: str | None = None) -> None:
+        """Blocking (the caller's thread): a take-over is recorded as it happens."""
+        import os
+
+        def who(info: locks.LockInfo | None) -> str | None:
+            if info is None:
+                return None
+            user = f"{info.user}@" if info.user else ""
+            return f"process {info.pid} ({user}{info.host})"
+
+        with contextlib.suppress(OSError):
+            AuditLog(self.paths.root).record(
+                "lock-takeover",
+                from_=who(previous),
+                to=f"process {os.getpid()} ({locks.hostname()})",
+                trigger="the writer chose to take the project over",
+                error=error,
+            )
+
+    def _take_over(self, previous: locks.LockInfo | None) -> None:
         if not self.takeover_possible:
             where = "another host" if self.foreign_lock is not None else "this machine"
             pid = previous.pid if previous is not None else "?"
@@ -429,7 +456,15 @@ class Session:
             return 0.0
         return max(0.0, (prev.last_activity - prev.started_at).total_seconds() / 60)
 
-    def _audit(self, kind: AuditKind, old: str | None, new: str, trigger: str = "") -> None:
+    def _audit(
+        self,
+        kind: AuditKind,
+        old: str | None,
+        new: str,
+        trigger: str = "",
+        *,
+        error: str | None = None,
+    ) -> None:
         if self.read_only:
             return  # the instance that owns the project records its own transitions
         self._audit_pending.append(
@@ -440,6 +475,8 @@ class Session:
                 to=new,
                 trigger=trigger,
                 actor=default_actor(),
+                ok=error is None,
+                error=error,
             )
         )
 
@@ -462,12 +499,18 @@ class Session:
         self._file.mark_dirty()
 
     def set_stage(self, stage: str) -> None:
-        value = stage.lower()
-        if value not in STAGE_IDS:
-            raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGE_IDS)}")
-        if self.data.current_state.stage != value:
-            self._audit("stage", self.data.current_state.stage, value)
-            self.data.current_state.stage = value  # type: ignore[assignment]
+        """Change the stage; one that does not exist is refused with
+        :class:`~writers_factory.core.stages.InvalidStageError` (a ``ValueError``), and the
+        refusal is recorded in the audit trail like any transition."""
+        current = self.data.current_state.stage
+        try:
+            value = check_transition(current, stage)
+        except InvalidStageError as exc:
+            self._audit("stage", current, str(stage)[:200], error=str(exc))
+            raise
+        if current != value:
+            self._audit("stage", current, value)
+            self.data.current_state.stage = value
             self._touch()
 
     def set_screen(self, screen: str) -> None:
