@@ -18,7 +18,19 @@ BROKEN_PIPE_EXIT = 1
 gives for it, so every view ends alike."""
 
 SUBCOMMANDS = {"new", "session", "snapshot", "stats", "demo", "backup"}
-SESSION_VIEWS = ("show", "history", "costs", "preferences", "verify", "rollback", "log", "clean")
+SESSION_VIEWS = (
+    "show",
+    "history",
+    "costs",
+    "preferences",
+    "verify",
+    "rollback",
+    "log",
+    "clean",
+    "export",
+    "import",
+    "metrics",
+)
 SNAPSHOT_ACTIONS = ("list", "show", "diff", "restore", "create")
 
 
@@ -58,11 +70,21 @@ def _command_parser() -> argparse.ArgumentParser:
 
     session = sub.add_parser("session", help="inspect the .session/ folder")
     session.add_argument("view", choices=SESSION_VIEWS)
-    session.add_argument("id", nargs="?", default=None, help="rollback: the snapshot to go back to")
+    session.add_argument(
+        "id",
+        nargs="?",
+        default=None,
+        help="rollback: the snapshot to go back to; export/import: the archive file",
+    )
     session.add_argument("--project", type=Path, default=Path("."))
     session.add_argument("--json", action="store_true", help="machine-readable output")
     session.add_argument("--since", default=None, help="log: from this date (YYYY-MM-DD) on")
     session.add_argument("--apply", action="store_true", help="clean: remove (default: dry run)")
+    session.add_argument(
+        "--replace",
+        action="store_true",
+        help="import: replace the session files (default: merge costs and history)",
+    )
 
     snapshot = sub.add_parser(
         "snapshot",
@@ -153,6 +175,8 @@ def _main(argv: Sequence[str] | None) -> int:
                 from writers_factory.cli_snapshot import run_rollback
 
                 return run_rollback(ns.project, ns.id, as_json=ns.json)
+            if ns.view in ("export", "import", "metrics"):
+                return _session_tool(ns)
             from writers_factory.cli_session import run_session_view
 
             if ns.view == "clean":
@@ -169,6 +193,19 @@ def _main(argv: Sequence[str] | None) -> int:
         return run_stats(ns.project, "json" if ns.json else "csv" if ns.csv else "table")
     ns = _open_parser().parse_args(args)
     return _open(Path(ns.project))
+
+
+def _session_tool(ns: argparse.Namespace) -> int:
+    """``session export FILE``, ``session import FILE [--replace]``, ``session metrics``."""
+    if ns.view == "metrics":
+        from writers_factory.cli_metrics import run_metrics
+
+        return run_metrics(ns.project, as_json=ns.json)
+    from writers_factory import cli_exchange
+
+    if ns.view == "export":
+        return cli_exchange.run_export(ns.project, ns.id, as_json=ns.json)
+    return cli_exchange.run_import(ns.project, ns.id, replace=ns.replace, as_json=ns.json)
 
 
 def _new(directory: Path, title: str | None) -> int:

@@ -661,6 +661,7 @@ class WritersFactoryApp(App[int]):
             self._session_closed = True
             if not self.workspace.loaded:
                 return
+        self.workspace.flush_metrics()  # the last counts, while the project is still ours
         self.session.close_sync()
 
     async def action_quit(self) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,11 +127,18 @@ class SnapshotKeeper:
             with contextlib.suppress(OSError, ValueError):
                 migrate_versions(snapshotter, before=self.started)
             self._snapshotter = snapshotter
-        info = self._snapshotter.take(
-            request.trigger, message=request.message, overrides=request.overrides
-        )
+        started = time.perf_counter()
+        try:
+            info = self._snapshotter.take(
+                request.trigger, message=request.message, overrides=request.overrides
+            )
+        except Exception:
+            self.workspace.metrics.count("snapshot_failures")
+            raise
         if info is None:
             return None
+        self.workspace.metrics.count("snapshots")
+        self.workspace.metrics.observe("snapshot", (time.perf_counter() - started) * 1000)
         self.taken.append(info.id)
         return info.id
 
