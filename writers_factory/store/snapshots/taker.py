@@ -37,7 +37,11 @@ from writers_factory.store.snapshots.reading import files_of, read_meta
 from writers_factory.store.snapshots.repository import SnapshotRepository
 from writers_factory.store.snapshots.triggers import Trigger
 
-ALWAYS_RECORDED = frozenset({Trigger.MANUAL, Trigger.RESTORE, Trigger.ROLLBACK})
+ALWAYS_RECORDED = frozenset(
+    {Trigger.MANUAL, Trigger.RESTORE, Trigger.ROLLBACK, Trigger.AI_REWRITE}
+)
+"""Moments marked even when the book is as the newest snapshot has it: the writer may look
+for exactly that moment (before an AI rewrite, the text it replaced is found by its trigger)."""
 TOTAL_UNKNOWN = frozenset({"unknown", Trigger.MIGRATED})
 """Parents whose ``total_words`` is not the book's (made by other means, or one migrated
 version): the total is counted afresh after them."""
@@ -91,8 +95,8 @@ class Snapshotter:
     ) -> SnapshotInfo | None:
         """Record the project now; None when nothing of the book changed (and not forced).
 
-        ``force`` defaults to True for a snapshot by hand and before a restore or a rollback:
-        those always mark the moment, even when the text is the newest snapshot's.
+        ``force`` defaults to True for a snapshot by hand, before an AI rewrite, a restore or a
+        rollback: those always mark the moment, even when the text is the newest snapshot's.
         """
         trigger = str(trigger)
         force = trigger in ALWAYS_RECORDED if force is None else force

@@ -36,6 +36,8 @@ from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from writers_factory.ai.bible_context import BibleContext
     from writers_factory.ai.conversations import Conversation, ConversationStore
     from writers_factory.ai.workflows import WorkflowEstimate
@@ -550,6 +552,26 @@ class AIController:
         self.ui.post(SignificantAction("operation", target.path if target else None))
 
     # ------------------------------------------------------------------ accepting
+    async def _keep_before_rewrite(self, path: Path, text: str) -> None:
+        """The text as the writer sees it, kept where it can be brought back before an AI
+        rewrite replaces part of it: a snapshot (waited for: it must be on disk first), or
+        where the snapshot repository cannot be used, a copy in ``.session/versions/``.
+        Raises ``OSError`` when neither could be kept."""
+        if self.snapshots is not None:
+            try:
+                kept = await self.snapshots.take(
+                    "before-ai-rewrite",
+                    message=f"before an AI rewrite of {path.as_posix()}",
+                    overrides={path.as_posix(): text},
+                )
+            except Exception:  # any failure of the history: a copy is kept instead
+                kept = None
+            if kept is not None:
+                return
+        from writers_factory.store.manuscript.versions import save_version
+
+        await asyncio.to_thread(save_version, self.workspace.project, path, text)
+
     async def _accept(self) -> None:
         pending = self.pending
         if pending is None or pending.target is None:
@@ -580,17 +602,8 @@ class AIController:
                     severity="warning",
                 )
                 return
-            from writers_factory.store.manuscript.versions import save_version
-
             try:
-                project = self.workspace.project
-                await asyncio.to_thread(save_version, project, target.path, area.text)
-                if self.snapshots is not None:
-                    self.snapshots.request(
-                        "before-ai-rewrite",
-                        message=f"before an AI rewrite of {target.path.as_posix()}",
-                        overrides={target.path.as_posix(): area.text},
-                    )
+                await self._keep_before_rewrite(target.path, area.text)
             except OSError as exc:
                 self.ui.notify(
                     f"Could not keep a version first, so nothing was replaced: {exc}",
