@@ -97,6 +97,30 @@ async def test_below_threshold_runs_without_asking_and_accept_is_undoable(
     assert (project / CHAPTER).read_text(encoding="utf-8") == original
 
 
+async def test_without_a_usable_history_the_text_before_a_rewrite_is_kept_in_versions(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    configure(project)
+    (project / ".session").mkdir(exist_ok=True)
+    (project / ".session" / "snapshots.git").write_text("not a repository\n")
+    model = Streaming("The Beacon Keeper")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.ai.model_override = model.model
+        await open_chapter(app, pilot)
+        area = app.editor.active
+        assert area is not None
+        original = area.text
+        area.selection = Selection((0, 2), (0, len(FIRST_LINE)))
+        app.ai.command("rewrite")
+        await wait_for_pane(pilot, PaneState.DONE)
+        await click_when_ready(pilot, "#ai-accept")
+        await wait_until(pilot, lambda: editor_text(app) != original)
+        [version] = list_versions(project, CHAPTER)  # kept beside the project instead
+        assert version.stored_at.read_text(encoding="utf-8") == original
+
+
 async def test_above_threshold_asks_and_continue_runs_and_logs(
     make_app: Callable[[], WritersFactoryApp], project: Path
 ) -> None:
