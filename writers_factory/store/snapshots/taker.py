@@ -37,9 +37,7 @@ from writers_factory.store.snapshots.reading import files_of, read_meta
 from writers_factory.store.snapshots.repository import SnapshotRepository
 from writers_factory.store.snapshots.triggers import Trigger
 
-ALWAYS_RECORDED = frozenset(
-    {Trigger.MANUAL, Trigger.RESTORE, Trigger.ROLLBACK, Trigger.AI_REWRITE}
-)
+ALWAYS_RECORDED = frozenset({Trigger.MANUAL, Trigger.RESTORE, Trigger.ROLLBACK, Trigger.AI_REWRITE})
 """Moments marked even when the book is as the newest snapshot has it: the writer may look
 for exactly that moment (before an AI rewrite, the text it replaced is found by its trigger)."""
 TOTAL_UNKNOWN = frozenset({"unknown", Trigger.MIGRATED})
@@ -212,6 +210,7 @@ class Snapshotter:
         commit_id = commit.id.decode("ascii")
         if move_branch:
             repo.set_head(commit_id)
+            repo.pack_loose()  # now and then: the loose objects of many snapshots, packed
         return commit_id
 
 
