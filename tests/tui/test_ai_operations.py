@@ -119,6 +119,7 @@ async def test_without_a_usable_history_the_text_before_a_rewrite_is_kept_in_ver
         await wait_until(pilot, lambda: editor_text(app) != original)
         [version] = list_versions(project, CHAPTER)  # kept beside the project instead
         assert version.stored_at.read_text(encoding="utf-8") == original
+        await pilot.press("ctrl+q")  # the one way out, as a writer leaves
 
 
 async def test_above_threshold_asks_and_continue_runs_and_logs(
