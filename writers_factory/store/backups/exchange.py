@@ -49,6 +49,7 @@ CHECKED: tuple[tuple[str, Schema], ...] = (
     ("costs/ops-*.json", "writers_factory.store.costs.models:OperationChunk"),
     ("preferences.json", "writers_factory.store.preferences.models:PreferencesData"),
     ("journal/*.json", "writers_factory.store.manuscript.journal:JournalEntry"),
+    ("summaries.json", "writers_factory.store.manuscript.summaries:ChapterSummaries"),
     ("metrics.json", "writers_factory.store.metrics.models:MetricsData"),
 )
 
