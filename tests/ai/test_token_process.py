@@ -37,7 +37,7 @@ async def test_the_app_counts_tokens_without_building_the_encoding_itself(
     app = WritersFactoryApp(project, user_themes=tmp_path / "themes")
     try:
         async with app.run_test():
-            await asyncio.wait_for(app.ready.wait(), 10)
+            await asyncio.wait_for(app.ready.wait(), 90)
             estimate = await asyncio.to_thread(tokens.estimate_tokens, TEXT, "openai:gpt-4o")
             assert tokens._encoding is None  # counted elsewhere: nothing built here
             await app.action_quit()
