@@ -31,6 +31,8 @@ SCREENS = (
     ("writers_factory.tui.screens.go_to_line", "GoToLineScreen", "Go to line"),
     ("writers_factory.tui.widgets.ai_pane", "AIPane", "AI pane (while an answer streams)"),
     ("writers_factory.tui.widgets.editor", "BufferArea", "Editor (besides the usual keys)"),
+    ("writers_factory.tui.widgets.find_bar", "FindBar", "Find bar (ctrl+f)"),
+    ("writers_factory.tui.screens.project_search", "ProjectSearchScreen", "Find in project"),
 )
 """Every screen and widget with keys of its own, and the title the guide gives it."""
 
@@ -54,6 +56,8 @@ WHAT = {
     "view.focus": "Focus mode: the editor alone in a centred column (again to leave)",
     "view.focus_leave": "Leave focus mode (elsewhere Escape is the focused widget's)",
     "file.save": "Save now (auto-save runs anyway)",
+    "edit.find": "Find and replace in the open file",
+    "search.project": "Find (and replace) in the whole project",
     "app.quit": "Save everything and quit",
 }
 """Longer words for the workspace's keys than the footer has room for; by binding id."""

@@ -87,6 +87,7 @@ from writers_factory.tui.controllers.goto import GoToLine
 from writers_factory.tui.controllers.history import HistoryController
 from writers_factory.tui.controllers.ownership import OwnershipDecision, OwnershipQuestion
 from writers_factory.tui.controllers.preference_switch import remember
+from writers_factory.tui.controllers.project_search import ProjectSearch
 from writers_factory.tui.controllers.recovery import StartDecision, StartupChecks
 from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.shutdown import Shutdown
@@ -167,6 +168,15 @@ def _bindings() -> list[BindingType]:
             priority=True,
         ),
         Binding("ctrl+s", "save", "Save", id="file.save", priority=True),
+        Binding("ctrl+f", "find", "Find", id="edit.find", priority=True),
+        Binding(
+            "alt+f",
+            "project_search",
+            "Find in project",
+            id="search.project",
+            show=False,
+            priority=True,
+        ),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -182,6 +192,8 @@ NOT_OVER_MODALS: frozenset[tuple[str, tuple[object, ...]]] = frozenset(
         ("spelling", ()),
         ("focus_mode", ()),
         ("leave_focus_mode", ()),
+        ("find", ()),
+        ("project_search", ()),
     }
 )
 """Actions (name, parameters) of keys that were ordinary bindings before they had to win over
@@ -258,6 +270,10 @@ class WritersFactoryApp(App[int]):
             workspace, ui, ui, self.writing, saving=lambda: self.saving, snapshots=self.snapshots
         )
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
+        self.project_search = ProjectSearch(
+            workspace, ui, ui, self.snapshots, remember=self.project_watch.remember
+        )
+        """Find and replace across the project (``controllers/project_search.py``)."""
         self.saving: SaveCoordinator | None = None
         """Journal, auto-save and conflicts (``controllers/saving.py``), made at start-up."""
         self.auto_save = AutoSaveSettings(workspace, ui, self.writing, lambda: self.saving)
@@ -857,6 +873,18 @@ class WritersFactoryApp(App[int]):
         self.editor.set_smart_quotes(on)
         remember(self.workspace, self.ui, "editor.smart_quotes", on)
         self.notify(f"Smart quotes and em-dashes are {'on' if on else 'off'}.")
+
+    # ------------------------------------------------------------------ finding
+    def action_find(self) -> None:
+        """ctrl+f: the find bar on the open file."""
+        if not self.editor.show_find():
+            self.notify("Open a file to find in it; alt+f finds in the whole project.")
+
+    def action_project_search(self) -> None:
+        self.project_search.show()
+
+    def action_undo_replace(self) -> None:
+        self.project_search.undo_last()
 
     # ------------------------------------------------------------------ file actions
     # The flows live in ``controllers/files.py``; keys and palette commands land here.

@@ -37,9 +37,12 @@ from writers_factory.store.snapshots.reading import files_of, read_meta
 from writers_factory.store.snapshots.repository import SnapshotRepository
 from writers_factory.store.snapshots.triggers import Trigger
 
-ALWAYS_RECORDED = frozenset({Trigger.MANUAL, Trigger.RESTORE, Trigger.ROLLBACK, Trigger.AI_REWRITE})
+ALWAYS_RECORDED = frozenset(
+    {Trigger.MANUAL, Trigger.RESTORE, Trigger.ROLLBACK, Trigger.AI_REWRITE, Trigger.REPLACE}
+)
 """Moments marked even when the book is as the newest snapshot has it: the writer may look
-for exactly that moment (before an AI rewrite, the text it replaced is found by its trigger)."""
+for exactly that moment (before an AI rewrite, the text it replaced is found by its trigger;
+before a replace across the project, "Undo replace" reads the files back from it)."""
 TOTAL_UNKNOWN = frozenset({"unknown", Trigger.MIGRATED})
 """Parents whose ``total_words`` is not the book's (made by other means, or one migrated
 version): the total is counted afresh after them."""
