@@ -30,6 +30,9 @@ from writers_factory.tui.widgets.document.lines import LineDocument
 INLINE = 200_000
 """Texts up to this many characters are searched at once; longer ones in a thread."""
 
+QUERY_DELAY = 0.2
+"""Seconds after the last letter of the query before a long text is searched."""
+
 RESEARCH_DELAY = 0.3
 """Seconds after the last keystroke in the editor before the matches are found again."""
 
@@ -102,6 +105,8 @@ class FindBar(Vertical):
         self._pattern: re.Pattern[str] | None = None
         self._query = SearchQuery("")
         self._timer: Timer | None = None
+        self._due = False
+        """A search is timed to start (the writer is still typing)."""
         self._note = ""
         """Said once the next search lands ("Replaced 17")."""
 
@@ -162,7 +167,11 @@ class FindBar(Vertical):
     @on(Input.Changed, "#find-input")
     @on(Checkbox.Changed)
     def _query_changed(self) -> None:
-        self.search()
+        area = self.target
+        if area is not None and _length(area) > INLINE:
+            self._search_soon(QUERY_DELAY)  # not a pass over the whole novel per letter
+        else:
+            self.search()
 
     def action_switch(self, which: str) -> None:
         box = self.query_one(f"#find-{which}", Checkbox)
@@ -171,6 +180,9 @@ class FindBar(Vertical):
     def search(self) -> None:
         """Find the query's matches in the target: at once, or in a thread when long."""
         area = self.target
+        self._due = False
+        if self._timer is not None:
+            self._timer.stop()
         self._query = query = self.query_now
         try:
             self._pattern = query.compile()
@@ -270,9 +282,13 @@ class FindBar(Vertical):
         """The target's text changed: find again once the writer pauses."""
         if not self.display:
             return
+        self._search_soon(RESEARCH_DELAY)
+
+    def _search_soon(self, delay: float) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(RESEARCH_DELAY, self.search, name="find-again")
+        self._due = True
+        self._timer = self.set_timer(delay, self.search, name="find-again")
 
     # -- moving --------------------------------------------------------------------------------
 
@@ -311,7 +327,14 @@ class FindBar(Vertical):
     def replacement_text(self) -> str:
         return self.query_one("#replace-input", Input).value
 
+    @property
+    def settled(self) -> bool:
+        """The matches shown are those of the query as it reads now (tests wait on it)."""
+        return not self.searching and not self._due and self._query == self.query_now
+
     def _replaceable(self) -> tuple[ScaledTextArea, re.Pattern[str], Found] | None:
+        if self._query != self.query_now:  # typed faster than the search: the query now
+            self.search()
         area, pattern = self.target, self._pattern
         found = self._fresh()
         if area is None or pattern is None or found is None or not found.marks:

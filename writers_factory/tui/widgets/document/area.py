@@ -56,6 +56,8 @@ class ScaledTextArea(TextArea):
         self._mark_starts: list[tuple[int, int]] = []
         self._current_mark: int | None = None
         self._marks_version: int | None = None
+        self._parsing: LineDocument | None = None
+        """The document a thread is parsing now."""
         self._set_document(text, language)
 
     # -- marks ---------------------------------------------------------------------------------
@@ -153,18 +155,30 @@ class ScaledTextArea(TextArea):
         document = self.document
         if not isinstance(document, SyntaxDocument) or document.parsed:
             return
+        if self._parsing is document:
+            return  # one parse at a time: the one running replays what comes meanwhile
+        self._parsing = document
         text = document.text_to_parse()
 
         async def parse() -> None:
-            tree = await asyncio.to_thread(parse_in_thread, document.language, text)
+            try:
+                tree = await asyncio.to_thread(parse_in_thread, document.language, text)
+            finally:
+                self._parsing = None
             if self.document is document:
-                document.adopt_tree(tree)
+                if not document.adopt_tree(tree):
+                    self._parse_in_thread()  # too much changed meanwhile: once more
+                    return
                 self._build_highlight_map()
                 self.refresh()
 
         self.run_worker(parse(), group="syntax", exit_on_error=False)
 
     def _build_highlight_map(self) -> None:
+        # after every edit, undo and redo: a large one may have left the document to be
+        # parsed again in a thread
+        if self.is_attached and not self.parsed and self._parsing is None:
+            self.call_after_refresh(self._parse_in_thread)
         self._line_cache.clear()
         query, document = self._highlight_query, self.document
         if query is not None and isinstance(document, LineDocument):
