@@ -33,7 +33,7 @@ def test_regular_expressions_and_bad_ones() -> None:
     assert found(SearchQuery(r"J\w+t", regex=True)) == ["Janet"]
     assert found(SearchQuery("^the", regex=True)) == ["The"]  # ^ is a line start
     assert found(SearchQuery("x*", regex=True)) == []  # empty matches are never matches
-    with pytest.raises(BadPattern, match="Not a valid regular expression: .* at position 1"):
+    with pytest.raises(BadPattern, match=r"Not a valid regular expression: .* at position 1"):
         SearchQuery("(Jane", regex=True).compile()
     pattern = SearchQuery("(J)ane", regex=True).compile()
     assert pattern is not None

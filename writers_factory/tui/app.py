@@ -168,7 +168,7 @@ def _bindings() -> list[BindingType]:
             priority=True,
         ),
         Binding("ctrl+s", "save", "Save", id="file.save", priority=True),
-        Binding("ctrl+f", "find", "Find", id="edit.find", priority=True),
+        Binding("ctrl+f", "find", "Find", id="edit.find", show=False, priority=True),
         Binding(
             "alt+f",
             "project_search",

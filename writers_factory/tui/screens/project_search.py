@@ -72,6 +72,14 @@ def hit_label(hit: LineHit, ticked: bool | None) -> Text:
     return label
 
 
+class ResultsTree(Tree[NodeData]):
+    """The results, file by file; space ticks a line instead of folding a file."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "screen.tick", "Tick or untick", show=False),
+    ]
+
+
 class ProjectSearchScreen(ModalScreen[None]):
     """Find across manuscript/, reference/ and planning/; preview and apply a replace."""
 
@@ -106,6 +114,10 @@ class ProjectSearchScreen(ModalScreen[None]):
         self.busy = False
         """A search, replace or undo is under way (tests wait on it)."""
         self.status = ""
+        self.done = 0
+        """Searches, replaces and undos finished (tests wait on it)."""
+        self.outcome: Outcome | None = None
+        """What the last replace or undo did."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ps-dialog"):
@@ -122,7 +134,7 @@ class ProjectSearchScreen(ModalScreen[None]):
                 yield Button("Replace", id="ps-apply", compact=True, disabled=True)
                 yield Button("Undo", id="ps-undo", compact=True)
             yield Static("Type what to find, then Enter.", id="ps-status")
-            tree: Tree[NodeData] = Tree("results", id="ps-results")
+            tree = ResultsTree("results", id="ps-results")
             tree.show_root = False
             yield tree
 
@@ -164,11 +176,12 @@ class ProjectSearchScreen(ModalScreen[None]):
         try:
             results = await self.source.search(query, replace_with)
         except BadPattern as exc:
-            self._say(str(exc))
             self._show(None)
+            self._say(str(exc))
             return
         finally:
             self.busy = False
+            self.done += 1
         self.query_searched = query
         self.unticked = set()
         self._show(results)
@@ -283,6 +296,8 @@ class ProjectSearchScreen(ModalScreen[None]):
             return
         finally:
             self.busy = False
+            self.done += 1
+        self.outcome = outcome
         self._show(None)
         self._say(outcome.message() + " Undo (alt+u) brings the files back.")
 
@@ -298,6 +313,8 @@ class ProjectSearchScreen(ModalScreen[None]):
             outcome = await self.source.undo()
         finally:
             self.busy = False
+            self.done += 1
+        self.outcome = outcome
         if outcome is None:
             self._say("There is no replace to undo.")
         else:

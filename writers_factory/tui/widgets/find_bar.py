@@ -82,15 +82,15 @@ class FindBar(Vertical):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close the find bar, back to the text"),
+        Binding("escape", "close", "Close the find bar, back to the text", show=False),
         Binding("enter", "next", "Next match (in the find field)", show=False),
-        Binding("down,f3", "next", "Next match"),
-        Binding("up,shift+f3", "previous", "Previous match"),
-        Binding("alt+c", "switch('case')", "Match case on/off"),
-        Binding("alt+e", "switch('word')", "Whole words on/off"),
-        Binding("alt+x", "switch('regex')", "Regular expression on/off"),
-        Binding("alt+r", "replace", "Replace this match"),
-        Binding("alt+a", "replace_all", "Replace all"),
+        Binding("down,f3", "next", "Next match", show=False),
+        Binding("up,shift+f3", "previous", "Previous match", show=False),
+        Binding("alt+c", "switch('case')", "Match case on/off", show=False),
+        Binding("alt+e", "switch('word')", "Whole words on/off", show=False),
+        Binding("alt+x", "switch('regex')", "Regular expression on/off", show=False),
+        Binding("alt+r", "replace", "Replace this match", show=False),
+        Binding("alt+a", "replace_all", "Replace all", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -34,7 +34,8 @@ class ScaledTextArea(TextArea):
     thread, then highlighted (edits made meanwhile are replayed onto the tree).
 
     Marks (:meth:`set_marks`: the matches of a search) are styled as their lines are drawn,
-    found by bisection: thousands of them cost nothing for the lines off screen.
+    found by bisection: thousands of them cost nothing for the lines off screen. They are
+    underlined too: the cursor line's and the selection's backgrounds are drawn over them.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = TextArea.COMPONENT_CLASSES | {
@@ -43,8 +44,10 @@ class ScaledTextArea(TextArea):
     }
     DEFAULT_CSS = """
     ScaledTextArea {
-        & .text-area--mark { background: $warning 35%; }
-        & .text-area--mark-current { background: $warning 80%; color: $text; }
+        & .text-area--mark { background: $warning 35%; text-style: underline; }
+        & .text-area--mark-current {
+            background: $warning; color: $background; text-style: bold underline;
+        }
     }
     """
 
