@@ -49,7 +49,9 @@ Keys (binding ids for ``preferences.json`` → ``keybindings``): ``stage.creatio
 ``file.rename`` (ctrl+r), ``file.delete`` (f8), ``file.close`` (alt+w), ``file.next`` /
 ``file.previous`` (ctrl+pagedown / ctrl+pageup), ``history`` (alt+h: the open chapter's
 snapshots), ``edit.goto_line`` (ctrl+g), ``spelling.suggest`` (alt+s), ``view.focus``
-(f11, Escape leaves: ``view.focus_leave``), ``app.quit`` (ctrl+q), ``modal.cancel``.
+(f11, Escape leaves: ``view.focus_leave``), ``edit.find`` (ctrl+f: the find bar),
+``search.project`` (alt+f: find and replace across the project), ``app.quit`` (ctrl+q),
+``modal.cancel``.
 """
 
 from __future__ import annotations

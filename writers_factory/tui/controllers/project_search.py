@@ -191,10 +191,18 @@ class ProjectSearch:
             return Outcome()
         check_replacement(pattern, replace_with, query.regex)
         self.busy = True
-        try:
-            return await self._replace(pattern, query, replace_with, chosen)
-        finally:
-            self.busy = False
+
+        async def step() -> Outcome:
+            try:
+                return await self._replace(pattern, query, replace_with, chosen)
+            finally:
+                self.busy = False
+
+        # the app's worker, not the screen's: closing the screen must not stop it halfway
+        worker = self.ui.start(step, group="project-replace")
+        await worker.wait()
+        assert isinstance(worker.result, Outcome)
+        return worker.result
 
     async def _replace(
         self,
@@ -312,10 +320,17 @@ class ProjectSearch:
         if step is None or self.busy:
             return None
         self.busy = True
-        try:
-            return await self._undo(step)
-        finally:
-            self.busy = False
+
+        async def undoing() -> Outcome:
+            try:
+                return await self._undo(step)
+            finally:
+                self.busy = False
+
+        worker = self.ui.start(undoing, group="project-replace")
+        await worker.wait()
+        assert isinstance(worker.result, Outcome)
+        return worker.result
 
     async def _undo(self, step: ReplaceStep) -> Outcome:
         outcome = Outcome()

@@ -114,6 +114,8 @@ class ProjectSearchScreen(ModalScreen[None]):
         self.busy = False
         """A search, replace or undo is under way (tests wait on it)."""
         self.status = ""
+        self.changing = False
+        """A replace or an undo is changing files now."""
         self.done = 0
         """Searches, replaces and undos finished (tests wait on it)."""
         self.outcome: Outcome | None = None
@@ -142,6 +144,9 @@ class ProjectSearchScreen(ModalScreen[None]):
         self.query_one("#ps-find", Input).focus()
 
     def action_close(self) -> None:
+        if self.changing:  # a replace or an undo under way finishes first (it goes on anyway)
+            self._say("Still working… the files are being changed; close when it is done.")
+            return
         self.dismiss(None)
 
     # -- asking --------------------------------------------------------------------------------
@@ -287,7 +292,7 @@ class ProjectSearchScreen(ModalScreen[None]):
     async def _apply(
         self, query: SearchQuery, replace_with: str, chosen: dict[str, set[int]]
     ) -> None:
-        self.busy = True
+        self.busy = self.changing = True
         self._say("Replacing…")
         try:
             outcome = await self.source.replace(query, replace_with, chosen)
@@ -295,7 +300,7 @@ class ProjectSearchScreen(ModalScreen[None]):
             self._say(str(exc))
             return
         finally:
-            self.busy = False
+            self.busy = self.changing = False
             self.done += 1
         self.outcome = outcome
         self._show(None)
@@ -308,11 +313,11 @@ class ProjectSearchScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="project-search")
     async def _undo(self) -> None:
-        self.busy = True
+        self.busy = self.changing = True
         try:
             outcome = await self.source.undo()
         finally:
-            self.busy = False
+            self.busy = self.changing = False
             self.done += 1
         self.outcome = outcome
         if outcome is None:

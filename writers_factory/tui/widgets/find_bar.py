@@ -280,8 +280,11 @@ class FindBar(Vertical):
 
     def text_changed(self) -> None:
         """The target's text changed: find again once the writer pauses."""
-        if not self.display:
+        if not self.display or self.target is None:
             return
+        found = self.found
+        if self.searching or (found is not None and found.version == _version(self.target)):
+            return  # found in this text already (a replace here searched again at once)
         self._search_soon(RESEARCH_DELAY)
 
     def _search_soon(self, delay: float) -> None:
@@ -407,7 +410,8 @@ class FindBar(Vertical):
             return
         self.searching = True
         self._set_count("Replacing…")
-        self._replace_in_thread(area, list(area.document.lines), pattern, insert, _version(area))
+        lines = list(area.document.lines)
+        self._replace_in_thread(area, lines, pattern, insert, regex, _version(area))
 
     @work(thread=True, exclusive=True, group="find")
     def _replace_in_thread(
@@ -416,10 +420,11 @@ class FindBar(Vertical):
         lines: list[str],
         pattern: re.Pattern[str],
         insert: str,
+        regex: bool,
         version: int | None,
     ) -> None:
         self.thread_searches += 1
-        edit = replacement("\n".join(lines), pattern, insert, regex=self._query.regex)
+        edit = replacement("\n".join(lines), pattern, insert, regex=regex)
         self.app.call_from_thread(self._replaced_all, area, edit, version)
 
     def _replaced_all(
