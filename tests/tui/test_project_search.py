@@ -149,6 +149,7 @@ async def test_rename_a_character_across_61_chapters_then_undo(
             == before["manuscript/chapter-05.md"]
         )
         assert file_text(repo, kept.id, "manuscript/chapter-01.md") == shown_before
+        repo.close()
 
         # a chapter changed after the replace is named by the undo and left as it is
         changed = next(

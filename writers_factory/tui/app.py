@@ -707,6 +707,7 @@ class WritersFactoryApp(App[int]):
 
     def on_unmount(self) -> None:
         self.shutdown.finish_sync()  # only if the app closes without the shutdown path
+        self.snapshots.release()
         count_in_helper_process(False)
         gc.unfreeze()  # what start-up left is the collector's again
 

@@ -141,6 +141,12 @@ class SnapshotRepository:
             self._store = DiskObjectStore(str(self.objects))
         return self._store
 
+    def close(self) -> None:
+        """Let go of the pack files opened for reading (reopened when next needed)."""
+        store, self._store = self._store, None
+        if store is not None:
+            store.close()
+
     def has(self, hex_id: str) -> bool:
         if hex_id in self._known or self._loose(hex_id).is_file():
             return True

@@ -373,12 +373,15 @@ class ProjectSearch:
         from writers_factory.store.snapshots.taker import Snapshotter
 
         snapshotter = Snapshotter(self.workspace.project)
-        for touched in step.touched:
-            try:
-                _commit, data = version_of(snapshotter, step.snapshot, touched.path)
-            except (OSError, ValueError):
-                continue  # kept in memory anyway
-            texts[touched.path] = data.decode("utf-8")
+        try:
+            for touched in step.touched:
+                try:
+                    _commit, data = version_of(snapshotter, step.snapshot, touched.path)
+                except (OSError, ValueError):
+                    continue  # kept in memory anyway
+                texts[touched.path] = data.decode("utf-8")
+        finally:
+            snapshotter.repository.close()
         return texts
 
     def _restore_closed(

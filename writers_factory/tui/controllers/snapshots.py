@@ -166,6 +166,14 @@ class SnapshotKeeper:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.take(Trigger.SESSION_CLOSE), timeout)
         self.enabled = False
+        self.release()
+
+    def release(self) -> None:
+        """Close the pack files the worker's repository holds open (the app is closing);
+        left to the interpreter's exit, their finalisers fail noisily. Not while a snapshot
+        is being taken: that one closes nothing it still reads."""
+        if self._snapshotter is not None and not self._running:
+            self._snapshotter.repository.close()
 
 
 def relative_key(path: Path) -> str:
