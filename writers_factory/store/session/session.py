@@ -271,8 +271,9 @@ class Session:
         A lock from another host cannot be checked from here, so the writer decides. A live
         process on this machine is safe to take over only when it does not hold the OS lock
         (an older Writers Factory, or a reused pid whose start time is unknown): we got the
-        OS lock, so it cannot be a current Writers Factory writing this project. Without
-        ``flock`` nothing proves that, and a second writer is never risked.
+        OS lock, so it cannot be a current Writers Factory writing this project. Without an
+        OS lock (a filesystem that has none) nothing proves that, and a second writer is
+        never risked.
         """
         if self.foreign_lock is not None:
             return self._claim is not locks.Claim.BUSY

@@ -17,7 +17,6 @@ reads as well; every object read is checked against its id.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from writers_factory.core.errors import WritersFactoryError
+from writers_factory.store.base import oslock
 from writers_factory.store.base.durable import (
     clean_leftovers,
     make_private_dir,
@@ -90,11 +90,12 @@ class SnapshotRepository:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """Hold the writers' OS lock (one commit at a time across processes)."""
+        """Hold the writers' OS lock (one commit at a time across processes; the system
+        drops it when the process dies)."""
         self.ensure()
-        fd = os.open(self.path / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        fd = oslock.open_lock_file(self.path / LOCK_NAME)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            oslock.lock(fd)
             yield
         finally:
             os.close(fd)
