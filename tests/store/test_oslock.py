@@ -82,10 +82,9 @@ def test_costs_lock_waits_then_says_busy(tmp_path: Path) -> None:
     session = tmp_path / ".session"
     session.mkdir()
     path = session / "costs" / ".lock"
-    first = CostsLock(path)
-    with first.held(), pytest.raises(CostsBusyError) as caught:
-        with CostsLock(path, wait=0.05).held():
-            pass
+    first, second = CostsLock(path), CostsLock(path, wait=0.05)
+    with first.held(), pytest.raises(CostsBusyError) as caught, second.held():
+        pass
     assert str(path) in str(caught.value)
     with CostsLock(path, wait=0.05).held():  # released when the first let go
         pass
