@@ -44,6 +44,7 @@ from writers_factory.store.session.models import (
     SessionData,
 )
 from writers_factory.store.session.open_files import contain_open_files
+from writers_factory.store.session.save_time import SaveTime
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -133,7 +134,7 @@ class Session:
         self.previous: SessionData | None = (
             self._file.value.model_copy(deep=True) if self._file.exists_on_disk else None
         )
-        self.last_save_time: datetime | None = self._mtime(self.paths.current)
+        self._saved_on_disk: datetime | None = self._mtime(self.paths.current)
         if (
             self.lock_check.state is locks.LockState.FREE
             and self.previous is not None
@@ -371,7 +372,6 @@ class Session:
         self._file.mark_dirty()
         if not self._file.read_only:  # else already reported; later saves raise, naming it
             self._file.save_sync()
-            self.last_save_time = now
 
     def check_owner(self) -> None:
         """Raise :class:`SessionTakenOverError` when ``lock.json`` now names another owner.
@@ -662,6 +662,20 @@ class Session:
         ):
             self.heartbeat()
 
+    @property
+    def last_save_time(self) -> SaveTime | None:
+        """When ``current.json`` last reached the disk: this process's last save, else the
+        file's modification time as found at start (``None`` when there is none yet).
+
+        A :class:`~writers_factory.store.session.save_time.SaveTime`: a UTC ``datetime`` that
+        also subtracts from epoch seconds, so the specification's status bar
+        (``time.time() - session.last_save_time``) gives seconds since the save. It is
+        already the new moment inside an ``on_save`` listener of that save.
+        """
+        meta = self._file.last_save
+        moment = meta.timestamp if meta is not None else self._saved_on_disk
+        return None if moment is None else SaveTime.of(moment)
+
     def save_sync(self, *, force: bool = False) -> bool:
         """Synchronous save, for quit and signal handlers where no worker may run."""
         if self.read_only:
@@ -671,8 +685,6 @@ class Session:
         wrote = self._file.save_sync(force=force)
         self.flush_audit()
         self._maybe_heartbeat()
-        if wrote and self._file.last_save is not None:
-            self.last_save_time = self._file.last_save.timestamp
         return wrote
 
     async def save(self, *, force: bool = False) -> bool:
@@ -692,8 +704,6 @@ class Session:
             await asyncio.to_thread(self.flush_audit)
         if self._holds_lock:
             await asyncio.to_thread(self._maybe_heartbeat)
-        if wrote and self._file.last_save is not None:
-            self.last_save_time = self._file.last_save.timestamp
         return wrote
 
     @overload
