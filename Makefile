@@ -27,7 +27,7 @@ lock: $(STAMP)
 
 # A demo project made once from project_template/, then the TUI opened on it.
 run: $(STAMP)
-	@test -d $(DEMO) || $(VENV)/bin/writers-factory new $(DEMO) --title "Demo Novel"
+	@test -d $(DEMO) || $(VENV)/bin/writers-factory new $(DEMO) --title "Demo Novel" --sample
 	$(VENV)/bin/writers-factory $(DEMO)
 
 test: $(STAMP)

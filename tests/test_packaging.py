@@ -85,6 +85,8 @@ def test_the_wheel_installs_into_a_clean_environment_and_works(dist: Path, tmp_p
     project = tmp_path / "novel"
     for f in TEMPLATE_FILES:
         assert (project / f).is_file(), f
+    run(command, "new", "sampled", "--sample", cwd=tmp_path)  # the sample ships too
+    assert "lighthouse" in (tmp_path / "sampled/manuscript/chapter-01.md").read_text()
     # the installed package, not the source tree, answered (the command ran outside it)
     where = run(
         python,

@@ -67,6 +67,11 @@ def _command_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="create a project from the template")
     new.add_argument("directory", type=Path)
     new.add_argument("--title", default=None, help="the novel's working title")
+    new.add_argument(
+        "--sample",
+        action="store_true",
+        help="start with a sample story instead of an empty first chapter",
+    )
 
     session = sub.add_parser("session", help="inspect the .session/ folder")
     session.add_argument("view", choices=SESSION_VIEWS)
@@ -158,7 +163,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if args and args[0] in SUBCOMMANDS:
         ns = _command_parser().parse_args(args)
         if ns.command == "new":
-            return _new(ns.directory, ns.title)
+            return _new(ns.directory, ns.title, sample=ns.sample)
         if ns.command == "demo":
             from writers_factory.cli_demo import run_demo
 
@@ -208,11 +213,11 @@ def _session_tool(ns: argparse.Namespace) -> int:
     return cli_exchange.run_import(ns.project, ns.id, replace=ns.replace, as_json=ns.json)
 
 
-def _new(directory: Path, title: str | None) -> int:
+def _new(directory: Path, title: str | None, *, sample: bool = False) -> int:
     from writers_factory.project import ProjectError, create_project
 
     try:
-        created = create_project(directory, title)
+        created = create_project(directory, title, sample=sample)
     except (ProjectError, OSError) as exc:
         return _err(str(exc))
     print(f"Created {created}. Open it with: writers-factory {directory}")

@@ -49,7 +49,7 @@ def usual_umask() -> Iterator[None]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return create_project(tmp_path / "book", "Book")
+    return create_project(tmp_path / "book", "Book", sample=True)
 
 
 @pytest.fixture

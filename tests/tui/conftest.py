@@ -28,8 +28,8 @@ ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A fresh project made the way ``writers-factory new`` makes one."""
-    return create_project(tmp_path / "the-lighthouse", "The Lighthouse")
+    """A fresh project made the way ``writers-factory new --sample`` makes one."""
+    return create_project(tmp_path / "the-lighthouse", "The Lighthouse", sample=True)
 
 
 @pytest.fixture

@@ -514,6 +514,12 @@ class Session:
             self.data.current_state.stage = value
             self._touch()
 
+    def set_project_name(self, name: str) -> None:
+        """The project's title as the writer gave it (``writers-factory new --title``)."""
+        if self.data.project_name != name:
+            self.data.project_name = name
+            self._touch()
+
     def set_screen(self, screen: str) -> None:
         if self.data.current_state.screen != screen:
             self.data.current_state.screen = screen
