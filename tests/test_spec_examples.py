@@ -121,8 +121,8 @@ class RecordingStatusBar:
 
 
 async def test_status_bar_updates(tmp_path: Path) -> None:
-    """The "Status Bar Updates" example: the listeners run as written, ``last_save_time`` subtracting
-    from ``time.time()`` (and still a datetime for code that formats it)."""
+    """The "Status Bar Updates" example: the listeners run as written, ``last_save_time``
+    subtracting from ``time.time()`` (and still a datetime for code that formats it)."""
     session = Session(tmp_path)
     cost_tracker = CostTracker(tmp_path)
     status_bar = RecordingStatusBar()
