@@ -161,6 +161,7 @@ async def started(pilot: Pilot[Any]) -> WritersFactoryApp:
     assert isinstance(app, WritersFactoryApp)
     await asyncio.wait_for(app.ready.wait(), PATIENCE)
     await wait_until(pilot, lambda: len(app.project_tree.root.children) > 0)
+    await wait_until(pilot, lambda: not app.project_tree.revealing)  # the start's cursor placed
     await pilot.pause()
     return app
 

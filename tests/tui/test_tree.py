@@ -49,7 +49,13 @@ async def test_tree_lists_only_the_writers_folders(
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert (project / ".session").is_dir()
-        assert shown_paths(app) == {"manuscript", "planning", "reference"}
+        await wait_until(pilot, lambda: cursor_path(app) is not None)  # manuscript/ opened
+        assert shown_paths(app) == {
+            "manuscript",
+            "manuscript/chapter-01.md",
+            "planning",
+            "reference",
+        }
         await select_in_tree(pilot, "manuscript/chapter-01.md")
         assert "manuscript/.chapter-01.md.swp" not in shown_paths(app)
 
@@ -278,6 +284,13 @@ async def test_close_tab_keeps_unsaved_text_open(make_app: Callable[[], WritersF
 async def test_read_only_session_blocks_file_changes(project: Path, user_themes: Path) -> None:
     from writers_factory.store.session.session import Session
 
+    def state() -> dict[str, tuple[bytes | None, int]]:
+        return {
+            str(p): (p.read_bytes() if p.is_file() else None, p.stat().st_mtime_ns)
+            for p in sorted((project / ".session").rglob("*"))
+        }
+
+    before = state()  # `new` recorded the title there
     session = Session(project, read_only=True)  # as chosen when another instance is live
     app = WritersFactoryApp(project, session=session, user_themes=user_themes)
     async with app.run_test(size=SIZE) as pilot:
@@ -296,7 +309,7 @@ async def test_read_only_session_blocks_file_changes(project: Path, user_themes:
         await pilot.press("f3")
         assert app.stage_id == "enhancing", "navigation still works"
     assert (project / "manuscript" / "chapter-01.md").is_file()
-    assert not (project / ".session").exists(), "a read-only session writes nothing"
+    assert state() == before, "a read-only session writes nothing"
 
 
 async def test_overlapping_reloads_keep_open_folders_open(
@@ -316,3 +329,47 @@ async def test_overlapping_reloads_keep_open_folders_open(
         for _ in range(20):
             await pilot.pause(0.02)
         await wait_until(pilot, lambda: "manuscript/chapter-01.md" in shown_paths(app))
+
+
+def cursor_path(app: WritersFactoryApp) -> str | None:
+    node = app.project_tree.cursor_node
+    if node is None or node.data is None:
+        return None
+    return Path(node.data.path).relative_to(app.project).as_posix()
+
+
+async def test_the_tree_opens_on_the_first_chapter_of_a_new_project(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """It opened folded shut with nothing chosen: manuscript/ is open and the first chapter
+    (in the tree's order) is under the cursor."""
+    (project / "manuscript" / "chapter-02.md").write_text("# Two\n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await wait_until(pilot, lambda: cursor_path(app) is not None)
+        assert cursor_path(app) == "manuscript/chapter-01.md"
+        manuscript = next(
+            n for n in app.project_tree.root.children if n.data and n.data.path.name == "manuscript"
+        )
+        assert manuscript.is_expanded
+
+
+async def test_the_tree_opens_on_the_active_chapter(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    from writers_factory.store import Session
+
+    part = project / "manuscript" / "part-two"
+    part.mkdir()
+    (part / "chapter-07.md").write_text("# Seven\n")
+    session = Session(project)
+    session.open_file("manuscript/chapter-01.md", 0, 0)
+    session.open_file("manuscript/part-two/chapter-07.md", 0, 0)
+    session.close_sync()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await wait_until(pilot, lambda: cursor_path(app) is not None)
+        assert cursor_path(app) == "manuscript/part-two/chapter-07.md"
+        assert active_path(app) == Path("manuscript/part-two/chapter-07.md")

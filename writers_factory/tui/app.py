@@ -565,6 +565,9 @@ class WritersFactoryApp(App[int]):
         # The trail is derived from stage and file, so a restored stage and active file
         # restore it; recomputing also mends a trail that no longer matches them.
         self.update_breadcrumbs()
+        # the tree opens where the writer is: manuscript/ open, the active chapter (else the
+        # first) under the cursor; it opened folded shut with nothing chosen
+        self.project_tree.reveal(Path(data.active_file) if data.active_file else None)
 
     def _focus_screen(self, screen: str) -> None:
         """Focus what had the focus last time, now (``Widget.focus`` would wait a turn)."""
