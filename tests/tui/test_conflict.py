@@ -90,13 +90,14 @@ async def test_take_theirs_keeps_the_cursor_where_it_was(
         assert not area.dirty
 
 
-async def test_keep_both_saves_mine_beside_theirs(
+async def test_keep_both_keeps_mine_where_it_is_not_a_chapter(
     make_app: Callable[[], WritersFactoryApp], project: Path
 ) -> None:
+    """The copy went beside the chapter, into manuscript/, where it was counted as one."""
     async with make_app().run_test(size=SIZE) as pilot:
         app, area, mine = await conflict_on_save(pilot, project)
         await click_when_ready(pilot, "#keep-both", ConflictScreen)
-        folder = project / "manuscript"
+        folder = project / "planning" / "copies"
         await wait_until(pilot, lambda: len(list(folder.glob("chapter-01 (my copy *).md"))) == 1)
         [copy] = folder.glob("chapter-01 (my copy *).md")
         assert copy.read_text() == mine
@@ -105,6 +106,9 @@ async def test_keep_both_saves_mine_beside_theirs(
         relative = copy.relative_to(project)
         await wait_until(pilot, lambda: app.editor.find(relative) is not None)
         assert not area.dirty
+        assert sorted(p.name for p in (project / "manuscript").iterdir()) == ["chapter-01.md"]
+        said = [n.message for n in app._notifications]
+        assert any(relative.as_posix() in message for message in said), said
 
 
 async def test_decide_later_writes_nothing_and_ctrl_s_asks_again(
