@@ -158,7 +158,10 @@ def check_file_name(name: str) -> str:
     if not name:
         raise ProjectError("a file name is needed")
     if "/" in name or "\\" in name or name in (".", ".."):
-        raise ProjectError(f"{name!r}: a name cannot contain / or \\")
+        raise ProjectError(
+            f"{name!r}: a file name cannot contain / or \\ (to put it in another folder, "
+            "choose that folder in the project tree first)"
+        )
     if name.startswith("."):
         raise ProjectError(f"{name!r}: a name cannot start with a dot (hidden files are not shown)")
     if "." not in name:

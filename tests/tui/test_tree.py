@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from tests.tui.conftest import (
     SIZE,
@@ -130,10 +130,40 @@ async def test_new_file_refuses_existing_name_and_keeps_file(
         await pilot.press("ctrl+n")
         await ready_screen(pilot, NameModal, focused="Input")
         await pilot.press(*"chapter-01.md", "enter")
-        await wait_until(
-            pilot, lambda: any("already exists" in n.message for n in app._notifications)
-        )
+        await wait_until(pilot, lambda: "already exists" in name_error(app))
+        assert app.screen.query_one(Input).value == "chapter-01.md"  # asked again, as typed
+        await pilot.press("escape")
     assert (project / "manuscript" / "chapter-01.md").read_text() == before
+
+
+def name_error(app: WritersFactoryApp) -> str:
+    """The reason the name dialog shows under its field ("" when none is shown)."""
+    if not isinstance(app.screen, NameModal):
+        return ""
+    return str(app.screen.query_one("#name-error", Label).content)
+
+
+async def test_a_name_with_a_slash_is_refused_in_the_dialog_keeping_what_was_typed(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """It closed the dialog with a notice and lost the name; now the dialog stays, says why,
+    and the name can be corrected in place."""
+    before = sorted(p.name for p in (project / "manuscript").iterdir())
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "manuscript/chapter-01.md")
+        await pilot.press("ctrl+n")
+        modal = await ready_screen(pilot, NameModal, focused="Input")
+        await pilot.press(*"part-two/the storm", "enter")
+        await wait_until(pilot, lambda: "cannot contain /" in name_error(app))
+        assert app.screen is modal
+        field = modal.query_one(Input)
+        assert field.value == "part-two/the storm"
+        assert sorted(p.name for p in (project / "manuscript").iterdir()) == before
+        field.value = "the storm"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: (project / "manuscript" / "the storm.md").is_file())
 
 
 async def test_rename_open_file_follows_tab_and_session(
@@ -180,9 +210,8 @@ async def test_rename_never_replaces_another_file(
         await ready_screen(pilot, NameModal, focused="Input")
         app.screen.query_one(Input).value = "chapter-02.md"
         await pilot.press("enter")
-        await wait_until(
-            pilot, lambda: any("already exists" in n.message for n in app._notifications)
-        )
+        await wait_until(pilot, lambda: "already exists" in name_error(app))
+        await pilot.press("escape")
     assert (project / "manuscript" / "chapter-02.md").read_text() == "the second chapter"
     assert (project / "manuscript" / "chapter-01.md").read_text().startswith("# The Lighthouse")
 
