@@ -454,6 +454,7 @@ class WritersFactoryApp(App[int]):
         self.editor.activate_quietly(None if area is None else area.path)  # switches again
         self.update_breadcrumbs()
         await self.saving.recovered(recovered)
+        self.saving.show_disk_state()  # the truth at start: saved, unless recovery says not
         self.saving.auto_save_on = self.preferences.data.auto_save_enabled
         self.saving.start()
         if self.saving.enabled:

@@ -236,7 +236,7 @@ class SaveCoordinator:
         if self.dirty_documents():
             self._show(StatusBar.mark_dirty)
         else:
-            self._show(lambda bar: bar.mark_saved(bar.last_saved) if bar.last_saved else None)
+            self._show(StatusBar.mark_clean)
 
     # -- typing: the journal (``journaling.py``) ----------------------------------------------
 
@@ -569,6 +569,15 @@ class SaveCoordinator:
             severity="error",
             timeout=15,
         )
+
+    def show_disk_state(self) -> None:
+        """At start, when nothing is unsaved, say so: the time is the newest open file's
+        modification time as read when it was opened (no disk access here)."""
+        if self.failed or self.dirty_documents():
+            return
+        stamps = [doc.disk.base_mtime for doc in self.documents if doc.disk.base_mtime]
+        at = datetime.fromtimestamp(max(stamps), UTC) if stamps else None
+        self._show(lambda bar: bar.mark_on_disk(at))
 
     async def recovered(self, docs: list[Document]) -> None:
         """Recovered documents: journal them anew, on top of the file as read at recovery."""
