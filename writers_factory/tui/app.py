@@ -59,12 +59,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Event, Key
@@ -317,6 +318,29 @@ class WritersFactoryApp(App[int]):
     def ready(self) -> asyncio.Event:
         """Set when start-up is over (``workspace.ready``)."""
         return self.workspace.ready
+
+    # ------------------------------------------------------------------ palette
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own, with "Screenshot" saving into the project and saying where
+        (``controllers/screenshots.py``; Textual's failed with no reason without a
+        downloads folder)."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save a picture (SVG) of the screen in output/screenshots/",
+                    lambda: self.set_timer(0.1, self.take_screenshot),  # once the palette closed
+                )
+            else:
+                yield command
+
+    def take_screenshot(self) -> None:
+        """Export the screen now (on the loop), write it in a thread."""
+        from writers_factory.tui.controllers.screenshots import save_screenshot
+
+        svg = self.export_screenshot(title=self.project.name)
+        moment = datetime.now(UTC).astimezone()
+        self.run_worker(save_screenshot(self.ui, self.project, svg, moment), group="screenshot")
 
     # ------------------------------------------------------------------ layout
     def get_default_screen(self) -> Screen[None]:
