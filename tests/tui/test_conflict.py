@@ -100,15 +100,16 @@ async def test_keep_both_keeps_mine_where_it_is_not_a_chapter(
         folder = project / "planning" / "copies"
         await wait_until(pilot, lambda: len(list(folder.glob("chapter-01 (my copy *).md"))) == 1)
         [copy] = folder.glob("chapter-01 (my copy *).md")
+        relative = copy.relative_to(project).as_posix()
+        await wait_until(  # the writer is told where (looked for at once: notices expire)
+            pilot, lambda: any(relative in n.message for n in app._notifications)
+        )
         assert copy.read_text() == mine
         assert (project / CHAPTER).read_text() == THEIRS
         await wait_until(pilot, lambda: area.text == THEIRS)
-        relative = copy.relative_to(project)
-        await wait_until(pilot, lambda: app.editor.find(relative) is not None)
+        await wait_until(pilot, lambda: app.editor.find(Path(relative)) is not None)
         assert not area.dirty
         assert sorted(p.name for p in (project / "manuscript").iterdir()) == ["chapter-01.md"]
-        said = [n.message for n in app._notifications]
-        assert any(relative.as_posix() in message for message in said), said
 
 
 async def test_decide_later_writes_nothing_and_ctrl_s_asks_again(
