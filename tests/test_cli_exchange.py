@@ -30,7 +30,7 @@ HOLD = (
 
 
 def _project(root: Path, name: str, operations: int, session_id: str) -> Path:
-    project = create_project(root / name, name)
+    project = create_project(root / name, name, sample=True)
     session = Session(project)
     session.close_sync()
     tracker = CostTracker(project / ".session")

@@ -110,7 +110,7 @@ def test_a_migration_is_recorded_once_with_both_schemas(tmp_path: Path) -> None:
 
 
 def test_rollbacks_done_and_refused_are_recorded(tmp_path: Path) -> None:
-    project = create_project(tmp_path / "novel", "Novel")
+    project = create_project(tmp_path / "novel", "Novel", sample=True)
     session = Session(project)
     session.set_stage("writing")
     session.close_sync()
