@@ -38,9 +38,6 @@ class ModelPickerScreen(ModalScreen[dict[str, str] | None]):
     """Dismisses with the stages whose model changed (stage id -> model), or ``None``."""
 
     DEFAULT_CSS = """
-    ModelPickerScreen .wf-dialog {
-        width: 90%; max-width: 100; max-height: 100%; padding: 0 1; overflow-y: auto;
-    }
     ModelPickerScreen .model-row { height: auto; }
     ModelPickerScreen .model-row Label { width: 12; padding: 0 1 0 0; }
     ModelPickerScreen .model-row Input { width: 1fr; }
@@ -52,7 +49,8 @@ class ModelPickerScreen(ModalScreen[dict[str, str] | None]):
     at its edge: a refusal's reason could not be read). Inputs and buttons are one line high
     and the dialog takes the terminal's width, so the whole picker fits in 80×24 (at 36 rows
     it ran off the bottom of any terminal under 36 rows, examples and buttons with it); a
-    smaller terminal scrolls it."""
+    smaller terminal scrolls it. The dialog's own size is in ``app.tcss`` (the app's rules
+    outrank a screen's defaults)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel")
     ]
