@@ -27,7 +27,7 @@ lock: $(STAMP)
 
 # A demo project made once from project_template/, then the TUI opened on it.
 run: $(STAMP)
-	@test -d $(DEMO) || $(VENV)/bin/writers-factory new $(DEMO) --title "Demo Novel"
+	@test -d $(DEMO) || $(VENV)/bin/writers-factory new $(DEMO) --title "Demo Novel" --sample
 	$(VENV)/bin/writers-factory $(DEMO)
 
 test: $(STAMP)
@@ -54,6 +54,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check writers_factory tests bench examples docs/*.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy examples docs/*.py
+	$(VENV)/bin/mypy --platform win32 writers_factory/store/base/oslock.py writers_factory/store/base/places.py
 	$(VENV)/bin/lint-imports --no-logo
 
 # The documentation site in site/: the screenshots taken afresh from the app, then a strict

@@ -15,6 +15,8 @@ SCREENS = (
     ("writers_factory.tui.screens.second_instance", "SecondInstanceScreen", "Already open"),
     ("writers_factory.tui.screens.conflict", "ConflictScreen", "Changed outside the app"),
     ("writers_factory.tui.screens.cost_confirm", "CostConfirmScreen", "Confirm AI cost"),
+    ("writers_factory.tui.screens.prompt_preview", "PromptPreviewScreen", "Prompt preview"),
+    ("writers_factory.tui.screens.alternatives", "AlternativesScreen", "Choose an alternative"),
     ("writers_factory.tui.screens.model_picker", "ModelPickerScreen", "Models per stage"),
     ("writers_factory.tui.screens.bible_ask", "BibleAskScreen", "Ask the story bible"),
     ("writers_factory.tui.screens.read_only_file", "ReadOnlyFileScreen", "A read-only chapter"),
@@ -35,6 +37,8 @@ SCREENS = (
     ("writers_factory.tui.screens.go_to_line", "GoToLineScreen", "Go to line"),
     ("writers_factory.tui.widgets.ai_pane", "AIPane", "AI pane (while an answer streams)"),
     ("writers_factory.tui.widgets.editor", "BufferArea", "Editor (besides the usual keys)"),
+    ("writers_factory.tui.widgets.find_bar", "FindBar", "Find bar (ctrl+f)"),
+    ("writers_factory.tui.screens.project_search", "ProjectSearchScreen", "Find in project"),
 )
 """Every screen and widget with keys of its own, and the title the guide gives it."""
 
@@ -59,6 +63,8 @@ WHAT = {
     "view.focus": "Focus mode: the editor alone in a centred column (again to leave)",
     "view.focus_leave": "Leave focus mode (elsewhere Escape is the focused widget's)",
     "file.save": "Save now (auto-save runs anyway)",
+    "edit.find": "Find and replace in the open file",
+    "search.project": "Find (and replace) in the whole project",
     "app.quit": "Save everything and quit",
 }
 """Longer words for the workspace's keys than the footer has room for; by binding id."""

@@ -56,7 +56,7 @@ def test_a_file_given_as_the_project_is_said_to_be_a_file(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("output", ["--json", "table", "--csv"])
 def test_a_reader_that_goes_away_early_gets_no_traceback(tmp_path: Path, output: str) -> None:
-    project = create_project(tmp_path / "book", "Book")
+    project = create_project(tmp_path / "book", "Book", sample=True)
     history = SessionHistory(project / ".session")
     for n in range(20):
         history.begin(f"2026-01-{n + 1:02d}-090000", history._clock())

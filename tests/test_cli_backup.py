@@ -14,7 +14,7 @@ from writers_factory.project import create_project
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return create_project(tmp_path / "novel", "Novel")
+    return create_project(tmp_path / "novel", "Novel", sample=True)
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dict]:  # type: ignore[type-arg]

@@ -25,7 +25,7 @@ def _put(path: Path, text: str, when: datetime) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    made = create_project(tmp_path / "novel", "Novel")
+    made = create_project(tmp_path / "novel", "Novel", sample=True)
     session = made / ".session"
     # trash: chapter-02 deleted twice long ago, chapter-03 once long ago
     _put(session / "trash" / stamp(OLD) / "manuscript" / "chapter-02.md", "v1", OLD)

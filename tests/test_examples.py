@@ -120,5 +120,5 @@ def test_every_example_is_checked() -> None:
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_example(name: str, tmp_path: Path) -> None:
-    project = create_project(tmp_path / "the-lighthouse", "The Lighthouse")
+    project = create_project(tmp_path / "the-lighthouse", "The Lighthouse", sample=True)
     CHECKS[name](project)

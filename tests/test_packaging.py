@@ -63,11 +63,13 @@ def test_the_sdist_and_the_wheel_carry_the_shipped_data_inside_the_package(dist:
         assert f"writers_factory/data/project_template/{f}" in files
     assert {f"writers_factory/data/themes/{t}.toml" for t in ("forest", "parchment")} <= files
     assert "writers_factory/data/o200k_base.tiktoken" in files
+    assert "writers_factory/data/prompts/describe.txt" in files  # the shipped prompt templates
     assert "writers_factory/py.typed" in files
     assert not [f for f in files if ".data/" in f]  # nothing installed outside the package
     assert "License-Expression: MIT" in meta and "Author: Writers Factory developers" in meta
     assert "Requires-Dist: textual<9,>=8.0" in meta
-    assert "Classifier: Environment :: Console" in meta and "Project-URL: Source" in meta
+    assert "Classifier: Environment :: Console" in meta
+    assert "Project-URL" not in meta  # no public address yet: none made up (pyproject.toml)
 
 
 def test_the_wheel_installs_into_a_clean_environment_and_works(dist: Path, tmp_path: Path) -> None:
@@ -84,6 +86,8 @@ def test_the_wheel_installs_into_a_clean_environment_and_works(dist: Path, tmp_p
     project = tmp_path / "novel"
     for f in TEMPLATE_FILES:
         assert (project / f).is_file(), f
+    run(command, "new", "sampled", "--sample", cwd=tmp_path)  # the sample ships too
+    assert "lighthouse" in (tmp_path / "sampled/manuscript/chapter-01.md").read_text()
     # the installed package, not the source tree, answered (the command ran outside it)
     where = run(
         python,

@@ -31,7 +31,7 @@ def tree_state(folder: Path) -> dict[str, tuple[bytes | None, int]]:
 
 
 def test_create_project_copies_the_template(tmp_path: Path) -> None:
-    dest = create_project(tmp_path / "the-lighthouse", "The Lighthouse Keeper")
+    dest = create_project(tmp_path / "the-lighthouse", "The Lighthouse Keeper", sample=True)
     assert dest == tmp_path / "the-lighthouse"
     for folder in ("manuscript", "reference", "planning", "output/reports"):
         assert (dest / folder).is_dir(), folder
@@ -49,8 +49,27 @@ def test_create_project_copies_the_template(tmp_path: Path) -> None:
     assert "ctrl+s" in guide and "recovery journal" in guide and ".session/trash/" in guide
     assert (dest / "manuscript/chapter-01.md").read_text().startswith("# The Lighthouse Keeper\n")
     assert "{title}" not in guide
-    assert not (dest / ".session").exists(), "the session is made when the app first opens"
     assert is_project(dest)
+    assert not list(dest.rglob("*.wf-tmp"))
+
+
+def test_a_new_project_has_its_title_and_an_empty_first_chapter(tmp_path: Path) -> None:
+    """``new DIR --title T``: the title is T everywhere it is recorded (it was the folder's
+    name in the session), and the first chapter is empty, ready for the writer's own story
+    (it was the sample's lighthouse story)."""
+    from writers_factory.store import Session
+
+    dest = create_project(tmp_path / "book-2", "Salt and Iron")
+    assert (dest / "manuscript" / "chapter-01.md").read_text() == "# Chapter 1\n\n"
+    assert sorted(p.name for p in (dest / "manuscript").iterdir()) == ["chapter-01.md"]
+    for file in dest.rglob("*.md"):
+        assert "lighthouse" not in file.read_text().lower(), file
+        assert "keeper" not in file.read_text().lower(), file
+    assert (dest / "GUIDE.md").read_text().startswith("# Salt and Iron")
+    session = Session(dest)
+    assert session.data.project_name == "Salt and Iron"
+    assert not session.was_interrupted()
+    session.close_sync()
     assert not list(dest.rglob("*.wf-tmp"))
 
 
@@ -212,7 +231,7 @@ def test_trash_refuses_outside_folders_and_session_files(tmp_path: Path) -> None
     (tmp_path / "elsewhere.md").write_text("x")
     with pytest.raises(trash.TrashError, match="leads outside the project"):
         trash.move_to_trash(project, tmp_path / "elsewhere.md")
-    (project / ".session").mkdir()
+    (project / ".session").mkdir(exist_ok=True)
     (project / ".session" / "current.json").write_text("{}")
     with pytest.raises(trash.TrashError, match=r"leads into the \.session folder"):
         trash.move_to_trash(project, Path(".session/current.json"))

@@ -11,6 +11,8 @@ busy machine (the test still takes 31 s, hence ``slow``).
 from __future__ import annotations
 
 import asyncio
+import re
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -99,3 +101,56 @@ async def test_auto_save_workflow(tmp_path: Path) -> None:
     loaded = Session(tmp_path)
     assert loaded.current_stage == "writing"
     assert loaded.model_preferences["writing"] == "claude"
+
+
+# --------------------------------------------------------------------------- Integration Points
+
+
+class RecordingStatusBar:
+    """What the specification's UI code calls on its status bar; the harness keeps the text."""
+
+    def __init__(self) -> None:
+        self.save_indicator = ""
+        self.cost = ""
+
+    def set_save_indicator(self, text: str) -> None:
+        self.save_indicator = text
+
+    def set_cost(self, text: str) -> None:
+        self.cost = text
+
+
+async def test_status_bar_updates(tmp_path: Path) -> None:
+    """The "Status Bar Updates" example: the listeners run as written, ``last_save_time``
+    subtracting from ``time.time()`` (and still a datetime for code that formats it)."""
+    session = Session(tmp_path)
+    cost_tracker = CostTracker(tmp_path)
+    status_bar = RecordingStatusBar()
+
+    # fmt: off
+    # In UI code
+    @session.on_save
+    def update_status_bar():  # type: ignore[no-untyped-def]
+        elapsed = time.time() - session.last_save_time
+        status_bar.set_save_indicator(f"● Auto-saved {elapsed}s ago")
+
+    @cost_tracker.on_update
+    def update_cost_display():  # type: ignore[no-untyped-def]
+        status_bar.set_cost(f"Session: ${cost_tracker.session_total:.2f}")
+    # fmt: on
+
+    session.set_stage("writing")
+    assert await session.save()
+    shown = re.fullmatch(r"● Auto-saved (\S+)s ago", status_bar.save_indicator)
+    assert shown is not None, status_bar.save_indicator
+    elapsed = shown.group(1)
+    assert 0 <= float(elapsed) < 3600  # seconds since this very save, not since 1970
+    saved = session.last_save_time
+    assert saved is not None and saved.tzinfo is not None
+    assert f"{saved:%Y}" == str(saved.year)  # still a datetime for code that formats it
+
+    await cost_tracker.log_operation(
+        "scene_generation", "claude-sonnet-3.5", input_tokens=10000, output_tokens=2000
+    )
+    assert status_bar.cost.startswith("Session: $") and status_bar.cost != "Session: $0.00"
+    await session.close()

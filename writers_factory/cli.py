@@ -18,7 +18,19 @@ BROKEN_PIPE_EXIT = 1
 gives for it, so every view ends alike."""
 
 SUBCOMMANDS = {"new", "session", "snapshot", "stats", "demo", "backup"}
-SESSION_VIEWS = ("show", "history", "costs", "preferences", "verify", "rollback", "log", "clean")
+SESSION_VIEWS = (
+    "show",
+    "history",
+    "costs",
+    "preferences",
+    "verify",
+    "rollback",
+    "log",
+    "clean",
+    "export",
+    "import",
+    "metrics",
+)
 SNAPSHOT_ACTIONS = ("list", "show", "diff", "restore", "create")
 
 
@@ -55,14 +67,29 @@ def _command_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="create a project from the template")
     new.add_argument("directory", type=Path)
     new.add_argument("--title", default=None, help="the novel's working title")
+    new.add_argument(
+        "--sample",
+        action="store_true",
+        help="start with a sample story instead of an empty first chapter",
+    )
 
     session = sub.add_parser("session", help="inspect the .session/ folder")
     session.add_argument("view", choices=SESSION_VIEWS)
-    session.add_argument("id", nargs="?", default=None, help="rollback: the snapshot to go back to")
+    session.add_argument(
+        "id",
+        nargs="?",
+        default=None,
+        help="rollback: the snapshot to go back to; export/import: the archive file",
+    )
     session.add_argument("--project", type=Path, default=Path("."))
     session.add_argument("--json", action="store_true", help="machine-readable output")
     session.add_argument("--since", default=None, help="log: from this date (YYYY-MM-DD) on")
     session.add_argument("--apply", action="store_true", help="clean: remove (default: dry run)")
+    session.add_argument(
+        "--replace",
+        action="store_true",
+        help="import: replace the session files (default: merge costs and history)",
+    )
 
     snapshot = sub.add_parser(
         "snapshot",
@@ -136,7 +163,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if args and args[0] in SUBCOMMANDS:
         ns = _command_parser().parse_args(args)
         if ns.command == "new":
-            return _new(ns.directory, ns.title)
+            return _new(ns.directory, ns.title, sample=ns.sample)
         if ns.command == "demo":
             from writers_factory.cli_demo import run_demo
 
@@ -153,6 +180,8 @@ def _main(argv: Sequence[str] | None) -> int:
                 from writers_factory.cli_snapshot import run_rollback
 
                 return run_rollback(ns.project, ns.id, as_json=ns.json)
+            if ns.view in ("export", "import", "metrics"):
+                return _session_tool(ns)
             from writers_factory.cli_session import run_session_view
 
             if ns.view == "clean":
@@ -171,11 +200,24 @@ def _main(argv: Sequence[str] | None) -> int:
     return _open(Path(ns.project))
 
 
-def _new(directory: Path, title: str | None) -> int:
+def _session_tool(ns: argparse.Namespace) -> int:
+    """``session export FILE``, ``session import FILE [--replace]``, ``session metrics``."""
+    if ns.view == "metrics":
+        from writers_factory.cli_metrics import run_metrics
+
+        return run_metrics(ns.project, as_json=ns.json)
+    from writers_factory import cli_exchange
+
+    if ns.view == "export":
+        return cli_exchange.run_export(ns.project, ns.id, as_json=ns.json)
+    return cli_exchange.run_import(ns.project, ns.id, replace=ns.replace, as_json=ns.json)
+
+
+def _new(directory: Path, title: str | None, *, sample: bool = False) -> int:
     from writers_factory.project import ProjectError, create_project
 
     try:
-        created = create_project(directory, title)
+        created = create_project(directory, title, sample=sample)
     except (ProjectError, OSError) as exc:
         return _err(str(exc))
     print(f"Created {created}. Open it with: writers-factory {directory}")

@@ -20,12 +20,19 @@ from writers_factory.resources import shipped
 from writers_factory.store.base.durable import fsync_dir, write_atomic
 
 TEMPLATE_DIR = shipped("project_template")
-"""The folder ``writers-factory new`` copies (see ``writers_factory.resources``)."""
+"""The folder ``writers-factory new`` copies (see ``writers_factory.resources``): the folders,
+a guide, an outline, story-bible pages to fill in, and an empty first chapter."""
+
+SAMPLE_DIR = shipped("project_sample")
+"""Files laid over the template for ``writers-factory new --sample`` (and the demo and tests):
+a first chapter with a few lines of a story, and story-bible entries for it."""
 
 MARKER = "manuscript"
 """The folder whose presence makes a folder a project."""
 
 TITLED_FILES = ("GUIDE.md", "manuscript/chapter-01.md")
+"""Files whose ``{title}`` placeholder receives the project's title (the sample's chapter
+opens with it; the empty chapter is just "Chapter 1")."""
 """Template files whose ``{title}`` placeholder receives the project's title."""
 
 
@@ -79,8 +86,19 @@ def _template_files(template: Path) -> list[Path]:
     return sorted(p for p in template.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def create_project(dest: Path, title: str | None = None, *, template: Path | None = None) -> Path:
+def create_project(
+    dest: Path,
+    title: str | None = None,
+    *,
+    template: Path | None = None,
+    sample: bool = False,
+) -> Path:
     """Copy the project template into ``dest`` (created if missing) and return ``dest``.
+
+    ``sample`` lays the sample story over it (a started first chapter and its story bible)
+    instead of the empty first chapter. The title (``title``, else one made from the folder
+    name) goes into the guide and is recorded as the project's name in ``.session/``, so
+    ``session show`` and every later session carry it rather than the folder's name.
 
     Refuses a folder that already holds anything, so an existing project or a writer's
     files are never overwritten. Every file goes through the durable write path.
@@ -99,8 +117,10 @@ def create_project(dest: Path, title: str | None = None, *, template: Path | Non
             )
     title = title.strip() if title and title.strip() else default_title(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    for file in _template_files(source):
-        relative = file.relative_to(source)
+    files = {file.relative_to(source): file for file in _template_files(source)}
+    if sample:
+        files.update({file.relative_to(SAMPLE_DIR): file for file in _template_files(SAMPLE_DIR)})
+    for relative, file in sorted(files.items()):
         data = file.read_bytes()
         if relative.as_posix() in TITLED_FILES:
             data = data.decode("utf-8").replace("{title}", title).encode("utf-8")
@@ -109,7 +129,20 @@ def create_project(dest: Path, title: str | None = None, *, template: Path | Non
         write_atomic(target, data)
     for folder in ("manuscript", "reference", "planning", "output/reports"):
         (dest / folder).mkdir(parents=True, exist_ok=True)
+    _record_title(dest, title)
     return dest
+
+
+def _record_title(dest: Path, title: str) -> None:
+    """The title as the project's name in ``current.json`` (a session opened and closed
+    cleanly, so the first start is an ordinary one)."""
+    from writers_factory.store.session.session import Session
+
+    session = Session(dest)
+    try:
+        session.set_project_name(title)
+    finally:
+        session.close_sync()
 
 
 TREE_FOLDERS = ("manuscript", "reference", "planning")
@@ -125,7 +158,10 @@ def check_file_name(name: str) -> str:
     if not name:
         raise ProjectError("a file name is needed")
     if "/" in name or "\\" in name or name in (".", ".."):
-        raise ProjectError(f"{name!r}: a name cannot contain / or \\")
+        raise ProjectError(
+            f"{name!r}: a file name cannot contain / or \\ (to put it in another folder, "
+            "choose that folder in the project tree first)"
+        )
     if name.startswith("."):
         raise ProjectError(f"{name!r}: a name cannot start with a dot (hidden files are not shown)")
     if "." not in name:

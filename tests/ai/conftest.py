@@ -67,6 +67,16 @@ OPERATION_INPUTS: dict[str, dict[str, Any]] = {
     "critique": {"chapter": "Chapter one text.", "focus": "pacing"},
     "score": {"chapter": "Chapter one text.", "rubric": "1. Tension"},
     "voice_test": {"sample": "I was never one for weather.", "prompt": "A market at dawn."},
+    "describe": {"text": "Ada opened the lamp room.", "context": "The storm had lasted a week."},
+    "expand": {"text": "Ada climbed the stairs.", "context": "The bell rang twice."},
+    "continue": {"context": "The storm had lasted a week, and the keeper"},
+    "rewrite_alternatives": {
+        "text": "She walked slowly and very slowly.",
+        "context": "Rain on the glass.",
+        "instructions": "tighter",
+    },
+    "summarise_chapter": {"chapter": "Chapter one: Ada finds the signal."},
+    "beta_reader": {"chapter": "Chapter one: Ada hears the bell."},
     "ask_bible": {
         "question": "What colour are Ada's eyes?",
         "passages": [("reference/ada.md", "Ada's eyes are grey.")],

@@ -19,6 +19,7 @@ from writers_factory.ai.providers import (
     configured_providers,
     default_model,
     how_to_configure,
+    is_configured,
     model_for_stage,
 )
 from writers_factory.core.prices import price
@@ -155,3 +156,33 @@ def test_importing_the_ai_core_loads_no_heavy_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_openrouter_and_openai_compatible_endpoints_build_without_a_call() -> None:
+    from pydantic_ai.models.openai import OpenAIChatModel
+
+    env = {
+        "OPENROUTER_API_KEY": "sk-or-test",
+        "LOCAL_AI_BASE_URL": "http://127.0.0.1:9/v1",
+    }
+    router = build_model("openrouter:anthropic/claude-sonnet-4.5", env)
+    local = build_model("local:my-model", env)
+    assert all(isinstance(m, OpenAIChatModel) for m in (router, local))
+    assert "openrouter" in router.base_url
+    assert local.base_url.startswith("http://127.0.0.1:9/v1")
+    assert local.model_name == "my-model"
+    for model in ("openrouter:x/y", "local:default"):
+        assert is_configured(model, env) and not is_configured(model, {})
+    with pytest.raises(ProviderNotConfigured, match="LOCAL_AI_BASE_URL"):
+        build_model("local:default", {})
+
+
+def test_a_local_endpoint_is_free_unless_priced_and_openrouter_is_priced() -> None:
+    from decimal import Decimal
+
+    from writers_factory.core.prices import PriceOverride
+
+    assert price("local:default", 1_000_000, 1_000_000) == 0
+    assert price("openrouter:anthropic/claude-sonnet-4.5", 1_000_000, 0) > 0
+    hosted = {"local:my-model": PriceOverride(Decimal(1), Decimal(2))}  # a paid endpoint
+    assert price("local:my-model", 1_000_000, 1_000_000, hosted) == Decimal(3)

@@ -31,13 +31,13 @@ def test_the_helper_counts_as_the_encoding_does_and_starts_once() -> None:
 async def test_the_app_counts_tokens_without_building_the_encoding_itself(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = create_project(tmp_path / "novel", "Novel")
+    project = create_project(tmp_path / "novel", "Novel", sample=True)
     monkeypatch.setattr(tokens, "_encoding", None)  # as in a fresh app process
     monkeypatch.setattr(tokens, "_failure", None)
     app = WritersFactoryApp(project, user_themes=tmp_path / "themes")
     try:
         async with app.run_test():
-            await asyncio.wait_for(app.ready.wait(), 10)
+            await asyncio.wait_for(app.ready.wait(), 90)
             estimate = await asyncio.to_thread(tokens.estimate_tokens, TEXT, "openai:gpt-4o")
             assert tokens._encoding is None  # counted elsewhere: nothing built here
             await app.action_quit()

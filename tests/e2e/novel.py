@@ -36,7 +36,9 @@ def make_project(
     seconds (600: far away, so only the journal can carry typing across a kill).
     """
     project = tmp_path / "novel"
-    subprocess.run([str(BIN), "new", str(project), "--title", "The Lighthouse"], check=True)
+    subprocess.run(
+        [str(BIN), "new", str(project), "--title", "The Lighthouse", "--sample"], check=True
+    )
     if chapter is not None:
         (project / CHAPTER).write_bytes(chapter.encode("utf-8"))
     lines = len((project / CHAPTER).read_text(encoding="utf-8").splitlines())

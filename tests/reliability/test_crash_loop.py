@@ -153,7 +153,7 @@ def check_round(project: Path, tag: str, child: Child, disk: Disk) -> Found:
 
 def test_kill_9_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) -> None:
     rng = random.Random(SEED)
-    project = create_project(tmp_path / "novel", "Novel")
+    project = create_project(tmp_path / "novel", "Novel", sample=True)
     (project / DRAFT).write_text("# Chapter two\n", encoding="utf-8")
     disk = Disk(chapter=(project / CHAPTER).read_text(encoding="utf-8"))
     acks = tmp_path / "acks"

@@ -49,7 +49,7 @@ def usual_umask() -> Iterator[None]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return create_project(tmp_path / "book", "Book")
+    return create_project(tmp_path / "book", "Book", sample=True)
 
 
 @pytest.fixture
@@ -290,7 +290,8 @@ def test_a_read_only_chapter_is_not_overwritten_and_a_copy_is_not_a_chapter(
         buffer.keep_mine("new words")
     assert chapter.read_text() == before and chapter.stat().st_mode & 0o777 == 0o444
     copy = buffer.write_copy("new words", datetime(2026, 12, 1, 21, 5))
-    assert copy.path == project / "manuscript" / "chapter-01 (my copy 2026-12-01 2105).md"
+    copies = project / "planning" / "copies"
+    assert copy.path == copies / "chapter-01 (my copy 2026-12-01 2105).md"
     assert copy.path.read_text() == "new words" and is_copy(copy.path)
     again = buffer.write_copy("more", datetime(2026, 12, 1, 21, 5))
     assert again.path.name == "chapter-01 (my copy 2026-12-01 2105) 2.md" and is_copy(again.path)
@@ -301,6 +302,14 @@ def test_no_copy_is_written_into_a_folder_linked_outside(project: Path, elsewher
     (project / "shared").symlink_to(elsewhere.parent)
     buffer, _ = FileBuffer.load(project / "shared" / "notes.txt", project=project)
     assert buffer.read_only_reason is not None
+    copy = buffer.write_copy("mine", datetime(2026, 12, 1, 21, 5))  # into planning/copies/
+    assert copy.path.parent == project / "planning" / "copies"
+    assert sorted(p.name for p in elsewhere.parent.iterdir()) == ["notes.txt"]
+    # the copies folder itself linked outside: refused, nothing written there
+    for old in copy.path.parent.iterdir():
+        old.unlink()
+    copy.path.parent.rmdir()
+    copy.path.parent.symlink_to(elsewhere.parent)
     with pytest.raises(OutsideProjectError, match="leads outside the project"):
         buffer.write_copy("mine", datetime(2026, 12, 1, 21, 5))
     assert sorted(p.name for p in elsewhere.parent.iterdir()) == ["notes.txt"]

@@ -63,7 +63,7 @@ def test_a_link_in_place_of_the_log_is_refused(tmp_path: Path) -> None:
 def test_stage_and_model_changes_and_restores_reach_the_log_and_the_cli(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = create_project(tmp_path / "novel", "Novel")
+    project = create_project(tmp_path / "novel", "Novel", sample=True)
     session = Session(project)
     session.set_stage("writing")
     session.set_model_preference("writing", "openai:gpt-4o")

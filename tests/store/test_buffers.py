@@ -179,3 +179,20 @@ def test_failed_write_leaves_file_and_baseline(
     monkeypatch.undo()
     buf.save("Mine\n")  # retry works, no conflict with ourselves
     assert file.read_text() == "Mine\n"
+
+
+def test_copies_of_a_projects_file_go_to_planning_copies(tmp_path: Path) -> None:
+    """In ``manuscript/`` a copy was counted as a chapter; ``planning/copies/`` is the writer's
+    folder (shown, watched, snapshotted, backed up) where nothing counts."""
+    from writers_factory.store.manuscript.buffers import COPIES_FOLDER, is_copy
+
+    file = tmp_path / "manuscript" / "chapter-1.md"
+    file.parent.mkdir(parents=True)
+    file.write_text("Once.\n", encoding="utf-8")
+    buf, _ = FileBuffer.load(file, project=tmp_path)
+    file.write_text("Theirs\n")
+    written, theirs = buf.keep_both("Mine\n", NOW)
+    assert written.path == tmp_path / COPIES_FOLDER / "chapter-1 (my copy 2026-11-21 1405).md"
+    assert written.path.read_text() == "Mine\n" and theirs == "Theirs\n"
+    assert is_copy(written.path)
+    assert sorted(p.name for p in file.parent.iterdir()) == ["chapter-1.md"]

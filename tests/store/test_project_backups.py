@@ -27,7 +27,7 @@ from writers_factory.store.session.session import Session
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    made = create_project(tmp_path / "novel", "Novel")
+    made = create_project(tmp_path / "novel", "Novel", sample=True)
     (made / "manuscript" / "chapter-02.md").write_text("It was a dark and stormy night.\n")
     session = Session(made)
     session.set_stage("writing")

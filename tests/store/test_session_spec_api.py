@@ -189,3 +189,33 @@ async def test_the_auto_save_worker_is_switched_and_retimed_at_once(tmp_path: Pa
     finally:
         worker.cancel()
         await session.close()
+
+
+def test_last_save_time_is_a_datetime_that_subtracts_from_epoch_seconds(tmp_path: Path) -> None:
+    """One fact, both uses: the specification's ``time.time() - last_save_time`` and the
+    project's own datetime arithmetic and formatting (``save_time.py``)."""
+    from datetime import UTC, datetime, timedelta
+
+    from writers_factory.store.session.save_time import SaveTime
+
+    first = Session(tmp_path)
+    first.set_stage("writing")
+    first.save_sync()
+    saved = first.last_save_time
+    assert isinstance(saved, datetime) and saved.tzinfo is not None
+    assert saved == first._file.last_save.timestamp  # type: ignore[union-attr]
+    assert isinstance(saved.timestamp() + 5 - saved, float)
+    assert saved.timestamp() + 5 - saved == pytest.approx(5.0)
+    later = saved + timedelta(seconds=7)
+    assert later - saved == timedelta(seconds=7)  # datetime minus it: still a timedelta
+    assert saved - datetime.fromtimestamp(saved.timestamp(), UTC) == timedelta(0)
+    assert float(saved) == saved.timestamp()
+    assert saved != saved.timestamp()  # never mistaken for a number
+    with pytest.raises(TypeError):
+        saved + 1  # type: ignore[operator]
+    first.close_sync()
+    # a new run knows the moment from the disk before it saves anything
+    second = Session(tmp_path)
+    assert isinstance(second.last_save_time, SaveTime)
+    assert abs((second.last_save_time - saved).total_seconds()) < 5
+    second.close_sync()

@@ -270,3 +270,44 @@ def test_total_words_follow_the_book_across_processes(tmp_path: Path) -> None:
     assert info is not None
     assert info.meta.total_words == 9 + 2
     assert Snapshotter(project).take(Trigger.MANUAL, message="same").meta.total_words == 11  # type: ignore[union-attr]
+
+
+def test_loose_objects_are_packed_with_deltas_that_stock_git_and_a_new_reader_read(
+    tmp_path: Path,
+) -> None:
+    """Many small snapshots: their loose objects become one pack of deltas, smaller than the
+    loose objects were, and every snapshot reads back exactly, by git and by a new reader."""
+    from writers_factory.store.snapshots.repository import LOOSE_LIMIT
+
+    project = make_project(tmp_path)
+    chapters = [project / "manuscript" / f"chapter-{n:02d}.md" for n in range(1, 3)]
+    for n in range(3, 40):
+        chapters.append(project / "manuscript" / f"chapter-{n:02d}.md")
+        chapters[-1].write_text(f"Chapter {n}.\n" + "The tide came in. " * 300 + "\n")
+    taker = Snapshotter(project)
+    assert taker.take(Trigger.SESSION_START) is not None
+    objects = project / ".session" / "snapshots.git" / "objects"
+    first_packs = set((objects / "pack").glob("*.pack"))
+    expected: dict[str, str] = {}
+    loose_bytes = 0
+    for i in range(LOOSE_LIMIT // 4 + 2):  # about 4 objects a snapshot: one pack on the way
+        chapter = chapters[i % 7]
+        chapter.write_text(chapter.read_text() + f"A new line, the {i}th.\n")
+        before = sum(p.stat().st_size for p in objects.glob("??/*"))
+        info = taker.take(Trigger.AUTOSAVE)
+        assert info is not None
+        loose_bytes += max(0, sum(p.stat().st_size for p in objects.glob("??/*")) - before)
+        expected[info.id] = chapter.read_text()
+        expected[info.id + ":" + chapter.name] = chapter.name
+    [packed_loose] = set((objects / "pack").glob("*.pack")) - first_packs
+    fresh = Snapshotter(project).repository
+    for ident in [k for k in expected if ":" not in k]:
+        name = next(v for k, v in expected.items() if k.startswith(ident + ":"))
+        assert file_text(fresh, ident, f"manuscript/{name}") == expected[ident]
+    if GIT is not None:
+        git(project, "fsck", "--strict", "--no-dangling")
+        assert len(git(project, "log", "--format=%H").split()) == len(expected) // 2 + 1
+        verified = git(project, "verify-pack", "-v", str(packed_loose))
+        assert "chain length = 1" in verified  # deltas, each against the version before
+    packed = packed_loose.stat().st_size
+    assert packed < loose_bytes / 2

@@ -89,3 +89,19 @@ def no_providers(monkeypatch: pytest.MonkeyPatch) -> None:
     for spec in PROVIDERS:
         for var in spec.env_vars:
             monkeypatch.delenv(var, raising=False)
+
+
+def kept_before_rewrite(project: Path, chapter: Path) -> list[str]:
+    """The texts of ``chapter`` kept by the snapshots taken before AI rewrites, newest first:
+    what the history screen brings back (``.session/versions/`` is no longer written)."""
+    from writers_factory.store.snapshots.reading import file_text, walk
+    from writers_factory.store.snapshots.taker import Snapshotter
+    from writers_factory.store.snapshots.triggers import Trigger
+
+    repo = Snapshotter(project).repository
+    return [
+        text
+        for info in walk(repo)
+        if info.meta.trigger == Trigger.AI_REWRITE
+        and (text := file_text(repo, info.id, chapter.as_posix())) is not None
+    ]

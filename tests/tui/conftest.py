@@ -28,8 +28,8 @@ ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A fresh project made the way ``writers-factory new`` makes one."""
-    return create_project(tmp_path / "the-lighthouse", "The Lighthouse")
+    """A fresh project made the way ``writers-factory new --sample`` makes one."""
+    return create_project(tmp_path / "the-lighthouse", "The Lighthouse", sample=True)
 
 
 @pytest.fixture
@@ -48,8 +48,15 @@ def make_app(project: Path, user_themes: Path) -> Callable[[], WritersFactoryApp
     return build
 
 
+# How long a test lets the app work towards a condition before calling it a hang. The tests
+# wait on conditions, never on time: this is only the guard against waiting for ever, so it is
+# generous (a busy 2-core machine running the suite beside other work takes many seconds to
+# start an app; 10 s was seen to fail there).
+PATIENCE = 90.0
+
+
 async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10
+    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = PATIENCE
 ) -> None:
     """Let the app run until ``condition()`` is true; fail with a clear message otherwise."""
     loop = asyncio.get_running_loop()
@@ -73,7 +80,7 @@ async def ready_screen(
     screen_type: type[ScreenT],
     *,
     focused: str | None = None,
-    timeout: float = 10,
+    timeout: float = PATIENCE,
 ) -> ScreenT:
     """Wait until a ``screen_type`` is the active screen and laid out, and return it.
 
@@ -152,8 +159,9 @@ async def started(pilot: Pilot[Any]) -> WritersFactoryApp:
     """Wait for start-up (session, themes, restore) and the tree's first listing."""
     app = pilot.app
     assert isinstance(app, WritersFactoryApp)
-    await asyncio.wait_for(app.ready.wait(), 10)
+    await asyncio.wait_for(app.ready.wait(), PATIENCE)
     await wait_until(pilot, lambda: len(app.project_tree.root.children) > 0)
+    await wait_until(pilot, lambda: not app.project_tree.revealing)  # the start's cursor placed
     await pilot.pause()
     return app
 

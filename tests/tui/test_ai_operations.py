@@ -15,6 +15,7 @@ from tests.tui.ai_support import (
     TEST_MODEL,
     Streaming,
     configure,
+    kept_before_rewrite,
     logged,
     no_providers,
     open_chapter,
@@ -28,8 +29,11 @@ from tests.tui.conftest import (
     started,
     wait_until,
 )
+from writers_factory.cli import main
 from writers_factory.store.manuscript.versions import list_versions
 from writers_factory.store.preferences.preferences import Preferences
+from writers_factory.store.snapshots.reading import walk
+from writers_factory.store.snapshots.taker import Snapshotter
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.analysis_view import AnalysisScreen
 from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
@@ -72,13 +76,50 @@ async def test_below_threshold_runs_without_asking_and_accept_is_undoable(
         await wait_until(pilot, lambda: editor_text(app) != original)
         assert editor_text(app).splitlines()[0] == "# The Beacon Keeper"
         assert editor_text(app).splitlines()[1:] == original.splitlines()[1:]
-        [version] = list_versions(project, CHAPTER)  # the original was kept first
-        assert version.stored_at.read_text(encoding="utf-8") == original
+        # the original was kept first, in the history, where it can be brought back
+        assert kept_before_rewrite(project, CHAPTER) == [original]
+        assert list_versions(project, CHAPTER) == []  # no copy beside it any more
         assert app.ai.pane.state is PaneState.IDLE
 
         area.focus()
         await pilot.press("ctrl+z")
         await wait_until(pilot, lambda: editor_text(app) == original)
+        await pilot.press(*"Later.")
+        await pilot.press("ctrl+q")
+    # brought back from the history after the session: the text before the rewrite
+    before = [
+        i for i in walk(Snapshotter(project).repository) if i.meta.trigger == "before-ai-rewrite"
+    ]
+    assert (
+        main(["snapshot", "restore", before[0].id, CHAPTER.as_posix(), "--project", str(project)])
+        == 0
+    )
+    assert (project / CHAPTER).read_text(encoding="utf-8") == original
+
+
+async def test_without_a_usable_history_the_text_before_a_rewrite_is_kept_in_versions(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    configure(project)
+    (project / ".session").mkdir(exist_ok=True)
+    (project / ".session" / "snapshots.git").write_text("not a repository\n")
+    model = Streaming("The Beacon Keeper")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.ai.model_override = model.model
+        await open_chapter(app, pilot)
+        area = app.editor.active
+        assert area is not None
+        original = area.text
+        area.selection = Selection((0, 2), (0, len(FIRST_LINE)))
+        app.ai.command("rewrite")
+        await wait_for_pane(pilot, PaneState.DONE)
+        await click_when_ready(pilot, "#ai-accept")
+        await wait_until(pilot, lambda: editor_text(app) != original)
+        [version] = list_versions(project, CHAPTER)  # kept beside the project instead
+        assert version.stored_at.read_text(encoding="utf-8") == original
+        await pilot.press("ctrl+q")  # the one way out, as a writer leaves
 
 
 async def test_above_threshold_asks_and_continue_runs_and_logs(
@@ -176,7 +217,10 @@ async def test_cancel_mid_stream_leaves_the_editor_alone(
         app.ai.model_override = model.model
         await open_chapter(app, pilot)
         original = editor_text(app)
-        app.ai.command("continue")  # preset prompt: writes on from the cursor
+        area = app.editor.active
+        assert area is not None
+        area.move_cursor(area.document.end)
+        app.ai.command("continue")  # writes on from the text before the cursor
         await wait_until(pilot, lambda: model.streamed.is_set())
         await wait_until(pilot, lambda: app.ai.pane.text == "One two ")
         assert app.ai.pane.state is PaneState.RUNNING
@@ -187,7 +231,7 @@ async def test_cancel_mid_stream_leaves_the_editor_alone(
         assert editor_text(app) == original
         assert app.ai.pending is None
         # The provider had reported the partial usage, so (only) that is billed and logged.
-        assert [entry[0] for entry in logged(project)] == ["generate_scene (cancelled)"]
+        assert [entry[0] for entry in logged(project)] == ["continue (cancelled)"]
         app.ai.command("accept")
         await pilot.pause()
         assert editor_text(app) == original
@@ -210,7 +254,7 @@ async def test_accepted_scene_is_inserted_at_the_cursor_and_undone(
         await wait_for_pane(pilot, PaneState.DONE)
         app.ai.command("accept")
         await wait_until(pilot, lambda: editor_text(app) == original + "A ship came.\n")
-        assert list_versions(project, CHAPTER) == []  # an insertion replaces nothing
+        assert kept_before_rewrite(project, CHAPTER) == []  # an insertion replaces nothing
         area.focus()
         await pilot.press("ctrl+z")
         await wait_until(pilot, lambda: editor_text(app) == original)

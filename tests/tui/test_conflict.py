@@ -90,21 +90,26 @@ async def test_take_theirs_keeps_the_cursor_where_it_was(
         assert not area.dirty
 
 
-async def test_keep_both_saves_mine_beside_theirs(
+async def test_keep_both_keeps_mine_where_it_is_not_a_chapter(
     make_app: Callable[[], WritersFactoryApp], project: Path
 ) -> None:
+    """The copy went beside the chapter, into manuscript/, where it was counted as one."""
     async with make_app().run_test(size=SIZE) as pilot:
         app, area, mine = await conflict_on_save(pilot, project)
         await click_when_ready(pilot, "#keep-both", ConflictScreen)
-        folder = project / "manuscript"
+        folder = project / "planning" / "copies"
         await wait_until(pilot, lambda: len(list(folder.glob("chapter-01 (my copy *).md"))) == 1)
         [copy] = folder.glob("chapter-01 (my copy *).md")
+        relative = copy.relative_to(project).as_posix()
+        await wait_until(  # the writer is told where (looked for at once: notices expire)
+            pilot, lambda: any(relative in n.message for n in app._notifications)
+        )
         assert copy.read_text() == mine
         assert (project / CHAPTER).read_text() == THEIRS
         await wait_until(pilot, lambda: area.text == THEIRS)
-        relative = copy.relative_to(project)
-        await wait_until(pilot, lambda: app.editor.find(relative) is not None)
+        await wait_until(pilot, lambda: app.editor.find(Path(relative)) is not None)
         assert not area.dirty
+        assert sorted(p.name for p in (project / "manuscript").iterdir()) == ["chapter-01.md"]
 
 
 async def test_decide_later_writes_nothing_and_ctrl_s_asks_again(

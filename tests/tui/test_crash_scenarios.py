@@ -150,7 +150,7 @@ async def next_start_asks_nothing(project: Path, user_themes: Path) -> None:
 async def test_select_all_type_undo_auto_save_kill_leaves_the_chapter_intact(
     tmp_path: Path, user_themes: Path, round: int
 ) -> None:
-    project = create_project(tmp_path / "novel", "Novel")
+    project = create_project(tmp_path / "novel", "Novel", sample=True)
     original = (project / CHAPTER).read_bytes()
     set_auto_save(project, 600)  # the one auto-save runs when the test says
     run_and_kill(tmp_path, project, "select-all-type-undo", lambda: True)
@@ -164,7 +164,7 @@ async def test_select_all_type_undo_auto_save_kill_leaves_the_chapter_intact(
 async def test_type_a_word_wait_delete_it_kill_offers_nothing(
     tmp_path: Path, user_themes: Path, round: int
 ) -> None:
-    project = create_project(tmp_path / "novel", "Novel")
+    project = create_project(tmp_path / "novel", "Novel", sample=True)
     original = (project / CHAPTER).read_bytes()
     set_auto_save(project, 600)  # no save can be what removes the entry
     journal = Journal(project)

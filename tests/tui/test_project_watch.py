@@ -123,7 +123,7 @@ async def test_a_dirty_open_buffer_changed_outside_asks_and_never_loses_a_side(
         else:  # keep both
 
             def copies() -> list[Path]:
-                return list((project / "manuscript").glob("chapter-01 (my copy *).md"))
+                return list((project / "planning" / "copies").glob("chapter-01 (my copy *).md"))
 
             await wait_until(pilot, lambda: len(copies()) == 1 and area.text == theirs, WAIT)
             assert copies()[0].read_text() == mine

@@ -44,7 +44,7 @@ async def settled(pilot: Pilot[Any]) -> WritersFactoryApp:
     machine (the previous watcher is still winding down)."""
     app = pilot.app
     assert isinstance(app, WritersFactoryApp)
-    await asyncio.wait_for(app.ready.wait(), 30)
+    await asyncio.wait_for(app.ready.wait(), 90)
     return await started(pilot)
 
 

@@ -221,7 +221,10 @@ async def test_board_reorders_edits_and_adds_cards_durably(novel: Path, tmp_path
         assert app.stage_id == "creation"
         cards = board.query_one("#board-outline", OptionList)
         assert cards.option_count == 61
-        assert board.query_one("#board-bible", OptionList).option_count == 5  # + the setting
+        assert board.board is not None
+        names = [entry.name for entry in board.board.bible]
+        assert board.query_one("#board-bible", OptionList).option_count == len(names)
+        assert {"Elizabeth Bennet", "Mr. Darcy", "Jane Bennet", "Mr. Bingley"} <= set(names)
         cards.focus()
         cards.highlighted = 2  # Chapter 3
         await pilot.press("alt+up")

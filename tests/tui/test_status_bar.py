@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from tests.tui.conftest import wait_until
+from tests.tui.conftest import SIZE, started, wait_until
+from writers_factory.store import Preferences, Session
+from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.widgets.status_bar import StatusBar, describe_age
 
 T0 = datetime(2026, 11, 21, 12, 0, 0, tzinfo=UTC)
@@ -149,3 +154,44 @@ async def test_unsaved_marks_and_the_ticking_age_never_lay_the_screen_out() -> N
         await wait_until(pilot, lambda: shown(app, "#save-indicator") == "● Auto-saved 12s ago")
         await pilot.pause()
         assert layouts == []
+
+
+async def test_on_disk_at_start_then_edits_undone_and_a_real_save() -> None:
+    clock = Clock(T0)
+    app = BarApp(clock)
+    async with app.run_test():
+        bar = app.query_one(StatusBar)
+        bar.mark_on_disk(T0 - timedelta(hours=2))
+        assert shown(app, "#save-indicator") == "● Saved 2h ago"
+        assert app.query_one("#save-indicator").has_class("-saved")
+        bar.mark_dirty()
+        bar.mark_clean()  # typed and undone: the file is as it was
+        assert shown(app, "#save-indicator") == "● Saved 2h ago"
+        bar.mark_saved(T0)
+        assert shown(app, "#save-indicator") == "● Auto-saved just now"
+        bar.mark_on_disk(None)  # too late: what happened since is newer
+        assert shown(app, "#save-indicator") == "● Auto-saved just now"
+    nothing_open = BarApp(Clock(T0), setup=lambda bar: bar.mark_on_disk(None))
+    async with nothing_open.run_test():
+        assert shown(nothing_open, "#save-indicator") == "● All saved"
+
+
+async def test_the_workspace_starts_saying_its_files_are_saved(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """It said "○ Not saved yet" for a whole auto-save interval after every start, although
+    every file was on disk: now the newest open file's time, from the disk."""
+    chapter = project / "manuscript" / "chapter-01.md"
+    session = Session(project)
+    session.open_file("manuscript/chapter-01.md", 0, 0)
+    session.close_sync()
+    prefs = Preferences(project / ".session")
+    prefs.set_auto_save_interval(600)  # no save of this run can come first, however slow
+    prefs.save_sync()
+    written = datetime.now(UTC) - timedelta(hours=3)
+    os.utime(chapter, (written.timestamp(), written.timestamp()))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await wait_until(pilot, lambda: shown(app, "#save-indicator") != "○ Not saved yet")
+        assert shown(app, "#save-indicator") == "● Saved 3h ago"

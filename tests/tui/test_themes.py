@@ -174,7 +174,7 @@ async def test_bad_preference_field_is_reported_by_file_and_field(
     make_app: Callable[[], WritersFactoryApp], project: Path
 ) -> None:
     session_dir = project / ".session"
-    session_dir.mkdir()
+    session_dir.mkdir(exist_ok=True)
     (session_dir / "preferences.json").write_text(
         json.dumps({"schema_version": 1, "theme": "writers-parchment", "auto_save_interval": -3})
     )

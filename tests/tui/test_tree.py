@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from tests.tui.conftest import (
     SIZE,
@@ -49,7 +49,13 @@ async def test_tree_lists_only_the_writers_folders(
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert (project / ".session").is_dir()
-        assert shown_paths(app) == {"manuscript", "planning", "reference"}
+        await wait_until(pilot, lambda: cursor_path(app) is not None)  # manuscript/ opened
+        assert shown_paths(app) == {
+            "manuscript",
+            "manuscript/chapter-01.md",
+            "planning",
+            "reference",
+        }
         await select_in_tree(pilot, "manuscript/chapter-01.md")
         assert "manuscript/.chapter-01.md.swp" not in shown_paths(app)
 
@@ -124,10 +130,40 @@ async def test_new_file_refuses_existing_name_and_keeps_file(
         await pilot.press("ctrl+n")
         await ready_screen(pilot, NameModal, focused="Input")
         await pilot.press(*"chapter-01.md", "enter")
-        await wait_until(
-            pilot, lambda: any("already exists" in n.message for n in app._notifications)
-        )
+        await wait_until(pilot, lambda: "already exists" in name_error(app))
+        assert app.screen.query_one(Input).value == "chapter-01.md"  # asked again, as typed
+        await pilot.press("escape")
     assert (project / "manuscript" / "chapter-01.md").read_text() == before
+
+
+def name_error(app: WritersFactoryApp) -> str:
+    """The reason the name dialog shows under its field ("" when none is shown)."""
+    if not isinstance(app.screen, NameModal):
+        return ""
+    return str(app.screen.query_one("#name-error", Label).content)
+
+
+async def test_a_name_with_a_slash_is_refused_in_the_dialog_keeping_what_was_typed(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """It closed the dialog with a notice and lost the name; now the dialog stays, says why,
+    and the name can be corrected in place."""
+    before = sorted(p.name for p in (project / "manuscript").iterdir())
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "manuscript/chapter-01.md")
+        await pilot.press("ctrl+n")
+        modal = await ready_screen(pilot, NameModal, focused="Input")
+        await pilot.press(*"part-two/the storm", "enter")
+        await wait_until(pilot, lambda: "cannot contain /" in name_error(app))
+        assert app.screen is modal
+        field = modal.query_one(Input)
+        assert field.value == "part-two/the storm"
+        assert sorted(p.name for p in (project / "manuscript").iterdir()) == before
+        field.value = "the storm"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: (project / "manuscript" / "the storm.md").is_file())
 
 
 async def test_rename_open_file_follows_tab_and_session(
@@ -174,9 +210,8 @@ async def test_rename_never_replaces_another_file(
         await ready_screen(pilot, NameModal, focused="Input")
         app.screen.query_one(Input).value = "chapter-02.md"
         await pilot.press("enter")
-        await wait_until(
-            pilot, lambda: any("already exists" in n.message for n in app._notifications)
-        )
+        await wait_until(pilot, lambda: "already exists" in name_error(app))
+        await pilot.press("escape")
     assert (project / "manuscript" / "chapter-02.md").read_text() == "the second chapter"
     assert (project / "manuscript" / "chapter-01.md").read_text().startswith("# The Lighthouse")
 
@@ -278,6 +313,13 @@ async def test_close_tab_keeps_unsaved_text_open(make_app: Callable[[], WritersF
 async def test_read_only_session_blocks_file_changes(project: Path, user_themes: Path) -> None:
     from writers_factory.store.session.session import Session
 
+    def state() -> dict[str, tuple[bytes | None, int]]:
+        return {
+            str(p): (p.read_bytes() if p.is_file() else None, p.stat().st_mtime_ns)
+            for p in sorted((project / ".session").rglob("*"))
+        }
+
+    before = state()  # `new` recorded the title there
     session = Session(project, read_only=True)  # as chosen when another instance is live
     app = WritersFactoryApp(project, session=session, user_themes=user_themes)
     async with app.run_test(size=SIZE) as pilot:
@@ -296,7 +338,7 @@ async def test_read_only_session_blocks_file_changes(project: Path, user_themes:
         await pilot.press("f3")
         assert app.stage_id == "enhancing", "navigation still works"
     assert (project / "manuscript" / "chapter-01.md").is_file()
-    assert not (project / ".session").exists(), "a read-only session writes nothing"
+    assert state() == before, "a read-only session writes nothing"
 
 
 async def test_overlapping_reloads_keep_open_folders_open(
@@ -316,3 +358,47 @@ async def test_overlapping_reloads_keep_open_folders_open(
         for _ in range(20):
             await pilot.pause(0.02)
         await wait_until(pilot, lambda: "manuscript/chapter-01.md" in shown_paths(app))
+
+
+def cursor_path(app: WritersFactoryApp) -> str | None:
+    node = app.project_tree.cursor_node
+    if node is None or node.data is None:
+        return None
+    return Path(node.data.path).relative_to(app.project).as_posix()
+
+
+async def test_the_tree_opens_on_the_first_chapter_of_a_new_project(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """It opened folded shut with nothing chosen: manuscript/ is open and the first chapter
+    (in the tree's order) is under the cursor."""
+    (project / "manuscript" / "chapter-02.md").write_text("# Two\n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await wait_until(pilot, lambda: cursor_path(app) is not None)
+        assert cursor_path(app) == "manuscript/chapter-01.md"
+        manuscript = next(
+            n for n in app.project_tree.root.children if n.data and n.data.path.name == "manuscript"
+        )
+        assert manuscript.is_expanded
+
+
+async def test_the_tree_opens_on_the_active_chapter(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    from writers_factory.store import Session
+
+    part = project / "manuscript" / "part-two"
+    part.mkdir()
+    (part / "chapter-07.md").write_text("# Seven\n")
+    session = Session(project)
+    session.open_file("manuscript/chapter-01.md", 0, 0)
+    session.open_file("manuscript/part-two/chapter-07.md", 0, 0)
+    session.close_sync()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await wait_until(pilot, lambda: cursor_path(app) is not None)
+        assert cursor_path(app) == "manuscript/part-two/chapter-07.md"
+        assert active_path(app) == Path("manuscript/part-two/chapter-07.md")

@@ -32,7 +32,14 @@ from tests.ai.test_workflows import (
     step_of,
     wait_for_step_two_running,
 )
-from tests.tui.ai_support import CHAPTER, configure, logged, open_chapter, wait_for_pane
+from tests.tui.ai_support import (
+    CHAPTER,
+    configure,
+    kept_before_rewrite,
+    logged,
+    open_chapter,
+    wait_for_pane,
+)
 from tests.tui.conftest import (
     SIZE,
     click_when_ready,
@@ -43,7 +50,6 @@ from tests.tui.conftest import (
     wait_until,
 )
 from writers_factory.ai.workflows import find_unfinished, load_workflow, workflows_dir
-from writers_factory.store.manuscript.versions import list_versions
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
 from writers_factory.tui.screens.workflow_resume import WorkflowResumeScreen
@@ -142,8 +148,8 @@ async def test_resume_after_kill_calls_only_the_unfinished_steps_and_offers_acce
 
         await click_when_ready(pilot, "#ai-accept")
         await wait_until(pilot, lambda: editor_text(app).strip() == REWRITE)
-        [version] = list_versions(project, CHAPTER)  # the chapter was kept first
-        assert version.stored_at.read_text(encoding="utf-8") == original
+        # the chapter was kept first, in the history
+        assert kept_before_rewrite(project, CHAPTER) == [original]
         area = app.editor.active
         assert area is not None
         area.focus()
@@ -241,8 +247,7 @@ async def test_palette_enhance_confirms_streams_each_step_and_accepts(
 
         await click_when_ready(pilot, "#ai-accept")
         await wait_until(pilot, lambda: editor_text(app).strip() == REWRITE)
-        [version] = list_versions(project, CHAPTER)
-        assert version.stored_at.read_text(encoding="utf-8") == original
+        assert kept_before_rewrite(project, CHAPTER) == [original]
 
 
 async def test_declined_or_hard_stopped_workflow_sends_and_writes_nothing(

@@ -52,7 +52,7 @@ def _acks(path: Path) -> list[str]:
 
 
 def test_kill_9_of_the_app_keeps_the_sessions_words(tmp_path: Path) -> None:
-    project = create_project(tmp_path / "novel", "Novel")
+    project = create_project(tmp_path / "novel", "Novel", sample=True)
     ack = tmp_path / "ack.txt"
     ack.write_text("")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}

@@ -25,9 +25,11 @@ from writers_factory.ai.operations import (
     FILE_SOURCES,
     NOVELIST,
     OperationSpec,
+    Template,
     ask_bible_prompt,
     brainstorm_prompt,
     critique_prompt,
+    follow_up_prompt,
     outline_prompt,
     rewrite_prompt,
     scene_prompt,
@@ -278,6 +280,103 @@ ASK_BIBLE = OperationSpec(
 )
 
 
+# Operations whose prompt is a template (``data/prompts/<id>.txt``), which the writer may
+# read and override in the project's ``prompts/`` folder. Their entries are in the palette;
+# the stage panels list them once the stage screens place them.
+DESCRIBE = OperationSpec(
+    id="describe",
+    stage="writing",
+    title="Describe (the senses)",
+    builder=Template("describe", ("text", "context")),
+    template="describe",
+    max_output_tokens=800,
+    required=("text",),
+    description="A paragraph of sight, sound, smell, touch and taste for the selection.",
+    reads={"text": "selection", "context": "around_selection"},
+    output="insert",
+    needs_file=True,
+)
+EXPAND = OperationSpec(
+    id="expand",
+    stage="writing",
+    title="Expand",
+    builder=Template("expand", ("text", "context")),
+    template="expand",
+    max_output_tokens=3000,
+    required=("text",),
+    description="The selection slowed down and written out at about twice its length.",
+    reads={"text": "selection", "context": "around_selection"},
+    output="replace",
+    needs_file=True,
+)
+CONTINUE = OperationSpec(
+    id="continue",
+    stage="writing",
+    title="Continue from the cursor",
+    builder=Template("continue", ("context",)),
+    template="continue",
+    max_output_tokens=4000,
+    required=("context",),
+    description="The story written on from where the text before the cursor stops.",
+    reads={"context": "before_cursor"},
+    output="insert",
+    needs_file=True,
+)
+REWRITE_ALTERNATIVES = OperationSpec(
+    id="rewrite_alternatives",
+    stage="enhancing",
+    title="Rewrite: three alternatives",
+    builder=Template("rewrite_alternatives", ("text", "context", "instructions")),
+    template="rewrite_alternatives",
+    max_output_tokens=6000,
+    required=("text",),
+    description="Three rewrites of the selection; the writer picks one on Accept.",
+    reads={"text": "selection", "context": "around_selection"},
+    output="replace",
+    needs_file=True,
+    alternatives=3,
+)
+SUMMARISE = OperationSpec(
+    id="summarise_chapter",
+    stage="analyzing",
+    title="Summarise chapter",
+    builder=Template("summarise", ("chapter",)),
+    template="summarise",
+    max_output_tokens=400,
+    required=("chapter",),
+    description="A short summary of the open chapter (or selected scene), kept as its summary.",
+    reads={"chapter": "selection"},
+    output="summary",
+    needs_file=True,
+)
+BETA_READER = OperationSpec(
+    id="beta_reader",
+    stage="analyzing",
+    title="Beta-reader reaction",
+    builder=Template("beta_reader", ("chapter",)),
+    template="beta_reader",
+    max_output_tokens=1500,
+    required=("chapter",),
+    description="How a reader feels through the chapter, and where attention drops.",
+    reads={"chapter": "file"},
+    needs_file=True,
+)
+
+FOLLOW_UP = OperationSpec(
+    id="follow_up",
+    stage="writing",
+    title="Continue the conversation",
+    builder=follow_up_prompt,
+    max_output_tokens=1500,
+    required=("question",),
+    description="The writer's next message in a reopened conversation, with what was said.",
+    reads={"history": "conversation", "question": "question"},
+    ask="Your next message:",
+    conversational=True,
+)
+"""Run from the saved conversations (its model is the conversation's), not a panel."""
+
+
 # --------------------------------------------------------------------------- the entries
 # In palette order; each panel lists its stage's entries in the order they appear here.
 ENTRIES: tuple[Entry, ...] = (
@@ -345,9 +444,22 @@ ENTRIES: tuple[Entry, ...] = (
         stage="writing",
         label="Continue from the cursor",
         palette="AI: Continue from the cursor",
-        help="Write on from where the text stops",
-        operation=GENERATE_SCENE,
-        preset={"prompt": "Continue the story from exactly where the preceding text stops."},
+        help="Write on from where the text before the cursor stops",
+        operation=CONTINUE,
+    ),
+    Entry(
+        id="describe",
+        kind="ai",
+        palette="AI: Describe the selection (the senses)",
+        help="A paragraph of sight, sound, smell, touch and taste after the selection",
+        operation=DESCRIBE,
+    ),
+    Entry(
+        id="expand",
+        kind="ai",
+        palette="AI: Expand the selection",
+        help="The selection written out at about twice its length; keeps a version",
+        operation=EXPAND,
     ),
     Entry(
         id="rewrite",
@@ -368,6 +480,14 @@ ENTRIES: tuple[Entry, ...] = (
             "instructions": "Polish the prose: tighten, clarify, vary rhythm; "
             "keep meaning, voice and tense."
         },
+    ),
+    Entry(
+        id="rewrite_alternatives",
+        kind="ai",
+        palette="AI: Rewrite with three alternatives",
+        help="Three rewrites of the selection to choose from on Accept",
+        operation=REWRITE_ALTERNATIVES,
+        preset={"instructions": "Tighten and clarify while keeping meaning, voice and tense."},
     ),
     Entry(
         id="voice",
@@ -406,6 +526,20 @@ ENTRIES: tuple[Entry, ...] = (
         },
     ),
     Entry(id="word_counts", kind="analysis", stage="analyzing", label="Word counts"),
+    Entry(
+        id="summarise_chapter",
+        kind="ai",
+        palette="AI: Summarise chapter or scene",
+        help="A short summary of the chapter (or the selected scene), kept as its summary",
+        operation=SUMMARISE,
+    ),
+    Entry(
+        id="beta_reader",
+        kind="ai",
+        palette="AI: Beta-reader reaction",
+        help="How a reader feels through the chapter and where attention drops",
+        operation=BETA_READER,
+    ),
     Entry(
         id="score_chapter",
         kind="ai",
@@ -453,7 +587,7 @@ ENTRIES: tuple[Entry, ...] = (
         id="conversations",
         kind="conversations",
         palette="AI: Conversations",
-        help="Reopen saved conversations",
+        help="Reopen saved conversations, and continue one (c)",
     ),
     Entry(id="cancel", kind="cancel", palette="AI: Cancel", help="Stop the running AI operation"),
     Entry(

@@ -9,7 +9,8 @@ themselves are declared with the entries that run them in ``ai/catalogue.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -31,6 +32,7 @@ Source = Literal[
     "planning",
     "reference",
     "bible",
+    "conversation",
 ]
 """Where an input comes from:
 
@@ -42,7 +44,8 @@ Source = Literal[
 - ``selection_or_question``: the selection when there is one, else asked of the writer;
 - ``question``: asked of the writer (the spec's ``ask``);
 - ``planning`` / ``reference``: the notes in that project folder, read in a thread;
-- ``bible``: the question and passages of the story-bible screen (which gathers them).
+- ``bible``: the question and passages of the story-bible screen (which gathers them);
+- ``conversation``: what was said so far in a reopened conversation (given by the caller).
 
 An input given by the entry's ``preset`` is not read.
 """
@@ -58,9 +61,10 @@ ASKING_SOURCES: frozenset[Source] = frozenset({"question", "selection_or_questio
 FOLDER_SOURCES: Mapping[Source, str] = {"planning": "planning", "reference": "reference"}
 """Source -> the project folder whose notes it reads."""
 
-Output = Literal["insert", "replace", "none"]
+Output = Literal["insert", "replace", "none", "summary"]
 """Where Accept puts the result: at the end of the selection, over the text read as
-``selection`` (a version is kept first), or nowhere (the result is only read)."""
+``selection`` (a version is kept first), nowhere (the result is only read), or kept as the
+open chapter's summary (``.session/summaries.json``)."""
 
 
 class OperationInputError(WritersFactoryError, ValueError):
@@ -96,17 +100,114 @@ class OperationSpec:
     """Refused, with a message, when no file is open."""
     conversational: bool = False
     """The exchange is saved in ``.session/conversations/`` as it happens."""
+    template: str = ""
+    """The prompt template (``data/prompts/<template>.txt``, overridable in the project's
+    ``prompts/``) its builder renders; empty: the prompt is built in code."""
+    alternatives: int = 0
+    """The result holds this many alternatives, one chosen on Accept (0: one result)."""
+
+    bible_context: bool = True
+    """Story-bible notes the text mentions are added (unless it reads notes itself)."""
+
+    @property
+    def takes_bible_context(self) -> bool:
+        """Whether notes mentioned in the text sent join the prompt (see ``bible_context``)."""
+        return self.bible_context and not ({"reference", "bible"} & set(self.reads.values()))
 
     def build_prompt(self, inputs: Inputs) -> str:
-        """The user prompt for ``inputs``; raises :class:`OperationInputError` naming a field."""
+        """The user prompt for ``inputs``; raises :class:`OperationInputError` naming a field.
+
+        Story-bible notes given as ``story_bible`` come first, so the model reads who and
+        where before the text that names them.
+        """
         for name in self.required:
             value = inputs.get(name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 raise OperationInputError(f"{self.title} ({self.id}) needs the input {name!r}")
         try:
-            return self.builder(inputs)
+            prompt = self.builder(inputs)
+            notes = documents(inputs, STORY_BIBLE)
         except OperationInputError as exc:
             raise OperationInputError(f"{self.title} ({self.id}): {exc}") from exc
+        if notes:
+            return _join(_docs_section("From the story bible", notes), prompt)
+        return prompt
+
+
+STORY_BIBLE = "story_bible"
+"""The input holding the story-bible notes chosen for a prompt (``ai.bible_context``)."""
+
+PART_LABELS: Mapping[str, str] = {
+    "text": "selection",
+    "chapter": "chapter text",
+    "context": "surrounding text",
+    "sample": "voice sample",
+    "prompt": "request",
+    "question": "question",
+    "request": "request",
+    "instructions": "how to rewrite",
+    "focus": "focus",
+    "rubric": "rubric",
+    "history": "conversation so far",
+}
+"""What the prompt preview calls each input, in the writer's words."""
+
+
+@dataclass(frozen=True)
+class InputPart:
+    """One piece of the text an operation sends, as the preview lists it."""
+
+    key: str
+    """``input:<name>``, ``doc:<name>:<document>`` or ``bible:<note>``: what dropping removes."""
+    label: str
+    text: str
+    kind: Literal["input", "document", "bible"]
+    droppable: bool
+
+
+def input_parts(spec: OperationSpec, inputs: Inputs) -> list[InputPart]:
+    """The inputs of a prompt, each text and each document apart, in the order built."""
+    parts: list[InputPart] = []
+    for name, value in inputs.items():
+        if name.startswith("_"):
+            continue  # carried to the builder (a project's template), not text sent as such
+        if isinstance(value, str):
+            if value.strip():
+                label = PART_LABELS.get(name, name.replace("_", " "))
+                parts.append(
+                    InputPart(f"input:{name}", label, value, "input", name not in spec.required)
+                )
+            continue
+        try:
+            docs = documents(inputs, name)
+        except OperationInputError:
+            continue  # not text: build_prompt reports it
+        for doc, text in docs:
+            if name == STORY_BIBLE:
+                parts.append(InputPart(f"bible:{doc}", f"story bible: {doc}", text, "bible", True))
+            else:
+                droppable = name not in spec.required or len(docs) > 1
+                parts.append(InputPart(f"doc:{name}:{doc}", doc, text, "document", droppable))
+    return parts
+
+
+def drop_parts(spec: OperationSpec, inputs: Inputs, keys: Iterable[str]) -> dict[str, Any]:
+    """``inputs`` without the parts named by ``keys`` (required texts are kept)."""
+    dropped = set(keys)
+    kept: dict[str, Any] = {}
+    for name, value in inputs.items():
+        if isinstance(value, str):
+            if f"input:{name}" not in dropped or name in spec.required:
+                kept[name] = value
+            continue
+        if not isinstance(value, Mapping | list | tuple):
+            kept[name] = value
+            continue
+        docs = documents(inputs, name)
+        prefix = "bible:" if name == STORY_BIBLE else f"doc:{name}:"
+        left = [(doc, text) for doc, text in docs if f"{prefix}{doc}" not in dropped]
+        kept[name] = left if left or name not in spec.required else docs
+    return kept
 
 
 def documents(inputs: Inputs, field: str) -> list[tuple[str, str]]:
@@ -236,6 +337,14 @@ def voice_test_prompt(inputs: Inputs) -> str:
     )
 
 
+def follow_up_prompt(inputs: Inputs) -> str:
+    return _join(
+        _section("The conversation so far", _text(inputs, "history")),
+        _section("The writer's next message", _text(inputs, "question")),
+        "Answer the writer's next message, in the light of the conversation so far.",
+    )
+
+
 def ask_bible_prompt(inputs: Inputs) -> str:
     passages = documents(inputs, "passages")
     return _join(
@@ -301,3 +410,39 @@ def read_documents(
         used += len(text)
         gathered.documents.append((name, text))
     return gathered
+
+
+@dataclass(frozen=True)
+class Template:
+    """A builder rendering a prompt template: the project's own (given by the controller as
+    the ``_template`` input, already checked) or the shipped one."""
+
+    name: str
+    fields: tuple[str, ...]
+
+    def __call__(self, inputs: Inputs) -> str:
+        from writers_factory.ai.templates import TEMPLATE_INPUT, field_text, render
+
+        own = inputs.get(TEMPLATE_INPUT)
+        text = own if isinstance(own, str) and own.strip() else _shipped(self.name)
+        values = {name: field_text(inputs.get(name)) for name in self.fields}
+        return render(text, values).strip() + "\n"
+
+
+def _shipped(name: str) -> str:
+    from writers_factory.ai.templates import shipped_template
+
+    return shipped_template(name)
+
+
+ALTERNATIVE_MARKER = re.compile(r"^\s*=+\s*Alternative\s+(\d+)\s*=+\s*$", re.MULTILINE)
+
+
+def split_alternatives(text: str) -> list[str]:
+    """The alternatives of a result written under ``=== Alternative N ===`` lines; a
+    result without markers is one alternative."""
+    pieces = ALTERNATIVE_MARKER.split(text)
+    if len(pieces) < 3:
+        return [text.strip()] if text.strip() else []
+    found = [body.strip() for body in pieces[2::2]]
+    return [body for body in found if body]

@@ -39,6 +39,12 @@ class ProviderInfo:
     local: bool
 
 
+LOCAL_URL_VAR = "LOCAL_AI_BASE_URL"
+"""The address of an OpenAI-compatible server (``local:`` models): on the writer's machine
+it is free; one elsewhere is priced by a price override in preferences, which wins."""
+LOCAL_KEY_VAR = "LOCAL_AI_API_KEY"
+"""A key the local server may ask for (most ask none)."""
+
 PROVIDERS: tuple[ProviderSpec, ...] = (
     ProviderSpec(
         "anthropic",
@@ -65,6 +71,20 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
         ("ollama:llama3.2", "ollama:mistral"),
         local=True,
         note="the address of your Ollama server, usually http://localhost:11434/v1",
+    ),
+    ProviderSpec(
+        "openrouter",
+        "OpenRouter",
+        ("OPENROUTER_API_KEY",),
+        ("openrouter:anthropic/claude-sonnet-4.5", "openrouter:openai/gpt-4o-mini"),
+    ),
+    ProviderSpec(
+        "local",
+        "An OpenAI-compatible server (local: free; others priced in preferences)",
+        (LOCAL_URL_VAR,),
+        ("local:default",),
+        local=True,
+        note="its address, e.g. http://localhost:8080/v1; name its model as local:<name>",
     ),
 )
 
@@ -219,6 +239,17 @@ def build_model(model: str, env: Mapping[str, str] | None = None) -> Any:
         from pydantic_ai.providers.google import GoogleProvider
 
         return GoogleModel(name, provider=GoogleProvider(api_key=secret))
+    if spec.name == "openrouter":
+        from pydantic_ai.models.openai import OpenAIChatModel
+        from pydantic_ai.providers.openrouter import OpenRouterProvider
+
+        return OpenAIChatModel(name, provider=OpenRouterProvider(api_key=secret))
+    if spec.name == "local":
+        from pydantic_ai.models.openai import OpenAIChatModel
+        from pydantic_ai.providers.openai import OpenAIProvider
+
+        key = variables.get(LOCAL_KEY_VAR, "").strip() or "none"  # most servers ask none
+        return OpenAIChatModel(name, provider=OpenAIProvider(base_url=secret, api_key=key))
     from pydantic_ai.models.ollama import OllamaModel
     from pydantic_ai.providers.ollama import OllamaProvider
 

@@ -127,6 +127,9 @@ class StepRecord(BaseModel):
     output: str | None = None
     input_tokens: int | None = Field(default=None, ge=0)
     output_tokens: int | None = Field(default=None, ge=0)
+    cache_read_tokens: int = Field(default=0, ge=0)
+    """Of ``input_tokens``, those the provider's cache served (billed at their own rate)."""
+    cache_write_tokens: int = Field(default=0, ge=0)
     cost: Decimal | None = None
     cost_logged: bool = False
     error: str | None = None
@@ -335,14 +338,19 @@ async def _log_step(
     """
     tokens_in, tokens_out = step.input_tokens or 0, step.output_tokens or 0
     model = record.model_of(step)
+    read = min(step.cache_read_tokens, tokens_in)
+    cached = {
+        "cache_read_tokens": read,
+        "cache_write_tokens": min(step.cache_write_tokens, tokens_in - read),
+    }
     logged_record = await tracker.log_operation(
-        step.operation, model, tokens_in, tokens_out, key=f"{record.id}/{step.name}"
+        step.operation, model, tokens_in, tokens_out, key=f"{record.id}/{step.name}", **cached
     )
     cost = getattr(logged_record, "cost", None)
     step.cost = (
         cost
         if isinstance(cost, Decimal)
-        else tracker.get_estimated_cost(model, tokens_in, tokens_out)
+        else tracker.get_estimated_cost(model, tokens_in, tokens_out, **cached)
     )
     step.cost_logged = True
     await _shielded_save(session_dir, record)
@@ -402,6 +410,8 @@ async def run_workflow(
             raise
         step.status, step.finished, step.output = "finished", _now(), result.text
         step.input_tokens, step.output_tokens = result.input_tokens, result.output_tokens
+        step.cache_read_tokens = result.cache_read_tokens
+        step.cache_write_tokens = result.cache_write_tokens
         await _shielded_save(session_dir, record)  # output is safe before the cost is logged
         await _log_step(session_dir, record, step, tracker)
         progress()

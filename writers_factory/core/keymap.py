@@ -35,6 +35,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "view.focus": "f11",
     "view.focus_leave": "escape",
     "file.save": "ctrl+s",
+    "edit.find": "ctrl+f",
+    "search.project": "alt+f",
     QUIT: "ctrl+q",
 }
 """The workspace's own bindings (``WritersFactoryApp.BINDINGS``): id -> default keys."""

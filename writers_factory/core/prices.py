@@ -13,14 +13,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from writers_factory.core.errors import WritersFactoryError
 
 MTOK = Decimal(1_000_000)
 
-LOCAL_PROVIDERS = frozenset({"ollama"})
-"""Providers that run on the writer's own machine: always free."""
+LOCAL_PROVIDERS = frozenset({"ollama", "local"})
+"""Providers that run on the writer's own machine: always free (``local:`` is any
+OpenAI-compatible server there)."""
 
 PROVIDER_IDS: Mapping[str, str] = {
     "google-gla": "google",
@@ -103,10 +104,34 @@ class PriceOverrideLike(Protocol):
 
 @dataclass(frozen=True)
 class PriceOverride:
-    """A writer-supplied price in dollars per million tokens; wins over genai-prices."""
+    """A writer-supplied price in dollars per million tokens; wins over genai-prices.
+
+    Cache rates are optional: a cached token without its own rate is charged as input
+    (the dear side, never a guess that reads cheaper than the bill).
+    """
 
     input_per_mtok: Decimal
     output_per_mtok: Decimal
+    cache_read_per_mtok: Decimal | None = None
+    cache_write_per_mtok: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class CallPrice:
+    """The price of one call in its parts, as the provider bills them.
+
+    ``input`` is the uncached input only; ``cache_read`` and ``cache_write`` are the
+    cached tokens at their own rates; ``total`` is what the call cost.
+    """
+
+    input: Decimal
+    cache_read: Decimal
+    cache_write: Decimal
+    output: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.input + self.cache_read + self.cache_write + self.output
 
 
 class UnknownModelError(WritersFactoryError, LookupError):
@@ -237,33 +262,98 @@ def model_rates(
     return _listed_rates(model)
 
 
+def _check_counts(input_tokens: int, output_tokens: int, cache_read: int, cache_write: int) -> None:
+    if min(input_tokens, output_tokens, cache_read, cache_write) < 0:
+        raise ValueError(
+            f"token counts cannot be negative (input {input_tokens}, output {output_tokens}, "
+            f"cache read {cache_read}, cache write {cache_write})"
+        )
+    if cache_read + cache_write > input_tokens:
+        raise ValueError(
+            f"cached tokens ({cache_read} read, {cache_write} written) are part of the input "
+            f"and cannot exceed it ({input_tokens})"
+        )
+
+
+def _rate(value: object, fallback: Decimal) -> Decimal:
+    return fallback if value is None else Decimal(str(value))
+
+
+def price_parts(
+    model: str,
+    input_tokens: int,
+    output_tokens: int,
+    overrides: Mapping[str, PriceOverrideLike] | None = None,
+    *,
+    cache_read_tokens: int = 0,
+    cache_write_tokens: int = 0,
+) -> CallPrice:
+    """The exact price of a call in its parts; raises :class:`UnknownModelError`, never $0.
+
+    ``input_tokens`` counts every token sent, cached ones included (as providers and
+    genai-prices count them); ``cache_read_tokens`` / ``cache_write_tokens`` say how many of
+    those were read from or written to the provider's cache, which bill at their own rates.
+    """
+    _check_counts(input_tokens, output_tokens, cache_read_tokens, cache_write_tokens)
+    uncached = input_tokens - cache_read_tokens - cache_write_tokens
+    override = _override_for(model, overrides)
+    if override is not None:
+        rate_in = Decimal(override.input_per_mtok)
+        return CallPrice(
+            input=Decimal(uncached) * rate_in / MTOK,
+            cache_read=Decimal(cache_read_tokens)
+            * _rate(getattr(override, "cache_read_per_mtok", None), rate_in)
+            / MTOK,
+            cache_write=Decimal(cache_write_tokens)
+            * _rate(getattr(override, "cache_write_per_mtok", None), rate_in)
+            / MTOK,
+            output=Decimal(output_tokens) * Decimal(override.output_per_mtok) / MTOK,
+        )
+    if is_local_model(model):
+        return CallPrice(Decimal(0), Decimal(0), Decimal(0), Decimal(0))
+    _listed_rates(model)  # validates the model once, with a clear error
+    whole = _calc(model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens)
+    if not (cache_read_tokens or cache_write_tokens):
+        return CallPrice(whole.input_price, Decimal(0), Decimal(0), whole.output_price)
+    # Each cached part priced alone (genai-prices prices a cached token by its own rate);
+    # the uncached input is what remains of the whole call's input, so the parts add up to
+    # exactly what genai-prices charges for the call, tiers included.
+    read = _calc(model, cache_read_tokens, 0, cache_read_tokens, 0).input_price
+    write = _calc(model, cache_write_tokens, 0, 0, cache_write_tokens).input_price
+    return CallPrice(whole.input_price - read - write, read, write, whole.output_price)
+
+
+def _calc(model: str, input_tokens: int, output_tokens: int, read: int, write: int) -> Any:
+    from genai_prices import Usage, calc_price
+
+    provider, name = split_model(resolve_model(model))
+    return calc_price(
+        Usage(
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cache_read_tokens=read or None,
+            cache_write_tokens=write or None,
+        ),
+        model_ref=name,
+        provider_id=genai_provider_id(provider),
+    )
+
+
 def price(
     model: str,
     input_tokens: int,
     output_tokens: int,
     overrides: Mapping[str, PriceOverrideLike] | None = None,
+    *,
+    cache_read_tokens: int = 0,
+    cache_write_tokens: int = 0,
 ) -> Decimal:
     """Exact dollar price of a call; raises :class:`UnknownModelError`, never guesses $0."""
-    if input_tokens < 0 or output_tokens < 0:
-        raise ValueError(
-            f"token counts cannot be negative (input {input_tokens}, output {output_tokens})"
-        )
-    override = _override_for(model, overrides)
-    if override is not None:
-        return (
-            Decimal(input_tokens) * Decimal(override.input_per_mtok)
-            + Decimal(output_tokens) * Decimal(override.output_per_mtok)
-        ) / MTOK
-    if is_local_model(model):
-        return Decimal(0)
-    _listed_rates(model)  # validates the model once, with a clear error
-    from genai_prices import Usage, calc_price
-
-    provider, name = split_model(resolve_model(model))
-    calc = calc_price(
-        Usage(input_tokens=input_tokens, output_tokens=output_tokens),
-        model_ref=name,
-        provider_id=genai_provider_id(provider),
-    )
-    total: Decimal = calc.total_price
-    return total
+    return price_parts(
+        model,
+        input_tokens,
+        output_tokens,
+        overrides,
+        cache_read_tokens=cache_read_tokens,
+        cache_write_tokens=cache_write_tokens,
+    ).total

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from writers_factory.core.errors import WritersFactoryError
+
 StageId = Literal["creation", "writing", "enhancing", "analyzing", "scoring"]
 """A stage as stored on disk."""
 
@@ -49,3 +51,27 @@ def stage_for(stage_id: str | None) -> Stage:
 
 def is_stage(value: object) -> bool:
     return value in STAGE_BY_ID
+
+
+class InvalidStageError(WritersFactoryError, ValueError):
+    """A change to a stage that does not exist: refused, the stage stays as it was."""
+
+    def __init__(self, requested: object, current: str | None = None) -> None:
+        self.requested = requested
+        now = f"; the stage stays {current!r}" if current else ""
+        super().__init__(
+            f"cannot change the stage to {requested!r}: there is no such stage "
+            f"(choose one of {', '.join(STAGE_IDS)}){now}"
+        )
+
+
+def check_transition(current: str | None, requested: str) -> StageId:
+    """The stage ``requested`` names, or :class:`InvalidStageError`.
+
+    Every stage may follow every other (a writer goes back to Creation to rework the
+    outline as readily as forward to Scoring); what is refused is a stage that is none.
+    """
+    value = requested.lower() if isinstance(requested, str) else requested
+    if not is_stage(value):
+        raise InvalidStageError(requested, current)
+    return STAGE_BY_ID[value].id

@@ -39,6 +39,8 @@ KNOWN: tuple[tuple[str, str], ...] = (
     ("costs/ops-*.json", "writers_factory.store.costs.models:OperationChunk"),
     ("preferences.json", "writers_factory.store.preferences.models:PreferencesData"),
     ("journal/*.json", "writers_factory.store.manuscript.journal:JournalEntry"),
+    ("summaries.json", "writers_factory.store.manuscript.summaries:ChapterSummaries"),
+    ("metrics.json", "writers_factory.store.metrics.models:MetricsData"),
 )
 """The store's own files. Other layers add theirs (workflows, conversations) through
 ``verify(project, extra=...)``: the store never reaches up to import them."""

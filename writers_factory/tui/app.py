@@ -51,8 +51,9 @@ Keys (binding ids for ``preferences.json`` → ``keybindings``): ``stage.creatio
 ``file.rename`` (ctrl+r), ``file.delete`` (f8), ``file.close`` (alt+w), ``file.next`` /
 ``file.previous`` (ctrl+pagedown / ctrl+pageup), ``history`` (alt+h: the open chapter's
 snapshots), ``edit.goto_line`` (ctrl+g), ``spelling.suggest`` (alt+s), ``view.focus``
-(f11, Escape leaves: ``view.focus_leave``), ``board`` (alt+b: the planning board),
-``app.quit`` (ctrl+q), ``modal.cancel``.
+(f11, Escape leaves: ``view.focus_leave``), ``edit.find`` (ctrl+f: the find bar),
+``search.project`` (alt+f: find and replace across the project), ``board`` (alt+b: the
+planning board), ``app.quit`` (ctrl+q), ``modal.cancel``.
 
 Stage screens: each stage is an app mode (``STAGE_MODES``); the workspace screen is the
 ``workspace`` mode, made once — ``self.editor`` and the controllers' views always reach it,
@@ -64,14 +65,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Event, Key
@@ -96,6 +97,7 @@ from writers_factory.tui.controllers.goto import GoToLine
 from writers_factory.tui.controllers.history import HistoryController
 from writers_factory.tui.controllers.ownership import OwnershipDecision, OwnershipQuestion
 from writers_factory.tui.controllers.preference_switch import remember
+from writers_factory.tui.controllers.project_search import ProjectSearch
 from writers_factory.tui.controllers.recovery import StartDecision, StartupChecks
 from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.shutdown import Shutdown
@@ -181,6 +183,15 @@ def _bindings() -> list[BindingType]:
             priority=True,
         ),
         Binding("ctrl+s", "save", "Save", id="file.save", priority=True),
+        Binding("ctrl+f", "find", "Find", id="edit.find", show=False, priority=True),
+        Binding(
+            "alt+f",
+            "project_search",
+            "Find in project",
+            id="search.project",
+            show=False,
+            priority=True,
+        ),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -196,6 +207,8 @@ NOT_OVER_MODALS: frozenset[tuple[str, tuple[object, ...]]] = frozenset(
         ("spelling", ()),
         ("focus_mode", ()),
         ("leave_focus_mode", ()),
+        ("find", ()),
+        ("project_search", ()),
     }
 )
 """Actions (name, parameters) of keys that were ordinary bindings before they had to win over
@@ -245,6 +258,7 @@ WORKSPACE_ONLY = frozenset(
         "spelling",
         "focus_mode",
         "leave_focus_mode",
+        "find",
     }
 )
 """Actions on the project tree and the editor (its tabs, lines, spelling, focus mode): not
@@ -317,6 +331,10 @@ class WritersFactoryApp(App[int]):
             workspace, ui, ui, self.writing, saving=lambda: self.saving, snapshots=self.snapshots
         )
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
+        self.project_search = ProjectSearch(
+            workspace, ui, ui, self.snapshots, remember=self.project_watch.remember
+        )
+        """Find and replace across the project (``controllers/project_search.py``)."""
         self.saving: SaveCoordinator | None = None
         """Journal, auto-save and conflicts (``controllers/saving.py``), made at start-up."""
         self.auto_save = AutoSaveSettings(workspace, ui, self.writing, lambda: self.saving)
@@ -358,6 +376,29 @@ class WritersFactoryApp(App[int]):
     def ready(self) -> asyncio.Event:
         """Set when start-up is over (``workspace.ready``)."""
         return self.workspace.ready
+
+    # ------------------------------------------------------------------ palette
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own, with "Screenshot" saving into the project and saying where
+        (``controllers/screenshots.py``; Textual's failed with no reason without a
+        downloads folder)."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save a picture (SVG) of the screen in output/screenshots/",
+                    lambda: self.set_timer(0.1, self.take_screenshot),  # once the palette closed
+                )
+            else:
+                yield command
+
+    def take_screenshot(self) -> None:
+        """Export the screen now (on the loop), write it in a thread."""
+        from writers_factory.tui.controllers.screenshots import save_screenshot
+
+        svg = self.export_screenshot(title=self.project.name)
+        moment = datetime.now(UTC).astimezone()
+        self.run_worker(save_screenshot(self.ui, self.project, svg, moment), group="screenshot")
 
     # ------------------------------------------------------------------ layout
     def get_default_screen(self) -> Screen[None]:
@@ -535,6 +576,7 @@ class WritersFactoryApp(App[int]):
         self.editor.activate_quietly(None if area is None else area.path)  # switches again
         self.update_breadcrumbs()
         await self.saving.recovered(recovered)
+        self.saving.show_disk_state()  # the truth at start: saved, unless recovery says not
         self.saving.auto_save_on = self.preferences.data.auto_save_enabled
         self.saving.start()
         if self.saving.enabled:
@@ -650,6 +692,9 @@ class WritersFactoryApp(App[int]):
         # The trail is derived from stage and file, so a restored stage and active file
         # restore it; recomputing also mends a trail that no longer matches them.
         self.update_breadcrumbs()
+        # the tree opens where the writer is: manuscript/ open, the active chapter (else the
+        # first) under the cursor; it opened folded shut with nothing chosen
+        self.project_tree.reveal(Path(data.active_file) if data.active_file else None)
         self.refresh_outline_card()
 
     def _focus_screen(self, screen: str) -> None:
@@ -766,6 +811,7 @@ class WritersFactoryApp(App[int]):
             self._session_closed = True
             if not self.workspace.loaded:
                 return
+        self.workspace.flush_metrics()  # the last counts, while the project is still ours
         self.session.close_sync()
 
     async def action_quit(self) -> None:
@@ -793,6 +839,7 @@ class WritersFactoryApp(App[int]):
 
     def on_unmount(self) -> None:
         self.shutdown.finish_sync()  # only if the app closes without the shutdown path
+        self.snapshots.release()
         count_in_helper_process(False)
         gc.unfreeze()  # what start-up left is the collector's again
 
@@ -1074,6 +1121,18 @@ class WritersFactoryApp(App[int]):
         self.editor.set_smart_quotes(on)
         remember(self.workspace, self.ui, "editor.smart_quotes", on)
         self.notify(f"Smart quotes and em-dashes are {'on' if on else 'off'}.")
+
+    # ------------------------------------------------------------------ finding
+    def action_find(self) -> None:
+        """ctrl+f: the find bar on the open file."""
+        if not self.editor.show_find():
+            self.notify("Open a file to find in it; alt+f finds in the whole project.")
+
+    def action_project_search(self) -> None:
+        self.project_search.show()
+
+    def action_undo_replace(self) -> None:
+        self.project_search.undo_last()
 
     # ------------------------------------------------------------------ file actions
     # The flows live in ``controllers/files.py``; keys and palette commands land here.

@@ -55,6 +55,17 @@ def workspace_commands(catalogue: Catalogue = CATALOGUE) -> list[Command]:
         ("Focus project tree / editor", "Move between the tree and the editor", "toggle_focus"),
         ("Writing statistics", "Words per day, streaks and sessions", "statistics"),
         ("Planning board", "Outline cards beside the story bible; reorder, edit, add", "board"),
+        ("Find in this file", "Find and replace in the open file (ctrl+f)", "find"),
+        (
+            "Find in project",
+            "Find and replace across manuscript, reference and planning",
+            "project_search",
+        ),
+        (
+            "Undo replace across project",
+            "Bring back the files the last replace across the project changed",
+            "undo_replace",
+        ),
         ("Auto-save: switch on/off", "Stop or resume the timed saves", "toggle_auto_save"),
         ("Auto-save: interval", "How often auto-save writes", "auto_save_interval"),
         ("Snapshot now", "Keep the whole book as it is now, with a message", "snapshot_now"),

@@ -2,7 +2,8 @@
 
 Writers spend hours in the editor, so they get to choose its colours: the themes shipped
 in the package (``writers_factory/data/themes/``) and their own files in
-``$XDG_CONFIG_HOME/writers-factory/themes/``. A file with a mistake must not stop the app
+``themes/`` of the platform's configuration folder (``$XDG_CONFIG_HOME/writers-factory/themes/``
+on Linux; see :mod:`writers_factory.store.base.places`). A file with a mistake must not stop the app
 from starting; it is reported by file and field and skipped, so the writer can fix exactly
 that line.
 """
@@ -10,7 +11,6 @@ that line.
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +21,7 @@ from textual.theme import Theme
 
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.resources import shipped
+from writers_factory.store.base.places import user_folder
 
 BUNDLED_THEMES_DIR = shipped("themes")
 """The themes shipped with Writers Factory (``writers_factory/data/themes/``)."""
@@ -56,10 +57,9 @@ class ThemeFileError(WritersFactoryError, ValueError):
 
 
 def user_themes_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """Where a writer keeps their own theme files (XDG config home, else ``~/.config``)."""
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "writers-factory" / "themes"
+    """Where a writer keeps their own theme files: ``themes/`` in the platform's
+    configuration folder (:func:`~writers_factory.store.base.places.app_folder`)."""
+    return user_folder("config", environ) / "themes"
 
 
 def _read(path: Path) -> Mapping[str, Any]:

@@ -9,10 +9,12 @@ replaces it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from writers_factory.store.manuscript.documents import Documents
+from writers_factory.store.metrics.recorder import MetricsRecorder
 
 if TYPE_CHECKING:
     from writers_factory.store.costs.tracker import CostTracker
@@ -46,6 +48,17 @@ class Workspace:
         answered and the last session's files are open again."""
         self.documents = Documents()
         """The open files (the editor's tabs show them); saving and recovery work on these."""
+        self.metrics = MetricsRecorder(self.project / ".session")
+        """Saves, journal writes, recoveries, snapshots and watcher events, counted in memory
+        as they happen; written after auto-saves and at close (:meth:`flush_metrics`)."""
+
+    def flush_metrics(self) -> None:
+        """Blocking (a thread): add what was counted to ``metrics.json``; a read-only window
+        (another instance owns the project) writes nothing."""
+        if self.read_only or not self.loaded or not self.metrics.pending():
+            return
+        with contextlib.suppress(OSError):  # kept in memory for the next flush
+            self.metrics.flush_sync()
 
     @property
     def loaded(self) -> bool:

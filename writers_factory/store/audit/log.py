@@ -138,3 +138,23 @@ class AuditLog:
                         records.append(entry)
         records.sort(key=lambda r: r.at)
         return records, bad
+
+
+def record_audit(
+    project: Path,
+    kind: AuditKind,
+    *,
+    from_: str | None = None,
+    to: str | None = None,
+    trigger: str = "",
+    error: str | None = None,
+) -> AuditRecord | None:
+    """Append one record to ``project``'s trail when it has a ``.session/`` folder (blocking:
+    a thread). A trail that cannot be written never stops what is being recorded: ``None``."""
+    root = Path(project) / ".session"
+    if not root.is_dir() or root.is_symlink():
+        return None
+    try:
+        return AuditLog(root).record(kind, from_=from_, to=to, trigger=trigger, error=error)
+    except OSError:
+        return None

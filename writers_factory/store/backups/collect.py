@@ -22,9 +22,15 @@ PROJECT_FOLDERS = ("manuscript", "reference", "planning")
 SESSION_LEFT_OUT = ("index", "backups", "snapshots.git", "lock.json", "lock.flock")
 LEFT_OUT = tuple(f"{SESSION_DIR}/{name}" for name in SESSION_LEFT_OUT)
 
-VOLATILE = (f"{SESSION_DIR}/current.json", f"{SESSION_DIR}/history.json", f"{SESSION_DIR}/prev")
+VOLATILE = (
+    f"{SESSION_DIR}/current.json",
+    f"{SESSION_DIR}/history.json",
+    f"{SESSION_DIR}/metrics.json",
+    f"{SESSION_DIR}/prev",
+)
 """Backed up, but not what makes a project "changed since its last backup": opening and
-closing rewrite them (times, the session's entry) even when the writer changed nothing."""
+closing rewrite them (times, the session's entry, the counts) even when the writer changed
+nothing."""
 
 
 def is_volatile(rel: str) -> bool:

@@ -2,9 +2,11 @@
 does not take its backups with it.
 
 The writer may choose any folder (an external drive, a synced folder) in preferences
-(``backups.folder``); otherwise ``$XDG_DATA_HOME/writers-factory/backups/<name>-<id>/``
-(``~/.local/share`` when the variable is unset). ``<id>`` is a short hash of the project's
-absolute path, so two projects both called "novel" never share a folder.
+(``backups.folder``); otherwise ``backups/<name>-<id>/`` in the platform's data folder
+(:func:`writers_factory.store.base.places.app_folder`: ``$XDG_DATA_HOME/writers-factory`` or
+``~/.local/share/writers-factory`` on Linux, ``~/Library/Application Support/writers-factory``
+on macOS, ``%LOCALAPPDATA%\\writers-factory`` on Windows). ``<id>`` is a short hash of the
+project's absolute path, so two projects both called "novel" never share a folder.
 """
 
 from __future__ import annotations
@@ -14,12 +16,7 @@ import os
 import re
 from pathlib import Path
 
-ENV_DATA_HOME = "XDG_DATA_HOME"
-
-
-def data_home() -> Path:
-    value = os.environ.get(ENV_DATA_HOME, "")
-    return Path(value) if value and os.path.isabs(value) else Path.home() / ".local" / "share"
+from writers_factory.store.base.places import user_folder
 
 
 def project_key(project: Path) -> str:
@@ -36,7 +33,5 @@ def backup_folder(project: Path, chosen: str | None = None) -> Path:
     A chosen folder holds the backups of one project each in its own ``<name>-<id>/``, so one
     external drive can serve every project.
     """
-    base = (
-        Path(os.path.expanduser(chosen)) if chosen else data_home() / "writers-factory" / "backups"
-    )
+    base = Path(os.path.expanduser(chosen)) if chosen else user_folder("data") / "backups"
     return base / project_key(project)

@@ -231,7 +231,7 @@ def _write_once(
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(tmp, flags, 0o666 if final is None else final)
         try:
-            if final is not None:
+            if final is not None and hasattr(os, "fchmod"):  # Windows before 3.13 has none
                 os.fchmod(fd, final)  # exactly this mode, whatever the umask
             view = memoryview(data)
             while view:

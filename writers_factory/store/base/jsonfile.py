@@ -302,10 +302,12 @@ class JsonFile(Generic[M]):
             try:
                 upgraded = migrations.upgrade(self.model.KIND, raw, current)
             except (migrations.MigrationError, KeyError, TypeError, ValueError) as exc:
+                self._audit_migration(path, version, f"cannot upgrade: {exc}")
                 self._corrupt(path, f"cannot upgrade from schema {version}: {exc}")
                 return None
             if self.read_only:
                 return upgraded
+            self._audit_migration(path, version)
             self._problem(
                 ProblemKind.MIGRATED,
                 f"upgraded from schema {version} to {current}; backup in {backup}",
@@ -313,6 +315,23 @@ class JsonFile(Generic[M]):
             self._dirty = True
             return upgraded
         return raw
+
+    def _audit_migration(self, path: Path, version: int, error: str | None = None) -> None:
+        """A file of ``.session/`` upgraded (or not) to the current layout: in the audit
+        trail, which is append-only and never migrated itself (imported here, when needed:
+        the trail depends on this base, not the other way round at import time)."""
+        if self.read_only or self.paths.root not in path.parents:
+            return
+        from writers_factory.store.audit.log import AuditLog
+
+        with contextlib.suppress(OSError):  # the trail never stops a file from opening
+            AuditLog(self.paths.root).record(
+                "migration",
+                from_=f"{path.name} schema {version}",
+                to=f"{path.name} schema {self.model.SCHEMA_VERSION}",
+                trigger="opened by a newer Writers Factory",
+                error=error,
+            )
 
     def _corrupt(self, path: Path, reason: str, field: str | None = None) -> None:
         dest: Path | None = None

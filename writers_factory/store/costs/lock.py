@@ -5,9 +5,9 @@ operations. Each takes this lock around "read what is on disk, append, write the
 ``costs.json``", so an append by one is read by the other before it writes: nothing
 acknowledged is overwritten, and no file is mistaken for one edited outside the app.
 
-``fcntl.flock`` is released by the OS when the process dies, so a crash never leaves the lock
-held. Where ``fcntl`` does not exist (Windows) the lock does nothing and the cost files must
-have one writer, as before.
+The lock is the store's one OS lock (:mod:`writers_factory.store.base.oslock`: ``flock`` on
+POSIX, ``msvcrt.locking`` on Windows), released by the system when the process dies, so a
+crash never leaves it held.
 """
 
 from __future__ import annotations
@@ -15,16 +15,11 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from writers_factory.store.base import oslock
 from writers_factory.store.costs.errors import CostsBusyError
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 WAIT = 30.0
 """How long to wait for another process's write (a rebuild at 100,000 operations takes a
@@ -54,34 +49,24 @@ class CostsLock:
                 if self._depth == 0:
                     self._release()
 
-    def _acquire(self) -> int | None:
-        if fcntl is None:  # pragma: no cover - Windows
-            return None
+    def _acquire(self) -> int:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-        started = time.monotonic()
-        pause = 0.001
+        fd = oslock.open_lock_file(self.path)
         try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    return fd
-                except BlockingIOError:
-                    waited = time.monotonic() - started
-                    if waited >= self.wait:
-                        raise CostsBusyError(self.path, waited) from None
-                    time.sleep(pause)
-                    pause = min(pause * 2, 0.005)
+            oslock.lock(fd, timeout=self.wait, path=self.path)
+        except oslock.LockWaitTimeout as exc:
+            os.close(fd)
+            raise CostsBusyError(self.path, exc.waited) from None
         except BaseException:
             os.close(fd)
             raise
+        return fd
 
     def _release(self) -> None:
         fd, self._fd = self._fd, None
         if fd is None:
             return
         try:
-            if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+            oslock.unlock(fd)
         finally:
             os.close(fd)

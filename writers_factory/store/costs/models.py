@@ -20,6 +20,7 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     field_validator,
+    model_validator,
 )
 
 from writers_factory.store.base.model_base import StoreModel
@@ -44,6 +45,49 @@ def new_session_id(now: datetime) -> str:
     return f"{now.astimezone(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
 
 
+def _nothing(value: int) -> bool:
+    """Cache counts of zero are left out of the file: records without a cache read as before."""
+    return value == 0
+
+
+def new_operation_id() -> str:
+    """A fresh operation's id: random, so two calls alike in every figure stay two."""
+    import uuid
+
+    return uuid.uuid4().hex
+
+
+def derived_operation_id(
+    timestamp: datetime,
+    operation: str,
+    model: str,
+    input_tokens: int,
+    output_tokens: int,
+    cost: Decimal,
+    session_id: str | None,
+    key: object,
+) -> str:
+    """The id of an operation written before operations had one: a hash of what it holds.
+
+    The same operation read in two projects (one exported into the other) gets the same
+    id, so a merge recognises it. Only these fields count, named one by one: a field added
+    later (with its default) never changes the id of an operation already on disk.
+    """
+    import hashlib
+
+    parts = (
+        timestamp.astimezone(UTC).isoformat(),
+        operation,
+        model,
+        str(input_tokens),
+        str(output_tokens),
+        str(cost),
+        session_id or "",
+        key if isinstance(key, str) else "",
+    )
+    return "d-" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:30]
+
+
 class OperationRecord(BaseModel):
     """One AI call as it was charged; never changed after it is written."""
 
@@ -56,12 +100,38 @@ class OperationRecord(BaseModel):
     output_tokens: Tokens
     cost: Money
     session_id: str | None = None
+    cache_read_tokens: Tokens = Field(default=0, exclude_if=_nothing)
+    """Of ``input_tokens``, those read from the provider's cache (billed at their own rate)."""
+    cache_write_tokens: Tokens = Field(default=0, exclude_if=_nothing)
+    """Of ``input_tokens``, those written to the provider's cache (billed at their own rate)."""
+
+    id: str = Field(default="", max_length=100)
+    """Stable across copies of the project, so merging two histories never counts an
+    operation twice. Empty on disk (written before ids existed): derived from the content
+    when read (:func:`derived_operation_id`); nothing is rewritten for it."""
 
     @field_validator("timestamp")
     @classmethod
     def _to_utc(cls, value: datetime) -> datetime:
         # One zone on disk keeps chunk files chronological by plain string comparison.
         return value.astimezone(UTC)
+
+    @model_validator(mode="after")
+    def _with_id(self) -> OperationRecord:
+        if not self.id:
+            extra = self.__pydantic_extra__ or {}
+            derived = derived_operation_id(
+                self.timestamp,
+                self.operation,
+                self.model,
+                self.input_tokens,
+                self.output_tokens,
+                self.cost,
+                self.session_id,
+                extra.get("key"),
+            )
+            object.__setattr__(self, "id", derived)  # frozen: set once, while being made
+        return self
 
 
 class OperationChunk(StoreModel):

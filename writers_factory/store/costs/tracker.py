@@ -38,6 +38,7 @@ from writers_factory.store.costs.models import (
     CostSummary,
     OperationRecord,
     SessionCosts,
+    new_operation_id,
     new_session_id,
 )
 from writers_factory.store.costs.summary import (
@@ -286,6 +287,8 @@ class CostTracker:
         output_tokens: int | None = None,
         *,
         operation: str | None = None,
+        cache_read_tokens: int = 0,
+        cache_write_tokens: int = 0,
     ) -> Decimal:
         """The exact price of a call of this size; raises ``UnknownModelError``, never $0.
 
@@ -293,11 +296,19 @@ class CostTracker:
         ``get_estimated_cost(model, estimated_tokens)``), it is the whole call, split into
         input and output by the operation's usual share of output
         (:func:`~writers_factory.core.prices.split_tokens`: a scene written from a prompt is
-        about one part output in five; a rewrite about half).
+        about one part output in five; a rewrite about half). Cached tokens are part of the
+        input and are priced at their own rates.
         """
         if output_tokens is None:
             input_tokens, output_tokens = split_tokens(input_tokens, operation)
-        return price(model, input_tokens, output_tokens, self.prefs.data.price_overrides)
+        return price(
+            model,
+            input_tokens,
+            output_tokens,
+            self.prefs.data.price_overrides,
+            cache_read_tokens=cache_read_tokens,
+            cache_write_tokens=cache_write_tokens,
+        )
 
     def on_update(self, callback: Callable[..., None]) -> Callable[..., None]:
         """Register (or decorate) a listener for each logged operation and each reset.
@@ -427,8 +438,13 @@ class CostTracker:
         *,
         session_id: str | None = None,
         key: str | None = None,
+        cache_read_tokens: int = 0,
+        cache_write_tokens: int = 0,
     ) -> OperationRecord:
         """Price and record one call; nothing is written when the model cannot be priced.
+
+        Cache reads and writes (part of ``input_tokens``, as providers report them) are
+        recorded on the record and priced at their own rates.
 
         A ``key`` makes logging idempotent: it is stored on the record, and logging the same
         key again (e.g. a workflow step retried after a crash between its record and its
@@ -442,7 +458,13 @@ class CostTracker:
         read-only (a newer version wrote them, or they were opened read-only) nothing can be
         recorded: :class:`CostsReadOnlyError` (an ``OSError``) names the file and why.
         """
-        cost = self.get_estimated_cost(model, input_tokens, output_tokens)
+        cost = self.get_estimated_cost(
+            model,
+            input_tokens,
+            output_tokens,
+            cache_read_tokens=cache_read_tokens,
+            cache_write_tokens=cache_write_tokens,
+        )
         async with self._get_lock():
             if key is not None and key in self._totals.keys:
                 found = await asyncio.to_thread(self._find_key, key)
@@ -461,7 +483,12 @@ class CostTracker:
                 "output_tokens": output_tokens,
                 "cost": cost,
                 "session_id": self._session_id,
+                "id": new_operation_id(),
             }
+            if cache_read_tokens:
+                fields["cache_read_tokens"] = cache_read_tokens
+            if cache_write_tokens:
+                fields["cache_write_tokens"] = cache_write_tokens
             if key is not None:
                 fields["key"] = key  # an extra field: older readers keep it untouched
             record = OperationRecord.model_validate(fields)
@@ -647,6 +674,45 @@ class CostTracker:
                     break
                 found = self._chunks.records(number)[-(n - len(found)) :] + found
             return found
+
+    def recent_outputs(self, operation: str, n: int = 9, *, look_back: int = 512) -> list[int]:
+        """Output tokens of the last ``n`` completed runs of ``operation`` (newest last).
+
+        What an estimate expects an operation to write is what it wrote lately in this
+        project. Reads chunk files: callers on an event loop run it in a thread. Only the
+        last ``look_back`` operations are searched, so a rare operation costs a bounded read.
+        """
+        found = [r.output_tokens for r in self.recent(look_back) if r.operation == operation]
+        return found[-n:] if n > 0 else []
+
+    def all_operations(self) -> list[OperationRecord]:
+        """Every operation, chunk by chunk, then those not yet written (blocking I/O)."""
+        with self._mutex:
+            found: list[OperationRecord] = []
+            for number in self._chunks.numbers():
+                found.extend(self._chunks.records(number))
+            return [*found, *self._pending]
+
+    def merge_operations(self, incoming: list[OperationRecord]) -> tuple[int, int]:
+        """Add the operations of another copy of the project that this one lacks, by id.
+
+        Returns ``(added, already here)``; an operation already recorded (same id) is never
+        counted twice. Blocking I/O under the costs lock, like logging.
+        """
+        if self.read_only:
+            raise self._read_only_error()
+        with self._file_lock.held():
+            self._refresh_locked()
+            known = {record.id for record in self.all_operations()}
+            fresh: list[OperationRecord] = []
+            for record in sorted(incoming, key=lambda r: r.timestamp):
+                if record.id not in known:
+                    known.add(record.id)
+                    fresh.append(record)
+            if fresh:
+                self._set_pending([*self._pending, *fresh])
+                self._write_locked()
+        return len(fresh), len(incoming) - len(fresh)
 
     def operations_by_type(self, session_id: str | None = None) -> dict[str, int]:
         """How many operations of each kind, in one session or (``None``) in all sessions."""

@@ -216,6 +216,33 @@ class SessionHistory:
         self._refresh()
 
     # ------------------------------------------------------------------ saving
+    def merge(self, entries: Iterable[HistoryEntry]) -> tuple[int, int, list[str]]:
+        """Take the sessions of another copy of the project that this one lacks, by id.
+
+        Returns ``(added, identical, conflicting ids)``: a session both copies hold with
+        different figures keeps this copy's entry and is named, never summed twice. Older
+        sessions then fold into their year's summary as usual; written at the next save.
+        """
+        mine = {entry.session_id: entry for entry in self.data.sessions}
+        added, same, conflicts = 0, 0, []
+        fresh: list[HistoryEntry] = []
+        for entry in entries:
+            found = mine.get(entry.session_id)
+            if found is None:
+                fresh.append(entry.model_copy(deep=True))
+                mine[entry.session_id] = entry
+                added += 1
+            elif found.model_dump(mode="json") == entry.model_dump(mode="json"):
+                same += 1
+            else:
+                conflicts.append(entry.session_id)
+        if fresh:
+            sessions = sorted([*self.data.sessions, *fresh], key=lambda e: e.start_time)
+            self.data.sessions = sessions
+            self._roll_over()
+            self._file.mark_dirty()
+        return added, same, conflicts
+
     async def save(self) -> bool:
         """Write in a thread when something changed; True when bytes reached the disk.
 

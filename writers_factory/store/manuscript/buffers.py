@@ -216,7 +216,8 @@ class FileBuffer:
     def keep_both(
         self, text: str, now: datetime, *, remember: Remember | None = None
     ) -> tuple[Written, str | None]:
-        """Save mine beside the file as "name (my copy …).md", leave theirs untouched.
+        """Save mine as "name (my copy …).md" in ``planning/copies/`` (see
+        :data:`COPIES_FOLDER`), leave theirs untouched.
 
         Returns what was written and the disk text the buffer now follows (``None`` when the
         file was deleted outside).
@@ -226,11 +227,13 @@ class FileBuffer:
         return written, theirs
 
     def write_copy(self, text: str, now: datetime, *, remember: Remember | None = None) -> Written:
-        """Write ``text`` to a new "name (my copy …).md" beside the file; the file is not
-        touched. The one naming of copies (keep both, a read-only file's copy)."""
-        copy = my_copy_path(self.path, now)
-        if self.project is not None:  # beside a file in a folder linked elsewhere: refused
-            inside_project(self.project, copy, where=copy.name)
+        """Write ``text`` to a new "name (my copy …).md"; the file is not touched. The one
+        naming and place of copies (keep both, a read-only file's copy): in the project's
+        :data:`COPIES_FOLDER`, else (no project known) beside the file."""
+        folder = None if self.project is None else self.project / COPIES_FOLDER
+        copy = my_copy_path(self.path, now, folder)
+        if self.project is not None:  # a copies folder linked elsewhere: refused
+            inside_project(self.project, copy, where=copy.relative_to(self.project).as_posix())
         data = text.encode(ENCODING)
         digest = sha256_of(data)
         if remember is not None:
@@ -267,17 +270,28 @@ _COPY_MARK = "my copy"
 _COPY_STEM = re.compile(r" \(my copy \d{4}-\d{2}-\d{2} \d{4}\)( \d+)?$")
 
 
-def my_copy_path(path: Path, now: datetime) -> Path:
-    """A sibling name that never replaces an existing file (a counter is added if needed)."""
+COPIES_FOLDER = Path("planning") / "copies"
+"""Where the writer's copies go (keep both, a read-only chapter's copy), project-relative.
+
+Not beside the chapter: a copy in ``manuscript/`` was then counted as a chapter (and compiled,
+and listed among the chapters). ``planning/`` is one of the writer's folders: the copy shows in
+the project tree, is watched, snapshotted and backed up like any note, and never counts."""
+
+
+def my_copy_path(path: Path, now: datetime, folder: Path | None = None) -> Path:
+    """A name in ``folder`` (default: beside ``path``) that never replaces an existing file
+    (a counter is added if needed)."""
+    where = path.parent if folder is None else folder
     base = f"{path.stem} ({_COPY_MARK} {now:%Y-%m-%d %H%M})"
-    candidate = path.with_name(base + path.suffix)
+    candidate = where / (base + path.suffix)
     counter = 2
     while candidate.exists():
-        candidate = path.with_name(f"{base} {counter}{path.suffix}")
+        candidate = where / f"{base} {counter}{path.suffix}"
         counter += 1
     return candidate
 
 
 def is_copy(path: Path) -> bool:
-    """True for a "name (my copy …).md" this app wrote beside a file: a copy, not a chapter."""
+    """True for a "name (my copy …).md" this app wrote (in :data:`COPIES_FOLDER`, or beside a
+    chapter by an earlier version): a copy, not a chapter."""
     return _COPY_STEM.search(Path(path).stem) is not None

@@ -56,11 +56,20 @@ class BudgetPrefs(Section):
         return {name: value for name, value in pairs if value is not None}
 
 
+def _unset(value: object) -> bool:
+    """An optional rate left unset is left out of the file, which then reads as before."""
+    return value is None
+
+
 class PriceOverrideModel(Section):
     """A writer-supplied price in dollars per million tokens (wins over genai-prices)."""
 
     input_per_mtok: Money
     output_per_mtok: Money
+    cache_read_per_mtok: Money | None = Field(default=None, exclude_if=_unset)
+    """Tokens read from the provider's cache; ``None``: charged as input."""
+    cache_write_per_mtok: Money | None = Field(default=None, exclude_if=_unset)
+    """Tokens written to the provider's cache; ``None``: charged as input."""
 
 
 class BackupPrefs(Section):
@@ -100,6 +109,25 @@ class EditorPrefs(Section):
     typewriter: bool = False
 
 
+DEFAULT_BIBLE_CONTEXT_TOKENS = 4000
+
+
+class StoryBiblePrefs(Section):
+    """Which story-bible notes (``reference/``) are sent with a prompt.
+
+    Notes whose name or aliases the text sent mentions are added, most mentioned first,
+    until ``context_tokens`` is spent; ``pinned`` notes always go first (within the budget),
+    ``excluded`` ones never. Both hold project-relative paths (``reference/ada.md``).
+    ``preview_before_sending`` shows the prompt preview before every call, not only when
+    the cost asks for confirmation.
+    """
+
+    context_tokens: int = Field(default=DEFAULT_BIBLE_CONTEXT_TOKENS, ge=0, le=200_000)
+    pinned: list[str] = Field(default_factory=list)
+    excluded: list[str] = Field(default_factory=list)
+    preview_before_sending: bool = False
+
+
 class PreferencesData(StoreModel):
     """Everything in ``preferences.json``; defaults apply to whatever is absent."""
 
@@ -118,3 +146,4 @@ class PreferencesData(StoreModel):
     price_overrides: dict[str, PriceOverrideModel] = Field(default_factory=dict)
     backups: BackupPrefs = Field(default_factory=BackupPrefs)
     editor: EditorPrefs = Field(default_factory=EditorPrefs)
+    story_bible: StoryBiblePrefs = Field(default_factory=StoryBiblePrefs)

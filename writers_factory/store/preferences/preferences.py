@@ -171,12 +171,24 @@ class Preferences:
         return self.set("cost_confirmation_threshold", dollars)
 
     def set_price_override(
-        self, model: str, input_per_mtok: Decimal, output_per_mtok: Decimal
+        self,
+        model: str,
+        input_per_mtok: Decimal,
+        output_per_mtok: Decimal,
+        *,
+        cache_read_per_mtok: Decimal | None = None,
+        cache_write_per_mtok: Decimal | None = None,
     ) -> bool:
-        return self.set(
-            f"price_overrides.{model}",
-            {"input_per_mtok": input_per_mtok, "output_per_mtok": output_per_mtok},
-        )
+        """Price ``model`` by hand; cache rates left out charge cached tokens as input."""
+        rates: dict[str, Decimal] = {
+            "input_per_mtok": input_per_mtok,
+            "output_per_mtok": output_per_mtok,
+        }
+        if cache_read_per_mtok is not None:
+            rates["cache_read_per_mtok"] = cache_read_per_mtok
+        if cache_write_per_mtok is not None:
+            rates["cache_write_per_mtok"] = cache_write_per_mtok
+        return self.set(f"price_overrides.{model}", rates)
 
     def remove_price_override(self, model: str) -> bool:
         return self.set(f"price_overrides.{model}", None)

@@ -2,7 +2,8 @@
 
 Two layers:
 
-* **The OS lock** (``.session/lock.flock``, ``fcntl.flock``) decides who is the writer. It
+* **The OS lock** (``.session/lock.flock``, :mod:`~writers_factory.store.base.oslock`:
+  ``flock`` on POSIX, ``msvcrt.locking`` on Windows) decides who is the writer. It
   is taken atomically and held for the life of the process; the kernel drops it when the
   process dies, even by ``kill -9``. Two starts at the same instant, or two starts over a
   stale lock, therefore yield exactly one owner: whoever gets the OS lock. The file stays in
@@ -16,15 +17,15 @@ Two layers:
   caller decides.
 
 Whoever holds the OS lock still reads ``lock.json`` with the liveness checks below, for an
-owner that takes no OS lock (an older Writers Factory) and for filesystems without
-``flock`` (then the checks are all there is, and taking the lock is not atomic).
+owner that takes no OS lock (an older Writers Factory) and for filesystems without locks
+(some network filesystems: then the checks are all there is, and taking the lock is not
+atomic).
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
-import errno
 import getpass
 import os
 import socket
@@ -34,13 +35,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # Windows: no flock; the liveness checks alone decide
-    fcntl = None  # type: ignore[assignment]
-
 from pydantic import Field, ValidationError
 
+from writers_factory.store.base import oslock
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.jsonfile import describe_validation, read_file
 from writers_factory.store.base.model_base import StoreDatetime, StoreModel
@@ -194,7 +191,7 @@ def check(path: Path, *, now: datetime | None = None) -> LockCheck:
 class Claim(enum.StrEnum):
     ACQUIRED = "acquired"  # this process holds the OS lock (again, for a second Session)
     BUSY = "busy"  # another process holds it: a live owner on this machine
-    UNSUPPORTED = "unsupported"  # no flock here (Windows, some network filesystems)
+    UNSUPPORTED = "unsupported"  # no OS locks on this filesystem (some network filesystems)
 
 
 OS_LOCK_NAME = "lock.flock"
@@ -208,7 +205,6 @@ class _Held:
 
 _held: dict[str, _Held] = {}
 _held_guard = threading.Lock()
-_NO_FLOCK = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.ENOSYS}
 
 
 def os_lock_path(lock_json: Path) -> Path:
@@ -222,34 +218,29 @@ def acquire_os_lock(lock_json: Path) -> Claim:
     raises ``OSError`` when the lock file cannot be created (``.session/`` not writable).
     """
     path = os_lock_path(lock_json)
-    if fcntl is None:
-        return Claim.UNSUPPORTED
     key = os.path.realpath(path)
     with _held_guard:
         held = _held.get(key)
         if held is not None:
             held.count += 1
             return Claim.ACQUIRED
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-        fd = os.open(path, flags, 0o600)
+        fd = oslock.open_lock_file(path)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return Claim.BUSY
+            taken = oslock.try_lock(fd)
         except OSError as exc:
             os.close(fd)
-            if exc.errno in _NO_FLOCK:
+            if exc.errno in oslock.UNSUPPORTED_ERRNOS:
                 return Claim.UNSUPPORTED
             raise
+        if not taken:
+            os.close(fd)
+            return Claim.BUSY
         _held[key] = _Held(fd, 1)
         return Claim.ACQUIRED
 
 
 def release_os_lock(lock_json: Path) -> None:
     """Let go of one claim; the OS lock is dropped with the last one of this process."""
-    if fcntl is None:
-        return
     key = os.path.realpath(os_lock_path(lock_json))
     with _held_guard:
         held = _held.get(key)
@@ -260,7 +251,7 @@ def release_os_lock(lock_json: Path) -> None:
             return
         del _held[key]
         with contextlib.suppress(OSError):
-            fcntl.flock(held.fd, fcntl.LOCK_UN)
+            oslock.unlock(held.fd)
         os.close(held.fd)
 
 

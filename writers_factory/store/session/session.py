@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 from writers_factory.core.errors import WritersFactoryError
-from writers_factory.core.stages import STAGE_IDS, StageId
+from writers_factory.core.stages import STAGE_IDS, InvalidStageError, StageId, check_transition
 from writers_factory.store.audit.log import AuditLog, default_actor
 from writers_factory.store.audit.models import AuditKind, AuditRecord
 from writers_factory.store.base.durable import (
@@ -45,6 +45,7 @@ from writers_factory.store.session.models import (
     StageView,
 )
 from writers_factory.store.session.open_files import contain_open_files
+from writers_factory.store.session.save_time import SaveTime
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -134,7 +135,7 @@ class Session:
         self.previous: SessionData | None = (
             self._file.value.model_copy(deep=True) if self._file.exists_on_disk else None
         )
-        self.last_save_time: datetime | None = self._mtime(self.paths.current)
+        self._saved_on_disk: datetime | None = self._mtime(self.paths.current)
         if (
             self.lock_check.state is locks.LockState.FREE
             and self.previous is not None
@@ -272,8 +273,9 @@ class Session:
         A lock from another host cannot be checked from here, so the writer decides. A live
         process on this machine is safe to take over only when it does not hold the OS lock
         (an older Writers Factory, or a reused pid whose start time is unknown): we got the
-        OS lock, so it cannot be a current Writers Factory writing this project. Without
-        ``flock`` nothing proves that, and a second writer is never risked.
+        OS lock, so it cannot be a current Writers Factory writing this project. Without an
+        OS lock (a filesystem that has none) nothing proves that, and a second writer is
+        never risked.
         """
         if self.foreign_lock is not None:
             return self._claim is not locks.Claim.BUSY
@@ -290,6 +292,33 @@ class Session:
         (:class:`SessionTakenOverError`).
         """
         previous = self.lock_owner
+        try:
+            self._take_over(previous)
+        except OSError as exc:  # ReadOnlySessionError included: refused, nothing changed
+            self._audit_takeover(previous, error=str(exc))
+            raise
+        self._audit_takeover(previous)
+
+    def _audit_takeover(self, previous: locks.LockInfo | None, error: str | None = None) -> None:
+        """Blocking (the caller's thread): a take-over is recorded as it happens."""
+        import os
+
+        def who(info: locks.LockInfo | None) -> str | None:
+            if info is None:
+                return None
+            user = f"{info.user}@" if info.user else ""
+            return f"process {info.pid} ({user}{info.host})"
+
+        with contextlib.suppress(OSError):
+            AuditLog(self.paths.root).record(
+                "lock-takeover",
+                from_=who(previous),
+                to=f"process {os.getpid()} ({locks.hostname()})",
+                trigger="the writer chose to take the project over",
+                error=error,
+            )
+
+    def _take_over(self, previous: locks.LockInfo | None) -> None:
         if not self.takeover_possible:
             where = "another host" if self.foreign_lock is not None else "this machine"
             pid = previous.pid if previous is not None else "?"
@@ -344,7 +373,6 @@ class Session:
         self._file.mark_dirty()
         if not self._file.read_only:  # else already reported; later saves raise, naming it
             self._file.save_sync()
-            self.last_save_time = now
 
     def check_owner(self) -> None:
         """Raise :class:`SessionTakenOverError` when ``lock.json`` now names another owner.
@@ -430,7 +458,15 @@ class Session:
             return 0.0
         return max(0.0, (prev.last_activity - prev.started_at).total_seconds() / 60)
 
-    def _audit(self, kind: AuditKind, old: str | None, new: str, trigger: str = "") -> None:
+    def _audit(
+        self,
+        kind: AuditKind,
+        old: str | None,
+        new: str,
+        trigger: str = "",
+        *,
+        error: str | None = None,
+    ) -> None:
         if self.read_only:
             return  # the instance that owns the project records its own transitions
         self._audit_pending.append(
@@ -441,6 +477,8 @@ class Session:
                 to=new,
                 trigger=trigger,
                 actor=default_actor(),
+                ok=error is None,
+                error=error,
             )
         )
 
@@ -463,12 +501,24 @@ class Session:
         self._file.mark_dirty()
 
     def set_stage(self, stage: str) -> None:
-        value = stage.lower()
-        if value not in STAGE_IDS:
-            raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGE_IDS)}")
-        if self.data.current_state.stage != value:
-            self._audit("stage", self.data.current_state.stage, value)
-            self.data.current_state.stage = value  # type: ignore[assignment]
+        """Change the stage; one that does not exist is refused with
+        :class:`~writers_factory.core.stages.InvalidStageError` (a ``ValueError``), and the
+        refusal is recorded in the audit trail like any transition."""
+        current = self.data.current_state.stage
+        try:
+            value = check_transition(current, stage)
+        except InvalidStageError as exc:
+            self._audit("stage", current, str(stage)[:200], error=str(exc))
+            raise
+        if current != value:
+            self._audit("stage", current, value)
+            self.data.current_state.stage = value
+            self._touch()
+
+    def set_project_name(self, name: str) -> None:
+        """The project's title as the writer gave it (``writers-factory new --title``)."""
+        if self.data.project_name != name:
+            self.data.project_name = name
             self._touch()
 
     def set_screen(self, screen: str) -> None:
@@ -632,6 +682,20 @@ class Session:
         ):
             self.heartbeat()
 
+    @property
+    def last_save_time(self) -> SaveTime | None:
+        """When ``current.json`` last reached the disk: this process's last save, else the
+        file's modification time as found at start (``None`` when there is none yet).
+
+        A :class:`~writers_factory.store.session.save_time.SaveTime`: a UTC ``datetime`` that
+        also subtracts from epoch seconds, so the specification's status bar
+        (``time.time() - session.last_save_time``) gives seconds since the save. It is
+        already the new moment inside an ``on_save`` listener of that save.
+        """
+        meta = self._file.last_save
+        moment = meta.timestamp if meta is not None else self._saved_on_disk
+        return None if moment is None else SaveTime.of(moment)
+
     def save_sync(self, *, force: bool = False) -> bool:
         """Synchronous save, for quit and signal handlers where no worker may run."""
         if self.read_only:
@@ -641,8 +705,6 @@ class Session:
         wrote = self._file.save_sync(force=force)
         self.flush_audit()
         self._maybe_heartbeat()
-        if wrote and self._file.last_save is not None:
-            self.last_save_time = self._file.last_save.timestamp
         return wrote
 
     async def save(self, *, force: bool = False) -> bool:
@@ -662,8 +724,6 @@ class Session:
             await asyncio.to_thread(self.flush_audit)
         if self._holds_lock:
             await asyncio.to_thread(self._maybe_heartbeat)
-        if wrote and self._file.last_save is not None:
-            self.last_save_time = self._file.last_save.timestamp
         return wrote
 
     @overload

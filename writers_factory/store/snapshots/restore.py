@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from writers_factory.core.errors import WritersFactoryError
 from writers_factory.store.base.digests import sha256_hex
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.snapshots.capture import PROJECT_PARTS, SESSION_PREFIX, is_project_path
@@ -115,8 +116,27 @@ def rollback_session(project: Path, name: str, *, author: str | None = None) -> 
 
     Refused while another Writers Factory has the project open (its state would overwrite
     ours at its next save). The present is recorded first, checksums are verified before
-    anything is written.
+    anything is written. Done or refused, the rollback is recorded in the audit trail
+    (from: the snapshot keeping the present; to: the snapshot brought back).
     """
+    from writers_factory.store.audit.log import record_audit
+
+    try:
+        result = _rollback(project, name, author)
+    except (WritersFactoryError, OSError, ValueError) as exc:
+        record_audit(project, "rollback", to=name, trigger="session rollback", error=str(exc))
+        raise
+    record_audit(
+        project,
+        "rollback",
+        from_=result.kept.id if result.kept else None,
+        to=result.source,
+        trigger="session rollback",
+    )
+    return result
+
+
+def _rollback(project: Path, name: str, author: str | None) -> RolledBack:
     from writers_factory.store.preferences.models import PreferencesData
     from writers_factory.store.session.models import SessionData
     from writers_factory.store.session.session import Session

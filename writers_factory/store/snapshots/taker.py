@@ -37,7 +37,12 @@ from writers_factory.store.snapshots.reading import files_of, read_meta
 from writers_factory.store.snapshots.repository import SnapshotRepository
 from writers_factory.store.snapshots.triggers import Trigger
 
-ALWAYS_RECORDED = frozenset({Trigger.MANUAL, Trigger.RESTORE, Trigger.ROLLBACK})
+ALWAYS_RECORDED = frozenset(
+    {Trigger.MANUAL, Trigger.RESTORE, Trigger.ROLLBACK, Trigger.AI_REWRITE, Trigger.REPLACE}
+)
+"""Moments marked even when the book is as the newest snapshot has it: the writer may look
+for exactly that moment (before an AI rewrite, the text it replaced is found by its trigger;
+before a replace across the project, "Undo replace" reads the files back from it)."""
 TOTAL_UNKNOWN = frozenset({"unknown", Trigger.MIGRATED})
 """Parents whose ``total_words`` is not the book's (made by other means, or one migrated
 version): the total is counted afresh after them."""
@@ -91,8 +96,8 @@ class Snapshotter:
     ) -> SnapshotInfo | None:
         """Record the project now; None when nothing of the book changed (and not forced).
 
-        ``force`` defaults to True for a snapshot by hand and before a restore or a rollback:
-        those always mark the moment, even when the text is the newest snapshot's.
+        ``force`` defaults to True for a snapshot by hand, before an AI rewrite, a restore or a
+        rollback: those always mark the moment, even when the text is the newest snapshot's.
         """
         trigger = str(trigger)
         force = trigger in ALWAYS_RECORDED if force is None else force
@@ -208,6 +213,7 @@ class Snapshotter:
         commit_id = commit.id.decode("ascii")
         if move_branch:
             repo.set_head(commit_id)
+            repo.pack_loose()  # now and then: the loose objects of many snapshots, packed
         return commit_id
 
 

@@ -18,6 +18,7 @@ class Trigger(StrEnum):
     ROLLBACK = "before-rollback"
     MANUAL = "manual"
     MIGRATED = "migrated-version"
+    REPLACE = "before-replace"
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ LABELS: dict[Trigger, str] = {
     Trigger.ROLLBACK: "Before rollback",
     Trigger.MANUAL: "By hand",
     Trigger.MIGRATED: "Earlier version",
+    Trigger.REPLACE: "Before replace across project",
 }
 
 COALESCING: frozenset[Trigger] = frozenset({Trigger.AUTOSAVE})

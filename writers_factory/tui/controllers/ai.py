@@ -28,7 +28,7 @@ from writers_factory.ai.providers import ProviderNotConfigured, how_to_configure
 from writers_factory.ai.providers import model_for_stage as default_for_stage
 from writers_factory.ai.runner import BudgetHardStop, CostPlan, dollars, plan_operation
 from writers_factory.ai.runner import run_operation as run_planned
-from writers_factory.core.prices import UnknownModelError
+from writers_factory.core.prices import UnknownModelError, display_name
 from writers_factory.core.stages import STAGES
 from writers_factory.tui.controllers.ai_results import Pending, RecordOperation, Target
 from writers_factory.tui.controllers.workflows import WorkflowRunner
@@ -36,7 +36,10 @@ from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
 from writers_factory.tui.widgets.messages import SignificantAction
 
 if TYPE_CHECKING:
-    from writers_factory.ai.conversations import ConversationStore
+    from pathlib import Path
+
+    from writers_factory.ai.bible_context import BibleContext
+    from writers_factory.ai.conversations import Conversation, ConversationStore
     from writers_factory.ai.workflows import WorkflowEstimate
     from writers_factory.core.stages import StageId
     from writers_factory.store.costs.tracker import CostTracker
@@ -90,15 +93,40 @@ class EditorReads:
             return Target(self.area.path, start, end, text)
         if output == "insert":
             return Target(self.area.path, self.end, self.end, "")
+        if output == "summary":
+            return Target(self.area.path, (0, 0), (0, 0), "", keep="summary")
         return None
 
 
-def summary(input_tokens: int, output_tokens: int, cost: Decimal, session: Decimal) -> str:
-    """ "Tokens: 1,204 sent, 388 received · cost $0.0094 · session $0.12" (actual usage)."""
+def summary(
+    input_tokens: int,
+    output_tokens: int,
+    cost: Decimal,
+    session: Decimal,
+    *,
+    cache_read: int = 0,
+    cache_write: int = 0,
+) -> str:
+    """ "Tokens: 1,204 sent, 800 cached, 388 received · cost $0.0094 · session $0.12".
+
+    The provider's actual usage after each reply: cached tokens are part of those sent and
+    bill at their own rates, so the writer sees how much the cache saved (or took).
+    """
+    cached = f"{cache_read + cache_write:,} cached"
+    if cache_write:
+        cached += f" ({cache_read:,} read, {cache_write:,} written)"
     return (
-        f"Tokens: {input_tokens:,} sent, {output_tokens:,} received · cost {dollars(cost)}"
-        f" · session {dollars(session)}"
+        f"Tokens: {input_tokens:,} sent, {cached}, {output_tokens:,} received"
+        f" · cost {dollars(cost)} · session {dollars(session)}"
     )
+
+
+def _context_notes(context: BibleContext | None) -> tuple[str, ...]:
+    """What the preview says of the story bible beyond the notes sent."""
+    if context is None:
+        return ()
+    lines = [f"Not sent: {e.path} ({why})" for e, why in context.left_out]
+    return tuple(lines + context.problems)
 
 
 class AIController:
@@ -128,6 +156,8 @@ class AIController:
         self.pending: Pending | None = None
         self.worker: Worker[None] | None = None
         self._conversations: ConversationStore | None = None
+        self._bible_reported: set[str] = set()
+        """Story-bible problems (bad front matter…) already told this session."""
         self._loading: asyncio.Future[CostTracker] | None = None
         self.workflows = WorkflowRunner(
             workspace, ui, views, self, record_operation=record_operation
@@ -163,9 +193,7 @@ class AIController:
 
             self.ui.show(AnalysisScreen(self.workspace.project, kind))
         elif kind == "conversations":
-            from writers_factory.tui.screens.conversations import ConversationsScreen
-
-            self.ui.show(ConversationsScreen(self.workspace.session.paths.root))
+            self._start(self._conversations_flow, "ai-conversations")
         elif kind == "bible":
             self._start(partial(self._bible, entry), "ai-bible")
         elif kind == "models":
@@ -306,10 +334,11 @@ class AIController:
         entry: Entry,
         inputs: dict[str, Any] | None = None,
         request_text: str | None = None,
+        conversation: Conversation | None = None,
     ) -> None:
         spec = entry.operation
         assert spec is not None, "the catalogue gives every ai and bible entry an operation"
-        model = self.models()[spec.stage]
+        model = conversation.model if conversation is not None else self.models()[spec.stage]
         if not self.can_call(model):
             self.pane.show_message(
                 f"{spec.title} needs an AI provider",
@@ -328,15 +357,129 @@ class AIController:
             if gathered is None:
                 return
             inputs, target = gathered
+        if spec.template:
+            inputs = await self._own_template(spec, inputs)
+        context: BibleContext | None = None
+        if spec.takes_bible_context:
+            inputs, context = await self._bible_context(inputs, model)
         tracker = await self.get_tracker()
         try:
             plan = await plan_operation(spec, inputs, model, tracker, self.workspace.preferences)
+            reviewed = await self._review(plan, context)
         except (ops.OperationInputError, UnknownModelError) as exc:
             self.ui.notify(str(exc), severity="error", timeout=12)
             return
-        if not await self.approved(plan):
+        if reviewed is None:
             return
-        await self._call(plan, target, request_text)
+        await self._call(reviewed, target, request_text, conversation)
+
+    async def _bible_context(
+        self, inputs: dict[str, Any], model: str
+    ) -> tuple[dict[str, Any], BibleContext]:
+        """``inputs`` with the story-bible notes their text names (read in a thread)."""
+        from writers_factory.ai.bible_context import add_context
+
+        wanted = self.workspace.preferences.data.story_bible
+        with_notes, context = await asyncio.to_thread(
+            partial(
+                add_context,
+                self.workspace.project,
+                inputs,
+                budget=wanted.context_tokens,
+                model=model,
+                pinned=tuple(wanted.pinned),
+                excluded=tuple(wanted.excluded),
+            )
+        )
+        fresh = [p for p in context.problems if p not in self._bible_reported]
+        if fresh:  # each problem once a session: the preview lists them every time
+            self._bible_reported.update(fresh)
+            self.ui.notify("\n".join(fresh), title="Story bible", severity="warning", timeout=15)
+        return with_notes, context
+
+    async def _own_template(
+        self, spec: ops.OperationSpec, inputs: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``inputs`` with the project's own template for ``spec`` (``prompts/``) when it is
+        usable; a bad one is reported by file and field and the shipped one is used."""
+        from writers_factory.ai.templates import TEMPLATE_INPUT, read_project_template
+
+        fields = tuple(getattr(spec.builder, "fields", ()))
+        own, problem = await asyncio.to_thread(
+            read_project_template, self.workspace.project, spec.template, fields
+        )
+        if problem:
+            self.ui.notify(problem, title="Prompt template", severity="warning", timeout=15)
+        return {**inputs, TEMPLATE_INPUT: own} if own else inputs
+
+    def _refuse(self, message: str) -> None:
+        self.pane.show_message("Spending limit reached", message)
+        self.ui.notify(message, severity="error", timeout=12)
+
+    async def _review(self, plan: CostPlan, context: BibleContext | None) -> CostPlan | None:
+        """The plan to send, once the writer agreed: a hard stop refuses; above the threshold
+        the confirm question asks (and offers the preview); with ``preview_before_sending``
+        the preview always shows. Parts dropped there are re-planned away; ``None``: nothing
+        is sent."""
+        if plan.hard_stop:
+            self._refuse(plan.hard_stop)
+            return None
+        if plan.budget_warning:
+            self.ui.notify(plan.budget_warning, severity="warning", timeout=12)
+        prefs = self.workspace.preferences
+        if not prefs.data.story_bible.preview_before_sending:
+            if not plan.needs_confirmation:
+                return plan
+            from writers_factory.tui.screens.cost_confirm import PREVIEW, CostConfirmScreen
+
+            question = CostConfirmScreen(
+                plan.confirmation_text, plan.budget_warning, can_preview=True
+            )
+            answer = await self.ui.ask(question)
+            if answer != PREVIEW:
+                if not answer:
+                    self.ui.notify("Cancelled — nothing was sent, nothing was spent.")
+                    return None
+                return plan
+        from writers_factory.tui.screens.prompt_preview import PromptPreviewScreen
+
+        choice = await self.ui.ask(PromptPreviewScreen(plan, _context_notes(context)))
+        if choice is None:
+            self.ui.notify("Cancelled — nothing was sent, nothing was spent.")
+            return None
+        await self._remember_notes(choice.pin, choice.exclude, context)
+        if not choice.dropped:
+            return plan
+        inputs = ops.drop_parts(plan.spec, plan.inputs, choice.dropped)
+        again = await plan_operation(plan.spec, inputs, plan.model, plan.tracker, prefs)
+        if again.hard_stop:
+            self._refuse(again.hard_stop)
+            return None
+        return again
+
+    async def _remember_notes(
+        self, pin: frozenset[str], exclude: frozenset[str], context: BibleContext | None
+    ) -> None:
+        """Keep the notes pinned or excluded in the preview in preferences (by path)."""
+        if not (pin or exclude) or context is None:
+            return
+        prefs = self.workspace.preferences
+        if prefs.read_only:
+            self.ui.notify("Preferences are read-only; the pins were not kept.")
+            return
+        paths = {c.entry.name: c.entry.path for c in context.chosen}
+        wanted = prefs.data.story_bible
+        pinned = [p for p in wanted.pinned if p not in exclude] + [
+            paths[n] for n in sorted(pin) if n in paths and paths[n] not in wanted.pinned
+        ]
+        gone = {paths[n] for n in exclude if n in paths}
+        pinned = [p for p in pinned if p not in gone]
+        excluded = [p for p in wanted.excluded if p not in pinned] + sorted(
+            gone - set(wanted.excluded)
+        )
+        prefs.set("story_bible.pinned", pinned)
+        prefs.set("story_bible.excluded", excluded)
+        await prefs.save()
 
     async def approved(self, plan: CostPlan | WorkflowEstimate) -> bool:
         """Hard stop refuses; a budget warning is shown; above the threshold the modal asks."""
@@ -355,14 +498,21 @@ class AIController:
                 return False
         return True
 
-    async def _call(self, plan: CostPlan, target: Target | None, request: str | None) -> None:
+    async def _call(
+        self,
+        plan: CostPlan,
+        target: Target | None,
+        request: str | None,
+        conversation: Conversation | None = None,
+    ) -> None:
         spec, pane = plan.spec, self.pane
-        conv = None
+        conv = conversation
         if spec.conversational:
-            conv = await self.conversations.new_async(spec.title, spec.stage, plan.model)
+            if conv is None:
+                conv = await self.conversations.new_async(spec.title, spec.stage, plan.model)
             await self.conversations.add_turn_async(conv, "user", request or plan.prompt)
         self.pending = None
-        pane.start(f"{spec.title} · {plan.model}", plan.expected_output_tokens)
+        pane.start(f"{spec.title} · {display_name(plan.model)}", plan.expected_output_tokens)
         try:
             result = await run_planned(plan, pane.append, self.model_override)
         except asyncio.CancelledError:
@@ -388,25 +538,62 @@ class AIController:
                 output_tokens=result.output_tokens,
                 cost=result.cost,
             )
-        self.pending = Pending(spec.id, result.text, target)
+        offered = tuple(ops.split_alternatives(result.text)) if spec.alternatives else ()
+        self.pending = Pending(spec.id, result.text, target, offered)
         text = summary(
-            result.input_tokens, result.output_tokens, result.cost, tracker.session_total
+            result.input_tokens,
+            result.output_tokens,
+            result.cost,
+            tracker.session_total,
+            cache_read=result.cache_read_tokens,
+            cache_write=result.cache_write_tokens,
         )
         pane.finish(text, can_accept=target is not None and bool(result.text))
         self.ui.post(SignificantAction("operation", target.path if target else None))
 
     # ------------------------------------------------------------------ accepting
+    async def _keep_before_rewrite(self, path: Path, text: str) -> None:
+        """The text as the writer sees it, kept where it can be brought back before an AI
+        rewrite replaces part of it: a snapshot (waited for: it must be on disk first), or
+        where the snapshot repository cannot be used, a copy in ``.session/versions/``.
+        Raises ``OSError`` when neither could be kept."""
+        if self.snapshots is not None:
+            try:
+                kept = await self.snapshots.take(
+                    "before-ai-rewrite",
+                    message=f"before an AI rewrite of {path.as_posix()}",
+                    overrides={path.as_posix(): text},
+                )
+            except Exception:  # any failure of the history: a copy is kept instead
+                kept = None
+            if kept is not None:
+                return
+        from writers_factory.store.manuscript.versions import save_version
+
+        await asyncio.to_thread(save_version, self.workspace.project, path, text)
+
     async def _accept(self) -> None:
         pending = self.pending
         if pending is None or pending.target is None:
             self.ui.notify("There is no finished result to insert.")
             return
         target = pending.target
+        if target.keep == "summary":
+            await self._keep_summary(target, pending.text)
+            return
         editor = self.views.editor
         area = None if editor is None else editor.find(target.path)
         if area is None:
             self.ui.notify(f"{target.path.name} is no longer open; reopen it to insert.")
             return
+        text = pending.text
+        if len(pending.alternatives) > 1:
+            from writers_factory.tui.screens.alternatives import AlternativesScreen
+
+            chosen = await self.ui.ask(AlternativesScreen(pending.alternatives))
+            if chosen is None:
+                return  # none chosen: nothing changes, the alternatives stay in the pane
+            text = chosen
         if target.replaces:
             if area.get_text_range(target.start, target.end) != target.original:
                 self.ui.notify(
@@ -415,29 +602,36 @@ class AIController:
                     severity="warning",
                 )
                 return
-            from writers_factory.store.manuscript.versions import save_version
-
             try:
-                project = self.workspace.project
-                await asyncio.to_thread(save_version, project, target.path, area.text)
-                if self.snapshots is not None:
-                    self.snapshots.request(
-                        "before-ai-rewrite",
-                        message=f"before an AI rewrite of {target.path.as_posix()}",
-                        overrides={target.path.as_posix(): area.text},
-                    )
+                await self._keep_before_rewrite(target.path, area.text)
             except OSError as exc:
                 self.ui.notify(
                     f"Could not keep a version first, so nothing was replaced: {exc}",
                     severity="error",
                 )
                 return
-            area.replace(pending.text, target.start, target.end)
+            area.replace(text, target.start, target.end)
         else:
-            area.insert(pending.text)
+            area.insert(text)
         self.pending = None
         self.pane.close()
         area.focus()
+
+    async def _keep_summary(self, target: Target, text: str) -> None:
+        """Keep ``text`` as the chapter's summary (``.session/summaries.json``)."""
+        from writers_factory.store.manuscript.summaries import keep_summary
+
+        project = self.workspace.project
+        path = target.path
+        chapter = (path.relative_to(project) if path.is_absolute() else path).as_posix()
+        try:
+            await asyncio.to_thread(keep_summary, self.workspace.session.paths.root, chapter, text)
+        except OSError as exc:
+            self.ui.notify(f"The summary could not be kept: {exc}", severity="error")
+            return
+        self.pending = None
+        self.pane.close()
+        self.ui.notify(f"Kept as the summary of {chapter}.")
 
     # ------------------------------------------------------------------ local screens
     async def _bible(self, entry: Entry) -> None:
@@ -465,6 +659,32 @@ class AIController:
         inputs = {"question": request.question, "passages": passages}
         ask = partial(self._run_ai, entry, inputs, request.question)
         self.worker = self._start(ask, "ai")
+
+    async def _conversations_flow(self) -> None:
+        """The saved conversations; one reopened and continued runs the follow-up operation
+        with what was said so far (a part of the prompt the preview shows and may drop)."""
+        from writers_factory.ai.catalogue import FOLLOW_UP
+        from writers_factory.ai.conversations import ConversationError
+        from writers_factory.tui.screens.conversations import ConversationsScreen
+
+        chosen = await self.ui.ask(ConversationsScreen(self.workspace.session.paths.root))
+        if not chosen or self.running:
+            return
+        try:
+            conv = await self.conversations.open_async(chosen)
+        except (ConversationError, OSError) as exc:
+            self.ui.notify(str(exc), severity="error")
+            return
+        message = await self._ask(conv.title, FOLLOW_UP.ask)
+        if not message:
+            return
+        history = "\n\n".join(
+            f"{turn.role.capitalize()}: {turn.text.strip()}" for turn in conv.turns
+        )
+        entry = Entry(id=FOLLOW_UP.id, kind="ai", operation=FOLLOW_UP)
+        inputs = {"history": history, "question": message}
+        run = partial(self._run_ai, entry, inputs, message, conv)
+        self.worker = self._start(run, "ai")
 
     async def _pick_models(self) -> None:
         tracker = await self.get_tracker()

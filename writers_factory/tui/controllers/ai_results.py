@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from textual.widgets.text_area import Location
 
@@ -26,6 +27,8 @@ class Target:
     end: Location
     original: str
     """The text of the range when the call was planned (a rewrite replaces only that)."""
+    keep: Literal["text", "summary"] = "text"
+    """``summary``: Accept keeps the result as the chapter's summary, the text untouched."""
 
     @property
     def replaces(self) -> bool:
@@ -39,3 +42,5 @@ class Pending:
     operation: str
     text: str
     target: Target | None
+    alternatives: tuple[str, ...] = ()
+    """The rewrites offered, when the operation offers several (one is chosen on Accept)."""

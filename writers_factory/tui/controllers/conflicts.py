@@ -5,7 +5,8 @@ The writer's text is journaled before the question (it may wait a long time); th
 * keep mine — written over the file; the journal forgets that revision;
 * take theirs — the file's text is shown, cursor kept; mine is set aside in
   ``.session/recovered/`` (not chosen, but still the writer's, so never deleted);
-* keep both — mine goes to a "my copy" file beside it, theirs is shown;
+* keep both — mine goes to a "my copy" file in ``planning/copies/`` (never counted as a
+  chapter), theirs is shown, and the writer is told where mine is;
 * decide later — nothing is written; mine stays in the journal and ctrl+s asks again.
 
 File I/O runs in threads; the editor is touched on the loop only.
@@ -107,6 +108,11 @@ async def resolve_conflict(
             )
             rel = copy.path.relative_to(journal.project.absolute())
             await editor.open(rel, copy_text, copy_disk, activate=False)
+        shown = copy.path.relative_to(journal.project.absolute()).as_posix()
+        ui.notify(
+            f"Your text was kept as {shown} (the chapter now has the version from disk).",
+            title="Kept both",
+        )
     else:
         ui.notify(
             f"{path} was not saved: it changed on disk. Your text is kept in the recovery "

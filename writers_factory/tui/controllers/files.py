@@ -29,6 +29,21 @@ BeforeClose = Callable[["OpenBuffer"], Awaitable[bool]]
 """Asked before a tab closes; False keeps it open (the app refuses unsaved buffers)."""
 
 
+def name_problem(name: str) -> str | None:
+    """What is wrong with ``name`` as a file name (pure: no disk), for the dialog to show."""
+    try:
+        projects.check_file_name(name)
+    except projects.ProjectError as exc:
+        return _sentence(exc)
+    return None
+
+
+def _sentence(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) if isinstance(exc, OSError) else None
+    text = str(text or exc)
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 class FileActions:
     """The file flows of one workspace; the app's ``action_*`` methods call these."""
 
@@ -111,16 +126,27 @@ class FileActions:
         ui, session = self.ui, self.workspace.session
         folder = projects.writable_folder(self.project, folder)
         where = folder.relative_to(self.project).as_posix()
-        name = await ui.ask(
-            NameModal("New file", f"Name of the new file in {where}/", ok_label="Create")
-        )
-        if name is None:
-            return
-        try:
-            created = await asyncio.to_thread(projects.new_file, self.project, folder, name)
-        except (projects.ProjectError, OSError) as exc:
-            ui.notify(str(exc), severity="error")
-            return
+        name, error = "", ""
+        while True:  # a name the disk refuses is asked again, as typed, with the reason
+            answer = await ui.ask(
+                NameModal(
+                    "New file",
+                    f"Name of the new file in {where}/",
+                    name,
+                    ok_label="Create",
+                    check=name_problem,
+                    error=error,
+                )
+            )
+            if answer is None:
+                return
+            name = answer
+            try:
+                created = await asyncio.to_thread(projects.new_file, self.project, folder, name)
+            except (projects.ProjectError, OSError) as exc:
+                error = _sentence(exc)
+                continue
+            break
         relative = created.relative_to(self.project)
         session.record_file_change("created", relative)
         await self._reload_tree()
@@ -130,18 +156,27 @@ class FileActions:
     async def _rename(self, target: Path) -> None:
         ui, session = self.ui, self.workspace.session
         old = target.relative_to(self.project)
-        name = await ui.ask(
-            NameModal(
-                "Rename file", f"New name for {old.as_posix()}", target.name, ok_label="Rename"
+        name, error = target.name, ""
+        while True:  # a name the disk refuses is asked again, as typed, with the reason
+            answer = await ui.ask(
+                NameModal(
+                    "Rename file",
+                    f"New name for {old.as_posix()}",
+                    name,
+                    ok_label="Rename",
+                    check=name_problem,
+                    error=error,
+                )
             )
-        )
-        if name is None or name == target.name:
-            return
-        try:
-            renamed = await asyncio.to_thread(projects.rename_file, self.project, target, name)
-        except (projects.ProjectError, OSError) as exc:
-            ui.notify(str(exc), severity="error")
-            return
+            if answer is None or answer == target.name:
+                return
+            name = answer
+            try:
+                renamed = await asyncio.to_thread(projects.rename_file, self.project, target, name)
+            except (projects.ProjectError, OSError) as exc:
+                error = _sentence(exc)
+                continue
+            break
         new = renamed.relative_to(self.project)
         editor = self.views.editor
         area = None if editor is None else editor.find(old)

@@ -13,6 +13,7 @@ are taken on the event loop; the journal itself is written in threads.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
     from textual.worker import Worker
 
+    from writers_factory.store.metrics.recorder import MetricsRecorder
     from writers_factory.tui.controllers.ports import UI
 
 
@@ -66,6 +68,8 @@ class JournalKeeper:
         """Set while shutting down: no new journal write is started."""
         self._pending: dict[str, _Pending] = {}
         self._writes: set[Worker[object]] = set()
+        self.metrics: MetricsRecorder | None = None
+        """Counts journal writes and their latency (set by the save coordinator)."""
 
     def _pending_for(self, doc: Document) -> _Pending:
         return self._pending.setdefault(doc.id, _Pending())
@@ -145,15 +149,25 @@ class JournalKeeper:
 
     def write_now(self, doc: Document, snap: Snapshot) -> JournalEntry | None:
         """Blocking: record ``snap`` as the document's entry (a thread, or the final save)."""
-        return self.journal.write(
-            doc.path,
-            snap.text,
-            doc.disk.base_sha256,
-            document=doc.id,
-            revision=snap.revision,
-            cursor=snap.cursor,
-            now=self.clock(),
-        )
+        started = time.perf_counter()
+        try:
+            entry = self.journal.write(
+                doc.path,
+                snap.text,
+                doc.disk.base_sha256,
+                document=doc.id,
+                revision=snap.revision,
+                cursor=snap.cursor,
+                now=self.clock(),
+            )
+        except OSError:
+            if self.metrics is not None:
+                self.metrics.count("journal_failures")
+            raise
+        if self.metrics is not None and entry is not None:
+            self.metrics.count("journal_writes")
+            self.metrics.observe("journal_write", (time.perf_counter() - started) * 1000)
+        return entry
 
     async def write_locked(self, doc: Document, snap: Snapshot) -> bool:
         """Write ``snap`` as the document's entry (the caller holds its lock)."""

@@ -3,10 +3,10 @@
 A chapter the writer made read-only is never overwritten. The text is journaled before the
 question (it may wait a long time); then:
 
-* save a copy — the text goes to a "my copy" file beside it through the durable path (the
-  naming keep-both uses, so it is not counted as a chapter); the copy opens and has the
-  focus, the read-only file's tab shows the file again, and the journal forgets that
-  revision (the text is safe in the copy);
+* save a copy — the text goes to a "my copy" file in ``planning/copies/`` through the
+  durable path (the naming and place keep-both uses, so it is not counted as a chapter); the
+  copy opens and has the focus, the read-only file's tab shows the file again, and the
+  journal forgets that revision (the text is safe in the copy);
 * not now — nothing is written; the text stays unsaved and journaled, and ctrl+s asks again.
 
 File I/O runs in threads; the editor is touched on the loop only.
@@ -81,5 +81,6 @@ async def offer_copy(
         rel = copy.path.relative_to(project.absolute())
         area = await editor.open(rel, copy_text, copy_disk, activate=True)
         area.focus()
-    ui.notify(f"{doc.path} is read-only; your text was saved as {copy.path.name}.")
+    shown = copy.path.relative_to(journal.project.absolute()).as_posix()
+    ui.notify(f"{doc.path} is read-only; your text was saved as {shown}.")
     return Resolution(None, [copy.path])

@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from writers_factory.store.audit.log import record_audit
 from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError, sha256_of
 from writers_factory.store.manuscript.documents import NONE, Document
 from writers_factory.store.manuscript.journal import Journal, JournalEntry
@@ -104,6 +105,7 @@ class StartupChecks:
                 )
             return StartDecision.NORMAL
         previous = session.previous
+        self.workspace.metrics.count("recoveries_offered")
         answer: RecoveryAnswer = await self.ui.ask(
             RecoveryScreen(
                 last_saved=previous.last_activity.astimezone() if previous else None,
@@ -112,6 +114,7 @@ class StartupChecks:
                 problems=problems,
             )
         )
+        await self._record(answer, items)
         if answer.choice is RecoveryChoice.RECOVER:
             kept = [a.entry for a in items if answer.sides.get(a.entry.path) is Side.UNSAVED]
             for item in items:
@@ -126,6 +129,23 @@ class StartupChecks:
             await asyncio.to_thread(self.journal.set_aside, self.clock())
             return StartDecision.FRESH
         return StartDecision.QUIT
+
+    async def _record(self, answer: RecoveryAnswer, items: list[Any]) -> None:
+        """The choice, counted and in the audit trail (from: what was offered; to: the
+        choice and the files whose unsaved text was kept)."""
+        kept = sorted(p for p, side in answer.sides.items() if side is Side.UNSAVED)
+        if answer.choice is RecoveryChoice.RECOVER:
+            self.workspace.metrics.count("recoveries_accepted")
+        offered = ", ".join(sorted(a.entry.path for a in items)) or "unreadable journal files"
+        choice = str(answer.choice.value) + (f": {', '.join(kept)}" if kept else "")
+        await asyncio.to_thread(
+            record_audit,
+            self.workspace.project,
+            "recovery",
+            from_=f"unsaved text of {offered}",
+            to=choice,
+            trigger="start after an interrupted session",
+        )
 
     async def apply(self, editor: EditorOpener) -> list[Document]:
         """After the normal restore: show each kept text as unsaved edits of its file."""

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from writers_factory.store.audit.log import record_audit
 from writers_factory.store.manuscript.buffers import (
     FileBuffer,
     ReadOnlyFileError,
@@ -136,6 +138,8 @@ class SaveCoordinator:
             every=journal_every,
         )
         """The journal as the writer types (``journaling.py``)."""
+        self.metrics = workspace.metrics
+        self.keeper.metrics = workspace.metrics
         self._deferred: set[Path] = set()
         self._busy = False
         self._closing = False
@@ -232,7 +236,7 @@ class SaveCoordinator:
         if self.dirty_documents():
             self._show(StatusBar.mark_dirty)
         else:
-            self._show(lambda bar: bar.mark_saved(bar.last_saved) if bar.last_saved else None)
+            self._show(StatusBar.mark_clean)
 
     # -- typing: the journal (``journaling.py``) ----------------------------------------------
 
@@ -293,6 +297,7 @@ class SaveCoordinator:
                     self._deferred.clear()
                     self._again_interactive = False
                 report = await self.save_all()
+            await asyncio.to_thread(self.workspace.flush_metrics)  # a natural moment
             return report
         finally:
             self._busy = False
@@ -399,6 +404,7 @@ class SaveCoordinator:
                 return
             if not await self._still_owner():  # under the lock: whoever took it saves first
                 return
+            started = time.perf_counter()
             try:
                 await self._keep_version(doc)
                 written, lines = await asyncio.to_thread(
@@ -412,9 +418,24 @@ class SaveCoordinator:
                 return
             except OSError as exc:
                 report.failures.append(f"{path}: {exc.strerror or exc}")
+                await self._save_failed(path, exc, "auto-save")
                 return
+            self.metrics.count("saves")
+            self.metrics.observe("save", (time.perf_counter() - started) * 1000)
             report.saved.append(written.path)
             await self._saved(doc, snap, lines)
+
+    async def _save_failed(self, path: Path, exc: OSError, trigger: str) -> None:
+        """Counted, and recorded in the audit trail with the error (in a thread)."""
+        self.metrics.count("save_failures")
+        await asyncio.to_thread(
+            record_audit,
+            self.workspace.project,
+            "save-failed",
+            to=path.as_posix(),
+            trigger=trigger,
+            error=str(exc.strerror or exc),
+        )
 
     async def _offer_copy(self, doc: Document, snap: Snapshot, report: SaveReport) -> None:
         """The writer made the file read-only: never overwritten; a copy is offered."""
@@ -498,6 +519,8 @@ class SaveCoordinator:
                     )
                 except (SaveConflict, OSError) as exc:
                     problems.append(f"{doc.path}: {exc}")
+                    if not isinstance(exc, SaveConflict):
+                        await self._save_failed(doc.path, exc, "quit")
                     if doc.needs_journal and not await self.keeper.write_locked(doc, snap):
                         problems.append(f"recovery journal for {doc.path}: not written")
                     continue
@@ -546,6 +569,15 @@ class SaveCoordinator:
             severity="error",
             timeout=15,
         )
+
+    def show_disk_state(self) -> None:
+        """At start, when nothing is unsaved, say so: the time is the newest open file's
+        modification time as read when it was opened (no disk access here)."""
+        if self.failed or self.dirty_documents():
+            return
+        stamps = [doc.disk.base_mtime for doc in self.documents if doc.disk.base_mtime]
+        at = datetime.fromtimestamp(max(stamps), UTC) if stamps else None
+        self._show(lambda bar: bar.mark_on_disk(at))
 
     async def recovered(self, docs: list[Document]) -> None:
         """Recovered documents: journal them anew, on top of the file as read at recovery."""

@@ -29,7 +29,12 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI
 
-SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+SIGNALS: tuple[int, ...] = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+"""SIGHUP does not exist on Windows (nor signal handlers on its event loop: installing
+them is skipped there, and closing the console window ends the process as a crash would,
+which the journal covers)."""
 
 
 class ExitSaving(Protocol):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,11 +127,18 @@ class SnapshotKeeper:
             with contextlib.suppress(OSError, ValueError):
                 migrate_versions(snapshotter, before=self.started)
             self._snapshotter = snapshotter
-        info = self._snapshotter.take(
-            request.trigger, message=request.message, overrides=request.overrides
-        )
+        started = time.perf_counter()
+        try:
+            info = self._snapshotter.take(
+                request.trigger, message=request.message, overrides=request.overrides
+            )
+        except Exception:
+            self.workspace.metrics.count("snapshot_failures")
+            raise
         if info is None:
             return None
+        self.workspace.metrics.count("snapshots")
+        self.workspace.metrics.observe("snapshot", (time.perf_counter() - started) * 1000)
         self.taken.append(info.id)
         return info.id
 
@@ -158,6 +166,14 @@ class SnapshotKeeper:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.take(Trigger.SESSION_CLOSE), timeout)
         self.enabled = False
+        self.release()
+
+    def release(self) -> None:
+        """Close the pack files the worker's repository holds open (the app is closing);
+        left to the interpreter's exit, their finalisers fail noisily. Not while a snapshot
+        is being taken: that one closes nothing it still reads."""
+        if self._snapshotter is not None and not self._running:
+            self._snapshotter.repository.close()
 
 
 def relative_key(path: Path) -> str:

@@ -181,6 +181,8 @@ class ProjectWatch:
     # ------------------------------------------------------------------ a batch
     def _on_changes(self, changes: list[FileChange]) -> None:
         """On the loop: record now (quit may follow at once), show in a worker."""
+        self.workspace.metrics.count("watcher_batches")
+        self.workspace.metrics.count("watcher_events", len(changes))
         changes = self._record(changes)
         self._mark_tree()
         if not changes:

@@ -1,9 +1,10 @@
 """Asked before a save would overwrite a file that changed outside Writers Factory.
 
 Nothing is overwritten without the writer's choice: keep mine (overwrite), take theirs
-(reload; my text is set aside in ``.session/recovered/``), keep both (mine goes to a sibling
-"my copy" file). Escape means "decide later": the buffer stays unsaved and journaled, and
-ctrl+s asks again. The screen only asks; ``controllers/conflicts.py`` carries out the answer.
+(reload; my text is set aside in ``.session/recovered/``), keep both (mine goes to a "my
+copy" file in ``planning/copies/``, where it is not counted as a chapter). Escape means
+"decide later": the buffer stays unsaved and journaled, and ctrl+s asks again. The screen
+only asks; ``controllers/conflicts.py`` carries out the answer.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class ConflictScreen(ModalScreen[ConflictChoice | None]):
             yield Static(
                 f"{keep}\n"
                 f"{theirs}\n"
-                'Keep both: save mine beside it as a "my copy" file; theirs stays as it is.\n'
+                'Keep both: save mine as a "my copy" file in planning/copies/; theirs stays.\n'
                 "Escape: decide later (nothing is written; your text stays in the journal).",
                 classes="detail",
             )

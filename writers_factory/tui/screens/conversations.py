@@ -30,8 +30,9 @@ def conversation_text(conv: Conversation) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-class ConversationsScreen(Screen[None]):
-    """Push with ``app.push_screen(ConversationsScreen(session_dir))``; Enter reopens one."""
+class ConversationsScreen(Screen[str | None]):
+    """Push with ``app.push_screen(ConversationsScreen(session_dir))``; Enter reopens one,
+    ``c`` continues the one reopened (dismisses with its id)."""
 
     DEFAULT_CSS = """
     ConversationsScreen .conv-title { text-style: bold; padding: 0 1; }
@@ -41,6 +42,7 @@ class ConversationsScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="conversations.close"),
+        Binding("c", "continue_conversation", "Continue it", id="conversations.continue"),
     ]
 
     def __init__(self, session_dir: Path) -> None:
@@ -103,3 +105,9 @@ class ConversationsScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_continue_conversation(self) -> None:
+        if self.opened is None:
+            self.notify("Open a conversation first (Enter), then continue it.")
+            return
+        self.dismiss(self.opened.id)

@@ -6,6 +6,7 @@ touches the disk and a cancelled modal changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -15,27 +16,48 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 from textual.widgets.input import Selection
 
+NameCheck = Callable[[str], str | None]
+"""Says what is wrong with a name (shown under the field, the dialog stays open), or None."""
+
 
 class NameModal(ModalScreen[str | None]):
-    """Ask for a file name; dismisses with the stripped name, or ``None`` when cancelled."""
+    """Ask for a file name; dismisses with the stripped name, or ``None`` when cancelled.
 
+    ``check`` is asked on submit: a name it refuses keeps the dialog open with the reason
+    under the field and the typed name in place (a name with "/" used to close the dialog
+    and lose what was typed). ``error`` opens the dialog already saying what went wrong
+    (asked again after the disk refused the name)."""
+
+    DEFAULT_CSS = "NameModal #name-error { width: 100%; }"
+    """The reason wraps inside the dialog instead of running past its edge."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel")
     ]
 
-    def __init__(self, title: str, prompt: str, value: str = "", *, ok_label: str = "OK") -> None:
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        value: str = "",
+        *,
+        ok_label: str = "OK",
+        check: NameCheck | None = None,
+        error: str = "",
+    ) -> None:
         super().__init__(classes="wf-modal")
         self.title_text = title
         self.prompt = prompt
         self.value = value
         self.ok_label = ok_label
+        self.check = check
+        self.error = error
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="wf-dialog"):
             yield Label(self.title_text, classes="wf-dialog-title")
             yield Label(self.prompt)
             yield Input(self.value, id="name-input")
-            yield Label("", id="name-error", classes="wf-dialog-error")
+            yield Label(self.error, id="name-error", classes="wf-dialog-error", markup=False)
             with Horizontal(classes="wf-dialog-buttons"):
                 yield Button(self.ok_label, variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
@@ -55,6 +77,10 @@ class NameModal(ModalScreen[str | None]):
         name = self.query_one(Input).value.strip()
         if not name:
             self.show_error("Please type a name.")
+            return
+        problem = None if self.check is None else self.check(name)
+        if problem:
+            self.show_error(problem)
             return
         self.dismiss(name)
 

@@ -39,13 +39,18 @@ class ModelPickerScreen(ModalScreen[dict[str, str] | None]):
 
     DEFAULT_CSS = """
     ModelPickerScreen .model-row { height: auto; }
-    ModelPickerScreen .model-row Label { width: 12; padding: 1 1 0 0; }
+    ModelPickerScreen .model-row Label { width: 12; padding: 0 1 0 0; }
     ModelPickerScreen .model-row Input { width: 1fr; }
     ModelPickerScreen #model-examples { color: $text-muted; margin-top: 1; }
     ModelPickerScreen #model-examples, ModelPickerScreen #model-error { width: 100%; }
+    ModelPickerScreen .wf-dialog-buttons { margin-top: 0; }
     """
     """The examples and the error wrap inside the dialog (sized to their text, they were cut
-    at its edge: a refusal's reason could not be read)."""
+    at its edge: a refusal's reason could not be read). Inputs and buttons are one line high
+    and the dialog takes the terminal's width, so the whole picker fits in 80×24 (at 36 rows
+    it ran off the bottom of any terminal under 36 rows, examples and buttons with it); a
+    smaller terminal scrolls it. The dialog's own size is in ``app.tcss`` (the app's rules
+    outrank a screen's defaults)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel")
     ]
@@ -61,12 +66,14 @@ class ModelPickerScreen(ModalScreen[dict[str, str] | None]):
             for stage in STAGES:
                 with Horizontal(classes="model-row"):
                     yield Label(stage.title)
-                    yield Input(self.current.get(stage.id, ""), id=f"model-{stage.id}")
+                    yield Input(
+                        self.current.get(stage.id, ""), id=f"model-{stage.id}", compact=True
+                    )
             yield Label(examples_text(), id="model-examples", markup=False)
             yield Label("", id="model-error", classes="wf-dialog-error", markup=False)
             with Horizontal(classes="wf-dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button("Save", variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one(f"#model-{STAGES[0].id}", Input).focus()

@@ -1,9 +1,9 @@
 """Asked when a save meets a chapter the writer made read-only (no write permission).
 
 Their permission is a decision: the file is never overwritten. The writer may save the text
-as a "my copy" file beside it (the name keep-both uses), or not now: then nothing is
-written, the buffer stays unsaved and journaled, and ctrl+s asks again. The screen only
-asks; ``controllers/read_only_files.py`` carries out the answer.
+as a "my copy" file in planning/copies/ (the name and place keep-both uses), or not now:
+then nothing is written, the buffer stays unsaved and journaled, and ctrl+s asks again. The
+screen only asks; ``controllers/read_only_files.py`` carries out the answer.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class ReadOnlyFileScreen(ModalScreen[bool]):
             )
             yield Static(
                 f'Save a copy: your text ({self.chars:,} characters) goes to a "my copy" file '
-                "beside it, which opens; the read-only file stays as it is.\n"
+                "in planning/copies/, which opens; the read-only file stays as it is.\n"
                 "Not now: nothing is written; your text stays in the journal and ctrl+s asks "
                 "again.",
                 classes="detail",

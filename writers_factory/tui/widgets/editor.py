@@ -32,6 +32,7 @@ from writers_factory.tui.spelling.highlights import MISSPELLED, SpellingHighligh
 from writers_factory.tui.spelling.speller import Speller
 from writers_factory.tui.widgets.document.area import ScaledTextArea
 from writers_factory.tui.widgets.document.lines import LineDocument
+from writers_factory.tui.widgets.find_bar import FindBar
 from writers_factory.tui.widgets.messages import BufferEdited, FileSwitched
 
 
@@ -307,6 +308,19 @@ class Editor(Vertical):
             id="editor-empty",
         )
         yield TabbedContent(id="editor-tabs")
+        yield FindBar(id="find-bar")
+
+    @property
+    def find_bar(self) -> FindBar:
+        return self.query_one(FindBar)
+
+    def show_find(self) -> bool:
+        """Open the find bar on the active tab (ctrl+f); False when no file is open."""
+        area = self.active
+        if area is None:
+            return False
+        self.find_bar.open(area)
+        return True
 
     def on_mount(self) -> None:
         self._show_empty()
@@ -420,6 +434,8 @@ class Editor(Vertical):
         await self.tabs.remove_pane(pane_id)
         self._show_empty()
         if not self._panes:
+            self.find_bar.retarget(None)
+            self.find_bar.display = False
             self._notify_switch(None)
 
     def rename(self, old: Path, new: Path, absolute: Path) -> None:
@@ -464,10 +480,14 @@ class Editor(Vertical):
 
     def on_buffer_edited(self, event: BufferEdited) -> None:
         self.refresh_title(event.path)
+        bar = self.find_bar
+        if bar.target is not None and bar.target is self.find(event.path):
+            bar.text_changed()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
         area = self.active
+        self.find_bar.retarget(area)
         self._notify_switch(area.path if area is not None else None)
 
     def _notify_switch(self, path: Path | None) -> None:

@@ -64,6 +64,10 @@ class ProjectTree(DirectoryTree):
         self._relisting = asyncio.Lock()
         self._reopen: set[Path] = set()
         """Folders to open again when their parent is filled afresh (see _populate_node)."""
+        self._reveal: Path | None = None
+        """The file to put the cursor on at start, once its folders are listed (reveal)."""
+        self._revealing = False
+        self._placing = False
 
     async def relist(self) -> None:
         """Reload the listing, keeping open folders open and the cursor where it was.
@@ -94,6 +98,84 @@ class ProjectTree(DirectoryTree):
             if child.data is not None and child.data.path in self._reopen:
                 self._reopen.discard(child.data.path)
                 child.expand()
+        self._advance_reveal()
+
+    # -- where the writer starts ---------------------------------------------------------------
+    def reveal(self, active: Path | None) -> None:
+        """At start: open the folders down to ``active`` (the chapter being written) and put
+        the cursor on it; without one, or when it is not in the tree, open ``manuscript/``
+        and put the cursor on its first file.
+
+        The tree lists folders in a thread, so this advances as each folder arrives. It
+        gives way to the writer: once anything else has put the cursor somewhere, it stops.
+        """
+        if active is not None and not active.is_absolute():
+            active = self.project / active
+        self._reveal = active
+        self._revealing = True
+        self._advance_reveal()
+
+    @property
+    def revealing(self) -> bool:
+        """True until :meth:`reveal` has put the cursor in place (or given way)."""
+        return self._revealing or self._placing
+
+    def _advance_reveal(self) -> None:
+        if not self._revealing:
+            return
+        if self.cursor_node is not None:
+            self._revealing = False  # the writer (or a test) chose a place first
+            return
+        manuscript = self.project / "manuscript"
+        wanted = self._reveal or manuscript
+        node = self.root
+        while True:
+            if node.data is None or not node.data.loaded:
+                if node is not self.root and not node.is_expanded:
+                    node.expand()  # listed in a thread; _populate_node calls back
+                return
+            if node is self.root:
+                opened = self._child_towards(node, manuscript)
+                if opened is not None and not opened.is_expanded:
+                    opened.expand()  # the chapters are shown even when a note is active
+            step = self._child_towards(node, wanted)
+            if step is None:
+                if self._reveal is not None:  # not in the tree (closed, or not ours)
+                    self._reveal = None
+                    self._advance_reveal()
+                    return
+                first = next((c for c in node.children if not c.allow_expand), None)
+                self._finish_reveal(first)
+                return
+            assert step.data is not None
+            if step.data.path == wanted and (not step.allow_expand or wanted != manuscript):
+                self._finish_reveal(step)
+                return
+            if not step.is_expanded:
+                step.expand()
+            node = step
+
+    def _child_towards(self, node: TreeNode[DirEntry], wanted: Path) -> TreeNode[DirEntry] | None:
+        for child in node.children:
+            if child.data is None:
+                continue
+            path = Path(child.data.path)
+            if path == wanted or path in wanted.parents:
+                return child
+        return None
+
+    def _finish_reveal(self, node: TreeNode[DirEntry] | None) -> None:
+        self._revealing = False
+        if node is not None:
+            self._placing = True
+            self.call_after_refresh(self._place_cursor, node)
+
+    def _place_cursor(self, node: TreeNode[DirEntry]) -> None:
+        self._placing = False
+        if self.cursor_node is not None:
+            return  # the writer moved first
+        _ = self._tree_lines  # the lines, and so the node's line number, are current
+        self.move_cursor(node)
 
     def show_changes(self, records: Iterable[FileChangeRecord], since: datetime) -> None:
         """Mark the files changed since ``since`` (the session start) and redraw the labels."""

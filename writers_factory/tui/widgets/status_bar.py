@@ -99,6 +99,9 @@ class StatusBar(Horizontal):
         self.clock: Clock = clock or _now
         self.state = SaveState.NEVER
         self.last_saved: datetime | None = None
+        self.saved_here = False
+        """True once this run saved; before that a SAVED state is what start found on disk."""
+        self._known_on_disk = False
         self.failure: str | None = None
         self.session_total = Decimal(0)
         self.daily_total = Decimal(0)
@@ -121,8 +124,27 @@ class StatusBar(Horizontal):
     def mark_saved(self, at: datetime | None = None) -> None:
         self.state = SaveState.SAVED
         self.last_saved = at or self.clock()
+        self.saved_here = True
         self.failure = None
         self._render_save()
+
+    def mark_on_disk(self, at: datetime | None) -> None:
+        """At start, nothing unsaved: every open file is as it is on disk. ``at`` is when the
+        newest of them was written (None: no file is open) — "● Saved 2h ago", "● All saved".
+        (It said "○ Not saved yet" until the first auto-save, although nothing was unsaved.)
+        """
+        if self.state is not SaveState.NEVER:
+            return  # something happened already (an edit, a save, a failure): that is newer
+        self.state = SaveState.SAVED
+        self.last_saved = at
+        self._known_on_disk = True
+        self._render_save()
+
+    def mark_clean(self) -> None:
+        """An edit undone back to what is on disk: the saved state as it was before it."""
+        if self.state is SaveState.DIRTY and (self.last_saved is not None or self._known_on_disk):
+            self.state = SaveState.SAVED
+            self._render_save()
 
     def mark_dirty(self) -> None:
         # a failure stays visible until a save succeeds: typing must not hide it
@@ -163,8 +185,11 @@ class StatusBar(Horizontal):
         if self.state is SaveState.DIRTY:
             return "● Unsaved changes"
         if self.state is SaveState.SAVED and self.last_saved is not None:
-            age = (self.clock() - self.last_saved).total_seconds()
-            return f"● Auto-saved {describe_age(age)}"
+            age = max(0.0, (self.clock() - self.last_saved).total_seconds())
+            verb = "Auto-saved" if self.saved_here else "Saved"
+            return f"● {verb} {describe_age(age)}"
+        if self.state is SaveState.SAVED:
+            return "● All saved"
         return "○ Not saved yet"
 
     def cost_text(self) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_left
 from collections import defaultdict
-from typing import Any
+from typing import Any, ClassVar
 
+from rich.text import Text
 from textual._tree_sitter import TREE_SITTER, get_language
 from textual.document._document_navigator import DocumentNavigator
 from textual.widgets import TextArea
@@ -19,6 +21,10 @@ PARSE_IN_THREAD = 200_000
 """Texts longer than this (characters) are shown first and parsed in a thread."""
 
 
+Mark = tuple[tuple[int, int], tuple[int, int]]
+"""A stretch of text to show marked (a search match): its start and end locations."""
+
+
 class ScaledTextArea(TextArea):
     """A TextArea whose work per keystroke is proportional to the edit and the lines on
     screen: incremental parsing with byte offsets found locally, highlights looked up for
@@ -26,13 +32,74 @@ class ScaledTextArea(TextArea):
 
     A large text opens without waiting for its syntax tree: it is shown plain, parsed in a
     thread, then highlighted (edits made meanwhile are replayed onto the tree).
+
+    Marks (:meth:`set_marks`: the matches of a search) are styled as their lines are drawn,
+    found by bisection: thousands of them cost nothing for the lines off screen. They are
+    underlined too: the cursor line's and the selection's backgrounds are drawn over them.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = TextArea.COMPONENT_CLASSES | {
+        "text-area--mark",
+        "text-area--mark-current",
+    }
+    DEFAULT_CSS = """
+    ScaledTextArea {
+        & .text-area--mark { background: $warning 35%; text-style: underline; }
+        & .text-area--mark-current {
+            background: $warning; color: $background; text-style: bold underline;
+        }
+    }
     """
 
     def __init__(self, text: str = "", *, language: str | None = None, **options: Any) -> None:
         self._document_language: str | None = None
         # TextArea builds a document of the text twice before this one; start it empty
         super().__init__("", language=language, **options)
+        self._marks: list[Mark] = []
+        self._mark_starts: list[tuple[int, int]] = []
+        self._current_mark: int | None = None
+        self._marks_version: int | None = None
+        self._parsing: LineDocument | None = None
+        """The document a thread is parsing now."""
         self._set_document(text, language)
+
+    # -- marks ---------------------------------------------------------------------------------
+
+    def set_marks(self, marks: list[Mark], current: int | None = None) -> None:
+        """Show ``marks`` (sorted by start) until the text next changes; ``current`` (an
+        index into them) stands out. An empty list takes them away."""
+        self._marks = marks
+        self._mark_starts = [start for start, _ in marks]
+        self._current_mark = current
+        self._marks_version = getattr(self.document, "version", None)
+        self._line_cache.clear()
+        self.refresh()
+
+    @property
+    def marks(self) -> list[Mark]:
+        """The marks shown, or none once the text changed after they were set."""
+        if getattr(self.document, "version", None) != self._marks_version:
+            return []
+        return self._marks
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        marks = self.marks
+        if not marks:
+            return line
+        starts = self._mark_starts
+        index = bisect_left(starts, (line_index, 0))
+        if index == len(starts) or starts[index][0] != line_index:
+            return line
+        style = self.get_component_rich_style("text-area--mark", partial=True)
+        current = self.get_component_rich_style("text-area--mark-current", partial=True)
+        length = len(line)
+        while index < len(starts) and starts[index][0] == line_index:
+            (_, column), (end_row, end_column) = marks[index]
+            end = end_column if end_row == line_index else length
+            line.stylize(current if index == self._current_mark else style, column, end)
+            index += 1
+        return line
 
     @property
     def work(self) -> Work:
@@ -91,18 +158,30 @@ class ScaledTextArea(TextArea):
         document = self.document
         if not isinstance(document, SyntaxDocument) or document.parsed:
             return
+        if self._parsing is document:
+            return  # one parse at a time: the one running replays what comes meanwhile
+        self._parsing = document
         text = document.text_to_parse()
 
         async def parse() -> None:
-            tree = await asyncio.to_thread(parse_in_thread, document.language, text)
+            try:
+                tree = await asyncio.to_thread(parse_in_thread, document.language, text)
+            finally:
+                self._parsing = None
             if self.document is document:
-                document.adopt_tree(tree)
+                if not document.adopt_tree(tree):
+                    self._parse_in_thread()  # too much changed meanwhile: once more
+                    return
                 self._build_highlight_map()
                 self.refresh()
 
         self.run_worker(parse(), group="syntax", exit_on_error=False)
 
     def _build_highlight_map(self) -> None:
+        # after every edit, undo and redo: a large one may have left the document to be
+        # parsed again in a thread
+        if self.is_attached and not self.parsed and self._parsing is None:
+            self.call_after_refresh(self._parse_in_thread)
         self._line_cache.clear()
         query, document = self._highlight_query, self.document
         if query is not None and isinstance(document, LineDocument):

@@ -13,6 +13,10 @@ from tree_sitter import Language, Node, Parser, Query, Tree
 
 from writers_factory.tui.widgets.document.lines import LineDocument
 
+REPARSE_IN_THREAD = 200_000
+"""An edit touching more bytes than this (a replace-all over a novel, its undo) drops the
+tree: the text is parsed again in a thread rather than re-parsed on the event loop."""
+
 CHUNK = 4096
 """Bytes handed to the parser per read when parsing in a thread: between reads the thread
 gives up the interpreter lock, so the event loop keeps running during a long first parse."""
@@ -28,6 +32,11 @@ class TreeEdit:
     start_point: tuple[int, int]
     old_end_point: tuple[int, int]
     new_end_point: tuple[int, int]
+
+    @property
+    def size(self) -> int:
+        """Bytes the edit removed and added."""
+        return self.old_end_byte + self.new_end_byte - 2 * self.start_byte
 
     def apply(self, tree: Tree) -> None:
         tree.edit(
@@ -132,6 +141,9 @@ class SyntaxDocument(SyntaxAwareDocument, LineDocument):
         )
         if self._tree is None:
             self._pending.append(edit)
+        elif edit.size > REPARSE_IN_THREAD:
+            self._tree = None  # parsed afresh in a thread (the area asks for it)
+            self._pending.clear()
         else:
             edit.apply(self._tree)
             self._tree = self._parser.parse(self._read_callable, self._tree)
@@ -145,13 +157,17 @@ class SyntaxDocument(SyntaxAwareDocument, LineDocument):
         self._pending.clear()
         return self.text + self.newline
 
-    def adopt_tree(self, tree: Tree) -> None:
-        """Take ``tree``, parsed from :meth:`text_to_parse`'s text, bringing it up to date."""
+    def adopt_tree(self, tree: Tree) -> bool:
+        """Take ``tree``, parsed from :meth:`text_to_parse`'s text, bringing it up to date;
+        False when the edits made meanwhile are too large to replay here (parse again)."""
         if self._tree is not None:
-            return
+            return True
+        if sum(edit.size for edit in self._pending) > REPARSE_IN_THREAD:
+            return False
         for edit in self._pending:
             edit.apply(tree)
         if self._pending:
             tree = self._parser.parse(self._read_callable, tree)
         self._pending.clear()
         self._tree = tree
+        return True

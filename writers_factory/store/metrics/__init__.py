@@ -1,0 +1,1 @@
+"""Operational metrics of the project, kept as they happen (``.session/metrics.json``)."""
