@@ -28,7 +28,7 @@ def test_every_operation_is_templated() -> None:
     """Every prompt can be read and overridden in the project's prompts/ folder."""
     from writers_factory.ai.catalogue import FOLLOW_UP
 
-    assert TEMPLATED == sorted(CATALOGUE.operations)
+    assert sorted(CATALOGUE.operations) == TEMPLATED
     assert FOLLOW_UP.template == "follow_up"
 
 

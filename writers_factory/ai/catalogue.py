@@ -125,6 +125,8 @@ class Catalogue:
         sources = set(spec.reads.values())
         if spec.output == "replace" and "selection" not in sources:
             return f"{spec.id!r} replaces text, so it reads the selection it replaces"
+        if spec.output in ("replace", "note", "summary") and not spec.needs_file:
+            return f"{spec.id!r} puts its result in the open file, so it needs_file"
         if sources & FILE_SOURCES and not spec.needs_file:
             return f"{spec.id!r} reads the open file, so it needs_file"
         if sources & ASKING_SOURCES and not spec.ask:
@@ -213,16 +215,18 @@ GENERATE_SCENE = OperationSpec(
     stage="writing",
     title="Generate scene",
     builder=Template(
-        "generate_scene", ("references", "context", "prompt"), documents=("references",)
+        "generate_scene", ("story_so_far", "context", "prompt"), documents=("story_so_far",)
     ),
     template="generate_scene",
     max_output_tokens=4000,
     required=("prompt",),
-    description="A scene from a prompt and the relevant reference/ notes.",
+    description="A scene from a prompt, with the story-bible notes it and the text mention.",
+    # The reference/ notes come as story-bible context: those the request and the text
+    # before the cursor mention, within the budget (not every note, whatever it costs).
     reads={
         "context": "before_cursor",
         "prompt": "selection_or_question",
-        "references": "reference",
+        "story_so_far": "summaries",
     },
     ask="Describe the scene to write:",
     output="insert",
@@ -254,6 +258,7 @@ CRITIQUE = OperationSpec(
     required=("chapter",),
     description="An editor's critique of a chapter.",
     reads={"chapter": "file"},
+    output="note",
     needs_file=True,
 )
 SCORE = OperationSpec(
@@ -266,6 +271,7 @@ SCORE = OperationSpec(
     required=("chapter",),
     description="A chapter scored against a rubric.",
     reads={"chapter": "file"},
+    output="note",
     needs_file=True,
 )
 VOICE_TEST = OperationSpec(
@@ -336,12 +342,12 @@ CONTINUE = OperationSpec(
     id="continue",
     stage="writing",
     title="Continue from the cursor",
-    builder=Template("continue", ("context",)),
+    builder=Template("continue", ("story_so_far", "context"), documents=("story_so_far",)),
     template="continue",
     max_output_tokens=4000,
     required=("context",),
     description="The story written on from where the text before the cursor stops.",
-    reads={"context": "before_cursor"},
+    reads={"context": "before_cursor", "story_so_far": "summaries"},
     output="insert",
     needs_file=True,
 )
@@ -459,7 +465,7 @@ ENTRIES: tuple[Entry, ...] = (
         stage="writing",
         label="Draft a scene",
         palette="AI: Generate scene",
-        help="A scene from a prompt and the reference/ notes",
+        help="A scene from a prompt and the story-bible notes it mentions",
         operation=GENERATE_SCENE,
     ),
     Entry(

@@ -33,6 +33,7 @@ Source = Literal[
     "reference",
     "bible",
     "conversation",
+    "summaries",
 ]
 """Where an input comes from:
 
@@ -45,7 +46,9 @@ Source = Literal[
 - ``question``: asked of the writer (the spec's ``ask``);
 - ``planning`` / ``reference``: the notes in that project folder, read in a thread;
 - ``bible``: the question and passages of the story-bible screen (which gathers them);
-- ``conversation``: what was said so far in a reopened conversation (given by the caller).
+- ``conversation``: what was said so far in a reopened conversation (given by the caller);
+- ``summaries``: the kept summaries of the chapters before the open one, within
+  ``preferences.story_bible.summary_tokens`` (``ai/story_so_far.py``), read in a thread.
 
 An input given by the entry's ``preset`` is not read.
 """
@@ -61,10 +64,11 @@ ASKING_SOURCES: frozenset[Source] = frozenset({"question", "selection_or_questio
 FOLDER_SOURCES: Mapping[Source, str] = {"planning": "planning", "reference": "reference"}
 """Source -> the project folder whose notes it reads."""
 
-Output = Literal["insert", "replace", "none", "summary"]
+Output = Literal["insert", "replace", "none", "summary", "note"]
 """Where Accept puts the result: at the end of the selection, over the text read as
-``selection`` (a version is kept first), nowhere (the result is only read), or kept as the
-open chapter's summary (``.session/summaries.json``)."""
+``selection`` (a version is kept first), nowhere (the result is only read), kept as the
+open chapter's summary (``.session/summaries.json``), or at the cursor as a note the reader
+never sees (a Markdown comment, ``ai/result_notes.py``): a critique beside its chapter."""
 
 
 class OperationInputError(WritersFactoryError, ValueError):
@@ -149,6 +153,7 @@ PART_LABELS: Mapping[str, str] = {
     "focus": "focus",
     "rubric": "rubric",
     "history": "conversation so far",
+    "story_so_far": "story so far",
 }
 """What the prompt preview calls each input, in the writer's words."""
 
