@@ -60,7 +60,7 @@ OPERATION_INPUTS: dict[str, dict[str, Any]] = {
     },
     "generate_scene": {
         "prompt": "Ada finds the signal.",
-        "references": {"ada.md": "Ada hums when nervous."},
+        "story_bible": {"Ada": "Ada hums when nervous."},
         "context": "The storm had lasted a week.",
     },
     "rewrite": {"text": "She walked slowly and very slowly.", "instructions": "tighter"},

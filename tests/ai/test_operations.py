@@ -61,8 +61,8 @@ def test_blank_required_text_counts_as_missing() -> None:
 
 
 def test_malformed_documents_are_named() -> None:
-    with pytest.raises(OperationInputError, match="'references'"):
-        CATALOGUE.operation("generate_scene").build_prompt({"prompt": "x", "references": "oops"})
+    with pytest.raises(OperationInputError, match="'planning'"):
+        CATALOGUE.operation("outline").build_prompt({"planning": "oops"})
     with pytest.raises(OperationInputError, match=r"'passages'.*not \(name, text\)"):
         CATALOGUE.operation("ask_bible").build_prompt({"question": "q", "passages": [("a", 1)]})
 

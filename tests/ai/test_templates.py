@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from writers_factory.ai.catalogue import CATALOGUE
-from writers_factory.ai.operations import split_alternatives
+from writers_factory.ai.operations import DEFAULT_REQUESTS, DEFAULT_RUBRIC, split_alternatives
 from writers_factory.ai.templates import (
     TEMPLATE_INPUT,
     check,
     read_project_template,
+    render,
     shipped_template,
 )
 
@@ -23,15 +24,12 @@ def fields_of(op: str) -> tuple[str, ...]:
     return tuple(getattr(CATALOGUE.operation(op).builder, "fields", ()))
 
 
-def test_the_six_novelist_operations_are_templated() -> None:
-    assert TEMPLATED == [
-        "beta_reader",
-        "continue",
-        "describe",
-        "expand",
-        "rewrite_alternatives",
-        "summarise_chapter",
-    ]
+def test_every_operation_is_templated() -> None:
+    """Every prompt can be read and overridden in the project's prompts/ folder."""
+    from writers_factory.ai.catalogue import FOLLOW_UP
+
+    assert sorted(CATALOGUE.operations) == TEMPLATED
+    assert FOLLOW_UP.template == "follow_up"
 
 
 @pytest.mark.parametrize("op", TEMPLATED)
@@ -90,3 +88,33 @@ def test_alternatives_are_split_on_their_markers() -> None:
     )
     assert split_alternatives(text) == ["One.", "Two.", "Three."]
     assert split_alternatives("Just one.") == ["Just one."]
+
+
+def test_a_section_whose_fields_are_empty_is_left_out() -> None:
+    text = "Intro.\n\n## Focus\n\n{focus}\n\n## Chapter\n\n{chapter}\n\nEnd."
+    assert render(text, {"chapter": "Ch.", "focus": " "}) == "Intro.\n\n## Chapter\n\nCh.\n\nEnd."
+    assert render(text, {"chapter": "Ch.", "focus": "Pace"}).count("## ") == 2
+
+
+def test_an_older_operation_reads_a_projects_own_template(tmp_path: Path) -> None:
+    """The critique (built in code before) is overridable like the novelist operations."""
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "critique.txt").write_text(
+        "Be gentle.\n\n{chapter}\n\nOnly about: {focus}", encoding="utf-8"
+    )
+    own, problem = read_project_template(tmp_path, "critique", fields_of("critique"))
+    assert problem is None and own is not None
+    spec = CATALOGUE.operation("critique")
+    assert spec.build_prompt({"chapter": "Ada ran.", TEMPLATE_INPUT: own}) == (
+        "Be gentle.\n\nAda ran.\n"
+    )
+    shipped = spec.build_prompt({"chapter": "Ada ran.", "focus": "pacing"})
+    assert "## Focus\n\npacing" in shipped and "seasoned editor" in shipped
+    assert "## Focus" not in spec.build_prompt({"chapter": "Ada ran."})
+
+
+def test_defaults_and_notes_fields_of_the_older_templates() -> None:
+    score = CATALOGUE.operation("score").build_prompt({"chapter": "Text.", "rubric": "  "})
+    assert DEFAULT_RUBRIC in score
+    outline = CATALOGUE.operation("outline").build_prompt({"planning": [("p.md", " Mars ")]})
+    assert "### p.md\n\nMars" in outline and DEFAULT_REQUESTS["outline"] in outline

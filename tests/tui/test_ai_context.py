@@ -175,3 +175,42 @@ async def test_a_reopened_conversation_continues_with_what_was_said_so_far(
         again = ConversationStore(project / ".session").open(conv.id)
         assert [t.text for t in again.turns][2:] == ["Why grey?", "Because she watches storms."]
         assert [entry[0] for entry in logged(project)] == ["follow_up"]
+
+
+async def test_generate_scene_sends_the_notes_mentioned_not_every_reference_note(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """A scene's request naming Ada brings her note (by alias); a note nobody mentions stays
+    home. The kept summary of the chapter before comes as the story so far (a later
+    chapter's does not), and the preview lists it."""
+    from writers_factory.store.manuscript.summaries import keep_summary
+
+    prefs = configure(project)
+    prefs.set("story_bible.preview_before_sending", True)
+    prefs.save_sync()
+    _write_notes(project)
+    (project / "reference" / "lamp.md").write_text("# Lamp room\n\nBrass and oil.\n")
+    for number in ("00", "02"):
+        (project / "manuscript" / f"chapter-{number}.md").write_text("Text.\n")
+        keep_summary(project / ".session", f"manuscript/chapter-{number}.md", f"Sum {number}.")
+    model = Recording("The ", "scene.")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.ai.model_override = model
+        await open_chapter(app, pilot)
+        _select_line(app)
+        app.ai.command("draft_scene")
+        preview = await ready_screen(pilot, PromptPreviewScreen, focused="#cancel")
+        lines = [str(o.prompt) for o in preview.query_one(SelectionList).options]
+        assert any(line.startswith("story bible: Ada Quill — ") for line in lines)
+        assert not any("Lamp room" in line for line in lines)
+        assert any(line.startswith("manuscript/chapter-00.md — ") for line in lines)
+        await click_when_ready(pilot, "#send", PromptPreviewScreen)
+        await wait_for_pane(pilot, PaneState.DONE)
+        [sent] = model.prompts
+        assert "Ada hums when nervous." in sent and "Salt and rope." in sent
+        assert "Brass and oil." not in sent and "## Reference notes" not in sent
+        assert "## Earlier chapters, in summary" in sent and "Sum 00." in sent
+        assert "Sum 02." not in sent
+        assert [entry[0] for entry in logged(project)] == ["generate_scene"]

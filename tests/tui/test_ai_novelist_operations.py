@@ -16,7 +16,14 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 from textual.pilot import Pilot
 from textual.widgets.text_area import Selection
 
-from tests.tui.ai_support import CHAPTER, configure, logged, open_chapter, wait_for_pane
+from tests.tui.ai_support import (
+    CHAPTER,
+    configure,
+    kept_before_rewrite,
+    logged,
+    open_chapter,
+    wait_for_pane,
+)
 from tests.tui.conftest import (
     SIZE,
     click_when_ready,
@@ -25,7 +32,6 @@ from tests.tui.conftest import (
     started,
     wait_until,
 )
-from writers_factory.store.manuscript.versions import list_versions
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.alternatives import AlternativesScreen
 from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
@@ -114,7 +120,7 @@ async def test_each_novelist_operation_runs_end_to_end(
         app.ai.command("accept")
         await wait_until(pilot, lambda: LINE not in editor_text(app))
         assert "The keeper counted, slowly, every ship." in editor_text(app)
-        assert len(list_versions(project, CHAPTER)) == 1
+        assert kept_before_rewrite(project, CHAPTER) == [original]  # in the history
         await _undo(pilot, app, original)
 
         # continue from the cursor

@@ -22,19 +22,13 @@ from typing import Literal
 
 from writers_factory.ai.operations import (
     ASKING_SOURCES,
+    DEFAULT_REQUESTS,
+    DEFAULT_RUBRIC,
     FILE_SOURCES,
+    NO_PASSAGES,
     NOVELIST,
     OperationSpec,
     Template,
-    ask_bible_prompt,
-    brainstorm_prompt,
-    critique_prompt,
-    follow_up_prompt,
-    outline_prompt,
-    rewrite_prompt,
-    scene_prompt,
-    score_prompt,
-    voice_test_prompt,
 )
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.core.stages import StageId
@@ -131,6 +125,8 @@ class Catalogue:
         sources = set(spec.reads.values())
         if spec.output == "replace" and "selection" not in sources:
             return f"{spec.id!r} replaces text, so it reads the selection it replaces"
+        if spec.output in ("replace", "note", "summary") and not spec.needs_file:
+            return f"{spec.id!r} puts its result in the open file, so it needs_file"
         if sources & FILE_SOURCES and not spec.needs_file:
             return f"{spec.id!r} reads the open file, so it needs_file"
         if sources & ASKING_SOURCES and not spec.ask:
@@ -184,7 +180,13 @@ BRAINSTORM = OperationSpec(
     id="brainstorm",
     stage="creation",
     title="Brainstorm",
-    builder=brainstorm_prompt,
+    builder=Template(
+        "brainstorm",
+        ("planning", "request"),
+        (("request", DEFAULT_REQUESTS["brainstorm"]),),
+        documents=("planning",),
+    ),
+    template="brainstorm",
     max_output_tokens=1500,
     required=("planning",),
     description="Ideas from the planning/ notes.",
@@ -195,7 +197,13 @@ OUTLINE = OperationSpec(
     id="outline",
     stage="creation",
     title="Outline",
-    builder=outline_prompt,
+    builder=Template(
+        "outline",
+        ("planning", "request"),
+        (("request", DEFAULT_REQUESTS["outline"]),),
+        documents=("planning",),
+    ),
+    template="outline",
     max_output_tokens=3000,
     required=("planning",),
     description="A chapter outline from the planning/ notes.",
@@ -206,14 +214,19 @@ GENERATE_SCENE = OperationSpec(
     id="generate_scene",
     stage="writing",
     title="Generate scene",
-    builder=scene_prompt,
+    builder=Template(
+        "generate_scene", ("story_so_far", "context", "prompt"), documents=("story_so_far",)
+    ),
+    template="generate_scene",
     max_output_tokens=4000,
     required=("prompt",),
-    description="A scene from a prompt and the relevant reference/ notes.",
+    description="A scene from a prompt, with the story-bible notes it and the text mention.",
+    # The reference/ notes come as story-bible context: those the request and the text
+    # before the cursor mention, within the budget (not every note, whatever it costs).
     reads={
         "context": "before_cursor",
         "prompt": "selection_or_question",
-        "references": "reference",
+        "story_so_far": "summaries",
     },
     ask="Describe the scene to write:",
     output="insert",
@@ -222,7 +235,12 @@ REWRITE = OperationSpec(
     id="rewrite",
     stage="enhancing",
     title="Rewrite",
-    builder=rewrite_prompt,
+    builder=Template(
+        "rewrite",
+        ("context", "instructions", "text"),
+        (("instructions", DEFAULT_REQUESTS["rewrite"]),),
+    ),
+    template="rewrite",
     max_output_tokens=4000,
     required=("text",),
     description="Rewrite a selection or a whole scene.",
@@ -234,29 +252,34 @@ CRITIQUE = OperationSpec(
     id="critique",
     stage="analyzing",
     title="Critique chapter",
-    builder=critique_prompt,
+    builder=Template("critique", ("chapter", "focus")),
+    template="critique",
     max_output_tokens=2000,
     required=("chapter",),
     description="An editor's critique of a chapter.",
     reads={"chapter": "file"},
+    output="note",
     needs_file=True,
 )
 SCORE = OperationSpec(
     id="score",
     stage="scoring",
     title="Score chapter",
-    builder=score_prompt,
+    builder=Template("score", ("rubric", "chapter"), (("rubric", DEFAULT_RUBRIC),)),
+    template="score",
     max_output_tokens=1500,
     required=("chapter",),
     description="A chapter scored against a rubric.",
     reads={"chapter": "file"},
+    output="note",
     needs_file=True,
 )
 VOICE_TEST = OperationSpec(
     id="voice_test",
     stage="writing",
     title="Voice test",
-    builder=voice_test_prompt,
+    builder=Template("voice_test", ("sample", "prompt")),
+    template="voice_test",
     max_output_tokens=1000,
     required=("sample", "prompt"),
     description="A short passage in the writer's voice, to check the model can match it.",
@@ -270,7 +293,13 @@ ASK_BIBLE = OperationSpec(
     id="ask_bible",
     stage="analyzing",
     title="Ask the story bible",
-    builder=ask_bible_prompt,
+    builder=Template(
+        "ask_bible",
+        ("passages", "question"),
+        (("passages", NO_PASSAGES),),
+        documents=("passages",),
+    ),
+    template="ask_bible",
     max_output_tokens=1000,
     required=("question",),
     description="An answer from passages of reference/ and planning/.",
@@ -313,12 +342,12 @@ CONTINUE = OperationSpec(
     id="continue",
     stage="writing",
     title="Continue from the cursor",
-    builder=Template("continue", ("context",)),
+    builder=Template("continue", ("story_so_far", "context"), documents=("story_so_far",)),
     template="continue",
     max_output_tokens=4000,
     required=("context",),
     description="The story written on from where the text before the cursor stops.",
-    reads={"context": "before_cursor"},
+    reads={"context": "before_cursor", "story_so_far": "summaries"},
     output="insert",
     needs_file=True,
 )
@@ -366,7 +395,8 @@ FOLLOW_UP = OperationSpec(
     id="follow_up",
     stage="writing",
     title="Continue the conversation",
-    builder=follow_up_prompt,
+    builder=Template("follow_up", ("history", "question")),
+    template="follow_up",
     max_output_tokens=1500,
     required=("question",),
     description="The writer's next message in a reopened conversation, with what was said.",
@@ -435,7 +465,7 @@ ENTRIES: tuple[Entry, ...] = (
         stage="writing",
         label="Draft a scene",
         palette="AI: Generate scene",
-        help="A scene from a prompt and the reference/ notes",
+        help="A scene from a prompt and the story-bible notes it mentions",
         operation=GENERATE_SCENE,
     ),
     Entry(

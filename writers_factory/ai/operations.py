@@ -33,6 +33,7 @@ Source = Literal[
     "reference",
     "bible",
     "conversation",
+    "summaries",
 ]
 """Where an input comes from:
 
@@ -45,7 +46,9 @@ Source = Literal[
 - ``question``: asked of the writer (the spec's ``ask``);
 - ``planning`` / ``reference``: the notes in that project folder, read in a thread;
 - ``bible``: the question and passages of the story-bible screen (which gathers them);
-- ``conversation``: what was said so far in a reopened conversation (given by the caller).
+- ``conversation``: what was said so far in a reopened conversation (given by the caller);
+- ``summaries``: the kept summaries of the chapters before the open one, within
+  ``preferences.story_bible.summary_tokens`` (``ai/story_so_far.py``), read in a thread.
 
 An input given by the entry's ``preset`` is not read.
 """
@@ -61,10 +64,11 @@ ASKING_SOURCES: frozenset[Source] = frozenset({"question", "selection_or_questio
 FOLDER_SOURCES: Mapping[Source, str] = {"planning": "planning", "reference": "reference"}
 """Source -> the project folder whose notes it reads."""
 
-Output = Literal["insert", "replace", "none", "summary"]
+Output = Literal["insert", "replace", "none", "summary", "note"]
 """Where Accept puts the result: at the end of the selection, over the text read as
-``selection`` (a version is kept first), nowhere (the result is only read), or kept as the
-open chapter's summary (``.session/summaries.json``)."""
+``selection`` (a version is kept first), nowhere (the result is only read), kept as the
+open chapter's summary (``.session/summaries.json``), or at the cursor as a note the reader
+never sees (a Markdown comment, ``ai/result_notes.py``): a critique beside its chapter."""
 
 
 class OperationInputError(WritersFactoryError, ValueError):
@@ -149,6 +153,7 @@ PART_LABELS: Mapping[str, str] = {
     "focus": "focus",
     "rubric": "rubric",
     "history": "conversation so far",
+    "story_so_far": "story so far",
 }
 """What the prompt preview calls each input, in the writer's words."""
 
@@ -233,17 +238,6 @@ def documents(inputs: Inputs, field: str) -> list[tuple[str, str]]:
     return out
 
 
-def _text(inputs: Inputs, field: str) -> str:
-    value = inputs.get(field, "")
-    if not isinstance(value, str):
-        raise OperationInputError(f"{field!r} must be text")
-    return value.strip()
-
-
-def _section(title: str, body: str) -> str:
-    return f"## {title}\n\n{body.strip()}\n" if body.strip() else ""
-
-
 def _docs_section(title: str, docs: list[tuple[str, str]]) -> str:
     if not docs:
         return ""
@@ -267,93 +261,13 @@ DEFAULT_RUBRIC = (
 )
 
 
-def brainstorm_prompt(inputs: Inputs) -> str:
-    return _join(
-        _docs_section("Planning notes", documents(inputs, "planning")),
-        _section(
-            "What to brainstorm",
-            _text(inputs, "request") or "Ideas that grow naturally from these notes.",
-        ),
-        "Offer 8-12 distinct ideas, each a short paragraph, from safe to surprising.",
-    )
-
-
-def outline_prompt(inputs: Inputs) -> str:
-    return _join(
-        _docs_section("Planning notes", documents(inputs, "planning")),
-        _section(
-            "Outline request",
-            _text(inputs, "request") or "An outline of the story so far and what should come next.",
-        ),
-        "Write a numbered chapter-by-chapter outline; for each chapter give its purpose, "
-        "the main events and how it changes the characters.",
-    )
-
-
-def scene_prompt(inputs: Inputs) -> str:
-    return _join(
-        _docs_section("Reference notes", documents(inputs, "references")),
-        _section("Preceding text", _text(inputs, "context")),
-        _section("Scene to write", _text(inputs, "prompt")),
-        "Write the scene in full, consistent with the reference notes and the writer's style.",
-    )
-
-
-def rewrite_prompt(inputs: Inputs) -> str:
-    return _join(
-        _section("Surrounding text (for context only; do not rewrite)", _text(inputs, "context")),
-        _section(
-            "How to rewrite",
-            _text(inputs, "instructions")
-            or "Tighten and clarify while keeping meaning, voice and tense.",
-        ),
-        _section("Text to rewrite", _text(inputs, "text")),
-        "Return only the rewritten text, ready to replace the original.",
-    )
-
-
-def critique_prompt(inputs: Inputs) -> str:
-    return _join(
-        _section("Chapter", _text(inputs, "chapter")),
-        _section("Focus", _text(inputs, "focus")),
-        "Critique this chapter as a seasoned editor: strengths first, then the most important "
-        "problems with quoted examples and concrete suggestions.",
-    )
-
-
-def score_prompt(inputs: Inputs) -> str:
-    return _join(
-        _section("Rubric", _text(inputs, "rubric") or DEFAULT_RUBRIC),
-        _section("Chapter", _text(inputs, "chapter")),
-        "Score the chapter against the rubric.",
-    )
-
-
-def voice_test_prompt(inputs: Inputs) -> str:
-    return _join(
-        _section("Sample of the writer's voice", _text(inputs, "sample")),
-        _section("Write this in that voice", _text(inputs, "prompt")),
-        "Match diction, sentence rhythm, point of view and tense of the sample.",
-    )
-
-
-def follow_up_prompt(inputs: Inputs) -> str:
-    return _join(
-        _section("The conversation so far", _text(inputs, "history")),
-        _section("The writer's next message", _text(inputs, "question")),
-        "Answer the writer's next message, in the light of the conversation so far.",
-    )
-
-
-def ask_bible_prompt(inputs: Inputs) -> str:
-    passages = documents(inputs, "passages")
-    return _join(
-        _docs_section("Passages from the story bible", passages)
-        or "## Passages from the story bible\n\n(No passages were found.)\n",
-        _section("Question", _text(inputs, "question")),
-        "Answer only from the passages, citing the passage names you used. If they do not "
-        "contain the answer, say so.",
-    )
+DEFAULT_REQUESTS: Mapping[str, str] = {
+    "brainstorm": "Ideas that grow naturally from these notes.",
+    "outline": "An outline of the story so far and what should come next.",
+    "rewrite": "Tighten and clarify while keeping meaning, voice and tense.",
+}
+"""What an operation asks for when the entry and the writer give no request of their own."""
+NO_PASSAGES = "(No passages were found.)"
 
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -415,17 +329,29 @@ def read_documents(
 @dataclass(frozen=True)
 class Template:
     """A builder rendering a prompt template: the project's own (given by the controller as
-    the ``_template`` input, already checked) or the shipped one."""
+    the ``_template`` input, already checked) or the shipped one.
+
+    ``defaults`` fill an optional field the inputs leave empty (the rubric, the request);
+    a field still empty leaves out its block (see :func:`~writers_factory.ai.templates.render`).
+    """
 
     name: str
     fields: tuple[str, ...]
+    defaults: tuple[tuple[str, str], ...] = ()
+    documents: tuple[str, ...] = ()
+    """Fields that hold notes (name -> text), rendered as titled sections."""
 
     def __call__(self, inputs: Inputs) -> str:
         from writers_factory.ai.templates import TEMPLATE_INPUT, field_text, render
 
         own = inputs.get(TEMPLATE_INPUT)
         text = own if isinstance(own, str) and own.strip() else _shipped(self.name)
-        values = {name: field_text(inputs.get(name)) for name in self.fields}
+        fallback = dict(self.defaults)
+        values = {
+            name: field_text(inputs, name, as_documents=name in self.documents)
+            or fallback.get(name, "")
+            for name in self.fields
+        }
         return render(text, values).strip() + "\n"
 
 

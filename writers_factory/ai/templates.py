@@ -11,6 +11,7 @@ template never stops the writer, and never runs anything (fields are only replac
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -55,10 +56,48 @@ def check(text: str, known: Iterable[str], where: str) -> str:
     return text
 
 
+BLOCK_BREAK = re.compile(r"(\n[ \t]*\n\s*)")
+"""Blocks of a template are separated by blank lines (kept as written)."""
+
+
 def render(text: str, values: Mapping[str, str]) -> str:
-    """``text`` with each field replaced by its value (a checked template only)."""
+    """``text`` with each field replaced by its value (a checked template only).
+
+    A block (text between blank lines) whose fields are all empty is left out, and with it
+    a ``#`` heading line just before it: an optional input the writer did not give (a
+    critique's focus, an empty reference folder) leaves no empty section in the prompt.
+    """
+    pieces = BLOCK_BREAK.split(text)
+    blocks, breaks = pieces[0::2], pieces[1::2]
+    keep = [True] * len(blocks)
+    for i, block in enumerate(blocks):
+        names = _fields(block)
+        if names and not any(values.get(name, "").strip() for name in names):
+            keep[i] = False
+            if i > 0 and keep[i - 1] and _is_heading(blocks[i - 1]):
+                keep[i - 1] = False
     out: list[str] = []
-    for literal, name, _, _ in string.Formatter().parse(text):
+    for i, block in enumerate(blocks):
+        if not keep[i]:
+            continue
+        if out:
+            out.append(breaks[i - 1])
+        out.append(_fill(block, values))
+    return "".join(out)
+
+
+def _fields(block: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(block) if name is not None]
+
+
+def _is_heading(block: str) -> bool:
+    lines = block.strip().splitlines()
+    return len(lines) == 1 and lines[0].startswith("#")
+
+
+def _fill(block: str, values: Mapping[str, str]) -> str:
+    out: list[str] = []
+    for literal, name, _, _ in string.Formatter().parse(block):
         out.append(literal)
         if name is not None:
             out.append(values.get(name, ""))
@@ -103,13 +142,20 @@ def read_project_template(
         return None, f"{exc}; the shipped template is used"
 
 
-def field_text(value: Any) -> str:
-    """An input as template text: text stripped; documents as titled sections."""
+def field_text(inputs: Mapping[str, Any], name: str, *, as_documents: bool = False) -> str:
+    """Input ``name`` as template text: text stripped; documents as titled sections.
+
+    Raises :class:`~writers_factory.ai.operations.OperationInputError` naming the field when
+    it is neither text nor documents (or not documents, for a field that holds notes).
+    """
+    from writers_factory.ai.operations import OperationInputError, documents
+
+    value = inputs.get(name)
     if value is None:
         return ""
-    if isinstance(value, str):
+    if isinstance(value, str) and not as_documents:
         return value.strip()
-    from writers_factory.ai.operations import documents
-
-    docs = documents({"value": value}, "value")
-    return "\n\n".join(f"### {name}\n\n{text.strip()}" for name, text in docs)
+    if not isinstance(value, str | Mapping | list | tuple):
+        raise OperationInputError(f"{name!r} must be text")
+    docs = documents(inputs, name)
+    return "\n\n".join(f"### {doc}\n\n{text.strip()}" for doc, text in docs)

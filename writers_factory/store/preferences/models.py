@@ -110,6 +110,7 @@ class EditorPrefs(Section):
 
 
 DEFAULT_BIBLE_CONTEXT_TOKENS = 4000
+DEFAULT_SUMMARY_TOKENS = 2000
 
 
 class StoryBiblePrefs(Section):
@@ -119,10 +120,12 @@ class StoryBiblePrefs(Section):
     until ``context_tokens`` is spent; ``pinned`` notes always go first (within the budget),
     ``excluded`` ones never. Both hold project-relative paths (``reference/ada.md``).
     ``preview_before_sending`` shows the prompt preview before every call, not only when
-    the cost asks for confirmation.
+    the cost asks for confirmation. ``summary_tokens`` bounds the story so far sent as the
+    kept summaries of earlier chapters (continue, generate a scene); 0 sends none.
     """
 
     context_tokens: int = Field(default=DEFAULT_BIBLE_CONTEXT_TOKENS, ge=0, le=200_000)
+    summary_tokens: int = Field(default=DEFAULT_SUMMARY_TOKENS, ge=0, le=200_000)
     pinned: list[str] = Field(default_factory=list)
     excluded: list[str] = Field(default_factory=list)
     preview_before_sending: bool = False

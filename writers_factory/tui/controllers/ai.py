@@ -95,6 +95,8 @@ class EditorReads:
             return Target(self.area.path, self.end, self.end, "")
         if output == "summary":
             return Target(self.area.path, (0, 0), (0, 0), "", keep="summary")
+        if output == "note":
+            return Target(self.area.path, self.end, self.end, "", keep="note")
         return None
 
 
@@ -298,7 +300,7 @@ class AIController:
         return await self.ui.ask(NameModal(title, prompt, ok_label="Go"))
 
     async def _inputs(
-        self, entry: Entry, spec: ops.OperationSpec, area: BufferArea | None
+        self, entry: Entry, spec: ops.OperationSpec, area: BufferArea | None, model: str
     ) -> tuple[dict[str, Any], Target | None] | None:
         """Gather what ``spec`` reads: the entry's presets, the editor, the writer, folders."""
         inputs: dict[str, Any] = dict(entry.preset)
@@ -326,7 +328,30 @@ class AIController:
                 inputs[name] = gathered.documents
                 if gathered.skipped:
                     self.ui.notify("Left out: " + "; ".join(gathered.skipped), severity="warning")
+            elif source == "summaries" and area is not None:
+                inputs[name] = await self._story_so_far(area, model)
         return inputs, target
+
+    async def _story_so_far(self, area: BufferArea, model: str) -> list[tuple[str, str]]:
+        """The kept summaries of the chapters before the open one, within the budget."""
+        from writers_factory.ai.story_so_far import read_story_so_far
+
+        budget = self.workspace.preferences.data.story_bible.summary_tokens
+        if budget <= 0:
+            return []
+        found = await asyncio.to_thread(
+            partial(
+                read_story_so_far,
+                self.workspace.project,
+                self.workspace.session.paths.root,
+                area.path,
+                budget=budget,
+                model=model,
+            )
+        )
+        if found.left_out:
+            self.ui.notify("Story so far, left out: " + "; ".join(found.left_out), timeout=10)
+        return found.documents
 
     # ------------------------------------------------------------------ the paid path
     async def _run_ai(
@@ -353,7 +378,7 @@ class AIController:
         if inputs is None:
             editor = self.views.editor
             area = None if editor is None else editor.active
-            gathered = await self._inputs(entry, spec, area)
+            gathered = await self._inputs(entry, spec, area, model)
             if gathered is None:
                 return
             inputs, target = gathered
@@ -548,7 +573,8 @@ class AIController:
             cache_read=result.cache_read_tokens,
             cache_write=result.cache_write_tokens,
         )
-        pane.finish(text, can_accept=target is not None and bool(result.text))
+        accept = "Insert as note" if target is not None and target.keep == "note" else "Accept"
+        pane.finish(text, can_accept=target is not None and bool(result.text), label=accept)
         self.ui.post(SignificantAction("operation", target.path if target else None))
 
     # ------------------------------------------------------------------ accepting
@@ -587,6 +613,11 @@ class AIController:
             self.ui.notify(f"{target.path.name} is no longer open; reopen it to insert.")
             return
         text = pending.text
+        if target.keep == "note":
+            from writers_factory.ai.result_notes import note_block
+
+            spec = self.catalogue.operations.get(pending.operation)
+            text = note_block(f"{spec.title if spec else pending.operation} (AI)", text)
         if len(pending.alternatives) > 1:
             from writers_factory.tui.screens.alternatives import AlternativesScreen
 

@@ -27,8 +27,9 @@ class Target:
     end: Location
     original: str
     """The text of the range when the call was planned (a rewrite replaces only that)."""
-    keep: Literal["text", "summary"] = "text"
-    """``summary``: Accept keeps the result as the chapter's summary, the text untouched."""
+    keep: Literal["text", "summary", "note"] = "text"
+    """``summary``: Accept keeps the result as the chapter's summary, the text untouched;
+    ``note``: Accept inserts it at the cursor as a note (a Markdown comment)."""
 
     @property
     def replaces(self) -> bool:

@@ -110,10 +110,12 @@ class AIPane(Vertical):
         self._tick()
         self.query_one("#ai-scroll", VerticalScroll).scroll_end(animate=False)
 
-    def finish(self, summary: str, *, can_accept: bool) -> None:
-        """The call ended: say what it cost and offer Accept (if there is somewhere to put it)."""
+    def finish(self, summary: str, *, can_accept: bool, label: str = "Accept") -> None:
+        """The call ended: say what it cost and offer Accept (if there is somewhere to put it),
+        named for what it does (``label``: "Insert as note" for a critique)."""
         self._stop_clock()
         self._set(PaneState.DONE, None, accept=can_accept)
+        self.query_one("#ai-accept", Button).label = label
         self.query_one("#ai-progress", Label).update(summary)
 
     def stopped(self, state: PaneState, summary: str) -> None:
