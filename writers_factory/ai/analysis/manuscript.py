@@ -1,7 +1,8 @@
 """Analysing a whole manuscript folder: totals plus per-chapter pacing.
 
-Chapters are the ``*.md`` / ``*.txt`` files under the folder in natural order, so
-"chapter-2" comes before "chapter-10" as a writer expects. Each file is scanned once; the
+Chapters are the ``*.md`` / ``*.txt`` files under the folder in the writer's order
+(``manuscript/order.toml``), else in natural order, so "chapter-2" comes before "chapter-10"
+as a writer expects. Each file is scanned once; the
 totals come from merging the chapter scans, so a 500,000-word novel is tokenised once.
 
 Pacing is judged against the book itself, not an outside norm: a chapter is "fast" when its
@@ -11,7 +12,6 @@ baseline differs.
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections.abc import Callable
 from pathlib import Path
@@ -19,38 +19,25 @@ from pathlib import Path
 from writers_factory.core.analysis.metrics import readability_of, report_of
 from writers_factory.core.analysis.models import ChapterReport, ManuscriptReport, Pace
 from writers_factory.core.analysis.text import Scan, detect_quote_style, scan
-from writers_factory.store.base.durable import is_temp_file
-from writers_factory.store.manuscript.buffers import is_copy
+from writers_factory.core.order import NaturalKey
+from writers_factory.core.order import natural_key as text_key
+from writers_factory.store.manuscript.order import read_manuscript
 
 SUFFIXES = (".md", ".txt")
 PACE_THRESHOLD = 1.0
 """A pace index beyond ±1 (about one standard deviation) marks a chapter fast or slow."""
 
 
-def natural_key(path: Path) -> tuple[tuple[int, int | str], ...]:
+def natural_key(path: Path) -> NaturalKey:
     """Sort key treating digit runs as numbers: chapter-2 < chapter-10, case-insensitive."""
-    key: list[tuple[int, int | str]] = []
-    for part in re.split(r"(\d+)", path.as_posix().lower()):
-        if part.isdigit():
-            key.append((0, int(part)))
-        elif part:
-            key.append((1, part))
-    return tuple(key)
+    return text_key(path.as_posix())
 
 
 def chapter_files(folder: Path) -> list[Path]:
-    """Chapter files in reading order; hidden files/folders, our temp files and the copies we
-    save beside a chapter ("name (my copy …).md": the same words again) are skipped."""
-    found = [
-        p
-        for p in folder.rglob("*")
-        if p.suffix.lower() in SUFFIXES
-        and p.is_file()
-        and not is_temp_file(p)
-        and not is_copy(p)
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    ]
-    return sorted(found, key=lambda p: natural_key(p.relative_to(folder)))
+    """Chapter files in reading order (the writer's ``order.toml``, else natural order);
+    hidden files/folders, our temp files and the copies we save beside a chapter ("name (my
+    copy …).md": the same words again) are skipped."""
+    return read_manuscript(folder).chapters
 
 
 def chapter_title(text: str, fallback: str) -> str:
@@ -105,9 +92,10 @@ def analyze_manuscript(
     while: the screen shows how far it got); ``texts_out`` receives each chapter's
     (path relative to ``folder``, text), so callers measuring more read the book once."""
     folder = Path(folder)
-    problems: list[str] = []
+    book = read_manuscript(folder)
+    problems: list[str] = list(book.problems)
     texts: list[tuple[Path, str]] = []
-    files = chapter_files(folder) if folder.is_dir() else []
+    files = list(book.chapters) if folder.is_dir() else []
     for done, path in enumerate(files, start=1):
         text = _read(path, problems)
         if text is not None:
