@@ -131,6 +131,16 @@ class StoryBiblePrefs(Section):
     preview_before_sending: bool = False
 
 
+class BookPrefs(Section):
+    """The book as a compiled document presents it (``writers-factory compile``): its title
+    and author on the title page; ``surname`` in the manuscript header (default: the last
+    word of ``author``). ``None``: the title from the project folder's name, no author."""
+
+    title: str | None = Field(default=None, max_length=500)
+    author: str | None = Field(default=None, max_length=500)
+    surname: str | None = Field(default=None, max_length=200)
+
+
 class PreferencesData(StoreModel):
     """Everything in ``preferences.json``; defaults apply to whatever is absent."""
 
@@ -150,3 +160,4 @@ class PreferencesData(StoreModel):
     backups: BackupPrefs = Field(default_factory=BackupPrefs)
     editor: EditorPrefs = Field(default_factory=EditorPrefs)
     story_bible: StoryBiblePrefs = Field(default_factory=StoryBiblePrefs)
+    book: BookPrefs = Field(default_factory=BookPrefs)
