@@ -17,7 +17,7 @@ BROKEN_PIPE_EXIT = 1
 """The exit code when the reader went away (``| head``): the same as the tables' printer
 gives for it, so every view ends alike."""
 
-SUBCOMMANDS = {"new", "session", "snapshot", "stats", "demo", "backup"}
+SUBCOMMANDS = {"new", "session", "snapshot", "stats", "demo", "backup", "compile"}
 SESSION_VIEWS = (
     "show",
     "history",
@@ -40,7 +40,7 @@ def _open_parser() -> argparse.ArgumentParser:
         description="A terminal workspace for novelists that never loses your work.",
         epilog=(
             "Other commands: writers-factory new DIR | session VIEW | snapshot ACTION | stats | "
-            "demo [DIR] | backup create|list|verify|restore "
+            "demo [DIR] | backup create|list|verify|restore | compile [--format F] "
             "(each with --help)."
         ),
     )
@@ -112,10 +112,12 @@ def _command_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--csv", action="store_true")
 
     from writers_factory.cli_backup import add_parser as add_backup
+    from writers_factory.cli_compile import add_parser as add_compile
     from writers_factory.cli_demo import add_parser as add_demo
 
     add_demo(sub)
     add_backup(sub)
+    add_compile(sub)
     return parser
 
 
@@ -175,6 +177,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from writers_factory.cli_backup import run_backup
 
             return run_backup(ns)
+        if ns.command == "compile":
+            from writers_factory.cli_compile import run_compile
+
+            return run_compile(ns)
         if ns.command == "session":
             if ns.view == "rollback":
                 from writers_factory.cli_snapshot import run_rollback
