@@ -14,6 +14,7 @@ from pathlib import Path
 from writers_factory.compile.errors import CompileError
 from writers_factory.core.book import Book, Chapter, book, chapter, readable_name
 from writers_factory.core.wordcount import count_words
+from writers_factory.project import default_title as folder_title
 from writers_factory.store.manuscript.order import read_manuscript
 from writers_factory.store.preferences.models import BookPrefs
 
@@ -40,8 +41,9 @@ def book_prefs(project: Path) -> BookPrefs:
 
 
 def default_title(project: Path) -> str:
-    """The project folder's name made readable, when the preferences name no title."""
-    return readable_name(Path(project).resolve().name) or "Untitled"
+    """The project folder's name made readable (as ``writers-factory new`` makes it), when
+    the preferences name no title."""
+    return folder_title(Path(project).resolve())
 
 
 def plan_book(

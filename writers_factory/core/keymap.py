@@ -44,7 +44,10 @@ DEFAULT_KEYS: dict[str, str] = {
 MODAL_KEYS: dict[str, str] = {"modal.cancel": "escape"}
 """Bindings of the dialogs, remappable too, but never in the workspace's way."""
 
-BINDING_IDS: frozenset[str] = frozenset(DEFAULT_KEYS) | frozenset(MODAL_KEYS)
+TREE_KEYS: dict[str, str] = {"tree.move_up": "alt+up", "tree.move_down": "alt+down"}
+"""The project tree's own bindings (``ProjectTree.BINDINGS``): move a chapter or part."""
+
+BINDING_IDS: frozenset[str] = frozenset(DEFAULT_KEYS) | frozenset(MODAL_KEYS) | frozenset(TREE_KEYS)
 """Every id a keymap may name (``WritersFactoryApp.binding_ids()``)."""
 
 

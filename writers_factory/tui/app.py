@@ -91,10 +91,12 @@ from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.controllers.ai import AIController
 from writers_factory.tui.controllers.autosave import AutoSaveSettings
 from writers_factory.tui.controllers.backups import AutomaticBackups
+from writers_factory.tui.controllers.compiling import Compiling
 from writers_factory.tui.controllers.files import FileActions
 from writers_factory.tui.controllers.focus import FocusMode
 from writers_factory.tui.controllers.goto import GoToLine
 from writers_factory.tui.controllers.history import HistoryController
+from writers_factory.tui.controllers.order import OrderActions
 from writers_factory.tui.controllers.ownership import OwnershipDecision, OwnershipQuestion
 from writers_factory.tui.controllers.preference_switch import remember
 from writers_factory.tui.controllers.project_search import ProjectSearch
@@ -320,6 +322,10 @@ class WritersFactoryApp(App[int]):
         self.focus_mode = FocusMode(workspace, ui, ui)
         """The editor alone in a centred column (``controllers/focus.py``)."""
         self.go_to_line = GoToLine(ui, ui)
+        self.order = OrderActions(workspace, ui, ui)
+        """Moving chapters and parts in the reading order (``controllers/order.py``)."""
+        self.compiling = Compiling(workspace, ui, lambda: self.saving)
+        """The palette's compiles (``controllers/compiling.py``)."""
         self.ai = AIController(
             workspace,
             ui,
@@ -626,7 +632,8 @@ class WritersFactoryApp(App[int]):
 
     def binding_ids(self) -> set[str]:
         """Every binding id a keymap in ``preferences.json`` may name."""
-        return {b.id for b in self.BINDINGS if isinstance(b, Binding) and b.id} | {"modal.cancel"}
+        own = [*self.BINDINGS, *ProjectTree.BINDINGS]
+        return {b.id for b in own if isinstance(b, Binding) and b.id} | {"modal.cancel"}
 
     def apply_keymap(self) -> None:
         """Use the writer's keys from ``preferences.json`` (binding id → keys)."""
@@ -1147,6 +1154,19 @@ class WritersFactoryApp(App[int]):
 
     def action_restore_last(self) -> None:
         self.files.restore_last()
+
+    def action_move_chapter(self, step: int) -> None:
+        self.order.move_selected(step)
+
+    def on_project_tree_move_requested(self, event: ProjectTree.MoveRequested) -> None:
+        self.order.move(event.path, event.step)
+
+    def action_compile(self, fmt: str, manuscript: bool = False) -> None:
+        from writers_factory.compile import FORMATS
+
+        for known in FORMATS:
+            if known == fmt:
+                self.compiling.start(known, manuscript=manuscript)
 
     def action_close_file(self) -> None:
         self.files.close()

@@ -82,6 +82,32 @@ def workspace_commands(catalogue: Catalogue = CATALOGUE) -> list[Command]:
             "history('deleted')",
         ),
     ]
+    commands += [
+        (
+            "Move chapter up",
+            "Earlier in the reading order (alt+up in the tree)",
+            "move_chapter(-1)",
+        ),
+        (
+            "Move chapter down",
+            "Later in the reading order (alt+down in the tree)",
+            "move_chapter(1)",
+        ),
+        (
+            "Compile manuscript: DOCX",
+            "The whole book as one document, in output/",
+            "compile('docx')",
+        ),
+        (
+            "Compile manuscript: DOCX, standard manuscript layout",
+            "Double-spaced, 12 pt, header Surname / Title / page, in output/",
+            "compile('docx', True)",
+        ),
+        ("Compile manuscript: EPUB", "The whole book as an e-book, in output/", "compile('epub')"),
+        ("Compile manuscript: PDF", "The whole book as a PDF, in output/", "compile('pdf')"),
+        ("Compile manuscript: Markdown", "The whole book as one .md file", "compile('md')"),
+        ("Compile manuscript: plain text", "The whole book as one .txt file", "compile('txt')"),
+    ]
     commands += [(e.palette, e.help, f"ai('{e.id}')") for e in catalogue.palette()]
     return commands
 

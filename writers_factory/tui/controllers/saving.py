@@ -322,6 +322,9 @@ class SaveCoordinator:
             return report
         if report.saved and self.snapshots is not None:
             self.snapshots.request("autosave")
+        tree = self.views.tree if report.saved else None
+        if tree is not None:
+            tree.recount(report.saved)  # the words beside each chapter in the tree
         if report.failures:
             self._failed(report.failures)
         else:

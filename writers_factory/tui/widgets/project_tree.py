@@ -1,21 +1,37 @@
-"""The project tree: only the writer's folders, never the session store or build output."""
+"""The project tree: only the writer's folders, never the session store or build output.
+
+``manuscript/`` is listed in reading order (``manuscript/order.toml``, else natural order:
+chapter-2 before chapter-10), parts (sub-folders) placed like chapters, each chapter and
+part with its word count; alt+up / alt+down move the selected chapter or part (the app
+writes the new order). Listing, ordering and counting run in the tree's thread worker.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import DirectoryTree
 from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
+from textual.worker import get_current_worker
 
+from writers_factory.core.order import NaturalKey, child_key, natural_key, ranks
+from writers_factory.core.wordcount import count_words
 from writers_factory.project import TREE_FOLDERS
 from writers_factory.store.base.durable import is_temp_file
+from writers_factory.store.manuscript.order import is_chapter, read_order
 
 if TYPE_CHECKING:
     from writers_factory.store.session.models import FileChangeRecord
@@ -47,6 +63,60 @@ def session_marks(records: Iterable[FileChangeRecord], since: datetime) -> dict[
     return marks
 
 
+class WordCounts:
+    """Words per chapter file (cached by size and modification time) and per part folder.
+
+    Filled in the tree's threads, read by the labels on the loop: one lock guards both.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._files: dict[Path, tuple[tuple[int, int], int]] = {}
+        self._shown: dict[Path, int] = {}
+
+    def of_file(self, path: Path) -> int | None:
+        """The words of a chapter file, counted again only when it changed (thread)."""
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        stamp = (info.st_mtime_ns, info.st_size)
+        with self._lock:
+            known = self._files.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        try:
+            text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        except OSError:
+            return None
+        words = count_words(text)
+        with self._lock:
+            self._files[path] = (stamp, words)
+        return words
+
+    def of_folder(self, folder: Path, manuscript: Path) -> int:
+        """The words of every chapter under ``folder`` (a part), in a thread."""
+        total = 0
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                path = Path(root) / name
+                if is_chapter(path, manuscript):
+                    total += self.of_file(path) or 0
+        return total
+
+    def show(self, path: Path, words: int | None) -> None:
+        with self._lock:
+            if words is None:
+                self._shown.pop(path, None)
+            else:
+                self._shown[path] = words
+
+    def shown(self, path: Path) -> int | None:
+        with self._lock:
+            return self._shown.get(path)
+
+
 class ProjectTree(DirectoryTree):
     """A DirectoryTree of ``manuscript/``, ``reference/`` and ``planning/`` only.
 
@@ -54,9 +124,23 @@ class ProjectTree(DirectoryTree):
     manuscript never stalls the event loop.
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("alt+up", "move_in_order(-1)", "Move up", id="tree.move_up", show=False),
+        Binding("alt+down", "move_in_order(1)", "Move down", id="tree.move_down", show=False),
+    ]
+
+    @dataclass
+    class MoveRequested(Message):
+        """The writer asked to move a chapter or part (absolute ``path``) ``step`` places."""
+
+        path: Path
+        step: int
+
     def __init__(self, project: Path, *, id: str | None = None) -> None:
         self.marks: dict[str, str] = {}
         """Project-relative POSIX path -> change mark; set first: labels render in __init__."""
+        self.counts = WordCounts()
+        """Words shown beside chapters and parts (filled in threads)."""
         super().__init__(project, id=id)
         self.project = project
         self.show_root = False
@@ -199,7 +283,72 @@ class ProjectTree(DirectoryTree):
         mark = self.mark_of(node)
         if mark is not None:
             label.append(f" {mark}", style="bold")
+        words = None if node.data is None else self.counts.shown(Path(node.data.path))
+        if words is not None:
+            label.append(f" {words:,}", style="dim")
         return label
+
+    # ------------------------------------------------------------------ reading order
+    @work(thread=True, exit_on_error=False)
+    def _load_directory(self, node: TreeNode[DirEntry]) -> list[Path]:
+        """A folder's entries; under ``manuscript/`` in reading order, with word counts."""
+        assert node.data is not None
+        path = Path(node.data.path).expanduser().resolve()
+        content = list(self.filter_paths(self._directory_content(path, get_current_worker())))
+        manuscript = (self.project / "manuscript").resolve()
+        if path != manuscript and manuscript not in path.parents:
+            return sorted(content, key=lambda p: (not self._safe_is_dir(p), p.name.lower()))
+        rank = ranks(read_order(manuscript).entries)
+        keyed: list[tuple[tuple[int, float, NaturalKey], Path]] = []
+        for entry in content:
+            relative = entry.relative_to(manuscript).as_posix()
+            if self._safe_is_dir(entry):
+                self.counts.show(entry, self.counts.of_folder(entry, manuscript))
+                keyed.append(((0, *child_key(relative, rank)), entry))
+            elif is_chapter(entry, manuscript):
+                self.counts.show(entry, self.counts.of_file(entry))
+                keyed.append(((0, *child_key(relative, rank)), entry))
+            else:
+                keyed.append(((1, 0.0, natural_key(entry.name)), entry))
+        keyed.sort(key=lambda item: item[0])
+        return [entry for _, entry in keyed]
+
+    def recount(self, paths: Iterable[Path]) -> None:
+        """Count the words of saved chapters (and their parts) again, in a thread."""
+        self._recount(list(paths))
+
+    @work(group="tree-recount")
+    async def _recount(self, paths: list[Path]) -> None:
+        if await asyncio.to_thread(self._recount_files, paths):
+            self._invalidate()
+
+    def _recount_files(self, paths: list[Path]) -> bool:
+        manuscript = (self.project / "manuscript").resolve()
+        changed = False
+        for path in paths:
+            absolute = (path if path.is_absolute() else self.project / path).resolve()
+            if manuscript not in absolute.parents or not is_chapter(absolute, manuscript):
+                continue
+            listed = self.project / "manuscript" / absolute.relative_to(manuscript)
+            for shown in (absolute, listed):
+                if self.counts.shown(shown) is not None:
+                    self.counts.show(shown, self.counts.of_file(absolute))
+                    changed = True
+            folder = absolute.parent
+            while folder != manuscript:
+                listed_folder = self.project / "manuscript" / folder.relative_to(manuscript)
+                for shown in (folder, listed_folder):
+                    if self.counts.shown(shown) is not None:
+                        self.counts.show(shown, self.counts.of_folder(folder, manuscript))
+                        changed = True
+                folder = folder.parent
+        return changed
+
+    def action_move_in_order(self, step: int) -> None:
+        """alt+up / alt+down: ask the app to move the selected chapter or part."""
+        node = self.cursor_node
+        if node is not None and node.data is not None:
+            self.post_message(self.MoveRequested(Path(node.data.path), step))
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         chosen: list[Path] = []
