@@ -48,7 +48,8 @@ async def test_outside_changes_are_marked_and_the_apps_own_save_is_not(
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert app.project_watch.running
-        assert await label_of(pilot, CHAPTER) == "chapter-01.md"  # nothing changed: no mark
+        # nothing changed: no mark, only the chapter's words
+        assert await label_of(pilot, CHAPTER) == "chapter-01.md 42"
         # the app saves the open chapter itself
         await app.open_path(project / CHAPTER)
         area = app.editor.find(Path(CHAPTER))
@@ -68,9 +69,11 @@ async def test_outside_changes_are_marked_and_the_apps_own_save_is_not(
             )
 
         await wait_until(pilot, marked, WAIT)
-        assert await label_of(pilot, NEW) == "chapter-02.md +"
+        assert await label_of(pilot, NEW) == "chapter-02.md + 3"
         assert await label_of(pilot, OUTLINE) == "outline.md ●"
-        assert await label_of(pilot, CHAPTER) == "chapter-01.md"  # the app's own save
+        # the app's own save: no mark; its words are counted again after the save
+        await wait_until(pilot, lambda: app.project_tree.counts.shown(project / CHAPTER) == 45)
+        assert await label_of(pilot, CHAPTER) == "chapter-01.md 45"
         assert await label_of(pilot, "reference/setting.md") == "setting.md"
         await pilot.press("ctrl+q")
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
@@ -41,9 +39,6 @@ class CompileProgress(ModalScreen[CompileOutcome]):
     }
     CompileProgress #compile-step { width: 100%; margin-bottom: 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "noop", "", show=False, id="modal.cancel"),
-    ]
 
     def __init__(self, project: Path, fmt: Format, *, manuscript: bool = False) -> None:
         super().__init__()
@@ -60,9 +55,6 @@ class CompileProgress(ModalScreen[CompileOutcome]):
 
     def on_mount(self) -> None:
         self._compile()
-
-    def action_noop(self) -> None:
-        """A compile cannot be cancelled half-way (it writes nothing until the end)."""
 
     def _progress(self, what: str, done: int, total: int) -> None:
         self.query_one("#compile-step", Static).update(f"{what}: {done} of {total}")
