@@ -22,6 +22,20 @@ from tests.tui.conftest import (
 from writers_factory.tui.app import WritersFactoryApp
 
 
+def notes(app: WritersFactoryApp) -> str:
+    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+
+
+async def no_outside_change_named(pilot: Pilot[Any], app: WritersFactoryApp, name: str) -> None:
+    """The app's own write of ``name`` is not reported as a change made outside: another
+    program's change made after it is reported, and the watcher delivers in order."""
+    (app.project / "reference" / "barrier.md").write_text(f"after {name}\n")
+    await wait_until(pilot, lambda: "barrier.md" in notes(app))
+    outside = [n.message for n in app._notifications if "outside" in n.title]
+    assert outside and not [message for message in outside if name in message]
+    (app.project / "reference" / "barrier.md").unlink()
+
+
 def make_book(project: Path) -> None:
     folder = project / "manuscript"
     (folder / "chapter-01.md").unlink()
@@ -78,11 +92,12 @@ async def test_natural_order_counts_and_moves_that_survive_a_restart(
         node = app.project_tree.cursor_node
         assert node is not None and node.data is not None
         assert Path(node.data.path).name == "chapter-10.md", "the cursor follows the chapter"
+        await no_outside_change_named(pilot, app, "order.toml")
         await select_in_tree(pilot, "manuscript/part-two")
         await pilot.press("alt+up", "alt+up", "alt+up")
         await wait_until(pilot, lambda: listed(app)[0] == "part-two 5")
         await pilot.press("alt+up")  # already first: nothing changes, the writer is told
-        await wait_until(pilot, lambda: "already first" in str(list(app._notifications)))
+        await wait_until(pilot, lambda: "already first" in notes(app))
         await select_in_tree(pilot, "manuscript/part-two/scene-b.md")
         await pilot.press("alt+up")
         await wait_until(
@@ -138,4 +153,5 @@ async def test_compile_from_the_palette(
         assert outcome.path.parent == project / "output"
         text = outcome.path.read_text(encoding="utf-8")
         assert text.startswith("# The Lighthouse\n") and "## Chapter 1" in text
-        await wait_until(pilot, lambda: "Compiled" in str(list(app._notifications)))
+        await wait_until(pilot, lambda: "Compiled" in notes(app))
+        await no_outside_change_named(pilot, app, "the-lighthouse.md")

@@ -64,11 +64,13 @@ def compile_project(
     title: str | None = None,
     author: str | None = None,
     progress: Progress | None = None,
+    remember: Callable[[Path, bytes], None] | None = None,
 ) -> CompileResult:
     """Compile the manuscript of ``project`` into ``out`` (default: ``output/``).
 
     Raises :class:`CompileError` (nothing written) when the book cannot be made, and
-    ``OSError`` (the durable path's) when it cannot be written.
+    ``OSError`` (the durable path's) when it cannot be written. ``remember`` is told the
+    bytes before they are written (the app's watcher then knows its own write).
     """
     if fmt not in SUFFIX:
         raise CompileError(f"{fmt!r} is not a format; choose one of {', '.join(SUFFIX)}")
@@ -97,6 +99,8 @@ def compile_project(
         raise CompileError(f"{target} is a folder; name the file to write")
     data = _render(book, fmt, manuscript=manuscript, progress=laying_out)
     target.parent.mkdir(parents=True, exist_ok=True)
+    if remember is not None:
+        remember(target, data)
     write_atomic(target, data)
     return CompileResult(target, len(book.chapters), book.words, plan.problems)
 

@@ -322,10 +322,6 @@ class WritersFactoryApp(App[int]):
         self.focus_mode = FocusMode(workspace, ui, ui)
         """The editor alone in a centred column (``controllers/focus.py``)."""
         self.go_to_line = GoToLine(ui, ui)
-        self.order = OrderActions(workspace, ui, ui)
-        """Moving chapters and parts in the reading order (``controllers/order.py``)."""
-        self.compiling = Compiling(workspace, ui, lambda: self.saving)
-        """The palette's compiles (``controllers/compiling.py``)."""
         self.ai = AIController(
             workspace,
             ui,
@@ -341,6 +337,11 @@ class WritersFactoryApp(App[int]):
             workspace, ui, ui, self.snapshots, remember=self.project_watch.remember
         )
         """Find and replace across the project (``controllers/project_search.py``)."""
+        known = self.project_watch.known
+        self.order = OrderActions(workspace, ui, ui, remember=known.remember)
+        """Moving chapters and parts in the reading order (``controllers/order.py``)."""
+        self.compiling = Compiling(workspace, ui, lambda: self.saving, remember=known.remember)
+        """The palette's compiles (``controllers/compiling.py``)."""
         self.saving: SaveCoordinator | None = None
         """Journal, auto-save and conflicts (``controllers/saving.py``), made at start-up."""
         self.auto_save = AutoSaveSettings(workspace, ui, self.writing, lambda: self.saving)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
@@ -23,7 +24,7 @@ from typing import ClassVar
 from pydantic import Field, ValidationError
 
 from writers_factory.core.order import arrange, clean_entry, listing, move
-from writers_factory.store.base.durable import is_temp_file, write_text_atomic
+from writers_factory.store.base.durable import is_temp_file, write_atomic
 from writers_factory.store.base.jsonfile import describe_validation, set_aside
 from writers_factory.store.base.model_base import StoreModel
 from writers_factory.store.base.paths import OutsideProjectError, SessionPaths, inside_project
@@ -213,7 +214,11 @@ def _quote(text: str) -> str:
     return "".join(out)
 
 
-def write_order(folder: Path, chapters: list[str]) -> Path:
+Remember = Callable[[Path, bytes], None]
+"""Told the bytes about to be written where (the app's watcher then knows its own write)."""
+
+
+def write_order(folder: Path, chapters: list[str], *, remember: Remember | None = None) -> Path:
     """Write the order file for ``chapters`` (reading order, relative to ``folder``), durably.
 
     A corrupt order file is set aside in ``.session/corrupt/`` first, never overwritten.
@@ -228,12 +233,16 @@ def write_order(folder: Path, chapters: list[str]) -> Path:
         raise OutsideProjectError(
             f"manuscript/{ORDER_FILE}", str(os.readlink(path)), "is a link; not written through"
         )
-    text = render(listing(chapters))
-    write_text_atomic(path, text)
+    data = render(listing(chapters)).encode("utf-8")
+    if remember is not None:
+        remember(path, data)
+    write_atomic(path, data)
     return path
 
 
-def move_in_order(folder: Path, target: Path, step: int) -> list[str] | None:
+def move_in_order(
+    folder: Path, target: Path, step: int, *, remember: Remember | None = None
+) -> list[str] | None:
     """Move ``target`` (a chapter file or a part folder under ``folder``) ``step`` places
     among its siblings and write the new order; the new reading order, or ``None`` when it
     cannot move (already first or last, or not part of the book).
@@ -249,5 +258,5 @@ def move_in_order(folder: Path, target: Path, step: int) -> list[str] | None:
     moved = move(book.relative, relative, step)
     if moved is None:
         return None
-    write_order(folder, moved)
+    write_order(folder, moved, remember=remember)
     return moved

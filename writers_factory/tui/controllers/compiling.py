@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.screen import ModalScreen
@@ -31,8 +32,15 @@ class Compiling:
     """Runs compiles for one workspace, one at a time."""
 
     def __init__(
-        self, workspace: Workspace, ui: UI, saving: Callable[[], SaveCoordinator | None]
+        self,
+        workspace: Workspace,
+        ui: UI,
+        saving: Callable[[], SaveCoordinator | None],
+        *,
+        remember: Callable[[Path, bytes], None] | None = None,
     ) -> None:
+        self.remember = remember
+        """Told the compiled bytes before they are written (``output/`` is watched)."""
         self.workspace = workspace
         self.ui = ui
         self.saving = saving
@@ -58,7 +66,9 @@ class Compiling:
     async def _run(self, fmt: Format, manuscript: bool) -> None:
         unsaved = await self._save_first()
         outcome = await self.ui.ask(
-            CompileProgress(self.workspace.project, fmt, manuscript=manuscript)
+            CompileProgress(
+                self.workspace.project, fmt, manuscript=manuscript, remember=self.remember
+            )
         )
         self.last = outcome
         if outcome.path is None:

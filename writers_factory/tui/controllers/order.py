@@ -7,6 +7,7 @@ then the tree lists the manuscript again, its cursor still on the moved chapter.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,17 @@ if TYPE_CHECKING:
 class OrderActions:
     """Move up / move down of one workspace."""
 
-    def __init__(self, workspace: Workspace, ui: UI, views: Views) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        ui: UI,
+        views: Views,
+        *,
+        remember: Callable[[Path, bytes], None] | None = None,
+    ) -> None:
+        self.remember = remember
+        """Told the order file's bytes before they are written (the watcher's own-write
+        registry: the app's reorder is no change made outside)."""
         self.workspace = workspace
         self.ui = ui
         self.views = views
@@ -72,7 +83,9 @@ class OrderActions:
             return
         name = path.relative_to(manuscript).as_posix()
         try:
-            moved = await asyncio.to_thread(move_in_order, manuscript, path, step)
+            moved = await asyncio.to_thread(
+                partial(move_in_order, manuscript, path, step, remember=self.remember)
+            )
         except OSError as exc:
             self.ui.notify(f"The order could not be saved: {exc}", severity="error")
             return

@@ -6,6 +6,7 @@ the worker reports its steps with ``call_from_thread`` and never touches a widge
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,9 +41,17 @@ class CompileProgress(ModalScreen[CompileOutcome]):
     CompileProgress #compile-step { width: 100%; margin-bottom: 1; }
     """
 
-    def __init__(self, project: Path, fmt: Format, *, manuscript: bool = False) -> None:
+    def __init__(
+        self,
+        project: Path,
+        fmt: Format,
+        *,
+        manuscript: bool = False,
+        remember: Callable[[Path, bytes], None] | None = None,
+    ) -> None:
         super().__init__()
         self.project = project
+        self.remember = remember
         self.fmt: Format = fmt
         self.manuscript = manuscript
 
@@ -70,7 +79,11 @@ class CompileProgress(ModalScreen[CompileOutcome]):
 
         try:
             result = compile_project(
-                self.project, self.fmt, manuscript=self.manuscript, progress=progress
+                self.project,
+                self.fmt,
+                manuscript=self.manuscript,
+                progress=progress,
+                remember=self.remember,
             )
         except (CompileError, OSError) as exc:
             outcome = CompileOutcome(None, error=str(exc))
