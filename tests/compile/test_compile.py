@@ -197,3 +197,42 @@ def test_an_unreadable_chapter_stops_the_compile_naming_it(tmp_path: Path) -> No
     with pytest.raises(CompileError, match=r"manuscript/b\.md: not UTF-8"):
         compile_project(project, "docx")
     assert not (project / "output").exists() or not list((project / "output").iterdir())
+
+
+def test_parts_are_sub_folders_with_their_own_headings(tmp_path: Path) -> None:
+    project = tmp_path / "parts"
+    folder = project / "manuscript"
+    for name in ("prologue.md", "part-one/ch-2.md", "part-one/ch-10.md", "part-two/ch-1.md"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(f"Text of {name}.\n", encoding="utf-8")
+    move_in_order(folder, folder / "prologue.md", -2)
+    markdown = compile_project(project, "md", title="Parts").path.read_text(encoding="utf-8")
+    assert re.findall(r"^#+ .+$", markdown, re.MULTILINE) == [
+        "# Parts",
+        "## Prologue",
+        "# Part one",
+        "## Ch 2",
+        "## Ch 10",
+        "# Part two",
+        "## Ch 1",
+    ]
+    document = Document(str(compile_project(project, "docx", title="Parts").path))
+    headings = [
+        (p.style.name, p.text)
+        for p in document.paragraphs
+        if p.style is not None and p.style.name.startswith("Heading")
+    ]
+    assert headings == [
+        ("Heading 1", "Prologue"),
+        ("Heading 1", "Part one"),
+        ("Heading 2", "Ch 2"),
+        ("Heading 2", "Ch 10"),
+        ("Heading 1", "Part two"),
+        ("Heading 2", "Ch 1"),
+    ]
+    book = epub.read_epub(str(compile_project(project, "epub", title="Parts").path))
+    assert [getattr(entry, "title", None) or entry[0].title for entry in book.toc] == [
+        "Prologue",
+        "Part one",
+        "Part two",
+    ]

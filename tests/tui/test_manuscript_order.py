@@ -139,9 +139,16 @@ async def test_natural_order_counts_and_moves_that_survive_a_restart(
 async def test_compile_from_the_palette(
     make_app: Callable[[], WritersFactoryApp], project: Path
 ) -> None:
+    (project / "manuscript" / "order.toml").write_text(
+        'schema_version = 1\norder = ["../../outside.md", "gone.md", "chapter-01.md"]\n'
+    )
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
+        await select_in_tree(pilot, "manuscript/chapter-01.md")
+        # hostile and stale lines of the order file are named, once
+        await wait_until(pilot, lambda: "gone.md" in notes(app))
+        assert "'../../outside.md' leads outside the manuscript" in notes(app)
         await pilot.press("ctrl+p")
         await ready_screen(pilot, CommandPalette, focused="CommandInput")
         await pilot.press(*"Compile manuscript: Markdown")

@@ -1162,6 +1162,9 @@ class WritersFactoryApp(App[int]):
     def on_project_tree_move_requested(self, event: ProjectTree.MoveRequested) -> None:
         self.order.move(event.path, event.step)
 
+    def on_project_tree_order_problems(self, event: ProjectTree.OrderProblems) -> None:
+        self.notify("\n".join(event.problems), title="Reading order", severity="warning")
+
     def action_compile(self, fmt: str, manuscript: bool = False) -> None:
         from writers_factory.compile import FORMATS
 

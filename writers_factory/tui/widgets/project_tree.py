@@ -130,6 +130,12 @@ class ProjectTree(DirectoryTree):
     ]
 
     @dataclass
+    class OrderProblems(Message):
+        """``manuscript/order.toml`` has lines refused or naming nothing (said once each)."""
+
+        problems: tuple[str, ...]
+
+    @dataclass
     class MoveRequested(Message):
         """The writer asked to move a chapter or part (absolute ``path``) ``step`` places."""
 
@@ -141,6 +147,8 @@ class ProjectTree(DirectoryTree):
         """Project-relative POSIX path -> change mark; set first: labels render in __init__."""
         self.counts = WordCounts()
         """Words shown beside chapters and parts (filled in threads)."""
+        self._reported: set[str] = set()
+        self._reported_lock = threading.Lock()
         super().__init__(project, id=id)
         self.project = project
         self.show_root = False
@@ -298,7 +306,10 @@ class ProjectTree(DirectoryTree):
         manuscript = (self.project / "manuscript").resolve()
         if path != manuscript and manuscript not in path.parents:
             return sorted(content, key=lambda p: (not self._safe_is_dir(p), p.name.lower()))
-        rank = ranks(read_order(manuscript).entries)
+        order = read_order(manuscript)
+        rank = ranks(order.entries)
+        if path == manuscript:
+            self._report_order(order.problems, order.entries, manuscript)
         keyed: list[tuple[tuple[int, float, NaturalKey], Path]] = []
         for entry in content:
             relative = entry.relative_to(manuscript).as_posix()
@@ -312,6 +323,18 @@ class ProjectTree(DirectoryTree):
                 keyed.append(((1, 0.0, natural_key(entry.name)), entry))
         keyed.sort(key=lambda item: item[0])
         return [entry for _, entry in keyed]
+
+    def _report_order(self, problems: list[str], entries: list[str], manuscript: Path) -> None:
+        """Post the order file's problems not posted before (in the listing's thread)."""
+        found = list(problems)
+        for entry in entries:
+            if not (manuscript / entry.strip().strip("/")).exists():
+                found.append(f"manuscript/order.toml: {entry!r} names no chapter or part")
+        with self._reported_lock:
+            new = tuple(p for p in found if p not in self._reported)
+            self._reported.update(new)
+        if new:
+            self.post_message(self.OrderProblems(new))
 
     def recount(self, paths: Iterable[Path]) -> None:
         """Count the words of saved chapters (and their parts) again, in a thread."""
