@@ -149,6 +149,13 @@ async def test_compile_from_the_palette(
         # hostile and stale lines of the order file are named, once
         await wait_until(pilot, lambda: "gone.md" in notes(app))
         assert "'../../outside.md' leads outside the manuscript" in notes(app)
+        # unsaved text is saved first: the compiled book has the last sentence typed
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.editor.active is not None)
+        area = app.editor.active
+        assert area is not None
+        area.insert("Typed just now. ")
+        await wait_until(pilot, lambda: area.dirty)
         await pilot.press("ctrl+p")
         await ready_screen(pilot, CommandPalette, focused="CommandInput")
         await pilot.press(*"Compile manuscript: Markdown")
@@ -160,5 +167,6 @@ async def test_compile_from_the_palette(
         assert outcome.path.parent == project / "output"
         text = outcome.path.read_text(encoding="utf-8")
         assert text.startswith("# The Lighthouse\n") and "## Chapter 1" in text
+        assert "Typed just now." in text and not area.dirty
         await wait_until(pilot, lambda: "Compiled" in notes(app))
         await no_outside_change_named(pilot, app, "the-lighthouse.md")
