@@ -128,7 +128,7 @@ def test_pdf_is_made_or_names_the_missing_font(tmp_path: Path) -> None:
     project = tmp_path / "short"
     (project / "manuscript").mkdir(parents=True)
     (project / "manuscript" / "one.md").write_text(
-        "# One\n\n“Curly” quotes — and *italic*, **bold**, Ünïcödé.\n\n***\n\nAfter.\n",
+        "# One\n\n“Curly” quotes — and *italic*, **bold**, Ünïcödé.\n\n***\n\nAfter 中文.\n",
         encoding="utf-8",
     )
     if find_family() is None:
@@ -138,6 +138,8 @@ def test_pdf_is_made_or_names_the_missing_font(tmp_path: Path) -> None:
         result = compile_project(project, "pdf", title="Short")
         data = result.path.read_bytes()
         assert data.startswith(b"%PDF-") and b"/Title" in data
+        # the Latin text renders; what the font cannot draw is named, not silently lost
+        assert len(result.problems) == 1 and "中 文" in result.problems[0]
     # no font anywhere: the message names the families and where they were sought
     message = missing_font_message([tmp_path / "no-fonts"])
     assert "DejaVu Serif" in message and str(tmp_path / "no-fonts") in message

@@ -97,16 +97,22 @@ def compile_project(
         )
     if target.is_dir():
         raise CompileError(f"{target} is a folder; name the file to write")
-    data = _render(book, fmt, manuscript=manuscript, progress=laying_out)
+    problems = list(plan.problems)
+    data = _render(book, fmt, manuscript=manuscript, progress=laying_out, problems=problems)
     target.parent.mkdir(parents=True, exist_ok=True)
     if remember is not None:
         remember(target, data)
     write_atomic(target, data)
-    return CompileResult(target, len(book.chapters), book.words, plan.problems)
+    return CompileResult(target, len(book.chapters), book.words, problems)
 
 
 def _render(
-    book: Book, fmt: Format, *, manuscript: bool, progress: Callable[[int, int], None]
+    book: Book,
+    fmt: Format,
+    *,
+    manuscript: bool,
+    progress: Callable[[int, int], None],
+    problems: list[str],
 ) -> bytes:
     if fmt == "docx":
         from writers_factory.compile.to_docx import to_docx
@@ -119,7 +125,7 @@ def _render(
     if fmt == "pdf":
         from writers_factory.compile.to_pdf import to_pdf
 
-        return to_pdf(book, progress=progress)
+        return to_pdf(book, progress=progress, problems=problems)
     from writers_factory.compile.to_text import to_markdown, to_plain_text
 
     text = to_markdown(book) if fmt == "md" else to_plain_text(book)

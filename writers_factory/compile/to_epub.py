@@ -6,12 +6,12 @@ text, never markup, whatever characters it holds.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Callable
 from html import escape
 
 from writers_factory.core.book import Book, Heading, Paragraph, SceneBreak, Span
+from writers_factory.store.base.digests import sha256_hex
 
 Progress = Callable[[int, int], None]
 
@@ -60,7 +60,7 @@ def _body(book: Book, index: int) -> str:
 
 def book_id(book: Book) -> str:
     """A stable identifier: the same title and author give the same book id."""
-    digest = hashlib.sha256(f"{book.title}\n{book.author}".encode()).hexdigest()[:32]
+    digest = sha256_hex(f"{book.title}\n{book.author}".encode())[:32]
     return f"urn:writers-factory:{digest}"
 
 

@@ -4,6 +4,7 @@ chapter on a new page, emphasis kept, page numbers in the footer."""
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -23,9 +24,17 @@ def _styles(span_italic: bool, span_bold: bool) -> str:
 
 
 def to_pdf(
-    book: Book, *, family: FontFamily | None = None, progress: Progress | None = None
+    book: Book,
+    *,
+    family: FontFamily | None = None,
+    progress: Progress | None = None,
+    problems: list[str] | None = None,
 ) -> bytes:
-    """The book as the bytes of a PDF file; :class:`CompileError` when no font is found."""
+    """The book as the bytes of a PDF file; :class:`CompileError` when no font is found.
+
+    Characters the font has no glyph for are blank in the PDF: they are named in
+    ``problems`` (DOCX and EPUB keep them, the reader's fonts draw them).
+    """
     family = family or find_family()
     if family is None:
         raise CompileError(missing_font_message())
@@ -86,5 +95,22 @@ def to_pdf(
         if progress is not None:
             progress(done, total)
     out = io.BytesIO()
-    pdf.output(out)
+    fpdf_log = logging.getLogger("fpdf")
+    level = fpdf_log.level
+    fpdf_log.setLevel(logging.ERROR)  # missing glyphs are reported below, with the font named
+    try:
+        pdf.output(out)
+    finally:
+        fpdf_log.setLevel(level)
+    missing = sorted(
+        {chr(c) for font in pdf.fonts.values() for c in getattr(font, "missing_glyphs", [])}
+    )
+    if missing and problems is not None:
+        shown = " ".join(missing[:20]) + (
+            f" and {len(missing) - 20} more" if len(missing) > 20 else ""
+        )
+        problems.append(
+            f"the PDF's font ({family.name}) has no glyphs for {shown}: they are blank in the "
+            "PDF (DOCX and EPUB keep them)"
+        )
     return out.getvalue()

@@ -40,7 +40,7 @@ def natural_key(text: str) -> NaturalKey:
 
 def clean_entry(entry: str) -> str:
     """An order line as a path: surrounding space and a part's trailing "/" dropped."""
-    return entry.strip().strip("/")
+    return entry.strip().rstrip("/")
 
 
 def ranks(order: Sequence[str]) -> dict[str, int]:
