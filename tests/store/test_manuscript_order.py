@@ -13,6 +13,7 @@ from writers_factory.core.order import arrange, listing, move, natural_key
 from writers_factory.store.manuscript.order import (
     ORDER_FILE,
     ManuscriptOrder,
+    follow,
     move_in_order,
     read_manuscript,
     render,
@@ -146,3 +147,20 @@ def test_a_newer_order_file_is_not_obeyed(tmp_path: Path, version: int) -> None:
     book = read_manuscript(folder)
     assert book.relative == ["a.md", "b.md"]
     assert "newer" in book.problems[0]
+
+
+def test_the_order_follows_a_rename_and_a_delete(tmp_path: Path) -> None:
+    folder = make_book(tmp_path, ["a.md", "b.md", "p/x.md", "p/y.md"])
+    assert not follow(folder, "a.md", "z.md"), "no order file: nothing to follow"
+    write_order(folder, ["p/y.md", "p/x.md", "b.md", "a.md"])
+    (folder / "b.md").rename(folder / "the-ball.md")
+    assert follow(folder, "b.md", "the-ball.md")
+    assert read_manuscript(folder).relative == ["p/y.md", "p/x.md", "the-ball.md", "a.md"]
+    (folder / "p").rename(folder / "part")
+    assert follow(folder, "p", "part")
+    assert read_manuscript(folder).relative == ["part/y.md", "part/x.md", "the-ball.md", "a.md"]
+    (folder / "the-ball.md").unlink()
+    assert follow(folder, "the-ball.md", None)
+    book = read_manuscript(folder)
+    assert book.relative == ["part/y.md", "part/x.md", "a.md"] and book.problems == []
+    assert not follow(folder, "never.md", None)

@@ -8,6 +8,7 @@ from typing import Any
 
 from textual.command import CommandPalette
 from textual.pilot import Pilot
+from textual.widgets import Input
 from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
 
@@ -20,6 +21,7 @@ from tests.tui.conftest import (
     wait_until,
 )
 from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.screens.file_modals import NameModal
 
 
 def notes(app: WritersFactoryApp) -> str:
@@ -119,7 +121,16 @@ async def test_natural_order_counts_and_moves_that_survive_a_restart(
         area.insert("more words here ")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "chapter-1.md 8" in listed(app))
+        # renaming a chapter in the app keeps its place in the order
+        await select_in_tree(pilot, "manuscript/chapter-2.md")
+        await pilot.press("ctrl+r")
+        await ready_screen(pilot, NameModal, focused="Input")
+        app.screen.query_one(Input).value = "the-ball.md"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: '"the-ball.md"' in order.read_text())
+        await wait_until(pilot, lambda: listed(app)[3:4] == ["the-ball.md 4"])
     text = order.read_text()
+    assert "chapter-2.md" not in text
     assert text.index('"part-two/"') < text.index('"chapter-10.md"') < text.index('"chapter-1.md"')
 
     again = make_app()
@@ -130,7 +141,7 @@ async def test_natural_order_counts_and_moves_that_survive_a_restart(
             "part-two 5",
             "chapter-10.md 12",
             "chapter-1.md 8",
-            "chapter-2.md 4",
+            "the-ball.md 4",
             "notes.png",
             "order.toml",  # the order is the writer's to read and edit: it is shown
         ]
@@ -146,8 +157,8 @@ async def test_compile_from_the_palette(
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await select_in_tree(pilot, "manuscript/chapter-01.md")
-        # hostile and stale lines of the order file are named, once
-        await wait_until(pilot, lambda: "gone.md" in notes(app))
+        # a hostile line of the order file is named at once; a stale one by the compile
+        await wait_until(pilot, lambda: "outside.md" in notes(app))
         assert "'../../outside.md' leads outside the manuscript" in notes(app)
         # unsaved text is saved first: the compiled book has the last sentence typed
         await pilot.press("enter")
@@ -168,5 +179,6 @@ async def test_compile_from_the_palette(
         text = outcome.path.read_text(encoding="utf-8")
         assert text.startswith("# The Lighthouse\n") and "## Chapter 1" in text
         assert "Typed just now." in text and not area.dirty
+        assert any("'gone.md' names no chapter" in p for p in outcome.problems)
         await wait_until(pilot, lambda: "Compiled" in notes(app))
         await no_outside_change_named(pilot, app, "the-lighthouse.md")

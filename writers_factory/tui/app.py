@@ -845,6 +845,15 @@ class WritersFactoryApp(App[int]):
         if self.saving is not None:
             await self.saving.buffer_renamed(event.old, event.new)
 
+    @on(FileRenamed)
+    async def _order_follows_rename(self, event: FileRenamed) -> None:
+        await self.order.follow(event.old, event.new)
+
+    @on(SignificantAction)
+    async def _order_follows_delete(self, event: SignificantAction) -> None:
+        if event.kind == "file_deleted" and event.path is not None:
+            await self.order.follow(event.path, None)
+
     def on_unmount(self) -> None:
         self.shutdown.finish_sync()  # only if the app closes without the shutdown path
         self.snapshots.release()

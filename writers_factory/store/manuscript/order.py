@@ -233,11 +233,39 @@ def write_order(folder: Path, chapters: list[str], *, remember: Remember | None 
         raise OutsideProjectError(
             f"manuscript/{ORDER_FILE}", str(os.readlink(path)), "is a link; not written through"
         )
-    data = render(listing(chapters)).encode("utf-8")
+    return _write_lines(path, listing(chapters), remember)
+
+
+def _write_lines(path: Path, lines: list[str], remember: Remember | None) -> Path:
+    data = render(lines).encode("utf-8")
     if remember is not None:
         remember(path, data)
     write_atomic(path, data)
     return path
+
+
+def follow(folder: Path, old: str, new: str | None, *, remember: Remember | None = None) -> bool:
+    """The order file follows the app's rename (``new``) or delete (``None``) of the chapter
+    or part ``old`` (relative to ``folder``): a renamed chapter keeps its place, a deleted
+    one leaves no stale line. True when the file changed. Synchronous: call from a thread.
+    """
+    folder = Path(folder)
+    current = read_order(folder)
+    if not current.exists or current.corrupt or current.problems:
+        return False  # absent: nothing to follow; damaged: left for the writer to see
+    lines: list[str] = []
+    changed = False
+    for entry in current.entries:
+        cleaned = clean_entry(entry)
+        if cleaned == old or cleaned.startswith(old + "/"):
+            changed = True
+            if new is not None:
+                lines.append(new + entry.strip()[len(old) :])
+        else:
+            lines.append(entry)
+    if changed:
+        _write_lines(order_path(folder), lines, remember)
+    return changed
 
 
 def move_in_order(

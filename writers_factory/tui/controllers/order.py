@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.screen import ModalScreen
 
-from writers_factory.store.manuscript.order import move_in_order
+from writers_factory.store.manuscript.order import follow, move_in_order
 
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI, Views
@@ -96,3 +96,26 @@ class OrderActions:
         tree = self.views.tree
         if tree is not None:
             await tree.relist()
+
+    async def follow(self, old: Path, new: Path | None) -> None:
+        """The app renamed (``new``) or deleted (``None``) the project file ``old``
+        (project-relative): the order file follows, so the chapter keeps its place."""
+        if self.workspace.session.read_only or old.parts[:1] != ("manuscript",):
+            return
+        moved = None
+        if new is not None:
+            if new.parts[:1] != ("manuscript",):
+                return
+            moved = Path(*new.parts[1:]).as_posix()
+        try:
+            await asyncio.to_thread(
+                partial(
+                    follow,
+                    self.manuscript,
+                    Path(*old.parts[1:]).as_posix(),
+                    moved,
+                    remember=self.remember,
+                )
+            )
+        except OSError as exc:
+            self.ui.notify(f"The reading order could not follow: {exc}", severity="warning")

@@ -309,7 +309,7 @@ class ProjectTree(DirectoryTree):
         order = read_order(manuscript)
         rank = ranks(order.entries)
         if path == manuscript:
-            self._report_order(order.problems, order.entries, manuscript)
+            self._report_order(order.problems)
         keyed: list[tuple[tuple[int, float, NaturalKey], Path]] = []
         for entry in content:
             relative = entry.relative_to(manuscript).as_posix()
@@ -324,12 +324,12 @@ class ProjectTree(DirectoryTree):
         keyed.sort(key=lambda item: item[0])
         return [entry for _, entry in keyed]
 
-    def _report_order(self, problems: list[str], entries: list[str], manuscript: Path) -> None:
-        """Post the order file's problems not posted before (in the listing's thread)."""
+    def _report_order(self, problems: list[str]) -> None:
+        """Post the order file's problems not posted before (in the listing's thread): lines
+        refused, a file that does not parse. A line naming nothing is only ignored here (the
+        compile and the analysis list those): a chapter deleted outside the app leaves one,
+        and that needs no warning."""
         found = list(problems)
-        for entry in entries:
-            if not (manuscript / entry.strip().strip("/")).exists():
-                found.append(f"manuscript/order.toml: {entry!r} names no chapter or part")
         with self._reported_lock:
             new = tuple(p for p in found if p not in self._reported)
             self._reported.update(new)
