@@ -108,7 +108,7 @@ class OrderActions:
                 return
             moved = Path(*new.parts[1:]).as_posix()
         try:
-            await asyncio.to_thread(
+            changed = await asyncio.to_thread(
                 partial(
                     follow,
                     self.manuscript,
@@ -119,3 +119,7 @@ class OrderActions:
             )
         except OSError as exc:
             self.ui.notify(f"The reading order could not follow: {exc}", severity="warning")
+            return
+        tree = self.views.tree
+        if changed and tree is not None:
+            await tree.relist()  # the rename's own relist ran before the order followed
