@@ -82,6 +82,7 @@ def test_epub_reads_back_with_title_author_and_chapters(novel: tuple[Path, list[
     book = epub.read_epub(str(result.path))
     assert book.get_metadata("DC", "title")[0][0] == TITLE
     assert book.get_metadata("DC", "creator")[0][0] == AUTHOR
+    assert book.get_metadata("DC", "language")[0][0] == "en"
     pages = [
         item.get_content().decode("utf-8")
         for item in book.get_items_of_type(ITEM_DOCUMENT)

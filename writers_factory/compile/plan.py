@@ -30,14 +30,16 @@ class Plan:
     problems: list[str] = field(default_factory=list)
 
 
-def book_prefs(project: Path) -> BookPrefs:
-    """The project's book preferences (read-only: defaults when the file is damaged)."""
+def book_prefs(project: Path) -> tuple[BookPrefs, str]:
+    """The project's book preferences and its language (the spelling language), read-only:
+    defaults when the file is damaged."""
     from writers_factory.store.preferences.preferences import Preferences
 
     session = Path(project) / ".session"
     if not session.is_dir():
-        return BookPrefs()
-    return Preferences(session, read_only=True).data.book
+        return BookPrefs(), "en"
+    data = Preferences(session, read_only=True).data
+    return data.book, data.editor.spelling_language
 
 
 def default_title(project: Path) -> str:
@@ -61,7 +63,7 @@ def plan_book(
     manuscript = read_manuscript(folder)
     if not manuscript.chapters:
         raise CompileError(f"{folder} holds no chapters (.md or .txt files) to compile")
-    prefs = book_prefs(project)
+    prefs, language = book_prefs(project)
     book_title = title if title is not None else prefs.title or default_title(project)
     chapters: list[Chapter] = []
     words = 0
@@ -92,5 +94,6 @@ def plan_book(
         chapters,
         words=words,
         surname=prefs.surname,
+        language=language,
     )
     return Plan(made, list(manuscript.problems))

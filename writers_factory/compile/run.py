@@ -121,7 +121,7 @@ def _render(
     if fmt == "epub":
         from writers_factory.compile.to_epub import to_epub
 
-        return to_epub(book, progress=progress)
+        return to_epub(book, language=book.language, progress=progress)
     if fmt == "pdf":
         from writers_factory.compile.to_pdf import to_pdf
 

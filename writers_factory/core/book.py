@@ -101,6 +101,8 @@ class Book:
     words: int = 0
     surname: str = ""
     """For the manuscript header: the author's surname (last word of the name by default)."""
+    language: str = "en"
+    """The book's language code (an EPUB's ``dc:language``)."""
 
 
 def readable_name(stem: str) -> str:
@@ -264,6 +266,7 @@ def book(
     *,
     words: int = 0,
     surname: str | None = None,
+    language: str = "en",
 ) -> Book:
     """The :class:`Book` of ``chapters`` (in reading order)."""
     return Book(
@@ -272,4 +275,5 @@ def book(
         chapters=tuple(chapters),
         words=words,
         surname=(surname or surname_of(author)).strip(),
+        language=language.strip() or "en",
     )
