@@ -32,6 +32,8 @@ class OrderActions:
         *,
         remember: Callable[[Path, bytes], None] | None = None,
     ) -> None:
+        self._one_at_a_time = asyncio.Lock()
+        """Moves run in order: two at once would both read the old order and one be lost."""
         self.remember = remember
         """Told the order file's bytes before they are written (the watcher's own-write
         registry: the app's reorder is no change made outside)."""
@@ -71,6 +73,10 @@ class OrderActions:
         self.ui.start(partial(self._move, target, step), group="manuscript-order")
 
     async def _move(self, target: Path, step: int) -> None:
+        async with self._one_at_a_time:  # keys pressed fast: each move sees the last one's
+            await self._move_now(target, step)
+
+    async def _move_now(self, target: Path, step: int) -> None:
         folder = self.manuscript
         try:
             real = await asyncio.to_thread(lambda: (target.resolve(), folder.resolve()))
