@@ -239,3 +239,12 @@ def test_parts_are_sub_folders_with_their_own_headings(tmp_path: Path) -> None:
         "Part one",
         "Part two",
     ]
+
+
+def test_the_title_new_recorded_is_the_books(tmp_path: Path) -> None:
+    from writers_factory.project import create_project
+
+    project = create_project(tmp_path / "folder-name", "The Real Title")
+    result = compile_project(project, "md")
+    assert result.path.name == "the-real-title.md"
+    assert result.path.read_text(encoding="utf-8").startswith("# The Real Title\n")

@@ -43,8 +43,18 @@ def book_prefs(project: Path) -> tuple[BookPrefs, str]:
 
 
 def default_title(project: Path) -> str:
-    """The project folder's name made readable (as ``writers-factory new`` makes it), when
-    the preferences name no title."""
+    """When the preferences name no title: the project's name in ``current.json`` (what
+    ``writers-factory new --title`` recorded), else the folder's name made readable."""
+    from writers_factory.store.base.jsonfile import read_file
+    from writers_factory.store.base.serialisers import loads
+
+    try:
+        raw, _ = loads(read_file(Path(project) / ".session" / "current.json"))
+    except (OSError, ValueError):
+        raw = None
+    name = raw.get("project_name") if isinstance(raw, dict) else None
+    if isinstance(name, str) and name.strip():
+        return name.strip()
     return folder_title(Path(project).resolve())
 
 
