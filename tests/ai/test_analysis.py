@@ -27,6 +27,7 @@ from writers_factory.ai.analysis import (
     sentences,
     words,
 )
+from writers_factory.core.wordcount import count_words
 
 CORPUS = Path("/work/shared/corpus/pride_and_prejudice.txt")
 
@@ -199,7 +200,9 @@ def test_overused_phrases_fold_into_longer_ones_and_stay_inside_sentences() -> N
 @pytest.mark.parametrize("text", ["", "   \n\n  ", "# Only a heading\n"])
 def test_empty_text_gives_empty_report_not_errors(text: str) -> None:
     r = analyze_text(text)
-    assert r.words == 0
+    # a heading's words count (as everywhere in the product) but it is not prose to measure
+    assert r.words == (3 if text.startswith("#") else 0)
+    assert r.readability.words == 0
     assert r.readability.flesch_reading_ease is None
     assert r.dialogue.ratio == 0
     assert r.sentences.count == 0
@@ -276,11 +279,12 @@ def test_manuscript_natural_order_skips_hidden_and_reports_bad_files(tmp_path: P
         "part-1/chapter-3.md",
     ]
     assert [c.title for c in report.chapters] == ["One", "Two", "Ten", "chapter-3"]
-    assert [c.words for c in report.chapters] == [5, 2, 4, 7]
-    assert report.totals.words == 18
+    # headings count as words, as in every count of the product (not in prose measures)
+    assert [c.words for c in report.chapters] == [5, 3, 5, 7]
+    assert report.totals.words == 20 == sum(c.words for c in report.chapters)
     assert len(report.problems) == 1
     assert "broken.md" in report.problems[0] and "UTF-8" in report.problems[0]
-    assert report.series("words") == [("One", 5.0), ("Two", 2.0), ("Ten", 4.0), ("chapter-3", 7.0)]
+    assert report.series("words") == [("One", 5.0), ("Two", 3.0), ("Ten", 5.0), ("chapter-3", 7.0)]
 
 
 def test_missing_folder_is_a_reported_problem(tmp_path: Path) -> None:
@@ -358,8 +362,10 @@ def test_any_text_gives_consistent_measures(text: str) -> None:
     r = analyze_text(text)
     assert 0 <= r.dialogue.dialogue_words <= r.words
     assert 0.0 <= r.dialogue.ratio <= 1.0
-    # every word belongs to exactly one sentence
-    assert round(r.sentences.mean * r.sentences.count) == r.words
+    # the product's one counter; every prose word (headings aside) in exactly one sentence
+    assert r.words == count_words(text)
+    prose_words = r.readability.words
+    assert round(r.sentences.mean * r.sentences.count) == prose_words <= r.words
     assert r.sentences.p10 <= r.sentences.median <= r.sentences.longest
-    assert (r.readability.flesch_reading_ease is None) == (r.words == 0)
+    assert (r.readability.flesch_reading_ease is None) == (prose_words == 0)
     assert 0 <= score_locally(text).total <= 100

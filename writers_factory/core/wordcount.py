@@ -9,6 +9,19 @@ wrong, so the rules follow manuscript conventions rather than ``str.split``:
 * A hyphenated or contracted word is one word: ``well-known``, ``don't``, ``rock’n’roll``.
 * An em-dash or en-dash (or ``--``) splits words even without spaces: ``wait—what`` is two.
 * Numbers are words (``1984`` is a word in a sentence).
+* Chinese, Japanese and Korean are counted by characters, as writers of those languages
+  count: every Han character, kana and Hangul syllable is one "word". Mixed text counts its
+  Latin words plus its CJK characters (``Tokyo東京`` is three).
+
+This module is the one counter of the product: the status bar, the statistics, the
+snapshots, the tree and the local analysis all count through :func:`count_words` (or
+:func:`words`), so two views of the same text never disagree.
+
+Markup never spans a blank line (as in Markdown, where a link or an inline tag ends at a
+paragraph break), except a front-matter block and an HTML comment. That makes the count a
+sum over paragraph blocks: :func:`count_words_stepwise` counts a whole novel chunk by chunk,
+so a worker thread counting it hands the interpreter back between chunks and typing stays
+fluid, and its sum is exactly :func:`count_words`.
 
 ``word_delta`` compares word sequences, not characters. It trims the common beginning and end
 first (an edit is usually local), then runs ``difflib`` on what differs. When that middle part
@@ -23,44 +36,126 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 EXACT_LIMIT = 20_000
 """Above this many differing words on either side, ``word_delta`` uses the multiset count."""
 
+CHUNK_CHARS = 64_000
+"""About this many characters per step of :func:`count_words_stepwise` (a few ms each)."""
+
+# A newline that does not start a blank line: markup may run over soft line breaks only.
+_SOFT = r"(?:\n(?![ \t]*\n))"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*\S+.*$", re.MULTILINE)
+_IMAGE = re.compile(rf"!\[(?:[^\]\n]|{_SOFT})*\]\((?:[^)\n]|{_SOFT})*\)")
+_LINK = re.compile(rf"\[((?:[^\]\n]|{_SOFT})*)\]\((?:[^)\n]|{_SOFT})*\)")
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.MULTILINE)
 _AUTOLINK = re.compile(r"<(?:https?|mailto|ftp):[^>\s]*>", re.IGNORECASE)
 _URL = re.compile(r"\b(?:https?|ftp)://\S+", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_TAG = re.compile(rf"</?[A-Za-z](?:[^<>\n]|{_SOFT})*>")
 _DASHES = re.compile(r"[\u2014\u2013\u2015\u2012]|-{2,}")
-# letters/digits, joined by single inner hyphens or apostrophes (straight or curly)
-_WORD = re.compile(r"[^\W_]+(?:[-'\u2019\u2010\u2011][^\W_]+)*")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+CJK = (
+    "\u1100-\u11ff"  # Hangul jamo
+    "\u2e80-\u2fdf"  # CJK radicals, Kangxi radicals
+    "\u3005\u3007\u3021-\u3029\u3038-\u303b"  # iteration marks, Hangzhou numerals
+    "\u3040-\u30ff"  # hiragana, katakana (with the long-vowel mark)
+    "\u3130-\u318f"  # Hangul compatibility jamo
+    "\u31f0-\u31ff"  # katakana phonetic extensions
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\ua960-\ua97f\uac00-\ud7ff"  # Hangul syllables and extended jamo
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\uff66-\uff9f"  # half-width katakana
+    "\U00020000-\U0003134f"  # CJK extensions B-G
+)
+"""Characters counted one by one (Chinese, Japanese and Korean scripts)."""
+
+# One CJK character, or letters/digits (no CJK) joined by single inner hyphens or apostrophes
+_PART = rf"[^\W_{CJK}]+"
+WORD = re.compile(rf"[{CJK}]|{_PART}(?:[-'\u2019\u2010\u2011]{_PART})*")
+"""A word as the whole product counts it (see the module's rules)."""
+
+
+def _mask(match: re.Match[str]) -> str:
+    """Markup as spaces of the same length (newlines kept), so offsets stay put."""
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def _mask_link(match: re.Match[str]) -> str:
+    start, end = match.span(1)
+    whole = match.group()
+    base = match.start()
+    inner = whole[start - base : end - base]
+    return _mask_text(whole[: start - base]) + inner + _mask_text(whole[end - base :])
+
+
+def _mask_text(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def masked(text: str) -> str:
+    """``text`` with every markup character replaced by a space (same length, same lines).
+
+    Words found in it are found at their offsets in ``text``: the analysis relies on it to
+    place words in sentences and quotations.
+    """
+    text = _FRONT_MATTER.sub(_mask, text)
+    text = _COMMENT.sub(_mask, text)
+    return _mask_paragraphs(text)
+
+
+def _mask_paragraphs(text: str) -> str:
+    text = _IMAGE.sub(_mask, text)
+    text = _LINK.sub(_mask_link, text)
+    text = _REF_DEF.sub(_mask, text)
+    text = _AUTOLINK.sub(_mask, text)
+    text = _URL.sub(_mask, text)
+    text = _TAG.sub(_mask, text)
+    return _DASHES.sub(_mask, text)
 
 
 def prose(text: str) -> str:
-    """The text with markup removed, as a writer would read it aloud."""
-    text = _FRONT_MATTER.sub("", text)
-    text = _COMMENT.sub(" ", text)
-    text = _IMAGE.sub(" ", text)
-    text = _LINK.sub(r"\1", text)
-    text = _REF_DEF.sub(" ", text)
-    text = _AUTOLINK.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = _TAG.sub(" ", text)
-    return _DASHES.sub(" ", text)
+    """The text with markup blanked out, as a writer would read it aloud."""
+    return masked(text)
+
+
+def _chunks(text: str, size: int) -> Iterator[str]:
+    """``text`` cut at blank lines into pieces of about ``size`` characters, front matter
+    and comments blanked first; counting the pieces counts the whole (see module notes)."""
+    text = _FRONT_MATTER.sub(_mask, text, count=1)
+    if "<!--" in text:
+        text = _COMMENT.sub(_mask, text)
+    start, length = 0, len(text)
+    while start < length:
+        end = length
+        if length - start > size:
+            cut = _BLANK_LINE.search(text, start + size)
+            end = cut.start() if cut is not None else length
+        yield text[start:end]
+        start = end
 
 
 def words(text: str) -> list[str]:
     """The words of ``text`` in order (markup dropped), as counted by :func:`count_words`."""
-    return _WORD.findall(prose(text))
+    found: list[str] = []
+    for chunk in _chunks(text, CHUNK_CHARS):
+        found.extend(WORD.findall(_mask_paragraphs(chunk)))
+    return found
+
+
+def count_words_stepwise(text: str, size: int = CHUNK_CHARS) -> Iterator[int]:
+    """The words of ``text`` chunk by chunk (yields each chunk's count; they sum to
+    :func:`count_words`). For a worker thread: the interpreter is free between chunks."""
+    for chunk in _chunks(text, size):
+        yield sum(1 for _ in WORD.finditer(_mask_paragraphs(chunk)))
 
 
 def count_words(text: str) -> int:
-    """How many words a writer would say ``text`` has."""
-    return len(words(text))
+    """How many words a writer would say ``text`` has; the product's one word counter."""
+    return sum(count_words_stepwise(text))
 
 
 def word_delta(old_text: str, new_text: str) -> tuple[int, int]:

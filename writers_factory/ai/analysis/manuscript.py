@@ -130,7 +130,7 @@ def analyze_manuscript(
                 index=index,
                 path=path.relative_to(folder).as_posix(),
                 title=chapter_title(text, path.stem),
-                words=n,
+                words=s.counted,
                 dialogue_ratio=s.dialogue_words / n if n else 0.0,
                 mean_sentence_length=(
                     statistics.fmean(s.sentence_lengths) if s.sentence_lengths else 0.0

@@ -208,7 +208,7 @@ def overused_phrases(text: str, limit: int = 20, min_count: int = 2) -> list[Phr
 def report_of(s: Scan, style: QuoteStyle, limit: int = 20) -> TextReport:
     counts = content_word_counts(s.words)
     return TextReport(
-        words=len(s.words),
+        words=s.counted,
         readability=readability_of(s),
         dialogue=dialogue_of(s, style),
         sentences=spread_of(s),

@@ -14,11 +14,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-"""A word: letters/digits, joined by apostrophes or single hyphens ("don't", "well-known").
+from writers_factory.core.wordcount import WORD, masked
 
-A double hyphen or dash separates words, as it does for a reader.
-"""
+WORD_RE = WORD
+"""A word as the product's one counter sees it (``core.wordcount``): letters/digits joined
+by apostrophes or single hyphens ("don't", "well-known"), a dash separating words, each
+Chinese, Japanese or Korean character a word. Markup is blanked first (``masked``), so the
+analysis and the word counts shown everywhere else agree on every text."""
 
 _PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
 _BOUNDARY_RE = re.compile(r"([.!?…]+)([\"'”’)\]]*)(?=\s|$)")
@@ -198,9 +200,17 @@ class Scan:
     sentence_lengths: list[int] = field(default_factory=list)
     sentences_of_words: list[list[str]] = field(default_factory=list)
     longest_sentence: str = ""
+    heading_words: int = 0
+    """Words of headings: counted in the text's words, left out of its prose measures."""
+
+    @property
+    def counted(self) -> int:
+        """The text's word count, equal to ``core.wordcount.count_words`` of it."""
+        return len(self.words) + self.heading_words
 
     def merge(self, other: Scan) -> None:
         self.words.extend(other.words)
+        self.heading_words += other.heading_words
         self.dialogue_words += other.dialogue_words
         self.syllables += other.syllables
         self.sentence_lengths.extend(other.sentence_lengths)
@@ -212,7 +222,11 @@ class Scan:
 def scan(text: str, style: QuoteStyle | None = None) -> Scan:
     """One pass over ``text``: words, syllables, sentences and dialogue words."""
     style = style or detect_quote_style(text)
+    text = masked(text)
     result = Scan()
+    result.heading_words = sum(
+        len(WORD_RE.findall(line)) for line in text.splitlines() if line.lstrip().startswith("#")
+    )
     longest = 0
     syllable_cache: dict[str, int] = {}
     for para in paragraphs(text):
@@ -248,7 +262,7 @@ def words(text: str) -> list[str]:
 def sentences(text: str) -> list[str]:
     """The sentences of ``text``, whitespace collapsed; for display and tests."""
     out: list[str] = []
-    for para in paragraphs(text):
+    for para in paragraphs(masked(text)):
         prev = 0
         for end in _sentence_ends(para):
             chunk = " ".join(para[prev:end].split())
