@@ -69,7 +69,8 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert [s["session_id"] for s in doc["sessions"]] == ["old", "today"]
     assert [s["status"] for s in doc["sessions"]] == ["ended", "open"]
     days = {d["day"]: d["words"] for d in doc["days"]}
-    assert days[local_day(NOW - timedelta(days=2) + timedelta(minutes=3))] == 300
+    # the net change: 300 added, 20 removed
+    assert days[local_day(NOW - timedelta(days=2) + timedelta(minutes=3))] == 280
     assert days[local_day(NOW + timedelta(minutes=4))] == 240
     if doc["today"] == local_day(NOW + timedelta(minutes=4)):
         assert doc["words_today"] == 240 and doc["target_percent"] == 48.0
@@ -81,10 +82,21 @@ def test_csv_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = make_project(tmp_path, target=250)
     assert run_stats(project, "csv") == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert [r["words"] for r in rows] == ["300", "240"]
+    assert [r["words"] for r in rows] == ["280", "240"]
     assert [r["met_target"] for r in rows] == ["yes", "no"]
     assert rows[0]["date"] < rows[1]["date"]
     assert rows[1]["date"] == local_day(NOW + timedelta(minutes=4))
+
+
+def test_csv_without_a_target_meets_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # it said met_target=yes for every day with words while no target was set
+    project = make_project(tmp_path, target=None)
+    assert run_stats(project, "csv") == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["words"] for r in rows] == ["280", "240"]
+    assert [r["met_target"] for r in rows] == ["", ""]
 
 
 def test_table_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -139,7 +139,8 @@ def run_stats(project: Path, fmt: StatsFormat = "table") -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["date", "words", "met_target"])
         for day in stats.days:
-            writer.writerow([day.day.isoformat(), day.words, "yes" if day.met_target else "no"])
+            met = "" if day.met_target is None else "yes" if day.met_target else "no"
+            writer.writerow([day.day.isoformat(), day.words, met])
     else:
         from rich.console import Console
 

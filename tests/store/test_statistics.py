@@ -118,7 +118,8 @@ def test_rates() -> None:
     assert cost_per_1000_words(Decimal("0.30"), 1100) == Decimal("0.2727")
     assert cost_per_1000_words(Decimal("1"), 0) is None
     assert progress_text(640, 1000) == "Today 640/1,000 words · 64%"
-    assert progress_text(1250, 1000) == "Today 1,250/1,000 words · 125%"
+    assert progress_text(1250, 1000) == "Today 1,250/1,000 words · 125% ✓"
+    assert progress_text(-40, 1000) == "Today -40/1,000 words · 0%"
     assert progress_text(640, None) == "Today 640 words"
 
 
@@ -165,7 +166,8 @@ def test_no_target_and_empty_history() -> None:
     stats = compute_statistics(SESSIONS, YEARLY, today=date(2026, 3, 10), tz=LOCAL, daily_target=0)
     assert stats.daily_target is None and stats.target_percent is None
     assert (stats.current_streak, stats.longest_streak) == (1, 3)
-    assert all(d.met_target for d in stats.days)
+    # no target: nothing is "met" (a ✓ showed for every day with words)
+    assert all(d.met_target is None for d in stats.days)
     empty = compute_statistics([], {}, today=date(2026, 3, 10), tz=LOCAL, daily_target=500)
     assert empty.words_today == 0 and empty.target_percent == 0.0
     assert empty.words_per_hour is None and empty.cost_per_1000_words is None
@@ -190,4 +192,9 @@ def test_statistics_are_json_ready() -> None:
     )
     doc = stats.model_dump(mode="json")
     assert doc["total_cost"] == "1.15" and doc["cost_per_1000_words"] == "0.1758"
-    assert doc["days"][0] == {"day": "2025-12-30", "words": 1200, "met_target": True}
+    assert doc["days"][0] == {
+        "day": "2025-12-30",
+        "words": 1200,
+        "pasted": 0,
+        "met_target": True,
+    }

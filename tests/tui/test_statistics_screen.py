@@ -28,14 +28,15 @@ class Clock:
 
 
 def build_history(tmp_path: Path) -> tuple[SessionHistory, Clock]:
-    """Mar 8: 1,200 words (one session); Mar 9: nothing; Mar 10: 300 so far (running)."""
+    """Mar 8: 1,200 words net (1,250 typed, 50 removed: one session); Mar 9: nothing;
+    Mar 10: 300 so far (running)."""
     root = tmp_path / "novel" / ".session"
     root.mkdir(parents=True)
     clock = Clock(datetime(2026, 3, 8, 9, 0, tzinfo=UTC))
     history = SessionHistory(root, clock=clock)
     history.begin("mar-8", clock.now)
     clock.now += timedelta(minutes=4)
-    history.record_words(1200, 50)
+    history.record_words(1250, 50)
     history.record_operation("scene_generation", Decimal("0.25"))
     history.end(clock.now + timedelta(minutes=1))
     clock.now = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
@@ -68,7 +69,7 @@ async def test_chart_and_tables_show_the_history(tmp_path: Path) -> None:
         assert isinstance(screen, StatisticsScreen)
         summary = str(screen.query_one("#stats-summary", Static).content)
         assert summary.startswith("Today 300/1,000 words · 30%")
-        assert "2 sessions · 1,500 words added, 50 removed" in summary
+        assert "2 sessions · 1,550 words added, 50 removed" in summary
 
         chart = str(screen.query_one("#stats-chart", Static).content).splitlines()
         assert chart[0].strip().startswith("words 0") and chart[0].endswith("1,200")
@@ -88,7 +89,7 @@ async def test_chart_and_tables_show_the_history(tmp_path: Path) -> None:
         sessions = screen.query_one("#stats-sessions", DataTable)
         assert rows(sessions) == [
             ["2026-03-10 08:00", "3m", "3m", "300", "0", "6,000", "$0.00", "open"],
-            ["2026-03-08 09:00", "5m", "5m", "1,200", "50", "14,400", "$0.25", "ended"],
+            ["2026-03-08 09:00", "5m", "5m", "1,250", "50", "15,000", "$0.25", "ended"],
         ]
 
         # the running session writes on; "r" recomputes from the live history

@@ -2,9 +2,11 @@
 
 Nothing here reads a clock or a file: "today" and the time zone are parameters, so the
 numbers are reproducible in tests and the same code serves the CLI, the statistics screen
-and the status bar. Words mean words *added* (what a daily target counts); removals are
-reported beside them but never subtracted from a day's total, so revising does not "undo" a
-day of writing.
+and the status bar. A day's words are the *net change of typed words*: words added less
+words removed less words that arrived by pasting (counted apart, as ``pasted``), so typing
+46 words and undoing them leaves 0 and pasting a chapter meets no target. A day spent
+cutting may be negative. History written before removals and pastes were kept per hour
+counts its added words only, as it did then.
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ class HistoryEntry(Protocol):
     def total_cost(self) -> Decimal: ...
     @property
     def words_by_hour(self) -> dict[str, int]: ...
+    @property
+    def removed_by_hour(self) -> dict[str, int]: ...
+    @property
+    def pasted_by_hour(self) -> dict[str, int]: ...
+    @property
+    def words_pasted(self) -> int: ...
 
 
 class YearSummary(Protocol):
@@ -65,12 +73,22 @@ class YearSummary(Protocol):
     def total_cost(self) -> Decimal: ...
     @property
     def words_by_hour(self) -> dict[str, int]: ...
+    @property
+    def removed_by_hour(self) -> dict[str, int]: ...
+    @property
+    def pasted_by_hour(self) -> dict[str, int]: ...
+    @property
+    def words_pasted(self) -> int: ...
 
 
 class DayWords(BaseModel):
     day: date
     words: int
-    met_target: bool
+    """Net typed words (may be negative on a day of cutting)."""
+    pasted: int = 0
+    """Net words pasted or imported that day, apart from ``words``."""
+    met_target: bool | None
+    """None when there is no daily target: nothing to meet."""
 
 
 class SessionStats(BaseModel):
@@ -83,8 +101,14 @@ class SessionStats(BaseModel):
     idle_minutes: float
     words_added: int
     words_removed: int
+    words_pasted: int = 0
     words_per_hour: float | None
     cost: Decimal
+
+    @property
+    def words_net(self) -> int:
+        """Typed words this session: added less removed less pasted."""
+        return self.words_added - self.words_removed - self.words_pasted
 
 
 class Statistics(BaseModel):
@@ -93,6 +117,7 @@ class Statistics(BaseModel):
     today: date
     daily_target: int | None
     words_today: int
+    pasted_today: int = 0
     target_percent: float | None
     current_streak: int
     longest_streak: int
@@ -127,30 +152,78 @@ def local_zone(tz: tzinfo | None = None) -> tzinfo:
     return zone
 
 
+def _hour_totals(source: HistoryEntry | YearSummary) -> dict[str, tuple[int, int]]:
+    """Per UTC hour: (net typed words, net pasted words)."""
+    out: dict[str, tuple[int, int]] = {}
+    for key, words in source.words_by_hour.items():
+        out[key] = (words, 0)
+    for key, words in source.removed_by_hour.items():
+        typed, pasted = out.get(key, (0, 0))
+        out[key] = (typed - words, pasted)
+    for key, words in source.pasted_by_hour.items():
+        typed, pasted = out.get(key, (0, 0))
+        out[key] = (typed - words, pasted + words)
+    return out
+
+
+def _unbucketed(entry: HistoryEntry) -> int:
+    """Added words with no hour (hand-edited or migrated files): the start day's."""
+    return max(0, entry.words_added - sum(entry.words_by_hour.values()))
+
+
+def days_of(
+    sessions: Iterable[HistoryEntry], yearly: Mapping[int, YearSummary], tz: tzinfo
+) -> dict[date, tuple[int, int]]:
+    """(net typed words, net pasted words) per local calendar day, from hourly buckets."""
+    totals: dict[date, tuple[int, int]] = {}
+
+    def add(day: date, typed: int, pasted: int) -> None:
+        if typed or pasted:
+            old_typed, old_pasted = totals.get(day, (0, 0))
+            totals[day] = (old_typed + typed, old_pasted + pasted)
+
+    sources: list[HistoryEntry | YearSummary] = [*sessions, *yearly.values()]
+    for source in sources:
+        for key, (typed, pasted) in _hour_totals(source).items():
+            add(parse_hour_key(key).astimezone(tz).date(), typed, pasted)
+    for entry in sessions:
+        add(entry.start_time.astimezone(tz).date(), _unbucketed(entry), 0)
+    return totals
+
+
 def words_per_day(
     sessions: Iterable[HistoryEntry], yearly: Mapping[int, YearSummary], tz: tzinfo
 ) -> dict[date, int]:
-    """Words added per local calendar day, from hourly buckets (see ``history_models``).
+    """Net typed words per local calendar day (see the module notes); days of none left out."""
+    return {day: typed for day, (typed, _) in days_of(sessions, yearly, tz).items() if typed}
 
-    Words of an entry that has no buckets for them (hand-edited or migrated files) are
-    counted on the local day the session started.
-    """
-    totals: dict[date, int] = {}
 
-    def add(day: date, words: int) -> None:
-        if words:
-            totals[day] = totals.get(day, 0) + words
-
+def day_totals(
+    sessions: Iterable[HistoryEntry],
+    yearly: Mapping[int, YearSummary],
+    day: date,
+    tz: tzinfo,
+) -> tuple[int, int]:
+    """(net typed, net pasted) words of one local day, looking up only that day's hours
+    (cheap enough for every status-bar refresh)."""
+    # the same rule as days_of: a bucket belongs to the local day its hour starts in
+    midnight = datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
+    candidates = (midnight + timedelta(hours=h) for h in range(-2, 27))
+    keys = {hour_key(m) for m in candidates if m.replace(minute=0).astimezone(tz).date() == day}
+    typed = pasted = 0
+    sources: list[HistoryEntry | YearSummary] = []
     for entry in sessions:
-        for key, words in entry.words_by_hour.items():
-            add(parse_hour_key(key).astimezone(tz).date(), words)
-        rest = entry.words_added - sum(entry.words_by_hour.values())
-        if rest > 0:
-            add(entry.start_time.astimezone(tz).date(), rest)
-    for summary in yearly.values():
-        for key, words in summary.words_by_hour.items():
-            add(parse_hour_key(key).astimezone(tz).date(), words)
-    return totals
+        sources.append(entry)
+        if entry.start_time.astimezone(tz).date() == day:
+            typed += _unbucketed(entry)
+    sources.extend(yearly.values())
+    for source in sources:
+        for key in keys:
+            added = source.words_by_hour.get(key, 0)
+            put = source.pasted_by_hour.get(key, 0)
+            typed += added - source.removed_by_hour.get(key, 0) - put
+            pasted += put
+    return typed, pasted
 
 
 def words_on_day(
@@ -159,22 +232,8 @@ def words_on_day(
     day: date,
     tz: tzinfo,
 ) -> int:
-    """Words added on one local day, looking up only that day's hours (for the status bar)."""
-    # the same rule as words_per_day: a bucket belongs to the local day its hour starts in
-    midnight = datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
-    candidates = (midnight + timedelta(hours=h) for h in range(-2, 27))
-    keys = {hour_key(m) for m in candidates if m.replace(minute=0).astimezone(tz).date() == day}
-    total = 0
-    containers: list[Mapping[str, int]] = []
-    for entry in sessions:
-        containers.append(entry.words_by_hour)
-        rest = entry.words_added - sum(entry.words_by_hour.values())
-        if rest > 0 and entry.start_time.astimezone(tz).date() == day:
-            total += rest
-    containers.extend(s.words_by_hour for s in yearly.values())
-    for hours in containers:
-        total += sum(hours.get(key, 0) for key in keys)
-    return total
+    """Net typed words of one local day (for the status bar)."""
+    return day_totals(sessions, yearly, day, tz)[0]
 
 
 def meets(words: int, target: int | None) -> bool:
@@ -219,15 +278,21 @@ def cost_per_1000_words(cost: Decimal, words: int) -> Decimal | None:
 def target_percent(words_today: int, target: int | None) -> float | None:
     if not target:
         return None
-    return round(words_today * 100.0 / target, 1)
+    return round(max(0, words_today) * 100.0 / target, 1)
+
+
+def met(words: int, target: int | None) -> bool | None:
+    """Whether ``words`` meet ``target``; None when there is no target to meet."""
+    return words >= target if target else None
 
 
 def progress_text(words_today: int, target: int | None) -> str:
-    """One line for the status bar: ``Today 640/1,000 words · 64%``."""
+    """One line for the status bar: ``Today 640/1,000 words · 64%`` (``✓`` once met)."""
     if not target:
         return f"Today {words_today:,} words"
-    percent = int(words_today * 100 // target)
-    return f"Today {words_today:,}/{target:,} words · {percent}%"
+    percent = int(max(0, words_today) * 100 // target)
+    mark = " ✓" if words_today >= target else ""
+    return f"Today {words_today:,}/{target:,} words · {percent}%{mark}"
 
 
 def session_status(entry: HistoryEntry) -> SessionStatus:
@@ -247,6 +312,7 @@ def session_stats(entry: HistoryEntry, tz: tzinfo) -> SessionStats:
         idle_minutes=entry.idle_minutes,
         words_added=entry.words_added,
         words_removed=entry.words_removed,
+        words_pasted=entry.words_pasted,
         words_per_hour=words_per_hour(entry.words_added, entry.active_minutes),
         cost=entry.total_cost,
     )
@@ -265,7 +331,8 @@ def compute_statistics(
     zone = local_zone(tz)
     day = today or datetime.now(zone).date()
     target = daily_target if daily_target and daily_target > 0 else None
-    per_day = words_per_day(sessions, yearly, zone)
+    both = days_of(sessions, yearly, zone)
+    per_day = {d: typed for d, (typed, _) in both.items() if typed}
     current, longest = streaks(per_day, day, target)
     added = sum(e.words_added for e in sessions) + sum(s.words_added for s in yearly.values())
     removed = sum(e.words_removed for e in sessions)
@@ -276,11 +343,12 @@ def compute_statistics(
     total += sum(s.total_minutes for s in yearly.values())
     cost = sum((e.total_cost for e in sessions), Decimal("0"))
     cost += sum((s.total_cost for s in yearly.values()), Decimal("0"))
-    today_words = per_day.get(day, 0)
+    today_words, today_pasted = both.get(day, (0, 0))
     return Statistics(
         today=day,
         daily_target=target,
         words_today=today_words,
+        pasted_today=today_pasted,
         target_percent=target_percent(today_words, target),
         current_streak=current,
         longest_streak=longest,
@@ -294,7 +362,7 @@ def compute_statistics(
         cost_per_1000_words=cost_per_1000_words(cost, added),
         sessions=[session_stats(e, zone) for e in sessions],
         days=[
-            DayWords(day=d, words=w, met_target=meets(w, target))
-            for d, w in sorted(per_day.items())
+            DayWords(day=d, words=typed, pasted=pasted, met_target=met(typed, target))
+            for d, (typed, pasted) in sorted(both.items())
         ],
     )

@@ -124,6 +124,7 @@ from writers_factory.tui.widgets.messages import (
     OperationRequested,
     SignificantAction,
     StageChanged,
+    TextPasted,
 )
 from writers_factory.tui.widgets.outline_card import MIN_WIDTH, OutlineCard, read_chapter_card
 from writers_factory.tui.widgets.project_tree import ProjectTree
@@ -866,6 +867,10 @@ class WritersFactoryApp(App[int]):
         doc = self.workspace.documents.get(event.path)
         if doc is not None:
             self.writing.edited(event.path, None if doc.dirty else doc.disk_text)
+
+    @on(TextPasted)
+    def _count_paste(self, event: TextPasted) -> None:
+        self.writing.pasted(event.path, event.text, undone=event.undone)
 
     @on(SignificantAction)
     def _save_history(self, event: SignificantAction) -> None:

@@ -157,18 +157,26 @@ class SessionHistory:
         entry.last_activity = moment
         self._refresh()
 
-    def record_words(self, added: int, removed: int) -> None:
+    def record_words(self, added: int, removed: int, pasted: int = 0) -> None:
+        """``added``/``removed``: every word in and out; ``pasted``: of those, the net words
+        that came by pasting (negative when a paste was undone), kept apart from typing."""
         if added < 0 or removed < 0:
             raise ValueError(f"word counts cannot be negative (added={added}, removed={removed})")
         entry = self._require()
         now = self._clock()
         entry.words_added += added
         entry.words_removed += removed
-        if added:
-            key = hour_key(now)
-            hours = dict(entry.words_by_hour)
-            hours[key] = hours.get(key, 0) + added
-            entry.words_by_hour = hours
+        entry.words_pasted += pasted
+        key = hour_key(now)
+        for name, count in (
+            ("words_by_hour", added),
+            ("removed_by_hour", removed),
+            ("pasted_by_hour", pasted),
+        ):
+            if count:
+                hours = dict(getattr(entry, name))
+                hours[key] = hours.get(key, 0) + count
+                setattr(entry, name, hours)
         self.record_activity(now)
         self._refresh()
 

@@ -6,6 +6,13 @@ when statistics are computed (and may change when they travel); an hour bucket m
 right local day for every whole-hour time zone, so daily totals and streaks stay exact long
 after the sessions themselves were folded into a summary.
 
+"Today N words" is the net change of typed words: per hour the words added
+(``words_by_hour``, every word that arrived, pasted ones included), the words removed
+(``removed_by_hour``) and the net words that arrived by pasting (``pasted_by_hour``, less any
+paste undone; it may be negative in an hour when an earlier paste was undone). Typed words
+of an hour = added − removed − pasted. Files written before those two maps existed have
+only the added words: their days keep counting what they counted then.
+
 Costs are ``Decimal`` and written as strings, so sums stay exact to the cent and beyond.
 """
 
@@ -56,9 +63,13 @@ class HistoryEntry(_Record):
     words_added: int = Field(default=0, ge=0)
     words_removed: int = Field(default=0, ge=0)
     words_by_hour: dict[str, int] = Field(default_factory=dict)
+    removed_by_hour: dict[str, int] = Field(default_factory=dict)
+    pasted_by_hour: dict[str, int] = Field(default_factory=dict)
+    words_pasted: int = 0
+    """Net words pasted in (pasted less pastes undone); part of ``words_added``."""
     interrupted: bool = False
 
-    _hours = field_validator("words_by_hour")(_valid_hour_keys)
+    _hours = field_validator("words_by_hour", "removed_by_hour", "pasted_by_hour")(_valid_hour_keys)
 
     @field_validator("start_time", "end_time", "last_activity")
     @classmethod
@@ -84,10 +95,13 @@ class YearSummary(_Record):
     total_cost: Decimal = Decimal("0")
     operations_count: dict[str, int] = Field(default_factory=dict)
     words_by_hour: dict[str, int] = Field(default_factory=dict)
+    removed_by_hour: dict[str, int] = Field(default_factory=dict)
+    pasted_by_hour: dict[str, int] = Field(default_factory=dict)
+    words_pasted: int = 0
     first_start: StoreDatetime | None = None
     last_end: StoreDatetime | None = None
 
-    _hours = field_validator("words_by_hour")(_valid_hour_keys)
+    _hours = field_validator("words_by_hour", "removed_by_hour", "pasted_by_hour")(_valid_hour_keys)
 
     def absorb(self, entry: HistoryEntry) -> None:
         """Fold one session in; sums are exact (Decimal costs, minutes rounded to 1/100)."""
@@ -103,15 +117,22 @@ class YearSummary(_Record):
         for kind, count in entry.operations_count.items():
             ops[kind] = ops.get(kind, 0) + count
         self.operations_count = ops
-        hours = dict(self.words_by_hour)
-        for key, count in entry.words_by_hour.items():
-            hours[key] = hours.get(key, 0) + count
-        self.words_by_hour = hours
+        self.words_pasted += entry.words_pasted
+        self.words_by_hour = _merged(self.words_by_hour, entry.words_by_hour)
+        self.removed_by_hour = _merged(self.removed_by_hour, entry.removed_by_hour)
+        self.pasted_by_hour = _merged(self.pasted_by_hour, entry.pasted_by_hour)
         if self.first_start is None or entry.start_time < self.first_start:
             self.first_start = entry.start_time
         end = entry.effective_end
         if self.last_end is None or end > self.last_end:
             self.last_end = end
+
+
+def _merged(into: dict[str, int], more: dict[str, int]) -> dict[str, int]:
+    hours = dict(into)
+    for key, count in more.items():
+        hours[key] = hours.get(key, 0) + count
+    return hours
 
 
 class HistoryData(StoreModel):

@@ -13,6 +13,12 @@ writes whole for the first time (the "my copy" of a conflict) adds no words: the
 writer's words of another file. Whenever a buffer's text equals its file again (opened,
 reloaded, taken from disk) the count restarts from that text, so words someone else wrote
 are never credited to the writer.
+
+Pasted text is counted apart (``pasted``): the editor tells each paste, and each paste
+undone or redone, as it happens; the save's thread counts those texts and records how many
+of the words it found added came by pasting (or, for a paste undone, how many of those
+removed went with it). "Today" is then the net change of typed words: typing 46 words and
+undoing them leaves 0, and pasting a chapter does not meet the day's target.
 """
 
 from __future__ import annotations
@@ -27,10 +33,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from writers_factory.core.wordcount import word_delta
+from writers_factory.core.wordcount import count_words, word_delta
 from writers_factory.store.history.history import SessionHistory
 from writers_factory.store.manuscript.buffers import ENCODING
-from writers_factory.tui.screens.statistics import StatisticsScreen, session_progress_text
+from writers_factory.tui.screens.statistics import StatisticsScreen, session_progress
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -80,6 +86,8 @@ class WritingActivity:
         self.clock = clock
         self._lock = threading.Lock()  # guards _baselines (save threads read them)
         self._baselines: dict[str, str] = {}
+        self._pastes: dict[str, list[tuple[str, int]]] = {}
+        """Per file, pastes since its last count: (text, +1 pasted / -1 undone)."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
         self._last_activity: float | None = None
@@ -166,6 +174,18 @@ class WritingActivity:
             assert self.history is not None
             self.history.record_activity(self.clock())
 
+    def pasted(self, path: Path, text: str, *, undone: bool = False) -> None:
+        """Text was pasted into the buffer of ``path`` (project-relative), or a paste undone."""
+        key = _key(self.workspace.project / path)
+        with self._lock:
+            self._pastes.setdefault(key, []).append((text, -1 if undone else 1))
+
+    def _take_pasted(self, key: str) -> int:
+        """Net words pasted into ``key`` since its last count (in the save's thread)."""
+        with self._lock:
+            pastes = self._pastes.pop(key, [])
+        return sum(sign * count_words(text) for text, sign in pastes)
+
     def rebase(self, path: Path, text: str) -> None:
         """The buffer of ``path`` (absolute) now shows ``text`` taken from disk."""
         with self._lock:
@@ -196,9 +216,13 @@ class WritingActivity:
             except OSError:
                 baseline = ""
         added, removed = word_delta(baseline, text)
+        pasted = self._take_pasted(key)
+        # only words that did arrive (or go) count as pasted: a paste over a selection of
+        # the same words adds nothing
+        pasted = min(pasted, added) if pasted > 0 else -min(-pasted, removed)
         with self._lock:
             self._baselines[key] = text
-        self._on_loop(self._record_save, Path(key), added, removed)
+        self._on_loop(self._record_save, Path(key), added, removed, pasted)
 
     def outside_change(self, kind: str, path: Path, dest: Path | None = None) -> None:
         """A file changed outside the app (from the project watcher)."""
@@ -307,15 +331,19 @@ class WritingActivity:
         workspace = self.workspace
         return workspace.preferences.data.daily_word_target if workspace.has_preferences else None
 
-    def progress_text(self) -> str:
+    def progress(self) -> tuple[str, str]:
+        """The status bar's "Today …" line and its tooltip."""
         if self.history is None:
-            return ""
-        return session_progress_text(self.history, self.daily_target())
+            return "", ""
+        return session_progress(self.history, self.daily_target())
+
+    def progress_text(self) -> str:
+        return self.progress()[0]
 
     def refresh_progress(self) -> None:
         bar = self.views.status
         if bar is not None:
-            bar.set_progress(self.progress_text())
+            bar.set_progress(*self.progress())
 
     def show_statistics(self) -> None:
         if self.history is None:
@@ -340,12 +368,12 @@ class WritingActivity:
             return None
         return relative.parts[0] if len(relative.parts) > 1 else None
 
-    def _record_save(self, path: Path, added: int, removed: int) -> None:
+    def _record_save(self, path: Path, added: int, removed: int, pasted: int = 0) -> None:
         if not self.active:
             return
         assert self.history is not None
         if added or removed:
-            self.history.record_words(added, removed)
+            self.history.record_words(added, removed, pasted)
         self.history.record_file_modified(path)
         self.refresh_progress()
         self.save_soon()

@@ -19,9 +19,9 @@ from textual.widgets import DataTable, Footer, Static
 from writers_factory.core.statistics import (
     Statistics,
     compute_statistics,
+    day_totals,
     local_zone,
     progress_text,
-    words_on_day,
 )
 from writers_factory.store.history.history import SessionHistory
 
@@ -39,10 +39,30 @@ def session_progress_text(
 
     Cheap enough to call at every status-bar refresh: it looks up only today's hours.
     """
+    return session_progress(history, daily_target, tz=tz, today=today)[0]
+
+
+def session_progress(
+    history: SessionHistory,
+    daily_target: int | None,
+    *,
+    tz: tzinfo | None = None,
+    today: date | None = None,
+) -> tuple[str, str]:
+    """The status bar's line and its tooltip, which tells pasted words apart from typing."""
     zone = local_zone(tz)
     day = today or datetime.now(zone).date()
-    words = words_on_day(history.sessions, history.yearly, day, zone)
-    return progress_text(words, daily_target if daily_target and daily_target > 0 else None)
+    typed, pasted = day_totals(history.sessions, history.yearly, day, zone)
+    text = progress_text(typed, daily_target if daily_target and daily_target > 0 else None)
+    return text, pasted_text(typed, pasted)
+
+
+def pasted_text(typed: int, pasted: int) -> str:
+    """``Typed today: 640 words (net) · pasted or imported: 2,310 words, not counted``."""
+    text = f"Typed today: {typed:,} words (net change)"
+    if pasted:
+        text += f" · pasted or imported: {pasted:,} words, counted apart"
+    return text
 
 
 def chart_text(series: list[tuple[date, int]], target: int | None, width: int = BAR_WIDTH) -> Text:
@@ -68,8 +88,9 @@ def _minutes(value: float) -> str:
 def summary_text(stats: Statistics) -> str:
     wph = "—" if stats.words_per_hour is None else f"{stats.words_per_hour:,.0f}"
     per_k = "—" if stats.cost_per_1000_words is None else f"${stats.cost_per_1000_words:.4f}"
+    pasted = f" (+{stats.pasted_today:,} pasted, apart)" if stats.pasted_today else ""
     return (
-        f"{progress_text(stats.words_today, stats.daily_target)}   "
+        f"{progress_text(stats.words_today, stats.daily_target)}{pasted}   "
         f"Streak {stats.current_streak} day{'' if stats.current_streak == 1 else 's'} "
         f"(longest {stats.longest_streak})\n"
         f"{stats.sessions_count:,} sessions · {stats.words_added:,} words added, "

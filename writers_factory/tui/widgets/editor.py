@@ -10,6 +10,7 @@ revision its text is.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane, TextArea
-from textual.widgets.text_area import DocumentBase
+from textual.widgets.text_area import DocumentBase, Edit, EditResult, Selection
 
 from writers_factory.core.spelling import word_spans
 from writers_factory.core.typography import smart_replacement
@@ -33,7 +34,7 @@ from writers_factory.tui.spelling.speller import Speller
 from writers_factory.tui.widgets.document.area import ScaledTextArea
 from writers_factory.tui.widgets.document.lines import LineDocument
 from writers_factory.tui.widgets.find_bar import FindBar
-from writers_factory.tui.widgets.messages import BufferEdited, FileSwitched
+from writers_factory.tui.widgets.messages import BufferEdited, FileSwitched, TextPasted
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,58 @@ class BufferArea(ScaledTextArea):
     def _get_builtin_highlight_query(language_name: str) -> str:
         return _highlight_query(language_name)
 
+    # -- pasted text is told apart from typing (the writing statistics count it apart) ------
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        self._pasting = True
+        try:
+            await super()._on_paste(event)
+        finally:
+            self._pasting = False
+        event.prevent_default()  # handled: Textual would call TextArea's handler again
+
+    def action_paste(self) -> None:
+        self._pasting = True
+        try:
+            super().action_paste()
+        finally:
+            self._pasting = False
+
+    def edit(self, edit: Edit) -> EditResult:
+        result = super().edit(edit)
+        if getattr(self, "_pasting", False) and edit.text:
+            # the same Edit object comes back to _undo_batch/_redo_batch from the history
+            self._pastes[id(edit)] = edit
+            self.post_message(TextPasted(self.path, edit.text))
+        return result
+
+    def _undo_batch(self, edits: Sequence[Edit]) -> None:
+        if edits:
+            # TextArea re-measures (and may hide its scrollbar, scrolling to the cursor)
+            # before it puts the cursor back: a cursor left below the end of a long paste
+            # being undone made that lookup fail and closed the app. The start of the
+            # earliest edit lies in the text both before and after the undo.
+            self.selection = Selection.cursor(min(edit.top for edit in edits))
+        super()._undo_batch(edits)
+        for edit in edits:
+            if self._pastes.get(id(edit)) is edit:
+                self.post_message(TextPasted(self.path, edit.text, undone=True))
+
+    def _redo_batch(self, edits: Sequence[Edit]) -> None:
+        super()._redo_batch(edits)
+        for edit in edits:
+            if self._pastes.get(id(edit)) is edit:
+                self.post_message(TextPasted(self.path, edit.text))
+
     def __init__(self, doc: Document, text: str, *, id: str) -> None:
         self.doc = doc
         self.speller: Speller | None = None
         """Underlines misspellings while set (spell check on and a word list loaded)."""
         self.smart_quotes = False
         """Typed quotes become curly ones and two hyphens an em-dash (a preference)."""
+        self._pasting = False
+        self._pastes: dict[int, Edit] = {}
+        """Pastes still in the undo history, by the id of their edit."""
         super().__init__(text, soft_wrap=True, tab_behavior="indent", id=id)
         # TextArea's constructor parses the text for its language, then setting the language
         # reactive parses it all again (its watcher): given after, the text is parsed once

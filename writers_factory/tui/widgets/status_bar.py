@@ -162,12 +162,15 @@ class StatusBar(Horizontal):
         for badge in self.query("#read-only"):
             badge.set_class(read_only, "-on")
 
-    def set_progress(self, text: str) -> None:
-        """Words written today against the daily target (from the writing activity)."""
+    def set_progress(self, text: str, tooltip: str | None = None) -> None:
+        """Words written today against the daily target (from the writing activity);
+        the tooltip tells pasted words apart."""
         self.progress = text
         for label in self.query("#progress").results(Part):
             label.show(text)
             label.set_class(bool(text), "-on")
+            if label.tooltip != (tooltip or None):
+                label.tooltip = tooltip or None
 
     def set_costs(
         self, session_total: Decimal, daily_total: Decimal, warning: str | None = None
