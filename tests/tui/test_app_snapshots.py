@@ -40,6 +40,8 @@ def test_stage_screen(
         bar = app.query_one(StatusBar)
         bar.clock = lambda: FROZEN  # the save age reads "just now" however slow the run
         bar.mark_saved(FROZEN)
+        # the chapter's words are counted in a thread: shown before the picture is taken
+        await wait_until(pilot, lambda: bool(app.open_words.shown))
         await pilot.press(key)
         await wait_until(pilot, lambda: app.stage_id == stage)
         screen = app.stage_screen()

@@ -29,6 +29,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "ai.cancel": "ctrl+b",
     "statistics": "f10",
     "board": "alt+b",
+    "targets": "alt+t",
     "history": "alt+h",
     "edit.goto_line": "ctrl+g",
     "spelling.suggest": "alt+s",

@@ -92,6 +92,7 @@ from writers_factory.tui.controllers.ai import AIController
 from writers_factory.tui.controllers.autosave import AutoSaveSettings
 from writers_factory.tui.controllers.backups import AutomaticBackups
 from writers_factory.tui.controllers.compiling import Compiling
+from writers_factory.tui.controllers.counts import OpenFileWords
 from writers_factory.tui.controllers.files import FileActions
 from writers_factory.tui.controllers.focus import FocusMode
 from writers_factory.tui.controllers.goto import GoToLine
@@ -105,6 +106,7 @@ from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.shutdown import Shutdown
 from writers_factory.tui.controllers.snapshots import SnapshotKeeper
 from writers_factory.tui.controllers.spelling import SpellingController
+from writers_factory.tui.controllers.targets import TargetsController
 from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen, TrailChanged
@@ -171,6 +173,7 @@ def _bindings() -> list[BindingType]:
         Binding("ctrl+b", "ai('cancel')", "Stop AI", id="ai.cancel", show=False, priority=True),
         Binding("f10", "statistics", "Statistics", id="statistics", show=False, priority=True),
         Binding("alt+b", "board", "Board", id="board", show=False, priority=True),
+        Binding("alt+t", "targets", "Targets", id="targets", show=False, priority=True),
         Binding("alt+h", "history('file')", "History", id="history", show=False, priority=True),
         Binding(
             "ctrl+g", "go_to_line", "Go to line", id="edit.goto_line", show=False, priority=True
@@ -205,6 +208,7 @@ NOT_OVER_MODALS: frozenset[tuple[str, tuple[object, ...]]] = frozenset(
         ("ai", ("ask_bible",)),
         ("ai", ("local_analysis",)),
         ("statistics", ()),
+        ("targets", ()),
         ("history", ("file",)),
         ("go_to_line", ()),
         ("spelling", ()),
@@ -316,6 +320,10 @@ class WritersFactoryApp(App[int]):
         self.book_history = HistoryController(workspace, ui, ui, self.snapshots)
         """The history screen's source and "Snapshot now" (``controllers/history.py``)."""
         self.writing = WritingActivity(workspace, ui, ui)
+        self.open_words = OpenFileWords(workspace, ui, ui)
+        """The status bar's words of the open file and selection (``controllers/counts.py``)."""
+        self.targets = TargetsController(workspace, ui, ui, self.writing, self.open_words)
+        """The targets dialog and its preferences (``controllers/targets.py``)."""
         self.backups = AutomaticBackups(workspace, ui)
         self.files = FileActions(workspace, ui, ui, before_close=self.before_close)
         self.spelling = SpellingController(workspace, ui, ui)
@@ -512,6 +520,7 @@ class WritersFactoryApp(App[int]):
             await self.restore_workspace()
             await self.after_restore()
             self.workspace.restored.set()
+            self.open_words.ask()  # the reopened file's words (switches were quiet)
             # what follows is not needed to type: the writer types while it loads
             await self.load_costs()
             await self.writing.start()
@@ -867,6 +876,7 @@ class WritersFactoryApp(App[int]):
         doc = self.workspace.documents.get(event.path)
         if doc is not None:
             self.writing.edited(event.path, None if doc.dirty else doc.disk_text)
+        self.open_words.ask()
 
     @on(TextPasted)
     def _count_paste(self, event: TextPasted) -> None:
@@ -878,6 +888,9 @@ class WritersFactoryApp(App[int]):
 
     def action_statistics(self) -> None:
         self.writing.show_statistics()
+
+    def action_targets(self) -> None:
+        self.targets.show()
 
     def action_toggle_auto_save(self) -> None:
         self.auto_save.toggle()
@@ -940,6 +953,7 @@ class WritersFactoryApp(App[int]):
         if area is not None:
             line, col = area.cursor_location
             self.session.open_file(area.path, line, col)
+        self.open_words.ask()
         self.post_message(SignificantAction("file_switch", event.path))
 
     @on(TextArea.SelectionChanged)
@@ -954,6 +968,7 @@ class WritersFactoryApp(App[int]):
             line, col = area.cursor_location
             self.session.open_file(area.path, line, col)
             self.focus_mode.follow(area)
+            self.open_words.selection_changed(not area.selection.is_empty)
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         if not self.ready.is_set() or self._restoring or self.session.read_only:

@@ -66,6 +66,11 @@ def workspace_commands(catalogue: Catalogue = CATALOGUE) -> list[Command]:
             "Bring back the files the last replace across the project changed",
             "undo_replace",
         ),
+        (
+            "Writing targets",
+            "Words a day, per session, per chapter, for the manuscript by a deadline",
+            "targets",
+        ),
         ("Auto-save: switch on/off", "Stop or resume the timed saves", "toggle_auto_save"),
         ("Auto-save: interval", "How often auto-save writes", "auto_save_interval"),
         ("Snapshot now", "Keep the whole book as it is now, with a message", "snapshot_now"),

@@ -7,6 +7,7 @@ a rewrite by this one. Money is ``Decimal`` and is written as a string, so a bud
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, ClassVar
 
@@ -141,6 +142,23 @@ class BookPrefs(Section):
     surname: str | None = Field(default=None, max_length=200)
 
 
+Words = Annotated[int, Field(ge=1, le=10_000_000)]
+"""A word target: at least one word."""
+
+
+class TargetPrefs(Section):
+    """Word targets beyond the day's (``daily_word_target``); ``None`` means no target.
+
+    ``chapters`` maps a manuscript file (project-relative, forward slashes) to its target.
+    Added in schema 1 with defaults: files without it validate as before, so no migration.
+    """
+
+    manuscript_words: Words | None = None
+    deadline: date | None = None
+    session_words: Words | None = None
+    chapters: dict[str, Words] = Field(default_factory=dict)
+
+
 class PreferencesData(StoreModel):
     """Everything in ``preferences.json``; defaults apply to whatever is absent."""
 
@@ -161,3 +179,4 @@ class PreferencesData(StoreModel):
     editor: EditorPrefs = Field(default_factory=EditorPrefs)
     story_bible: StoryBiblePrefs = Field(default_factory=StoryBiblePrefs)
     book: BookPrefs = Field(default_factory=BookPrefs)
+    targets: TargetPrefs = Field(default_factory=TargetPrefs)

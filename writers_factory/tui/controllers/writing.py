@@ -33,6 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from writers_factory.core.statistics import day_totals, local_zone
 from writers_factory.core.wordcount import count_words, word_delta
 from writers_factory.store.history.history import SessionHistory
 from writers_factory.store.manuscript.buffers import ENCODING
@@ -339,6 +340,20 @@ class WritingActivity:
 
     def progress_text(self) -> str:
         return self.progress()[0]
+
+    def typed_words(self) -> tuple[int, int]:
+        """(today, this session): net typed words so far (as the statistics count them)."""
+        history = self.history
+        if history is None:
+            return 0, 0
+        zone = local_zone()
+        day = datetime.now(zone).date()
+        today = day_totals(history.sessions, history.yearly, day, zone)[0]
+        entry = history.current
+        session = 0
+        if entry is not None:
+            session = entry.words_added - entry.words_removed - entry.words_pasted
+        return today, session
 
     def refresh_progress(self) -> None:
         bar = self.views.status

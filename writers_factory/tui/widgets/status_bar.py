@@ -88,6 +88,8 @@ class StatusBar(Horizontal):
     StatusBar > #save-indicator.-failed { color: $text; background: $error; text-style: bold; }
     StatusBar > #read-only { width: auto; padding: 0 1; color: $warning; display: none; }
     StatusBar > #read-only.-on { display: block; }
+    StatusBar > #words { width: auto; padding: 0 1; display: none; }
+    StatusBar > #words.-on { display: block; }
     StatusBar > #progress { width: auto; padding: 0 1; display: none; }
     StatusBar > #progress.-on { display: block; }
     StatusBar > #cost { width: auto; padding: 0 1; }
@@ -108,10 +110,12 @@ class StatusBar(Horizontal):
         self.budget_warning: str | None = None
         self.read_only = False
         self.progress = ""
+        self.words = ""
 
     def compose(self) -> ComposeResult:
         yield Part(self.save_text(), id="save-indicator", fixed_width=True)
         yield Static("Read-only", id="read-only")
+        yield Part(self.words, id="words", fixed_width=False)
         yield Part(self.progress, id="progress", fixed_width=False)
         yield Part(self.cost_text(), id="cost", fixed_width=False)
 
@@ -171,6 +175,13 @@ class StatusBar(Horizontal):
             label.set_class(bool(text), "-on")
             if label.tooltip != (tooltip or None):
                 label.tooltip = tooltip or None
+
+    def set_words(self, text: str) -> None:
+        """The open file's words (and the selection's); counted off the loop, coalesced."""
+        self.words = text
+        for label in self.query("#words").results(Part):
+            label.show(text)
+            label.set_class(bool(text), "-on")
 
     def set_costs(
         self, session_total: Decimal, daily_total: Decimal, warning: str | None = None
