@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from writers_factory.core.wordcount import count_words
 from writers_factory.demo.corpus import chapters, find_novel
 from writers_factory.demo.crash import UNSAVED, kill_mid_session
 
@@ -48,7 +49,6 @@ def _chapter_name(number: int) -> str:
 
 def build(project: Path, folders: list[Path]) -> Step:
     """A project from the template with the novel's first chapters, written durably."""
-    from writers_factory.core.wordcount import count_words
     from writers_factory.project import create_project
     from writers_factory.store.base.durable import write_text_atomic
 
@@ -89,7 +89,7 @@ async def write_session(project: Path) -> Step:
     await asyncio.to_thread(write_text_atomic, project / chapter, text)
     session.record_file_change("modified", chapter)
     history.record_file_modified(chapter)
-    history.record_words(len(ADDED.split()), 0)
+    history.record_words(count_words(ADDED), 0)
     await session.save()
     await history.save()
     await session.close()
@@ -169,6 +169,6 @@ def run(project: Path, folders: list[Path]) -> Iterator[Step]:
     killed = Step("Killed a writer mid-session (SIGKILL)")
     killed.add("process", crash.pid)
     killed.add("exit status", crash.returncode)
-    killed.add("unsaved text in the journal", f"{len(UNSAVED.split())} words in {chapter}")
+    killed.add("unsaved text in the journal", f"{count_words(UNSAVED)} words in {chapter}")
     yield killed
     yield recover(project)

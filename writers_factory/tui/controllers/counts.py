@@ -12,6 +12,7 @@ and laid out only when its width does (see ``StatusBar``).
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,11 +26,17 @@ if TYPE_CHECKING:
 
 DELAY = 0.25
 """Seconds between an ask and its count: a burst of keys is counted once."""
+MAX_DELAY = 5.0
+"""The longest wait, for a whole novel in one file: the wait is four times the last count's
+time, so counting never takes more than a fifth of the time while the writer types."""
 
 
-def count_in_steps(text: str) -> int:
-    """Words of ``text`` (for a thread: the interpreter is free between chunks)."""
-    return sum(count_words_stepwise(text))
+def count_in_steps(text: str) -> tuple[int, float]:
+    """Words of ``text`` and the seconds counting took (in a thread: the interpreter is
+    free between chunks)."""
+    start = time.perf_counter()
+    words = sum(count_words_stepwise(text))
+    return words, time.perf_counter() - start
 
 
 def words_text(words: int, selected: int | None, target: int | None = None) -> str:
@@ -51,6 +58,8 @@ class OpenFileWords:
         self._counted: dict[Path, tuple[int, int]] = {}
         """Per open file: (revision, words) of its last count."""
         self._timer: Timer | None = None
+        self.delay = DELAY
+        """The wait before the next count (grows with the open file's size)."""
         self._running = False
         self._again = False
         self.shown = ""
@@ -76,7 +85,7 @@ class OpenFileWords:
     def ask(self) -> None:
         """Something changed that the count may follow: count soon (coalesced)."""
         if self._timer is None and not self.ui.closing:
-            self._timer = self.ui.after(DELAY, self._due, name="open-file-words")
+            self._timer = self.ui.after(self.delay, self._due, name="open-file-words")
 
     def _due(self) -> None:
         self._timer = None
@@ -100,12 +109,13 @@ class OpenFileWords:
     ) -> None:
         try:
             if text is not None:
-                words = await asyncio.to_thread(count_in_steps, text)
+                words, seconds = await asyncio.to_thread(count_in_steps, text)
                 self.counts += 1
                 self._counted[path] = (revision, words)
+                self.delay = min(MAX_DELAY, max(DELAY, 4 * seconds))
             selected = None
             if selection is not None:
-                selected = await asyncio.to_thread(count_in_steps, selection)
+                selected = (await asyncio.to_thread(count_in_steps, selection))[0]
             known = self._counted.get(path)
             if known is not None:
                 self._selection_shown = selected is not None
