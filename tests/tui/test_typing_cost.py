@@ -74,6 +74,8 @@ async def test_typing_lays_the_screen_out_at_most_twice_more_than_a_bare_text_ar
         assert app.saving is not None
         saving = app.saving
         await wait_until(pilot, lambda: not saving.busy and "Auto-saved" in indicator(app))
+        # the chapter's word count appears once, from a thread; typing then only changes it
+        await wait_until(pilot, lambda: bool(app.open_words.shown))
         layouts = LayoutCount(app.screen)
         loop_thread = threading.get_ident()
         hashes_before = digests.calls_on(loop_thread)
