@@ -126,7 +126,6 @@ from writers_factory.tui.widgets.messages import (
     OperationRequested,
     SignificantAction,
     StageChanged,
-    TextPasted,
 )
 from writers_factory.tui.widgets.outline_card import MIN_WIDTH, OutlineCard, read_chapter_card
 from writers_factory.tui.widgets.project_tree import ProjectTree
@@ -468,7 +467,9 @@ class WritersFactoryApp(App[int]):
                 tree.border_title = "Project"
                 yield tree
                 yield StagePanel(stage_for(self.stage_id), id="operations")
-            yield Editor(self.workspace.documents, id="editor")
+            editor = Editor(self.workspace.documents, id="editor")
+            editor.paste_hook = self._count_paste
+            yield editor
             yield OutlineCard(id="outline-card")
             yield AIPane()
         yield StatusBar()
@@ -878,9 +879,8 @@ class WritersFactoryApp(App[int]):
             self.writing.edited(event.path, None if doc.dirty else doc.disk_text)
         self.open_words.ask()
 
-    @on(TextPasted)
-    def _count_paste(self, event: TextPasted) -> None:
-        self.writing.pasted(event.path, event.text, undone=event.undone)
+    def _count_paste(self, path: Path, text: str, undone: bool) -> None:
+        self.writing.pasted(path, text, undone=undone)
 
     @on(SignificantAction)
     def _save_history(self, event: SignificantAction) -> None:

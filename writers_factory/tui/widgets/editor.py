@@ -10,7 +10,7 @@ revision its text is.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,7 +34,7 @@ from writers_factory.tui.spelling.speller import Speller
 from writers_factory.tui.widgets.document.area import ScaledTextArea
 from writers_factory.tui.widgets.document.lines import LineDocument
 from writers_factory.tui.widgets.find_bar import FindBar
-from writers_factory.tui.widgets.messages import BufferEdited, FileSwitched, TextPasted
+from writers_factory.tui.widgets.messages import BufferEdited, FileSwitched
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,14 @@ class BufferArea(ScaledTextArea):
         if getattr(self, "_pasting", False) and edit.text:
             # the same Edit object comes back to _undo_batch/_redo_batch from the history
             self._pastes[id(edit)] = edit
-            self.post_message(TextPasted(self.path, edit.text))
+            self._told_paste(edit.text)
         return result
+
+    def _told_paste(self, text: str, *, undone: bool = False) -> None:
+        # at once, not by message: a save that starts right after the paste must know it
+        hook = self.paste_hook
+        if hook is not None:
+            hook(self.path, text, undone)
 
     def _undo_batch(self, edits: Sequence[Edit]) -> None:
         if edits:
@@ -145,13 +151,13 @@ class BufferArea(ScaledTextArea):
         super()._undo_batch(edits)
         for edit in edits:
             if self._pastes.get(id(edit)) is edit:
-                self.post_message(TextPasted(self.path, edit.text, undone=True))
+                self._told_paste(edit.text, undone=True)
 
     def _redo_batch(self, edits: Sequence[Edit]) -> None:
         super()._redo_batch(edits)
         for edit in edits:
             if self._pastes.get(id(edit)) is edit:
-                self.post_message(TextPasted(self.path, edit.text))
+                self._told_paste(edit.text)
 
     def __init__(self, doc: Document, text: str, *, id: str) -> None:
         self.doc = doc
@@ -162,6 +168,8 @@ class BufferArea(ScaledTextArea):
         self._pasting = False
         self._pastes: dict[int, Edit] = {}
         """Pastes still in the undo history, by the id of their edit."""
+        self.paste_hook: PasteHook | None = None
+        """Told of each paste, paste undone and paste redone (the writing statistics)."""
         super().__init__(text, soft_wrap=True, tab_behavior="indent", id=id)
         # TextArea's constructor parses the text for its language, then setting the language
         # reactive parses it all again (its watcher): given after, the text is parsed once
@@ -320,6 +328,9 @@ def char_total(document: DocumentBase) -> int:
     return sum(map(len, lines)) + len(document.newline) * (len(lines) - 1)
 
 
+PasteHook = Callable[[Path, str, bool], None]
+"""(project-relative path, text, undone): text pasted into a buffer, or a paste undone."""
+
 _ANY = Path("\0any")
 """Held switches wait for this path, which no tab has."""
 
@@ -348,6 +359,8 @@ class Editor(Vertical):
         """Checks the spelling of every tab (``None``: spell check off)."""
         self.smart_quotes = False
         """Every tab turns typed quotes curly and two hyphens into an em-dash."""
+        self.paste_hook: PasteHook | None = None
+        """Given to every tab: told of pastes as they happen (see ``BufferArea``)."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -436,6 +449,7 @@ class Editor(Vertical):
         self._counter += 1
         pane_id = f"buffer-{self._counter}"
         area = BufferArea(doc, text, id=f"{pane_id}-text")
+        area.paste_hook = self.paste_hook
         area.read_only = self.read_only or doc.disk.read_only_reason is not None
         area.smart_quotes = self.smart_quotes
         area.set_speller(self.speller)

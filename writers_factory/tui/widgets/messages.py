@@ -75,14 +75,3 @@ class OperationRequested(Message):
         super().__init__()
         self.stage = stage
         self.operation = operation
-
-
-@dataclass
-class TextPasted(Message):
-    """Text arrived in an open file by pasting (``undone``: a paste was undone; a redo
-    pastes it again). The writing statistics count these words apart from typed ones; the
-    text is counted later, in the save's thread, never on the UI loop."""
-
-    path: Path
-    text: str
-    undone: bool = False
