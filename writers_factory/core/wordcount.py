@@ -54,7 +54,8 @@ _REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.MULTILINE)
 _AUTOLINK = re.compile(r"<(?:https?|mailto|ftp):[^>\s]*>", re.IGNORECASE)
 _URL = re.compile(r"\b(?:https?|ftp)://\S+", re.IGNORECASE)
 _TAG = re.compile(rf"</?[A-Za-z](?:[^<>\n]|{_SOFT})*>")
-_DASHES = re.compile(r"[\u2014\u2013\u2015\u2012]|-{2,}")
+_DASH = re.compile(r"[\u2014\u2013\u2015\u2012]")
+_HYPHENS = re.compile(r"-{2,}")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 CJK = (
@@ -79,9 +80,16 @@ WORD = re.compile(rf"[{CJK}]|{_PART}(?:[-'\u2019\u2010\u2011]{_PART})*")
 """A word as the whole product counts it (see the module's rules)."""
 
 
-def _mask(match: re.Match[str]) -> str:
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _mask_text(text: str) -> str:
     """Markup as spaces of the same length (newlines kept), so offsets stay put."""
-    return re.sub(r"[^\n]", " ", match.group())
+    return _NOT_NEWLINE.sub(" ", text)
+
+
+def _mask(match: re.Match[str]) -> str:
+    return _mask_text(match.group())
 
 
 def _mask_link(match: re.Match[str]) -> str:
@@ -90,10 +98,6 @@ def _mask_link(match: re.Match[str]) -> str:
     base = match.start()
     inner = whole[start - base : end - base]
     return _mask_text(whole[: start - base]) + inner + _mask_text(whole[end - base :])
-
-
-def _mask_text(text: str) -> str:
-    return re.sub(r"[^\n]", " ", text)
 
 
 def masked(text: str) -> str:
@@ -114,7 +118,8 @@ def _mask_paragraphs(text: str) -> str:
     text = _AUTOLINK.sub(_mask, text)
     text = _URL.sub(_mask, text)
     text = _TAG.sub(_mask, text)
-    return _DASHES.sub(_mask, text)
+    text = _DASH.sub(" ", text)  # one character for one: no callback per dash
+    return _HYPHENS.sub(_mask, text) if "--" in text else text
 
 
 def prose(text: str) -> str:
@@ -150,7 +155,7 @@ def count_words_stepwise(text: str, size: int = CHUNK_CHARS) -> Iterator[int]:
     """The words of ``text`` chunk by chunk (yields each chunk's count; they sum to
     :func:`count_words`). For a worker thread: the interpreter is free between chunks."""
     for chunk in _chunks(text, size):
-        yield sum(1 for _ in WORD.finditer(_mask_paragraphs(chunk)))
+        yield len(WORD.findall(_mask_paragraphs(chunk)))
 
 
 def count_words(text: str) -> int:
