@@ -160,6 +160,7 @@ def test_targets_view_snapshot(
         bar.mark_saved(FROZEN)
         progress = app.query_one("#progress", Part)
         await wait_until(pilot, lambda: progress.shown == "Today 0/500 words · 0%")
+        assert "This session 0/250 words · 0%" in str(progress.tooltip)
         await pilot.press("alt+t")
         screen = await ready_screen(pilot, TargetsScreen, focused="#target-daily")
         for box in screen.query(Input):

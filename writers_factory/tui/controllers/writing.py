@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from writers_factory.core.statistics import day_totals, local_zone
+from writers_factory.core.targets import progress
 from writers_factory.core.wordcount import count_words, word_delta
 from writers_factory.store.history.history import SessionHistory
 from writers_factory.store.manuscript.buffers import ENCODING
@@ -336,7 +337,16 @@ class WritingActivity:
         """The status bar's "Today …" line and its tooltip."""
         if self.history is None:
             return "", ""
-        return session_progress(self.history, self.daily_target())
+        text, tooltip = session_progress(self.history, self.daily_target())
+        target = (
+            self.workspace.preferences.data.targets.session_words
+            if self.workspace.has_preferences
+            else None
+        )
+        session = progress("session", self.typed_words()[1], target, label="This session")
+        if session is not None:
+            tooltip += "\n" + session.text()
+        return text, tooltip
 
     def progress_text(self) -> str:
         return self.progress()[0]
