@@ -281,6 +281,7 @@ def test_focus_mode_snapshot(
         bar.clock = lambda: FROZEN
         bar.mark_saved(FROZEN)
         await wait_until(pilot, lambda: area.speller is not None)  # misspellings underlined
+        await wait_until(pilot, lambda: bool(app.open_words.shown))  # counted in a thread
         await pilot.press("f11")
         await wait_until(pilot, lambda: not app.query_one("#sidebar").region)
         app.clear_notifications()
