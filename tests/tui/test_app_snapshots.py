@@ -15,8 +15,10 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.tui.conftest import SIZE, started, wait_until
-from writers_factory.core.stages import STAGES
+from writers_factory.core.stages import STAGE_BY_ID, STAGES
 from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
+from writers_factory.tui.widgets.sortable_table import SortableTable
 from writers_factory.tui.widgets.status_bar import StatusBar
 
 FROZEN = datetime(2026, 1, 1, tzinfo=UTC)
@@ -47,6 +49,12 @@ def test_stage_screen(
         screen = app.stage_screen()
         if screen is not None:  # a stage with a screen of its own: wait until it is filled
             await wait_until(pilot, lambda: screen.is_current and screen.settled, timeout=30)
+            if screen.query(SortableTable):  # a table takes the focus; the footer follows it
+                await wait_until(pilot, lambda: screen.focused is not None)
+            # the trail follows the selection through messages: wait for its last word
+            crumbs = screen.query_one(Breadcrumbs)
+            title = STAGE_BY_ID[app.stage_id].title
+            await wait_until(pilot, lambda: crumbs.trail == ("Home", title, *screen.trail_tail()))
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=prepare)

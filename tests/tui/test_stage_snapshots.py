@@ -19,6 +19,7 @@ from writers_factory.core.stages import STAGE_BY_ID
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
 from writers_factory.tui.widgets.outline_card import OutlineCard
+from writers_factory.tui.widgets.sortable_table import SortableTable
 from writers_factory.tui.widgets.status_bar import StatusBar
 
 FROZEN = datetime(2026, 1, 1, tzinfo=UTC)
@@ -42,6 +43,8 @@ def test_stage_screen_at_size(
         bar = app.query_one(StatusBar)
         bar.clock = lambda: FROZEN
         bar.mark_saved(FROZEN)
+        # the chapter's words are counted in a thread: shown before the picture is taken
+        await wait_until(pilot, lambda: bool(app.open_words.shown))
         key = "alt+b" if stage == "board" else STAGE_BY_ID[stage].key
         await pilot.press(key)
         await wait_until(pilot, lambda: app.stage_id == ("creation" if stage == "board" else stage))
@@ -50,6 +53,8 @@ def test_stage_screen_at_size(
         screen = app.stage_screen()
         if screen is not None:
             await wait_until(pilot, lambda: screen.is_current and screen.settled, timeout=30)
+            if screen.query(SortableTable):  # a table takes the focus; the footer follows it
+                await wait_until(pilot, lambda: screen.focused is not None)
             # the trail follows the selection through messages: wait for its last word
             crumbs = screen.query_one(Breadcrumbs)
             title = STAGE_BY_ID[app.stage_id].title

@@ -225,6 +225,11 @@ class AnalyzingScreen(StageScreen):
         if self._restoring:
             self._restoring = False
             self._restore_place()
+        if self.focused is None:  # the keys (sort, Enter) work at once, whatever came first
+            pane = self.query_one(TabbedContent).active_pane
+            first = None if pane is None else next(iter(pane.query(SortableTable)), None)
+            if first is not None:
+                first.focus()
         self.settled = True
 
     def _restore_place(self) -> None:

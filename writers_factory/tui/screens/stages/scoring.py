@@ -139,6 +139,8 @@ class ScoringScreen(StageScreen):
                 table.scroll_to(y=keep.scroll, animate=False, immediate=True)
             self._remember()
         self._show_card(table.selected_key)
+        if self.focused is None:  # the keys (sort, Enter) work at once, whatever came first
+            table.focus()
         self.settled = True
 
     def _show_card(self, path: str | None) -> None:
