@@ -102,6 +102,27 @@ def _flip(path: Path, offset: int) -> None:
     path.write_bytes(bytes(data))
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [(8, 0x01), (10, 99)],  # general-purpose flags: "encrypted"; compression method 99
+    ids=["marked-encrypted", "unknown-compression"],
+)
+def test_a_damaged_member_header_is_a_reported_problem(
+    store: BackupStore, field: int, value: int
+) -> None:
+    """One bit in a member's central header used to end verify with a traceback (found by the
+    flipped-byte property test): the reading raised RuntimeError or NotImplementedError."""
+    entry = store.find(store.create("manual").backup_id)
+    assert entry is not None
+    data = bytearray(entry.archive.read_bytes())
+    header = data.index(b"PK\x01\x02")  # the first member's central directory header
+    data[header + field] |= value
+    entry.archive.write_bytes(bytes(data))
+    found = store.verify(entry)
+    assert not found.ok
+    assert any("damaged" in problem.message for problem in found.problems), found.problems
+
+
 def test_one_flipped_byte_in_a_chapter_is_named_and_nothing_is_restored(store: BackupStore) -> None:
     chapter = store.project / "manuscript" / "chapter-02.md"
     record = store.create("manual")

@@ -121,6 +121,20 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) ->
     return data
 
 
+# What reading a member of a damaged archive raises: a flipped bit in a header can also name
+# a compression method that does not exist (NotImplementedError) or mark the member
+# encrypted (RuntimeError), and either must be a reported problem, never a traceback.
+DAMAGED: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ValueError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
 def _manifest_of(archive: zipfile.ZipFile, found: Verified) -> BackupManifest | None:
     from writers_factory.store.base.serialisers import DecodeError, loads
 
@@ -137,7 +151,7 @@ def _manifest_of(archive: zipfile.ZipFile, found: Verified) -> BackupManifest | 
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         found.problems.append(FileProblem(MANIFEST, f"{where}: {first['msg']}"))
-    except (DecodeError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except (DecodeError, *DAMAGED) as exc:
         found.problems.append(FileProblem(MANIFEST, f"damaged ({exc})"))
     return None
 
@@ -206,7 +220,7 @@ def verify(path: Path, record: BackupRecord | None = None) -> Verified:
                 continue
             try:
                 content = _read_member(archive, info, entry.size)
-            except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+            except DAMAGED as exc:
                 found.problems.append(FileProblem(entry.path, f"damaged in the archive ({exc})"))
                 continue
             if len(content) != entry.size or sha256_hex(content) != entry.sha256:
