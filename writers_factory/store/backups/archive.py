@@ -151,7 +151,9 @@ def _manifest_of(archive: zipfile.ZipFile, found: Verified) -> BackupManifest | 
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         found.problems.append(FileProblem(MANIFEST, f"{where}: {first['msg']}"))
-    except (DecodeError, *DAMAGED) as exc:
+    except DecodeError as exc:
+        found.problems.append(FileProblem(MANIFEST, f"damaged ({exc})"))
+    except DAMAGED as exc:
         found.problems.append(FileProblem(MANIFEST, f"damaged ({exc})"))
     return None
 
