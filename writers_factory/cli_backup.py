@@ -7,9 +7,12 @@ damaged (verify, restore), 2 when the command could not do its work.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from writers_factory.cli_output import emit as _emit
+from writers_factory.cli_output import error as _error
+from writers_factory.cli_output import say as _say
 
 if TYPE_CHECKING:
     from writers_factory.store.backups.archive import Verified
@@ -33,29 +36,6 @@ def add_parser(sub: Any) -> None:
         if name == "restore":
             action.add_argument("backup_id", metavar="ID")
             action.add_argument("--to", type=Path, default=None, help="an empty folder instead")
-
-
-def _emit(payload: Any) -> None:
-    print(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
-
-
-def _say(text: str) -> None:
-    from rich.console import Console
-
-    Console(highlight=False, soft_wrap=True).print(text)
-
-
-def _error(message: str, as_json: bool) -> int:
-    if as_json:
-        _emit({"error": message})
-    else:
-        from rich.console import Console
-        from rich.markup import escape
-
-        Console(stderr=True, soft_wrap=True).print(
-            f"[bold red]error:[/] {escape(message)}", highlight=False
-        )
-    return 2
 
 
 def run_backup(ns: argparse.Namespace) -> int:

@@ -6,38 +6,17 @@ named by file), 2 when the command could not do its work (no project, the projec
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+
+from writers_factory.cli_output import emit as _emit
+from writers_factory.cli_output import error as _error
+from writers_factory.cli_output import say as _say
 
 EXTRA_MODELS = (
     ("workflows/*.json", "writers_factory.ai.workflows:WorkflowRecord"),
     ("conversations/*.json", "writers_factory.ai.conversations:Conversation"),
 )
 """Files other layers keep in ``.session/``, checked on import as ``session verify`` does."""
-
-
-def _emit(payload: Any) -> None:
-    print(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
-
-
-def _say(text: str) -> None:
-    from rich.console import Console
-
-    Console(highlight=False, soft_wrap=True).print(text)
-
-
-def _error(message: str, as_json: bool) -> int:
-    if as_json:
-        _emit({"error": message})
-    else:
-        from rich.console import Console
-        from rich.markup import escape
-
-        Console(stderr=True, soft_wrap=True).print(
-            f"[bold red]error:[/] {escape(message)}", highlight=False
-        )
-    return 2
 
 
 def run_export(project: Path, file: str | None, *, as_json: bool) -> int:

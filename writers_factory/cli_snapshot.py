@@ -9,27 +9,14 @@ message naming what was wrong.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
+from writers_factory.cli_output import emit as _emit
+from writers_factory.cli_output import error as _error
+
 _ID = re.compile(r"^(?:[0-9a-fA-F]{4,40}|HEAD(?:~\d+)?)$")
-
-
-def _emit(payload: Any) -> None:
-    print(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
-
-
-def _error(message: str, as_json: bool) -> int:
-    if as_json:
-        _emit({"error": message})
-    else:
-        from rich.console import Console
-        from rich.markup import escape
-
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False)
-    return 2
 
 
 def _entry(info: Any) -> dict[str, Any]:
