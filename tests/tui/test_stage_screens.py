@@ -202,6 +202,21 @@ async def test_writing_shows_the_chapters_outline_card(novel: Path, tmp_path: Pa
         assert "Chapter 5" in text and "no chapter target set" in text
         await pilot.press("f3")  # another stage: the card goes
         await wait_until(pilot, lambda: not card.display)
+        # a chapter with a target set (as the targets dialog keeps it): the card shows progress
+        app.workspace.preferences.set("targets.chapters", {"manuscript/chapter-06.md": 3000})
+        await pilot.press("f2")
+        await app.open_path(novel / "manuscript" / "chapter-06.md")
+        await wait_until(
+            pilot,
+            lambda: (
+                card.shown is not None
+                and card.shown.card is not None
+                and card.shown.card.title == "Chapter 6"
+            ),
+        )
+        assert card.shown is not None and card.shown.target == 3000
+        text = str(card.query_one("#outline-card-text", Static).render())
+        assert " / 3,000 words" in text, text
 
 
 def outline_titles(project: Path) -> list[str]:

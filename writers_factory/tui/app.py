@@ -1021,9 +1021,9 @@ class WritersFactoryApp(App[int]):
 
     # ------------------------------------------------------------------ the outline card
     def chapter_target(self, path: Path) -> int | None:
-        """The word target of a chapter (project-relative); ``None`` while targets per
-        chapter do not exist. The one hook the outline card needs from them."""
-        return None
+        """The word target of a chapter (project-relative), ``None`` when it has none: the
+        targets the writer set (alt+t), as the status bar shows them."""
+        return self.open_words.chapter_target(path)
 
     def refresh_outline_card(self) -> None:
         """Show the open chapter's outline card and words beside the editor (Writing only,
