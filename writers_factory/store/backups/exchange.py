@@ -34,6 +34,7 @@ from writers_factory.store.backups.collect import LEFT_OUT, is_volatile, project
 from writers_factory.store.backups.store import BackupError, _destination
 from writers_factory.store.base.durable import fsync_dir, write_atomic
 from writers_factory.store.base.paths import SESSION_DIR, stamp
+from writers_factory.store.verify import KNOWN
 
 Mode = Literal["merge", "replace"]
 Schema = str | type[BaseModel]
@@ -42,16 +43,9 @@ PREFIX = f"{SESSION_DIR}/"
 AUDIT_FILES = ("audit.jsonl", "audit-*.jsonl")
 """The audit trail is appended to, never replaced: this project's own stays as it is."""
 
-CHECKED: tuple[tuple[str, Schema], ...] = (
-    ("current.json", "writers_factory.store.session.models:SessionData"),
-    ("history.json", "writers_factory.store.history.models:HistoryData"),
-    ("costs.json", "writers_factory.store.costs.models:CostSummary"),
-    ("costs/ops-*.json", "writers_factory.store.costs.models:OperationChunk"),
-    ("preferences.json", "writers_factory.store.preferences.models:PreferencesData"),
-    ("journal/*.json", "writers_factory.store.manuscript.journal:JournalEntry"),
-    ("summaries.json", "writers_factory.store.manuscript.summaries:ChapterSummaries"),
-    ("metrics.json", "writers_factory.store.metrics.models:MetricsData"),
-)
+CHECKED: tuple[tuple[str, Schema], ...] = KNOWN
+"""The store's own files, checked on import against their models: the one list ``session
+verify`` keeps, so a new file of the store is checked by both or by neither."""
 
 
 class ImportRefusedError(BackupError):
