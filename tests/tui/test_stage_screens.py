@@ -257,11 +257,18 @@ async def test_board_reorders_edits_and_adds_cards_durably(novel: Path, tmp_path
         await click_when_ready(pilot, "#keep")
         await wait_until(pilot, lambda: "Chapter 3: the ball" in outline_titles(novel))
         assert outline_titles(novel)[1] == "Chapter 3: the ball"
-        # add a card at the end
+        # add a card at the end while a write is still in flight (as when the writer is quick):
+        # it waits for that write instead of being refused and lost
+        board._writing = True
         await pilot.press("a")
         editor = await ready_screen(pilot, CardEditor, focused="#card-title")
         editor.query_one("#card-title", Input).value = "Epilogue"
         await pilot.press("tab", "tab", "enter")  # title → body → Keep
+        await wait_until(pilot, lambda: app.screen is board)
+        await pilot.pause()
+        assert "Epilogue" not in outline_titles(novel)
+        board._writing = False
+        board._run_waiting()
         await wait_until(pilot, lambda: outline_titles(novel)[-1:] == ["Epilogue"])
         assert len(outline_titles(novel)) == 62
         await wait_until(pilot, lambda: board.view_state.selection == "Epilogue")

@@ -9,6 +9,7 @@ meanwhile, or open with unsaved changes in the editor, is never overwritten).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -114,6 +115,9 @@ class CreationBoard(StageScreen):
     _restoring = True
     _writes = 0
     _writing = False
+    # what the writer asked for while a change was being written: done after it, in order,
+    # against the outline as written (refusing it lost a card typed a moment too soon)
+    _waiting: list[Callable[[], None]]
     """A change is being written: the next waits for it (it builds on what it wrote)."""
     """Writes started so far: a read begun before the latest write shows nothing (it may
     hold the file as it was, and the board would then refuse the next change)."""
@@ -224,12 +228,26 @@ class CreationBoard(StageScreen):
     def _write_failed(self, board: Board) -> None:
         self._writing = False
         self._show(board)
+        self._run_waiting()
 
     def _after_write(self, board: Board, selected: int, done: str) -> None:
         self._writing = False
         self._show(board, selected)
         self._remember_selection()
         self.notify(done, timeout=3)
+        self._run_waiting()
+
+    def _wait_for_write(self, action: Callable[[], None]) -> bool:
+        """Keep ``action`` for after the write in flight, if there is one."""
+        if not self._writing:
+            return False
+        self._waiting = [*getattr(self, "_waiting", []), action]
+        return True
+
+    def _run_waiting(self) -> None:
+        waiting, self._waiting = getattr(self, "_waiting", []), []
+        for action in waiting:
+            action()  # the first starts a write; the others wait for it in turn
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -239,6 +257,8 @@ class CreationBoard(StageScreen):
         return cards.highlighted if self.board and self.board.outline.cards else None
 
     def action_move_card(self, step: int) -> None:
+        if self._wait_for_write(lambda: self.action_move_card(step)):
+            return
         index = self.selected_card
         if self.board is None or index is None:
             return
@@ -272,6 +292,8 @@ class CreationBoard(StageScreen):
 
     def _edited(self, index: int, result: CardText | None) -> None:
         if result is None or self.board is None:
+            return
+        if self._wait_for_write(lambda: self._edited(index, result)):
             return
         outline = self.board.outline
         if not outline.headed and outline.cards and index < len(outline.cards):
