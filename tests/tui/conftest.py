@@ -174,26 +174,34 @@ def _child(node: TreeNode[DirEntry], wanted: Path) -> TreeNode[DirEntry] | None:
 
 
 async def select_in_tree(pilot: Pilot[Any], relative: str) -> None:
-    """Move the tree cursor to ``relative`` (expanding folders on the way) and focus it."""
+    """Move the tree cursor to ``relative`` (expanding folders on the way) and focus it.
+
+    The path is walked from the root afresh on every look: a reload (the watcher's, after a
+    file appears) replaces every folder node, so a node found before it never gets the
+    new file and waiting on it would wait forever.
+    """
     app = pilot.app
     assert isinstance(app, WritersFactoryApp)
     tree = app.project_tree
     tree.focus()
-    node = tree.root
     parts = Path(relative).parts
-    for count in range(1, len(parts) + 1):
-        wanted = app.project / Path(*parts[:count])
-        parent = node
+    wanted = [app.project / Path(*parts[:count]) for count in range(1, len(parts) + 1)]
 
-        def listed(parent: TreeNode[DirEntry] = parent, wanted: Path = wanted) -> bool:
-            return _child(parent, wanted) is not None
+    def walk() -> TreeNode[DirEntry] | None:
+        """The node of ``relative``, opening each folder on the way that is shut."""
+        node: TreeNode[DirEntry] = tree.root
+        for depth, path in enumerate(wanted):
+            found = _child(node, path)
+            if found is None:
+                return None
+            if depth < len(wanted) - 1 and not found.is_expanded:
+                found.expand()
+            node = found
+        return node
 
-        await wait_until(pilot, listed)
-        found = _child(parent, wanted)
-        assert found is not None
-        node = found
-        if count < len(parts) and not node.is_expanded:
-            node.expand()
+    await wait_until(pilot, lambda: walk() is not None)
+    node = walk()
+    assert node is not None
     tree.move_cursor(node)
     await pilot.pause()
 

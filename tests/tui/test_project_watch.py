@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.conftest import SIZE, ready_screen, select_in_tree, started, wait_until
+from tests.tui.conftest import PATIENCE, SIZE, ready_screen, select_in_tree, started, wait_until
 from writers_factory.store.base import digests
 from writers_factory.store.session.models import FILE_CHANGES_KEPT
 from writers_factory.store.session.session import Session
@@ -27,7 +27,7 @@ from writers_factory.tui.screens.file_modals import NameModal
 from writers_factory.tui.widgets.editor import BufferArea
 
 CHAPTER = "manuscript/chapter-01.md"
-WAIT = 10.0
+WAIT = PATIENCE
 """Generous: the observer, the debounce and a loaded CI machine all take their time."""
 
 
@@ -63,8 +63,10 @@ async def test_a_file_created_outside_appears_in_the_tree_and_the_session(
         await started(pilot)
         assert app.project_watch.running
         (project / "manuscript" / "chapter-02.md").write_text("# Two\n\nThe storm.\n")
-        await wait_until(pilot, lambda: recorded(app, "created", "manuscript/chapter-02.md"), WAIT)
+        # At once, before the watcher reloads the tree: the folder nodes the tree shows now
+        # are replaced by that reload, and the file must still be found (in the new ones).
         await select_in_tree(pilot, "manuscript/chapter-02.md")  # waits for the node
+        await wait_until(pilot, lambda: recorded(app, "created", "manuscript/chapter-02.md"), WAIT)
         (project / "reference" / "setting.md").unlink()
         await wait_until(pilot, lambda: recorded(app, "deleted", "reference/setting.md"), WAIT)
         await pilot.press("ctrl+q")
