@@ -90,7 +90,7 @@ async def test_stage_is_saved_and_restored_after_restart(
         # Scoring has a screen of its own: its trail goes on to the selected chapter
         screen = second.stage_screen()
         assert screen is not None and screen is second.screen
-        await wait_until(pilot, lambda: screen.settled, timeout=30)
+        await wait_until(pilot, lambda: screen.settled)
         crumbs = second.query_one(Breadcrumbs)
         await wait_until(pilot, lambda: len(crumbs.trail) == 4)
         assert crumbs.trail == ("Home", "Scoring", "Scorecard", "The Lighthouse")

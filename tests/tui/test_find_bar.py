@@ -38,7 +38,7 @@ async def find(pilot: Pilot[Any], bar: FindBar, text: str) -> None:
     field = bar.query_one("#find-input", Input)
     field.value = ""
     await pilot.press(*text)
-    await wait_until(pilot, lambda: bar.settled, timeout=60)
+    await wait_until(pilot, lambda: bar.settled)
 
 
 def selected(area: BufferArea) -> str:
@@ -120,11 +120,11 @@ async def test_a_large_chapter_is_searched_and_replaced_in_a_thread(
         area.move_cursor((0, 0))
         bar = await open_find(pilot, app)
         await find(pilot, bar, "jane")
-        await wait_until(pilot, lambda: bar.count_text == "1 of 7000", timeout=60)
+        await wait_until(pilot, lambda: bar.count_text == "1 of 7000")
         assert bar.thread_searches >= 1
         bar.query_one("#replace-input", Input).value = "Lizzy"
         await pilot.press("alt+a")
-        await wait_until(pilot, lambda: bar.count_text == "No matches", timeout=60)
+        await wait_until(pilot, lambda: bar.count_text == "No matches")
         assert bar.thread_searches >= 3  # the search, the replacement, the search after
         assert area.document.get_line(2) == "Lizzy walked out."
         assert area.document.line_count == text.count("\n") + 1

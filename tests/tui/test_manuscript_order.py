@@ -176,7 +176,7 @@ async def test_compile_from_the_palette(
         await pilot.press(*"Compile manuscript: Markdown")
         await palette_offers(pilot, "Compile manuscript: Markdown")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.compiling.last is not None, timeout=30)
+        await wait_until(pilot, lambda: app.compiling.last is not None)
         outcome = app.compiling.last
         assert outcome is not None and outcome.path is not None
         assert outcome.path.parent == project / "output"

@@ -68,7 +68,7 @@ async def search(pilot: Pilot[Any], screen: ProjectSearchScreen, field: str, key
     done = screen.done
     screen.query_one(field, Input).focus()
     await pilot.press(key)
-    await wait_until(pilot, lambda: screen.done > done, timeout=60)
+    await wait_until(pilot, lambda: screen.done > done)
 
 
 async def test_rename_a_character_across_61_chapters_then_undo(
@@ -121,7 +121,7 @@ async def test_rename_a_character_across_61_chapters_then_undo(
 
         done = screen.done
         await pilot.press("alt+a")
-        await wait_until(pilot, lambda: screen.done > done, timeout=60)
+        await wait_until(pilot, lambda: screen.done > done)
         outcome = screen.outcome
         assert outcome is not None and outcome.left == []
         assert outcome.files == len(with_name | {"manuscript/chapter-01.md"})
@@ -158,7 +158,7 @@ async def test_rename_a_character_across_61_chapters_then_undo(
         (book / changed).write_text(after[changed] + "\nA new line.\n", encoding="utf-8")
         done = screen.done
         await pilot.press("alt+u")
-        await wait_until(pilot, lambda: screen.done > done, timeout=60)
+        await wait_until(pilot, lambda: screen.done > done)
         outcome = screen.outcome
         assert outcome is not None
         assert outcome.left == [f"{changed} (changed since the replace)"]

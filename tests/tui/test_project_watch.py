@@ -303,7 +303,7 @@ async def test_a_burst_of_a_thousand_outside_files_reaches_the_loop_as_one_batch
         def all_recorded() -> bool:
             return len(current.files_created) >= 1000
 
-        await wait_until(pilot, all_recorded, 30)
+        await wait_until(pilot, all_recorded)
         await wait_until(pilot, lambda: watch.batches > batches_before, WAIT)
         assert watch.batches - batches_before <= 2
         assert clock.calls - clock_before <= 20, clock.calls - clock_before

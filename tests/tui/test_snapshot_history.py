@@ -35,7 +35,7 @@ def triggers(project: Path) -> list[str]:
 
 
 async def idle(pilot: Pilot[Any], app: WritersFactoryApp) -> None:
-    await wait_until(pilot, lambda: not app.snapshots.busy, timeout=30)
+    await wait_until(pilot, lambda: not app.snapshots.busy)
 
 
 async def run_palette(pilot: Pilot[Any], text: str) -> None:
@@ -59,13 +59,13 @@ async def test_start_save_by_hand_history_and_undoable_restore(
         await pilot.press(*" The storm broke.")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "The storm broke." in (project / CHAPTER).read_text())
-        await wait_until(pilot, lambda: triggers(project)[:1] == ["autosave"], timeout=30)
+        await wait_until(pilot, lambda: triggers(project)[:1] == ["autosave"])
 
         await run_palette(pilot, "Snapshot now")
         modal = await ready_screen(pilot, NameModal, focused="Input")
         modal.query_one(Input).value = "end of the storm"
         await pilot.press("enter")
-        await wait_until(pilot, lambda: triggers(project)[:1] == ["manual"], timeout=30)
+        await wait_until(pilot, lambda: triggers(project)[:1] == ["manual"])
         head = next(walk(repository(project)))
         assert head.meta.message == "end of the storm"
 
@@ -81,7 +81,7 @@ async def test_start_save_by_hand_history_and_undoable_restore(
         assert "+" in str(diff) and "The storm broke." in str(diff)
 
         await pilot.press("r")
-        await wait_until(pilot, lambda: not isinstance(app.screen, HistoryScreen), timeout=30)
+        await wait_until(pilot, lambda: not isinstance(app.screen, HistoryScreen))
         assert area.text == original
         assert triggers(project)[0] == "before-restore"
         kept = next(walk(repository(project)))
@@ -107,7 +107,7 @@ async def test_deleted_file_comes_back_and_today_shows_the_days_words(
         await wait_until(pilot, lambda: screen.loaded)
         assert [e.path for e in screen.entries] == ["manuscript/chapter-02.md"]
         await pilot.press("r")
-        await wait_until(pilot, extra.exists, timeout=30)
+        await wait_until(pilot, extra.exists)
         assert extra.read_text() == "A chapter I will regret deleting.\n"
         await wait_until(pilot, lambda: app.editor.find(Path("manuscript/chapter-02.md")))
 

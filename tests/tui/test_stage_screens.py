@@ -46,7 +46,7 @@ async def analyzing(pilot: Pilot[Any]) -> AnalyzingScreen:
     await wait_until(pilot, lambda: isinstance(app.screen, AnalyzingScreen))
     screen = app.screen
     assert isinstance(screen, AnalyzingScreen)
-    await wait_until(pilot, lambda: screen.measures is not None, timeout=30)
+    await wait_until(pilot, lambda: screen.measures is not None)
     await pilot.pause()
     return screen
 
@@ -117,7 +117,7 @@ async def test_sort_jump_and_come_back(novel: Path, tmp_path: Path) -> None:
         assert second.stage_id == "analyzing"
         screen = second.screen
         assert isinstance(screen, AnalyzingScreen)
-        await wait_until(pilot, lambda: screen.measures is not None, timeout=30)
+        await wait_until(pilot, lambda: screen.measures is not None)
         pacing = screen.query_one("#an-pacing", SortableTable)
         await wait_until(pilot, lambda: pacing.selected_key == f"manuscript/{longest}")
         assert pacing.sort_key == "words" and pacing.descending
@@ -157,7 +157,7 @@ async def test_scoring_weakest_first_and_jump(novel: Path, tmp_path: Path) -> No
         await wait_until(pilot, lambda: isinstance(app.screen, ScoringScreen))
         screen = app.screen
         assert isinstance(screen, ScoringScreen)
-        await wait_until(pilot, lambda: screen.settled, timeout=30)
+        await wait_until(pilot, lambda: screen.settled)
         assert app.session.data.current_state.stage == "scoring"
         table = screen.query_one("#sc-cards", SortableTable)
         assert table.row_count == 61, "every chapter has its scorecard"

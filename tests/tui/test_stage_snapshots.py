@@ -52,7 +52,7 @@ def test_stage_screen_at_size(
             await wait_until(pilot, lambda: app.stage_screen() is not None)
         screen = app.stage_screen()
         if screen is not None:
-            await wait_until(pilot, lambda: screen.is_current and screen.settled, timeout=30)
+            await wait_until(pilot, lambda: screen.is_current and screen.settled)
             if screen.query(SortableTable):  # a table takes the focus; the footer follows it
                 await wait_until(pilot, lambda: screen.focused is not None)
             # the trail follows the selection through messages: wait for its last word

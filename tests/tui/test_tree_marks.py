@@ -15,7 +15,7 @@ from typing import Any
 from rich.style import Style
 from textual.pilot import Pilot
 
-from tests.tui.conftest import SIZE, select_in_tree, started, wait_until
+from tests.tui.conftest import PATIENCE, SIZE, select_in_tree, started, wait_until
 from writers_factory.store.session.models import FileChangeRecord
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.widgets.project_tree import session_marks
@@ -23,7 +23,7 @@ from writers_factory.tui.widgets.project_tree import session_marks
 CHAPTER = "manuscript/chapter-01.md"
 NEW = "manuscript/chapter-02.md"
 OUTLINE = "planning/outline.md"
-WAIT = 10.0
+WAIT = PATIENCE
 """Generous: the observer, the debounce and a loaded machine all take their time."""
 
 

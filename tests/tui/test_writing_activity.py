@@ -14,7 +14,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.tui.conftest import SIZE, ready_screen, started, wait_until
+from tests.tui.conftest import PATIENCE, SIZE, ready_screen, started, wait_until
 from writers_factory.store import Preferences, SessionHistory
 from writers_factory.store.history.models import HistoryEntry
 from writers_factory.tui.app import WritersFactoryApp
@@ -26,7 +26,7 @@ from writers_factory.tui.widgets.status_bar import StatusBar
 
 CHAPTER = "manuscript/chapter-01.md"
 NOTES = "planning/outline.md"
-WAIT = 10.0
+WAIT = PATIENCE
 
 
 def entry_on_disk(project: Path, session_id: str) -> HistoryEntry | None:
