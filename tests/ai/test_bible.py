@@ -46,6 +46,8 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "reference" / "map.png").write_bytes(b"\x89PNG Mara")
     (tmp_path / "reference" / ".draft.md").write_text("Mara hidden")
     (tmp_path / "reference" / ".world.txt.99.ab12.wf-tmp").write_text("Mara temp")
+    (tmp_path / "planning" / "copies").mkdir()
+    (tmp_path / "planning" / "copies" / "chapter-1 (my copy 1).md").write_text("Mara copied")
     return tmp_path
 
 

@@ -33,6 +33,7 @@ from writers_factory.core.errors import WritersFactoryError
 from writers_factory.store.base.durable import is_temp_file
 from writers_factory.store.base.jsonfile import set_aside
 from writers_factory.store.base.paths import SessionPaths
+from writers_factory.store.manuscript.buffers import COPIES_FOLDER
 
 SOURCES = ("reference", "planning")
 SUFFIXES = (".md", ".txt")
@@ -222,8 +223,14 @@ class BibleIndex:
     # --- refresh --------------------------------------------------------------------------
 
     def note_files(self) -> list[Path]:
-        """The notes to index: *.md / *.txt under reference/ and planning/, no hidden files."""
+        """The notes to index: *.md / *.txt under reference/ and planning/, no hidden files.
+
+        Not the writer's copies of chapters (``planning/copies/``, from "keep both" and
+        read-only saves): they are manuscript text, and would answer questions about the
+        story bible with passages of the book.
+        """
         found: list[Path] = []
+        copies = self.project_root / COPIES_FOLDER
         for name in SOURCES:
             root = self.project_root / name
             if not root.is_dir():
@@ -234,6 +241,7 @@ class BibleIndex:
                     p.suffix.lower() in SUFFIXES
                     and not is_temp_file(p)
                     and not any(part.startswith(".") for part in rel.parts)
+                    and copies not in p.parents
                     and p.is_file()
                 ):
                     found.append(p)
