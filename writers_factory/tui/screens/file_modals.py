@@ -16,11 +16,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 from textual.widgets.input import Selection
 
+from writers_factory.tui.screens.form_dialog import FormDialog
+
 NameCheck = Callable[[str], str | None]
 """Says what is wrong with a name (shown under the field, the dialog stays open), or None."""
 
 
-class NameModal(ModalScreen[str | None]):
+class NameModal(FormDialog[str]):
     """Ask for a file name; dismisses with the stripped name, or ``None`` when cancelled.
 
     ``check`` is asked on submit: a name it refuses keeps the dialog open with the reason
@@ -30,9 +32,6 @@ class NameModal(ModalScreen[str | None]):
 
     DEFAULT_CSS = "NameModal #name-error { width: 100%; }"
     """The reason wraps inside the dialog instead of running past its edge."""
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="modal.cancel")
-    ]
 
     def __init__(
         self,
@@ -83,20 +82,6 @@ class NameModal(ModalScreen[str | None]):
             self.show_error(problem)
             return
         self.dismiss(name)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ConfirmModal(ModalScreen[bool]):

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from writers_factory.core.targets import (
@@ -23,6 +20,7 @@ from writers_factory.core.targets import (
     parse_deadline,
     parse_target,
 )
+from writers_factory.tui.screens.form_dialog import FormDialog
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ def _shown(value: int | date | None) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-class TargetsScreen(ModalScreen[TargetSettings | None]):
+class TargetsScreen(FormDialog[TargetSettings]):
     """Push with the view; dismisses with the new :class:`TargetSettings` or ``None``."""
 
     DEFAULT_CSS = """
@@ -65,9 +63,6 @@ class TargetsScreen(ModalScreen[TargetSettings | None]):
     TargetsScreen .target-line { height: auto; }
     TargetsScreen ProgressBar { margin-bottom: 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="modal.cancel")
-    ]
 
     def __init__(self, view: TargetsView) -> None:
         super().__init__(classes="wf-modal")
@@ -147,17 +142,3 @@ class TargetsScreen(ModalScreen[TargetSettings | None]):
         values = self.read()
         if values is not None:
             self.dismiss(values)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
