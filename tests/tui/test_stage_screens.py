@@ -200,6 +200,13 @@ async def test_writing_shows_the_chapters_outline_card(novel: Path, tmp_path: Pa
         assert card.display and card.region.width > 0
         text = str(card.query_one("#outline-card-text", Static).render())
         assert "Chapter 5" in text and "no chapter target set" in text
+        # the words follow the writing (they stayed at the count made on opening)
+        before = shown.words
+        area = app.editor.active
+        assert area is not None
+        area.move_cursor(area.document.end)
+        area.insert(" Five more words typed here.")
+        await wait_until(pilot, lambda: card.shown is not None and card.shown.words == before + 5)
         await pilot.press("f3")  # another stage: the card goes
         await wait_until(pilot, lambda: not card.display)
         # a chapter with a target set (as the targets dialog keeps it): the card shows progress

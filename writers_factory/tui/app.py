@@ -123,6 +123,7 @@ from writers_factory.tui.widgets.messages import (
     BufferEdited,
     FileRenamed,
     FileSwitched,
+    OpenFileCounted,
     OperationRequested,
     SignificantAction,
     StageChanged,
@@ -944,6 +945,10 @@ class WritersFactoryApp(App[int]):
             self.session.set_breadcrumb(trail)
 
     # ------------------------------------------------------------------ navigation
+    def on_open_file_counted(self, event: OpenFileCounted) -> None:
+        if self.workspace_screen is not None and self.workspace_screen.query(OutlineCard):
+            self._in_workspace(OutlineCard).words_counted(event.path, event.words)
+
     def on_file_switched(self, event: FileSwitched) -> None:
         if self._restoring:
             return

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from writers_factory.core.wordcount import count_words_stepwise
+from writers_factory.tui.widgets.messages import OpenFileCounted
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -112,6 +113,7 @@ class OpenFileWords:
                 words, seconds = await asyncio.to_thread(count_in_steps, text)
                 self.counts += 1
                 self._counted[path] = (revision, words)
+                self.ui.post(OpenFileCounted(path, words))
                 self.delay = min(MAX_DELAY, max(DELAY, 4 * seconds))
             selected = None
             if selection is not None:

@@ -28,6 +28,21 @@ class BufferEdited(Message):
         return isinstance(message, BufferEdited) and message.path == self.path
 
 
+@dataclass
+class OpenFileCounted(Message):
+    """The open file's words were counted afresh (in a thread, after edits settle).
+
+    Whatever shows a chapter's progress beside the editor follows the writer's typing with
+    it instead of keeping the count from when the chapter was opened.
+    """
+
+    path: Path
+    words: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, OpenFileCounted) and message.path == self.path
+
+
 class FileSwitched(Message):
     """Another tab became active (``path`` is ``None`` when the last tab closed)."""
 

@@ -9,7 +9,7 @@ to leave the editor its room.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.text import Text
@@ -33,6 +33,8 @@ class ChapterCard:
     target: int | None
     """The chapter's word target, once targets exist (``None``: none set)."""
     problem: str | None = None
+    path: Path | None = None
+    """The chapter, project-relative (the words counted while typing are matched by it)."""
 
 
 def read_chapter_card(
@@ -49,7 +51,7 @@ def read_chapter_card(
         problem = f"{OUTLINE.as_posix()} could not be read: {exc}"
     position = chapters.index(chapter) if chapter in chapters else None
     card = card_for_chapter(outline, chapter.name, position)
-    return ChapterCard(chapter.name, card, count_words(text), target, problem)
+    return ChapterCard(chapter.name, card, count_words(text), target, problem, chapter)
 
 
 class OutlineCard(VerticalScroll):
@@ -71,6 +73,12 @@ class OutlineCard(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="outline-card-text", markup=False)
+
+    def words_counted(self, path: Path, words: int) -> None:
+        """The open chapter was counted again (the writer typed): the progress follows."""
+        found = self.shown
+        if found is not None and found.path == path and found.words != words:
+            self.show(replace(found, words=words))
 
     def show(self, found: ChapterCard | None) -> None:
         self.shown = found
