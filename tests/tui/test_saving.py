@@ -171,7 +171,8 @@ async def test_failed_save_is_shown_nothing_is_lost_and_ctrl_s_retries(
         assert indicator(app) == "⚠ Auto-save failed — ctrl+s to retry"
         monkeypatch.setattr(durable, "_write_once", real_write)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: indicator(app).startswith("● Auto-saved"))
+        # the writer asked: "Saved" (it said "Auto-saved" after ctrl+s)
+        await wait_until(pilot, lambda: indicator(app).startswith("● Saved"))
         assert (project / CHAPTER).read_text() == area.text
         assert area.text.endswith("Lost?!")
         assert not area.dirty

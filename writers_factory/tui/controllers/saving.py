@@ -144,6 +144,8 @@ class SaveCoordinator:
         self._busy = False
         self._closing = False
         self._again = False
+        self._asked = False
+        """The writer asked for a save (ctrl+s) that has not finished yet."""
         self._again_interactive = False
         self._autosave: Timer | None = None
 
@@ -281,6 +283,8 @@ class SaveCoordinator:
             return
         if interactive:
             self._deferred.clear()
+        if reason == "manual":
+            self._asked = True  # the status bar says "Saved" for the pass that does it
         if self._busy:
             self._again = True
             self._again_interactive = self._again_interactive or interactive
@@ -332,8 +336,8 @@ class SaveCoordinator:
             if report.deferred:
                 self._show(StatusBar.mark_dirty)
             else:
-                stamp = self.clock()
-                self._show(lambda bar: bar.mark_saved(stamp))
+                stamp, asked, self._asked = self.clock(), self._asked, False
+                self._show(lambda bar: bar.mark_saved(stamp, asked=asked))
                 self.refresh_indicator()
         return report
 

@@ -103,6 +103,8 @@ class StatusBar(Horizontal):
         self.last_saved: datetime | None = None
         self.saved_here = False
         """True once this run saved; before that a SAVED state is what start found on disk."""
+        self.saved_when_asked = False
+        """The last save was the writer's ctrl+s (the next auto-save tick says "Auto-saved")."""
         self._known_on_disk = False
         self.failure: str | None = None
         self.session_total = Decimal(0)
@@ -125,10 +127,12 @@ class StatusBar(Horizontal):
 
     # -- driven by the save coordinator (main thread only) ------------------------------------
 
-    def mark_saved(self, at: datetime | None = None) -> None:
+    def mark_saved(self, at: datetime | None = None, *, asked: bool = False) -> None:
+        """``asked``: the writer asked for this save (ctrl+s): "Saved", not "Auto-saved"."""
         self.state = SaveState.SAVED
         self.last_saved = at or self.clock()
         self.saved_here = True
+        self.saved_when_asked = asked
         self.failure = None
         self._render_save()
 
@@ -200,7 +204,7 @@ class StatusBar(Horizontal):
             return "● Unsaved changes"
         if self.state is SaveState.SAVED and self.last_saved is not None:
             age = max(0.0, (self.clock() - self.last_saved).total_seconds())
-            verb = "Auto-saved" if self.saved_here else "Saved"
+            verb = "Auto-saved" if self.saved_here and not self.saved_when_asked else "Saved"
             return f"● {verb} {describe_age(age)}"
         if self.state is SaveState.SAVED:
             return "● All saved"
