@@ -20,6 +20,7 @@ from tests.tui.conftest import (
     wait_until,
 )
 from writers_factory.store.manuscript import trash
+from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.file_modals import ConfirmModal, NameModal
 
@@ -402,3 +403,28 @@ async def test_the_tree_opens_on_the_active_chapter(
         await wait_until(pilot, lambda: cursor_path(app) is not None)
         assert cursor_path(app) == "manuscript/part-two/chapter-07.md"
         assert active_path(app) == Path("manuscript/part-two/chapter-07.md")
+
+
+async def test_story_bible_pins_follow_a_renamed_note(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    prefs = Preferences(project / ".session")
+    prefs.set("story_bible.pinned", ["reference/setting.md"])
+    prefs.set("story_bible.excluded", ["reference/setting.md-notes.md"])
+    prefs.save_sync()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await select_in_tree(pilot, "reference/setting.md")
+        await pilot.press("ctrl+r")
+        await ready_screen(pilot, NameModal, focused="Input")
+        app.screen.query_one(Input).value = "the-coast.md"
+        await pilot.press("enter")
+
+        def pinned() -> list[str]:
+            return Preferences(project / ".session", read_only=True).data.story_bible.pinned
+
+        # the pin named the old path, and was lost with the rename
+        await wait_until(pilot, lambda: pinned() == ["reference/the-coast.md"])
+        excluded = Preferences(project / ".session", read_only=True).data.story_bible.excluded
+        assert excluded == ["reference/setting.md-notes.md"]  # a similar name is not that file

@@ -865,6 +865,11 @@ class WritersFactoryApp(App[int]):
     async def _order_follows_delete(self, event: SignificantAction) -> None:
         if event.kind == "file_deleted" and event.path is not None:
             await self.order.follow(event.path, None)
+            await self.ai.notes_follow(event.path, None)
+
+    @on(FileRenamed)
+    async def _notes_follow_rename(self, event: FileRenamed) -> None:
+        await self.ai.notes_follow(event.old, event.new)
 
     def on_unmount(self) -> None:
         self.shutdown.finish_sync()  # only if the app closes without the shutdown path

@@ -29,6 +29,7 @@ from writers_factory.ai.providers import model_for_stage as default_for_stage
 from writers_factory.ai.runner import BudgetHardStop, CostPlan, dollars, plan_operation
 from writers_factory.ai.runner import run_operation as run_planned
 from writers_factory.core.prices import UnknownModelError, display_name
+from writers_factory.core.renames import followed
 from writers_factory.core.stages import STAGES
 from writers_factory.tui.controllers.ai_results import Pending, RecordOperation, Target
 from writers_factory.tui.controllers.workflows import WorkflowRunner
@@ -502,6 +503,23 @@ class AIController:
         excluded = [p for p in wanted.excluded if p not in pinned] + sorted(
             gone - set(wanted.excluded)
         )
+        prefs.set("story_bible.pinned", pinned)
+        prefs.set("story_bible.excluded", excluded)
+        await prefs.save()
+
+    async def notes_follow(self, old: Path, new: Path | None) -> None:
+        """The app renamed (``new``) or deleted (``None``) ``old`` (project-relative, a file
+        or a folder): the story-bible pins and exclusions follow it (a renamed note lost
+        its pin: they are kept by path)."""
+        prefs = self.workspace.preferences
+        if prefs.read_only:
+            return
+        wanted = prefs.data.story_bible
+        gone, moved = old.as_posix(), None if new is None else new.as_posix()
+        pinned = followed(wanted.pinned, gone, moved)
+        excluded = followed(wanted.excluded, gone, moved)
+        if pinned == wanted.pinned and excluded == wanted.excluded:
+            return
         prefs.set("story_bible.pinned", pinned)
         prefs.set("story_bible.excluded", excluded)
         await prefs.save()
