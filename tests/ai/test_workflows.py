@@ -18,6 +18,7 @@ import pytest
 from pydantic_ai.messages import ModelMessage, UserPromptPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
+from tests.patience import PATIENCE
 from writers_factory.ai.runner import BudgetHardStop
 from writers_factory.ai.workflows import (
     abandon,
@@ -110,7 +111,7 @@ CHILD = textwrap.dedent(
 
 
 def wait_for_step_two_running(session_dir: Path, proc: subprocess.Popen[bytes]) -> Path:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
         for path in workflows_dir(session_dir).glob("*.json"):

@@ -18,11 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tests.patience import PATIENCE
 from writers_factory.store.base.processes import pid_alive
 
 CHILD = Path(__file__).with_name("child.py")
-PATIENCE = 60.0
-"""Seconds a child may take to acknowledge what a round waits for (a busy machine)."""
 
 
 class Zygote:

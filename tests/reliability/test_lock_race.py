@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.patience import PATIENCE
 from tests.reliability.tally import record
 
 FORKER = textwrap.dedent("""
@@ -25,6 +26,7 @@ FORKER = textwrap.dedent("""
     from writers_factory.store import Session
 
     root, rounds, per_project = pathlib.Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    patience = float(sys.argv[4])
 
     def racer(project, folder, me):
         go = str(folder / "go")
@@ -56,7 +58,7 @@ FORKER = textwrap.dedent("""
         time.sleep(0.05)  # both are spinning on the barrier now
         (folder / "go").write_text("")
         outs = [folder / f"out-{me}" for me in range(2)]
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + patience
         while not all(o.exists() and o.read_text() for o in outs):
             if time.monotonic() > deadline:
                 break
@@ -76,7 +78,7 @@ PER_PROJECT = 5
 @pytest.mark.slow
 def test_two_simultaneous_starts_yield_exactly_one_writer(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", FORKER, str(tmp_path), str(ROUNDS), str(PER_PROJECT)],
+        [sys.executable, "-c", FORKER, str(tmp_path), str(ROUNDS), str(PER_PROJECT), str(PATIENCE)],
         capture_output=True,
         text=True,
         timeout=600,

@@ -15,6 +15,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from tests.patience import PATIENCE
 from writers_factory.store.snapshots.reading import file_text, walk
 from writers_factory.store.snapshots.taker import Snapshotter
 from writers_factory.store.snapshots.triggers import Trigger
@@ -62,7 +63,7 @@ def test_kill_9_during_snapshots_leaves_a_repository_git_accepts(tmp_path: Path)
         ack = tmp_path / f"ack-{n}.txt"
         ack.write_text("")
         proc = subprocess.Popen([sys.executable, "-c", WRITER, str(project), str(step), str(ack)])
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE
         while len(_acks(ack)) < 2:
             assert proc.poll() is None, "the snapshot writer died on its own"
             assert time.monotonic() < deadline, "the snapshot writer made no progress"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.patience import PATIENCE
 from tests.reliability.tally import record
 from writers_factory.store import CostTracker
 
@@ -89,7 +90,7 @@ def race(root: Path, round_no: int, *, open_late: bool) -> list[str]:
                 text=True,
             )
         )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + PATIENCE
     while not all((work / f"{n}{round_no}.ready").exists() for n in "ab"):
         assert time.monotonic() < deadline, "workers did not start"
         assert all(w.poll() is None for w in workers), [w.communicate() for w in workers]

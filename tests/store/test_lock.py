@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.patience import PATIENCE
 from writers_factory.store import Session
 from writers_factory.store.base.events import ProblemKind
 from writers_factory.store.base.processes import pid_alive, process_created
@@ -130,7 +131,7 @@ def holder(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[bytes]]]:
     ready = tmp_path / "ready"
     proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(project), str(ready), "keep"])
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + PATIENCE
         while not ready.exists():
             assert time.monotonic() < deadline
             time.sleep(0.02)
@@ -175,7 +176,7 @@ def test_a_clean_close_lets_the_next_start_in_while_the_first_process_lives(
     ready = tmp_path / "ready"
     proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(project), str(ready), "close"])
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + PATIENCE
         while not ready.exists():
             assert time.monotonic() < deadline
             time.sleep(0.02)
@@ -214,7 +215,7 @@ def test_process_checks_see_a_live_a_dead_and_an_impossible_pid() -> None:
     finally:
         proc.kill()
     # killed but not yet reaped: a zombie is gone (its files may be reclaimed)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + PATIENCE
     while pid_alive(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.01)  # the signal is delivered asynchronously
     assert not pid_alive(proc.pid)  # a zombie: nobody has reaped it yet

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.patience import PATIENCE
 from writers_factory.store import Session
 from writers_factory.store.base.events import ProblemKind
 from writers_factory.store.session.lock import LockState, new_lock, read_lock, write_lock
@@ -121,7 +122,7 @@ def _holder(project: Path, ready: Path) -> subprocess.Popen[bytes]:
 def _wait_for(path: Path) -> None:
     import time
 
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + PATIENCE
     while not path.exists():
         assert time.monotonic() < deadline, "helper process did not start"
         time.sleep(0.05)
@@ -300,7 +301,7 @@ def test_killed_owner_not_yet_reaped_counts_as_dead(tmp_path: Path) -> None:
         # do not wait(): the child stays a zombie until reaped
         import time
 
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + PATIENCE
         stat = Path(f"/proc/{proc.pid}/stat")
         while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
             assert time.monotonic() < deadline

@@ -17,6 +17,7 @@ from textual.widgets import TextArea
 from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
 
+from tests.patience import PATIENCE
 from writers_factory.project import create_project
 from writers_factory.tui.app import WritersFactoryApp
 
@@ -46,13 +47,6 @@ def make_app(project: Path, user_themes: Path) -> Callable[[], WritersFactoryApp
         return WritersFactoryApp(project, user_themes=user_themes)
 
     return build
-
-
-# How long a test lets the app work towards a condition before calling it a hang. The tests
-# wait on conditions, never on time: this is only the guard against waiting for ever, so it is
-# generous (a busy 2-core machine running the suite beside other work takes many seconds to
-# start an app; 10 s was seen to fail there).
-PATIENCE = 90.0
 
 
 async def wait_until(

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.patience import PATIENCE
+
 SCRIPT = (
     "import sys; from pathlib import Path; from writers_factory.tui.app import run_app; "
     "sys.exit(run_app(Path(sys.argv[1])))"
@@ -45,16 +47,16 @@ def test_run_app_opens_the_project_and_quits_cleanly(project: Path) -> None:
     )
     os.close(terminal)
     try:
-        screen = read_until(controller, b"Creation", limit=30)
+        screen = read_until(controller, b"Creation", limit=PATIENCE)
         assert b"Creation" in screen, screen[-500:]
         lock = project / ".session" / "lock.json"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + PATIENCE
         while not lock.exists() and time.monotonic() < deadline:
             read_until(controller, b"\0", limit=0.1)  # keep the terminal drained
         assert lock.exists(), "a running workspace holds the project lock"
         os.write(controller, b"\x11")  # ctrl+q
         # keep reading while it closes: a full terminal buffer would block its last paint
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE
         while proc.poll() is None and time.monotonic() < deadline:
             read_until(controller, b"\0", limit=0.1)
         assert proc.wait(timeout=1) == 0

@@ -15,6 +15,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from tests.patience import PATIENCE
 from writers_factory.project import create_project
 from writers_factory.store import SessionHistory
 from writers_factory.store.session.session import Session
@@ -63,7 +64,7 @@ def test_kill_9_of_the_app_keeps_the_sessions_words(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE
         while len(_acks(ack)) < 3:
             if child.poll() is not None:
                 raise AssertionError(f"the app died on its own: {child.stderr.read()!r}")  # type: ignore[union-attr]
