@@ -18,7 +18,10 @@ T = TypeVar("T")
 
 
 class FormDialog(ModalScreen[T | None]):
-    """A modal with fields, an ``ok`` button and a cancel button (any other id)."""
+    """A modal with fields, a submit button (id :attr:`SUBMIT_ID`) and a cancel button (any
+    other id)."""
+
+    SUBMIT_ID: ClassVar[str] = "ok"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel")
@@ -34,7 +37,7 @@ class FormDialog(ModalScreen[T | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "ok":
+        if event.button.id == self.SUBMIT_ID:
             self._submit()
         else:
             self.dismiss(None)

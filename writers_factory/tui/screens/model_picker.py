@@ -9,16 +9,14 @@ stage, because its cost could not be estimated before a call.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from writers_factory.ai.providers import PROVIDERS, configured_providers
 from writers_factory.core.stages import STAGES
+from writers_factory.tui.screens.form_dialog import FormDialog
 
 PriceCheck = Callable[[str], str | None]
 """Returns why a model cannot be used (no price known), or ``None`` when it can."""
@@ -34,7 +32,7 @@ def examples_text(env: Mapping[str, str] | None = None) -> str:
     return "\n".join(lines)
 
 
-class ModelPickerScreen(ModalScreen[dict[str, str] | None]):
+class ModelPickerScreen(FormDialog[dict[str, str]]):
     """Dismisses with the stages whose model changed (stage id -> model), or ``None``."""
 
     DEFAULT_CSS = """
@@ -51,9 +49,7 @@ class ModelPickerScreen(ModalScreen[dict[str, str] | None]):
     it ran off the bottom of any terminal under 36 rows, examples and buttons with it); a
     smaller terminal scrolls it. The dialog's own size is in ``app.tcss`` (the app's rules
     outrank a screen's defaults)."""
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="modal.cancel")
-    ]
+    SUBMIT_ID = "save"
 
     def __init__(self, current: Mapping[str, str], price_check: PriceCheck) -> None:
         super().__init__(classes="wf-modal")
@@ -100,17 +96,3 @@ class ModelPickerScreen(ModalScreen[dict[str, str] | None]):
 
     def _error(self, message: str) -> None:
         self.query_one("#model-error", Label).update(message)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
