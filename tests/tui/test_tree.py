@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 from tests.tui.conftest import (
@@ -199,6 +201,15 @@ async def test_rename_open_file_follows_tab_and_session(
         await wait_until(pilot, lambda: "manuscript/the-keeper.md" in shown_paths(app))
 
 
+async def rename_in_tree(pilot: Pilot[Any], relative: str, name: str) -> None:
+    """Select ``relative`` in the tree, ctrl+r, type ``name`` and press Enter."""
+    await select_in_tree(pilot, relative)
+    await pilot.press("ctrl+r")
+    await ready_screen(pilot, NameModal, focused="Input")
+    pilot.app.screen.query_one(Input).value = name
+    await pilot.press("enter")
+
+
 async def test_rename_never_replaces_another_file(
     make_app: Callable[[], WritersFactoryApp], project: Path
 ) -> None:
@@ -206,11 +217,7 @@ async def test_rename_never_replaces_another_file(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await select_in_tree(pilot, "manuscript/chapter-01.md")
-        await pilot.press("ctrl+r")
-        await ready_screen(pilot, NameModal, focused="Input")
-        app.screen.query_one(Input).value = "chapter-02.md"
-        await pilot.press("enter")
+        await rename_in_tree(pilot, "manuscript/chapter-01.md", "chapter-02.md")
         await wait_until(pilot, lambda: "already exists" in name_error(app))
         await pilot.press("escape")
     assert (project / "manuscript" / "chapter-02.md").read_text() == "the second chapter"
@@ -415,11 +422,7 @@ async def test_story_bible_pins_follow_a_renamed_note(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await select_in_tree(pilot, "reference/setting.md")
-        await pilot.press("ctrl+r")
-        await ready_screen(pilot, NameModal, focused="Input")
-        app.screen.query_one(Input).value = "the-coast.md"
-        await pilot.press("enter")
+        await rename_in_tree(pilot, "reference/setting.md", "the-coast.md")
 
         def pinned() -> list[str]:
             return Preferences(project / ".session", read_only=True).data.story_bible.pinned
