@@ -18,6 +18,7 @@ from tests.tui.conftest import SIZE, click_when_ready, ready_screen, started, wa
 from tests.tui.corpus_project import build_novel, copy_novel
 from writers_factory.ai.workflows import StepRecord, WorkflowRecord, save_workflow_sync
 from writers_factory.core.outline import parse_outline
+from writers_factory.core.targets import TargetSettings
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.card_editor import CardEditor
@@ -207,6 +208,9 @@ async def test_writing_shows_the_chapters_outline_card(novel: Path, tmp_path: Pa
         area.move_cursor(area.document.end)
         area.insert(" Five more words typed here.")
         await wait_until(pilot, lambda: card.shown is not None and card.shown.words == before + 5)
+        # a target set for the open chapter shows at once (it waited for another file)
+        await app.targets.apply(TargetSettings(chapter=4000), Path("manuscript/chapter-05.md"))
+        await wait_until(pilot, lambda: card.shown is not None and card.shown.target == 4000)
         await pilot.press("f3")  # another stage: the card goes
         await wait_until(pilot, lambda: not card.display)
         # a chapter with a target set (as the targets dialog keeps it): the card shows progress

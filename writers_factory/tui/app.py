@@ -952,7 +952,7 @@ class WritersFactoryApp(App[int]):
     # ------------------------------------------------------------------ navigation
     def on_open_file_counted(self, event: OpenFileCounted) -> None:
         if self.workspace_screen is not None and self.workspace_screen.query(OutlineCard):
-            self._in_workspace(OutlineCard).words_counted(event.path, event.words)
+            self._in_workspace(OutlineCard).words_counted(event.path, event.words, event.target)
 
     def on_file_switched(self, event: FileSwitched) -> None:
         if self._restoring:

@@ -113,7 +113,6 @@ class OpenFileWords:
                 words, seconds = await asyncio.to_thread(count_in_steps, text)
                 self.counts += 1
                 self._counted[path] = (revision, words)
-                self.ui.post(OpenFileCounted(path, words))
                 self.delay = min(MAX_DELAY, max(DELAY, 4 * seconds))
             selected = None
             if selection is not None:
@@ -121,7 +120,9 @@ class OpenFileWords:
             known = self._counted.get(path)
             if known is not None:
                 self._selection_shown = selected is not None
-                self._show(words_text(known[1], selected, self.chapter_target(path)))
+                target = self.chapter_target(path)
+                self._show(words_text(known[1], selected, target))
+                self.ui.post(OpenFileCounted(path, known[1], target))
         finally:
             self._running = False
             if self._again:

@@ -30,7 +30,8 @@ class BufferEdited(Message):
 
 @dataclass
 class OpenFileCounted(Message):
-    """The open file's words were counted afresh (in a thread, after edits settle).
+    """The open file's words were counted afresh (in a thread, after edits settle), or its
+    target changed.
 
     Whatever shows a chapter's progress beside the editor follows the writer's typing with
     it instead of keeping the count from when the chapter was opened.
@@ -38,6 +39,8 @@ class OpenFileCounted(Message):
 
     path: Path
     words: int
+    target: int | None
+    """The chapter's word target as the count found it (``None``: none set)."""
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, OpenFileCounted) and message.path == self.path

@@ -74,11 +74,14 @@ class OutlineCard(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", id="outline-card-text", markup=False)
 
-    def words_counted(self, path: Path, words: int) -> None:
-        """The open chapter was counted again (the writer typed): the progress follows."""
+    def words_counted(self, path: Path, words: int, target: int | None) -> None:
+        """The open chapter was counted again (the writer typed) or its target was set: the
+        progress follows."""
         found = self.shown
-        if found is not None and found.path == path and found.words != words:
-            self.show(replace(found, words=words))
+        if found is None or found.path != path:
+            return
+        if (found.words, found.target) != (words, target):
+            self.show(replace(found, words=words, target=target))
 
     def show(self, found: ChapterCard | None) -> None:
         self.shown = found
