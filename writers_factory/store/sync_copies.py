@@ -1,0 +1,83 @@
+"""Conflict copies a syncing tool left in the writer's folders (``manuscript/``,
+``reference/``, ``planning/``), found on disk.
+
+The names are recognised by ``core/sync_conflicts.py``; here the folders are walked (hidden
+folders and links are passed over, as the tree passes them over) and each copy is paired
+with its original, both as project-relative paths. Nothing is changed. Synchronous disk
+reads: call from a thread.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from writers_factory.core.sync_conflicts import recognise
+
+FOLDERS = ("manuscript", "reference", "planning")
+"""The folders the writer's text lives in, where a conflict copy matters."""
+
+
+@dataclass(frozen=True)
+class SyncCopy:
+    """A conflict copy and the original it belongs to (project-relative POSIX paths)."""
+
+    copy: str
+    original: str
+    pattern: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"copy": self.copy, "original": self.original, "pattern": self.pattern}
+
+
+def _in_folder(folder: str, names: list[str], project: Path) -> list[SyncCopy]:
+    found: list[SyncCopy] = []
+    beside = set(names)
+    for name in sorted(names):
+        copy = recognise(name, beside)
+        if copy is not None:
+            prefix = Path(folder).relative_to(project).as_posix()
+            found.append(SyncCopy(f"{prefix}/{name}", f"{prefix}/{copy.original}", copy.pattern))
+    return found
+
+
+def find_copies(project: Path, folders: tuple[str, ...] = FOLDERS) -> list[SyncCopy]:
+    """Every conflict copy in the writer's folders of ``project``, in path order."""
+    project = Path(project)
+    found: list[SyncCopy] = []
+    for top in folders:
+        start = project / top
+        if start.is_symlink() or not start.is_dir():
+            continue
+        for folder, dirs, files in os.walk(start):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _link(folder, d))
+            names = [f for f in files if not f.startswith(".") and not _link(folder, f)]
+            found += _in_folder(folder, names, project)
+    return found
+
+
+def copy_at(project: Path, path: Path) -> SyncCopy | None:
+    """``path`` (absolute) as a conflict copy in the writer's folders, or ``None``."""
+    project = Path(project)
+    try:
+        relative = Path(path).relative_to(project)
+    except ValueError:
+        return None
+    parts = relative.parts
+    if len(parts) < 2 or parts[0] not in FOLDERS or any(p.startswith(".") for p in parts):
+        return None
+    folder = Path(path).parent
+    try:
+        names = [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return None
+    copy = recognise(Path(path).name, set(names)) if Path(path).name in names else None
+    if copy is None:
+        return None
+    parent = relative.parent.as_posix()
+    return SyncCopy(relative.as_posix(), f"{parent}/{copy.original}", copy.pattern)
+
+
+def _link(folder: str, name: str) -> bool:
+    return os.path.islink(os.path.join(folder, name))
