@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from writers_factory.core.sync_conflicts import recognise
+from writers_factory.store.base.paths import SESSION_DIR
 
 FOLDERS = ("manuscript", "reference", "planning")
 """The folders the writer's text lives in, where a conflict copy matters."""
@@ -81,3 +83,34 @@ def copy_at(project: Path, path: Path) -> SyncCopy | None:
 
 def _link(folder: str, name: str) -> bool:
     return os.path.islink(os.path.join(folder, name))
+
+
+@dataclass(frozen=True)
+class Ancestor:
+    """The original as the snapshot history held it before the copy was made."""
+
+    snapshot: str
+    taken_at: datetime
+    text: str
+
+
+def ancestor_of(project: Path, original: str, before: datetime) -> Ancestor | None:
+    """The newest snapshot, taken before ``before`` (the copy's modification time), that
+    holds ``original``: the text both machines started from, as far as this one knows."""
+    from writers_factory.store.snapshots.reading import file_text, walk
+    from writers_factory.store.snapshots.repository import SnapshotError, SnapshotRepository
+
+    repo = SnapshotRepository(Path(project) / SESSION_DIR)
+    try:
+        if not repo.exists():
+            return None
+        for info in walk(repo):
+            if info.meta.taken_at >= before:
+                continue
+            text = file_text(repo, info.id, original)
+            if text is not None:
+                return Ancestor(info.id, info.meta.taken_at, text)
+            return None  # the file did not exist then: the two sides share no ancestor
+    except (SnapshotError, OSError, KeyError, ValueError):
+        return None
+    return None
