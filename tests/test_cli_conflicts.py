@@ -71,3 +71,24 @@ def test_the_command_lists_then_merges(project: Path, capsys: pytest.CaptureFixt
     assert not (session / "current_conflict-20261130-101112.json").exists()
     # the writer's folders are never merged by the command: that is the writer's choice
     assert (project / "manuscript" / COPIES[0]).is_file()
+
+
+def test_copies_are_found_in_the_writers_folders_only(project: Path) -> None:
+    from writers_factory.store.sync_copies import copies_among, find_copies
+
+    hidden = project / "manuscript" / ".drafts"
+    hidden.mkdir()
+    (hidden / "x_conflict-20261130-101112.md").write_text("hidden", encoding="utf-8")
+    (project / "output" / "book_conflict-20261130-101112.md").parent.mkdir(exist_ok=True)
+    (project / "output" / "book_conflict-20261130-101112.md").write_text("x", encoding="utf-8")
+    note = project / "reference" / "characters.sync-conflict-20261130-101112-ABCDEF7.md"
+    note.write_text("the other machine's cast", encoding="utf-8")
+    (project / "reference" / "linked_conflict-20261130-101112.md").symlink_to(note)
+    found = {c.copy: c.original for c in find_copies(project)}
+    assert found[note.relative_to(project).as_posix()] == "reference/characters.md"
+    assert not any(".drafts" in c or c.startswith("output/") or "linked" in c for c in found)
+    assert len(found) == len(COPIES) + 2  # chapter-02 (3).md beside chapter-02.md
+    arrived = [note, project / "manuscript" / "chapter-02.md", hidden / "x.md", project / "x"]
+    assert [c.copy for c in copies_among(project, arrived)] == [
+        note.relative_to(project).as_posix()
+    ]

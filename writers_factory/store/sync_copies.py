@@ -59,26 +59,32 @@ def find_copies(project: Path, folders: tuple[str, ...] = FOLDERS) -> list[SyncC
     return found
 
 
-def copy_at(project: Path, path: Path) -> SyncCopy | None:
-    """``path`` (absolute) as a conflict copy in the writer's folders, or ``None``."""
+def copies_among(project: Path, paths: list[Path]) -> list[SyncCopy]:
+    """The conflict copies among ``paths`` (absolute: files that just appeared) in the
+    writer's folders; each folder is listed once however many files a burst brought."""
     project = Path(project)
-    try:
-        relative = Path(path).relative_to(project)
-    except ValueError:
-        return None
-    parts = relative.parts
-    if len(parts) < 2 or parts[0] not in FOLDERS or any(p.startswith(".") for p in parts):
-        return None
-    folder = Path(path).parent
-    try:
-        names = [entry.name for entry in os.scandir(folder)]
-    except OSError:
-        return None
-    copy = recognise(Path(path).name, set(names)) if Path(path).name in names else None
-    if copy is None:
-        return None
-    parent = relative.parent.as_posix()
-    return SyncCopy(relative.as_posix(), f"{parent}/{copy.original}", copy.pattern)
+    by_folder: dict[Path, list[str]] = {}
+    for path in paths:
+        try:
+            parts = Path(path).relative_to(project).parts
+        except ValueError:
+            continue
+        if len(parts) >= 2 and parts[0] in FOLDERS and not any(p.startswith(".") for p in parts):
+            by_folder.setdefault(Path(path).parent, []).append(Path(path).name)
+    found: list[SyncCopy] = []
+    for folder, arrived in sorted(by_folder.items()):
+        try:
+            names = {entry.name for entry in os.scandir(folder)}
+        except OSError:
+            continue
+        parent = folder.relative_to(project).as_posix()
+        for name in sorted(set(arrived) & names):
+            copy = recognise(name, names)
+            if copy is not None:
+                found.append(
+                    SyncCopy(f"{parent}/{name}", f"{parent}/{copy.original}", copy.pattern)
+                )
+    return found
 
 
 def _link(folder: str, name: str) -> bool:

@@ -120,12 +120,9 @@ class SyncCopies:
             self.ui.start(lambda: self._seen(paths), group="sync-copies")
 
     async def _seen(self, paths: list[Path]) -> None:
-        from writers_factory.store.sync_copies import copy_at
+        from writers_factory.store.sync_copies import copies_among
 
-        found = await asyncio.to_thread(
-            lambda: [c for c in (copy_at(self.project, p) for p in paths) if c is not None]
-        )
-        self._tell(found)
+        self._tell(await asyncio.to_thread(copies_among, self.project, paths))
 
     def _tell(self, copies: list[SyncCopy]) -> None:
         fresh = [c for c in copies if c.copy not in self.told]
