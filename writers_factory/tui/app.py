@@ -350,8 +350,8 @@ class WritersFactoryApp(App[int]):
             snapshots=self.snapshots,
             appeared=self.sync_copies.seen,
         )
-        self.sync_copies.remember = self.project_watch.remember
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
+        self.sync_copies.remember = self.project_watch.remember
         self.project_search = ProjectSearch(
             workspace, ui, ui, self.snapshots, remember=self.project_watch.remember
         )
