@@ -120,3 +120,18 @@ def test_a_copy_that_cannot_be_read_whole_is_left_where_it_is(tmp_path: Path) ->
     assert bad.is_file() and done.trashed == []
     assert any("left as it is" in note for note in done.notes)
     assert len(_ids(desk)) == 2
+
+
+def test_a_store_that_cannot_be_written_keeps_the_copy(tmp_path: Path) -> None:
+    """This project's costs opened read-only (a chunk from a newer version): the copy's
+    operations cannot be added, so the copy stays, named; nothing else is lost."""
+    desk, _ = _synced_pair(tmp_path)
+    chunk = desk / ".session" / "costs" / "ops-000001.json"
+    chunk.write_text(
+        chunk.read_text(encoding="utf-8").replace('"schema_version": 1', '"schema_version": 99', 1),
+        encoding="utf-8",
+    )
+    done = merge_session_copies(desk, apply=True)
+    assert (desk / ".session" / "costs" / COPY).is_file()
+    assert any(COPY in note and "not merged" in note for note in done.notes)
+    assert done.sessions_added == 1  # the history copy merged all the same

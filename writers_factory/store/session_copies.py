@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from writers_factory.core.errors import WritersFactoryError
 from writers_factory.core.sync_conflicts import recognise
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.paths import SESSION_DIR, SessionPaths
@@ -182,7 +183,11 @@ def merge_session_copies(project: Path, *, apply: bool = False) -> CopiesReport:
                 report.notes.append(f"{where}: not read whole ({problem}); left as it is")
                 continue
             if apply:
-                _merge(paths.root, theirs, copy, report)
+                try:
+                    _merge(paths.root, theirs, copy, report)
+                except (WritersFactoryError, OSError, ValueError) as exc:
+                    report.notes.append(f"{where}: not merged ({exc}); left as it is")
+                    continue
                 _trash(project, paths.root / copy.copy, report)
             else:
                 _count(theirs, copy, report, mine_ops, mine_sessions)

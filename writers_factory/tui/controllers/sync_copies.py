@@ -93,7 +93,7 @@ class SyncCopies:
         if not self.workspace.read_only:
             try:
                 report = await asyncio.to_thread(merge_session_copies, self.project, apply=True)
-            except OSError as exc:
+            except Exception as exc:  # start-up goes on whatever a copy holds; it is named
                 self.ui.notify(
                     f"Conflict copies of session files were not merged: {exc}",
                     title="Synced folder",
@@ -212,7 +212,7 @@ class SyncCopies:
         if self.workspace.read_only:
             self.ui.notify("The project is open read-only: nothing was merged.", severity="warning")
             return False
-        text = merged(original, found, chosen)
+        text = await asyncio.to_thread(merged, original, found, chosen)
         editor = self.views.editor
         unsaved = {
             a.path.as_posix(): a.text
