@@ -3,8 +3,9 @@ compared with the original change by change, merged by the writer's choice.
 
 Each answer is tried: "Apply" on a closed original (written durably, a snapshot first, the
 copy in the trash, the text both started from proposing each side's own change), "Apply" on
-an open original with unsaved typing (one edit ctrl+z takes back), and "Not now" (nothing
-changes). The start-up merge of a ``.session/`` copy is told too.
+an open original with unsaved typing (one edit ctrl+z takes back), "Not now" (nothing
+changes), and "Apply" after the original changed on disk meanwhile (nothing is
+overwritten). The start-up merge of a ``.session/`` copy is told too.
 """
 
 from __future__ import annotations
@@ -149,3 +150,11 @@ async def test_not_now_changes_nothing_and_a_copy_that_appears_is_told(
         assert copy.read_text(encoding="utf-8") == COPY
         assert app.sync_copies.applied == 0 and list_trash(project) == []
         assert _sync_merges(project) == 0
+        # Apply after the original changed on disk meanwhile: that change is never overwritten
+        app.action_sync_copies()
+        await _resolve_screen(pilot, app)
+        chapter.write_text(ORIGINAL + "\nTyped elsewhere meanwhile.\n", encoding="utf-8")
+        await pilot.press(*["c"] * 4, "a")
+        await wait_until(pilot, lambda: "changed on disk while you chose" in _notices(app))
+        assert chapter.read_text(encoding="utf-8").endswith("Typed elsewhere meanwhile.\n")
+        assert copy.read_text(encoding="utf-8") == COPY and app.sync_copies.applied == 0
