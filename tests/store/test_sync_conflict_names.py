@@ -33,7 +33,9 @@ CASES: list[tuple[str, tuple[str, ...], str | None, str | None]] = [
     # a machine's name appended: only with the original beside it
     ("ch-01-DESKTOP-AB12CD3.md", ("ch-01.md",), "ch-01.md", "host-suffix"),
     ("ch-01-DESKTOP-AB12CD3-1.md", ("ch-01.md",), "ch-01.md", "host-suffix"),
-    ("chapter-01-LAPTOP.md", ("chapter-01.md", "chapter.md"), "chapter-01.md", "host-suffix"),
+    ("chapter-01-LAPTOP-7Q2.md", ("chapter-01.md", "chapter.md"), "chapter-01.md", "host-suffix"),
+    ("chapter-01-FINAL.md", ("chapter-01.md",), None, None),
+    ("chapter-01-V2.md", ("chapter-01.md",), None, None),
     ("ch-01-DESKTOP-AB12CD3.md", (), None, None),
     # a numbered duplicate: only with the original beside it
     ("ch-01 (1).md", ("ch-01.md",), "ch-01.md", "numbered"),

@@ -14,8 +14,10 @@ The naming patterns recognised (``stem`` and ``.ext`` are the original's):
 * ``stem.sync-conflict-20261130-101112-ABCDEF7.ext`` (date, time, a device id of seven);
 * ``stem_conflict-20261130-101112.ext`` (date and time after an underscore);
 * ``stem-HOSTNAME.ext`` and ``stem-HOSTNAME-1.ext`` (a machine's name appended) — only when
-  the original is beside it and the suffix looks like a machine name (capitals, digits and
-  hyphens, at least one letter, not a roman numeral), since ``chapter-two.md`` is a chapter;
+  the original is beside it and the suffix looks like a machine name as systems make them
+  (``DESKTOP-AB12CD3``: four to fifteen capitals, digits and hyphens, with at least one
+  capital and one digit), since ``chapter-two.md``, ``chapter-IV.md`` or ``chapter-FINAL.md``
+  is a chapter;
 * ``stem (1).ext`` (a numbered duplicate) — only when the original is beside it.
 
 The last two are *weak* patterns: a writer may well name a file that way, so they count
@@ -42,8 +44,9 @@ _BRACKETED = re.compile(
 _DEVICE = re.compile(r"^(?P<stem>.+?)\.sync-conflict-[0-9]{8}-[0-9]{6}-[A-Z0-9]{7}$")
 _UNDERSCORE = re.compile(r"^(?P<stem>.+?)_conflict-[0-9]{8}-[0-9]{6}$")
 _NUMBERED = re.compile(r"^(?P<stem>.+?) \([0-9]{1,3}\)$")
-_HOST = re.compile(r"^(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{1,14}(?:-[0-9]{1,3})?$")
-_ROMAN = re.compile(r"^[IVXLCDM]+(?:-[0-9]+)?$")
+_HOST = re.compile(
+    r"^(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*[0-9])[A-Z0-9][A-Z0-9-]{3,14}(?:-[0-9]{1,3})?$"
+)
 
 STRONG: tuple[tuple[Pattern, re.Pattern[str]], ...] = (
     ("conflicted-copy", _BRACKETED),
@@ -82,7 +85,7 @@ def _host_original(stem: str, ext: str, beside: Container[str]) -> str | None:
     cuts = [i for i, char in enumerate(stem) if char == "-" and i > 0]
     for cut in reversed(cuts):
         host = stem[cut + 1 :]
-        if _HOST.match(host) and not _ROMAN.match(host):
+        if _HOST.match(host):
             original = stem[:cut] + ext
             if original in beside:
                 return original
