@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from writers_factory.store.snapshots.triggers import Trigger
-from writers_factory.tui.screens.sync_copies import CopiesScreen, ResolveScreen
 
 if TYPE_CHECKING:
     from writers_factory.core.copy_merge import Change, Side
@@ -148,6 +147,7 @@ class SyncCopies:
 
     async def _choose(self) -> None:
         from writers_factory.store.sync_copies import find_copies
+        from writers_factory.tui.screens.sync_copies import CopiesScreen
 
         copies = await asyncio.to_thread(find_copies, self.project)
         if not copies:
@@ -164,6 +164,7 @@ class SyncCopies:
     async def resolve(self, copy: SyncCopy) -> bool:
         """Compare ``copy`` with its original, ask, and carry out the answer; True = applied."""
         from writers_factory.core.copy_merge import changes
+        from writers_factory.tui.screens.sync_copies import ResolveScreen
 
         area = self._area(copy.original)
         open_text = None if area is None else area.text
