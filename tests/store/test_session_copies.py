@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,7 +48,8 @@ def _ids(project: Path) -> list[str]:
 
 
 def _synced_pair(tmp_path: Path) -> tuple[Path, Path]:
-    """One project, copied to a second machine; each then writes on its own."""
+    """One project, copied to a second machine; each then writes on its own, in its own
+    process."""
     desk = create_project(tmp_path / "desk", "desk", sample=True)
     Session(desk).close_sync()
     _log(desk, "both", 3)
@@ -55,8 +58,16 @@ def _synced_pair(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copytree(desk, laptop)
     _log(desk, "desk", 4)
     _session(desk, "2026-11-02-090000", 2)
-    _log(laptop, "laptop", 5)
-    _session(laptop, "2026-11-03-090000", 3)
+    # the other machine: another process, its own operations and session
+    script = (
+        "import sys\n"
+        "from tests.store.test_session_copies import _log, _session\n"
+        "from pathlib import Path\n"
+        "_log(Path(sys.argv[1]), 'laptop', 5)\n"
+        "_session(Path(sys.argv[1]), '2026-11-03-090000', 3)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", script, str(laptop)], check=True, cwd=root)
     # the syncing tool keeps the desk's files and the laptop's as conflict copies beside them
     costs = desk / ".session" / "costs"
     shutil.copyfile(laptop / ".session" / "costs" / "ops-000001.json", costs / COPY)
