@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.patience import PATIENCE
 from writers_factory.project import create_project
 from writers_factory.store.costs.tracker import CostTracker
 from writers_factory.store.history.history import SessionHistory
@@ -67,7 +68,9 @@ def _synced_pair(tmp_path: Path) -> tuple[Path, Path]:
         "_session(Path(sys.argv[1]), '2026-11-03-090000', 3)\n"
     )
     root = Path(__file__).resolve().parents[2]
-    subprocess.run([sys.executable, "-c", script, str(laptop)], check=True, cwd=root)
+    subprocess.run(
+        [sys.executable, "-c", script, str(laptop)], check=True, cwd=root, timeout=PATIENCE
+    )
     # the syncing tool keeps the desk's files and the laptop's as conflict copies beside them
     costs = desk / ".session" / "costs"
     shutil.copyfile(laptop / ".session" / "costs" / "ops-000001.json", costs / COPY)
