@@ -40,6 +40,8 @@ SCREENS = (
     ("writers_factory.tui.widgets.editor", "BufferArea", "Editor (besides the usual keys)"),
     ("writers_factory.tui.widgets.find_bar", "FindBar", "Find bar (ctrl+f)"),
     ("writers_factory.tui.screens.project_search", "ProjectSearchScreen", "Find in project"),
+    ("writers_factory.tui.screens.sync_copies", "CopiesScreen", "Sync conflict copies"),
+    ("writers_factory.tui.screens.sync_copies", "ResolveScreen", "Merge a conflict copy"),
     ("writers_factory.tui.widgets.project_tree", "ProjectTree", "Project tree"),
 )
 """Every screen and widget with keys of its own, and the title the guide gives it."""

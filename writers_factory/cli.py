@@ -30,6 +30,7 @@ SESSION_VIEWS = (
     "export",
     "import",
     "metrics",
+    "conflicts",
 )
 SNAPSHOT_ACTIONS = ("list", "show", "diff", "restore", "create")
 
@@ -89,6 +90,9 @@ def _command_parser() -> argparse.ArgumentParser:
         "--replace",
         action="store_true",
         help="import: replace the session files (default: merge costs and history)",
+    )
+    session.add_argument(
+        "--merge", action="store_true", help="conflicts: merge them (default: dry run)"
     )
 
     snapshot = sub.add_parser(
@@ -188,6 +192,10 @@ def _main(argv: Sequence[str] | None) -> int:
                 return run_rollback(ns.project, ns.id, as_json=ns.json)
             if ns.view in ("export", "import", "metrics"):
                 return _session_tool(ns)
+            if ns.view == "conflicts":
+                from writers_factory.cli_conflicts import run_conflicts
+
+                return run_conflicts(ns.project, merge=ns.merge, as_json=ns.json)
             from writers_factory.cli_session import run_session_view
 
             if ns.view == "clean":

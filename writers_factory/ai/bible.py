@@ -30,10 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from writers_factory.core.errors import WritersFactoryError
+from writers_factory.core.sync_conflicts import is_conflict_copy
 from writers_factory.store.base.durable import is_temp_file
 from writers_factory.store.base.jsonfile import set_aside
 from writers_factory.store.base.paths import SessionPaths
 from writers_factory.store.manuscript.buffers import COPIES_FOLDER
+from writers_factory.store.manuscript.order import Beside
 
 SOURCES = ("reference", "planning")
 SUFFIXES = (".md", ".txt")
@@ -243,6 +245,7 @@ class BibleIndex:
                     and not any(part.startswith(".") for part in rel.parts)
                     and copies not in p.parents
                     and p.is_file()
+                    and not is_conflict_copy(p.name, Beside(p.parent))
                 ):
                     found.append(p)
         return found

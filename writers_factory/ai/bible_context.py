@@ -20,7 +20,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from writers_factory.core.frontmatter import parse
+from writers_factory.core.sync_conflicts import is_conflict_copy
 from writers_factory.store.base.paths import OutsideProjectError, inside_project
+from writers_factory.store.manuscript.order import Beside
 
 FOLDER = "reference"
 SUFFIXES = (".md", ".markdown", ".txt")
@@ -119,6 +121,7 @@ def read_notes(project_root: Path) -> BibleNotes:
             or is_temp_file(path)
             or any(part.startswith(".") for part in rel_path.parts)
             or not path.is_file()
+            or is_conflict_copy(path.name, Beside(path.parent))
         ):
             continue
         try:

@@ -7,7 +7,8 @@ A finding is a *problem* (exit 1: something to mend) or a *note* (exit 0: worth 
 nothing to do). Beyond each file's own shape, problems include what only shows across
 files: journal entries for files that are gone (or lie outside the project), a keymap that
 names unknown bindings or leaves Quit without a key, costs.json against its chunks and cost
-operations dated in the future (both checks from ``store/costs/view.py``). Temp files left
+operations dated in the future (both checks from ``store/costs/view.py``). A syncing
+tool's conflict copies are notes (they are merged, not errors). Temp files left
 by a killed writer are notes: the file beside each holds the last completed save, and the
 next start removes them.
 """
@@ -200,6 +201,22 @@ def _costs(paths: SessionPaths, now: datetime) -> list[Finding]:
     return findings
 
 
+def _sync_copies(project: Path, paths: SessionPaths) -> list[Finding]:
+    """A syncing tool's conflict copies: notes (``session conflicts --merge`` or the next
+    start merges what can be merged), not files of unknown shape."""
+    from writers_factory.store.session_copies import find_session_copies
+
+    return [
+        Finding(
+            paths.root / copy.copy,
+            f"a syncing tool's conflict copy of {copy.original}; `writers-factory session "
+            "conflicts --merge` (or the next start) merges what it holds",
+            level="note",
+        )
+        for copy in find_session_copies(project)
+    ]
+
+
 def verify(
     project: Path,
     extra: tuple[tuple[str, Schema], ...] = (),
@@ -243,6 +260,7 @@ def verify(
     findings.extend(_journal_targets(paths))
     findings.extend(_keybindings(paths))
     findings.extend(_costs(paths, now or datetime.now(UTC)))
+    findings.extend(_sync_copies(project, paths))
     for leftover in find_leftovers([paths.root]):
         findings.append(
             Finding(

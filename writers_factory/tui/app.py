@@ -106,6 +106,7 @@ from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.shutdown import Shutdown
 from writers_factory.tui.controllers.snapshots import SnapshotKeeper
 from writers_factory.tui.controllers.spelling import SpellingController
+from writers_factory.tui.controllers.sync_copies import SyncCopies
 from writers_factory.tui.controllers.targets import TargetsController
 from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
@@ -338,10 +339,19 @@ class WritersFactoryApp(App[int]):
             record_operation=self.writing.record_operation,
             snapshots=self.snapshots,
         )
+        self.sync_copies = SyncCopies(workspace, ui, ui, self.snapshots)
+        """A syncing tool's conflict copies (``controllers/sync_copies.py``)."""
         self.project_watch = ProjectWatch(
-            workspace, ui, ui, self.writing, saving=lambda: self.saving, snapshots=self.snapshots
+            workspace,
+            ui,
+            ui,
+            self.writing,
+            saving=lambda: self.saving,
+            snapshots=self.snapshots,
+            appeared=self.sync_copies.seen,
         )
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
+        self.sync_copies.remember = self.project_watch.remember
         self.project_search = ProjectSearch(
             workspace, ui, ui, self.snapshots, remember=self.project_watch.remember
         )
@@ -524,6 +534,7 @@ class WritersFactoryApp(App[int]):
             self.workspace.restored.set()
             self.open_words.ask()  # the reopened file's words (switches were quiet)
             # what follows is not needed to type: the writer types while it loads
+            await self.sync_copies.start()  # .session/ copies merged before costs load
             await self.load_costs()
             await self.writing.start()
             await self.project_watch.start()
@@ -1180,6 +1191,9 @@ class WritersFactoryApp(App[int]):
 
     def action_undo_replace(self) -> None:
         self.project_search.undo_last()
+
+    def action_sync_copies(self) -> None:
+        self.sync_copies.show()
 
     # ------------------------------------------------------------------ file actions
     # The flows live in ``controllers/files.py``; keys and palette commands land here.

@@ -86,6 +86,11 @@ def workspace_commands(catalogue: Catalogue = CATALOGUE) -> list[Command]:
             "Files a snapshot still holds",
             "history('deleted')",
         ),
+        (
+            "Sync conflict copies",
+            "Copies a syncing tool left: compare with the original, take either side, merge",
+            "sync_copies",
+        ),
     ]
     commands += [
         (

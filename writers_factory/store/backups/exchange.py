@@ -279,26 +279,22 @@ def _replace(project: Path, contents: dict[str, bytes], report: ImportReport) ->
 
 
 def _merge(project: Path, staged: Path, contents: dict[str, bytes], report: ImportReport) -> None:
-    from writers_factory.store.costs.tracker import CostTracker
-    from writers_factory.store.history.history import SessionHistory
+    from writers_factory.store.merging import merge_costs, merge_history
 
     theirs = staged / SESSION_DIR
     mine = project / SESSION_DIR
     if any(rel.startswith(f"{PREFIX}costs") for rel in contents):
-        incoming = CostTracker(theirs, read_only=True).all_operations()
-        tracker = CostTracker(mine)
-        added, here = tracker.merge_operations(incoming)
-        report.operations_added, report.operations_already_here = added, here
+        merged = merge_costs(mine, theirs)
+        report.operations_added = merged.operations_added
+        report.operations_already_here = merged.operations_already_here
     if f"{PREFIX}history.json" in contents:
-        history = SessionHistory(mine)
-        entries = SessionHistory(theirs, read_only=True).sessions
-        added, same, conflicting = history.merge(entries)
-        report.sessions_added, report.sessions_already_here = added, same
+        merged = merge_history(mine, theirs)
+        report.sessions_added = merged.sessions_added
+        report.sessions_already_here = merged.sessions_already_here
         report.conflicts.extend(
             f"history › session {sid}: held differently by both; this project's kept"
-            for sid in conflicting
+            for sid in merged.conflicting_sessions
         )
-        history.save_sync()
     for rel, data in sorted(contents.items()):
         if rel.startswith(f"{PREFIX}costs") or is_volatile(rel) or _is_audit(rel):
             continue  # merged above, or this copy's own running state

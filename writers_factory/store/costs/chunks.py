@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from writers_factory.core.budget import dollars
+from writers_factory.core.sync_conflicts import is_conflict_copy
 from writers_factory.store.base.durable import TEMP_MARK
 from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem
 from writers_factory.store.base.jsonfile import set_aside
@@ -213,10 +214,13 @@ class ChunkStore:
         except OSError as exc:
             self._odd(folder, f"the folder cannot be read ({exc.strerror or exc})", move=False)
             return numbers
+        names = {entry.name for entry in entries}
         for entry in entries:
             if entry.name in OURS or entry.name.endswith(TEMP_MARK):
                 continue
             number = chunk_number(entry.name)
+            if number is None and is_conflict_copy(entry.name, names):
+                continue
             try:
                 regular = entry.is_file(follow_symlinks=False)
             except OSError:

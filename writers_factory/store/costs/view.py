@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from writers_factory.core.budget import period_windows, warning_message
+from writers_factory.core.sync_conflicts import is_conflict_copy
 from writers_factory.store.costs.ledger import Totals
 from writers_factory.store.costs.summary import (
     CHUNK_DIR,
@@ -454,6 +455,8 @@ def summary_mismatches(session_dir: Path) -> list[tuple[Path, str]]:
         if name == LOCK_NAME or name.endswith(TEMP_MARK):
             continue
         number = chunk_number(name)
+        if number is None and is_conflict_copy(name, names):
+            continue  # a syncing tool's conflict copy: verify names it as a note
         if number is None:
             found.append((root / CHUNK_DIR / name, "not an operation chunk name (ops-NNNNNN.json)"))
         else:

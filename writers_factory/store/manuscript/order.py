@@ -24,6 +24,7 @@ from typing import ClassVar
 from pydantic import Field, ValidationError
 
 from writers_factory.core.order import arrange, clean_entry, listing, move
+from writers_factory.core.sync_conflicts import is_conflict_copy
 from writers_factory.store.base.durable import is_temp_file, write_atomic
 from writers_factory.store.base.jsonfile import describe_validation, set_aside
 from writers_factory.store.base.model_base import StoreModel
@@ -73,15 +74,27 @@ def order_path(folder: Path) -> Path:
     return Path(folder) / ORDER_FILE
 
 
+class Beside:
+    """The names beside a file, asked one at a time (a folder is not listed for it)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (self.folder / name).is_file()
+
+
 def is_chapter(path: Path, folder: Path) -> bool:
     """A chapter: a ``.md``/``.txt`` file under ``folder``, not hidden, not our temp file, not
-    a "my copy" saved beside a chapter (the same words again)."""
+    a "my copy" saved beside a chapter, not a syncing tool's conflict copy of one (the same
+    words again, or the other machine's: either way the book would count them twice)."""
     return (
         path.suffix.lower() in CHAPTER_SUFFIXES
         and path.is_file()
         and not is_temp_file(path)
         and not is_copy(path)
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and not is_conflict_copy(path.name, Beside(path.parent))
     )
 
 

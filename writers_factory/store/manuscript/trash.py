@@ -65,6 +65,25 @@ def move_to_trash(project: Path, path: Path) -> Path:
     """
     project = Path(project)
     relative = _relative(project, path)
+    return _move(project, relative)
+
+
+def move_state_to_trash(project: Path, path: Path) -> Path:
+    """Move a file of ``.session/`` itself into the trash (a syncing tool's conflict copy of a
+    state file, once merged); return its copy. Kept under ``.session/`` in its trash folder,
+    so it can be read back by hand; :func:`list_trash` never offers it for restore (its place
+    is the store's, and the store has already taken what it held)."""
+    project = Path(project)
+    root = SessionPaths.for_project(project).root
+    real = Path(path).resolve()
+    if Path(path).is_symlink() or root.resolve() not in real.parents:
+        raise TrashError(f"{path} is not a file of {SESSION_DIR}/; not moved to the trash")
+    if _trash_root(project).resolve() in real.parents:
+        raise TrashError(f"{path} is in the trash already")
+    return _move(project, Path(SESSION_DIR) / real.relative_to(root.resolve()))
+
+
+def _move(project: Path, relative: Path) -> Path:
     source = project / relative
     if not source.is_file():
         raise TrashError(f"{relative} is not a file; only files can be moved to the trash")
@@ -92,8 +111,9 @@ def list_trash(project: Path) -> list[TrashEntry]:
         if not folder.is_dir():
             continue
         for stored in folder.rglob("*"):
-            if stored.is_file():
-                entries.append(TrashEntry(folder.name, stored.relative_to(folder), stored))
+            relative = stored.relative_to(folder)
+            if stored.is_file() and relative.parts[0] != SESSION_DIR:  # the store's own
+                entries.append(TrashEntry(folder.name, relative, stored))
     return sorted(entries, reverse=True)
 
 

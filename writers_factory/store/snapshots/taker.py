@@ -38,7 +38,14 @@ from writers_factory.store.snapshots.repository import SnapshotRepository
 from writers_factory.store.snapshots.triggers import Trigger
 
 ALWAYS_RECORDED = frozenset(
-    {Trigger.MANUAL, Trigger.RESTORE, Trigger.ROLLBACK, Trigger.AI_REWRITE, Trigger.REPLACE}
+    {
+        Trigger.MANUAL,
+        Trigger.RESTORE,
+        Trigger.ROLLBACK,
+        Trigger.AI_REWRITE,
+        Trigger.REPLACE,
+        Trigger.SYNC_MERGE,
+    }
 )
 """Moments marked even when the book is as the newest snapshot has it: the writer may look
 for exactly that moment (before an AI rewrite, the text it replaced is found by its trigger;

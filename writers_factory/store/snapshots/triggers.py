@@ -19,6 +19,7 @@ class Trigger(StrEnum):
     MANUAL = "manual"
     MIGRATED = "migrated-version"
     REPLACE = "before-replace"
+    SYNC_MERGE = "before-sync-merge"
 
     @property
     def label(self) -> str:
@@ -37,6 +38,7 @@ LABELS: dict[Trigger, str] = {
     Trigger.MANUAL: "By hand",
     Trigger.MIGRATED: "Earlier version",
     Trigger.REPLACE: "Before replace across project",
+    Trigger.SYNC_MERGE: "Before merging a conflict copy",
 }
 
 COALESCING: frozenset[Trigger] = frozenset({Trigger.AUTOSAVE})

@@ -98,6 +98,7 @@ class ProjectWatch:
         saving: Callable[[], Saving | None] = lambda: None,
         debounce: float = 0.25,
         snapshots: Snapshots | None = None,
+        appeared: Callable[[list[Path]], None] | None = None,
     ) -> None:
         self.workspace = workspace
         self.ui = ui
@@ -105,6 +106,8 @@ class ProjectWatch:
         self.snapshots = snapshots
         """Asked to keep the buffer's text before an outside change replaces it."""
         self.activity = activity
+        self.appeared = appeared
+        """Told the files each batch brought (created, or moved in): a conflict copy?"""
         self._saving = saving
         """The save coordinator, once start-up has made one."""
         self.debounce = debounce
@@ -190,6 +193,8 @@ class ProjectWatch:
         if self._stopping:
             self.batches += 1
             return
+        if self.appeared is not None:
+            self.appeared(_arrivals(changes))
         self.ui.start(partial(self._show, changes), group="project-watch")
 
     def _mark_tree(self) -> None:
@@ -371,6 +376,19 @@ class ProjectWatch:
         editor = self.views.editor
         if editor is not None:
             editor.refresh_title(area.path)
+
+
+def _arrivals(changes: list[FileChange]) -> list[Path]:
+    """The files a batch brought: created, or moved to their place."""
+    found: list[Path] = []
+    for change in changes:
+        if change.is_directory:
+            continue
+        if change.kind is ChangeKind.CREATED:
+            found.append(change.path)
+        elif change.kind is ChangeKind.MOVED and change.dest is not None:
+            found.append(change.dest)
+    return found
 
 
 def _read_hashed(path: Path) -> tuple[str, str] | None:
