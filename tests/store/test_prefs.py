@@ -81,7 +81,7 @@ def test_bad_values_from_code_are_refused_with_the_field_named(tmp_path: Path) -
 
 
 HAND_EDITED = {
-    "schema_version": 1,
+    "schema_version": 2,
     "theme": "gruvbox",
     "models": {"writing": "openai:gpt-4o", "writting": "anthropic:claude-sonnet-4-5"},
     "keybindings": {"save": "ctrl+s", "quit": 5},
@@ -149,7 +149,7 @@ async def test_first_change_backs_up_the_hand_edit_then_rewrites(tmp_path: Path)
     assert prefs.backup_path.parent == root / "backups"
 
     raw = json.loads((root / "preferences.json").read_text())
-    assert raw["theme"] == "paper" and raw["budget"]["warn_at"] == 0.8
+    assert raw["theme"] == "paper" and "warn_at" not in raw["budget"]  # the default applies
     assert raw["a_feature_from_the_future"] == {"enabled": True}  # unknown keys survive
     assert raw["budget"]["a_newer_budget_knob"] == "on"
     assert Preferences(root).problems == []
@@ -165,7 +165,7 @@ def test_unknown_keys_survive_a_rewrite_of_a_valid_file(tmp_path: Path) -> None:
     (root / "preferences.json").write_text(
         json.dumps(
             {
-                "schema_version": 1,
+                "schema_version": 2,
                 "sidebar": {"width": 30},
                 "notebooklm": {"enabled": False, "sync": "hourly"},
             }
@@ -177,12 +177,7 @@ def test_unknown_keys_survive_a_rewrite_of_a_valid_file(tmp_path: Path) -> None:
     prefs.save_sync()
     raw = json.loads((root / "preferences.json").read_text())
     assert raw["sidebar"] == {"width": 30}
-    assert raw["notebooklm"] == {
-        "enabled": True,
-        "notebook_url": None,
-        "notebook_name": None,
-        "sync": "hourly",
-    }
+    assert raw["notebooklm"] == {"enabled": True, "notebook_url": None, "sync": "hourly"}
     assert not (root / "backups").exists()  # nothing invalid: no backup needed
 
 

@@ -25,7 +25,7 @@ def test_v0_fixture_upgrades_with_a_whole_session_backup(tmp_path: Path) -> None
 
     prefs = Preferences(root)
     [migrated] = [p for p in prefs.problems if p.kind is ProblemKind.MIGRATED]
-    assert "schema 0 to 1" in migrated.message
+    assert "schema 0 to 2" in migrated.message
     [backup] = (root / "backups").iterdir()
     assert (backup / "preferences.json").read_bytes() == FIXTURE.read_bytes()
     assert (backup / "current.json").exists()  # the whole .session/, not one file
@@ -46,7 +46,7 @@ def test_v0_fixture_upgrades_with_a_whole_session_backup(tmp_path: Path) -> None
     assert data.cost_confirmation_threshold == Decimal("0.25")
 
     raw = json.loads((root / "preferences.json").read_text())
-    assert raw["schema_version"] == 1 and "model_preferences" not in raw
+    assert raw["schema_version"] == 2 and "model_preferences" not in raw
     assert raw["auto_save_interval"] == 45.0
     again = Preferences(root)
     assert again.problems == [] and again.data == data
@@ -67,7 +67,7 @@ def test_v0_value_that_cannot_be_converted_is_reported(tmp_path: Path) -> None:
     # the file itself was backed up: the writer's own text is kept
     assert prefs.backup_path is not None
     assert "every so often" in prefs.backup_path.read_text()
-    assert json.loads((root / "preferences.json").read_text())["schema_version"] == 1
+    assert json.loads((root / "preferences.json").read_text())["schema_version"] == 2
 
 
 @pytest.mark.parametrize(

@@ -56,3 +56,33 @@ def preferences_v0_to_v1(raw: dict[str, Any]) -> dict[str, Any]:
             for key, value in budget.items()
         }
     return data
+
+
+def without_defaults(raw: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """``raw`` minus the values equal to the built-in ``defaults`` (JSON form), section by
+    section; a map (models, keybindings…) is kept whole unless empty, unknown keys always."""
+    kept: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in defaults or key == "schema_version":
+            kept[key] = value
+            continue
+        default = defaults[key]
+        if isinstance(value, dict) and isinstance(default, dict) and default:
+            inner = without_defaults(value, default)
+            if inner:
+                kept[key] = inner
+        elif value != default or isinstance(value, bool) != isinstance(default, bool):
+            kept[key] = value
+    return kept
+
+
+@migrations.register("preferences", 1)
+def preferences_v1_to_v2(raw: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 layers the project over the writer's user settings: a value left out of
+    ``preferences.json`` comes from them. Schema 1 files were written whole, every default
+    included, so a default there meant "nothing chosen": it is left out, and the file means
+    what it meant when no user settings exist, while user settings now reach the project."""
+    from writers_factory.store.preferences.models import PreferenceFields
+
+    defaults = PreferenceFields().model_dump(mode="json")
+    return without_defaults(raw, defaults)

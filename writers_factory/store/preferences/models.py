@@ -159,11 +159,13 @@ class TargetPrefs(Section):
     chapters: dict[str, Words] = Field(default_factory=dict)
 
 
-class PreferencesData(StoreModel):
-    """Everything in ``preferences.json``; defaults apply to whatever is absent."""
+class PreferenceFields(StoreModel):
+    """The values a project's preferences and the writer's user settings both hold.
 
-    SCHEMA_VERSION: ClassVar[int] = 1
-    KIND: ClassVar[str] = "preferences"
+    One set of fields, so both files validate alike and a bad value reads the same in
+    either. Which values a file sets is ``model_fields_set`` (recursively): an absent value
+    is taken from the layer below (see ``layers.py``).
+    """
 
     models: dict[StageId, str] = Field(default_factory=dict)
     notebooklm: NotebookLMConfig = Field(default_factory=NotebookLMConfig)
@@ -180,3 +182,25 @@ class PreferencesData(StoreModel):
     story_bible: StoryBiblePrefs = Field(default_factory=StoryBiblePrefs)
     book: BookPrefs = Field(default_factory=BookPrefs)
     targets: TargetPrefs = Field(default_factory=TargetPrefs)
+
+
+class PreferencesData(PreferenceFields):
+    """Everything in ``preferences.json``: what this project sets.
+
+    Schema 2: a value the file leaves out comes from the writer's user settings, then the
+    built-in default (schema 1 files held every default; see ``migrations.py``).
+    """
+
+    SCHEMA_VERSION: ClassVar[int] = 2
+    KIND: ClassVar[str] = "preferences"
+
+
+class UserSettingsData(PreferenceFields):
+    """The writer's own ``settings.json`` in the platform's config folder: the same values as
+    a project's preferences (same validation, same messages), used by every project that
+    does not set them itself, and who the writer is (``author``, for shared projects)."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    KIND: ClassVar[str] = "user-settings"
+
+    author: str | None = Field(default=None, min_length=1, max_length=200)

@@ -4,6 +4,9 @@ Writers edit this file by hand. A mistyped value is reported (file, field, reaso
 default is used for it alone; the file is left exactly as the writer wrote it until they
 change a preference in Writers Factory, and then it is copied to ``backups/`` before being
 rewritten, so no hand edit is ever lost. Keys written by a newer version are kept.
+
+The file holds only what this project sets; :attr:`Preferences.data` is the effective value,
+the project's over the writer's user settings (``user.py``) over the built-in defaults.
 """
 
 from __future__ import annotations
@@ -14,35 +17,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
-
-from writers_factory.core.errors import WritersFactoryError
 from writers_factory.core.stages import StageId
 from writers_factory.store.base.backups import backup_file
 from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem
-from writers_factory.store.base.jsonfile import JsonFile, describe_validation
 from writers_factory.store.base.paths import SessionPaths
 from writers_factory.store.preferences import migrations as _prefs_migrations  # noqa: F401 - registers
+from writers_factory.store.preferences.editing import PreferenceError, with_value, without_value
+from writers_factory.store.preferences.layers import Source, chosen, effective, source_of
 from writers_factory.store.preferences.models import PreferencesData
-from writers_factory.store.preferences.salvage import salvage
+from writers_factory.store.preferences.sparse import SparseFile
+from writers_factory.store.preferences.user import UserSettings
+
+__all__ = ["PreferenceError", "Preferences"]
 
 Period = Literal["daily", "weekly", "monthly"]
-
-
-class PreferenceError(WritersFactoryError, ValueError):
-    """A preference could not be set; the message names the file, the field and the reason."""
-
-
-class PreferencesFile(JsonFile[PreferencesData]):
-    """A JSON file that keeps the valid part of a partly invalid document."""
-
-    def salvage(
-        self, path: Path, raw: dict[str, Any], error: ValidationError
-    ) -> PreferencesData | None:
-        def report(field: str, reason: str) -> None:
-            self._problem(ProblemKind.INVALID_FIELD, reason, field=field)
-
-        return salvage(PreferencesData, raw, error, report)
 
 
 class Preferences:
@@ -54,9 +42,13 @@ class Preferences:
         *,
         callbacks: Callbacks | None = None,
         read_only: bool = False,
+        user: UserSettings | None = None,
     ) -> None:
+        """``user``: the writer's user settings; by default read from the config folder
+        (set aside there if they cannot be read, unless ``read_only``)."""
         self.paths = SessionPaths(Path(session_dir))
-        self._file = PreferencesFile(
+        self.user = user if user is not None else UserSettings(read_only=read_only)
+        self._file: SparseFile[PreferencesData] = SparseFile(
             self.paths,
             self.paths.preferences,
             PreferencesData,
@@ -65,6 +57,7 @@ class Preferences:
             unreadable="read-only",
         )
         self._file.load_sync()
+        self._data = self._layered()
         self.backup_path: Path | None = None
         """Where the hand-edited original went before its first rewrite."""
         self._needs_backup = any(p.kind is ProblemKind.INVALID_FIELD for p in self._file.problems)
@@ -78,11 +71,30 @@ class Preferences:
     # ------------------------------------------------------------------ reading
     @property
     def data(self) -> PreferencesData:
+        """The effective preferences: this project's, else the user settings', else defaults."""
+        return self._data
+
+    @property
+    def own(self) -> PreferencesData:
+        """What ``preferences.json`` itself sets (``model_fields_set`` says which)."""
         return self._file.value
+
+    def _layered(self) -> PreferencesData:
+        return effective(PreferencesData, self.user.chosen(), chosen(self.own))
+
+    def source(self, field_path: str) -> Source:
+        """Where the effective value of ``field_path`` comes from: project, user, default."""
+        return source_of(field_path, self.user.chosen(), chosen(self.own))
+
+    def reload_user(self, user: UserSettings) -> None:
+        """Layer over ``user`` from now on (the writer changed their user settings)."""
+        self.user = user
+        self._data = self._layered()
 
     @property
     def problems(self) -> list[StoreProblem]:
-        return list(self._file.problems)
+        """This file's problems, then the user settings' (each names its own file)."""
+        return [*self._file.problems, *self.user.problems]
 
     @property
     def path(self) -> Path:
@@ -107,44 +119,27 @@ class Preferences:
         dot is the key, so model names with dots work; ``None`` removes that key. Returns
         whether anything changed; raises :class:`PreferenceError` for a bad value.
         """
+        self._refuse_read_only()
+        return self._replace(with_value(PreferencesData, self.own, field_path, value, self.path))
+
+    def unset(self, field_path: str) -> bool:
+        """Stop this project setting ``field_path``: the user settings (or the default)
+        give it again. Returns whether anything changed."""
+        self._refuse_read_only()
+        return self._replace(without_value(PreferencesData, self.own, field_path, self.path))
+
+    def _refuse_read_only(self) -> None:
         if self.read_only:
             why = self._file.read_only_reason or "opened read-only"
             raise PreferenceError(f"{self.path}: {why}; preferences cannot be changed")
-        top, _, rest = field_path.partition(".")
-        fields = PreferencesData.model_fields
-        if top not in fields or top == "schema_version":
-            raise PreferenceError(f"{self.path} › {field_path}: there is no such preference")
-        plain = self.data.model_dump()
-        if rest:
-            plain[top] = self._set_inside(field_path, plain.get(top), rest, value)
-        else:
-            plain[top] = value
-        try:
-            new = PreferencesData.model_validate(plain)
-        except ValidationError as exc:
-            reasons = "; ".join(f"{f}: {r}" for f, r in describe_validation(exc)[:3])
-            raise PreferenceError(f"{self.path} › {reasons}") from exc
-        if new == self.data:
+
+    def _replace(self, new: PreferencesData) -> bool:
+        if chosen(new) == chosen(self.own):
             return False
         self._file.value = new
         self._file.mark_dirty()
+        self._data = self._layered()
         return True
-
-    def _set_inside(self, field_path: str, node: Any, key: str, value: Any) -> Any:
-        top = field_path.partition(".")[0]
-        if not isinstance(node, dict):
-            raise PreferenceError(f"{self.path} › {field_path}: {top} holds no entries")
-        section = getattr(self.data, top)
-        node = dict(node)
-        if isinstance(section, BaseModel):
-            if key not in type(section).model_fields:
-                raise PreferenceError(f"{self.path} › {field_path}: there is no such preference")
-            node[key] = value
-        elif value is None:
-            node.pop(key, None)
-        else:
-            node[key] = value
-        return node
 
     def set_theme(self, name: str | None) -> bool:
         return self.set("theme", name)
