@@ -1,0 +1,165 @@
+"""User settings on real files: layered under a project's preferences (project, else user,
+else default), the schema 1 -> 2 step that makes old projects open to them, and a bad user
+settings file named and set aside, never overwritten."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from writers_factory.store import Preferences
+from writers_factory.store.base.events import ProblemKind
+from writers_factory.store.preferences.editing import PreferenceError
+from writers_factory.store.preferences.user import UserSettings, settings_path, user_author
+
+
+def write_settings(config_home: Path, data: object) -> Path:
+    path = config_home / "writers-factory" / "settings.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_settings_live_in_the_config_folder(private_config_home: Path) -> None:
+    assert settings_path() == private_config_home / "writers-factory" / "settings.json"
+
+
+def test_project_over_user_over_default(tmp_path: Path, private_config_home: Path) -> None:
+    write_settings(
+        private_config_home,
+        {
+            "schema_version": 1,
+            "theme": "nord",
+            "author": "Ann Writer",
+            "models": {"writing": "test:user-writing", "enhancing": "test:user-enhancing"},
+            "budget": {"daily_limit": "5.00", "hard_stop": True},
+            "backups": {"folder": "/srv/books"},
+        },
+    )
+    root = tmp_path / ".session"
+    prefs = Preferences(root)
+    assert prefs.problems == []
+    data = prefs.data
+    assert data.theme == "nord" and prefs.source("theme") == "user"
+    assert data.budget.daily_limit == Decimal("5.00") and data.budget.hard_stop
+    assert data.backups.folder == "/srv/books" and prefs.source("backups.folder") == "user"
+    assert prefs.source("auto_save_interval") == "default"
+    assert user_author() == "Ann Writer"
+
+    # the project overrides one value, one budget field and one stage: the rest still follows
+    assert prefs.set_theme(None)  # explicitly "no theme" is a choice, not "not set"
+    assert prefs.set("budget.hard_stop", False)
+    assert prefs.set_model("writing", "test:project-writing")
+    prefs.save_sync()
+    again = Preferences(root)
+    assert again.data.theme is None and again.source("theme") == "project"
+    assert not again.data.budget.hard_stop and again.data.budget.daily_limit == Decimal("5.00")
+    assert again.data.models == {
+        "writing": "test:project-writing",
+        "enhancing": "test:user-enhancing",
+    }
+    assert again.source("models.writing") == "project"
+    assert again.source("models.enhancing") == "user"
+    raw = json.loads((root / "preferences.json").read_text())
+    assert raw == {
+        "schema_version": 2,
+        "theme": None,
+        "budget": {"hard_stop": False},
+        "models": {"writing": "test:project-writing"},
+    }
+
+    # back to following the writer
+    assert again.unset("theme") and again.data.theme == "nord"
+    assert not again.unset("theme")
+
+
+def test_user_settings_refuse_what_preferences_refuse(tmp_path: Path) -> None:
+    user = UserSettings()
+    prefs = Preferences(tmp_path / ".session", user=user)
+    for target in (user, prefs):
+        with pytest.raises(PreferenceError, match=r"› budget\.warn_at: .*less than or equal"):
+            target.set("budget.warn_at", 1.5)
+        with pytest.raises(PreferenceError, match="no such preference"):
+            target.set("colour", "red")
+    with pytest.raises(PreferenceError, match=r"settings\.json › author"):
+        user.set("author", "")
+    assert user.set("author", "Ann") and user.save_sync()
+    assert json.loads(user.path.read_text()) == {"schema_version": 1, "author": "Ann"}
+
+
+def test_bad_user_settings_are_named_and_set_aside(
+    tmp_path: Path, private_config_home: Path
+) -> None:
+    path = write_settings(private_config_home, {})
+    path.write_bytes(b'{"schema_version": 1, "theme": "nord",,, \x00')
+    prefs = Preferences(tmp_path / ".session")
+    [problem] = prefs.problems
+    assert problem.path == path and problem.kind is ProblemKind.CORRUPT
+    assert problem.set_aside is not None and problem.set_aside.parent == path.parent / "corrupt"
+    assert b"nord" in problem.set_aside.read_bytes()  # kept whole, never overwritten
+    assert prefs.data.theme is None and prefs.source("theme") == "default"
+
+
+def test_a_bad_value_is_named_and_the_rest_used(
+    tmp_path: Path, private_config_home: Path
+) -> None:
+    path = write_settings(
+        private_config_home, {"schema_version": 1, "theme": "nord", "budget": {"warn_at": 8}}
+    )
+    original = path.read_bytes()
+    prefs = Preferences(tmp_path / ".session")
+    [problem] = prefs.problems
+    assert problem.path == path and problem.field == "budget.warn_at"
+    assert "less than or equal to 1" in problem.message
+    assert prefs.data.theme == "nord" and prefs.data.budget.warn_at == 0.8
+    assert path.read_bytes() == original  # untouched until the writer changes a setting
+    user = UserSettings()
+    user.set("author", "Ann")
+    user.save_sync()
+    assert user.backup_path is not None and user.backup_path.read_bytes() == original
+
+
+def test_read_only_lookups_never_touch_a_bad_file(private_config_home: Path) -> None:
+    path = write_settings(private_config_home, {})
+    path.write_text("[1, 2")
+    assert user_author() is None
+    assert path.read_text() == "[1, 2"
+
+
+def test_schema_1_defaults_open_to_user_settings(
+    tmp_path: Path, private_config_home: Path
+) -> None:
+    """An old file held every default: those meant "nothing chosen", real choices stay."""
+    write_settings(private_config_home, {"schema_version": 1, "theme": "nord", "budget": {}})
+    root = tmp_path / ".session"
+    root.mkdir()
+    old = {
+        "schema_version": 1,
+        "theme": None,
+        "models": {"writing": "test:chosen"},
+        "keybindings": {},
+        "auto_save_interval": 30.0,
+        "auto_save_enabled": False,
+        "budget": {"daily_limit": None, "warn_at": 0.8, "hard_stop": True, "knob": "on"},
+        "cost_confirmation_threshold": "0.10",
+        "a_feature_from_the_future": {"enabled": False},
+    }
+    (root / "preferences.json").write_text(json.dumps(old))
+    prefs = Preferences(root)
+    assert [p.kind for p in prefs.problems] == [ProblemKind.MIGRATED]
+    assert prefs.data.theme == "nord" and prefs.source("theme") == "user"
+    assert prefs.data.models == {"writing": "test:chosen"}
+    assert not prefs.data.auto_save_enabled and prefs.data.budget.hard_stop
+    raw = json.loads((root / "preferences.json").read_text())
+    assert raw == {
+        "schema_version": 2,
+        "models": {"writing": "test:chosen"},
+        "auto_save_enabled": False,
+        "budget": {"hard_stop": True, "knob": "on"},
+        "a_feature_from_the_future": {"enabled": False},
+    }
+    [backup] = (root / "backups").iterdir()
+    assert json.loads((backup / "preferences.json").read_text()) == old
