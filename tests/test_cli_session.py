@@ -89,7 +89,7 @@ async def test_costs_and_preferences_views(tmp_path: Path) -> None:
     prefs_file.write_text(
         json.dumps(
             {
-                "schema_version": 1,
+                "schema_version": 2,
                 "auto_save_interval": "soon",
                 "price_overrides": {"test": {"input_per_mtok": "2", "output_per_mtok": "10"}},
             }

@@ -110,7 +110,7 @@ def test_keybindings_that_lose_quit_or_name_unknown_bindings_are_problems(
     project: Path, keymap: dict[str, str], field: str, fragment: str
 ) -> None:
     (project / ".session" / "preferences.json").write_text(
-        json.dumps({"schema_version": 1, "keybindings": keymap})
+        json.dumps({"schema_version": 2, "keybindings": keymap})
     )
     code, findings = verify(project)
     assert code == 1
@@ -122,7 +122,7 @@ def test_keybindings_that_lose_quit_or_name_unknown_bindings_are_problems(
 def test_a_sound_keymap_is_no_problem(project: Path) -> None:
     keymap = {"app.quit": "ctrl+x", "file.save": "ctrl+q", "modal.cancel": "ctrl+g"}
     (project / ".session" / "preferences.json").write_text(
-        json.dumps({"schema_version": 1, "keybindings": keymap})
+        json.dumps({"schema_version": 2, "keybindings": keymap})
     )
     assert verify(project) == (0, [])
 

@@ -17,7 +17,7 @@ BROKEN_PIPE_EXIT = 1
 """The exit code when the reader went away (``| head``): the same as the tables' printer
 gives for it, so every view ends alike."""
 
-SUBCOMMANDS = {"new", "session", "snapshot", "stats", "demo", "backup", "compile"}
+SUBCOMMANDS = {"new", "session", "snapshot", "stats", "demo", "backup", "compile", "settings"}
 SESSION_VIEWS = (
     "show",
     "history",
@@ -41,7 +41,8 @@ def _open_parser() -> argparse.ArgumentParser:
         description="A terminal workspace for novelists that never loses your work.",
         epilog=(
             "Other commands: writers-factory new DIR | session VIEW | snapshot ACTION | stats | "
-            "demo [DIR] | backup create|list|verify|restore | compile [--format F] "
+            "demo [DIR] | backup create|list|verify|restore | compile [--format F] | "
+            "settings show|set|unset "
             "(each with --help)."
         ),
     )
@@ -118,8 +119,10 @@ def _command_parser() -> argparse.ArgumentParser:
     from writers_factory.cli_backup import add_parser as add_backup
     from writers_factory.cli_compile import add_parser as add_compile
     from writers_factory.cli_demo import add_parser as add_demo
+    from writers_factory.cli_settings import add_parser as add_settings
 
     add_demo(sub)
+    add_settings(sub)
     add_backup(sub)
     add_compile(sub)
     return parser
@@ -174,6 +177,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from writers_factory.cli_demo import run_demo
 
             return run_demo(ns.directory, ns.corpus)
+        if ns.command == "settings":
+            from writers_factory.cli_settings import run_settings
+
+            return run_settings(ns)
         missing = _missing_project(ns.project, getattr(ns, "json", False))
         if missing is not None:
             return missing

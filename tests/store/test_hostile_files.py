@@ -138,7 +138,7 @@ VALID: dict[str, dict[str, object]] = {
         "schema_version": 1,
         "sessions": [{"session_id": "s1", "start_time": "2026-01-01T09:00:00Z", "words_added": 5}],
     },
-    "preferences.json": {"schema_version": 1, "budget": {"daily_limit": "5.00"}, "theme": "nord"},
+    "preferences.json": {"schema_version": 2, "budget": {"daily_limit": "5.00"}, "theme": "nord"},
 }
 BIG_INT_AT = {
     "current.json": ("open_files", 0, "cursor_line"),

@@ -103,9 +103,7 @@ def test_bad_user_settings_are_named_and_set_aside(
     assert prefs.data.theme is None and prefs.source("theme") == "default"
 
 
-def test_a_bad_value_is_named_and_the_rest_used(
-    tmp_path: Path, private_config_home: Path
-) -> None:
+def test_a_bad_value_is_named_and_the_rest_used(tmp_path: Path, private_config_home: Path) -> None:
     path = write_settings(
         private_config_home, {"schema_version": 1, "theme": "nord", "budget": {"warn_at": 8}}
     )
@@ -129,9 +127,7 @@ def test_read_only_lookups_never_touch_a_bad_file(private_config_home: Path) -> 
     assert path.read_text() == "[1, 2"
 
 
-def test_schema_1_defaults_open_to_user_settings(
-    tmp_path: Path, private_config_home: Path
-) -> None:
+def test_schema_1_defaults_open_to_user_settings(tmp_path: Path, private_config_home: Path) -> None:
     """An old file held every default: those meant "nothing chosen", real choices stay."""
     write_settings(private_config_home, {"schema_version": 1, "theme": "nord", "budget": {}})
     root = tmp_path / ".session"
@@ -163,3 +159,22 @@ def test_schema_1_defaults_open_to_user_settings(
     }
     [backup] = (root / "backups").iterdir()
     assert json.loads((backup / "preferences.json").read_text()) == old
+
+
+def test_the_quick_costs_reader_layers_the_budget_too(
+    tmp_path: Path, private_config_home: Path
+) -> None:
+    from writers_factory.store.costs.view import read_budget
+
+    write_settings(
+        private_config_home,
+        {"schema_version": 1, "budget": {"daily_limit": "3", "hard_stop": True}},
+    )
+    root = tmp_path / ".session"
+    prefs = Preferences(root)
+    assert read_budget(root).daily_limit == Decimal(3) == prefs.data.budget.daily_limit
+    prefs.set("budget.hard_stop", False)
+    prefs.save_sync()
+    quick = read_budget(root)
+    assert quick.daily_limit == Decimal(3) and not quick.hard_stop
+    assert quick.plain() == Preferences(root).data.budget.model_dump(mode="json")

@@ -41,7 +41,10 @@ from writers_factory.store.costs.summary import (
 )
 
 SCHEMA = 1
-"""The ``schema_version`` of ``costs.json``, its chunks and ``preferences.json`` read here."""
+"""The ``schema_version`` of ``costs.json`` and its chunks read here."""
+PREFERENCES_SCHEMA = 2
+"""The ``schema_version`` of ``preferences.json`` read here (layered over user settings)."""
+USER_SETTINGS_SCHEMA = 1
 
 TEMP_MARK = ".wf-tmp"  # as store.base.durable.TEMP_MARK (not imported: it pulls in more)
 
@@ -263,20 +266,13 @@ class Budget(NamedTuple):
 
 
 def read_budget(session_dir: Path) -> Budget:
-    """The budget as ``Preferences`` would read it; :class:`NeedsTracker` when unsure."""
-    path = Path(session_dir) / "preferences.json"
-    if not path.exists():
-        if (Path(session_dir) / "prev" / "preferences.json").exists():
-            raise NeedsTracker("preferences.json: to be restored")
-        return Budget()
-    raw = _load_json(path)
-    if not isinstance(raw, dict) or raw.get("schema_version") != SCHEMA:
-        raise NeedsTracker("preferences.json: another layout")
-    if type(raw.get("schema_version")) is not int:
-        raise NeedsTracker("preferences.json: another layout")
-    section = raw.get("budget", {})
-    if not isinstance(section, dict):
-        raise NeedsTracker("preferences.json: budget")
+    """The budget as ``Preferences`` would read it (the project's values over the user
+    settings'); :class:`NeedsTracker` when unsure."""
+    from writers_factory.store.base.places import user_folder
+
+    user = _budget_section(user_folder("config") / "settings.json", USER_SETTINGS_SCHEMA)
+    project = _budget_section(Path(session_dir) / "preferences.json", PREFERENCES_SCHEMA)
+    section = {**user, **project}
     known = {"daily_limit", "weekly_limit", "monthly_limit", "warn_at", "hard_stop"}
     known |= {"warnings_enabled"}
     limits = {name: _limit(section.get(name)) for name in known if name.endswith("_limit")}
@@ -295,6 +291,23 @@ def read_budget(session_dir: Path) -> Budget:
         warnings_enabled=flags[1],
         extra={k: v for k, v in section.items() if k not in known},
     )
+
+
+def _budget_section(path: Path, schema: int) -> dict[str, Any]:
+    """The budget values one layer's file sets ({} for none)."""
+    if not path.exists():
+        if (path.parent / "prev" / path.name).exists():
+            raise NeedsTracker(f"{path.name}: to be restored")
+        return {}
+    raw = _load_json(path)
+    if not isinstance(raw, dict) or raw.get("schema_version") != schema:
+        raise NeedsTracker(f"{path.name}: another layout")
+    if type(raw.get("schema_version")) is not int:
+        raise NeedsTracker(f"{path.name}: another layout")
+    section = raw.get("budget", {})
+    if not isinstance(section, dict):
+        raise NeedsTracker(f"{path.name}: budget")
+    return section
 
 
 def _limit(value: Any) -> Decimal | None:

@@ -51,19 +51,19 @@ def effective(model: type[M], user: dict[str, Any], project: dict[str, Any]) -> 
 _MISSING = object()
 
 
-def lookup(plain: dict[str, Any], field_path: str) -> Any:
-    """The value at ``"budget.daily_limit"`` or ``"models.writing"`` in ``plain``, or a
-    sentinel when absent (see :func:`is_set`). Map keys may hold dots: after the first
-    level of a map everything is one key."""
+def lookup(plain: dict[str, Any], field_path: str, absent: Any = _MISSING) -> Any:
+    """The value at ``"budget.daily_limit"`` or ``"models.writing"`` in ``plain``, or
+    ``absent`` (by default a sentinel, see :func:`is_set`). Map keys may hold dots: after
+    the first level of a map everything is one key."""
     top, _, rest = field_path.partition(".")
     if top not in plain:
-        return _MISSING
+        return absent
     node = plain[top]
     if not rest:
         return node
     if not isinstance(node, dict):
-        return _MISSING
-    return node.get(rest, _MISSING)
+        return absent
+    return node.get(rest, absent)
 
 
 def is_set(plain: dict[str, Any], field_path: str) -> bool:
