@@ -30,6 +30,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "statistics": "f10",
     "board": "alt+b",
     "targets": "alt+t",
+    "settings": "f12",
     "history": "alt+h",
     "edit.goto_line": "ctrl+g",
     "spelling.suggest": "alt+s",

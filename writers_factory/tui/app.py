@@ -103,6 +103,7 @@ from writers_factory.tui.controllers.preference_switch import remember
 from writers_factory.tui.controllers.project_search import ProjectSearch
 from writers_factory.tui.controllers.recovery import StartDecision, StartupChecks
 from writers_factory.tui.controllers.saving import SaveCoordinator
+from writers_factory.tui.controllers.settings import SettingsController
 from writers_factory.tui.controllers.shutdown import Shutdown
 from writers_factory.tui.controllers.snapshots import SnapshotKeeper
 from writers_factory.tui.controllers.spelling import SpellingController
@@ -175,6 +176,7 @@ def _bindings() -> list[BindingType]:
         Binding("f10", "statistics", "Statistics", id="statistics", show=False, priority=True),
         Binding("alt+b", "board", "Board", id="board", show=False, priority=True),
         Binding("alt+t", "targets", "Targets", id="targets", show=False, priority=True),
+        Binding("f12", "settings", "Settings", id="settings", show=False, priority=True),
         Binding("alt+h", "history('file')", "History", id="history", show=False, priority=True),
         Binding(
             "ctrl+g", "go_to_line", "Go to line", id="edit.goto_line", show=False, priority=True
@@ -210,6 +212,7 @@ NOT_OVER_MODALS: frozenset[tuple[str, tuple[object, ...]]] = frozenset(
         ("ai", ("local_analysis",)),
         ("statistics", ()),
         ("targets", ()),
+        ("settings", ()),
         ("history", ("file",)),
         ("go_to_line", ()),
         ("spelling", ()),
@@ -325,6 +328,8 @@ class WritersFactoryApp(App[int]):
         """The status bar's words of the open file and selection (``controllers/counts.py``)."""
         self.targets = TargetsController(workspace, ui, ui, self.writing, self.open_words)
         """The targets dialog and its preferences (``controllers/targets.py``)."""
+        self.settings = SettingsController(workspace, ui, self.setting_applied)
+        """The settings dialog: values, their sources, where a change is kept."""
         self.backups = AutomaticBackups(workspace, ui)
         self.files = FileActions(workspace, ui, ui, before_close=self.before_close)
         self.spelling = SpellingController(workspace, ui, ui)
@@ -908,6 +913,16 @@ class WritersFactoryApp(App[int]):
 
     def action_targets(self) -> None:
         self.targets.show()
+
+    def action_settings(self) -> None:
+        self.settings.show()
+
+    def setting_applied(self, key: str) -> None:
+        """Show a setting changed in the settings dialog now, where it shows at once."""
+        if key == "theme":
+            self.apply_theme_preference()
+        elif key.startswith("keybindings."):
+            self.apply_keymap()
 
     def action_toggle_auto_save(self) -> None:
         self.auto_save.toggle()

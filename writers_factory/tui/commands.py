@@ -71,6 +71,11 @@ def workspace_commands(catalogue: Catalogue = CATALOGUE) -> list[Command]:
             "Words a day, per session, per chapter, for the manuscript by a deadline",
             "targets",
         ),
+        (
+            "Settings",
+            "Each setting, where it comes from; keep a change here or for all projects (f12)",
+            "settings",
+        ),
         ("Auto-save: switch on/off", "Stop or resume the timed saves", "toggle_auto_save"),
         ("Auto-save: interval", "How often auto-save writes", "auto_save_interval"),
         ("Snapshot now", "Keep the whole book as it is now, with a message", "snapshot_now"),

@@ -86,9 +86,10 @@ class Preferences:
         """Where the effective value of ``field_path`` comes from: project, user, default."""
         return source_of(field_path, self.user.chosen(), chosen(self.own))
 
-    def reload_user(self, user: UserSettings) -> None:
-        """Layer over ``user`` from now on (the writer changed their user settings)."""
-        self.user = user
+    def refresh_layers(self, user: UserSettings | None = None) -> None:
+        """Layer again, over ``user`` if given: the writer changed their user settings."""
+        if user is not None:
+            self.user = user
         self._data = self._layered()
 
     @property

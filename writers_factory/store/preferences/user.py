@@ -9,6 +9,7 @@ and the built-in defaults apply. Like a project's file it holds only what the wr
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -94,6 +95,19 @@ class UserSettings:
         self._file.mark_dirty()
         return True
 
+    async def save(self) -> bool:
+        """Write in threads when changed (the folder and a backup first, then the file)."""
+        if self.read_only or not self._file.dirty:
+            return False
+        await asyncio.to_thread(self._prepare)
+        return await self._file.save()
+
+    def _prepare(self) -> None:
+        make_private_dir(self.path.parent)
+        if self._needs_backup and self.path.exists():
+            self.backup_path = backup_file(self.paths, self.path, "before-rewrite")
+        self._needs_backup = False
+
     def save_sync(self) -> bool:
         """Write when changed (making the folder if need be); True when bytes reached disk.
 
@@ -101,10 +115,7 @@ class UserSettings:
         rewrite, as a project's preferences are."""
         if self.read_only or not self._file.dirty:
             return False
-        make_private_dir(self.path.parent)
-        if self._needs_backup and self.path.exists():
-            self.backup_path = backup_file(self.paths, self.path, "before-rewrite")
-        self._needs_backup = False
+        self._prepare()
         return self._file.save_sync()
 
 
