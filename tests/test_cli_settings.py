@@ -132,3 +132,20 @@ def test_a_corrupt_settings_file_is_named_in_show(
     assert by_key(payload)["theme"]["source"] == "default"
     assert main(["settings", "show", "--folder", str(tmp_path)]) == 0
     assert "warning:" in capsys.readouterr().out
+
+
+def test_stats_read_the_daily_target_layered(tmp_path: Path, private_config_home: Path) -> None:
+    from writers_factory.cli_stats import read_daily_target
+    from writers_factory.store.base.paths import SessionPaths
+
+    paths = SessionPaths(tmp_path / ".session")
+    paths.root.mkdir()
+    assert read_daily_target(paths) is None
+    settings = private_config_home / "writers-factory" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(json.dumps({"schema_version": 1, "daily_word_target": 800}))
+    assert read_daily_target(paths) == 800
+    paths.preferences.write_text(json.dumps({"schema_version": 2, "daily_word_target": None}))
+    assert read_daily_target(paths) is None  # the project chose no target
+    paths.preferences.write_text(json.dumps({"schema_version": 2, "daily_word_target": 300}))
+    assert read_daily_target(paths) == 300

@@ -25,18 +25,29 @@ StatsFormat = Literal["table", "json", "csv"]
 
 
 def read_daily_target(paths: SessionPaths) -> int | None:
-    """``daily_word_target`` from preferences.json, read without the preferences machinery
-    (which may rewrite or back up the file); anything unusable means "no target"."""
+    """``daily_word_target`` from preferences.json, else from the user settings (the project's
+    value wins, as in the app), read without the preferences machinery (which may rewrite or
+    back up a file); anything unusable means "no target"."""
+    from writers_factory.store.base.places import user_folder
+
+    for path in (paths.preferences, user_folder("config") / "settings.json"):
+        raw = _plain(path)
+        if "daily_word_target" in raw:
+            value = raw["daily_word_target"]
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                return value
+            return None
+    return None
+
+
+def _plain(path: Path) -> dict[str, object]:
     from writers_factory.store.base.serialisers import DecodeError, loads
 
     try:
-        raw, _ = loads(paths.preferences.read_bytes())
+        raw, _ = loads(path.read_bytes())
     except (OSError, DecodeError):
-        return None
-    value = raw.get("daily_word_target") if isinstance(raw, dict) else None
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    return None
+        return {}
+    return raw if isinstance(raw, dict) else {}
 
 
 def load_statistics(project: Path) -> tuple[Statistics, list[str]] | None:
