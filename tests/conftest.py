@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,11 @@ def private_config_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """The user's config folder (user settings, themes) is a fresh temporary one: no test
-    reads the developer's own settings, and the processes tests start inherit it."""
+    reads the developer's own settings, and the processes tests start inherit it. (macOS
+    keeps it under the home folder, Windows under ``APPDATA``: those point here too.)"""
     home = tmp_path_factory.mktemp("config-home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    monkeypatch.setenv("APPDATA", str(home))
+    if sys.platform == "darwin":
+        monkeypatch.setenv("HOME", str(home))
     return home

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from writers_factory.cli import main
+from writers_factory.store.preferences.user import settings_path
 
 
 def wf(*args: str) -> subprocess.CompletedProcess[str]:
@@ -36,9 +37,9 @@ def by_key(payload: dict[str, object]) -> dict[str, dict[str, object]]:
 
 
 def test_user_settings_apply_to_a_new_project_and_the_project_overrides(
-    tmp_path: Path, private_config_home: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = private_config_home / "writers-factory" / "settings.json"
+    settings = settings_path()
     settings.parent.mkdir(parents=True)
     settings.write_text(
         json.dumps(
@@ -104,9 +105,9 @@ def test_user_settings_apply_to_a_new_project_and_the_project_overrides(
 
 
 def test_bad_values_and_names_are_refused_with_the_file_and_field(
-    tmp_path: Path, private_config_home: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = private_config_home / "writers-factory" / "settings.json"
+    settings = settings_path()
     assert main(["settings", "set", "budget.warn_at", "8"]) == 2
     err = capsys.readouterr().err
     assert str(settings) in err and "budget.warn_at" in err and "less than or equal to 1" in err
@@ -119,9 +120,9 @@ def test_bad_values_and_names_are_refused_with_the_file_and_field(
 
 
 def test_a_corrupt_settings_file_is_named_in_show(
-    tmp_path: Path, private_config_home: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = private_config_home / "writers-factory" / "settings.json"
+    settings = settings_path()
     settings.parent.mkdir(parents=True)
     settings.write_text('{"schema_version": 1, "theme": 7, "budget": {"warn_at": "lots"}}')
     payload = shown(capsys, "--folder", str(tmp_path))
@@ -134,14 +135,14 @@ def test_a_corrupt_settings_file_is_named_in_show(
     assert "warning:" in capsys.readouterr().out
 
 
-def test_stats_read_the_daily_target_layered(tmp_path: Path, private_config_home: Path) -> None:
+def test_stats_read_the_daily_target_layered(tmp_path: Path) -> None:
     from writers_factory.cli_stats import read_daily_target
     from writers_factory.store.base.paths import SessionPaths
 
     paths = SessionPaths(tmp_path / ".session")
     paths.root.mkdir()
     assert read_daily_target(paths) is None
-    settings = private_config_home / "writers-factory" / "settings.json"
+    settings = settings_path()
     settings.parent.mkdir(parents=True)
     settings.write_text(json.dumps({"schema_version": 1, "daily_word_target": 800}))
     assert read_daily_target(paths) == 800

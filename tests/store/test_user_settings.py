@@ -16,20 +16,21 @@ from writers_factory.store.preferences.editing import PreferenceError
 from writers_factory.store.preferences.user import UserSettings, settings_path, user_author
 
 
-def write_settings(config_home: Path, data: object) -> Path:
-    path = config_home / "writers-factory" / "settings.json"
+def write_settings(data: object) -> Path:
+    path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data))
     return path
 
 
 def test_settings_live_in_the_config_folder(private_config_home: Path) -> None:
-    assert settings_path() == private_config_home / "writers-factory" / "settings.json"
+    path = settings_path()
+    assert path.name == "settings.json" and path.parent.name == "writers-factory"
+    assert path.is_relative_to(private_config_home)  # never the developer's own
 
 
-def test_project_over_user_over_default(tmp_path: Path, private_config_home: Path) -> None:
+def test_project_over_user_over_default(tmp_path: Path) -> None:
     write_settings(
-        private_config_home,
         {
             "schema_version": 1,
             "theme": "nord",
@@ -90,10 +91,8 @@ def test_user_settings_refuse_what_preferences_refuse(tmp_path: Path) -> None:
     assert json.loads(user.path.read_text()) == {"schema_version": 1, "author": "Ann"}
 
 
-def test_bad_user_settings_are_named_and_set_aside(
-    tmp_path: Path, private_config_home: Path
-) -> None:
-    path = write_settings(private_config_home, {})
+def test_bad_user_settings_are_named_and_set_aside(tmp_path: Path) -> None:
+    path = write_settings({})
     path.write_bytes(b'{"schema_version": 1, "theme": "nord",,, \x00')
     prefs = Preferences(tmp_path / ".session")
     [problem] = prefs.problems
@@ -103,10 +102,8 @@ def test_bad_user_settings_are_named_and_set_aside(
     assert prefs.data.theme is None and prefs.source("theme") == "default"
 
 
-def test_a_bad_value_is_named_and_the_rest_used(tmp_path: Path, private_config_home: Path) -> None:
-    path = write_settings(
-        private_config_home, {"schema_version": 1, "theme": "nord", "budget": {"warn_at": 8}}
-    )
+def test_a_bad_value_is_named_and_the_rest_used(tmp_path: Path) -> None:
+    path = write_settings({"schema_version": 1, "theme": "nord", "budget": {"warn_at": 8}})
     original = path.read_bytes()
     prefs = Preferences(tmp_path / ".session")
     [problem] = prefs.problems
@@ -120,16 +117,16 @@ def test_a_bad_value_is_named_and_the_rest_used(tmp_path: Path, private_config_h
     assert user.backup_path is not None and user.backup_path.read_bytes() == original
 
 
-def test_read_only_lookups_never_touch_a_bad_file(private_config_home: Path) -> None:
-    path = write_settings(private_config_home, {})
+def test_read_only_lookups_never_touch_a_bad_file() -> None:
+    path = write_settings({})
     path.write_text("[1, 2")
     assert user_author() is None
     assert path.read_text() == "[1, 2"
 
 
-def test_schema_1_defaults_open_to_user_settings(tmp_path: Path, private_config_home: Path) -> None:
+def test_schema_1_defaults_open_to_user_settings(tmp_path: Path) -> None:
     """An old file held every default: those meant "nothing chosen", real choices stay."""
-    write_settings(private_config_home, {"schema_version": 1, "theme": "nord", "budget": {}})
+    write_settings({"schema_version": 1, "theme": "nord", "budget": {}})
     root = tmp_path / ".session"
     root.mkdir()
     old = {
@@ -161,13 +158,10 @@ def test_schema_1_defaults_open_to_user_settings(tmp_path: Path, private_config_
     assert json.loads((backup / "preferences.json").read_text()) == old
 
 
-def test_the_quick_costs_reader_layers_the_budget_too(
-    tmp_path: Path, private_config_home: Path
-) -> None:
+def test_the_quick_costs_reader_layers_the_budget_too(tmp_path: Path) -> None:
     from writers_factory.store.costs.view import read_budget
 
     write_settings(
-        private_config_home,
         {"schema_version": 1, "budget": {"daily_limit": "3", "hard_stop": True}},
     )
     root = tmp_path / ".session"
@@ -178,3 +172,25 @@ def test_the_quick_costs_reader_layers_the_budget_too(
     quick = read_budget(root)
     assert quick.daily_limit == Decimal(3) and not quick.hard_stop
     assert quick.plain() == Preferences(root).data.budget.model_dump(mode="json")
+
+
+def test_a_folder_where_the_settings_belong_is_set_aside(tmp_path: Path) -> None:
+    path = settings_path()
+    (path / "inside").mkdir(parents=True)
+    prefs = Preferences(tmp_path / ".session")
+    [problem] = prefs.problems
+    assert problem.path == path and problem.set_aside is not None
+    assert (problem.set_aside / "inside").is_dir()  # moved whole, nothing deleted
+    assert prefs.user.set("theme", "nord") and prefs.user.save_sync()
+    assert json.loads(path.read_text()) == {"schema_version": 1, "theme": "nord"}
+
+
+def test_settings_from_a_newer_version_are_used_but_never_rewritten(tmp_path: Path) -> None:
+    path = write_settings({"schema_version": 9, "theme": "nord", "new_thing": 1})
+    original = path.read_bytes()
+    prefs = Preferences(tmp_path / ".session")
+    assert prefs.data.theme == "nord" and prefs.user.read_only
+    assert [p.kind for p in prefs.problems] == [ProblemKind.NEWER_VERSION]
+    with pytest.raises(PreferenceError, match=r"settings\.json: written by a newer"):
+        prefs.user.set("theme", "ink")
+    assert path.read_bytes() == original

@@ -20,12 +20,9 @@ from tests.tui.conftest import (
     wait_until,
 )
 from writers_factory.store import Preferences
+from writers_factory.store.preferences.user import settings_path
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.settings import SettingsScreen
-
-
-def settings_file(config_home: Path) -> Path:
-    return config_home / "writers-factory" / "settings.json"
 
 
 def row(screen: SettingsScreen, key: str) -> list[str]:
@@ -53,9 +50,9 @@ async def type_value(pilot: Pilot[Any], screen: SettingsScreen, text: str) -> No
 
 
 async def test_a_change_kept_for_this_project_and_for_all_projects(
-    make_app: Callable[[], WritersFactoryApp], project: Path, private_config_home: Path
+    make_app: Callable[[], WritersFactoryApp], project: Path
 ) -> None:
-    user_file = settings_file(private_config_home)
+    user_file = settings_path()
     user_file.parent.mkdir(parents=True)
     user_file.write_text(json.dumps({"schema_version": 1, "budget": {"daily_limit": "4"}}))
     prefs_file = project / ".session" / "preferences.json"
@@ -117,9 +114,8 @@ async def test_a_change_kept_for_this_project_and_for_all_projects(
 def test_settings_screen_snapshot(
     snap_compare: Callable[..., bool],
     make_app: Callable[[], WritersFactoryApp],
-    private_config_home: Path,
 ) -> None:
-    user_file = settings_file(private_config_home)
+    user_file = settings_path()
     user_file.parent.mkdir(parents=True)
     user_file.write_text(json.dumps({"schema_version": 1, "author": "Ann Writer"}))
 
