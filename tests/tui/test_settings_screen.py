@@ -54,17 +54,31 @@ async def test_a_change_kept_for_this_project_and_for_all_projects(
 ) -> None:
     user_file = settings_path()
     user_file.parent.mkdir(parents=True)
-    user_file.write_text(json.dumps({"schema_version": 1, "budget": {"daily_limit": "4"}}))
+    user_file.write_text(
+        json.dumps(
+            {
+                "schema_version": 1,
+                "budget": {"daily_limit": "4"},
+                "theme": "textual-light",
+                "keybindings": {"no.such.binding": "f2"},
+            }
+        )
+    )
     prefs_file = project / ".session" / "preferences.json"
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await started(pilot)
+        assert app.theme == "textual-light"  # the writer's theme reaches the project
+        messages = [n.message for n in app._notifications]
+        assert any(
+            m.startswith("settings.json: field 'keybindings.no.such.binding'") for m in messages
+        ), messages
         await pilot.press("f12")
         screen = await ready_screen(pilot, SettingsScreen, focused="#settings-table")
         files = str(screen.query_one("#settings-files").render())
         assert str(prefs_file) in files and str(user_file) in files
         assert row(screen, "budget.daily_limit") == ["budget.daily_limit", "4", "all projects"]
-        assert row(screen, "theme") == ["theme", "null", "default"]
+        assert row(screen, "theme") == ["theme", "textual-light", "all projects"]
 
         # this project: the budget here is 9, the user settings keep 4
         await choose(pilot, screen, "budget.daily_limit")
@@ -78,14 +92,14 @@ async def test_a_change_kept_for_this_project_and_for_all_projects(
 
         # all my projects: the theme goes to the user settings and shows at once
         await choose(pilot, screen, "theme")
-        await type_value(pilot, screen, "textual-light")
+        await type_value(pilot, screen, "nord")
         await click_when_ready(pilot, "#save-user", SettingsScreen)
         screen = await ready_screen(pilot, SettingsScreen)
-        await wait_until(pilot, lambda: row(screen, "theme")[1] == "textual-light")
+        await wait_until(pilot, lambda: row(screen, "theme")[1] == "nord")
         assert row(screen, "theme")[2] == "all projects"
-        assert json.loads(user_file.read_text())["theme"] == "textual-light"
+        assert json.loads(user_file.read_text())["theme"] == "nord"
         assert "theme" not in json.loads(prefs_file.read_text())
-        assert app.theme == "textual-light"
+        assert app.theme == "nord"
 
         # a refused value: named with its file and field, what was typed kept
         await choose(pilot, screen, "budget.warn_at")

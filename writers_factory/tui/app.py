@@ -644,8 +644,10 @@ class WritersFactoryApp(App[int]):
         if name in self.available_themes:
             self.theme = name
         else:
+            where = self.preferences.file_of("theme")
             self.notify(
-                f"preferences.json: field 'theme': no theme called {name!r}; using the default",
+                f"{where.name if where else 'preferences.json'}: field 'theme': no theme "
+                f"called {name!r}; using the default",
                 severity="warning",
             )
 
@@ -670,8 +672,10 @@ class WritersFactoryApp(App[int]):
         known = self.binding_ids()
         for binding_id in sorted(set(wanted) - known):
             del wanted[binding_id]
+            where = self.preferences.file_of(f"keybindings.{binding_id}")
             self.notify(
-                f"preferences.json: field 'keybindings.{binding_id}': no such binding "
+                f"{where.name if where else 'preferences.json'}: field "
+                f"'keybindings.{binding_id}': no such binding "
                 f"(known: {', '.join(sorted(known))})",
                 severity="warning",
                 timeout=12,

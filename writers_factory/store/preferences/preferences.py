@@ -86,6 +86,12 @@ class Preferences:
         """Where the effective value of ``field_path`` comes from: project, user, default."""
         return source_of(field_path, self.user.chosen(), chosen(self.own))
 
+    def file_of(self, field_path: str) -> Path | None:
+        """The file that gives ``field_path`` its value (``None``: the built-in default),
+        so a message about a bad value names the file to fix."""
+        source = self.source(field_path)
+        return {"project": self.path, "user": self.user.path, "default": None}[source]
+
     def refresh_layers(self, user: UserSettings | None = None) -> None:
         """Layer again, over ``user`` if given: the writer changed their user settings."""
         if user is not None:
