@@ -90,6 +90,13 @@ async def test_a_change_kept_for_this_project_and_for_all_projects(
         assert json.loads(prefs_file.read_text())["budget"] == {"daily_limit": "9.50"}
         assert json.loads(user_file.read_text())["budget"] == {"daily_limit": "4"}
 
+        # reset: the project follows the user settings again
+        await click_when_ready(pilot, "#reset", SettingsScreen)
+        screen = await ready_screen(pilot, SettingsScreen)
+        await wait_until(pilot, lambda: row(screen, "budget.daily_limit")[2] == "all projects")
+        assert row(screen, "budget.daily_limit")[1] == "4"
+        assert "budget" not in json.loads(prefs_file.read_text())
+
         # all my projects: the theme goes to the user settings and shows at once
         await choose(pilot, screen, "theme")
         await type_value(pilot, screen, "nord")

@@ -1,7 +1,8 @@
 """The settings dialog: shows each setting and its source, keeps a change where asked.
 
 "This project" writes ``preferences.json``; "all my projects" writes the user settings in
-the config folder, which every project that does not set the value itself follows. Both are
+the config folder, which every project that does not set the value itself follows; "Reset"
+takes the value out of the file it comes from, so the layer below gives it again. Both are
 validated the same way; a refused value reopens the dialog with the message, what was typed
 kept. Writes run in threads (through the durable path); what the change affects on screen
 (theme, keys) is applied at once by ``applied``.
@@ -70,12 +71,12 @@ class SettingsController:
             if change.scope == "project":
                 if change.key in USER_ONLY:
                     return f"{change.key} belongs to all your projects: keep it there"
-                changed = prefs.set(change.key, value)
+                changed = prefs.unset(change.key) if change.reset else prefs.set(change.key, value)
                 if changed:
                     await prefs.save()
             else:
                 user = prefs.user
-                changed = user.set(change.key, value)
+                changed = user.unset(change.key) if change.reset else user.set(change.key, value)
                 if changed:
                     await user.save()
                     prefs.refresh_layers()
@@ -85,6 +86,7 @@ class SettingsController:
             return f"could not be written ({exc}); it applies until you quit"
         if changed:
             where = "this project" if change.scope == "project" else "all your projects"
-            self.ui.notify(f"{change.key} kept for {where}.", title="Settings")
+            done = "no longer set" if change.reset else "kept"
+            self.ui.notify(f"{change.key} {done} for {where}.", title="Settings")
             self.applied(change.key)
         return None

@@ -46,6 +46,8 @@ class SettingChange:
     key: str
     text: str
     scope: Scope
+    reset: bool = False
+    """Stop setting ``key`` in ``scope``: the layer below gives it again."""
 
 
 class SettingsScreen(ModalScreen[SettingChange | None]):
@@ -97,6 +99,7 @@ class SettingsScreen(ModalScreen[SettingChange | None]):
             with Horizontal(classes="wf-dialog-buttons"):
                 yield Button("This project", variant="primary", id="save-project")
                 yield Button("All my projects", id="save-user")
+                yield Button("Reset", id="reset", tooltip="Follow the layer below again")
                 yield Button("Close", id="close")
 
     def on_mount(self) -> None:
@@ -143,12 +146,20 @@ class SettingsScreen(ModalScreen[SettingChange | None]):
                 SettingChange(self.key, self.query_one("#settings-value", Input).value, scope)
             )
 
+    def _reset(self) -> None:
+        """Undo the setting where its value comes from (this project, then all projects)."""
+        row = next((r for r in self.view.rows if r.key == self.key), None)
+        if row is not None and row.source != "default":
+            self.dismiss(SettingChange(row.key, "", row.source, reset=True))
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "save-project":
             self._answer("project")
         elif event.button.id == "save-user":
             self._answer("user")
+        elif event.button.id == "reset":
+            self._reset()
         else:
             self.dismiss(None)
 
