@@ -3,6 +3,7 @@ what is mistyped, kept in preferences.json, followed by the status bar; and its 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from textual.widgets import Input, Label
 from tests.tui.conftest import SIZE, palette_offers, ready_screen, started, wait_until
 from writers_factory.core.wordcount import count_words
 from writers_factory.store import Preferences
+from writers_factory.store.preferences.user import settings_path
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.targets import TargetsScreen
 from writers_factory.tui.widgets.status_bar import Part, StatusBar
@@ -168,3 +170,22 @@ def test_targets_view_snapshot(
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(100, 40), run_before=prepare)
+
+
+async def test_a_target_from_the_user_settings_stays_theirs_when_another_is_set(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    user_file = settings_path()
+    user_file.parent.mkdir(parents=True, exist_ok=True)
+    user_file.write_text(json.dumps({"schema_version": 1, "daily_word_target": 800}))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await open_chapter(pilot, app)
+        shown = app.targets.settings(Path(CHAPTER))
+        assert shown.daily == 800  # the dialog shows the writer's own daily target
+        await app.targets.apply(shown.model_copy(update={"chapter": 500}), Path(CHAPTER))
+        prefs = Preferences(project / ".session", read_only=True)
+        assert prefs.data.targets.chapters == {CHAPTER: 500}
+        # it was copied into the project, and a new daily target for all projects missed it
+        assert prefs.source("daily_word_target") == "user"

@@ -125,18 +125,32 @@ class TargetsController:
     async def apply(self, values: TargetSettings, chapter: Path | None) -> None:
         """Keep ``values`` in the preferences (written at once) and refresh what shows them."""
         prefs = self.workspace.preferences
+        data = prefs.data
+
+        def changed_to(key: str, now: object, value: object) -> bool:
+            # only what the writer changed becomes the project's own: a value the dialog
+            # showed from the user settings stays theirs (it was pinned to the project)
+            return now != value and prefs.set(key, value)
+
         try:
-            changed = prefs.set("daily_word_target", values.daily)
-            changed = prefs.set("targets.session_words", values.session) or changed
-            changed = prefs.set("targets.manuscript_words", values.manuscript) or changed
-            changed = prefs.set("targets.deadline", values.deadline) or changed
+            changed = changed_to("daily_word_target", data.daily_word_target, values.daily)
+            targets = data.targets
+            changed = (
+                changed_to("targets.session_words", targets.session_words, values.session)
+                or changed
+            )
+            changed = (
+                changed_to("targets.manuscript_words", targets.manuscript_words, values.manuscript)
+                or changed
+            )
+            changed = changed_to("targets.deadline", targets.deadline, values.deadline) or changed
             if chapter is not None:
-                chapters = dict(prefs.data.targets.chapters)
+                chapters = dict(targets.chapters)
                 if values.chapter is None:
                     chapters.pop(chapter.as_posix(), None)
                 else:
                     chapters[chapter.as_posix()] = values.chapter
-                changed = prefs.set("targets.chapters", chapters) or changed
+                changed = changed_to("targets.chapters", targets.chapters, chapters) or changed
         except PreferenceError as exc:
             self.ui.notify(str(exc), severity="error", timeout=10)
             return
