@@ -138,6 +138,13 @@ def _change(ns: argparse.Namespace) -> int:
             return error(f"{ns.folder} is not a Writers Factory project (see --folder)", ns.json)
         if ns.key in USER_ONLY:
             return error(f"{ns.key} belongs to the user settings: use --user", ns.json)
+        from writers_factory.store.backups.project import live_owner
+
+        owner = live_owner(ns.folder)
+        if owner is not None:  # it keeps its own preferences and would set this edit aside
+            return error(
+                f"{ns.folder} is open in {owner}: change it there (Settings, f12)", ns.json
+            )
         target = Preferences(session)
         path = target.path
     changed = target.set(ns.key, typed(ns.value)) if ns.action == "set" else target.unset(ns.key)
