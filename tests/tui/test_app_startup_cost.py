@@ -4,6 +4,9 @@
   tabs mount (each tab mounted alone was one, and start-up grew with the open files).
 - ``workspace.restored`` (keys reach the editor) comes before ``ready``, with every file
   open, and the cost tracker loads after it (its validation would delay the first keys).
+- Of the files reopened, only the one shown gets its editor (a TextArea, its text parsed): the
+  others are built when first shown, with their cursor put back exactly, and meanwhile count
+  as open everywhere (the session's open files, a change on disk, quitting).
 - Importing the app pulls in no AI library, nor the AI screens and workflow records that
   load when first used.
 """
@@ -19,7 +22,7 @@ from typing import Any
 import pytest
 from textual._compositor import Compositor
 
-from tests.tui.conftest import SIZE, started
+from tests.tui.conftest import SIZE, started, wait_until
 from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
 
@@ -81,6 +84,71 @@ async def test_restoring_six_files_is_one_paint(
         assert active is not None and active.path == Path(f"manuscript/part-{CHAPTERS}.md")
         assert active.cursor_location == (30 + CHAPTERS, 2)
     phase[0] = "start"
+
+
+async def test_only_the_shown_tab_is_built_at_start(
+    make_app: Callable[[], WritersFactoryApp], six_open: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from writers_factory.tui.widgets.document.syntax import SyntaxDocument
+    from writers_factory.tui.widgets.editor import BufferArea
+
+    areas: list[Path] = []
+    parsed: list[str] = []
+    make_area, make_document = BufferArea.__init__, SyntaxDocument.__init__
+
+    def counting_area(self: BufferArea, doc: Any, text: str, **options: Any) -> None:
+        areas.append(doc.path)
+        make_area(self, doc, text, **options)
+
+    def counting_document(self: SyntaxDocument, text: str, *args: Any, **options: Any) -> None:
+        parsed.append(text.split("\n", 1)[0])
+        make_document(self, text, *args, **options)
+
+    monkeypatch.setattr(BufferArea, "__init__", counting_area)
+    monkeypatch.setattr(SyntaxDocument, "__init__", counting_document)
+    part = [Path(f"manuscript/part-{n}.md") for n in range(CHAPTERS + 1)]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert areas == [part[CHAPTERS]], "one editor at start: the active tab's"
+        assert parsed == [f"# Part {CHAPTERS}"], "one text parsed at start"
+        opened = app.open_buffers()
+        assert [b.path for b in opened] == part[1:]
+        assert [b.cursor for b in opened] == [(30 + n, 2) for n in range(1, CHAPTERS + 1)]
+        assert not any(b.dirty for b in opened)
+        assert app.editor.text_of(part[2]) == (six_open / part[2]).read_text()
+
+        # first shown: built, the cursor where it was and on screen
+        await pilot.press("ctrl+pageup")
+        await wait_until(
+            pilot, lambda: app.editor.active is not None and app.editor.active.path == part[5]
+        )
+        shown = app.editor.active
+        assert shown is not None and shown.has_focus
+        assert shown.cursor_location == (35, 2)
+        await wait_until(pilot, lambda: shown.scroll_offset.y > 0)
+        assert (
+            shown.scroll_offset.y
+            <= 35
+            < shown.scroll_offset.y + shown.scrollable_content_region.height
+        )
+        assert areas == [part[6], part[5]]
+
+        # a change on disk reaches a tab never shown (built to follow it)
+        (six_open / part[1]).write_text("# Part 1, rewritten elsewhere\n")
+        await wait_until(
+            pilot, lambda: app.editor.text_of(part[1]) == "# Part 1, rewritten elsewhere\n"
+        )
+        assert not any(b.dirty for b in app.open_buffers())
+        await pilot.press("ctrl+q")
+    session = Session(six_open)
+    try:
+        kept = [(f.path, f.cursor_line, f.cursor_col) for f in session.data.open_files]
+    finally:
+        session.close_sync()
+    expected = [(p.as_posix(), 30 + n, 2) for n, p in enumerate(part) if n]
+    assert kept == expected, "tabs never shown stay open, at their cursors"
+    assert (six_open / part[3]).read_text().startswith("# Part 3\n"), "never shown: untouched"
 
 
 async def test_keys_reach_the_editor_before_costs_load(

@@ -713,15 +713,14 @@ class WritersFactoryApp(App[int]):
                         self.session.close_file(item.path)
                         continue
                     disk, text = loaded
-                    await self.editor.open(
-                        Path(item.path),
-                        text,
-                        disk,
-                        (item.cursor_line, item.cursor_col),
-                        activate=False,
+                    # a tab each, but only the one shown gets its editor (built when
+                    # first shown): the others cost neither parsing nor layout at start
+                    await self.editor.open_later(
+                        Path(item.path), text, disk, (item.cursor_line, item.cursor_col)
                     )
                 if data.active_file is not None:
                     self.editor.activate(Path(data.active_file))
+                await self.editor.show_active()
                 self._focus_screen(state.screen)
                 if state.focus_mode:
                     self.focus_mode.set(True, remember_it=False)
@@ -809,7 +808,7 @@ class WritersFactoryApp(App[int]):
 
     # ------------------------------------------------------------------ seams
     def open_buffers(self) -> list[OpenBuffer]:
-        return [area.snapshot() for area in self.editor.buffers()]
+        return self.editor.snapshots()
 
     async def open_with_text(
         self, path: Path, text: str, cursor: tuple[int, int] = (0, 0), *, dirty: bool = True
@@ -1026,7 +1025,7 @@ class WritersFactoryApp(App[int]):
     async def open_path(self, path: Path) -> None:
         """Open (or switch to) a project file given by absolute path, and focus it."""
         relative = path.relative_to(self.project)
-        area = self.editor.find(relative)
+        area = await self.editor.built(relative)
         if area is None:
             loaded = await self._load(relative)
             if loaded is None:
@@ -1043,21 +1042,22 @@ class WritersFactoryApp(App[int]):
         else:
             self.project_tree.focus()
 
-    def _cycle(self, step: int) -> None:
-        buffers = self.editor.buffers()
+    async def _cycle(self, step: int) -> None:
+        paths = self.editor.paths()
         active = self.editor.active
-        if not buffers or active is None:
+        if not paths or active is None or active.path not in paths:
             return
-        index = next(i for i, area in enumerate(buffers) if area is active)
-        target = buffers[(index + step) % len(buffers)]
-        self.editor.activate(target.path)
-        target.focus()
+        index = paths.index(active.path)
+        target = await self.editor.built(paths[(index + step) % len(paths)])
+        if target is not None:
+            self.editor.activate(target.path)
+            target.focus()
 
-    def action_next_file(self) -> None:
-        self._cycle(1)
+    async def action_next_file(self) -> None:
+        await self._cycle(1)
 
-    def action_previous_file(self) -> None:
-        self._cycle(-1)
+    async def action_previous_file(self) -> None:
+        await self._cycle(-1)
 
     # ------------------------------------------------------------------ the outline card
     def chapter_target(self, path: Path) -> int | None:

@@ -131,7 +131,7 @@ async def _forget(journal: Journal, doc: Document, revision: int) -> None:
 async def show_disk_version(views: Views, doc: Document, theirs: str | None) -> None:
     """The editor shows the file's text, cursor kept; or the tab closes if it was deleted."""
     editor = views.editor
-    area = None if editor is None else editor.find(doc.path)
+    area = None if editor is None else await editor.built(doc.path)
     if theirs is None:
         if editor is not None:
             await editor.close(doc.path)

@@ -179,10 +179,10 @@ class FileActions:
             break
         new = renamed.relative_to(self.project)
         editor = self.views.editor
-        area = None if editor is None else editor.find(old)
-        if editor is not None and area is not None:
+        cursor = None if editor is None else editor.cursor_of(old)
+        if editor is not None and cursor is not None:
             editor.rename(old, new, renamed)
-            line, col = area.cursor_location
+            line, col = cursor
             session.close_file(old)
             session.open_file(new, line, col)
             self.views.update_breadcrumbs()
@@ -218,7 +218,7 @@ class FileActions:
             ui.notify(str(exc), severity="error")
             return
         editor = self.views.editor
-        if editor is not None and editor.find(relative) is not None:
+        if editor is not None and editor.is_open(relative):
             await editor.close(relative)
             session.close_file(relative)
         session.record_file_change("deleted", relative)

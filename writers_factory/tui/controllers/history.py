@@ -105,8 +105,7 @@ class HistoryController:
 
     def _open_text(self, path: str) -> str | None:
         editor = self.views.editor
-        area = None if editor is None else editor.find(Path(path))
-        return None if area is None else area.text
+        return None if editor is None else editor.text_of(Path(path))
 
     def _repository(self) -> SnapshotRepository:
         from writers_factory.store.snapshots.repository import SnapshotRepository

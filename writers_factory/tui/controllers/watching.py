@@ -251,8 +251,13 @@ class ProjectWatch:
                 await tree.relist()
             self.ui.notify(self.summary(changes), title="Changed outside Writers Factory")
             editor = self.views.editor
-            for area in [] if editor is None else list(editor.buffers()):
-                await self._follow(area, changes)
+            for path in [] if editor is None else editor.paths():
+                # a tab never shown is built only when its file is among the changes
+                if editor is None or not _touches(self.workspace.project / path, changes):
+                    continue
+                area = await editor.built(path)
+                if area is not None:
+                    await self._follow(area, changes)
         finally:
             self.batches += 1
 
@@ -361,7 +366,7 @@ class ProjectWatch:
         editor = self.views.editor
         if editor is None:
             return  # the screens are gone: the app is closing
-        if editor.find(new) is not None:
+        if editor.is_open(new):
             self._deleted(area)  # the name is taken by another open buffer: keep ours aside
             return
         editor.rename(old, new, dest)
@@ -389,6 +394,19 @@ def _arrivals(changes: list[FileChange]) -> list[Path]:
         elif change.kind is ChangeKind.MOVED and change.dest is not None:
             found.append(change.dest)
     return found
+
+
+def _touches(path: Path, changes: Iterable[FileChange]) -> bool:
+    """Whether ``changes`` concern the open file ``path`` (what ``_follow`` acts on)."""
+    for change in changes:
+        if change.kind is ChangeKind.MOVED and change.dest is not None:
+            if _inside(path, change.path):
+                return True
+        elif (change.kind is ChangeKind.DELETED and _inside(path, change.path)) or (
+            change.path == path
+        ):
+            return True
+    return False
 
 
 def _read_hashed(path: Path) -> tuple[str, str] | None:

@@ -5,10 +5,17 @@ rest — path, what is on disk, revisions — so whether a tab is unsaved is der
 document, never set on the widget. Every change of the text becomes a new revision at the
 moment it happens (not when a message is handled later), so a snapshot always knows which
 revision its text is.
+
+A tab is built when first shown: the files restored at start-up get their tab (title,
+unsaved mark) at once, but only the active one gets its TextArea, its text parsed and laid
+out. Until then an :class:`Unbuilt` record stands in for the widget as the document's
+text source (the file's text as read, the cursor to restore), so saving, journaling and the
+session's open files see every tab alike.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,7 +35,7 @@ from textual.widgets.text_area import DocumentBase, Edit, EditResult, Selection
 from writers_factory.core.spelling import word_spans
 from writers_factory.core.typography import smart_replacement
 from writers_factory.store.manuscript.buffers import FileBuffer
-from writers_factory.store.manuscript.documents import Document, Documents
+from writers_factory.store.manuscript.documents import Document, Documents, line_count
 from writers_factory.tui.spelling.highlights import MISSPELLED, SpellingHighlights
 from writers_factory.tui.spelling.speller import Speller
 from writers_factory.tui.widgets.document.area import ScaledTextArea
@@ -335,6 +342,30 @@ _ANY = Path("\0any")
 """Held switches wait for this path, which no tab has."""
 
 
+class Unbuilt:
+    """A tab not shown yet: the text its editor will show and the cursor to put back.
+
+    Bound to its document as the text source until the tab is built (``TextSource``): a tab
+    never shown was never typed in, so its text is the file's as read.
+    """
+
+    def __init__(self, doc: Document, text: str, cursor: tuple[int, int]) -> None:
+        self.doc = doc
+        self.text = text
+        self.cursor_location = cursor
+        doc.bind(self)
+
+    def line_total(self) -> int:
+        return line_count(self.text)
+
+    def char_total(self) -> int:
+        return len(self.text)
+
+    def snapshot(self) -> OpenBuffer:
+        doc = self.doc
+        return OpenBuffer(doc.path, self.text, self.cursor_location, doc.dirty, doc.disk)
+
+
 def tab_title(path: Path, dirty: bool) -> str:
     return f"{path.name}{' •' if dirty else ''}"
 
@@ -351,6 +382,9 @@ class Editor(Vertical):
         self.documents = Documents() if documents is None else documents
         self._counter = 0
         self._panes: dict[Path, str] = {}
+        self._unbuilt: dict[Path, Unbuilt] = {}
+        """Tabs whose editor is built when first shown (``open_later``)."""
+        self._building: dict[Path, asyncio.Event] = {}
         self._last_active: Path | None = None
         self._quiet_until: Path | None = None
         self.read_only = False
@@ -395,14 +429,85 @@ class Editor(Vertical):
         return self.query_one("#editor-tabs", TabbedContent)
 
     def find(self, path: Path) -> BufferArea | None:
+        """The editor of ``path``'s tab; ``None`` when no tab shows it or it was never
+        shown (``built`` builds it)."""
         pane_id = self._panes.get(path)
-        if pane_id is None:
+        if pane_id is None or path in self._unbuilt or path in self._building:
             return None
-        return self.tabs.get_pane(pane_id).query_one(BufferArea)
+        found = self.tabs.get_pane(pane_id).query(BufferArea)
+        return found.first() if found else None
 
     def buffers(self) -> list[BufferArea]:
-        """Open buffers in tab order."""
+        """The built editors, in tab order (a tab never shown has none: its text is the
+        file's, nothing to save or search there that the disk does not hold)."""
         return [area for path in self._panes if (area := self.find(path)) is not None]
+
+    def paths(self) -> list[Path]:
+        """Every open file (built or not), in tab order."""
+        return list(self._panes)
+
+    def is_open(self, path: Path) -> bool:
+        return path in self._panes
+
+    def snapshots(self) -> list[OpenBuffer]:
+        """Every open file, built or not, in tab order: path, text, cursor, unsaved."""
+        found: list[OpenBuffer] = []
+        for path in self._panes:
+            area = self.find(path)
+            pending = self._unbuilt.get(path)
+            if area is not None:
+                found.append(area.snapshot())
+            elif pending is not None:
+                found.append(pending.snapshot())
+        return found
+
+    def text_of(self, path: Path) -> str | None:
+        """The text ``path``'s tab shows (built or not); ``None`` when it is not open."""
+        area = self.find(path)
+        if area is not None:
+            return area.text
+        pending = self._unbuilt.get(path)
+        return None if pending is None else pending.text
+
+    def cursor_of(self, path: Path) -> tuple[int, int] | None:
+        area = self.find(path)
+        if area is not None:
+            return area.cursor_location
+        pending = self._unbuilt.get(path)
+        return None if pending is None else pending.cursor_location
+
+    async def built(self, path: Path) -> BufferArea | None:
+        """The editor of ``path``'s tab, built now if it was never shown (its text parsed,
+        its cursor put back where it was); ``None`` when no tab shows ``path``."""
+        pending = self._unbuilt.pop(path, None)
+        if pending is not None:
+            done = self._building[path] = asyncio.Event()
+            try:
+                await self._build(pending)
+            finally:
+                del self._building[path]
+                done.set()
+        elif (building := self._building.get(path)) is not None:
+            await building.wait()
+        return self.find(path)
+
+    async def _build(self, pending: Unbuilt) -> None:
+        doc = pending.doc
+        pane_id = self._panes.get(doc.path)
+        if pane_id is None:
+            return  # closed meanwhile
+        area = self._new_area(doc, pending.text, pane_id)
+        await self.tabs.get_pane(pane_id).mount(area)
+        self._place(area, pending.cursor_location, activate=False)
+
+    async def show_active(self) -> BufferArea | None:
+        """The active tab's editor, built if it was never shown."""
+        pane = self.tabs.active_pane
+        path = None if pane is None else self._path_of(pane.id)
+        return None if path is None else await self.built(path)
+
+    def _path_of(self, pane_id: str | None) -> Path | None:
+        return next((path for path, pid in self._panes.items() if pid == pane_id), None)
 
     @property
     def active(self) -> BufferArea | None:
@@ -422,11 +527,26 @@ class Editor(Vertical):
         activate: bool = True,
     ) -> BufferArea:
         """Open ``path`` with ``text`` just read from ``disk`` (or switch to its tab)."""
-        area = self.find(path)
+        area = await self.built(path)
         if area is None:
             area = await self._add(self.documents.open(path, disk, text), text)
         self._place(area, cursor, activate)
         return area
+
+    async def open_later(
+        self, path: Path, text: str, disk: FileBuffer, cursor: tuple[int, int] = (0, 0)
+    ) -> None:
+        """Open ``path`` in a tab of its own whose editor is built when first shown (the
+        files restored at start-up: only the active one is needed to type)."""
+        if path in self._panes:
+            return
+        doc = self.documents.open(path, disk, text)
+        self._counter += 1
+        pane_id = f"buffer-{self._counter}"
+        self._unbuilt[path] = Unbuilt(doc, text, cursor)
+        self._panes[path] = pane_id
+        await self.tabs.add_pane(TabPane(tab_title(path, doc.dirty), id=pane_id))
+        self._show_empty()
 
     async def open_document(
         self, doc: Document, text: str, cursor: tuple[int, int] = (0, 0), *, activate: bool = True
@@ -435,8 +555,13 @@ class Editor(Vertical):
         caller). A tab already open on the file takes the document over; its undo history
         goes, as with any reload."""
         self.documents.add(doc)
-        area = self.find(doc.path)
-        if area is None:
+        pending = self._unbuilt.pop(doc.path, None)  # never shown: built with this text
+        area = None if pending is not None else await self.built(doc.path)
+        if pending is not None:
+            pane_id = self._panes[doc.path]
+            area = self._new_area(doc, text, pane_id)
+            await self.tabs.get_pane(pane_id).mount(area)
+        elif area is None:
             area = await self._add(doc, text)
         else:
             area.doc = doc
@@ -448,14 +573,18 @@ class Editor(Vertical):
     async def _add(self, doc: Document, text: str) -> BufferArea:
         self._counter += 1
         pane_id = f"buffer-{self._counter}"
+        area = self._new_area(doc, text, pane_id)
+        self._panes[doc.path] = pane_id
+        await self.tabs.add_pane(TabPane(tab_title(doc.path, doc.dirty), area, id=pane_id))
+        self._show_empty()
+        return area
+
+    def _new_area(self, doc: Document, text: str, pane_id: str) -> BufferArea:
         area = BufferArea(doc, text, id=f"{pane_id}-text")
         area.paste_hook = self.paste_hook
         area.read_only = self.read_only or doc.disk.read_only_reason is not None
         area.smart_quotes = self.smart_quotes
         area.set_speller(self.speller)
-        self._panes[doc.path] = pane_id
-        await self.tabs.add_pane(TabPane(tab_title(doc.path, doc.dirty), area, id=pane_id))
-        self._show_empty()
         return area
 
     def _place(self, area: BufferArea, cursor: tuple[int, int], activate: bool) -> None:
@@ -489,6 +618,7 @@ class Editor(Vertical):
 
     async def close(self, path: Path) -> None:
         pane_id = self._panes.pop(path, None)
+        self._unbuilt.pop(path, None)
         self.documents.close(path)
         if pane_id is None:
             return
@@ -505,12 +635,18 @@ class Editor(Vertical):
         if pane_id is None:
             return
         self._panes[new] = pane_id
-        area = self.tabs.get_pane(pane_id).query_one(BufferArea)
+        pending = self._unbuilt.pop(old, None)
+        if pending is not None:
+            self._unbuilt[new] = pending
+        doc = pending.doc if pending is not None else self._built_area(pane_id).doc
         if self.documents.rename(old, new, absolute) is None:
-            area.doc.rename(new, absolute)
+            doc.rename(new, absolute)
         self.refresh_title(new)
         if self._last_active == old:
             self._last_active = new
+
+    def _built_area(self, pane_id: str) -> BufferArea:
+        return self.tabs.get_pane(pane_id).query_one(BufferArea)
 
     def set_speller(self, speller: Speller | None) -> None:
         """Check every tab (and those opened later) with ``speller``; ``None``: off."""
@@ -532,10 +668,12 @@ class Editor(Vertical):
         """Show the unsaved mark (•) in the tab title, as the document says."""
         pane_id = self._panes.get(path)
         area = self.find(path)
-        if pane_id is None or area is None:
+        pending = self._unbuilt.get(path)
+        if pane_id is None or (area is None and pending is None):
             return
+        dirty = area.dirty if area is not None else pending is not None and pending.doc.dirty
         tab = self.tabs.get_tab(pane_id)
-        title = tab_title(path, area.dirty)
+        title = tab_title(path, dirty)
         if str(tab.label) != title:
             tab.label = title
 
@@ -545,11 +683,13 @@ class Editor(Vertical):
         if bar.target is not None and bar.target is self.find(event.path):
             bar.text_changed()
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
-        area = self.active
-        self.find_bar.retarget(area)
-        self._notify_switch(area.path if area is not None else None)
+        if self._quiet_until is not _ANY:  # while restoring, the restore builds what shows
+            await self.show_active()
+        pane = self.tabs.active_pane
+        self.find_bar.retarget(self.active)
+        self._notify_switch(None if pane is None else self._path_of(pane.id))
 
     def _notify_switch(self, path: Path | None) -> None:
         if self._quiet_until is not None:
