@@ -68,17 +68,50 @@ def test_save_when_unchanged_writes_and_reports_bytes(tmp_path: Path) -> None:
     assert file.read_text() == "Again\n"
 
 
-def test_a_save_hashes_each_side_once_and_hands_on_what_it_read(tmp_path: Path) -> None:
-    """The hooks (known content, the words count) get the hash and the previous bytes: they
-    neither hash again nor read the file again."""
+def test_a_save_hashes_once_and_hands_on_what_it_read(tmp_path: Path) -> None:
+    """The conflict check compares the file with the bytes last read or written, so only the
+    new bytes are hashed; the hooks (known content, the words count) get that hash and the
+    previous bytes: they neither hash again nor read the file again."""
     file, buf, loaded = make(tmp_path)
     told: list[Outgoing] = []
     me = threading.get_ident()
+    reads: list[Path] = []
+    original = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        reads.append(self)
+        return original(self)
+
     before = digests.calls_on(me)
-    written = buf.save("Twice upon a time.\n", remember=told.append)
-    assert digests.calls_on(me) - before == 2  # the file as read (conflict check), the new bytes
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "read_bytes", counting)
+        written = buf.save("Twice upon a time.\n", remember=told.append)
+        again = buf.save("Thrice upon a time.\n")
+    assert digests.calls_on(me) - before == 2, "one hash a save: the new bytes"
+    assert reads == [file, file], "one read a save: the conflict check"
     assert told == [Outgoing(file, written.data, written.sha256, loaded.encode())]
-    assert written.sha256 == sha256_of(written.data) == buf.base_sha256
+    assert written.sha256 == sha256_of(written.data)
+    assert again.sha256 == sha256_of(again.data) == buf.base_sha256
+
+
+def test_a_change_of_the_same_length_is_a_conflict(tmp_path: Path) -> None:
+    file, buf, text = make(tmp_path)
+    file.write_text(text.swapcase())
+    assert len(text.swapcase().encode()) == len(text.encode())
+    with pytest.raises(SaveConflict):
+        buf.save("Mine\n")
+    assert file.read_text() == text.swapcase()
+
+
+def test_a_hash_set_from_outside_is_what_the_check_compares(tmp_path: Path) -> None:
+    """A caller that read the file itself (a reload) sets the hash it found: the bytes held
+    from before no longer stand for the file, and the check compares hashes."""
+    file, buf, _ = make(tmp_path)
+    file.write_text("Reloaded\n")
+    buf.base_sha256 = sha256_of(b"Reloaded\n")
+    assert buf.disk_state() is DiskState.UNCHANGED
+    buf.save("Mine after the reload\n")
+    assert file.read_text() == "Mine after the reload\n"
 
 
 def test_outside_change_is_a_conflict_and_nothing_is_written(tmp_path: Path) -> None:

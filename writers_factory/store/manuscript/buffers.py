@@ -2,9 +2,12 @@
 
 A writer's chapter may be changed behind our back — by a sync tool, another editor, a
 second machine. Saving blindly would silently destroy that other version, so every save
-first re-reads the file and compares its hash with the one we recorded at load or at our
-last save. Only an unchanged file is overwritten; anything else is a :class:`SaveConflict`
-that the caller resolves with an explicit choice (keep mine / take theirs / keep both).
+first re-reads the file and compares it with what we recorded at load or at our last save:
+the bytes themselves when we still hold them (the bytes read or written, kept with the hash
+they were recorded with: comparing is a memory compare, where hashing the file again cost as
+much as hashing the new text), else the hash. Only an unchanged file is overwritten; anything
+else is a :class:`SaveConflict` that the caller resolves with an explicit choice (keep mine /
+take theirs / keep both).
 
 A chapter may be a symbolic link. One leading to a file inside the project is saved
 *through* the link: the target is replaced atomically and the link stays a link. One leading
@@ -143,6 +146,24 @@ class FileBuffer:
         self.project = None if project is None else Path(project)
         self.read_only_reason: str | None = None
         """Why this file may be read but never written (a link leading outside the project)."""
+        self._base_data: tuple[str, bytes] | None = None
+        """The bytes the file held at load or last save, with the hash recorded then: the
+        conflict check compares bytes while that hash is still :attr:`base_sha256` (a
+        caller that sets another hash, e.g. after reloading the file itself, falls back to
+        comparing hashes)."""
+
+    def _set_base(self, data: bytes, sha256: str, mtime: float | None) -> None:
+        self.base_sha256, self.base_mtime = sha256, mtime
+        self._base_data = (sha256, data)
+
+    def _unchanged(self, data: bytes) -> bool:
+        """Whether ``data`` (the file as read now) is what we last read or wrote."""
+        if self.base_sha256 is None:
+            return False
+        base = self._base_data
+        if base is not None and base[0] == self.base_sha256:
+            return data == base[1]
+        return sha256_of(data) == self.base_sha256
 
     @classmethod
     def load(cls, path: Path, *, project: Path | None = None) -> tuple[FileBuffer, str]:
@@ -157,7 +178,7 @@ class FileBuffer:
         if data is None:
             return buffer, ""
         text = _decode(path, data)
-        buffer.base_sha256, buffer.base_mtime = sha256_of(data), path.stat().st_mtime
+        buffer._set_base(data, sha256_of(data), path.stat().st_mtime)
         return buffer, text
 
     def write_target(self) -> Path:
@@ -183,15 +204,16 @@ class FileBuffer:
         data = _read(self.path)
         if data is None:
             return (DiskState.UNCHANGED if self.base_sha256 is None else DiskState.DELETED), None
-        if self.base_sha256 is not None and sha256_of(data) == self.base_sha256:
+        if self._unchanged(data):
             return DiskState.UNCHANGED, data
         return DiskState.CHANGED_OUTSIDE, data
 
     def save(self, text: str, *, remember: Remember | None = None) -> Written:
         """Write ``text`` only if the disk still holds what we last saw; else raise a conflict.
 
-        The file is read once and each side hashed once: its bytes are handed on to
-        ``remember`` as ``previous``.
+        The file is read once and compared with the bytes last read or written (no hash);
+        only the new bytes are hashed. What was read is handed on to ``remember`` as
+        ``previous``.
         """
         state, data = self._probe()
         if state is not DiskState.UNCHANGED:
@@ -210,7 +232,7 @@ class FileBuffer:
             self.base_sha256, self.base_mtime = None, None
             return None
         text = _decode(self.path, data)
-        self.base_sha256, self.base_mtime = sha256_of(data), self.path.stat().st_mtime
+        self._set_base(data, sha256_of(data), self.path.stat().st_mtime)
         return text
 
     def keep_both(
@@ -258,11 +280,11 @@ class FileBuffer:
             if target != self.path:
                 remember(Outgoing(target, data, digest, previous))
         write_atomic(target, data)
-        self.base_sha256 = digest
         try:
-            self.base_mtime = self.path.stat().st_mtime
+            mtime: float | None = self.path.stat().st_mtime
         except OSError:
-            self.base_mtime = None
+            mtime = None
+        self._set_base(data, digest, mtime)
         return Written(self.path, data, digest)
 
 
