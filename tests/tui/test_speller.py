@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,47 @@ def test_accepted_words_and_suggestions_in_the_case_typed(speller: Speller) -> N
     assert speller.misspelled("Ebbrin waited") == ()
     assert "Weird" in speller.suggestions("Wierd")
     assert "receive" in speller.suggestions("recieve")
+
+
+def test_checking_loads_no_frequency_table_only_suggesting_does() -> None:
+    """The package's word → frequency table (six times the memory of the compact list) is
+    built for the first suggestions, not to check words. In a process of its own: the test
+    process may have built it already."""
+    probe = (
+        "import sys\n"
+        "from spellchecker import SpellChecker\n"
+        "built = []\n"
+        "original = SpellChecker.__init__\n"
+        "def counting(self, *a, **k):\n"
+        "    built.append(k.get('language'))\n"
+        "    original(self, *a, **k)\n"
+        "SpellChecker.__init__ = counting\n"
+        "from writers_factory.tui.spelling.speller import load_speller\n"
+        "speller = load_speller('en')\n"
+        "spans = speller.misspelled('The keeper saw a wierd light')\n"
+        "print(len(built), spans)\n"
+        "speller.suggestions('wierd')\n"
+        "print(len(built))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[:2] == ["0 ((17, 22),)", "1"]
+
+
+def test_the_compact_list_knows_every_word_of_the_table() -> None:
+    from spellchecker import SpellChecker
+
+    from writers_factory.tui.spelling.words import WordList, shipped_words
+
+    words = shipped_words("es")
+    table = SpellChecker(language="es").word_frequency.dictionary
+    assert len(words) == len(table)
+    assert all(word in words for word in table)
+    assert "qwxzy" not in words and "" not in words
+    # a list out of order, or with escapes, is read as well
+    shuffled = WordList.from_json('{\n"zeta": 1,\n"Alpha": 2,\n"caf\\u00e9": 3\n}')
+    assert [w in shuffled for w in ("zeta", "alpha", "café", "beta")] == [True, True, True, False]
 
 
 def test_a_language_without_a_dictionary_is_named() -> None:

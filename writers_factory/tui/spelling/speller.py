@@ -1,9 +1,11 @@
 """A language's word list with the writer's own words on top, offline.
 
 The word lists ship inside the spell-checking package (word frequencies of a dozen
-languages); nothing is fetched. Loading one takes a fifth of a second and suggestions for a
-long word may take longer: both are blocking and run in threads. Checking a word is a
-dictionary lookup, cheap enough for every visible line at every key.
+languages); nothing is fetched. Loading one takes a fraction of a second and suggestions for a
+long word may take longer: both are blocking and run in threads. Checking a word is a lookup
+in a compact list of the words (``words.py``), cheap enough for every visible line at every
+key; the package's own frequency table (six times the memory) is loaded only for the first
+suggestions.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.core.spelling import Span, forms_of, word_spans
+from writers_factory.tui.spelling.words import WordList, shipped_words
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
@@ -44,10 +47,9 @@ class Speller:
     drawn again (every visible line is redrawn after each key) costs one lookup.
     """
 
-    def __init__(self, language: str, checker: SpellChecker, own_words: Iterable[str] = ()) -> None:
+    def __init__(self, language: str, words: WordList, own_words: Iterable[str] = ()) -> None:
         self.language = language
-        self._checker = checker
-        self._known = checker.word_frequency.dictionary
+        self._known = words
         self._own: set[str] = {word.lower() for word in own_words}
         self._ignored: set[str] = set()
         self._lines: dict[str, tuple[Span, ...]] = {}
@@ -87,9 +89,10 @@ class Speller:
         """Blocking (may take a while for a long word): likely corrections, most common
         first, in the case the writer typed ("Teh" gives "The")."""
         plain = forms_of(word)[0]
-        found = self._checker.candidates(plain) or set()
+        checker = _checker(self.language)
+        found = checker.candidates(plain) or set()
         found.discard(plain)
-        ranked = sorted(found, key=lambda w: (-self._checker.word_usage_frequency(w), w))
+        ranked = sorted(found, key=lambda w: (-checker.word_usage_frequency(w), w))
         return [_same_case(word, suggestion) for suggestion in ranked[:limit]]
 
 
@@ -118,14 +121,25 @@ _LOADING = threading.Lock()
 
 
 @lru_cache(maxsize=2)
-def _word_list_cached(code: str) -> SpellChecker:
+def _word_list_cached(code: str) -> WordList:
+    return shipped_words(code)
+
+
+def _word_list(code: str) -> WordList:
+    """One word list a language per process: only read after loading, so the apps of a
+    process (and their threads) share it; the lock keeps two threads from loading it twice."""
+    with _LOADING:
+        return _word_list_cached(code)
+
+
+@lru_cache(maxsize=1)
+def _checker_cached(code: str) -> SpellChecker:
     from spellchecker import SpellChecker
 
     return SpellChecker(language=code)
 
 
-def _word_list(code: str) -> SpellChecker:
-    """One word list a language per process: only read after loading, so the apps of a
-    process (and their threads) share it; the lock keeps two threads from loading it twice."""
+def _checker(code: str) -> SpellChecker:
+    """The package's frequency table, for suggestions only (blocking, first time ~0.3 s)."""
     with _LOADING:
-        return _word_list_cached(code)
+        return _checker_cached(code)
