@@ -187,6 +187,27 @@ def test_importing_the_app_loads_no_ai_library_nor_the_ai_screens() -> None:
     assert loaded == "[]"
 
 
+def test_importing_the_app_builds_no_store_model_nor_loads_the_analysis() -> None:
+    """A model's validator is built when first used (``defer_build``): importing the app
+    built every model of the store, most unused until much later. The chapter analysis (its
+    models) loads when first counted."""
+    probe = (
+        "import sys, pydantic, writers_factory.tui.app\n"
+        "def subs(c):\n"
+        "    for s in c.__subclasses__():\n"
+        "        yield s\n"
+        "        yield from subs(s)\n"
+        "ours = subs(pydantic.BaseModel)\n"
+        "store = [m for m in ours if m.__module__.startswith('writers_factory.store')]\n"
+        "print(len(store) > 5, [m.__name__ for m in store if m.__pydantic_complete__],\n"
+        "      [m for m in sys.modules if m.startswith('writers_factory.ai.analysis')])\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "True [] []"
+
+
 def test_a_buffer_parses_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """TextArea parsed the text for its language in its constructor, then again when the
     language reactive was set: twice the work for every tab opened at start-up."""

@@ -34,7 +34,7 @@ KEEP_SESSIONS = 20
 
 class _Record(BaseModel):
     # extra="allow": fields written by a newer Writers Factory survive our rewrite
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
+    model_config = ConfigDict(extra="allow", validate_assignment=True, defer_build=True)
 
 
 def _valid_hour_keys(value: dict[str, int]) -> dict[str, int]:

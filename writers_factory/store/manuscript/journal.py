@@ -62,7 +62,7 @@ SCHEMA_VERSION = 2
 class JournalEntry(BaseModel):
     """One document's unsaved text, as of ``journaled_at``."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     schema_version: int = SCHEMA_VERSION
     path: str = Field(description="the file, relative to the project, with forward slashes")

@@ -44,7 +44,7 @@ def bucket_of(ms: float) -> int:
 class Histogram(BaseModel):
     """One latency: how many fell in each bucket (by index into :data:`BOUNDS_MS`)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     count: int = Field(default=0, ge=0)
     total_ms: float = Field(default=0.0, ge=0, allow_inf_nan=False)

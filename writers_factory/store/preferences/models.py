@@ -28,7 +28,7 @@ DEFAULT_WARN_AT = 0.8
 class Section(BaseModel):
     """A nested block of preferences; unknown keys are kept, assignments are validated."""
 
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
+    model_config = ConfigDict(extra="allow", validate_assignment=True, defer_build=True)
 
 
 class NotebookLMConfig(Section):

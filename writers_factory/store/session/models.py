@@ -22,7 +22,7 @@ def _now() -> datetime:
 class Part(BaseModel):
     """Nested records keep unknown fields too, so a newer version's additions survive."""
 
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
+    model_config = ConfigDict(extra="allow", validate_assignment=True, defer_build=True)
 
 
 class StageView(Part):

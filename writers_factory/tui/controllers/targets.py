@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from writers_factory.ai.analysis.manuscript import chapter_files
 from writers_factory.core.targets import TargetSettings, WordsSoFar, target_progress
 from writers_factory.core.wordcount import count_words
 from writers_factory.store.manuscript.buffers import ENCODING
@@ -32,6 +31,9 @@ MANUSCRIPT = "manuscript"
 def manuscript_words(project: Path, open_texts: dict[Path, str]) -> int:
     """Words of every chapter, the unsaved text of open ones instead of their files
     (``open_texts`` by project-relative path). In a thread: reads and counts every file."""
+    # the analysis package (its models) loads when first counted, not with the app
+    from writers_factory.ai.analysis.manuscript import chapter_files
+
     folder = project / MANUSCRIPT
     total = 0
     for path in chapter_files(folder) if folder.is_dir() else []:
