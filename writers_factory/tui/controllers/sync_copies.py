@@ -157,16 +157,18 @@ class SyncCopies:
         if chosen is not None:
             await self.resolve(chosen)
 
-    def _area(self, relative: str) -> BufferArea | None:
+    async def _area(self, relative: str) -> BufferArea | None:
+        """The open tab's editor (built if the tab was never shown: its text is compared
+        and merged like any open file's)."""
         editor = self.views.editor
-        return None if editor is None else editor.find(Path(relative))
+        return None if editor is None else await editor.built(Path(relative))
 
     async def resolve(self, copy: SyncCopy) -> bool:
         """Compare ``copy`` with its original, ask, and carry out the answer; True = applied."""
         from writers_factory.core.copy_merge import changes
         from writers_factory.tui.screens.sync_copies import ResolveScreen
 
-        area = self._area(copy.original)
+        area = await self._area(copy.original)
         open_text = None if area is None else area.text
         try:
             disk, original, theirs, ancestor = await asyncio.to_thread(
@@ -231,7 +233,7 @@ class SyncCopies:
                 f"The book could not be kept first ({exc}), so nothing changed.", severity="error"
             )
             return False
-        area = self._area(copy.original)
+        area = await self._area(copy.original)
         if disk is None:  # open when compared
             if area is None or area.text != original:
                 self.ui.notify(
@@ -281,7 +283,7 @@ class SyncCopies:
 
         relative = Path(copy.copy)
         editor = self.views.editor
-        if editor is not None and editor.find(relative) is not None:
+        if editor is not None and editor.is_open(relative):
             await editor.close(relative)
             self.workspace.session.close_file(relative)
         try:
