@@ -62,6 +62,8 @@ def run_session_view(
             from writers_factory.cli_costs import run_costs
 
             return run_costs(project, as_json=as_json, author=author, by_author=by_author)
+        if author is None:
+            _hint_authors(project, view)
         handler = {
             "show": _show,
             "history": _history,
@@ -71,6 +73,25 @@ def run_session_view(
     except (WritersFactoryError, OSError, ValueError, TypeError, RecursionError) as exc:
         reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, OSError) else str(exc)
         return _error(f"{project / '.session'}: could not be read for '{view}' ({reason})", as_json)
+
+
+def _hint_authors(project: Path, view: str) -> None:
+    """A co-authored project keeps sessions, history and preferences per author: say so
+    (on stderr, so ``--json`` stays clean) when the single writer's file is not there."""
+    from writers_factory.store.authors.layout import authors_of
+    from writers_factory.store.base.paths import SessionPaths
+
+    paths = SessionPaths.for_project(project)
+    own = {"show": paths.current, "history": paths.history, "preferences": paths.preferences}
+    names = authors_of(project)
+    if names and not own[view].exists():
+        import sys
+
+        print(
+            f"note: this project has co-authors ({', '.join(names)}); add --author NAME "
+            f"to see one author's {view}",
+            file=sys.stderr,
+        )
 
 
 def _show(project: Path, as_json: bool, author: str | None = None) -> int:

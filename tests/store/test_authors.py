@@ -369,6 +369,8 @@ def test_the_command_refuses_a_bad_name_and_reads_the_environments(
     assert "path separator" in capsys.readouterr().err
     assert main([str(shared), "--author", ""]) == 2  # opening the app: refused before it starts
     assert "is empty" in capsys.readouterr().err
+    assert main(["session", "history", "--project", str(shared)]) == 0
+    assert "co-authors (Ann, Bob)" in capsys.readouterr().err  # where the sessions went
     monkeypatch.setenv(AUTHOR_ENV, "Bob")
     from_env = cli_json(capsys, "session", "costs", "--project", str(shared))
     assert from_env["operations_count"] == 1  # Bob's own
