@@ -282,14 +282,15 @@ def _is_audit(rel: str) -> bool:
 def _replace(project: Path, contents: dict[str, bytes], report: ImportReport) -> None:
     """The archive's files over this project's; cost chunks it lacks go (the costs would be
     a mixture of two copies otherwise — they are in the safety backup)."""
-    chunks = project / SESSION_DIR / "costs"
     incoming = set(contents)
-    if chunks.is_dir() and not chunks.is_symlink():
-        for old in sorted(chunks.glob("ops-*.json")):
-            if f"{PREFIX}costs/{old.name}" not in incoming:
-                old.unlink()
-                report.replaced.append(f"{PREFIX}costs/{old.name} (removed)")
-        fsync_dir(chunks)
+    for prefix in _writer_prefixes(contents):  # each writer's costs, a co-author's too
+        chunks = project / PurePosixPath(prefix) / "costs"
+        if chunks.is_dir() and not chunks.is_symlink():
+            for old in sorted(chunks.glob("ops-*.json")):
+                if f"{prefix}costs/{old.name}" not in incoming:
+                    old.unlink()
+                    report.replaced.append(f"{prefix}costs/{old.name} (removed)")
+            fsync_dir(chunks)
     for rel, data in sorted(contents.items()):
         if _is_audit(rel):
             report.conflicts.append(f"{rel}: the audit trail is never replaced; this one kept")
