@@ -347,7 +347,10 @@ def test_the_lock_names_the_author_and_another_authors_crash_is_not_mine(tmp_pat
     info, _ = locks.read_lock(project / ".session" / "lock.json")
     assert info is not None and info.author == "Ann"
     assert info.describe_owner().startswith("Ann (")
+    ann.set_stage("writing")
     ann.save_sync()
+    changes = [r for r in AuditLog(project / ".session").read()[0] if r.kind == "stage"]
+    assert changes and changes[-1].actor.startswith("Ann (")  # the project's one trail
     # Ann's process dies without closing: her lock stays, stale
     stale = info.model_copy(update={"pid": 2**31 - 2})
     ann._release_os_lock()

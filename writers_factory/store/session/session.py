@@ -491,7 +491,7 @@ class Session:
                 from_=old,
                 to=new,
                 trigger=trigger,
-                actor=default_actor(),
+                actor=f"{self.author} ({default_actor()})" if self.author else default_actor(),
                 ok=error is None,
                 error=error,
             )
