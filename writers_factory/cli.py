@@ -68,10 +68,16 @@ def _add_author(parser: argparse.ArgumentParser, *, by_author: bool = False) -> 
 
 
 def _author(ns: argparse.Namespace) -> str | None:
-    """``--author``, else ``$WRITERS_FACTORY_AUTHOR`` (checked: ``InvalidAuthorError``)."""
+    """``--author``, else ``$WRITERS_FACTORY_AUTHOR`` (checked: ``InvalidAuthorError``),
+    spelt as the project's folder for that author when one differs only in case."""
     from writers_factory.core.authors import resolve_author
 
-    return resolve_author(getattr(ns, "author", None), os.environ)
+    author = resolve_author(getattr(ns, "author", None), os.environ)
+    if author is None:
+        return None
+    from writers_factory.store.authors.layout import canonical_author
+
+    return canonical_author(Path(ns.project), author)
 
 
 def version() -> str:

@@ -379,3 +379,6 @@ def test_the_command_refuses_a_bad_name_and_reads_the_environments(
     assert from_env["operations_count"] == 1  # Bob's own
     from_cli = cli_json(capsys, "session", "costs", "--project", str(shared), "--author", "Ann")
     assert from_cli["operations_count"] == 2  # --author wins
+    # "ann" is Ann's folder: one folder on every system a synced copy may reach
+    lower = cli_json(capsys, "session", "costs", "--project", str(shared), "--author", "ann")
+    assert lower["operations_count"] == 2

@@ -40,6 +40,19 @@ def authors_of(project: Path) -> list[str]:
     return [root.name for root in author_roots(Path(project) / SESSION_DIR)]
 
 
+def canonical_author(project: Path, author: str) -> str:
+    """``author`` spelt as the project's existing folder when one differs only in case.
+
+    ``Ann`` and ``ann`` are one folder on macOS and Windows and two on Linux: a synced
+    folder must not hold both, so the author who typed ``ann`` writes into ``Ann/``.
+    """
+    wanted = author.casefold()
+    for name in authors_of(project):
+        if name.casefold() == wanted:
+            return name
+    return author
+
+
 def single_writer_files(project: Path) -> list[str]:
     """The writer-own names present at the top of ``.session/`` (the single-writer layout)."""
     root = Path(project) / SESSION_DIR
