@@ -217,8 +217,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return missing
         from writers_factory.core.authors import InvalidAuthorError
 
-        try:  # only the commands that take --author read the environment's
-            author = _author(ns) if hasattr(ns, "author") else None
+        try:  # only the commands whose --author is a co-author read the environment's
+            author = _author(ns) if ns.command in ("session", "stats") else None
         except InvalidAuthorError as exc:
             return _err(str(exc))
         if ns.command == "backup":

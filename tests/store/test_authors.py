@@ -35,7 +35,7 @@ from writers_factory.store.session.session import Session
 from writers_factory.store.verify import verify
 
 CHILD = Path(__file__).with_name("authors_child.py")
-SINGLE_WRITER = ("current.json", "history.json", "costs.json", "costs", "preferences.json")
+SINGLE_WRITER = ("current.json", "history.json", "costs.json", "costs", "journal", "prev")
 
 
 def run_writer(project: Path, author: str | None, words: int, tokens: int, *extra: str) -> int:
@@ -289,6 +289,8 @@ def test_a_move_killed_half_way_is_finished_for_the_first_author_by_the_next_run
     ann = session / "authors" / "Ann"
     for name in ("costs.json", "current.json", "history.json", "preferences.json"):
         assert (ann / name).read_bytes() == solo[name]  # exactly the single writer's
+    # the project keeps its own preferences (what reads them without an author)
+    assert (session / "preferences.json").read_bytes() == solo["preferences.json"]
     assert len(SessionHistory(session / "authors" / "Bob", read_only=True).sessions) == 1
     backups = [e for e in store_for(project).entries() if e.backup_id.endswith("before-authors")]
     assert len(backups) == 1

@@ -34,6 +34,14 @@ AUTHOR_OWN: tuple[str, ...] = (
 """Names at the top of ``.session/`` that move to the first author when authors are turned
 on (``prev/`` last: it holds the previous good versions of the files moved before it)."""
 
+COPIED: tuple[str, ...] = ("preferences.json",)
+"""Given to the first author as a copy: the project keeps its own, which what reads the
+project's preferences without an author (compiling the book, the backup commands) reads."""
+
+RECORDS: tuple[str, ...] = ("current.json", "history.json", "costs.json", "costs")
+"""What makes the top of ``.session/`` a writer's record of its own (a session, a history,
+costs): the preferences alone, kept for the project, do not."""
+
 
 def authors_of(project: Path) -> list[str]:
     """The names of the project's co-authors (their folders), sorted."""
@@ -64,7 +72,7 @@ def session_roots(project: Path) -> list[tuple[str | None, Path]]:
     files are there, then ``(name, .session/authors/<name>)`` for each author."""
     root = Path(project) / SESSION_DIR
     found: list[tuple[str | None, Path]] = []
-    if any((root / name).exists() for name in AUTHOR_OWN):
+    if any((root / name).exists() for name in RECORDS):
         found.append((None, root))
     found.extend((path.name, path) for path in author_roots(root))
     return found

@@ -10,7 +10,8 @@ into ``.session/authors/<author>/``. In this order, each step durable before the
    killed half-way (a later run with another author name must not take the first one's
    files);
 3. each name moved by one rename (a file or a whole folder; atomic on one file system),
-   both folders fsynced after each;
+   both folders fsynced after each; ``preferences.json`` is copied instead (the author gets
+   their own, the project keeps its one: :data:`~.layout.COPIED`);
 4. the move recorded in the audit trail, then the marker removed.
 
 A name present in both places (which no run of this version leaves) is left where it is and
@@ -37,7 +38,7 @@ from writers_factory.store.base.paths import AUTHORS_DIR, SESSION_DIR, utcnow
 from writers_factory.store.base.serialisers import DecodeError, dumps, loads
 from writers_factory.store.session import lock as locks
 
-from .layout import AUTHOR_OWN, single_writer_files
+from .layout import AUTHOR_OWN, COPIED, single_writer_files
 
 MARKER = "authors-migration.json"
 
@@ -157,6 +158,12 @@ def _migrate(
         source, dest = session / name, target / name
         if not os.path.lexists(source):
             continue  # moved before an interruption
+        if name in COPIED and not source.is_symlink():
+            if not os.path.lexists(dest):
+                with open(source, "rb") as handle:
+                    write_atomic(dest, handle.read())
+                result.moved.append(name)
+            continue
         if os.path.lexists(dest) or source.is_symlink():
             result.left.append(name)
             continue
