@@ -114,6 +114,8 @@ def test_an_author_store_uses_the_projects_one_lock_and_trash() -> None:
     assert paths.author == "Ann"
     # a store built from the author's folder alone (CostTracker(root), ...) finds the same
     assert SessionPaths(paths.root).lock == paths.lock
+    with pytest.raises(InvalidAuthorError):
+        SessionPaths.for_project(Path("/p"), "../../etc")  # whoever passes it
     solo = SessionPaths.for_project(Path("/p"))
     assert (solo.root, solo.lock, solo.author) == (
         Path("/p/.session"),

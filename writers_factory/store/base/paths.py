@@ -27,10 +27,14 @@ class SessionPaths:
 
     @classmethod
     def for_project(cls, project: Path, author: str | None = None) -> SessionPaths:
-        """The project's paths; with ``author`` (checked by ``core.authors.check_author``)
-        that author's own folder."""
+        """The project's paths; with ``author`` that author's own folder (the name checked
+        again here: whoever passes it, it never leads out of ``authors/``)."""
         session = Path(project) / SESSION_DIR
-        return cls(session / AUTHORS_DIR / author if author else session)
+        if author is None:
+            return cls(session)
+        from writers_factory.core.authors import check_author
+
+        return cls(session / AUTHORS_DIR / check_author(author, source="author"))
 
     @property
     def shared(self) -> Path:
