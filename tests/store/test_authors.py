@@ -386,3 +386,37 @@ def test_the_command_refuses_a_bad_name_and_reads_the_environments(
     # "ann" is Ann's folder: one folder on every system a synced copy may reach
     lower = cli_json(capsys, "session", "costs", "--project", str(shared), "--author", "ann")
     assert lower["operations_count"] == 2
+
+
+def test_one_authors_conflict_copy_from_two_machines_merges_into_their_folder(
+    tmp_path: Path,
+) -> None:
+    """Ann writes on her desk and her laptop (one synced folder): the syncing tool keeps the
+    laptop's cost chunk as a conflict copy in her folder; the merge adds its operation to
+    hers, once, and nobody else's files change."""
+    from writers_factory.store.costs.tracker import CostTracker
+    from writers_factory.store.session_copies import find_session_copies, merge_session_copies
+
+    desk = create_project(tmp_path / "desk" / "book", "Book")
+    run_writer(desk, "Ann", 100, 1000)
+    run_writer(desk, "Bob", 100, 1000)
+    laptop = tmp_path / "laptop" / "book"
+    shutil.copytree(desk, laptop)
+    run_writer(desk, "Ann", 100, 2000)
+    run_writer(laptop, "Ann", 100, 3000)
+    chunks = desk / ".session" / "authors" / "Ann" / "costs"
+    copy = "ops-000001 (Laptop's conflicted copy 2026-11-30).json"
+    shutil.copyfile(
+        laptop / ".session" / "authors" / "Ann" / "costs" / "ops-000001.json", chunks / copy
+    )
+    bob = files_of(desk / ".session" / "authors" / "Bob")
+    found = find_session_copies(desk)
+    assert [(c.copy, c.kind) for c in found] == [(f"authors/Ann/costs/{copy}", "costs")]
+    dry = merge_session_copies(desk)
+    assert (dry.operations_added, dry.operations_already_here) == (1, 1)
+    done = merge_session_copies(desk, apply=True)
+    assert (done.operations_added, done.operations_already_here) == (1, 1)
+    ids = [op.id for op in CostTracker(chunks.parent, read_only=True).all_operations()]
+    assert len(ids) == len(set(ids)) == 3  # the desk's two and the laptop's one, none twice
+    assert not (chunks / copy).exists() and find_session_copies(desk) == []
+    assert files_of(desk / ".session" / "authors" / "Bob") == bob
