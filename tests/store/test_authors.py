@@ -30,6 +30,7 @@ from writers_factory.store.authors.migrate import MARKER, migrate_to_author
 from writers_factory.store.backups.project import store_for
 from writers_factory.store.base.paths import SessionPaths
 from writers_factory.store.history.history import SessionHistory
+from writers_factory.store.preferences.models import PreferencesData
 from writers_factory.store.session import lock as locks
 from writers_factory.store.session.session import Session
 from writers_factory.store.verify import verify
@@ -217,7 +218,8 @@ def test_verify_checks_each_authors_files(shared: Path) -> None:
     bad = shared / ".session" / "authors" / "Bob" / "preferences.json"
     kept = bad.read_bytes()
     try:
-        bad.write_text('{"schema_version": 1, "daily_word_target": -5}', "utf-8")
+        version = PreferencesData.SCHEMA_VERSION
+        bad.write_text(f'{{"schema_version": {version}, "daily_word_target": -5}}', "utf-8")
         found = [f for f in verify(shared) if f.level == "problem"]
         assert [f.path for f in found] == [bad] and found[0].field == "daily_word_target"
     finally:
