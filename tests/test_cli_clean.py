@@ -78,3 +78,15 @@ def test_dry_run_names_and_apply_removes_only_what_is_not_the_newest_copy(
     newest = store.entries()[-1]
     assert store.verify(newest).ok
     assert _clean(capsys, project)["would_remove"] == []  # clean twice: nothing more
+
+
+def test_a_co_authors_set_aside_journals_are_cleaned_too(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ann = project / ".session" / "authors" / "Ann"
+    _put(ann / "recovered" / stamp(OLD) / "a.json", "{}", OLD)
+    now = datetime.now(UTC)
+    _put(ann / "recovered" / stamp(now) / "a.json", "{}", now)
+    named = {Path(c["path"]) for c in _clean(capsys, project)["would_remove"]}
+    assert ann / "recovered" / stamp(OLD) in named
+    assert ann / "recovered" / stamp(now) not in named  # the newest copy stays

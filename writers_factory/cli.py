@@ -47,8 +47,37 @@ def _open_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("project", nargs="?", default=".", help="project folder (default: here)")
+    _add_author(parser)
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     return parser
+
+
+def _add_author(parser: argparse.ArgumentParser, *, by_author: bool = False) -> None:
+    parser.add_argument(
+        "--author",
+        default=None,
+        help="write as this co-author: your own session, preferences, history and costs "
+        "under .session/authors/NAME/ (default: $WRITERS_FACTORY_AUTHOR; none: one writer)",
+    )
+    if by_author:
+        parser.add_argument(
+            "--by-author",
+            action="store_true",
+            help="costs, stats: each co-author's figures and the project's total",
+        )
+
+
+def _author(ns: argparse.Namespace) -> str | None:
+    """``--author``, else ``$WRITERS_FACTORY_AUTHOR`` (checked: ``InvalidAuthorError``),
+    spelt as the project's folder for that author when one differs only in case."""
+    from writers_factory.core.authors import resolve_author
+
+    author = resolve_author(getattr(ns, "author", None), os.environ)
+    if author is None:
+        return None
+    from writers_factory.store.authors.layout import canonical_author
+
+    return canonical_author(Path(ns.project), author)
 
 
 def version() -> str:
@@ -95,6 +124,7 @@ def _command_parser() -> argparse.ArgumentParser:
     session.add_argument(
         "--merge", action="store_true", help="conflicts: merge them (default: dry run)"
     )
+    _add_author(session, by_author=True)
 
     snapshot = sub.add_parser(
         "snapshot",
@@ -115,6 +145,7 @@ def _command_parser() -> argparse.ArgumentParser:
     fmt = stats.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
+    _add_author(stats, by_author=True)
 
     from writers_factory.cli_backup import add_parser as add_backup
     from writers_factory.cli_compile import add_parser as add_compile
@@ -184,6 +215,12 @@ def _main(argv: Sequence[str] | None) -> int:
         missing = _missing_project(ns.project, getattr(ns, "json", False))
         if missing is not None:
             return missing
+        from writers_factory.core.authors import InvalidAuthorError
+
+        try:  # only the commands whose --author is a co-author read the environment's
+            author = _author(ns) if ns.command in ("session", "stats") else None
+        except InvalidAuthorError as exc:
+            return _err(str(exc))
         if ns.command == "backup":
             from writers_factory.cli_backup import run_backup
 
@@ -209,16 +246,34 @@ def _main(argv: Sequence[str] | None) -> int:
                 from writers_factory.cli_clean import run_clean
 
                 return run_clean(ns.project, apply=ns.apply, as_json=ns.json)
-            return run_session_view(ns.project, ns.view, as_json=ns.json, since=ns.since)
+            return run_session_view(
+                ns.project,
+                ns.view,
+                as_json=ns.json,
+                since=ns.since,
+                author=author,
+                by_author=ns.by_author,
+            )
         if ns.command == "snapshot":
             from writers_factory.cli_snapshot import run_snapshot
 
             return run_snapshot(ns.project, ns.action, ns.args, ns.message, as_json=ns.json)
         from writers_factory.cli_stats import run_stats
 
-        return run_stats(ns.project, "json" if ns.json else "csv" if ns.csv else "table")
+        return run_stats(
+            ns.project,
+            "json" if ns.json else "csv" if ns.csv else "table",
+            author=author,
+            by_author=ns.by_author,
+        )
     ns = _open_parser().parse_args(args)
-    return _open(Path(ns.project))
+    from writers_factory.core.authors import InvalidAuthorError
+
+    try:
+        author = _author(ns)
+    except InvalidAuthorError as exc:
+        return _err(str(exc))
+    return _open(Path(ns.project), author)
 
 
 def _session_tool(ns: argparse.Namespace) -> int:
@@ -245,14 +300,14 @@ def _new(directory: Path, title: str | None, *, sample: bool = False) -> int:
     return 0
 
 
-def _open(project: Path) -> int:
+def _open(project: Path, author: str | None = None) -> int:
     from writers_factory.project import is_project, not_a_project_message
 
     if not project.is_dir() or not is_project(project):
         return _err(not_a_project_message(project))
     from writers_factory.tui.app import run_app
 
-    return run_app(project)
+    return run_app(project, author)
 
 
 if __name__ == "__main__":

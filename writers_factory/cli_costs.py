@@ -127,14 +127,115 @@ def _full(session_dir: Path) -> CostReport:
     )
 
 
-def cost_report(project: Path) -> CostReport:
-    """The quick reading when the files allow it, else the full tracker's (read-only)."""
-    session_dir = Path(project) / ".session"
+NO_AUTHOR = "(no author)"
+"""How the single-writer files are named beside co-authors' (a run without ``--author``)."""
+
+
+def _report_of(session_dir: Path) -> CostReport:
     return _quick(session_dir) or _full(session_dir)
 
 
-def run_costs(project: Path, *, as_json: bool) -> int:
-    report = cost_report(project)
+def author_reports(project: Path) -> dict[str, CostReport]:
+    """Each writer's own report, by author (:data:`NO_AUTHOR` for the single-writer files)."""
+    from writers_factory.store.authors.layout import session_roots
+
+    return {name or NO_AUTHOR: _report_of(root) for name, root in session_roots(project)}
+
+
+def combined(reports: dict[str, CostReport]) -> CostReport:
+    """The project's totals: every author's added up. "This session" is the sum of each
+    author's latest session; budgets are each author's own, so none is shown here (each
+    author's warning is, named)."""
+    zero = Decimal("0")
+    every = list(reports.values())
+    by_model: dict[str, Decimal] = {}
+    for report in every:
+        for model, spent in report.by_model.items():
+            by_model[model] = by_model.get(model, zero) + spent
+    recent = sorted((r for report in every for r in report.recent), key=lambda r: r.timestamp)
+    warnings = [f"{name}: {r.warning}" for name, r in reports.items() if r.warning]
+    return CostReport(
+        session_id="",
+        session_total=sum((r.session_total for r in every), zero),
+        periods={
+            period: sum((r.periods[period] for r in every), zero)
+            for period in ("daily", "weekly", "monthly")
+        },
+        total=sum((r.total for r in every), zero),
+        operations_count=sum(r.operations_count for r in every),
+        by_model=by_model,
+        budget={},
+        limits={"daily": None, "weekly": None, "monthly": None},
+        warning="; ".join(warnings) or None,
+        recent=recent[-RECENT:],
+        problems=[f"{name}: {p}" for name, r in reports.items() for p in r.problems],
+    )
+
+
+def cost_report(project: Path, author: str | None = None) -> CostReport:
+    """The quick reading when the files allow it, else the full tracker's (read-only).
+
+    With ``author``, that co-author's own; without, the project's: the single writer's
+    files as ever, or every author's added up once there are co-authors.
+    """
+    from writers_factory.store.base.paths import SessionPaths
+
+    if author is not None:
+        return _report_of(SessionPaths.for_project(Path(project), author).root)
+    reports = author_reports(project)
+    if list(reports) in ([], [NO_AUTHOR]):
+        return _report_of(Path(project) / ".session")
+    return combined(reports)
+
+
+def _totals_json(report: CostReport) -> dict[str, Any]:
+    return {
+        "daily_total": str(report.periods["daily"]),
+        "weekly_total": str(report.periods["weekly"]),
+        "monthly_total": str(report.periods["monthly"]),
+        "total": str(report.total),
+        "operations_count": report.operations_count,
+        "by_model": {k: str(v) for k, v in report.by_model.items()},
+    }
+
+
+def run_costs_by_author(project: Path, *, as_json: bool) -> int:
+    """``session costs --by-author``: each author's totals, and the project's (their sum)."""
+    reports = author_reports(project)
+    total = combined(reports)
+    if as_json:
+        _emit(
+            {
+                "authors": {name: _totals_json(r) for name, r in reports.items()},
+                "total": _totals_json(total),
+                "problems": total.problems,
+            }
+        )
+        return 0
+    rows = [
+        (
+            name,
+            _dollars(r.periods["daily"]),
+            _dollars(r.periods["weekly"]),
+            _dollars(r.periods["monthly"]),
+            _dollars(r.total),
+            f"{r.operations_count:,}",
+        )
+        for name, r in [*reports.items(), ("all authors", total)]
+    ]
+    headers = ("author", "today", "this week", "this month", "all time", "operations")
+    lines = _table("Costs by author", headers, rows, "<>>>>>")
+    lines += [f"⚠ {problem}" for problem in total.problems]
+    print("\n".join(lines))
+    return 0
+
+
+def run_costs(
+    project: Path, *, as_json: bool, author: str | None = None, by_author: bool = False
+) -> int:
+    if by_author:
+        return run_costs_by_author(project, as_json=as_json)
+    report = cost_report(project, author)
     if as_json:
         _emit(
             {
@@ -226,13 +327,14 @@ def _table(
     return out
 
 
-def run_preferences(project: Path, *, as_json: bool) -> int:
+def run_preferences(project: Path, *, as_json: bool, author: str | None = None) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from writers_factory.store.base.paths import SessionPaths
     from writers_factory.store.preferences.preferences import Preferences
 
-    prefs = Preferences(Path(project) / ".session", read_only=True)
+    prefs = Preferences(SessionPaths.for_project(Path(project), author).root, read_only=True)
     plain = prefs.data.model_dump(mode="json")
     if as_json:
         _emit({"preferences": plain, "problems": [p.describe() for p in prefs.problems]})

@@ -34,7 +34,15 @@ def _no_session(project: Path, as_json: bool) -> int:
     return _error(message, as_json)
 
 
-def run_session_view(project: Path, view: str, *, as_json: bool, since: str | None = None) -> int:
+def run_session_view(
+    project: Path,
+    view: str,
+    *,
+    as_json: bool,
+    since: str | None = None,
+    author: str | None = None,
+    by_author: bool = False,
+) -> int:
     """Print one view; exit 0, 1 (``verify`` found problems) or 2 (it could not be read).
 
     These views only read, so whatever the files hold, the answer is a message, never a
@@ -50,23 +58,47 @@ def run_session_view(project: Path, view: str, *, as_json: bool, since: str | No
             return _no_session(project, as_json)
         if view == "log":
             return _log(project, as_json, since)
+        if view == "costs":
+            from writers_factory.cli_costs import run_costs
+
+            return run_costs(project, as_json=as_json, author=author, by_author=by_author)
+        if author is None:
+            _hint_authors(project, view)
         handler = {
             "show": _show,
             "history": _history,
-            "costs": _costs,
             "preferences": _preferences,
         }[view]
-        return handler(project, as_json)
+        return handler(project, as_json, author)
     except (WritersFactoryError, OSError, ValueError, TypeError, RecursionError) as exc:
         reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, OSError) else str(exc)
         return _error(f"{project / '.session'}: could not be read for '{view}' ({reason})", as_json)
 
 
-def _show(project: Path, as_json: bool) -> int:
+def _hint_authors(project: Path, view: str) -> None:
+    """A co-authored project keeps sessions, history and preferences per author: say so
+    (on stderr, so ``--json`` stays clean) when the single writer's file is not there."""
+    from writers_factory.store.authors.layout import authors_of
+    from writers_factory.store.base.paths import SessionPaths
+
+    paths = SessionPaths.for_project(project)
+    own = {"show": paths.current, "history": paths.history, "preferences": paths.preferences}
+    names = authors_of(project)
+    if names and not own[view].exists():
+        import sys
+
+        print(
+            f"note: this project has co-authors ({', '.join(names)}); add --author NAME "
+            f"to see one author's {view}",
+            file=sys.stderr,
+        )
+
+
+def _show(project: Path, as_json: bool, author: str | None = None) -> int:
     from writers_factory.store.session.lock import check
     from writers_factory.store.session.session import Session
 
-    session = Session(project, read_only=True)
+    session = Session(project, read_only=True, author=author)
     data = session.data
     lock = check(session.paths.lock)
     if as_json:
@@ -118,22 +150,16 @@ def _show(project: Path, as_json: bool) -> int:
     return 0
 
 
-def _history(project: Path, as_json: bool) -> int:
+def _history(project: Path, as_json: bool, author: str | None = None) -> int:
     from writers_factory.cli_stats import run_history
 
-    return run_history(project, as_json=as_json)
+    return run_history(project, as_json=as_json, author=author)
 
 
-def _costs(project: Path, as_json: bool) -> int:
-    from writers_factory.cli_costs import run_costs
-
-    return run_costs(project, as_json=as_json)
-
-
-def _preferences(project: Path, as_json: bool) -> int:
+def _preferences(project: Path, as_json: bool, author: str | None = None) -> int:
     from writers_factory.cli_costs import run_preferences
 
-    return run_preferences(project, as_json=as_json)
+    return run_preferences(project, as_json=as_json, author=author)
 
 
 def _verify(project: Path, as_json: bool) -> int:

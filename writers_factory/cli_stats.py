@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from writers_factory.core.statistics import Statistics
+    from writers_factory.store.history.history import SessionHistory
 
 StatsFormat = Literal["table", "json", "csv"]
 
@@ -50,19 +51,118 @@ def _plain(path: Path) -> dict[str, object]:
     return raw if isinstance(raw, dict) else {}
 
 
-def load_statistics(project: Path) -> tuple[Statistics, list[str]] | None:
-    """The statistics of ``project`` and the problems met reading them; None without .session/."""
+def load_statistics(
+    project: Path, author: str | None = None
+) -> tuple[Statistics, list[str]] | None:
+    """The statistics of ``project`` and the problems met reading them; None without .session/.
+
+    With ``author``, that co-author's own; without, the project's: every author's sessions
+    together once there are co-authors (no daily target then: each author sets their own).
+    """
     from writers_factory.core.statistics import compute_statistics
     from writers_factory.store.history.history import SessionHistory
 
-    paths = SessionPaths.for_project(project)
-    if not paths.root.is_dir():
+    paths = SessionPaths.for_project(project, author)
+    if not paths.shared.is_dir():
         return None
-    history = SessionHistory(paths.root, read_only=True)
-    stats = compute_statistics(
-        history.sessions, history.yearly, daily_target=read_daily_target(paths)
+    histories = _histories(project) if author is None else {}
+    if author is not None or list(histories) in ([], [None]):
+        history = SessionHistory(paths.root, read_only=True)
+        stats = compute_statistics(
+            history.sessions, history.yearly, daily_target=read_daily_target(paths)
+        )
+        return stats, [problem.describe() for problem in history.problems]
+    sessions = sorted(
+        (entry for h in histories.values() for entry in h.sessions), key=lambda e: e.start_time
     )
-    return stats, [problem.describe() for problem in history.problems]
+    # the years are only ever added up: one entry per author and year
+    years = [summary for h in histories.values() for summary in h.yearly.values()]
+    stats = compute_statistics(sessions, dict(enumerate(years)))
+    problems = [
+        f"{name or NO_AUTHOR}: {problem.describe()}"
+        for name, h in histories.items()
+        for problem in h.problems
+    ]
+    return stats, problems
+
+
+NO_AUTHOR = "(no author)"
+
+
+def _histories(project: Path) -> dict[str | None, SessionHistory]:
+    """Each writer's history, read-only, by author (``None``: the single-writer files)."""
+    from writers_factory.store.authors.layout import session_roots
+    from writers_factory.store.history.history import SessionHistory
+
+    return {
+        name: SessionHistory(root, read_only=True) for name, root in session_roots(Path(project))
+    }
+
+
+def author_statistics(project: Path) -> dict[str, Statistics]:
+    """Who wrote what: each author's own statistics (words per day among them)."""
+    from writers_factory.core.statistics import compute_statistics
+
+    return {
+        name or NO_AUTHOR: compute_statistics(h.sessions, h.yearly)
+        for name, h in _histories(project).items()
+    }
+
+
+def run_stats_by_author(project: Path, fmt: StatsFormat = "table") -> int:
+    """``stats --by-author``: each author's words, time and cost, and words per author per
+    day (CSV: one row per day and author)."""
+    project = Path(project)
+    if not (project / ".session").is_dir():
+        return _no_session(project, "statistics")
+    per_author = author_statistics(project)
+    if fmt == "json":
+        doc = {
+            name: {
+                "sessions_count": s.sessions_count,
+                "words_added": s.words_added,
+                "words_removed": s.words_removed,
+                "active_minutes": s.active_minutes,
+                "total_cost": str(s.total_cost),
+                "days": {d.day.isoformat(): d.words for d in s.days},
+            }
+            for name, s in per_author.items()
+        }
+        print(json.dumps({"authors": doc}, indent=2, ensure_ascii=False))
+        return 0
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["date", "author", "words"])
+        rows = sorted((d.day, name, d.words) for name, s in per_author.items() for d in s.days)
+        for day, name, words in rows:
+            writer.writerow([day.isoformat(), name, words])
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    summary = Table(title="Writing statistics by author")
+    for name in ("author", "sessions", "added", "removed", "active", "cost"):
+        summary.add_column(name, justify="left" if name == "author" else "right")
+    for name, s in per_author.items():
+        summary.add_row(
+            name,
+            f"{s.sessions_count:,}",
+            f"{s.words_added:,}",
+            f"{s.words_removed:,}",
+            _minutes(s.active_minutes),
+            f"${s.total_cost:.2f}",
+        )
+    console.print(summary)
+    days = Table(title="Words per author, last 14 days")
+    days.add_column("day")
+    series = {name: dict(s.series(14)) for name, s in per_author.items()}
+    for name in series:
+        days.add_column(name, justify="right")
+    for day in next(iter(series.values()), {}):
+        days.add_row(day.strftime("%a %Y-%m-%d"), *(f"{words[day]:,}" for words in series.values()))
+    console.print(days)
+    return 0
 
 
 def _no_session(project: Path, what: str) -> int:
@@ -74,12 +174,13 @@ def _no_session(project: Path, what: str) -> int:
     return 1
 
 
-def run_history(project: Path, *, as_json: bool = False) -> int:
-    """``writers-factory session history``: the kept sessions and the yearly summaries."""
+def run_history(project: Path, *, as_json: bool = False, author: str | None = None) -> int:
+    """``writers-factory session history``: the kept sessions and the yearly summaries (with
+    ``author``, that co-author's)."""
     from writers_factory.store.history.history import SessionHistory
 
-    paths = SessionPaths.for_project(Path(project))
-    if not paths.root.is_dir():
+    paths = SessionPaths.for_project(Path(project), author)
+    if not paths.shared.is_dir():
         return _no_session(Path(project), "history")
     history = SessionHistory(paths.root, read_only=True)
     problems = [problem.describe() for problem in history.problems]
@@ -133,10 +234,15 @@ def run_history(project: Path, *, as_json: bool = False) -> int:
     return 0
 
 
-def run_stats(project: Path, fmt: StatsFormat = "table") -> int:
-    """Print the statistics of ``project``; returns the exit code."""
+def run_stats(
+    project: Path, fmt: StatsFormat = "table", *, author: str | None = None, by_author: bool = False
+) -> int:
+    """Print the statistics of ``project`` (``author``'s alone, or ``by_author``); returns the
+    exit code."""
     project = Path(project)
-    loaded = load_statistics(project)
+    if by_author:
+        return run_stats_by_author(project, fmt)
+    loaded = load_statistics(project, author)
     if loaded is None:
         return _no_session(project, "statistics")
     stats, problems = loaded

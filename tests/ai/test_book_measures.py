@@ -75,3 +75,22 @@ def test_ai_scores_come_from_finished_workflows_on_known_chapters(tmp_path: Path
     (tmp_path / ".session" / "workflows" / "broken.json").write_text("{", encoding="utf-8")
     measures = measure_book(tmp_path, scores=True)
     assert measures.ai_scores == {"manuscript/one.md": 60.0}
+
+
+def test_a_co_authors_score_is_the_books(tmp_path: Path) -> None:
+    (tmp_path / "manuscript").mkdir()
+    (tmp_path / "manuscript" / "two.md").write_text("# Two\n\nText here.\n", encoding="utf-8")
+    step = StepRecord(name="score", operation="score", status="finished", output="Overall 7/10")
+    save_workflow_sync(
+        tmp_path / ".session" / "authors" / "Ann",
+        WorkflowRecord(
+            id="ann",
+            kind="enhance_chapter",
+            title="t",
+            model="m:m",
+            status="finished",
+            inputs={"path": "manuscript/two.md"},
+            steps=[step],
+        ),
+    )
+    assert measure_book(tmp_path, scores=True).ai_scores == {"manuscript/two.md": 70.0}

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.core.sync_conflicts import recognise
 from writers_factory.store.base.durable import write_atomic
-from writers_factory.store.base.paths import SESSION_DIR, SessionPaths
+from writers_factory.store.base.paths import AUTHORS_DIR, SESSION_DIR, SessionPaths
 from writers_factory.store.costs.summary import CHUNK_DIR, chunk_number
 
 Kind = Literal["costs", "history", "derived", "single", "other"]
@@ -83,7 +83,17 @@ class CopiesReport:
         }
 
 
+def _writer(original: str) -> tuple[str, str]:
+    """``(folder, name)``: a co-author's copy is merged into their folder
+    (``authors/Ann/`` + ``costs/ops-000001.json``); the single writer's has folder ``""``."""
+    parts = original.split("/")
+    if len(parts) > 2 and parts[0] == AUTHORS_DIR:
+        return f"{parts[0]}/{parts[1]}/", "/".join(parts[2:])
+    return "", original
+
+
 def _kind(original: str) -> Kind:
+    original = _writer(original)[1]
     if original.startswith(f"{CHUNK_DIR}/") and chunk_number(original) is not None:
         return "costs"
     if original == "history.json":
@@ -103,7 +113,8 @@ def find_session_copies(project: Path) -> list[SessionCopy]:
     found: list[SessionCopy] = []
     for folder, dirs, files in os.walk(root):
         here = Path(folder).relative_to(root)
-        dirs[:] = sorted(d for d in dirs if not (here == Path(".") and d in SKIPPED))
+        top = here == Path(".") or (len(here.parts) == 2 and here.parts[0] == AUTHORS_DIR)
+        dirs[:] = sorted(d for d in dirs if not (top and d in SKIPPED))
         beside = set(files)
         for name in sorted(files):
             copy = recognise(name, beside)
@@ -116,10 +127,11 @@ def find_session_copies(project: Path) -> list[SessionCopy]:
 
 
 def _stage(scratch: Path, copy: SessionCopy, data: bytes) -> Path:
-    """The copy laid out under its original's name in a scratch ``.session/``."""
+    """The copy laid out under its original's name in a scratch ``.session/``; returns the
+    writer's folder there (a co-author's, for a copy of their file)."""
     root = scratch / SESSION_DIR
     write_atomic(root / copy.original, data)
-    return root
+    return root / _writer(copy.original)[0]
 
 
 def _readable(root: Path, copy: SessionCopy) -> str | None:
@@ -149,8 +161,8 @@ def merge_session_copies(project: Path, *, apply: bool = False) -> CopiesReport:
         from writers_factory.store.base.backups import backup_session
 
         report.backup = backup_session(paths, "before-sync-merge").name
-    mine_ops = merging.operation_ids(paths.root) if not apply else set()
-    mine_sessions = merging.session_ids(paths.root) if not apply else set()
+    seen: dict[str, tuple[set[str], set[str]]] = {}
+    """Per writer's folder, for a dry run: the operation and session ids held so far."""
     for copy in copies:
         where = f"{SESSION_DIR}/{copy.copy}"
         if copy.kind in ("single", "other"):
@@ -182,15 +194,18 @@ def merge_session_copies(project: Path, *, apply: bool = False) -> CopiesReport:
             if problem is not None:
                 report.notes.append(f"{where}: not read whole ({problem}); left as it is")
                 continue
+            mine = paths.root / _writer(copy.original)[0]
             if apply:
                 try:
-                    _merge(paths.root, theirs, copy, report)
+                    _merge(mine, theirs, copy, report)
                 except (WritersFactoryError, OSError, ValueError) as exc:
                     report.notes.append(f"{where}: not merged ({exc}); left as it is")
                     continue
                 _trash(project, paths.root / copy.copy, report)
             else:
-                _count(theirs, copy, report, mine_ops, mine_sessions)
+                if str(mine) not in seen:
+                    seen[str(mine)] = (merging.operation_ids(mine), merging.session_ids(mine))
+                _count(theirs, copy, report, *seen[str(mine)])
     if apply:
         _audit(project, report)
     return report

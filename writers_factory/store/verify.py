@@ -26,7 +26,12 @@ from pydantic import BaseModel, ValidationError
 from writers_factory.core.keymap import check_keymap
 from writers_factory.store.base.durable import find_leftovers
 from writers_factory.store.base.jsonfile import describe_validation, read_file
-from writers_factory.store.base.paths import OutsideProjectError, SessionPaths, inside_project
+from writers_factory.store.base.paths import (
+    OutsideProjectError,
+    SessionPaths,
+    author_roots,
+    inside_project,
+)
 from writers_factory.store.base.serialisers import DecodeError, loads
 from writers_factory.store.session import lock as locks
 
@@ -217,6 +222,34 @@ def _sync_copies(project: Path, paths: SessionPaths) -> list[Finding]:
     ]
 
 
+def _authors_folder(paths: SessionPaths) -> list[Finding]:
+    """What in ``authors/`` is not an author's folder, and a move to authors left unfinished."""
+    from writers_factory.core.authors import InvalidAuthorError, check_author
+
+    findings: list[Finding] = []
+    if (paths.root / "authors-migration.json").exists():
+        findings.append(
+            Finding(
+                paths.root / "authors-migration.json",
+                "a move of the single writer's files to the first author was interrupted; "
+                "the next run with an author finishes it (a backup was taken before it)",
+                level="note",
+            )
+        )
+    folder = paths.authors
+    for child in sorted(folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else []:
+        if child.is_symlink() or not child.is_dir():
+            findings.append(
+                Finding(child, "not an author's folder (a link or a file): it is never read")
+            )
+            continue
+        try:
+            check_author(child.name, source=str(child))
+        except InvalidAuthorError as exc:
+            findings.append(Finding(child, f"no author can be named so: {exc.reason}"))
+    return findings
+
+
 def verify(
     project: Path,
     extra: tuple[tuple[str, Schema], ...] = (),
@@ -232,10 +265,14 @@ def verify(
     if not paths.root.is_dir():
         return [Finding(paths.root, "no .session/ folder: this project has never been opened")]
     findings: list[Finding] = []
-    for pattern, ref in (*KNOWN, *extra):
-        model = _model(ref)
-        for path in sorted(paths.root.glob(pattern)):
-            findings.extend(check_file(path, model))
+    # the single writer's files, then each co-author's own (.session/authors/<name>/)
+    writers = [paths, *(SessionPaths(root) for root in author_roots(paths.root))]
+    for own in writers:
+        for pattern, ref in (*KNOWN, *extra):
+            model = _model(ref)
+            for path in sorted(own.root.glob(pattern)):
+                findings.extend(check_file(path, model))
+    findings.extend(_authors_folder(paths))
     state = locks.check(paths.lock)
     if state.state is locks.LockState.UNREADABLE:
         findings.append(Finding(paths.lock, state.reason))
@@ -257,11 +294,12 @@ def verify(
                 level="note",
             )
         )
-    findings.extend(_journal_targets(paths))
-    findings.extend(_keybindings(paths))
-    findings.extend(_costs(paths, now or datetime.now(UTC)))
+    for own in writers:
+        findings.extend(_journal_targets(own))
+        findings.extend(_keybindings(own))
+        findings.extend(_costs(own, now or datetime.now(UTC)))
     findings.extend(_sync_copies(project, paths))
-    for leftover in find_leftovers([paths.root]):
+    for leftover in find_leftovers([paths.root]):  # every author's folder included
         findings.append(
             Finding(
                 leftover,

@@ -293,6 +293,7 @@ class WritersFactoryApp(App[int]):
         session: Session | None = None,
         preferences: Preferences | None = None,
         user_themes: Path | None = None,
+        author: str | None = None,
     ) -> None:
         super().__init__()
         self.workspace_screen: WorkspaceScreen | None = None
@@ -306,7 +307,7 @@ class WritersFactoryApp(App[int]):
         # fifth of a second or more: this app counts tokens in a helper process, prepared
         # here, before Textual takes over the terminal's streams
         count_in_helper_process(True)
-        self.workspace = Workspace(project, session=session, preferences=preferences)
+        self.workspace = Workspace(project, session=session, preferences=preferences, author=author)
         """What the controllers share: the store objects and the open documents."""
         self.user_themes = user_themes_dir() if user_themes is None else user_themes
         self.stage_id = stage_for(None).id
@@ -577,7 +578,8 @@ class WritersFactoryApp(App[int]):
     async def before_restore(self) -> bool:
         """Second-instance and crash-recovery questions (``controllers/recovery.py``);
         True = restore the workspace."""
-        journal = Journal(self.project)  # one per app: it remembers what was discarded
+        # one per app: it remembers what was discarded
+        journal = Journal(self.project, self.workspace.author)
         self.saving = SaveCoordinator(
             self.workspace,
             self.ui,
@@ -834,7 +836,21 @@ class WritersFactoryApp(App[int]):
         finds no session to close, so the session is closed here instead of left locked."""
         from writers_factory.store import Session
 
-        session = Session(self.project)
+        author = self.workspace.author
+        failed = ""
+        if author is not None:
+            from writers_factory.store.authors.migrate import migrate_to_author
+
+            try:  # the first run with an author moves the single-writer files to them
+                migrate_to_author(self.project, author)
+            except OSError as exc:
+                failed = (
+                    f"The session files could not be moved to the author {author} ({exc}). "
+                    "The project is open read-only; nothing was lost."
+                )
+        session = Session(self.project, author=author, read_only=bool(failed))
+        if failed:
+            self.call_from_thread(self.notify, failed, severity="error", timeout=30)
         with self._session_gate:
             if not self._session_closed:
                 self.workspace.session = session
@@ -1248,8 +1264,9 @@ class WritersFactoryApp(App[int]):
         self.files.close()
 
 
-def run_app(project: Path) -> int:
-    """Open the workspace on ``project`` and return the exit code when it closes."""
-    app = WritersFactoryApp(project)
+def run_app(project: Path, author: str | None = None) -> int:
+    """Open the workspace on ``project`` (as ``author``, a co-author, when given) and return
+    the exit code when it closes."""
+    app = WritersFactoryApp(project, author=author)
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)

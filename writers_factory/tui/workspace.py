@@ -32,8 +32,11 @@ class Workspace:
         *,
         session: Session | None = None,
         preferences: Preferences | None = None,
+        author: str | None = None,
     ) -> None:
         self.project = Path(project).absolute()
+        self.author = author
+        """The co-author of this window (``--author``); ``None``: the single-writer layout."""
         self._session = session
         self._preferences = preferences
         self.costs: CostTracker | None = None

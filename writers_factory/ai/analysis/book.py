@@ -67,12 +67,13 @@ def ai_scores(project: Path, chapters: set[str]) -> dict[str, float]:
     (``.session/workflows/``). A record naming a path that is not one of ``chapters`` is
     passed over (paths from disk are only compared, never opened); unreadable ones too."""
     from writers_factory.ai.workflows import WorkflowFileError, load_workflow, workflows_dir
+    from writers_factory.store.base.paths import SESSION_DIR, author_roots
 
-    folder = workflows_dir(Path(project) / ".session")
-    if not folder.is_dir():
-        return {}
+    session = Path(project) / SESSION_DIR
+    # a chapter's score is the book's, whichever co-author asked for it
+    folders = [workflows_dir(root) for root in (session, *author_roots(session))]
     found: dict[str, tuple[str, float]] = {}
-    for path in folder.glob("*.json"):
+    for path in (p for folder in folders if folder.is_dir() for p in folder.glob("*.json")):
         try:
             record = load_workflow(path)
         except WorkflowFileError:

@@ -22,7 +22,7 @@ from pathlib import Path
 from writers_factory.core.retention import RetentionPolicy
 from writers_factory.store.backups.store import BackupStore, remove_backup
 from writers_factory.store.base.durable import fsync_dir
-from writers_factory.store.base.paths import SessionPaths
+from writers_factory.store.base.paths import SessionPaths, author_roots
 
 _STAMP = re.compile(r"(\d{8}T\d{6}\.\d{6}Z)")
 
@@ -96,12 +96,18 @@ def candidates(
     moment = now or datetime.now(UTC)
     cutoff = moment - timedelta(days=older_than_days)
     found: list[Candidate] = []
-    groups = (
+    groups = [
         ("trash", paths.trash, _newest_holders),
         ("recovered", paths.recovered, _newest_holders),
         ("corrupt", paths.corrupt, _newest_per_original),
         ("session-backups", paths.backups, lambda es: set(es[-1:])),
-    )
+    ]
+    for root in author_roots(paths.root):  # each co-author's own set-aside journals and files
+        own = SessionPaths(root)
+        groups += [
+            ("recovered", own.recovered, _newest_holders),
+            ("corrupt", own.corrupt, _newest_per_original),
+        ]
     for where, folder, keep in groups:
         entries = _entries(folder)
         kept = keep(entries)

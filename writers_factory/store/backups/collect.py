@@ -34,6 +34,11 @@ nothing."""
 
 
 def is_volatile(rel: str) -> bool:
+    """``rel`` is one of :data:`VOLATILE`, at the top of ``.session/`` or in a co-author's
+    folder (``.session/authors/<name>/current.json`` …)."""
+    authors = f"{SESSION_DIR}/authors/"
+    if rel.startswith(authors) and rel.count("/") >= 3:
+        rel = f"{SESSION_DIR}/" + rel[len(authors) :].split("/", 1)[1]
     return any(rel == item or rel.startswith(item + "/") for item in VOLATILE)
 
 

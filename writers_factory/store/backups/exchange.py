@@ -29,17 +29,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from writers_factory.core.authors import InvalidAuthorError, check_author
 from writers_factory.store.backups import archive
 from writers_factory.store.backups.collect import LEFT_OUT, is_volatile, project_files
 from writers_factory.store.backups.store import BackupError, _destination
 from writers_factory.store.base.durable import fsync_dir, write_atomic
-from writers_factory.store.base.paths import SESSION_DIR, stamp
+from writers_factory.store.base.paths import AUTHORS_DIR, SESSION_DIR, author_roots, stamp
 from writers_factory.store.verify import KNOWN
 
 Mode = Literal["merge", "replace"]
 Schema = str | type[BaseModel]
 
 PREFIX = f"{SESSION_DIR}/"
+AUTHORS_PREFIX = f"{PREFIX}{AUTHORS_DIR}/"
 AUDIT_FILES = ("audit.jsonl", "audit-*.jsonl")
 """The audit trail is appended to, never replaced: this project's own stays as it is."""
 
@@ -135,7 +137,24 @@ def _within_session(verified: archive.Verified) -> list[archive.FileProblem]:
             found.append(archive.FileProblem(text, "not a file of .session/: refused"))
         elif any(text == item or text.startswith(item + "/") for item in LEFT_OUT):
             found.append(archive.FileProblem(text, "never imported (a cache, copy or lock)"))
+        elif text.startswith(AUTHORS_PREFIX):
+            name = text[len(AUTHORS_PREFIX) :].split("/", 1)[0]
+            try:
+                check_author(name, source=text)
+            except InvalidAuthorError as exc:
+                found.append(archive.FileProblem(text, f"no author can be named so: {exc.reason}"))
     return found
+
+
+def _writer_prefixes(contents: dict[str, bytes]) -> list[str]:
+    """Where the archive holds a writer's own files: ``.session/`` and each co-author's
+    ``.session/authors/<name>/`` (names checked in :func:`_within_session`)."""
+    names = {
+        rel[len(AUTHORS_PREFIX) :].split("/", 1)[0]
+        for rel in contents
+        if rel.startswith(AUTHORS_PREFIX) and rel.count("/") >= 3
+    }
+    return [PREFIX, *(f"{AUTHORS_PREFIX}{name}/" for name in sorted(names))]
 
 
 def _model(ref: Schema) -> type[BaseModel]:
@@ -162,9 +181,10 @@ def _check_models(staged: Path, extra: tuple[tuple[str, Schema], ...]) -> list[a
 
     root = staged / SESSION_DIR
     found: list[archive.FileProblem] = []
+    writers = [root, *author_roots(root)]  # the single writer's files, each co-author's
     for pattern, ref in (*CHECKED, *extra):
         model = _model(ref)
-        for path in sorted(root.glob(pattern)):
+        for path in sorted(p for base in writers for p in base.glob(pattern)):
             for finding in check_file(path, model):
                 if finding.level == "problem":
                     where = PREFIX + path.relative_to(root).as_posix()
@@ -262,14 +282,15 @@ def _is_audit(rel: str) -> bool:
 def _replace(project: Path, contents: dict[str, bytes], report: ImportReport) -> None:
     """The archive's files over this project's; cost chunks it lacks go (the costs would be
     a mixture of two copies otherwise — they are in the safety backup)."""
-    chunks = project / SESSION_DIR / "costs"
     incoming = set(contents)
-    if chunks.is_dir() and not chunks.is_symlink():
-        for old in sorted(chunks.glob("ops-*.json")):
-            if f"{PREFIX}costs/{old.name}" not in incoming:
-                old.unlink()
-                report.replaced.append(f"{PREFIX}costs/{old.name} (removed)")
-        fsync_dir(chunks)
+    for prefix in _writer_prefixes(contents):  # each writer's costs, a co-author's too
+        chunks = project / PurePosixPath(prefix) / "costs"
+        if chunks.is_dir() and not chunks.is_symlink():
+            for old in sorted(chunks.glob("ops-*.json")):
+                if f"{prefix}costs/{old.name}" not in incoming:
+                    old.unlink()
+                    report.replaced.append(f"{prefix}costs/{old.name} (removed)")
+            fsync_dir(chunks)
     for rel, data in sorted(contents.items()):
         if _is_audit(rel):
             report.conflicts.append(f"{rel}: the audit trail is never replaced; this one kept")
@@ -281,22 +302,26 @@ def _replace(project: Path, contents: dict[str, bytes], report: ImportReport) ->
 def _merge(project: Path, staged: Path, contents: dict[str, bytes], report: ImportReport) -> None:
     from writers_factory.store.merging import merge_costs, merge_history
 
-    theirs = staged / SESSION_DIR
-    mine = project / SESSION_DIR
-    if any(rel.startswith(f"{PREFIX}costs") for rel in contents):
-        merged = merge_costs(mine, theirs)
-        report.operations_added = merged.operations_added
-        report.operations_already_here = merged.operations_already_here
-    if f"{PREFIX}history.json" in contents:
-        merged = merge_history(mine, theirs)
-        report.sessions_added = merged.sessions_added
-        report.sessions_already_here = merged.sessions_already_here
-        report.conflicts.extend(
-            f"history › session {sid}: held differently by both; this project's kept"
-            for sid in merged.conflicting_sessions
-        )
+    merged: list[str] = []
+    for prefix in _writer_prefixes(contents):  # each writer's costs and history into theirs
+        theirs = staged / PurePosixPath(prefix)
+        mine = project / PurePosixPath(prefix)
+        merged.append(f"{prefix}costs")
+        if any(rel.startswith(f"{prefix}costs") for rel in contents):
+            costs = merge_costs(mine, theirs)
+            report.operations_added += costs.operations_added
+            report.operations_already_here += costs.operations_already_here
+        if f"{prefix}history.json" in contents:
+            history = merge_history(mine, theirs)
+            report.sessions_added += history.sessions_added
+            report.sessions_already_here += history.sessions_already_here
+            where = "history" if prefix == PREFIX else f"{prefix}history.json"
+            report.conflicts.extend(
+                f"{where} › session {sid}: held differently by both; this project's kept"
+                for sid in history.conflicting_sessions
+            )
     for rel, data in sorted(contents.items()):
-        if rel.startswith(f"{PREFIX}costs") or is_volatile(rel) or _is_audit(rel):
+        if any(rel.startswith(m) for m in merged) or is_volatile(rel) or _is_audit(rel):
             continue  # merged above, or this copy's own running state
         here_path = project / PurePosixPath(rel)
         with contextlib.suppress(OSError):

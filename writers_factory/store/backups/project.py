@@ -10,11 +10,13 @@ from writers_factory.store.backups.store import BackupStore
 from writers_factory.store.preferences.models import BackupPrefs
 
 
-def backup_prefs(project: Path) -> BackupPrefs:
-    """The project's backup preferences (read-only: defaults when the file is damaged)."""
+def backup_prefs(project: Path, author: str | None = None) -> BackupPrefs:
+    """The project's backup preferences (read-only: defaults when the file is damaged);
+    with ``author``, that co-author's (each author keeps their own preferences)."""
+    from writers_factory.store.base.paths import SessionPaths
     from writers_factory.store.preferences.preferences import Preferences
 
-    session = Path(project) / ".session"
+    session = SessionPaths.for_project(Path(project), author).root
     if not session.is_dir():
         return BackupPrefs()
     return Preferences(session, read_only=True).data.backups
@@ -24,15 +26,17 @@ def policy(prefs: BackupPrefs) -> RetentionPolicy:
     return RetentionPolicy(prefs.daily_days, prefs.weekly_weeks, prefs.monthly_months)
 
 
-def store_for(project: Path, prefs: BackupPrefs | None = None) -> BackupStore:
-    chosen = (prefs or backup_prefs(project)).folder
+def store_for(
+    project: Path, prefs: BackupPrefs | None = None, author: str | None = None
+) -> BackupStore:
+    chosen = (prefs or backup_prefs(project, author)).folder
     return BackupStore(project, backup_folder(project, chosen))
 
 
-def automatic_backup(project: Path, trigger: str) -> str | None:
+def automatic_backup(project: Path, trigger: str, author: str | None = None) -> str | None:
     """The backup taken on close and once a day: skipped when switched off or when nothing
     changed since the last one; thinned afterwards. Returns the new backup's id, if any."""
-    prefs = backup_prefs(project)
+    prefs = backup_prefs(project, author)
     if not prefs.automatic:
         return None
     store = store_for(project, prefs)

@@ -325,7 +325,7 @@ class JsonFile(Generic[M]):
         from writers_factory.store.audit.log import AuditLog
 
         with contextlib.suppress(OSError):  # the trail never stops a file from opening
-            AuditLog(self.paths.root).record(
+            AuditLog(self.paths.shared).record(
                 "migration",
                 from_=f"{path.name} schema {version}",
                 to=f"{path.name} schema {self.model.SCHEMA_VERSION}",

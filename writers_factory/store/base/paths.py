@@ -11,19 +11,51 @@ from pathlib import Path, PurePath
 from writers_factory.core.errors import WritersFactoryError
 
 SESSION_DIR = ".session"
+AUTHORS_DIR = "authors"
+"""``.session/authors/<name>/``: one co-author's own session, preferences, history, costs,
+journal, workflows and conversations (the same names as at the top of ``.session/``)."""
 
 
 @dataclass(frozen=True)
 class SessionPaths:
+    """Every path of the store. ``root`` is where the writer's own files live: ``.session/``
+    itself, or ``.session/authors/<name>/`` for a co-author; what the whole project shares
+    (the lock, the trash, the versions) is always found under :attr:`shared`, so a store
+    rerooted at an author's folder keeps using the project's one lock."""
+
     root: Path
 
     @classmethod
-    def for_project(cls, project: Path) -> SessionPaths:
-        return cls(Path(project) / SESSION_DIR)
+    def for_project(cls, project: Path, author: str | None = None) -> SessionPaths:
+        """The project's paths; with ``author`` that author's own folder (the name checked
+        again here: whoever passes it, it never leads out of ``authors/``)."""
+        session = Path(project) / SESSION_DIR
+        if author is None:
+            return cls(session)
+        from writers_factory.core.authors import check_author
+
+        return cls(session / AUTHORS_DIR / check_author(author, source="author"))
+
+    @property
+    def shared(self) -> Path:
+        """The project's ``.session/`` folder, also when :attr:`root` is an author's."""
+        parent = self.root.parent
+        if parent.name == AUTHORS_DIR and parent.parent.name == SESSION_DIR:
+            return parent.parent
+        return self.root
+
+    @property
+    def author(self) -> str | None:
+        """The author whose folder :attr:`root` is; ``None`` for the single-writer layout."""
+        return self.root.name if self.shared != self.root else None
+
+    @property
+    def authors(self) -> Path:
+        return self.shared / AUTHORS_DIR
 
     @property
     def project(self) -> Path:
-        return self.root.parent
+        return self.shared.parent
 
     @property
     def current(self) -> Path:
@@ -47,7 +79,7 @@ class SessionPaths:
 
     @property
     def lock(self) -> Path:
-        return self.root / "lock.json"
+        return self.shared / "lock.json"
 
     @property
     def prev(self) -> Path:
@@ -71,11 +103,11 @@ class SessionPaths:
 
     @property
     def trash(self) -> Path:
-        return self.root / "trash"
+        return self.shared / "trash"
 
     @property
     def versions(self) -> Path:
-        return self.root / "versions"
+        return self.shared / "versions"
 
     @property
     def workflows(self) -> Path:
@@ -87,6 +119,15 @@ class SessionPaths:
 
     def prev_of(self, path: Path) -> Path:
         return self.prev / path.relative_to(self.root)
+
+
+def author_roots(session_root: Path) -> list[Path]:
+    """The co-authors' folders under ``session_root/authors/``, sorted by name (links and
+    anything that is not a folder left out: an author's state is never reached through one)."""
+    folder = Path(session_root) / AUTHORS_DIR
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    return sorted(child for child in folder.iterdir() if child.is_dir() and not child.is_symlink())
 
 
 def session_root_of(path: Path) -> Path | None:

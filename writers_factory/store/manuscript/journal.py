@@ -95,11 +95,13 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class Journal:
-    """The ``.session/journal/`` folder of one project."""
+    """The ``.session/journal/`` folder of one project (``.session/authors/<author>/journal/``
+    for a co-author: each recovers only the text they typed, and two authors on two machines
+    never write each other's entries)."""
 
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, author: str | None = None) -> None:
         self.project = Path(project)
-        self.paths = SessionPaths.for_project(self.project)
+        self.paths = SessionPaths.for_project(self.project, author)
         self.folder = self.paths.journal
         self._lock = threading.Lock()
         self._floors: dict[tuple[str, str], int] = {}

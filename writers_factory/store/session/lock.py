@@ -59,6 +59,7 @@ class TakenOver(StoreModel):
     host: str
     user: str = ""
     session_id: str = ""
+    author: str = ""
     at: StoreDatetime
 
 
@@ -78,8 +79,16 @@ class LockInfo(StoreModel):
     started_at: StoreDatetime
     heartbeat_at: StoreDatetime
     session_id: str = ""
+    author: str = ""
+    """The co-author writing (``--author``); empty for the single-writer layout."""
     taken_over_from: TakenOver | None = None
     """Set when this owner took the project over from a lock it could not prove dead."""
+
+    def describe_owner(self) -> str:
+        """Who and where, for the "someone else has this project" question:
+        ``Ann (ann@desk)`` with an author, ``ann@desk`` without."""
+        who = f"{self.user}@{self.host}" if self.user else self.host
+        return f"{self.author} ({who})" if self.author else who
 
     def age_seconds(self, now: datetime | None = None) -> float:
         return ((now or datetime.now(UTC)) - self.heartbeat_at).total_seconds()
@@ -91,7 +100,12 @@ class LockInfo(StoreModel):
     def displaced(self, moment: datetime) -> TakenOver:
         """The record a take-over of this lock leaves in the new one."""
         return TakenOver(
-            pid=self.pid, host=self.host, user=self.user, session_id=self.session_id, at=moment
+            pid=self.pid,
+            host=self.host,
+            user=self.user,
+            session_id=self.session_id,
+            author=self.author,
+            at=moment,
         )
 
 
@@ -277,7 +291,7 @@ def wait_for_owner(lock_json: Path, timeout: float = 2.0) -> LockInfo | None:
         time.sleep(0.02)
 
 
-def new_lock(session_id: str, now: datetime | None = None) -> LockInfo:
+def new_lock(session_id: str, now: datetime | None = None, *, author: str = "") -> LockInfo:
     moment = now or datetime.now(UTC)
     return LockInfo(
         pid=os.getpid(),
@@ -288,6 +302,7 @@ def new_lock(session_id: str, now: datetime | None = None) -> LockInfo:
         started_at=moment,
         heartbeat_at=moment,
         session_id=session_id,
+        author=author,
     )
 
 

@@ -68,7 +68,7 @@ class SessionTakenOverError(ReadOnlySessionError):
     """
 
     def __init__(self, lock_path: Path, owner: locks.LockInfo) -> None:
-        who = f"{owner.user}@{owner.host}" if owner.user else owner.host
+        who = owner.describe_owner()
         super().__init__(
             f"{lock_path}: the project was taken over by process {owner.pid} ({who}); "
             "nothing more is saved from this window"
@@ -86,9 +86,14 @@ class Session:
         read_only: bool = False,
         callbacks: Callbacks | None = None,
         clock: Callable[[], datetime] | None = None,
+        author: str | None = None,
     ) -> None:
         self.project_path = Path(project_path).absolute()
-        self.paths = SessionPaths.for_project(self.project_path)
+        self.author = author
+        """The co-author whose session this is (``.session/authors/<author>/``); ``None``
+        for the single-writer layout. Checked by the caller (``core.authors``); the lock
+        stays the project's one lock and names this author."""
+        self.paths = SessionPaths.for_project(self.project_path, author)
         self.callbacks = callbacks or Callbacks()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._audit_pending: list[AuditRecord] = []
@@ -137,7 +142,7 @@ class Session:
         )
         self._saved_on_disk: datetime | None = self._mtime(self.paths.current)
         if (
-            self.lock_check.state is locks.LockState.FREE
+            (self.lock_check.state is locks.LockState.FREE or self._stale_of_another_author)
             and self.previous is not None
             and not self.previous.clean_shutdown
             and not read_only
@@ -250,7 +255,9 @@ class Session:
             self.foreign_lock = check.info
             self.read_only = True
         elif check.state is locks.LockState.STALE:
-            self._interrupted = True
+            # a co-author's run that ended badly is theirs to recover (their own journal):
+            # for this author, only its own current.json says whether it was interrupted
+            self._interrupted = check.info is None or check.info.author == (self.author or "")
         elif check.state is locks.LockState.UNREADABLE:
             self._interrupted = True
             dest = None
@@ -260,6 +267,15 @@ class Session:
             self.lock_problems.append(
                 StoreProblem(self.paths.lock, ProblemKind.LOCK, check.reason, set_aside=dest)
             )
+
+    @property
+    def _stale_of_another_author(self) -> bool:
+        check = self.lock_check
+        return (
+            check.state is locks.LockState.STALE
+            and check.info is not None
+            and check.info.author != (self.author or "")
+        )
 
     @property
     def lock_owner(self) -> locks.LockInfo | None:
@@ -306,11 +322,10 @@ class Session:
         def who(info: locks.LockInfo | None) -> str | None:
             if info is None:
                 return None
-            user = f"{info.user}@" if info.user else ""
-            return f"process {info.pid} ({user}{info.host})"
+            return f"process {info.pid} ({info.describe_owner()})"
 
         with contextlib.suppress(OSError):
-            AuditLog(self.paths.root).record(
+            AuditLog(self.paths.shared).record(
                 "lock-takeover",
                 from_=who(previous),
                 to=f"process {os.getpid()} ({locks.hostname()})",
@@ -363,7 +378,7 @@ class Session:
         data.clean_shutdown = False
         if not data.project_name:
             data.project_name = self.project_path.name
-        info = locks.new_lock(new_id, now)
+        info = locks.new_lock(new_id, now, author=self.author or "")
         if displaced is not None:
             info.taken_over_from = displaced.displaced(now)
         locks.write_lock(self.paths.lock, info)
@@ -406,7 +421,7 @@ class Session:
         if not self._holds_lock or self._lock_info is None:
             return
         now = self._clock()
-        info = locks.new_lock(self.data.session_id, now)
+        info = locks.new_lock(self.data.session_id, now, author=self.author or "")
         info.started_at = self.data.started_at
         info.taken_over_from = self._lock_info.taken_over_from
         locks.write_lock(self.paths.lock, info)
@@ -476,7 +491,7 @@ class Session:
                 from_=old,
                 to=new,
                 trigger=trigger,
-                actor=default_actor(),
+                actor=f"{self.author} ({default_actor()})" if self.author else default_actor(),
                 ok=error is None,
                 error=error,
             )
@@ -491,7 +506,7 @@ class Session:
             return
         while self._audit_pending:
             try:
-                AuditLog(self.paths.root).append(self._audit_pending[0])
+                AuditLog(self.paths.shared).append(self._audit_pending[0])
             except OSError:
                 return
             self._audit_pending.pop(0)

@@ -71,12 +71,12 @@ class AutomaticBackups:
     def _daily_in_thread(self) -> str | None:
         from writers_factory.store.backups.project import automatic_backup, store_for
 
-        project = self.workspace.project
-        latest = store_for(project).latest()
+        project, author = self.workspace.project, self.workspace.author
+        latest = store_for(project, author=author).latest()
         when = latest.created_at if latest is not None else None
         if when is not None and when.astimezone().date() == datetime.now().astimezone().date():
             return None  # today's exists
-        return automatic_backup(project, "daily")
+        return automatic_backup(project, "daily", author)
 
     async def on_close(self) -> None:
         """The shutdown path, after the session is closed: its final state is in the backup."""
@@ -87,7 +87,9 @@ class AutomaticBackups:
         from writers_factory.store.backups.project import automatic_backup
 
         try:
-            made = await asyncio.to_thread(automatic_backup, self.workspace.project, "close")
+            made = await asyncio.to_thread(
+                automatic_backup, self.workspace.project, "close", self.workspace.author
+            )
         except (OSError, ValueError) as exc:
             log.warning("the backup on close could not be made: %s", exc)
         else:

@@ -55,6 +55,7 @@ class OwnershipQuestion:
                 pid=owner.pid,
                 host=owner.host,
                 user=owner.user,
+                author=owner.author,
                 started_at=owner.started_at.astimezone(),
                 heartbeat_at=owner.heartbeat_at.astimezone(),
                 foreign=session.foreign_lock is not None,
@@ -77,7 +78,7 @@ class OwnershipQuestion:
             )
             return OwnershipDecision.READ_ONLY
         self.ui.notify(
-            f"You took this project over from process {owner.pid} on {owner.host}.",
+            f"You took this project over from process {owner.pid} ({owner.describe_owner()}).",
             title="Take over",
         )
         return OwnershipDecision.TAKEN_OVER

@@ -371,7 +371,7 @@ class SaveCoordinator:
         if self.workspace.has_preferences:
             self.workspace.preferences.stop_writing()
         owner = exc.owner
-        who = f"{owner.user}@{owner.host}" if owner.user else owner.host
+        who = owner.describe_owner()
         self.ui.notify(
             f"{who} (process {owner.pid}) took this project over; this window is read-only "
             "now and saves nothing more. Your text stays on screen: copy what you need.",

@@ -67,8 +67,11 @@ class SecondInstanceScreen(ModalScreen[SecondInstanceChoice]):
         foreign: bool = False,
         can_take_over: bool = False,
         now: datetime | None = None,
+        author: str = "",
     ) -> None:
         super().__init__()
+        self.author = author
+        """The co-author holding the project (empty when it was opened without one)."""
         self.pid = pid
         self.host = host
         self.user = user
@@ -83,8 +86,10 @@ class SecondInstanceScreen(ModalScreen[SecondInstanceChoice]):
         age = describe_age((self.now - self.heartbeat_at).total_seconds())
         with Vertical():
             yield Label("⚠ This project is already open", classes="title")
+            author = f"Author:      {self.author}\n" if self.author else ""
             yield Static(
                 f"Another Writers Factory {where} has it open.\n"
+                f"{author}"
                 f"Host:        {self.host}\n"
                 f"User:        {self.user or 'unknown'}\n"
                 f"Process:     {self.pid}\n"

@@ -53,11 +53,12 @@ class Proposal:
     rejected: set[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
 
 
-def latest_rewrite(project: Path, chapter: str) -> str | None:
-    """Blocking: the rewrite step's output of the newest finished workflow on ``chapter``."""
+def latest_rewrite(session_dir: Path, chapter: str) -> str | None:
+    """Blocking: the rewrite step's output of the newest finished workflow on ``chapter``
+    (in ``session_dir``: the writer's own, a co-author's folder for a co-author)."""
     from writers_factory.ai.workflows import WorkflowFileError, load_workflow, workflows_dir
 
-    folder = workflows_dir(project / ".session")
+    folder = workflows_dir(session_dir)
     best: tuple[str, str] | None = None
     for path in folder.glob("*.json") if folder.is_dir() else []:
         try:
@@ -165,7 +166,7 @@ class EnhancingScreen(StageScreen):
 
     @work(thread=True, exclusive=True, group="enhancing")
     def _find_rewrite(self, path: Path) -> None:
-        text = latest_rewrite(self.workspace.project, path.as_posix())
+        text = latest_rewrite(self.workspace.session.paths.root, path.as_posix())
         self.app.call_from_thread(self._found_rewrite, path, text)
 
     def _found_rewrite(self, path: Path, text: str | None) -> None:
