@@ -7,13 +7,17 @@ weakest chapter first, its AI score beside the local one, Enter opens it."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic_ai.messages import ModelMessage
+from pydantic_ai.models.function import AgentInfo, FunctionModel
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static, TextArea
 
+from tests.tui.ai_support import configure, logged
 from tests.tui.conftest import SIZE, click_when_ready, ready_screen, started, wait_until
 from tests.tui.corpus_project import build_novel, copy_novel
 from writers_factory.ai.workflows import StepRecord, WorkflowRecord, save_workflow_sync
@@ -24,10 +28,13 @@ from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.card_editor import CardEditor
 from writers_factory.tui.screens.stages.creation import CreationBoard
 from writers_factory.tui.screens.stages.enhancing import EnhancingScreen
+from writers_factory.tui.screens.stages.proposed import ProposedCards
 from writers_factory.tui.screens.stages.scoring import ScoringScreen
+from writers_factory.tui.widgets.ai_pane import PaneState
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
 from writers_factory.tui.widgets.outline_card import OutlineCard
 from writers_factory.tui.widgets.sortable_table import SortableTable
+from writers_factory.tui.widgets.stage_panel import StagePanel
 
 
 @pytest.fixture(scope="module")
@@ -361,3 +368,84 @@ async def test_enhancing_accepts_one_change_and_rejects_another(
         await pilot.press("f3")
         await wait_until(pilot, lambda: len(screen.changes) == 1)  # the rejected stays out
         assert screen.changes[0].new == ("A tighter second paragraph.",)
+
+
+class Answers:
+    """A model that answers each call with the next of ``answers``, streamed in one piece."""
+
+    def __init__(self, *answers: str) -> None:
+        self.answers = list(answers)
+        self.model = FunctionModel(stream_function=self._stream)
+
+    async def _stream(self, messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
+        yield self.answers.pop(0)
+
+
+async def ask_board(pilot: Pilot[Any], board: CreationBoard, label: str, model: Answers) -> None:
+    """Choose ``label`` in the board's stage panel and wait for its proposed cards."""
+    left = len(model.answers)
+    panel = board.query_one(StagePanel)
+    panel.focus()
+    panel.highlighted = next(
+        n for n in range(panel.option_count) if str(panel.get_option_at_index(n).prompt) == label
+    )
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: len(model.answers) < left and board.asking is None)
+
+
+async def test_board_ai_actions_propose_cards_kept_or_left(novel: Path, tmp_path: Path) -> None:
+    configure(novel)
+    model = Answers(
+        "## Chapter 62: After\nThey marry.\n\n## Chapter 63: Coda\nYears later.",
+        "## Charlotte Lucas\nElizabeth's practical friend.",
+    )
+    outline_before = (novel / "planning" / "outline.md").read_text(encoding="utf-8")
+    bible_before = (novel / "reference" / "characters.md").read_text(encoding="utf-8")
+    app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.ai.model_override = model.model
+        await pilot.press("alt+b")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreationBoard))
+        board = app.screen
+        assert isinstance(board, CreationBoard)
+        await wait_until(pilot, lambda: board.settled)
+        proposed = board.query_one(ProposedCards)
+        assert not proposed.display, "no proposals: the board looks as before"
+        await ask_board(pilot, board, "Draft the outline", model)
+        assert app.current_mode == "board", "the answer came to the board, not the editor"
+        assert [p.title for p in proposed.cards] == ["Chapter 62: After", "Chapter 63: Coda"]
+        assert proposed.display
+        assert logged(novel)[0][0] == "outline", "the call was paid for and logged as any"
+        assert app.ai.pane.state is PaneState.IDLE and app.ai.pending is None
+        assert (novel / "planning" / "outline.md").read_text(encoding="utf-8") == outline_before
+        await wait_until(pilot, lambda: board.query_one("#board-proposed").has_focus)
+        await pilot.press("y")  # keep the first: the outline gains the card
+        await wait_until(pilot, lambda: outline_titles(novel)[-1:] == ["Chapter 62: After"])
+        await wait_until(pilot, lambda: [p.title for p in proposed.cards] == ["Chapter 63: Coda"])
+        text = (novel / "planning" / "outline.md").read_text(encoding="utf-8")
+        assert text.startswith(outline_before) and text.endswith(
+            "## Chapter 62: After\nThey marry.\n\n"
+        )
+        await pilot.press("n")  # leave the second: no file changes
+        await wait_until(pilot, lambda: not proposed.cards)
+        assert not proposed.display
+        assert (novel / "planning" / "outline.md").read_text(encoding="utf-8") == text
+        assert outline_titles(novel).count("Chapter 63: Coda") == 0
+        # a character: kept into the story bible, and the bible column shows it
+        await ask_board(pilot, board, "Build characters", model)
+        assert [p.title for p in proposed.cards] == ["Charlotte Lucas"]
+        await wait_until(pilot, lambda: board.query_one("#board-proposed").has_focus)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not proposed.cards)
+        bible = (novel / "reference" / "characters.md").read_text(encoding="utf-8")
+        assert bible.startswith(bible_before)
+        assert bible.endswith("## Charlotte Lucas\nElizabeth's practical friend.\n\n")
+        await wait_until(
+            pilot,
+            lambda: (
+                board.board is not None and "Charlotte Lucas" in [e.name for e in board.board.bible]
+            ),
+        )
+        assert not (novel / "reference" / "world.md").exists()
+        await pilot.press("ctrl+q")

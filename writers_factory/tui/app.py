@@ -447,6 +447,8 @@ class WritersFactoryApp(App[int]):
                 extra["host"] = module.EnhanceHost(
                     self._open_chapter_text, self._pending_rewrite, self._apply_change
                 )
+            elif mode == BOARD_MODE:
+                extra["ask_ai"] = self.ai.propose
             screen = screen_type(
                 self.workspace, lambda: self.ui.status, id=f"stage-{mode}", **extra
             )
@@ -1143,7 +1145,7 @@ class WritersFactoryApp(App[int]):
     def _show_the_pane(self, event: AIPane.Opened) -> None:
         """An AI answer streams (or a message shows) in the pane beside the editor: show the
         workspace, whichever stage screen showed; the stage stays the writer's."""
-        if self.current_mode != WORKSPACE_MODE:
+        if event.shown and self.current_mode != WORKSPACE_MODE:
             self.switch_mode(WORKSPACE_MODE)
             self.update_breadcrumbs()
 
