@@ -22,14 +22,17 @@ from tests.tui.conftest import SIZE, click_when_ready, ready_screen, started, wa
 from tests.tui.corpus_project import build_novel, copy_novel
 from writers_factory.ai.workflows import StepRecord, WorkflowRecord, save_workflow_sync
 from writers_factory.core.outline import parse_outline
+from writers_factory.core.paragraph_diff import paragraphs
 from writers_factory.core.targets import TargetSettings
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.card_editor import CardEditor
+from writers_factory.tui.screens.stages.chapter_sources import chapter_versions
 from writers_factory.tui.screens.stages.creation import CreationBoard
 from writers_factory.tui.screens.stages.enhancing import EnhancingScreen
 from writers_factory.tui.screens.stages.proposed import ProposedCards
 from writers_factory.tui.screens.stages.scoring import ScoringScreen
+from writers_factory.tui.screens.stages.version_picker import VersionPicker
 from writers_factory.tui.widgets.ai_pane import PaneState
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
 from writers_factory.tui.widgets.outline_card import OutlineCard
@@ -307,10 +310,10 @@ async def test_board_reorders_edits_and_adds_cards_durably(novel: Path, tmp_path
         assert second.stage_id == "creation"
 
 
-def record_rewrite(project: Path, chapter: str, rewrite: str) -> None:
+def record_rewrite(project: Path, chapter: str, rewrite: str, critique: str = "ok") -> None:
     """A finished enhance-chapter workflow on ``chapter`` whose rewrite was ``rewrite``."""
     steps = [
-        StepRecord(name="analyze", operation="critique", status="finished", output="ok"),
+        StepRecord(name="analyze", operation="critique", status="finished", output=critique),
         StepRecord(name="rewrite", operation="rewrite", status="finished", output=rewrite),
         StepRecord(name="score", operation="score", status="finished", output="7/10"),
     ]
@@ -336,7 +339,14 @@ async def test_enhancing_accepts_one_change_and_rejects_another(
     proposal = list(paras)
     proposal[2] = "A tighter second paragraph."
     proposal[5] = "A fifth paragraph the writer will not take."
-    record_rewrite(novel, chapter, "\n\n".join(proposal))
+    words = [w for w in paras[7].split() if not set(w) & set('"“”')][:6]
+    quote = " ".join(words)
+    critique = (
+        "## Problems\n\n"
+        f"- The line “{quote}” drags.\n"
+        "- Paragraph 9 repeats what the reader knows.\n"
+    )
+    record_rewrite(novel, chapter, "\n\n".join(proposal), critique)
     app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -368,6 +378,43 @@ async def test_enhancing_accepts_one_change_and_rejects_another(
         await pilot.press("f3")
         await wait_until(pilot, lambda: len(screen.changes) == 1)  # the rejected stays out
         assert screen.changes[0].new == ("A tighter second paragraph.",)
+        # critique notes: each jumps to the passage it quotes, or the paragraph it names
+        await wait_until(pilot, lambda: screen.notes_for == area.path and len(screen.notes) == 2)
+        notes = screen.query_one("#en-notes", OptionList)
+        assert notes.display and notes.option_count == 2
+        notes.focus()
+        notes.highlighted = 0
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.stage_id == "writing" and area.has_focus)
+        assert " ".join(area.selected_text.split()) == quote
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: app.screen is screen)
+        notes.focus()
+        notes.highlighted = 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.stage_id == "writing" and area.has_focus)
+        assert area.selected_text == paragraphs(area.text)[8].text
+        # earlier versions: the chapter as the session's start kept it, compared and taken back
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: app.screen is screen and len(screen.changes) == 1)
+        screen.query_one("#en-changes").focus()
+        await pilot.press("y")  # the buffer now differs from the kept version in one place
+        await wait_until(pilot, lambda: "A tighter second paragraph." in area.text)
+        await wait_until(pilot, lambda: bool(chapter_versions(novel, chapter)))
+        await pilot.press("v")
+        picker = await ready_screen(pilot, VersionPicker, focused="#versions")
+        versions = picker.query_one("#versions", OptionList)
+        assert versions.option_count >= 2
+        # the oldest: the chapter as the novel was written (an auto-save may have kept a newer)
+        versions.highlighted = versions.option_count - 1
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: screen.proposal is not None and "version" in screen.proposal.source
+        )
+        await wait_until(pilot, lambda: len(screen.changes) == 1)
+        assert screen.changes[0].new == (second.strip(),)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: area.text == original)
 
 
 class Answers:

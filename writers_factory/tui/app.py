@@ -80,6 +80,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import DirectoryTree, Footer, TextArea
+from textual.widgets.text_area import Selection
 
 from writers_factory.ai.tokens import count_in_helper_process
 from writers_factory.core.stages import STAGES, stage_for
@@ -445,7 +446,10 @@ class WritersFactoryApp(App[int]):
             extra: dict[str, object] = {}
             if mode == "enhancing":
                 extra["host"] = module.EnhanceHost(
-                    self._open_chapter_text, self._pending_rewrite, self._apply_change
+                    self._open_chapter_text,
+                    self._pending_rewrite,
+                    self._apply_change,
+                    self._show_place,
                 )
             elif mode == BOARD_MODE:
                 extra["ask_ai"] = self.ai.propose
@@ -1121,6 +1125,17 @@ class WritersFactoryApp(App[int]):
             return False
         area.replace(new, start, end)
         return True
+
+    def _show_place(self, path: Path, start: tuple[int, int], end: tuple[int, int]) -> None:
+        """A critique note's place: Writing, with that passage selected in the chapter."""
+        area = self.editor.find(path)
+        if area is None:
+            return
+        self.switch_stage("writing")
+        self.editor.activate(path)
+        area.selection = Selection(start, end)
+        area.scroll_cursor_visible(center=True, animate=False)
+        area.focus()
 
     def action_board(self) -> None:
         """alt+b: the planning board (Creation's own screen), remembered as left open."""

@@ -1,9 +1,11 @@
-"""Proposed cards: an AI answer cut into cards, and a kept card appended to its file."""
+"""Proposed cards (an AI answer cut into cards, a kept card appended to its file) and
+critique notes found again in the chapter."""
 
 from __future__ import annotations
 
 import pytest
 
+from writers_factory.core.critique_notes import kept_critiques, notes, place
 from writers_factory.core.outline import parse_outline
 from writers_factory.core.proposals import Proposal, appended, proposals
 
@@ -29,3 +31,22 @@ def test_appended_keeps_the_file_and_adds_one_section() -> None:
     out = appended(text, card)
     assert out.startswith(text + "\n\n## Charlotte Lucas\nPractical.\n")
     assert [c.title for c in parse_outline(out).cards] == ["Jane", "Charlotte Lucas"]
+
+
+def test_critique_notes_find_their_place_but_not_in_a_kept_note() -> None:
+    chapter = (
+        "# One\n\nIt was a bright cold day in April.\n\n"
+        "<!-- Critique chapter (AI):\n\n- “a bright cold day” is flat.\n-->\n\n"
+        "She didn’t  know\nwhy.\n\nThe end.\n"
+    )
+    [kept] = kept_critiques(chapter)
+    [first] = notes(kept)
+    assert first.quotes == ("a bright cold day",)
+    start, end = place(first, chapter) or (0, 0)
+    assert chapter[start:end] == "a bright cold day" and start < chapter.index("<!--")
+    loose = notes('1. The line "she didn\'t know why" is vague.\n2. Paragraph 3 ends well.')
+    start, end = place(loose[0], chapter) or (0, 0)
+    assert chapter[start:end] == "She didn’t  know\nwhy"
+    start, end = place(loose[1], chapter) or (0, 0)
+    assert chapter[start:end] == "She didn’t  know\nwhy."
+    assert place(notes("“nowhere in the text at all”")[0], chapter) is None
