@@ -17,13 +17,14 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from tests.tui.ai_support import configure, logged
+from tests.tui.ai_support import configure, logged, wait_for_pane
 from tests.tui.conftest import SIZE, click_when_ready, ready_screen, started, wait_until
 from tests.tui.corpus_project import build_novel, copy_novel
 from writers_factory.ai.workflows import StepRecord, WorkflowRecord, save_workflow_sync
 from writers_factory.core.outline import parse_outline
 from writers_factory.core.paragraph_diff import paragraphs
 from writers_factory.core.targets import TargetSettings
+from writers_factory.store.manuscript.ai_scores import load_scores
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.card_editor import CardEditor
@@ -160,6 +161,7 @@ def record_ai_score(project: Path, chapter: str, answer: str) -> None:
 
 
 async def test_scoring_weakest_first_and_jump(novel: Path, tmp_path: Path) -> None:
+    configure(novel)
     record_ai_score(novel, "manuscript/chapter-07.md", "Prose 5/10\n**Overall: 4/10**")
     app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
     async with app.run_test(size=SIZE) as pilot:
@@ -188,11 +190,39 @@ async def test_scoring_weakest_first_and_jump(novel: Path, tmp_path: Path) -> No
         await wait_until(pilot, lambda: crumbs.trail == ("Home", "Scoring", "Scorecard", title))
         card = str(screen.query_one("#sc-card").render())
         assert f"local score {totals[weakest]} / 100" in card
+        # over time: the rubric on each version the history kept (the session's start kept one)
+        await wait_until(pilot, lambda: bool(chapter_versions(novel, weakest)))
+        await pilot.press("t")
+        await wait_until(pilot, lambda: weakest in screen.histories)
+        points = screen.histories[weakest]
+        assert points and points[0].local == totals[weakest]
+        card = str(screen.query_one("#sc-card").render())
+        assert "scores over time" in card and f"local {totals[weakest]}" in card
+        await wait_until(pilot, lambda: crumbs.trail == ("Home", "Scoring", "Over time", title))
         table.focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.stage_id == "writing")
         await wait_until(pilot, lambda: app.editor.active is not None)
         assert app.editor.active.path.as_posix() == weakest  # type: ignore[union-attr]
+        # a one-off AI score of the chapter is kept, and the scorecard shows it
+        app.ai.model_override = Answers("Prose 6/10\nOverall: 6/10").model
+        app.ai.command("score_chapter")
+        await wait_for_pane(pilot, PaneState.DONE)
+        kept = load_scores(novel / ".session").latest(weakest)
+        assert kept is not None and kept.score == 60.0
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: str(table.get_row(weakest)[3]) == "60")
+        await pilot.press("ctrl+q")
+
+    second = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
+    async with second.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        screen = second.screen
+        assert isinstance(screen, ScoringScreen)
+        await wait_until(pilot, lambda: screen.settled, timeout=30)
+        table = screen.query_one("#sc-cards", SortableTable)
+        assert str(table.get_row(weakest)[3]) == "60", "the AI score is there after a restart"
+        assert screen.over_time, "the view the writer left"
 
 
 async def test_writing_shows_the_chapters_outline_card(novel: Path, tmp_path: Path) -> None:

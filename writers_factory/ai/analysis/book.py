@@ -63,16 +63,20 @@ def bible_characters(project: Path) -> list[str]:
 
 
 def ai_scores(project: Path, chapters: set[str]) -> dict[str, float]:
-    """The latest AI score of each chapter, from the finished workflows that scored it
-    (``.session/workflows/``). A record naming a path that is not one of ``chapters`` is
-    passed over (paths from disk are only compared, never opened); unreadable ones too."""
+    """The latest AI score of each chapter: of the finished workflows that scored it
+    (``.session/workflows/``) and the one-off scores kept in ``.session/scores.json``. A
+    record naming a path that is not one of ``chapters`` is passed over (paths from disk
+    are only compared, never opened); unreadable ones too."""
     from writers_factory.ai.workflows import WorkflowFileError, load_workflow, workflows_dir
+    from writers_factory.store.manuscript.ai_scores import load_scores
 
-    folder = workflows_dir(Path(project) / ".session")
-    if not folder.is_dir():
-        return {}
+    session = Path(project) / ".session"
     found: dict[str, tuple[str, float]] = {}
-    for path in folder.glob("*.json"):
+    for name, kept in load_scores(session).chapters.items():
+        if name in chapters and kept:
+            found[name] = (kept[-1].at.isoformat(), kept[-1].score)
+    folder = workflows_dir(session)
+    for path in folder.glob("*.json") if folder.is_dir() else []:
         try:
             record = load_workflow(path)
         except WorkflowFileError:
@@ -91,7 +95,7 @@ def ai_scores(project: Path, chapters: set[str]) -> dict[str, float]:
         stamp = record.updated.isoformat()
         if value is not None and (chapter not in found or found[chapter][0] < stamp):
             found[chapter] = (stamp, value)
-    return {chapter: value for chapter, (_, value) in found.items()}
+    return {name: value for name, (_, value) in found.items()}
 
 
 def measure_book(

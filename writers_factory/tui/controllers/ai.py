@@ -610,6 +610,8 @@ class AIController:
                 output_tokens=result.output_tokens,
                 cost=result.cost,
             )
+        if spec.id == "score" and target is not None:
+            await self._keep_score(target.path, result.text, plan.model)
         if deliver is not None:  # the board shows the answer as cards to take or leave
             pane.close()
             deliver(result.text)
@@ -698,6 +700,23 @@ class AIController:
         self.pending = None
         self.pane.close()
         area.focus()
+
+    async def _keep_score(self, path: Path, answer: str, model: str) -> None:
+        """Keep the figure of a scoring answer as the chapter's newest AI score
+        (``.session/scores.json``), inserted as a note or not: the scorecard shows it."""
+        from writers_factory.core.analysis.ai_score import score_from_answer
+        from writers_factory.store.manuscript.ai_scores import keep_score
+
+        value = score_from_answer(answer)
+        if value is None:
+            return
+        project = self.workspace.project
+        chapter = (path.relative_to(project) if path.is_absolute() else path).as_posix()
+        root = self.workspace.session.paths.root
+        try:
+            await asyncio.to_thread(keep_score, root, chapter, value, model=model)
+        except OSError as exc:
+            self.ui.notify(f"The score could not be kept: {exc}", severity="warning")
 
     async def _keep_summary(self, target: Target, text: str) -> None:
         """Keep ``text`` as the chapter's summary (``.session/summaries.json``)."""
