@@ -246,6 +246,9 @@ BOARD_MODE = "board"
 """The planning board: the Creation stage's own screen, opened from Creation (alt+b) and
 shown again by f1 while the writer left it open (the workspace stays Creation's other view,
 where the new project's first files are written)."""
+FILES_VIEW = "files"
+"""Creation's remembered view once the writer left the board for the files: f1 then keeps
+to the workspace (alt+b shows the board again)."""
 STAGE_MODES: dict[str, str] = {
     "enhancing": "enhancing:EnhancingScreen",
     "analyzing": "analyzing:AnalyzingScreen",
@@ -954,7 +957,17 @@ class WritersFactoryApp(App[int]):
 
     # ------------------------------------------------------------------ stages
     def action_stage(self, stage_id: str) -> None:
+        if stage_id == "creation" and self._board_first():
+            self.action_board()  # Creation is the planning board, unless the writer left it
+            return
         self.switch_stage(stage_id)
+
+    def _board_first(self) -> bool:
+        """f1 shows the board, unless the writer left it for the files (escape on the board);
+        start-up shows what was left open, so a new project opens on its first files."""
+        if not self.workspace.loaded:
+            return False
+        return self.session.stage_view("creation").view != FILES_VIEW
 
     def switch_stage(self, stage_id: str, *, announce: bool = True) -> None:
         stage = stage_for(stage_id)
@@ -1151,7 +1164,7 @@ class WritersFactoryApp(App[int]):
         """Back from the board to the workspace (still the Creation stage)."""
         board = self.stage_screen(BOARD_MODE)
         if board is not None:
-            board.remember(view="")
+            board.remember(view=FILES_VIEW)
         if self.current_mode == BOARD_MODE:
             self.switch_mode(WORKSPACE_MODE)
             self.update_breadcrumbs()
