@@ -20,9 +20,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
-from textual.worker import get_current_worker
 
-from writers_factory.ai.analysis.book import BookMeasures, ai_scores, measure_book
+from writers_factory.ai.analysis.book import BookMeasures, ai_scores
 from writers_factory.ai.analysis.score_history import ScorePoint, score_history
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen
 from writers_factory.tui.widgets.sortable_table import Column, Row, SortableTable
@@ -70,6 +69,10 @@ class ScoringScreen(StageScreen):
     """The Scoring stage's screen (app mode ``scoring``)."""
 
     STAGE = "scoring"
+    PROGRESS = "sc-progress"
+    MEASURING = "Scoring the manuscript…"
+    STEP = "Reading chapter {done} of {total}…"
+    SCORES = True
     DEFAULT_CSS = """
     ScoringScreen #sc-body { width: 1fr; height: 1fr; }
     ScoringScreen #sc-progress { height: auto; padding: 0 1; color: $text-muted; }
@@ -110,9 +113,8 @@ class ScoringScreen(StageScreen):
         self.action_measure()
 
     def action_measure(self) -> None:
-        self.query_one("#sc-progress", Static).update("Scoring the manuscript…")
         self.histories = {}
-        self._measure()
+        self.start_measuring()
 
     def action_over_time(self) -> None:
         self.over_time = not self.over_time
@@ -124,14 +126,19 @@ class ScoringScreen(StageScreen):
     def _reread_ai_scores(self, measures: BookMeasures) -> None:
         fresh = ai_scores(self.workspace.project, set(measures.scores))
         if fresh != measures.ai_scores:
-            self.app.call_from_thread(self._show, dataclasses.replace(measures, ai_scores=fresh))
+            self.app.call_from_thread(self._fresh_ai_scores, measures, fresh)
+
+    def _fresh_ai_scores(self, measures: BookMeasures, fresh: dict[str, float]) -> None:
+        if self.is_attached and self.measures is measures:  # no newer run came meanwhile
+            self.show_measures(dataclasses.replace(measures, ai_scores=fresh))
 
     @work(thread=True, exclusive=True, group="scoring-history")
     def _read_history(self, path: str) -> None:
         try:
             points = score_history(self.workspace.project, path)
         except Exception as exc:  # a damaged history: said on the card, the screen goes on
-            self.app.call_from_thread(self._progress, f"The history could not be read: {exc}")
+            told = f"The history could not be read: {exc}"
+            self.app.call_from_thread(self.show_progress, told)
             return
         self.app.call_from_thread(self._history_read, path, points)
 
@@ -142,29 +149,7 @@ class ScoringScreen(StageScreen):
         if self.query_one("#sc-cards", SortableTable).selected_key == path:
             self._show_card(path)
 
-    @work(thread=True, exclusive=True, group="scoring")
-    def _measure(self) -> None:
-        worker = get_current_worker()
-
-        def progress(done: int, total: int) -> None:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._progress, f"Reading chapter {done} of {total}…")
-
-        try:
-            measures = measure_book(self.workspace.project, scores=True, progress=progress)
-        except OSError as exc:
-            self.app.call_from_thread(self._progress, f"Could not read the book: {exc}")
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, measures)
-
-    def _progress(self, text: str) -> None:
-        if self.is_attached:
-            self.query_one("#sc-progress", Static).update(text)
-
-    def _show(self, measures: BookMeasures) -> None:
-        if not self.is_attached:
-            return
+    def show_measures(self, measures: BookMeasures) -> None:
         self.measures = measures
         count = len(measures.scores)
         scored = len(measures.ai_scores)
