@@ -7,20 +7,17 @@ weakest chapter first, its AI score beside the local one, Enter opens it."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic_ai.messages import ModelMessage
-from pydantic_ai.models.function import AgentInfo, FunctionModel
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from tests.tui.ai_support import configure, logged, wait_for_pane
+from tests.tui.ai_support import Answers, configure, logged, wait_for_pane
 from tests.tui.conftest import SIZE, click_when_ready, ready_screen, started, wait_until
 from tests.tui.corpus_project import build_novel, copy_novel
-from writers_factory.ai.workflows import StepRecord, WorkflowRecord, save_workflow_sync
+from tests.tui.stage_support import record_workflow
 from writers_factory.core.outline import parse_outline
 from writers_factory.core.paragraph_diff import paragraphs
 from writers_factory.core.targets import TargetSettings
@@ -141,28 +138,9 @@ async def test_sort_jump_and_come_back(novel: Path, tmp_path: Path) -> None:
         assert second.editor.active.path == Path("manuscript") / longest
 
 
-def record_ai_score(project: Path, chapter: str, answer: str) -> None:
-    """A finished enhance-chapter workflow whose score step answered ``answer``."""
-    steps = [
-        StepRecord(name="analyze", operation="critique", status="finished", output="ok"),
-        StepRecord(name="rewrite", operation="rewrite", status="finished", output="text"),
-        StepRecord(name="score", operation="score", status="finished", output=answer),
-    ]
-    record = WorkflowRecord(
-        id="wf-test",
-        kind="enhance_chapter",
-        title="Enhance chapter",
-        model="test:model",
-        status="finished",
-        inputs={"path": chapter, "chapter": "text"},
-        steps=steps,
-    )
-    save_workflow_sync(project / ".session", record)
-
-
 async def test_scoring_weakest_first_and_jump(novel: Path, tmp_path: Path) -> None:
     configure(novel)
-    record_ai_score(novel, "manuscript/chapter-07.md", "Prose 5/10\n**Overall: 4/10**")
+    record_workflow(novel, "manuscript/chapter-07.md", score="Prose 5/10\n**Overall: 4/10**")
     app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -340,25 +318,6 @@ async def test_board_reorders_edits_and_adds_cards_durably(novel: Path, tmp_path
         assert second.stage_id == "creation"
 
 
-def record_rewrite(project: Path, chapter: str, rewrite: str, critique: str = "ok") -> None:
-    """A finished enhance-chapter workflow on ``chapter`` whose rewrite was ``rewrite``."""
-    steps = [
-        StepRecord(name="analyze", operation="critique", status="finished", output=critique),
-        StepRecord(name="rewrite", operation="rewrite", status="finished", output=rewrite),
-        StepRecord(name="score", operation="score", status="finished", output="7/10"),
-    ]
-    record = WorkflowRecord(
-        id="wf-rewrite",
-        kind="enhance_chapter",
-        title="Enhance chapter",
-        model="test:model",
-        status="finished",
-        inputs={"path": chapter, "chapter": "text"},
-        steps=steps,
-    )
-    save_workflow_sync(project / ".session", record)
-
-
 async def test_enhancing_accepts_one_change_and_rejects_another(
     novel: Path, tmp_path: Path
 ) -> None:
@@ -376,7 +335,7 @@ async def test_enhancing_accepts_one_change_and_rejects_another(
         f"- The line “{quote}” drags.\n"
         "- Paragraph 9 repeats what the reader knows.\n"
     )
-    record_rewrite(novel, chapter, "\n\n".join(proposal), critique)
+    record_workflow(novel, chapter, rewrite="\n\n".join(proposal), critique=critique)
     app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -445,17 +404,6 @@ async def test_enhancing_accepts_one_change_and_rejects_another(
         assert screen.changes[0].new == (second.strip(),)
         await pilot.press("y")
         await wait_until(pilot, lambda: area.text == original)
-
-
-class Answers:
-    """A model that answers each call with the next of ``answers``, streamed in one piece."""
-
-    def __init__(self, *answers: str) -> None:
-        self.answers = list(answers)
-        self.model = FunctionModel(stream_function=self._stream)
-
-    async def _stream(self, messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
-        yield self.answers.pop(0)
 
 
 async def ask_board(pilot: Pilot[Any], board: CreationBoard, label: str, model: Answers) -> None:
