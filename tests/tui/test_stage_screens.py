@@ -197,7 +197,7 @@ async def test_scoring_weakest_first_and_jump(novel: Path, tmp_path: Path) -> No
         await started(pilot)
         screen = second.screen
         assert isinstance(screen, ScoringScreen)
-        await wait_until(pilot, lambda: screen.settled, timeout=30)
+        await wait_until(pilot, lambda: screen.settled)
         table = screen.query_one("#sc-cards", SortableTable)
         assert str(table.get_row(weakest)[3]) == "60", "the AI score is there after a restart"
         assert screen.over_time, "the view the writer left"
