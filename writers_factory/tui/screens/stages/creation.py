@@ -368,7 +368,10 @@ class CreationBoard(StageScreen):
             self.ask_for_cards(event.operation)
 
     def ask_for_cards(self, action: str) -> None:
-        if self.ask_ai is None or self.asking is not None:
+        if self.ask_ai is None:
+            return
+        if self.asking is not None:
+            self.notify("Still waiting for the last answer (ctrl+b cancels it).")
             return
         if self.ask_ai(action, lambda answer: self._answered(action, answer)):
             self.asking = action

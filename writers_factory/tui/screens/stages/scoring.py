@@ -98,6 +98,9 @@ class ScoringScreen(StageScreen):
         super().on_screen_resume()
         if self.measures is not None:  # an AI score may have been given meanwhile
             self._reread_ai_scores(self.measures)
+            self.histories = {}  # and versions kept: the view over time is read again
+            if self.over_time:
+                self._show_card(self.query_one("#sc-cards", SortableTable).selected_key)
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="sc-body"):
