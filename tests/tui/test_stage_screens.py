@@ -7,6 +7,8 @@ weakest chapter first, its AI score beside the local one, Enter opens it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from writers_factory.core.paragraph_diff import paragraphs
 from writers_factory.core.targets import TargetSettings
 from writers_factory.store.manuscript.ai_scores import load_scores
 from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.card_editor import CardEditor
 from writers_factory.tui.screens.stages.chapter_sources import chapter_versions
@@ -474,3 +477,32 @@ async def test_board_ai_actions_propose_cards_kept_or_left(novel: Path, tmp_path
         )
         assert not (novel / "reference" / "world.md").exists()
         await pilot.press("ctrl+q")
+
+
+async def test_a_board_action_cancelled_at_the_cost_question_proposes_nothing(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    configure(project, threshold=Decimal("0"))  # every call asks first
+    model = Answers("## Never sent")
+    outline = project / "planning" / "outline.md"
+    before = outline.read_bytes() if outline.exists() else None
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.ai.model_override = model.model
+        await pilot.press("f1")  # Creation is the board
+        await wait_until(pilot, lambda: isinstance(app.screen, CreationBoard))
+        board = app.screen
+        assert isinstance(board, CreationBoard)
+        await wait_until(pilot, lambda: board.settled)
+        board.ask_for_cards("world")
+        await ready_screen(pilot, CostConfirmScreen)
+        await click_when_ready(pilot, "#cancel", CostConfirmScreen)
+        await wait_until(pilot, lambda: board.asking is None)
+        assert app.screen is board and app.current_mode == "board"
+        assert board.query_one(ProposedCards).cards == []
+        assert not board.query_one(ProposedCards).display
+        assert model.answers == ["## Never sent"], "nothing was sent"
+        assert logged(project) == []
+    assert (outline.read_bytes() if outline.exists() else None) == before
+    assert not (project / "reference" / "world.md").exists()
