@@ -33,6 +33,11 @@ SCREENS = (
     ("writers_factory.tui.screens.stages.scoring", "ScoringScreen", "Scoring stage"),
     ("writers_factory.tui.screens.stages.creation", "CreationBoard", "Planning board (Creation)"),
     ("writers_factory.tui.screens.stages.card_editor", "CardEditor", "Outline card"),
+    (
+        "writers_factory.tui.screens.stages.version_picker",
+        "VersionPicker",
+        "Earlier versions (Enhancing)",
+    ),
     ("writers_factory.tui.widgets.sortable_table", "SortableTable", "Stage tables (every row)"),
     ("writers_factory.tui.screens.conversations", "ConversationsScreen", "Conversations"),
     ("writers_factory.tui.screens.spelling", "SpellingScreen", "Spelling suggestions"),

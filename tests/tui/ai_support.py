@@ -63,6 +63,17 @@ class Streaming:
         self.streamed.set()
 
 
+class Answers:
+    """A model that answers each call with the next of ``answers``, streamed in one piece."""
+
+    def __init__(self, *answers: str) -> None:
+        self.answers = list(answers)
+        self.model = FunctionModel(stream_function=self._stream)
+
+    async def _stream(self, messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
+        yield self.answers.pop(0)
+
+
 def logged(project: Path) -> list[tuple[str, str, int, int]]:
     """What costs.json on disk says was spent: (operation, model, input, output)."""
     tracker = CostTracker(project / ".session")

@@ -18,6 +18,7 @@ from tests.tui.conftest import (
 )
 from writers_factory.store.preferences.preferences import Preferences
 from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.screens.stages.creation import CreationBoard
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
 from writers_factory.tui.widgets.stage_bar import StageBar
 from writers_factory.tui.widgets.stage_panel import StagePanel
@@ -56,6 +57,16 @@ async def test_function_keys_switch_stage_and_panel(
         assert saved_stage(app) == "analyzing"
         await pilot.press("f3")
         assert saved_stage(app) == "enhancing"
+        # Creation is the planning board; once left for the files (escape), f1 keeps to them
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreationBoard))
+        assert app.stage_id == "creation" and app.current_mode == "board"
+        await wait_until(pilot, lambda: app.screen.settled)  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.current_mode == "workspace")
+        await pilot.press("f2", "f1")
+        await wait_until(pilot, lambda: app.stage_id == "creation")
+        assert app.current_mode == "workspace"
 
 
 async def test_palette_command_switches_stage(make_app: Callable[[], WritersFactoryApp]) -> None:

@@ -7,6 +7,8 @@ weakest chapter first, its AI score beside the local one, Enter opens it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,20 +16,29 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static, TextArea
 
+from tests.tui.ai_support import Answers, configure, logged, wait_for_pane
 from tests.tui.conftest import SIZE, click_when_ready, ready_screen, started, wait_until
 from tests.tui.corpus_project import build_novel, copy_novel
-from writers_factory.ai.workflows import StepRecord, WorkflowRecord, save_workflow_sync
+from tests.tui.stage_support import record_workflow
 from writers_factory.core.outline import parse_outline
+from writers_factory.core.paragraph_diff import paragraphs
 from writers_factory.core.targets import TargetSettings
+from writers_factory.store.manuscript.ai_scores import load_scores
 from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.screens.cost_confirm import CostConfirmScreen
 from writers_factory.tui.screens.stages.analyzing import AnalyzingScreen
 from writers_factory.tui.screens.stages.card_editor import CardEditor
+from writers_factory.tui.screens.stages.chapter_sources import chapter_versions
 from writers_factory.tui.screens.stages.creation import CreationBoard
 from writers_factory.tui.screens.stages.enhancing import EnhancingScreen
+from writers_factory.tui.screens.stages.proposed import ProposedCards
 from writers_factory.tui.screens.stages.scoring import ScoringScreen
+from writers_factory.tui.screens.stages.version_picker import VersionPicker
+from writers_factory.tui.widgets.ai_pane import PaneState
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
 from writers_factory.tui.widgets.outline_card import OutlineCard
 from writers_factory.tui.widgets.sortable_table import SortableTable
+from writers_factory.tui.widgets.stage_panel import StagePanel
 
 
 @pytest.fixture(scope="module")
@@ -130,27 +141,9 @@ async def test_sort_jump_and_come_back(novel: Path, tmp_path: Path) -> None:
         assert second.editor.active.path == Path("manuscript") / longest
 
 
-def record_ai_score(project: Path, chapter: str, answer: str) -> None:
-    """A finished enhance-chapter workflow whose score step answered ``answer``."""
-    steps = [
-        StepRecord(name="analyze", operation="critique", status="finished", output="ok"),
-        StepRecord(name="rewrite", operation="rewrite", status="finished", output="text"),
-        StepRecord(name="score", operation="score", status="finished", output=answer),
-    ]
-    record = WorkflowRecord(
-        id="wf-test",
-        kind="enhance_chapter",
-        title="Enhance chapter",
-        model="test:model",
-        status="finished",
-        inputs={"path": chapter, "chapter": "text"},
-        steps=steps,
-    )
-    save_workflow_sync(project / ".session", record)
-
-
 async def test_scoring_weakest_first_and_jump(novel: Path, tmp_path: Path) -> None:
-    record_ai_score(novel, "manuscript/chapter-07.md", "Prose 5/10\n**Overall: 4/10**")
+    configure(novel)
+    record_workflow(novel, "manuscript/chapter-07.md", score="Prose 5/10\n**Overall: 4/10**")
     app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -178,11 +171,39 @@ async def test_scoring_weakest_first_and_jump(novel: Path, tmp_path: Path) -> No
         await wait_until(pilot, lambda: crumbs.trail == ("Home", "Scoring", "Scorecard", title))
         card = str(screen.query_one("#sc-card").render())
         assert f"local score {totals[weakest]} / 100" in card
+        # over time: the rubric on each version the history kept (the session's start kept one)
+        await wait_until(pilot, lambda: bool(chapter_versions(novel, weakest)))
+        await pilot.press("t")
+        await wait_until(pilot, lambda: weakest in screen.histories)
+        points = screen.histories[weakest]
+        assert points and points[0].local == totals[weakest]
+        card = str(screen.query_one("#sc-card").render())
+        assert "scores over time" in card and f"local {totals[weakest]}" in card
+        await wait_until(pilot, lambda: crumbs.trail == ("Home", "Scoring", "Over time", title))
         table.focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.stage_id == "writing")
         await wait_until(pilot, lambda: app.editor.active is not None)
         assert app.editor.active.path.as_posix() == weakest  # type: ignore[union-attr]
+        # a one-off AI score of the chapter is kept, and the scorecard shows it
+        app.ai.model_override = Answers("Prose 6/10\nOverall: 6/10").model
+        app.ai.command("score_chapter")
+        await wait_for_pane(pilot, PaneState.DONE)
+        kept = load_scores(novel / ".session").latest(weakest)
+        assert kept is not None and kept.score == 60.0
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: str(table.get_row(weakest)[3]) == "60")
+        await pilot.press("ctrl+q")
+
+    second = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
+    async with second.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        screen = second.screen
+        assert isinstance(screen, ScoringScreen)
+        await wait_until(pilot, lambda: screen.settled)
+        table = screen.query_one("#sc-cards", SortableTable)
+        assert str(table.get_row(weakest)[3]) == "60", "the AI score is there after a restart"
+        assert screen.over_time, "the view the writer left"
 
 
 async def test_writing_shows_the_chapters_outline_card(novel: Path, tmp_path: Path) -> None:
@@ -300,25 +321,6 @@ async def test_board_reorders_edits_and_adds_cards_durably(novel: Path, tmp_path
         assert second.stage_id == "creation"
 
 
-def record_rewrite(project: Path, chapter: str, rewrite: str) -> None:
-    """A finished enhance-chapter workflow on ``chapter`` whose rewrite was ``rewrite``."""
-    steps = [
-        StepRecord(name="analyze", operation="critique", status="finished", output="ok"),
-        StepRecord(name="rewrite", operation="rewrite", status="finished", output=rewrite),
-        StepRecord(name="score", operation="score", status="finished", output="7/10"),
-    ]
-    record = WorkflowRecord(
-        id="wf-rewrite",
-        kind="enhance_chapter",
-        title="Enhance chapter",
-        model="test:model",
-        status="finished",
-        inputs={"path": chapter, "chapter": "text"},
-        steps=steps,
-    )
-    save_workflow_sync(project / ".session", record)
-
-
 async def test_enhancing_accepts_one_change_and_rejects_another(
     novel: Path, tmp_path: Path
 ) -> None:
@@ -329,7 +331,14 @@ async def test_enhancing_accepts_one_change_and_rejects_another(
     proposal = list(paras)
     proposal[2] = "A tighter second paragraph."
     proposal[5] = "A fifth paragraph the writer will not take."
-    record_rewrite(novel, chapter, "\n\n".join(proposal))
+    words = [w for w in paras[7].split() if not set(w) & set('"“”')][:6]
+    quote = " ".join(words)
+    critique = (
+        "## Problems\n\n"
+        f"- The line “{quote}” drags.\n"
+        "- Paragraph 9 repeats what the reader knows.\n"
+    )
+    record_workflow(novel, chapter, rewrite="\n\n".join(proposal), critique=critique)
     app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -361,3 +370,139 @@ async def test_enhancing_accepts_one_change_and_rejects_another(
         await pilot.press("f3")
         await wait_until(pilot, lambda: len(screen.changes) == 1)  # the rejected stays out
         assert screen.changes[0].new == ("A tighter second paragraph.",)
+        # critique notes: each jumps to the passage it quotes, or the paragraph it names
+        await wait_until(pilot, lambda: screen.notes_for == area.path and len(screen.notes) == 2)
+        notes = screen.query_one("#en-notes", OptionList)
+        assert notes.display and notes.option_count == 2
+        notes.focus()
+        notes.highlighted = 0
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.stage_id == "writing" and area.has_focus)
+        assert " ".join(area.selected_text.split()) == quote
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: app.screen is screen)
+        notes.focus()
+        notes.highlighted = 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.stage_id == "writing" and area.has_focus)
+        assert area.selected_text == paragraphs(area.text)[8].text
+        # earlier versions: the chapter as the session's start kept it, compared and taken back
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: app.screen is screen and len(screen.changes) == 1)
+        screen.query_one("#en-changes").focus()
+        await pilot.press("y")  # the buffer now differs from the kept version in one place
+        await wait_until(pilot, lambda: "A tighter second paragraph." in area.text)
+        await wait_until(pilot, lambda: bool(chapter_versions(novel, chapter)))
+        await pilot.press("v")
+        picker = await ready_screen(pilot, VersionPicker, focused="#versions")
+        versions = picker.query_one("#versions", OptionList)
+        assert versions.option_count >= 2
+        # the oldest: the chapter as the novel was written (an auto-save may have kept a newer)
+        versions.highlighted = versions.option_count - 1
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: screen.proposal is not None and "version" in screen.proposal.source
+        )
+        await wait_until(pilot, lambda: len(screen.changes) == 1)
+        assert screen.changes[0].new == (second.strip(),)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: area.text == original)
+
+
+async def ask_board(pilot: Pilot[Any], board: CreationBoard, label: str, model: Answers) -> None:
+    """Choose ``label`` in the board's stage panel and wait for its proposed cards."""
+    left = len(model.answers)
+    panel = board.query_one(StagePanel)
+    panel.focus()
+    panel.highlighted = next(
+        n for n in range(panel.option_count) if str(panel.get_option_at_index(n).prompt) == label
+    )
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: len(model.answers) < left and board.asking is None)
+
+
+async def test_board_ai_actions_propose_cards_kept_or_left(novel: Path, tmp_path: Path) -> None:
+    configure(novel)
+    model = Answers(
+        "## Chapter 62: After\nThey marry.\n\n## Chapter 63: Coda\nYears later.",
+        "## Charlotte Lucas\nElizabeth's practical friend.",
+    )
+    outline_before = (novel / "planning" / "outline.md").read_text(encoding="utf-8")
+    bible_before = (novel / "reference" / "characters.md").read_text(encoding="utf-8")
+    app = WritersFactoryApp(novel, user_themes=tmp_path / "themes")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.ai.model_override = model.model
+        await pilot.press("alt+b")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreationBoard))
+        board = app.screen
+        assert isinstance(board, CreationBoard)
+        await wait_until(pilot, lambda: board.settled)
+        proposed = board.query_one(ProposedCards)
+        assert not proposed.display, "no proposals: the board looks as before"
+        await ask_board(pilot, board, "Draft the outline", model)
+        assert app.current_mode == "board", "the answer came to the board, not the editor"
+        assert [p.title for p in proposed.cards] == ["Chapter 62: After", "Chapter 63: Coda"]
+        assert proposed.display
+        assert logged(novel)[0][0] == "outline", "the call was paid for and logged as any"
+        assert app.ai.pane.state is PaneState.IDLE and app.ai.pending is None
+        assert (novel / "planning" / "outline.md").read_text(encoding="utf-8") == outline_before
+        await wait_until(pilot, lambda: board.query_one("#board-proposed").has_focus)
+        await pilot.press("y")  # keep the first: the outline gains the card
+        await wait_until(pilot, lambda: outline_titles(novel)[-1:] == ["Chapter 62: After"])
+        await wait_until(pilot, lambda: [p.title for p in proposed.cards] == ["Chapter 63: Coda"])
+        text = (novel / "planning" / "outline.md").read_text(encoding="utf-8")
+        assert text.startswith(outline_before) and text.endswith(
+            "## Chapter 62: After\nThey marry.\n\n"
+        )
+        await pilot.press("n")  # leave the second: no file changes
+        await wait_until(pilot, lambda: not proposed.cards)
+        assert not proposed.display
+        assert (novel / "planning" / "outline.md").read_text(encoding="utf-8") == text
+        assert outline_titles(novel).count("Chapter 63: Coda") == 0
+        # a character: kept into the story bible, and the bible column shows it
+        await ask_board(pilot, board, "Build characters", model)
+        assert [p.title for p in proposed.cards] == ["Charlotte Lucas"]
+        await wait_until(pilot, lambda: board.query_one("#board-proposed").has_focus)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not proposed.cards)
+        bible = (novel / "reference" / "characters.md").read_text(encoding="utf-8")
+        assert bible.startswith(bible_before)
+        assert bible.endswith("## Charlotte Lucas\nElizabeth's practical friend.\n\n")
+        await wait_until(
+            pilot,
+            lambda: (
+                board.board is not None and "Charlotte Lucas" in [e.name for e in board.board.bible]
+            ),
+        )
+        assert not (novel / "reference" / "world.md").exists()
+        await pilot.press("ctrl+q")
+
+
+async def test_a_board_action_cancelled_at_the_cost_question_proposes_nothing(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    configure(project, threshold=Decimal("0"))  # every call asks first
+    model = Answers("## Never sent")
+    outline = project / "planning" / "outline.md"
+    before = outline.read_bytes() if outline.exists() else None
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.ai.model_override = model.model
+        await pilot.press("f1")  # Creation is the board
+        await wait_until(pilot, lambda: isinstance(app.screen, CreationBoard))
+        board = app.screen
+        assert isinstance(board, CreationBoard)
+        await wait_until(pilot, lambda: board.settled)
+        board.ask_for_cards("world")
+        await ready_screen(pilot, CostConfirmScreen)
+        await click_when_ready(pilot, "#cancel", CostConfirmScreen)
+        await wait_until(pilot, lambda: board.asking is None)
+        assert app.screen is board and app.current_mode == "board"
+        assert board.query_one(ProposedCards).cards == []
+        assert not board.query_one(ProposedCards).display
+        assert model.answers == ["## Never sent"], "nothing was sent"
+        assert logged(project) == []
+    assert (outline.read_bytes() if outline.exists() else None) == before
+    assert not (project / "reference" / "world.md").exists()

@@ -46,6 +46,7 @@ KNOWN: tuple[tuple[str, str], ...] = (
     ("preferences.json", "writers_factory.store.preferences.models:PreferencesData"),
     ("journal/*.json", "writers_factory.store.manuscript.journal:JournalEntry"),
     ("summaries.json", "writers_factory.store.manuscript.summaries:ChapterSummaries"),
+    ("scores.json", "writers_factory.store.manuscript.ai_scores:ChapterScores"),
     ("metrics.json", "writers_factory.store.metrics.models:MetricsData"),
 )
 """The store's own files. Other layers add theirs (workflows, conversations) through

@@ -80,6 +80,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import DirectoryTree, Footer, TextArea
+from textual.widgets.text_area import Selection
 
 from writers_factory.ai.tokens import count_in_helper_process
 from writers_factory.core.stages import STAGES, stage_for
@@ -245,6 +246,9 @@ BOARD_MODE = "board"
 """The planning board: the Creation stage's own screen, opened from Creation (alt+b) and
 shown again by f1 while the writer left it open (the workspace stays Creation's other view,
 where the new project's first files are written)."""
+FILES_VIEW = "files"
+"""Creation's remembered view once the writer left the board for the files: f1 then keeps
+to the workspace (alt+b shows the board again)."""
 STAGE_MODES: dict[str, str] = {
     "enhancing": "enhancing:EnhancingScreen",
     "analyzing": "analyzing:AnalyzingScreen",
@@ -446,8 +450,13 @@ class WritersFactoryApp(App[int]):
             extra: dict[str, object] = {}
             if mode == "enhancing":
                 extra["host"] = module.EnhanceHost(
-                    self._open_chapter_text, self._pending_rewrite, self._apply_change
+                    self._open_chapter_text,
+                    self._pending_rewrite,
+                    self._apply_change,
+                    self._show_place,
                 )
+            elif mode == BOARD_MODE:
+                extra["ask_ai"] = self.ai.propose
             screen = screen_type(
                 self.workspace, lambda: self.ui.status, id=f"stage-{mode}", **extra
             )
@@ -963,7 +972,17 @@ class WritersFactoryApp(App[int]):
 
     # ------------------------------------------------------------------ stages
     def action_stage(self, stage_id: str) -> None:
+        if stage_id == "creation" and self._board_first():
+            self.action_board()  # Creation is the planning board, unless the writer left it
+            return
         self.switch_stage(stage_id)
+
+    def _board_first(self) -> bool:
+        """f1 shows the board, unless the writer left it for the files (escape on the board);
+        start-up shows what was left open, so a new project opens on its first files."""
+        if not self.workspace.loaded:
+            return False
+        return self.session.stage_view("creation").view != FILES_VIEW
 
     def switch_stage(self, stage_id: str, *, announce: bool = True) -> None:
         stage = stage_for(stage_id)
@@ -1136,6 +1155,17 @@ class WritersFactoryApp(App[int]):
         area.replace(new, start, end)
         return True
 
+    def _show_place(self, path: Path, start: tuple[int, int], end: tuple[int, int]) -> None:
+        """A critique note's place: Writing, with that passage selected in the chapter."""
+        area = self.editor.find(path)
+        if area is None:
+            return
+        self.switch_stage("writing")
+        self.editor.activate(path)
+        area.selection = Selection(start, end)
+        area.scroll_cursor_visible(center=True, animate=False)
+        area.focus()
+
     def action_board(self) -> None:
         """alt+b: the planning board (Creation's own screen), remembered as left open."""
         if self.workspace.loaded and not self.session.read_only:
@@ -1150,7 +1180,7 @@ class WritersFactoryApp(App[int]):
         """Back from the board to the workspace (still the Creation stage)."""
         board = self.stage_screen(BOARD_MODE)
         if board is not None:
-            board.remember(view="")
+            board.remember(view=FILES_VIEW)
         if self.current_mode == BOARD_MODE:
             self.switch_mode(WORKSPACE_MODE)
             self.update_breadcrumbs()
@@ -1159,7 +1189,7 @@ class WritersFactoryApp(App[int]):
     def _show_the_pane(self, event: AIPane.Opened) -> None:
         """An AI answer streams (or a message shows) in the pane beside the editor: show the
         workspace, whichever stage screen showed; the stage stays the writer's."""
-        if self.current_mode != WORKSPACE_MODE:
+        if event.shown and self.current_mode != WORKSPACE_MODE:
             self.switch_mode(WORKSPACE_MODE)
             self.update_breadcrumbs()
 

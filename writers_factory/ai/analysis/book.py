@@ -63,16 +63,24 @@ def bible_characters(project: Path) -> list[str]:
 
 
 def ai_scores(project: Path, chapters: set[str]) -> dict[str, float]:
-    """The latest AI score of each chapter, from the finished workflows that scored it
-    (``.session/workflows/``). A record naming a path that is not one of ``chapters`` is
-    passed over (paths from disk are only compared, never opened); unreadable ones too."""
+    """The latest AI score of each chapter: of the finished workflows that scored it
+    (``.session/workflows/``) and the one-off scores kept in ``.session/scores.json``. A
+    record naming a path that is not one of ``chapters`` is passed over (paths from disk
+    are only compared, never opened); unreadable ones too."""
     from writers_factory.ai.workflows import WorkflowFileError, load_workflow, workflows_dir
     from writers_factory.store.base.paths import SESSION_DIR, author_roots
+    from writers_factory.store.manuscript.ai_scores import load_scores
 
     session = Path(project) / SESSION_DIR
     # a chapter's score is the book's, whichever co-author asked for it
-    folders = [workflows_dir(root) for root in (session, *author_roots(session))]
+    roots = (session, *author_roots(session))
     found: dict[str, tuple[str, float]] = {}
+    for root in roots:
+        for name, kept in load_scores(root).chapters.items():
+            stamp = kept[-1].at.isoformat() if kept else ""
+            if name in chapters and kept and (name not in found or found[name][0] < stamp):
+                found[name] = (stamp, kept[-1].score)
+    folders = [workflows_dir(root) for root in roots]
     for path in (p for folder in folders if folder.is_dir() for p in folder.glob("*.json")):
         try:
             record = load_workflow(path)
@@ -92,7 +100,7 @@ def ai_scores(project: Path, chapters: set[str]) -> dict[str, float]:
         stamp = record.updated.isoformat()
         if value is not None and (chapter not in found or found[chapter][0] < stamp):
             found[chapter] = (stamp, value)
-    return {chapter: value for chapter, (_, value) in found.items()}
+    return {name: value for name, (_, value) in found.items()}
 
 
 def measure_book(

@@ -206,6 +206,28 @@ class AIController:
         elif kind == "resume":
             self.workflows.offer_resume()
 
+    def propose(self, what: str, deliver: Callable[[str | None], None]) -> bool:
+        """Run the catalogue entry ``what`` for the planning board: estimated, confirmed and
+        logged as any call, streamed into the pane without showing it, and its answer handed
+        to ``deliver`` (``None``: nothing came: cancelled, refused, failed) instead of
+        waiting in the pane for Accept. False (and told) when it cannot start."""
+        entry = self.catalogue.entry(what)
+        if entry is None or entry.kind != "ai":
+            self.ui.notify(f"Nothing is connected to {what!r} yet.", severity="warning")
+            return False
+        if self.running:
+            self.ui.notify("An AI operation is running; cancel it first (ctrl+b).")
+            return False
+        self.worker = self._start(partial(self._propose, entry, deliver), "ai")
+        return True
+
+    async def _propose(self, entry: Entry, deliver: Callable[[str | None], None]) -> None:
+        answers: list[str] = []
+        try:
+            await self._run_ai(entry, deliver=answers.append)
+        finally:
+            deliver(answers[0] if answers else None)
+
     @property
     def running(self) -> bool:
         return self.worker is not None and self.worker.is_running
@@ -361,6 +383,7 @@ class AIController:
         inputs: dict[str, Any] | None = None,
         request_text: str | None = None,
         conversation: Conversation | None = None,
+        deliver: Callable[[str], object] | None = None,
     ) -> None:
         spec = entry.operation
         assert spec is not None, "the catalogue gives every ai and bible entry an operation"
@@ -378,7 +401,8 @@ class AIController:
         target: Target | None = None
         if inputs is None:
             editor = self.views.editor
-            area = None if editor is None else editor.active
+            # for the board: the editor is neither read nor written
+            area = None if editor is None or deliver is not None else editor.active
             gathered = await self._inputs(entry, spec, area, model)
             if gathered is None:
                 return
@@ -397,7 +421,7 @@ class AIController:
             return
         if reviewed is None:
             return
-        await self._call(reviewed, target, request_text, conversation)
+        await self._call(reviewed, target, request_text, conversation, deliver)
 
     async def _bible_context(
         self, inputs: dict[str, Any], model: str
@@ -547,6 +571,7 @@ class AIController:
         target: Target | None,
         request: str | None,
         conversation: Conversation | None = None,
+        deliver: Callable[[str], object] | None = None,
     ) -> None:
         spec, pane = plan.spec, self.pane
         conv = conversation
@@ -555,7 +580,11 @@ class AIController:
                 conv = await self.conversations.new_async(spec.title, spec.stage, plan.model)
             await self.conversations.add_turn_async(conv, "user", request or plan.prompt)
         self.pending = None
-        pane.start(f"{spec.title} · {display_name(plan.model)}", plan.expected_output_tokens)
+        pane.start(
+            f"{spec.title} · {display_name(plan.model)}",
+            plan.expected_output_tokens,
+            shown=deliver is None,
+        )
         try:
             result = await run_planned(plan, pane.append, self.model_override)
         except asyncio.CancelledError:
@@ -581,6 +610,12 @@ class AIController:
                 output_tokens=result.output_tokens,
                 cost=result.cost,
             )
+        if spec.id == "score" and target is not None:
+            await self._keep_score(target.path, result.text, plan.model)
+        if deliver is not None:  # the board shows the answer as cards to take or leave
+            pane.close()
+            deliver(result.text)
+            return
         offered = tuple(ops.split_alternatives(result.text)) if spec.alternatives else ()
         self.pending = Pending(spec.id, result.text, target, offered)
         text = summary(
@@ -665,6 +700,23 @@ class AIController:
         self.pending = None
         self.pane.close()
         area.focus()
+
+    async def _keep_score(self, path: Path, answer: str, model: str) -> None:
+        """Keep the figure of a scoring answer as the chapter's newest AI score
+        (``.session/scores.json``), inserted as a note or not: the scorecard shows it."""
+        from writers_factory.core.analysis.ai_score import score_from_answer
+        from writers_factory.store.manuscript.ai_scores import keep_score
+
+        value = score_from_answer(answer)
+        if value is None:
+            return
+        project = self.workspace.project
+        chapter = (path.relative_to(project) if path.is_absolute() else path).as_posix()
+        root = self.workspace.session.paths.root
+        try:
+            await asyncio.to_thread(keep_score, root, chapter, value, model=model)
+        except OSError as exc:
+            self.ui.notify(f"The score could not be kept: {exc}", severity="warning")
 
     async def _keep_summary(self, target: Target, text: str) -> None:
         """Keep ``text`` as the chapter's summary (``.session/summaries.json``)."""

@@ -87,11 +87,16 @@ class AIPane(Vertical):
 
     class Opened(Message):
         """The pane opened for a call or a message: the app shows it (a stage screen of
-        its own would hide it)."""
+        its own would hide it), unless ``shown`` is False (a call whose answer goes to the
+        screen that asked, as the planning board's cards)."""
 
-    def start(self, title: str, expected_tokens: int) -> None:
+        def __init__(self, shown: bool = True) -> None:
+            super().__init__()
+            self.shown = shown
+
+    def start(self, title: str, expected_tokens: int, *, shown: bool = True) -> None:
         """Open empty for a new call, with only Cancel offered."""
-        self.post_message(self.Opened())
+        self.post_message(self.Opened(shown))
         self._chunks = []
         self.expected_tokens = expected_tokens
         self._started = time.monotonic()

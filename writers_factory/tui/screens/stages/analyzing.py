@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
-from textual.worker import get_current_worker
 
-from writers_factory.ai.analysis.book import BookMeasures, measure_book
+from writers_factory.ai.analysis.book import BookMeasures
 from writers_factory.tui.screens.analysis_view import chart_text
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen
 from writers_factory.tui.widgets.sortable_table import Column, Row, SortableTable
@@ -101,6 +100,7 @@ class AnalyzingScreen(StageScreen):
     """The Analyzing stage's screen (app mode ``analyzing``)."""
 
     STAGE = "analyzing"
+    PROGRESS = "an-progress"
     DEFAULT_CSS = """
     AnalyzingScreen #an-body { width: 1fr; height: 1fr; }
     AnalyzingScreen #an-progress { height: auto; padding: 0 1; color: $text-muted; }
@@ -147,35 +147,9 @@ class AnalyzingScreen(StageScreen):
     # -- measuring -----------------------------------------------------------------------
 
     def action_measure(self) -> None:
-        self.query_one("#an-progress", Static).update("Measuring the manuscript…")
-        self._measure()
+        self.start_measuring()
 
-    @work(thread=True, exclusive=True, group="analyzing")
-    def _measure(self) -> None:
-        worker = get_current_worker()
-
-        def progress(done: int, total: int) -> None:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._progress, done, total)
-
-        try:
-            measures = measure_book(self.workspace.project, progress=progress)
-        except OSError as exc:
-            self.app.call_from_thread(self._progress_text, f"Could not read the book: {exc}")
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, measures)
-
-    def _progress(self, done: int, total: int) -> None:
-        self._progress_text(f"Measuring chapter {done} of {total}…")
-
-    def _progress_text(self, text: str) -> None:
-        if self.is_attached:
-            self.query_one("#an-progress", Static).update(text)
-
-    def _show(self, measures: BookMeasures) -> None:
-        if not self.is_attached:
-            return
+    def show_measures(self, measures: BookMeasures) -> None:
         self.measures = measures
         report = measures.report
         count = len(report.chapters)

@@ -5,6 +5,11 @@ A stage screen lives in its own app mode, so its state (tab, selected chapter, s
 scroll) survives switching away and back; it is also written to ``current.json`` through
 ``Session.set_stage_view`` so a restart brings it back. The screen never reaches into the
 workspace: a chapter to open is asked for with :class:`OpenChapter`, the app does it.
+
+Screens that show the whole book measured (Analyzing, Scoring) measure it the one way here:
+``start_measuring`` runs ``measure_book`` in a thread worker (a new run replaces one under
+way), reports progress into the screen's progress line, and hands the results to
+``show_measures`` on the event loop.
 """
 
 from __future__ import annotations
@@ -12,12 +17,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
+from writers_factory.ai.analysis.book import BookMeasures, measure_book
 from writers_factory.core.stages import StageId, stage_for
 from writers_factory.store.session.models import StageView
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
@@ -80,6 +88,12 @@ class StageScreen(Screen[None]):
     """Subclasses set ``STAGE`` and yield their body from ``compose_body``."""
 
     STAGE: ClassVar[StageId]
+    PROGRESS: ClassVar[str] = ""
+    """The id of the Static that shows a measuring run's progress (measuring screens)."""
+    MEASURING: ClassVar[str] = "Measuring the manuscript…"
+    STEP: ClassVar[str] = "Measuring chapter {done} of {total}…"
+    SCORES: ClassVar[bool] = False
+    """Measure with the local scores (and the AI scores kept)."""
     AUTO_FOCUS = ""
     DEFAULT_CSS = """
     StageScreen #stage-main { height: 1fr; }
@@ -146,3 +160,37 @@ class StageScreen(Screen[None]):
         if session is not None and not session.read_only:
             session.set_stage_view(self.STAGE, self.view_state)
         self.post_message(TrailChanged())
+
+    # -- measuring the book (Analyzing, Scoring) ---------------------------------------------
+
+    def start_measuring(self) -> None:
+        self.show_progress(self.MEASURING)
+        self._measure_book()
+
+    @work(thread=True, exclusive=True, group="stage-measure")
+    def _measure_book(self) -> None:
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                text = self.STEP.format(done=done, total=total)
+                self.app.call_from_thread(self.show_progress, text)
+
+        try:
+            measures = measure_book(self.workspace.project, scores=self.SCORES, progress=progress)
+        except OSError as exc:
+            self.app.call_from_thread(self.show_progress, f"Could not read the book: {exc}")
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._measured, measures)
+
+    def _measured(self, measures: BookMeasures) -> None:
+        if self.is_attached:
+            self.show_measures(measures)
+
+    def show_progress(self, text: str) -> None:
+        if self.is_attached and self.PROGRESS:
+            self.query_one(f"#{self.PROGRESS}", Static).update(text)
+
+    def show_measures(self, measures: BookMeasures) -> None:
+        """A measuring run's results (measuring screens show them)."""

@@ -5,6 +5,11 @@ Cards are the ``## `` headings of ``planning/outline.md`` with what each chapter
 edit, add and reorder cards: every change rewrites the outline through the durable path, in
 a thread, and only when the file on disk is still the one the board read (an outline edited
 meanwhile, or open with unsaved changes in the editor, is never overwritten).
+
+The stage panel's AI actions (outline, characters, world, premise) answer here, not in the
+editor: the answer is cut into proposed cards (``core/proposals.py``) listed under the
+board; y keeps the highlighted one (the outline gains a card, or the story-bible or
+planning file its action names gains a section), n leaves it and no file is touched.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,9 +29,21 @@ from textual.widgets.option_list import Option
 from writers_factory.ai.analysis import natural_key
 from writers_factory.core.analysis.characters import character_names
 from writers_factory.core.outline import Outline, make_card, parse_outline
+from writers_factory.core.proposals import DESTINATIONS, Proposal, proposals
 from writers_factory.store.base.durable import write_text_atomic
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen
 from writers_factory.tui.screens.stages.card_editor import CardEditor, CardText
+from writers_factory.tui.screens.stages.proposed import (
+    AskAI,
+    FileChanged,
+    ProposedCards,
+    keep_section,
+)
+from writers_factory.tui.widgets.messages import OperationRequested
+
+if TYPE_CHECKING:
+    from writers_factory.tui.widgets.status_bar import StatusBar
+    from writers_factory.tui.workspace import Workspace
 
 OUTLINE = Path("planning") / "outline.md"
 REFERENCE = "reference"
@@ -109,6 +126,8 @@ class CreationBoard(StageScreen):
         Binding("e", "edit_card", "Edit card", id="board.edit"),
         Binding("alt+up", "move_card(-1)", "Move up", id="board.up"),
         Binding("alt+down", "move_card(1)", "Move down", id="board.down"),
+        Binding("y", "keep_proposal", "Keep proposed", id="board.keep"),
+        Binding("n", "leave_proposal", "Leave proposed", id="board.leave_proposal"),
     ]
 
     board: Board | None = None
@@ -122,6 +141,20 @@ class CreationBoard(StageScreen):
     """Writes started so far: a read begun before the latest write shows nothing (it may
     hold the file as it was, and the board would then refuse the next change)."""
 
+    def __init__(
+        self,
+        workspace: Workspace,
+        status: Callable[[], StatusBar | None],
+        *,
+        id: str,
+        ask_ai: AskAI | None = None,
+    ) -> None:
+        super().__init__(workspace, status, id=id)
+        self.ask_ai = ask_ai
+        """Runs a board AI action and hands its answer back (``AIController.propose``)."""
+        self.asking: str | None = None
+        """The AI action whose answer is awaited."""
+
     def compose_body(self) -> ComposeResult:
         with Vertical(id="board-body"):
             with Horizontal(id="board-columns"):
@@ -131,6 +164,7 @@ class CreationBoard(StageScreen):
                 with Vertical(classes="board-column"):
                     yield Label("Story bible (reference/)", classes="board-heading")
                     yield OptionList(id="board-bible")
+            yield ProposedCards()
             with VerticalScroll(id="board-detail-scroll"):
                 yield Static("", id="board-detail", markup=False)
 
@@ -187,7 +221,14 @@ class CreationBoard(StageScreen):
         titles = [c.title for c in self.board.outline.cards]
         return titles.index(selection) if selection in titles else None
 
-    def _write(self, outline: Outline, selected: int, done: str) -> None:
+    def _write(
+        self,
+        outline: Outline,
+        selected: int,
+        done: str,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Write ``outline`` (in a thread); ``then`` runs once it is on disk."""
         board = self.board
         if board is None:
             return
@@ -204,11 +245,16 @@ class CreationBoard(StageScreen):
             return
         self._writing = True
         self._writes += 1
-        self._write_in_thread(board.text, outline, selected, done)
+        self._write_in_thread(board.text, outline, selected, done, then)
 
     @work(thread=True, group="board-write")
     def _write_in_thread(
-        self, expected: str | None, outline: Outline, selected: int, done: str
+        self,
+        expected: str | None,
+        outline: Outline,
+        selected: int,
+        done: str,
+        then: Callable[[], None] | None,
     ) -> None:
         project = self.workspace.project
         try:
@@ -223,18 +269,22 @@ class CreationBoard(StageScreen):
             )
             return
         fresh = Board(parse_outline(text), text, self.board.bible if self.board else [])
-        self.app.call_from_thread(self._after_write, fresh, selected, done)
+        self.app.call_from_thread(self._after_write, fresh, selected, done, then)
 
     def _write_failed(self, board: Board) -> None:
         self._writing = False
         self._show(board)
         self._run_waiting()
 
-    def _after_write(self, board: Board, selected: int, done: str) -> None:
+    def _after_write(
+        self, board: Board, selected: int, done: str, then: Callable[[], None] | None
+    ) -> None:
         self._writing = False
         self._show(board, selected)
         self._remember_selection()
         self.notify(done, timeout=3)
+        if then is not None:
+            then()
         self._run_waiting()
 
     def _wait_for_write(self, action: Callable[[], None]) -> bool:
@@ -290,10 +340,12 @@ class CreationBoard(StageScreen):
             lambda result: self._edited(count, result),
         )
 
-    def _edited(self, index: int, result: CardText | None) -> None:
+    def _edited(
+        self, index: int, result: CardText | None, then: Callable[[], None] | None = None
+    ) -> None:
         if result is None or self.board is None:
             return
-        if self._wait_for_write(lambda: self._edited(index, result)):
+        if self._wait_for_write(lambda: self._edited(index, result, then)):
             return
         outline = self.board.outline
         if not outline.headed and outline.cards and index < len(outline.cards):
@@ -304,7 +356,92 @@ class CreationBoard(StageScreen):
         if not outline.headed:  # the first ## card of a list outline: the list stays above
             changed = Outline(outline.preamble, changed.cards[-1:], True)
         index = min(index, len(changed.cards) - 1)
-        self._write(changed, index, f"Card “{title}” kept.")
+        self._write(changed, index, f"Card “{title}” kept.", then)
+
+    # -- AI proposals ----------------------------------------------------------------------
+
+    @on(OperationRequested)
+    def _panel_asked(self, event: OperationRequested) -> None:
+        """A board AI action from the stage panel: its answer comes back here as cards."""
+        if event.operation in DESTINATIONS and self.ask_ai is not None:
+            event.stop()
+            self.ask_for_cards(event.operation)
+
+    def ask_for_cards(self, action: str) -> None:
+        if self.ask_ai is None:
+            return
+        if self.asking is not None:
+            self.notify("Still waiting for the last answer (ctrl+b cancels it).")
+            return
+        if self.ask_ai(action, lambda answer: self._answered(action, answer)):
+            self.asking = action
+            self.query_one(ProposedCards).waiting(action)
+
+    def _answered(self, action: str, answer: str | None) -> None:
+        self.asking = None
+        if not self.is_attached:
+            return
+        found = proposals(action, answer) if answer else []
+        cards = self.query_one(ProposedCards)
+        cards.add(found)
+        if not found:
+            self.notify("Nothing was proposed (the call was cancelled, refused or empty).")
+            return
+        count = len(found)
+        self.notify(
+            f"{count} proposed card{'' if count == 1 else 's'}: y keeps one, n leaves it.",
+            timeout=4,
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("keep_proposal", "leave_proposal"):
+            return self.is_mounted and self.query_one(ProposedCards).current is not None
+        return True
+
+    def action_leave_proposal(self) -> None:
+        cards = self.query_one(ProposedCards)
+        proposal = cards.current
+        if proposal is not None:
+            cards.drop(proposal)
+            self.notify(f"Left “{proposal.title}”; no file was changed.", timeout=3)
+
+    def action_keep_proposal(self) -> None:
+        cards = self.query_one(ProposedCards)
+        proposal = cards.current
+        if proposal is None or self.board is None:
+            return
+        if proposal.action == "outline":
+            count = len(self.board.outline.cards)
+            self._edited(count, (proposal.title, proposal.body), lambda: cards.drop(proposal))
+            return
+        doc = self.workspace.documents.get(Path(proposal.destination))
+        if doc is not None and doc.dirty:
+            self.notify(
+                f"{proposal.destination} has unsaved changes in the editor: save them first "
+                "(ctrl+s), then keep the card.",
+                severity="warning",
+            )
+            return
+        self._keep_in_file(proposal)
+
+    @work(thread=True, group="board-keep")
+    def _keep_in_file(self, proposal: Proposal) -> None:
+        project = self.workspace.project
+        try:
+            keep_section(project, proposal)
+        except (OSError, FileChanged) as exc:
+            self.app.call_from_thread(
+                self.notify, f"Not kept: {exc}. The card stays proposed.", severity="error"
+            )
+            return
+        self.app.call_from_thread(self._kept, proposal)
+
+    def _kept(self, proposal: Proposal) -> None:
+        if not self.is_attached:
+            return
+        self.query_one(ProposedCards).drop(proposal)
+        self.notify(f"“{proposal.title}” added to {proposal.destination}.", timeout=3)
+        self._read(self._writes)  # the bible column shows a new character or place
 
     # -- selection -------------------------------------------------------------------------
 
@@ -321,6 +458,20 @@ class CreationBoard(StageScreen):
             self.query_one("#board-detail", Static).update(
                 f"{entry.name} — {entry.path}\nEnter opens the file in Writing."
             )
+
+    @on(OptionList.OptionHighlighted, "#board-proposed")
+    def _proposal_moved(self, event: OptionList.OptionHighlighted) -> None:
+        proposal = self.query_one(ProposedCards).current
+        if proposal is not None:
+            self.query_one("#board-detail", Static).update(
+                f"Proposed for {proposal.destination}: {proposal.title}\n\n"
+                f"{proposal.body or '(nothing written on the card)'}"
+            )
+
+    @on(OptionList.OptionSelected, "#board-proposed")
+    def _proposal_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_keep_proposal()
 
     @on(OptionList.OptionSelected, "#board-outline")
     def _card_chosen(self, event: OptionList.OptionSelected) -> None:

@@ -6,6 +6,12 @@ else the rewrite of the latest finished enhance-chapter workflow on it. Acceptin
 replaces those paragraphs in the editor's buffer as one undoable edit (the buffer is saved
 and journaled as any typing is); the chapter is then compared afresh. A rejected change is
 hidden and never applied. The screen reaches the editor only through its host's callables.
+
+Critique notes (the critiques kept in the chapter as notes, and the newest enhance-chapter
+workflow's critique of it) are listed under the changes; Enter on one selects the passage
+it quotes (or the paragraph it names) in Writing. v lists the chapter's earlier versions
+(the snapshot history): the one chosen becomes the proposal, so paragraphs of an earlier
+draft are taken back change by change.
 """
 
 from __future__ import annotations
@@ -16,14 +22,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Static
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
 
+from writers_factory.core.critique_notes import Note, kept_critiques, notes, place
 from writers_factory.core.paragraph_diff import Hunk, hunks, location, replacement
 from writers_factory.tui.screens.stages.base import StageScreen
+from writers_factory.tui.screens.stages.chapter_sources import (
+    Version,
+    chapter_versions,
+    latest_step_output,
+    version_text,
+)
+from writers_factory.tui.screens.stages.version_picker import REWRITE, VersionPicker
 
 if TYPE_CHECKING:
     from writers_factory.tui.widgets.status_bar import StatusBar
@@ -43,6 +58,8 @@ class EnhanceHost:
     apply: Callable[[Path, Location, Location, str, str], bool]
     """Replace (start, end) holding the expected text by the new text, as one undoable edit;
     False when the buffer is gone or that text changed meanwhile."""
+    show_place: Callable[[Path, Location, Location], None]
+    """Show Writing with (start, end) of the chapter selected."""
 
 
 @dataclass
@@ -56,24 +73,16 @@ class Proposal:
 def latest_rewrite(session_dir: Path, chapter: str) -> str | None:
     """Blocking: the rewrite step's output of the newest finished workflow on ``chapter``
     (in ``session_dir``: the writer's own, a co-author's folder for a co-author)."""
-    from writers_factory.ai.workflows import WorkflowFileError, load_workflow, workflows_dir
+    return latest_step_output(session_dir, chapter, "rewrite")
 
-    folder = workflows_dir(session_dir)
-    best: tuple[str, str] | None = None
-    for path in folder.glob("*.json") if folder.is_dir() else []:
-        try:
-            record = load_workflow(path)
-        except WorkflowFileError:
-            continue
-        step = next((s for s in record.steps if s.name == "rewrite"), None)
-        if record.status != "finished" or record.inputs.get("path") != chapter:
-            continue
-        if step is None or step.output is None:
-            continue
-        stamp = record.updated.isoformat()
-        if best is None or best[0] < stamp:
-            best = (stamp, step.output)
-    return None if best is None else best[1]
+
+def critique_notes(session_dir: Path, chapter: str, text: str) -> list[Note]:
+    """Blocking: the notes of the critiques kept in ``text`` and of the newest workflow's."""
+    critiques = kept_critiques(text)
+    analysed = latest_step_output(session_dir, chapter, "analyze")
+    if analysed is not None and analysed not in critiques:
+        critiques.append(analysed)
+    return [note for critique in critiques for note in notes(critique)]
 
 
 class HunkView(Horizontal):
@@ -107,6 +116,9 @@ class EnhancingScreen(StageScreen):
     EnhancingScreen #en-body { width: 1fr; height: 1fr; }
     EnhancingScreen #en-status { height: auto; padding: 0 1; color: $text-muted; }
     EnhancingScreen #en-changes { height: 1fr; }
+    EnhancingScreen #en-notes-box { height: auto; max-height: 40%; display: none; }
+    EnhancingScreen #en-notes-box.-open { display: block; border-top: hkey $accent; }
+    EnhancingScreen #en-notes { height: auto; max-height: 10; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "select(1)", "Next change", id="enhancing.next"),
@@ -114,11 +126,16 @@ class EnhancingScreen(StageScreen):
         Binding("y", "accept", "Accept change", id="enhancing.accept"),
         Binding("n", "reject", "Reject change", id="enhancing.reject"),
         Binding("r", "reload", "Compare again", id="enhancing.reload"),
+        Binding("v", "versions", "Versions", id="enhancing.versions"),
     ]
 
     proposal: Proposal | None = None
     changes: list[Hunk]
     selected = 0
+    notes: list[Note]
+    """The critique notes on the chapter, as last read (in a thread)."""
+    notes_for: Path | None = None
+    """The chapter they were read for (tests wait on it)."""
 
     def __init__(
         self,
@@ -131,11 +148,15 @@ class EnhancingScreen(StageScreen):
         super().__init__(workspace, status, id=id)
         self.host = host
         self.changes = []
+        self.notes = []
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="en-body"):
             yield Static("", id="en-status", markup=False)
             yield VerticalScroll(id="en-changes", can_focus=True)
+            with Vertical(id="en-notes-box"):
+                yield Label("Critique notes — Enter goes to the place in the chapter")
+                yield OptionList(id="en-notes")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -153,7 +174,8 @@ class EnhancingScreen(StageScreen):
             self.proposal = None
             self._show_changes("Open a chapter in Writing (f2) to compare it with a rewrite.")
             return
-        path, _ = found
+        path, text = found
+        self._read_notes(path, text)
         if self.proposal is not None and self.proposal.path == path:
             self._compare()
             return
@@ -244,6 +266,95 @@ class EnhancingScreen(StageScreen):
         if self.proposal is None or not self.changes:
             return
         self.proposal.rejected.add(self.changes[self.selected].key)
+        self._compare()
+
+    # -- critique notes ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="enhancing-notes")
+    def _read_notes(self, path: Path, text: str) -> None:
+        found = critique_notes(self.workspace.session.paths.root, path.as_posix(), text)
+        self.app.call_from_thread(self._show_notes, path, found)
+
+    def _show_notes(self, path: Path, found: list[Note]) -> None:
+        if not self.is_attached:
+            return
+        self.notes = found
+        self.notes_for = path
+        listed = self.query_one("#en-notes", OptionList)
+        listed.clear_options()
+        listed.add_options(Option(note.text, id=f"note-{n}") for n, note in enumerate(found))
+        self.query_one("#en-notes-box").set_class(bool(found), "-open")
+
+    @on(OptionList.OptionSelected, "#en-notes")
+    def _note_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.go_to_note(event.option_index)
+
+    def go_to_note(self, index: int) -> None:
+        """Select the passage note ``index`` refers to in Writing (and its change here)."""
+        found = self.host.chapter()
+        if found is None or not 0 <= index < len(self.notes):
+            return
+        path, text = found
+        where = place(self.notes[index], text)
+        if where is None:
+            self.notify(
+                f"The passage this note speaks of is not in {path.name} (any more).",
+                severity="warning",
+            )
+            return
+        start, end = where
+        covering = [n for n, h in enumerate(self.changes) if h.start <= start <= h.end]
+        if covering:
+            self.selected = covering[0]
+            self._mark()
+        self.host.show_place(path, location(text, start), location(text, end))
+
+    # -- earlier versions ---------------------------------------------------------------
+
+    def action_versions(self) -> None:
+        found = self.host.chapter()
+        if found is None:
+            self.notify("Open a chapter in Writing (f2) to see its earlier versions.")
+            return
+        self._list_versions(found[0])
+
+    @work(thread=True, exclusive=True, group="enhancing-versions")
+    def _list_versions(self, path: Path) -> None:
+        try:
+            versions = chapter_versions(self.workspace.project, path.as_posix())
+        except Exception as exc:  # a damaged history: say so, the screen stays usable
+            self.app.call_from_thread(
+                self.notify, f"The history could not be read: {exc}", severity="error"
+            )
+            return
+        self.app.call_from_thread(self._pick_version, path, versions)
+
+    def _pick_version(self, path: Path, versions: list[Version]) -> None:
+        labels = {v.id: v.label for v in versions}
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                return
+            if choice == REWRITE:
+                self.proposal = None
+                self.action_reload()
+                return
+            self._load_version(path, choice, labels.get(choice, choice[:8]))
+
+        self.app.push_screen(VersionPicker(path.name, versions), chosen)
+
+    @work(thread=True, exclusive=True, group="enhancing-versions")
+    def _load_version(self, path: Path, snapshot_id: str, label: str) -> None:
+        text = version_text(self.workspace.project, snapshot_id, path.as_posix())
+        self.app.call_from_thread(self._compare_with_version, path, text, label)
+
+    def _compare_with_version(self, path: Path, text: str | None, label: str) -> None:
+        if text is None:
+            self.notify(f"That version holds no {path.name}.", severity="warning")
+            return
+        self.proposal = Proposal(path, text, f"the version of {label}")
+        self.selected = 0
         self._compare()
 
     def trail_tail(self) -> list[str]:

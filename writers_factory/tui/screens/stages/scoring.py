@@ -3,10 +3,15 @@
 Each chapter's local rubric score (free, offline: ``core/analysis/scoring.py``) and, where a
 scoring workflow was run, the model's score; the selected chapter's card below explains each
 part of its score. Enter opens the chapter in Writing. Measured in a thread with progress.
+
+t shows, instead of the rubric's parts, the selected chapter's scores over time: the local
+rubric on each version the snapshot history kept, and every AI score it was given
+(``ai/analysis/score_history.py``), read in a thread.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,13 +20,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
-from textual.worker import get_current_worker
 
-from writers_factory.ai.analysis.book import BookMeasures, measure_book
+from writers_factory.ai.analysis.book import BookMeasures, ai_scores
+from writers_factory.ai.analysis.score_history import ScorePoint, score_history
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen
 from writers_factory.tui.widgets.sortable_table import Column, Row, SortableTable
 
 VIEW = "scorecard"
+TIMELINE = "timeline"
+"""The view that shows the selected chapter's scores over time."""
 
 
 def scorecard_table(measures: BookMeasures) -> tuple[list[Column], list[Row]]:
@@ -62,6 +69,10 @@ class ScoringScreen(StageScreen):
     """The Scoring stage's screen (app mode ``scoring``)."""
 
     STAGE = "scoring"
+    PROGRESS = "sc-progress"
+    MEASURING = "Scoring the manuscript…"
+    STEP = "Reading chapter {done} of {total}…"
+    SCORES = True
     DEFAULT_CSS = """
     ScoringScreen #sc-body { width: 1fr; height: 1fr; }
     ScoringScreen #sc-progress { height: auto; padding: 0 1; color: $text-muted; }
@@ -71,12 +82,25 @@ class ScoringScreen(StageScreen):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "measure", "Score again", id="scoring.measure"),
+        Binding("t", "over_time", "Over time", id="scoring.over_time"),
     ]
 
     measures: BookMeasures | None = None
     """The last scoring run's results (None until the first arrives)."""
     _restoring = True
     """Until the first results: put back the remembered place rather than remember."""
+    over_time = False
+    """The card shows the chapter's scores over time, not the rubric's parts."""
+    histories: dict[str, list[ScorePoint]]
+    """Scores over time read so far, by chapter (read again after a new measuring)."""
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.measures is not None:  # an AI score may have been given meanwhile
+            self._reread_ai_scores(self.measures)
+            self.histories = {}  # and versions kept: the view over time is read again
+            if self.over_time:
+                self._show_card(self.query_one("#sc-cards", SortableTable).selected_key)
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="sc-body"):
@@ -87,35 +111,48 @@ class ScoringScreen(StageScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.histories = {}
+        self.over_time = self.view_state.view == TIMELINE
         self.action_measure()
 
     def action_measure(self) -> None:
-        self.query_one("#sc-progress", Static).update("Scoring the manuscript…")
-        self._measure()
+        self.histories = {}
+        self.start_measuring()
 
-    @work(thread=True, exclusive=True, group="scoring")
-    def _measure(self) -> None:
-        worker = get_current_worker()
+    def action_over_time(self) -> None:
+        self.over_time = not self.over_time
+        table = self.query_one("#sc-cards", SortableTable)
+        self._show_card(table.selected_key)
+        self._remember()
 
-        def progress(done: int, total: int) -> None:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._progress, f"Reading chapter {done} of {total}…")
+    @work(thread=True, exclusive=True, group="scoring-ai")
+    def _reread_ai_scores(self, measures: BookMeasures) -> None:
+        fresh = ai_scores(self.workspace.project, set(measures.scores))
+        if fresh != measures.ai_scores:
+            self.app.call_from_thread(self._fresh_ai_scores, measures, fresh)
 
+    def _fresh_ai_scores(self, measures: BookMeasures, fresh: dict[str, float]) -> None:
+        if self.is_attached and self.measures is measures:  # no newer run came meanwhile
+            self.show_measures(dataclasses.replace(measures, ai_scores=fresh))
+
+    @work(thread=True, exclusive=True, group="scoring-history")
+    def _read_history(self, path: str) -> None:
         try:
-            measures = measure_book(self.workspace.project, scores=True, progress=progress)
-        except OSError as exc:
-            self.app.call_from_thread(self._progress, f"Could not read the book: {exc}")
+            points = score_history(self.workspace.project, path)
+        except Exception as exc:  # a damaged history: said on the card, the screen goes on
+            told = f"The history could not be read: {exc}"
+            self.app.call_from_thread(self.show_progress, told)
             return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, measures)
+        self.app.call_from_thread(self._history_read, path, points)
 
-    def _progress(self, text: str) -> None:
-        if self.is_attached:
-            self.query_one("#sc-progress", Static).update(text)
-
-    def _show(self, measures: BookMeasures) -> None:
+    def _history_read(self, path: str, points: list[ScorePoint]) -> None:
         if not self.is_attached:
             return
+        self.histories[path] = points
+        if self.query_one("#sc-cards", SortableTable).selected_key == path:
+            self._show_card(path)
+
+    def show_measures(self, measures: BookMeasures) -> None:
         self.measures = measures
         count = len(measures.scores)
         scored = len(measures.ai_scores)
@@ -148,6 +185,9 @@ class ScoringScreen(StageScreen):
         if self.measures is None or path is None or path not in self.measures.scores:
             card.update("")
             return
+        if self.over_time:
+            card.update(self._history_text(path))
+            return
         score = self.measures.scores[path]
         out = Text()
         out.append(f"{self._title(path)} — local score {score.total} / 100", style="bold")
@@ -158,6 +198,26 @@ class ScoringScreen(StageScreen):
             out.append(f"{part.name} {part.points:.1f}/{part.max_points:.0f}", style="bold")
             out.append(f" ({part.value}): {part.explanation}\n")
         card.update(out)
+
+    def _history_text(self, path: str) -> Text:
+        out = Text()
+        out.append(f"{self._title(path)} — scores over time", style="bold")
+        out.append(" (t: the rubric's parts)\n")
+        points = self.histories.get(path)
+        if points is None:
+            self._read_history(path)
+            out.append("Reading the chapter's history…")
+            return out
+        local = [p.local for p in points if p.local is not None]
+        if local:
+            out.append("Local: " + " → ".join(str(n) for n in local[-12:]) + "\n", style="bold")
+        if not points:
+            out.append("No earlier version kept and no AI score yet.")
+        for point in reversed(points):  # newest first
+            when = point.at.astimezone().strftime("%Y-%m-%d %H:%M")
+            figure = f"local {point.local}" if point.local is not None else f"AI {point.ai:.0f}"
+            out.append(f"{when}  {figure:>9}  {point.label}\n")
+        return out
 
     def _title(self, path: str | None) -> str | None:
         if path is None or self.measures is None:
@@ -182,7 +242,7 @@ class ScoringScreen(StageScreen):
     def _remember(self) -> None:
         table = self.query_one("#sc-cards", SortableTable)
         self.remember(
-            view=VIEW,
+            view=TIMELINE if self.over_time else VIEW,
             selection=table.selected_key,
             scroll=int(table.scroll_y),
             sort=table.sort_key,
@@ -195,4 +255,4 @@ class ScoringScreen(StageScreen):
 
     def trail_tail(self) -> list[str]:
         title = self._title(self.view_state.selection)
-        return ["Scorecard", title] if title else []
+        return [("Over time" if self.over_time else "Scorecard"), title] if title else []
