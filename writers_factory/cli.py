@@ -68,11 +68,18 @@ def _add_author(parser: argparse.ArgumentParser, *, by_author: bool = False) -> 
 
 
 def _author(ns: argparse.Namespace) -> str | None:
-    """``--author``, else ``$WRITERS_FACTORY_AUTHOR`` (checked: ``InvalidAuthorError``),
+    """``--author``, else ``$WRITERS_FACTORY_AUTHOR``, else the user settings' ``author``
+    (checked: ``InvalidAuthorError``),
     spelt as the project's folder for that author when one differs only in case."""
-    from writers_factory.core.authors import resolve_author
+    from writers_factory.core.authors import AUTHOR_ENV, resolve_author
 
-    author = resolve_author(getattr(ns, "author", None), os.environ)
+    given = getattr(ns, "author", None)
+    settings = None
+    if given is None and not os.environ.get(AUTHOR_ENV, "").strip():
+        from writers_factory.store.preferences.user import user_author
+
+        settings = user_author()  # the writer's own name, for every project they open
+    author = resolve_author(given, os.environ, settings)
     if author is None:
         return None
     from writers_factory.store.authors.layout import canonical_author

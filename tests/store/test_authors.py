@@ -422,3 +422,23 @@ def test_one_authors_conflict_copy_from_two_machines_merges_into_their_folder(
     assert len(ids) == len(set(ids)) == 3  # the desk's two and the laptop's one, none twice
     assert not (chunks / copy).exists() and find_session_copies(desk) == []
     assert files_of(desk / ".session" / "authors" / "Bob") == bob
+
+
+def test_the_user_settings_name_the_author_when_nothing_else_does(
+    shared: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from writers_factory.store.preferences.user import settings_path
+
+    monkeypatch.delenv(AUTHOR_ENV, raising=False)
+    everyone = cli_json(capsys, "session", "costs", "--project", str(shared))
+    settings = settings_path()
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(json.dumps({"schema_version": 1, "author": "Bob"}))
+    own = cli_json(capsys, "session", "costs", "--project", str(shared))
+    assert own["operations_count"] == 1 < everyone["operations_count"]  # Bob's, from settings
+    monkeypatch.setenv(AUTHOR_ENV, "Ann")  # the environment wins over the settings
+    assert cli_json(capsys, "session", "costs", "--project", str(shared))["operations_count"] == 2
+    settings.write_text(json.dumps({"schema_version": 1, "author": "../Bob"}))
+    monkeypatch.delenv(AUTHOR_ENV)
+    assert main(["session", "costs", "--project", str(shared)]) == 2
+    assert "user settings" in capsys.readouterr().err  # a bad name is refused, named by source
