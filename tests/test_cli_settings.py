@@ -13,7 +13,7 @@ import pytest
 
 from tests.patience import PATIENCE
 from writers_factory.cli import main
-from writers_factory.store.preferences.user import settings_path
+from writers_factory.store.preferences.author_setting import settings_path
 
 
 def wf(*args: str) -> subprocess.CompletedProcess[str]:

@@ -76,7 +76,7 @@ def _author(ns: argparse.Namespace) -> str | None:
     given = getattr(ns, "author", None)
     settings = None
     if given is None and not os.environ.get(AUTHOR_ENV, "").strip():
-        from writers_factory.store.preferences.user import user_author
+        from writers_factory.store.preferences.author_setting import user_author
 
         settings = user_author()  # the writer's own name, for every project they open
     author = resolve_author(given, os.environ, settings)

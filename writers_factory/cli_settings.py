@@ -73,9 +73,9 @@ def _project_session(folder: Path) -> Path | None:
 
 
 def _show(folder: Path, *, as_json: bool) -> int:
+    from writers_factory.store.preferences.author_setting import settings_path
     from writers_factory.store.preferences.listing import rows
     from writers_factory.store.preferences.preferences import Preferences
-    from writers_factory.store.preferences.user import settings_path
 
     session = _project_session(folder)
     # outside a project there is no project layer: a session folder that does not exist

@@ -427,7 +427,7 @@ def test_one_authors_conflict_copy_from_two_machines_merges_into_their_folder(
 def test_the_user_settings_name_the_author_when_nothing_else_does(
     shared: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from writers_factory.store.preferences.user import settings_path
+    from writers_factory.store.preferences.author_setting import settings_path
 
     monkeypatch.delenv(AUTHOR_ENV, raising=False)
     everyone = cli_json(capsys, "session", "costs", "--project", str(shared))

@@ -12,8 +12,9 @@ import pytest
 
 from writers_factory.store import Preferences
 from writers_factory.store.base.events import ProblemKind
+from writers_factory.store.preferences.author_setting import settings_path, user_author
 from writers_factory.store.preferences.editing import PreferenceError
-from writers_factory.store.preferences.user import UserSettings, settings_path, user_author
+from writers_factory.store.preferences.user import UserSettings
 
 
 def write_settings(data: object) -> Path:

@@ -20,7 +20,7 @@ from tests.tui.conftest import (
     wait_until,
 )
 from writers_factory.store import Preferences
-from writers_factory.store.preferences.user import settings_path
+from writers_factory.store.preferences.author_setting import settings_path
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.settings import SettingsScreen
 

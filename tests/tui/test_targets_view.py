@@ -15,7 +15,7 @@ from textual.widgets import Input, Label
 from tests.tui.conftest import SIZE, palette_offers, ready_screen, started, wait_until
 from writers_factory.core.wordcount import count_words
 from writers_factory.store import Preferences
-from writers_factory.store.preferences.user import settings_path
+from writers_factory.store.preferences.author_setting import settings_path
 from writers_factory.tui.app import WritersFactoryApp
 from writers_factory.tui.screens.targets import TargetsScreen
 from writers_factory.tui.widgets.status_bar import Part, StatusBar

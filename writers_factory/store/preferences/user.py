@@ -10,8 +10,6 @@ and the built-in defaults apply. Like a project's file it holds only what the wr
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +17,13 @@ from writers_factory.store.base.backups import backup_file
 from writers_factory.store.base.durable import make_private_dir
 from writers_factory.store.base.events import Callbacks, ProblemKind, StoreProblem
 from writers_factory.store.base.paths import SessionPaths
-from writers_factory.store.base.places import user_folder
+from writers_factory.store.preferences.author_setting import (
+    settings_path,
+)
 from writers_factory.store.preferences.editing import PreferenceError, with_value, without_value
 from writers_factory.store.preferences.layers import chosen
 from writers_factory.store.preferences.models import UserSettingsData
 from writers_factory.store.preferences.sparse import SparseFile
-
-SETTINGS_FILE = "settings.json"
-
-
-def settings_path(environ: Mapping[str, str] | None = None) -> Path:
-    """Where the user settings live on this system (``$XDG_CONFIG_HOME/writers-factory/…``)."""
-    return user_folder("config", environ) / SETTINGS_FILE
 
 
 class UserSettings:
@@ -117,11 +110,3 @@ class UserSettings:
             return False
         self._prepare()
         return self._file.save_sync()
-
-
-def user_author(environ: Mapping[str, str] | None = None) -> str | None:
-    """The author name the writer set in their user settings, or ``None``.
-
-    Read-only: asking who the writer is never rewrites or sets aside their file."""
-    env = os.environ if environ is None else environ
-    return UserSettings(settings_path(env), read_only=True).data.author

@@ -70,6 +70,8 @@ class OutlineCard(VerticalScroll):
         super().__init__(id=id)
         self.border_title = "Outline card"
         self.shown: ChapterCard | None = None
+        self._lines = -1
+        """Lines the card's text took when last shown (a layout only when this changes)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="outline-card-text", markup=False)
@@ -105,4 +107,10 @@ class OutlineCard(VerticalScroll):
                 out.append(f"{found.words:,} words · no chapter target set\n")
             if found.problem:
                 out.append("\n" + found.problem + "\n", style="dim")
-        self.query_one("#outline-card-text", Static).update(out)
+        text = self.query_one("#outline-card-text", Static)
+        # a full layout only when the card grows or shrinks: the words change as the writer
+        # types, and a layout per count would lay the whole screen out again each time
+        width = max(1, text.content_size.width)
+        lines = len(out.wrap(self.app.console, width))
+        text.update(out, layout=lines != self._lines)
+        self._lines = lines

@@ -25,7 +25,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from writers_factory.ai.analysis.book import BookMeasures, measure_book
 from writers_factory.core.stages import StageId, stage_for
 from writers_factory.store.session.models import StageView
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs
@@ -33,6 +32,7 @@ from writers_factory.tui.widgets.stage_bar import StageBar
 from writers_factory.tui.widgets.stage_panel import StagePanel
 
 if TYPE_CHECKING:
+    from writers_factory.ai.analysis.book import BookMeasures
     from writers_factory.tui.widgets.status_bar import StatusBar
     from writers_factory.tui.workspace import Workspace
 
@@ -177,6 +177,8 @@ class StageScreen(Screen[None]):
                 self.app.call_from_thread(self.show_progress, text)
 
         try:
+            from writers_factory.ai.analysis.book import measure_book  # not at start-up
+
             measures = measure_book(self.workspace.project, scores=self.SCORES, progress=progress)
         except OSError as exc:
             self.app.call_from_thread(self.show_progress, f"Could not read the book: {exc}")
