@@ -97,14 +97,23 @@ async def test_costs_and_preferences_views(tmp_path: Path) -> None:
     )
     tracker = CostTracker(project / ".session")
     await tracker.log_operation("generate_scene", "test", 1_000_000, 100_000)
+    await tracker.log_operation(
+        "continue", "test", 10_000, 500, cache_read_tokens=8_000, cache_write_tokens=1_500
+    )
     before = prefs_file.read_bytes()
 
     costs = wf("session", "costs", "--project", str(project), "--json")
     assert costs.returncode == 0, costs.stderr
     payload = json.loads(costs.stdout)
-    assert Decimal(payload["daily_total"]) == Decimal("3")  # 2 + 0.1 × 10, by hand
-    assert payload["recent"][0]["operation"] == "generate_scene"
-    assert "generate_scene" in wf("session", "costs", "--project", str(project)).stdout
+    # by hand: 2 + 0.1 × 10, then 0.01 × 2 + 0.0005 × 10 (no cache rates overridden)
+    assert Decimal(payload["daily_total"]) == Decimal("3.025")
+    assert [r["operation"] for r in payload["recent"]] == ["generate_scene", "continue"]
+    assert payload["recent"][1]["cache_read_tokens"] == 8_000
+    table = wf("session", "costs", "--project", str(project)).stdout
+    assert "generate_scene" in table
+    # the cache counts are in the table too (only the JSON had them)
+    lines = {line.split("│")[2].strip(): line for line in table.splitlines() if "│ test" in line}
+    assert "8,000 / 1,500" in lines["continue"] and "—" in lines["generate_scene"], table
 
     prefs = wf("session", "preferences", "--project", str(project), "--json")
     body = json.loads(prefs.stdout)

@@ -35,6 +35,15 @@ class Recent(NamedTuple):
     cost: Decimal
     plain: dict[str, Any]
 
+    def cache_text(self) -> str:
+        """Of the tokens sent, those read from and written to the provider's cache (billed
+        at their own rates, so a cheap call with many tokens in is explained here)."""
+        read, written = (self.plain.get(f"cache_{kind}_tokens") for kind in ("read", "write"))
+        read, written = (n if type(n) is int else 0 for n in (read, written))
+        if not read and not written:
+            return "—"
+        return f"{read:,} / {written:,}"
+
 
 class CostReport(NamedTuple):
     """Everything the costs view shows, from either reader."""
@@ -283,14 +292,15 @@ def run_costs(
                 r.operation,
                 display_name(r.model),
                 f"{r.input_tokens:,}",
+                r.cache_text(),
                 f"{r.output_tokens:,}",
                 _dollars(r.cost),
             )
             for r in reversed(report.recent)
         ]
-        headers = ("when", "operation", "model", "in", "out", "cost")
+        headers = ("when", "operation", "model", "in", "cached (read / written)", "out", "cost")
         title = f"Recent operations ({report.operations_count} in all)"
-        lines += _table(title, headers, recent, "<<<>>>")
+        lines += _table(title, headers, recent, "<<<>>>>")
     if report.warning:
         lines.append(f"⚠ {report.warning}")
     lines += [f"⚠ {problem}" for problem in report.problems]
