@@ -4,14 +4,11 @@ second or more)."""
 
 from __future__ import annotations
 
-import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
-import pytest
-
 from writers_factory.ai import token_process, tokens
-from writers_factory.project import create_project
-from writers_factory.tui.app import WritersFactoryApp
 
 TEXT = "It is a truth universally acknowledged, that a single man in possession of a good fortune"
 
@@ -28,23 +25,57 @@ def test_the_helper_counts_as_the_encoding_does_and_starts_once() -> None:
     assert token_process.started - before == 1
 
 
-async def test_the_app_counts_tokens_without_building_the_encoding_itself(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+APP_COUNTS = """
+import asyncio, sys
+from pathlib import Path
+import psutil
+from writers_factory.ai import token_process, tokens
+from writers_factory.project import create_project
+from writers_factory.tui.app import WritersFactoryApp
+
+TEXT = sys.argv[2]
+
+async def main() -> None:
+    root = Path(sys.argv[1])
+    project = create_project(root / "novel", "Novel", sample=True)
+    app = WritersFactoryApp(project, user_themes=root / "themes")
+    me = psutil.Process()
+    async with app.run_test():
+        await asyncio.wait_for(app.ready.wait(), 90)
+        print("children at ready", len(me.children(recursive=True)))
+        estimate = await asyncio.to_thread(tokens.estimate_tokens, TEXT, "openai:gpt-4o")
+        print("children after a count", len(me.children(recursive=True)) >= 2)
+        print("built here", tokens._encoding is not None)
+        await app.action_quit()
+    print("estimate", estimate.exact, estimate.method, estimate.count)
+    print("helpers", token_process.started)
+    tokens.estimate_tokens("after")  # the app is gone: counted in process again
+    print("built after", tokens._encoding is not None)
+    token_process.shutdown()
+
+asyncio.run(main())
+"""
+
+
+def test_the_app_starts_no_process_before_counting_nor_builds_the_encoding(
+    tmp_path: Path,
 ) -> None:
-    project = create_project(tmp_path / "novel", "Novel", sample=True)
-    monkeypatch.setattr(tokens, "_encoding", None)  # as in a fresh app process
-    monkeypatch.setattr(tokens, "_failure", None)
-    app = WritersFactoryApp(project, user_themes=tmp_path / "themes")
-    try:
-        async with app.run_test():
-            await asyncio.wait_for(app.ready.wait(), 90)
-            estimate = await asyncio.to_thread(tokens.estimate_tokens, TEXT, "openai:gpt-4o")
-            assert tokens._encoding is None  # counted elsewhere: nothing built here
-            await app.action_quit()
-        assert estimate.exact and estimate.method == "tiktoken o200k_base"
-        assert estimate.count == len(tokens.build_encoding().encode_ordinary(TEXT))
-        # the app is gone: counts are made in process again (command line, tests)
-        tokens.estimate_tokens("after")
-        assert tokens._encoding is not None
-    finally:
-        token_process.shutdown()
+    """In a fresh process (this one may have its helper already): starting the app starts
+    no other process (a second interpreter starting then took processor time from the first
+    paint); the first count starts the helper, the app's process never builds the encoding."""
+    run = subprocess.run(
+        [sys.executable, "-c", APP_COUNTS, str(tmp_path), TEXT],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    expected = len(tokens.build_encoding().encode_ordinary(TEXT))
+    assert run.stdout.splitlines() == [
+        "children at ready 0",
+        "children after a count True",
+        "built here False",
+        f"estimate True tiktoken o200k_base {expected}",
+        "helpers 1",
+        "built after True",
+    ]

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,15 @@ logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _executor: Executor | None = None
 _broken = False
+_tracker_started = threading.Event()
+_tracker_tried = threading.Event()
+OnLoop = Callable[[Callable[[], object]], object]
+"""Has a function run soon on the app's event loop (thread-safe; ``RuntimeError``: the loop
+runs no more)."""
+LOOP_WAIT = 10.0
+"""Seconds the first count waits for the loop to start the tracker before counting in
+process instead (a safety net for a closing app, not a measure of anything)."""
+_on_loop: OnLoop | None = None
 started = 0
 """Helper processes started so far (tests check that one serves every count)."""
 
@@ -46,27 +57,82 @@ def _count_here(text: str) -> int | None:
     return None if encoding is None else len(encoding.encode_ordinary(text))
 
 
-def prepare() -> None:
-    """Before the app takes over the terminal: start the process helpers rely on.
+def prepare(on_loop: OnLoop | None = None) -> None:
+    """Say how the helper's first start reaches the app's event loop (``None``: it does not).
 
-    Starting a helper needs multiprocessing's resource tracker, which is handed the file
-    descriptor of ``sys.stderr``; once Textual runs, ``sys.stderr`` captures prints and has
-    none, and starting it then fails. Started now, it serves every later helper.
+    Nothing is started here: a second interpreter starting while the app starts up took
+    processor time from the first paint (on two cores, a tenth of a second of it). The
+    helper, and multiprocessing's resource tracker it needs, start at the first count.
     """
-    global _broken
+    global _on_loop
+    _on_loop = on_loop
+
+
+def _fileno(stream: object) -> int | None:
+    try:
+        number = stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return None
+    return number if isinstance(number, int) and number >= 0 else None
+
+
+def _start_tracker() -> None:
+    """Start multiprocessing's resource tracker (every helper relies on it).
+
+    It is handed the file descriptor of ``sys.stderr``; while the app runs, ``sys.stderr``
+    captures prints and has none (starting it then fails), so for the moment of the start
+    it is the process's own error stream again. On the loop's thread: the app restores its
+    streams on that thread when it closes, never in the middle of this.
+    """
     from multiprocessing import resource_tracker
 
+    captured = sys.stderr
+    if _fileno(captured) is None and _fileno(sys.__stderr__) is not None:
+        sys.stderr = sys.__stderr__
     try:
         resource_tracker.ensure_running()
-    except (OSError, ValueError) as exc:
+    finally:
+        sys.stderr = captured
+
+
+def _ensure_tracker() -> bool:
+    """In the counting thread: the resource tracker runs (started on the app's loop, if an
+    app runs); ``False`` when it cannot be started now (this count is made in process)."""
+    if _tracker_started.is_set():
+        return True
+    on_loop = _on_loop
+    if on_loop is None:
+        return _start_tracker_safely()
+    _tracker_tried.clear()
+    try:
+        on_loop(_start_tracker_safely)
+    except RuntimeError:  # the app's loop runs no more: nothing captures the streams
+        return _start_tracker_safely()
+    # a loop that never comes back to it (the app closing) must not hold this thread
+    return _tracker_tried.wait(LOOP_WAIT) and _tracker_started.is_set()
+
+
+def _start_tracker_safely() -> bool:
+    """Start the tracker; a failure is final (every later count is made in process)."""
+    global _broken
+    try:
+        _start_tracker()
+    except (OSError, ValueError, RuntimeError) as exc:
         logger.warning("no token counting helper (%s); counting in process", exc)
         _broken = True
+    else:
+        _tracker_started.set()
+    finally:
+        _tracker_tried.set()
+    return _tracker_started.is_set()
 
 
 def _helper() -> Executor | None:
     global _executor, started, _broken
     with _lock:
         if _executor is None and not _broken:
+            if not _ensure_tracker():
+                return None
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 

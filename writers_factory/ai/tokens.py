@@ -21,6 +21,7 @@ import base64
 import hashlib
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,16 +72,19 @@ _failure: str | None = None
 _in_helper = False
 
 
-def count_in_helper_process(enabled: bool = True) -> None:
+def count_in_helper_process(
+    enabled: bool = True, on_loop: Callable[[Callable[[], object]], object] | None = None
+) -> None:
     """From now on count in the helper process (the app: its loop must never stall), or
-    no longer (the app closed). The helper itself lives on with this process: another app
-    in it (tests make many) finds the encoding built, as an in-process count would."""
+    no longer (the app closed). The helper starts at the first count, its first start
+    run through ``on_loop`` (the app's loop, see ``token_process.prepare``). It lives on
+    with this process: another app in it (tests make many) finds the encoding built, as an
+    in-process count would."""
     global _in_helper
     _in_helper = enabled
-    if enabled:
-        from writers_factory.ai import token_process
+    from writers_factory.ai import token_process
 
-        token_process.prepare()
+    token_process.prepare(on_loop if enabled else None)
 
 
 def _read_ranks(path: Path, expected_sha256: str) -> dict[bytes, int]:

@@ -308,9 +308,9 @@ class WritersFactoryApp(App[int]):
         for mode in MODE_SCREENS:
             self.add_mode(mode, self._stage_screen_factory(mode))
         # building the token encoding would hold the interpreter lock (and this loop) for a
-        # fifth of a second or more: this app counts tokens in a helper process, prepared
-        # here, before Textual takes over the terminal's streams
-        count_in_helper_process(True)
+        # fifth of a second or more: this app counts tokens in a helper process, started at
+        # the first count (never during start-up), its first start run on this app's loop
+        count_in_helper_process(True, on_loop=self._soon_on_loop)
         self.workspace = Workspace(project, session=session, preferences=preferences, author=author)
         """What the controllers share: the store objects and the open documents."""
         self.user_themes = user_themes_dir() if user_themes is None else user_themes
@@ -914,6 +914,14 @@ class WritersFactoryApp(App[int]):
     @on(FileRenamed)
     async def _notes_follow_rename(self, event: FileRenamed) -> None:
         await self.ai.notes_follow(event.old, event.new)
+
+    def _soon_on_loop(self, callback: Callable[[], object]) -> None:
+        """Thread-safe: ``callback`` runs soon on this app's loop; ``RuntimeError`` when the
+        app runs no more."""
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("the app is not running")
+        loop.call_soon_threadsafe(callback)
 
     def on_unmount(self) -> None:
         self.shutdown.finish_sync()  # only if the app closes without the shutdown path
