@@ -361,3 +361,36 @@ async def test_no_whole_text_hash_per_keystroke(
         await pilot.press(*["backspace"] * len("The beam swept the \nDawn"))
         await wait_until(pilot, lambda: not area.dirty)  # back to the file's text, noticed
         assert hashed == []
+
+
+async def test_a_save_splits_no_line_of_the_text(
+    make_app: Callable[[], WritersFactoryApp], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The line count the document keeps of what the file holds is the editor's own: a save
+    splits no whole text into lines (a count of calls, never a time)."""
+    from writers_factory.store.manuscript import documents
+    from writers_factory.tui.controllers import saving as saving_module
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot)
+        counted: list[int] = []
+        real = documents.line_count
+
+        def counting(text: str) -> int:
+            counted.append(len(text))
+            return real(text)
+
+        monkeypatch.setattr(documents, "line_count", counting)
+        monkeypatch.setattr(saving_module, "line_count", counting)
+        await pilot.press(*"Storm.", "enter", *"Rain.")
+        typed = area.text
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: (project / CHAPTER).read_text() == typed)
+        await wait_until(pilot, lambda: not area.dirty)
+        assert counted == []
+        assert area.doc._disk_lines == real(typed)
+        # typed on and undone back to the saved text: clean again, by the kept counts
+        await pilot.press(*"X", "backspace")
+        await wait_until(pilot, lambda: area.text == typed and not area.dirty)

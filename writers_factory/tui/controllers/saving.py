@@ -86,11 +86,19 @@ def _keep_disk_version(project: Path, doc_path: Path, absolute: Path) -> None:
     save_version(project, doc_path, text)
 
 
-def _save_file(disk: FileBuffer, text: str, remember: Remember | None) -> tuple[Written, int]:
+def _lines_of(doc: Document) -> int | None:
+    """On the loop, with the snapshot just taken: the editor's own line count of its text
+    (it keeps one; splitting a whole novel again cost every save a whole-text pass)."""
+    return None if doc.source is None else doc.source.line_total()
+
+
+def _save_file(
+    disk: FileBuffer, text: str, remember: Remember | None, lines: int | None = None
+) -> tuple[Written, int]:
     """In a thread: the save, and the line count the document keeps of what the file holds
-    (whole-text work, so not on the loop)."""
+    (``lines`` when the editor told it; otherwise counted here, never on the loop)."""
     written = disk.save(text, remember=remember)
-    return written, line_count(text)
+    return written, line_count(text) if lines is None else lines
 
 
 class SaveCoordinator:
@@ -409,13 +417,14 @@ class SaveCoordinator:
             snap = doc.snapshot()
             if snap is None or not doc.dirty:
                 return
+            counted = _lines_of(doc)
             if not await self._still_owner():  # under the lock: whoever took it saves first
                 return
             started = time.perf_counter()
             try:
                 await self._keep_version(doc)
                 written, lines = await asyncio.to_thread(
-                    _save_file, doc.disk, snap.text, self.remember
+                    _save_file, doc.disk, snap.text, self.remember, counted
                 )
             except SaveConflict as conflict:
                 await self._resolve(doc, snap, conflict, report)
@@ -519,10 +528,11 @@ class SaveCoordinator:
                 snap = doc.snapshot()
                 if snap is None or not doc.dirty:
                     continue
+                counted = _lines_of(doc)
                 try:
                     await self._keep_version(doc)
                     _, lines = await asyncio.to_thread(
-                        _save_file, doc.disk, snap.text, self.remember
+                        _save_file, doc.disk, snap.text, self.remember, counted
                     )
                 except (SaveConflict, OSError) as exc:
                     problems.append(f"{doc.path}: {exc}")
