@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -150,3 +151,60 @@ def test_stepwise_count_is_the_count(parts: list[str], size: int) -> None:
     assert sum(count_words_stepwise(text, size)) == count_words(text) == len(words(text))
     assert word_delta("", text) == (count_words(text), 0)
     assert word_delta(text, text) == (0, 0)
+
+
+# Pieces that put word boundaries, blank lines and every kind of markup next to an edit.
+_PIECES = st.sampled_from(
+    [
+        "word", "wo", "rd", "don't", "well-", "known", "1984", "東京", " ", "  ", "\t", "\n",
+        "\n\n", "\n \n", "\n\t\n\n", "-", "--", "—", "'", "’", ".", "[", "]", "(", ")",
+        "](x)", "![", "<b>", "</b>", "<", ">", "<!--", "-->", "---\n", "...\n", "---",
+        "http://x.org/a", "<https://y>", "[r]: http://z", "#", "*", "_", "`", "\u2028",
+    ]
+)  # fmt: skip
+_MARKED = st.lists(_PIECES, max_size=40).map("".join)
+
+
+def _whole_delta(old: str, new: str) -> tuple[int, int]:
+    """What ``word_delta`` computed before it looked only at the differing paragraphs."""
+    return sequence_delta(words(old), words(new))
+
+
+@given(
+    st.lists(st.one_of(_MARKED, _PROSE, st.just(MARKED_UP)), min_size=1, max_size=8),
+    st.data(),
+)
+def test_word_delta_of_the_differing_part_is_the_whole_delta(
+    paragraphs: list[str], data: st.DataObject
+) -> None:
+    """Edits anywhere (inside a word, at a paragraph's edge, opening a comment, adding
+    front matter): the delta from the differing paragraphs equals the whole-text delta."""
+    old = data.draw(st.sampled_from(["\n\n", "\n", "\n \n", ""])).join(paragraphs)
+    new = old
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(new)))
+        j = data.draw(st.integers(i, min(len(new), i + 12)))
+        new = new[:i] + data.draw(_MARKED) + new[j:]
+    assert word_delta(old, new) == _whole_delta(old, new)
+    assert word_delta(new, old) == _whole_delta(new, old)
+
+
+def test_a_sentence_typed_in_a_novel_counts_only_its_paragraph(monkeypatch: Any) -> None:
+    """Counted in words split, never timed: a save of a long text with one sentence typed
+    splits the paragraphs around the edit, not the whole text twice."""
+    paragraph = "It was a dark and stormy night; the rain fell in torrents. " * 8
+    old = "\n\n".join(f"{paragraph}({n})" for n in range(2_000))
+    middle = len(old) // 2
+    new = old[:middle] + " Then the wind rose." + old[middle:]
+    split: list[int] = []
+    real = wordcount.words
+
+    def counting(text: str) -> list[str]:
+        split.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(wordcount, "words", counting)
+    delta = word_delta(old, new)
+    assert sum(split) < 4 * len(paragraph)
+    monkeypatch.undo()
+    assert delta == _whole_delta(old, new)

@@ -167,8 +167,121 @@ def word_delta(old_text: str, new_text: str) -> tuple[int, int]:
     """(words added, words removed) going from ``old_text`` to ``new_text``.
 
     A changed word counts once as removed and once as added, as in a tracked-changes view.
+    Only the paragraphs that differ are split into words (see :func:`differing_part`): a
+    save of a whole novel with a sentence typed costs a comparison, not two whole counts.
     """
-    return sequence_delta(words(old_text), words(new_text))
+    if old_text == new_text:
+        return 0, 0
+    start, old_end, new_end = differing_part(old_text, new_text)
+    return sequence_delta(words(old_text[start:old_end]), words(new_text[start:new_end]))
+
+
+_BLOCK = 1 << 16
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many leading characters ``a`` and ``b`` share (block compares, then halving)."""
+    lo, limit = 0, min(len(a), len(b))
+    while lo < limit:
+        hi = min(lo + _BLOCK, limit)
+        if a[lo:hi] == b[lo:hi]:
+            lo = hi
+            continue
+        while hi - lo > 1:  # a[lo:hi] differs somewhere; everything before lo is shared
+            mid = (lo + hi) // 2
+            if a[lo:mid] == b[lo:mid]:
+                lo = mid
+            else:
+                hi = mid
+        return lo
+    return lo
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """How many trailing characters (at most ``limit``) ``a`` and ``b`` share."""
+    la, lb, lo = len(a), len(b), 0
+    while lo < limit:
+        hi = min(lo + _BLOCK, limit)
+        if a[la - hi : la - lo] == b[lb - hi : lb - lo]:
+            lo = hi
+            continue
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
+                lo = mid
+            else:
+                hi = mid
+        return lo
+    return lo
+
+
+def _blank(text: str, start: int, end: int) -> bool:
+    return not text[start:end].strip(" \t")
+
+
+def _blank_line_before(text: str, limit: int) -> int:
+    """The start of the last blank-line break (``_BLANK_LINE``) lying wholly before
+    ``limit``; 0 when there is none (the text's start is a boundary too)."""
+    end = text.rfind("\n", 0, limit)
+    while end > 0:
+        start = text.rfind("\n", 0, end)
+        if start < 0:
+            break
+        if _blank(text, start + 1, end):
+            return start
+        end = start
+    return 0
+
+
+def _blank_line_from(text: str, first: int) -> int:
+    """The start of the first blank-line break starting at or after ``first``; the text's
+    length when there is none."""
+    start = text.find("\n", first)
+    while start >= 0:
+        end = text.find("\n", start + 1)
+        if end < 0:
+            break
+        if _blank(text, start + 1, end):
+            return start
+        start = end
+    return len(text)
+
+
+def _comments_close(text: str, start: int, end: int) -> bool:
+    """No HTML comment opened in ``text[start:end]`` runs on past ``end``."""
+    opener = text.rfind("<!--", start, end)
+    return opener < 0 or text.find("-->", opener + 4, end) >= 0
+
+
+def differing_part(old_text: str, new_text: str) -> tuple[int, int, int]:
+    """``(start, old_end, new_end)``: the paragraphs where the texts differ, so that
+    ``words(old_text)`` is ``words(old_text[:start]) + words(old_text[start:old_end]) +
+    words(old_text[old_end:])`` (and the same for ``new_text``) with the first and last parts
+    equal in both.
+
+    The cuts are at blank lines inside the shared beginning and end: markup never spans a
+    blank line (see the module's notes), but for the front matter and HTML comments, which
+    widen the part when one runs across a cut. Whole texts at worst, never a different count.
+    """
+    shared = _common_prefix(old_text, new_text)
+    tail = _common_suffix(old_text, new_text, min(len(old_text), len(new_text)) - shared)
+    start = _blank_line_before(old_text, shared)
+    old_end = _blank_line_from(old_text, len(old_text) - tail)
+    new_end = old_end - len(old_text) + len(new_text)
+    ends = [old_end, new_end]
+    for text in (old_text, new_text):
+        if start and not _comments_close(text, 0, start):
+            start = 0
+        front = _FRONT_MATTER.match(text) if text.startswith("---") else None
+        if front is not None and front.end() > start:
+            start = 0
+    for n, text in enumerate((old_text, new_text)):
+        front = _FRONT_MATTER.match(text) if text.startswith("---") else None
+        if (front is not None and front.end() > ends[n]) or not _comments_close(
+            text, start, ends[n]
+        ):
+            return start, len(old_text), len(new_text)
+    return start, ends[0], ends[1]
 
 
 def sequence_delta(old: list[str], new: list[str]) -> tuple[int, int]:
