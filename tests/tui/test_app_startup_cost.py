@@ -8,7 +8,8 @@
   others are built when first shown, with their cursor put back exactly, and meanwhile count
   as open everywhere (the session's open files, a change on disk, quitting).
 - Importing the app pulls in no AI library, nor the AI screens and workflow records that
-  load when first used.
+  load when first used, nor the dialogs opened on demand (settings, targets, project
+  search, compile progress).
 """
 
 from __future__ import annotations
@@ -176,6 +177,11 @@ LAZY = (
     "writers_factory.tui.screens.conversations",
     "writers_factory.tui.screens.model_picker",
     "writers_factory.tui.screens.workflow_resume",
+    # dialogs opened on demand: imported by the controller that shows them, when it does
+    "writers_factory.tui.screens.compile_progress",
+    "writers_factory.tui.screens.project_search",
+    "writers_factory.tui.screens.settings",
+    "writers_factory.tui.screens.targets",
 )
 
 

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 from textual.screen import ModalScreen
 
 from writers_factory.compile import Format
-from writers_factory.tui.screens.compile_progress import CompileOutcome, CompileProgress
 
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI
     from writers_factory.tui.controllers.saving import SaveCoordinator
+    from writers_factory.tui.screens.compile_progress import CompileOutcome
     from writers_factory.tui.workspace import Workspace
 
 SAVE_WAIT = 30.0
@@ -64,6 +64,8 @@ class Compiling:
         return [doc.path.as_posix() for doc in saving.dirty_documents()]
 
     async def _run(self, fmt: Format, manuscript: bool) -> None:
+        from writers_factory.tui.screens.compile_progress import CompileProgress  # when used
+
         unsaved = await self._save_first()
         outcome = await self.ui.ask(
             CompileProgress(

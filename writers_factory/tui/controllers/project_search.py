@@ -25,7 +25,6 @@ from writers_factory.core.search.matching import SearchQuery, check_replacement
 from writers_factory.core.search.project import FileHits, Outcome, ProjectResults
 from writers_factory.core.search.replacing import Replacement, line_hits, replacement
 from writers_factory.store.snapshots.triggers import Trigger
-from writers_factory.tui.screens.project_search import ProjectSearchScreen, undo_message
 
 if TYPE_CHECKING:
     import re
@@ -103,6 +102,10 @@ class ProjectSearch:
     # -- the screen ----------------------------------------------------------------------------
 
     def show(self) -> None:
+        from writers_factory.tui.screens.project_search import (
+            ProjectSearchScreen,
+        )  # when first shown
+
         if not self.ui.showing(ProjectSearchScreen):
             self.ui.show(ProjectSearchScreen(self))
 
@@ -312,6 +315,8 @@ class ProjectSearch:
         if outcome is None:
             self.ui.notify("There is no replace across the project to undo.")
             return
+        from writers_factory.tui.screens.project_search import undo_message
+
         self.ui.notify(undo_message(outcome), title="Undo replace", timeout=10)
 
     async def undo(self) -> Outcome | None:

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from writers_factory.store.preferences.editing import PreferenceError
 from writers_factory.store.preferences.listing import USER_ONLY, rows, typed
-from writers_factory.tui.screens.settings import SettingChange, SettingsScreen, SettingsView
 
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI
+    from writers_factory.tui.screens.settings import SettingChange, SettingsView
     from writers_factory.tui.workspace import Workspace
 
 
@@ -37,6 +37,8 @@ class SettingsController:
         if not self.workspace.has_preferences:
             self.ui.notify("Settings are not available yet: the preferences are still loading.")
             return
+        from writers_factory.tui.screens.settings import SettingsScreen  # loaded when first shown
+
         if self.ui.showing(SettingsScreen):
             return
         self.ui.start(self._show, group="settings", exclusive=True)
@@ -44,6 +46,8 @@ class SettingsController:
     def view(
         self, selected: str | None = None, text: str | None = None, message: str = ""
     ) -> SettingsView:
+        from writers_factory.tui.screens.settings import SettingsView
+
         prefs = self.workspace.preferences
         return SettingsView(
             rows=rows(prefs),
@@ -55,6 +59,8 @@ class SettingsController:
         )
 
     async def _show(self) -> None:
+        from writers_factory.tui.screens.settings import SettingsScreen
+
         view = self.view()
         while True:
             answer = await self.ui.ask(SettingsScreen(view))

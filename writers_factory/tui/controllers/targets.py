@@ -17,7 +17,6 @@ from writers_factory.core.targets import TargetSettings, WordsSoFar, target_prog
 from writers_factory.core.wordcount import count_words
 from writers_factory.store.manuscript.buffers import ENCODING
 from writers_factory.store.preferences.preferences import PreferenceError
-from writers_factory.tui.screens.targets import TargetsScreen, TargetsView
 
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.counts import OpenFileWords
@@ -84,6 +83,8 @@ class TargetsController:
         if not self.workspace.has_preferences:
             self.ui.notify("Targets are not available yet: the preferences are still loading.")
             return
+        from writers_factory.tui.screens.targets import TargetsScreen  # loaded when first shown
+
         if self.ui.showing(TargetsScreen):
             return
         self.ui.start(self._show, group="targets", exclusive=True)
@@ -96,6 +97,8 @@ class TargetsController:
         return area.path
 
     async def _show(self) -> None:
+        from writers_factory.tui.screens.targets import TargetsScreen, TargetsView
+
         chapter = self._open_chapter()
         open_texts: dict[Path, str] = {}
         for doc in self.workspace.documents:
