@@ -5,7 +5,8 @@ the longest event-loop gap:
 - while idle for a second (the baseline of both rows);
 - while another process writes 1,000 files into ``manuscript/burst/`` and the app records
   them, until it has been quiet for 1.5 s;
-- while the token encoding loads in a thread, as the app loads it.
+- while the first token count is made as the app makes it (its helper process starts and
+  builds the encoding).
 
 Run: ``.venv/bin/python -m bench.bench_outside`` (or ``make bench``).
 """
@@ -47,7 +48,7 @@ def rows(workload: Workload, runs: int) -> list[Row]:
         ),
         Row(
             bench="outside",
-            measure="longest event-loop gap while the token encoding loads",
+            measure="longest event-loop gap during the first token count (the encoding loads)",
             baseline_is="the app idle",
             baseline=idle,
             candidate=encoding,

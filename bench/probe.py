@@ -18,7 +18,8 @@ Modes (``APP`` = ``PROJECT ACTIVE LINE``; ``BARE`` = ``CHAPTER LINE``):
 - ``app-tty PROJECT`` / ``bare-tty BARE``: the app for real, in a terminal (tmux).
 - ``app-outside APP``: after ready: the gap while idle, while another process writes a
   burst of ``BURST`` files into ``manuscript/burst/`` (until the app has recorded them and
-  gone quiet), and while the token encoding loads in a thread, as the app would load it.
+  gone quiet), and while the first token count is made, as the app makes it (the encoding
+  built in its helper process, which starts then).
 """
 
 from __future__ import annotations
@@ -343,7 +344,10 @@ def app_outside(project: str, active: str, line: str) -> None:
 
         probe.start()
         started = time.perf_counter()
-        await asyncio.to_thread(tokens.get_encoding)
+        # the app's own first count, as an estimate makes it: in the helper process the app
+        # uses (its encoding built there), from a thread (it loaded the encoding in-process
+        # here before, which the app never does)
+        await asyncio.to_thread(tokens.estimate_tokens, "The first estimate of the session.")
         loaded = time.perf_counter() - started
         await asyncio.sleep(0.05)
         encoding_gap = probe.stop()
