@@ -138,4 +138,4 @@ async def test_seams_for_the_saving_layer(project: Path, user_themes: Path) -> N
         doc.saved_as(doc.revision, "Recovered words!")
         app.editor.refresh_title(relative)
         assert not app.open_buffers()[0].dirty
-        assert str(app.editor.tabs.get_tab(app.editor._panes[relative]).label) == "chapter-01.md"
+        assert str(app.editor.tabs.get_tab(app.editor._panes[relative]).label) == "chapter-01.md  "

@@ -90,6 +90,35 @@ async def test_typing_lays_the_screen_out_at_most_twice_more_than_a_bare_text_ar
         assert digests.calls_on(loop_thread) == hashes_before, "typing hashed the text"
 
 
+async def test_saves_between_keys_lay_nothing_out(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """Auto-saves while the writer types: the tab's unsaved mark goes and comes back, the
+    tree's word counts change. Each of those laid the whole screen out (17 layouts in the
+    typing bench against the bare editor's 2); they are repainted now."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot)
+        assert app.saving is not None
+        saving = app.saving
+        await wait_until(pilot, lambda: not saving.busy and "Auto-saved" in indicator(app))
+        await wait_until(pilot, lambda: bool(app.open_words.shown))
+        await pilot.press(*"Warm ")  # the mark and the counts, once each, settle first
+        await saving.save_all()
+        await pilot.pause()
+        tab = app.editor.tabs.get_tab(app.editor._panes[area.path])
+        layouts = LayoutCount(app.screen)
+        for word in ("Rain ", "fell ", "again "):
+            await pilot.press(*word)
+            await wait_until(pilot, lambda: str(tab.label).endswith("•"))
+            report = await saving.save_all()
+            assert report.saved, "the save wrote the chapter"
+            await wait_until(pilot, lambda: not str(tab.label).endswith("•"))
+            await pilot.pause()
+        assert layouts.count == 0, layouts.count
+
+
 async def test_start_up_objects_are_kept_out_of_full_collections_while_the_app_runs(
     make_app: Callable[[], WritersFactoryApp],
 ) -> None:

@@ -28,8 +28,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Static, Tab, TabbedContent, TabPane, TextArea
 from textual.widgets.text_area import DocumentBase, Edit, EditResult, Selection
 
 from writers_factory.core.spelling import word_spans
@@ -367,7 +368,23 @@ class Unbuilt:
 
 
 def tab_title(path: Path, dirty: bool) -> str:
-    return f"{path.name}{' •' if dirty else ''}"
+    """The tab's title: the name, then the unsaved mark or as many cells of space, so the
+    tab keeps its width as the mark comes and goes (see :func:`retitle`)."""
+    return f"{path.name}{' •' if dirty else '  '}"
+
+
+def retitle(tab: Tab, title: str) -> None:
+    """Show ``title`` on ``tab``. The mark comes and goes at every auto-save and the next
+    keystroke; a new label lays the whole screen out again (a width may have changed), so a
+    title of the same width is only repainted."""
+    new = Content.from_text(title)
+    if new.cell_length != tab.label.cell_length:
+        tab.label = title
+        return
+    # what the setter keeps, without its layout, nor its "relabelled" message (the tabs then
+    # move their underline: it stays, the width being the same)
+    tab._label = new
+    Static.update(tab, new, layout=False)
 
 
 class Editor(Vertical):
@@ -675,7 +692,7 @@ class Editor(Vertical):
         tab = self.tabs.get_tab(pane_id)
         title = tab_title(path, dirty)
         if str(tab.label) != title:
-            tab.label = title
+            retitle(tab, title)
 
     def on_buffer_edited(self, event: BufferEdited) -> None:
         self.refresh_title(event.path)

@@ -274,7 +274,15 @@ class ProjectTree(DirectoryTree):
         marks = session_marks(records, since)
         if marks != self.marks:
             self.marks = marks
-            self._invalidate()  # labels are cached per line: a new mark needs a redraw
+            self._relabel()  # labels are cached per line: a new mark needs a redraw
+
+    def _relabel(self) -> None:
+        """Draw the labels again (a word count or a mark changed), without the full layout
+        ``_invalidate`` asks for: the lines are the same, only their text changed, and this
+        happens after every save while the writer types."""
+        self._clear_line_cache()
+        self._updates += 1
+        self.refresh()
 
     def mark_of(self, node: TreeNode[DirEntry]) -> str | None:
         """The change mark of ``node``, if its file changed this session."""
@@ -343,7 +351,7 @@ class ProjectTree(DirectoryTree):
     @work(group="tree-recount")
     async def _recount(self, paths: list[Path]) -> None:
         if await asyncio.to_thread(self._recount_files, paths):
-            self._invalidate()
+            self._relabel()
 
     def _recount_files(self, paths: list[Path]) -> bool:
         manuscript = (self.project / "manuscript").resolve()
