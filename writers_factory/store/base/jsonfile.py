@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.store.base import migrations
@@ -110,6 +110,23 @@ def set_aside(paths: SessionPaths, path: Path, reason: str) -> Path:
         except OSError as exc:  # moved all the same; only its durability is in doubt
             log.warning("set %s aside but could not sync %s: %s", path, folder, exc)
     return dest
+
+
+B = TypeVar("B", bound=BaseModel)
+
+
+def read_or_set_aside(session_dir: Path, path: Path, model: type[B]) -> B:
+    """A small kept file of ``.session/`` read whole (``model()`` when there is none); a
+    damaged one is set aside (named in ``corrupt/``) and ``model()`` given instead, so what
+    it held can be looked at and nothing is built on it. Blocking: call it from a thread."""
+    if not path.exists():
+        return model()
+    try:
+        raw, _ = loads(path.read_bytes())
+        return model.model_validate(raw)
+    except (DecodeError, ValidationError, OSError):
+        set_aside(SessionPaths(Path(session_dir)), path, "invalid")
+        return model()
 
 
 class JsonFile(Generic[M]):

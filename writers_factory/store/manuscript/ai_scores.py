@@ -13,13 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from writers_factory.store.base.durable import write_atomic
-from writers_factory.store.base.jsonfile import set_aside
+from writers_factory.store.base.jsonfile import read_or_set_aside
 from writers_factory.store.base.model_base import StoreDatetime, StoreModel
-from writers_factory.store.base.paths import SessionPaths, utcnow
-from writers_factory.store.base.serialisers import DecodeError, dumps, loads
+from writers_factory.store.base.paths import utcnow
+from writers_factory.store.base.serialisers import dumps
 
 FILE_NAME = "scores.json"
 KEPT_PER_CHAPTER = 100
@@ -60,15 +60,7 @@ def load_scores(session_dir: Path) -> ChapterScores:
 
     Blocking: the TUI calls it in a thread.
     """
-    path = scores_path(session_dir)
-    if not path.exists():
-        return ChapterScores()
-    try:
-        raw, _ = loads(path.read_bytes())
-        return ChapterScores.model_validate(raw)
-    except (DecodeError, ValidationError, OSError):
-        set_aside(SessionPaths(Path(session_dir)), path, "invalid")
-        return ChapterScores()
+    return read_or_set_aside(session_dir, scores_path(session_dir), ChapterScores)
 
 
 def keep_score(

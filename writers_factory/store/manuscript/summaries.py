@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from writers_factory.store.base.durable import write_atomic
-from writers_factory.store.base.jsonfile import set_aside
+from writers_factory.store.base.jsonfile import read_or_set_aside
 from writers_factory.store.base.model_base import StoreDatetime, StoreModel
-from writers_factory.store.base.paths import SessionPaths, utcnow
-from writers_factory.store.base.serialisers import DecodeError, dumps, loads
+from writers_factory.store.base.paths import utcnow
+from writers_factory.store.base.serialisers import dumps
 
 FILE_NAME = "summaries.json"
 
@@ -50,15 +50,7 @@ def load_summaries(session_dir: Path) -> ChapterSummaries:
 
     Blocking: the TUI calls it in a thread.
     """
-    path = summaries_path(session_dir)
-    if not path.exists():
-        return ChapterSummaries()
-    try:
-        raw, _ = loads(path.read_bytes())
-        return ChapterSummaries.model_validate(raw)
-    except (DecodeError, ValidationError, OSError):
-        set_aside(SessionPaths(Path(session_dir)), path, "invalid")
-        return ChapterSummaries()
+    return read_or_set_aside(session_dir, summaries_path(session_dir), ChapterSummaries)
 
 
 def keep_summary(session_dir: Path, chapter: str, text: str) -> ChapterSummaries:
