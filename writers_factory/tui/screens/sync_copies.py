@@ -20,6 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from writers_factory.tui.widgets.numbered_changes import mark_selected, stepped
+
 if TYPE_CHECKING:
     from writers_factory.core.copy_merge import Change, Side
     from writers_factory.store.sync_copies import Ancestor, SyncCopy
@@ -190,15 +192,11 @@ class ResolveScreen(ModalScreen["dict[int, Side] | None"]):
         return list(self.query(ChangeView))
 
     def _mark(self) -> None:
-        for view in self._views():
-            chosen = view.number - 1 == self.selected
-            view.set_class(chosen, "-selected")
-            if chosen:
-                view.scroll_visible(animate=False)
+        mark_selected(self._views(), self.selected)
 
     def action_select(self, step: int) -> None:
         if self.changes:
-            self.selected = max(0, min(len(self.changes) - 1, self.selected + step))
+            self.selected = stepped(self.selected, step, len(self.changes))
             self._mark()
 
     def action_take(self, side: Side) -> None:

@@ -39,6 +39,7 @@ from writers_factory.tui.screens.stages.chapter_sources import (
     version_text,
 )
 from writers_factory.tui.screens.stages.version_picker import REWRITE, VersionPicker
+from writers_factory.tui.widgets.numbered_changes import mark_selected, stepped
 
 if TYPE_CHECKING:
     from writers_factory.tui.widgets.status_bar import StatusBar
@@ -237,15 +238,11 @@ class EnhancingScreen(StageScreen):
         self.remember(view="compare", selection=None if proposal is None else str(proposal.path))
 
     def _mark(self) -> None:
-        for view in self.query(HunkView):
-            chosen = view.number - 1 == self.selected
-            view.set_class(chosen, "-selected")
-            if chosen:
-                view.scroll_visible(animate=False)
+        mark_selected(self.query(HunkView), self.selected)
 
     def action_select(self, step: int) -> None:
         if self.changes:
-            self.selected = max(0, min(len(self.changes) - 1, self.selected + step))
+            self.selected = stepped(self.selected, step, len(self.changes))
             self._mark()
 
     def action_accept(self) -> None:
