@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.patience import PATIENCE
+from tests.holding import held_open
 from writers_factory.cli import main
 from writers_factory.store.preferences.author_setting import settings_path
 
@@ -154,34 +153,16 @@ def test_stats_read_the_daily_target_layered(tmp_path: Path) -> None:
     assert read_daily_target(paths) == 300
 
 
-HOLDER = """
-import sys, time, pathlib
-from writers_factory.store.session.session import Session
-session = Session(pathlib.Path(sys.argv[1]))
-pathlib.Path(sys.argv[2]).write_text("ready")
-time.sleep(300)
-"""
-
-
 def test_a_project_open_in_the_app_is_not_changed_behind_its_back(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from writers_factory.project import create_project
 
     project = create_project(tmp_path / "novel", "Novel")
-    ready = tmp_path / "ready"
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(project), str(ready)])
-    try:
-        deadline = time.monotonic() + PATIENCE
-        while not ready.exists():  # the other process holds the project now
-            assert time.monotonic() < deadline and holder.poll() is None
-            time.sleep(0.02)
+    with held_open(project):
         folder = ["--project", "--folder", str(project)]
         assert main(["settings", "set", "theme", "textual-light", *folder]) == 2
         assert "is open in Writers Factory" in capsys.readouterr().err
         # it would set the edit aside as "changed outside" at its next save: nothing written
         written = project / ".session" / "preferences.json"
         assert not written.exists() or "theme" not in json.loads(written.read_text())
-    finally:
-        holder.kill()
-        holder.wait()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.holding import held_open
 from writers_factory.core.stages import InvalidStageError
 from writers_factory.project import create_project
 from writers_factory.store.audit.log import AuditLog
@@ -53,30 +54,13 @@ def test_a_take_over_from_a_live_process_without_the_os_lock_is_recorded(tmp_pat
 
 
 def test_a_refused_take_over_is_recorded_with_its_error(tmp_path: Path) -> None:
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys\nfrom writers_factory.store.session.session import Session\n"
-            "s = Session(sys.argv[1]); print('open', flush=True); sys.stdin.read()",
-            str(tmp_path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    with held_open(tmp_path) as holder:
         second = Session(tmp_path)
         with pytest.raises(ReadOnlySessionError):
             second.take_over_lock()
         [record] = _records(tmp_path, "lock-takeover")
         assert not record.ok and record.error and "cannot be taken over" in record.error
         assert record.from_ is not None and str(holder.pid) in record.from_
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
 
 
 def test_an_invalid_stage_is_refused_clearly_and_recorded(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.holding import held_open
 from writers_factory.cli import main
 from writers_factory.core.authors import (
     AUTHOR_ENV,
@@ -306,30 +307,12 @@ def test_a_move_killed_half_way_is_finished_for_the_first_author_by_the_next_run
 def test_nothing_moves_while_another_process_has_the_project_open(tmp_path: Path) -> None:
     project = create_project(tmp_path / "book", "Book")
     Session(project).close_sync()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys\nfrom writers_factory.store.session.session import Session\n"
-            "s = Session(sys.argv[1]); print('open', flush=True); sys.stdin.read(); "
-            "s.close_sync()\n",
-            str(project),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    with held_open(project):
         before = files_of(project / ".session")
         assert migrate_to_author(project, "Ann", make_backup=lambda _p: None) is None
         assert files_of(project / ".session") == before
         ann = Session(project, author="Ann")
         assert ann.read_only and ann.other_instance is not None
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=60)
 
 
 def test_a_failed_backup_moves_nothing(tmp_path: Path) -> None:
