@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from writers_factory.ai.analysis.manuscript import SUFFIXES, analyze_manuscript, natural_key
-from writers_factory.core.analysis.ai_score import score_from_answer
 from writers_factory.core.analysis.characters import character_names, mentions
 from writers_factory.core.analysis.models import LocalScore, ManuscriptReport
 from writers_factory.core.analysis.scoring import score_locally
@@ -63,43 +62,18 @@ def bible_characters(project: Path) -> list[str]:
 
 
 def ai_scores(project: Path, chapters: set[str]) -> dict[str, float]:
-    """The latest AI score of each chapter: of the finished workflows that scored it
-    (``.session/workflows/``) and the one-off scores kept in ``.session/scores.json``. A
-    record naming a path that is not one of ``chapters`` is passed over (paths from disk
-    are only compared, never opened); unreadable ones too."""
-    from writers_factory.ai.workflows import WorkflowFileError, load_workflow, workflows_dir
-    from writers_factory.store.base.paths import SESSION_DIR, author_roots
-    from writers_factory.store.manuscript.ai_scores import load_scores
+    """The latest AI score of each chapter: of the finished workflows that scored it and the
+    one-off scores kept (``given_scores``). A record naming a path that is not one of
+    ``chapters`` is passed over (paths from disk are only compared, never opened)."""
+    from writers_factory.ai.analysis.given_scores import given_scores
 
-    session = Path(project) / SESSION_DIR
-    # a chapter's score is the book's, whichever co-author asked for it
-    roots = (session, *author_roots(session))
     found: dict[str, tuple[str, float]] = {}
-    for root in roots:
-        for name, kept in load_scores(root).chapters.items():
-            stamp = kept[-1].at.isoformat() if kept else ""
-            if name in chapters and kept and (name not in found or found[name][0] < stamp):
-                found[name] = (stamp, kept[-1].score)
-    folders = [workflows_dir(root) for root in roots]
-    for path in (p for folder in folders if folder.is_dir() for p in folder.glob("*.json")):
-        try:
-            record = load_workflow(path)
-        except WorkflowFileError:
-            continue
-        chapter = record.inputs.get("path")
-        step = next((s for s in record.steps if s.name == "score"), None)
-        if (
-            record.status != "finished"
-            or not isinstance(chapter, str)
-            or chapter not in chapters
-            or step is None
-            or step.output is None
+    for given in given_scores(project):
+        stamp = given.at.isoformat()
+        if given.chapter in chapters and (
+            given.chapter not in found or found[given.chapter][0] < stamp
         ):
-            continue
-        value = score_from_answer(step.output)
-        stamp = record.updated.isoformat()
-        if value is not None and (chapter not in found or found[chapter][0] < stamp):
-            found[chapter] = (stamp, value)
+            found[given.chapter] = (stamp, given.score)
     return {name: value for name, (_, value) in found.items()}
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from writers_factory.core.analysis.ai_score import score_from_answer
 from writers_factory.core.analysis.scoring import score_locally
 
 VERSIONS_SCORED = 40
@@ -54,30 +53,13 @@ def local_points(project: Path, chapter: str) -> list[ScorePoint]:
 
 def ai_points(project: Path, chapter: str) -> list[ScorePoint]:
     """Every AI score ``chapter`` was given, one-off or in a workflow."""
-    from writers_factory.ai.workflows import WorkflowFileError, load_workflow, workflows_dir
-    from writers_factory.store.base.paths import SESSION_DIR, author_roots
-    from writers_factory.store.manuscript.ai_scores import load_scores
+    from writers_factory.ai.analysis.given_scores import given_scores
 
-    session = Path(project) / SESSION_DIR
-    roots = (session, *author_roots(session))  # the book's scores, whichever author asked
-    points = [
-        ScorePoint(kept.at, f"AI score ({kept.model or kept.operation})", ai=kept.score)
-        for root in roots
-        for kept in load_scores(root).chapters.get(chapter, [])
+    return [
+        ScorePoint(given.at, f"AI score ({given.source})", ai=given.score)
+        for given in given_scores(project)
+        if given.chapter == chapter
     ]
-    folders = [workflows_dir(root) for root in roots]
-    for path in (p for folder in folders if folder.is_dir() for p in folder.glob("*.json")):
-        try:
-            record = load_workflow(path)
-        except WorkflowFileError:
-            continue
-        step = next((s for s in record.steps if s.name == "score"), None)
-        if record.status != "finished" or record.inputs.get("path") != chapter:
-            continue
-        value = None if step is None or step.output is None else score_from_answer(step.output)
-        if value is not None:
-            points.append(ScorePoint(record.updated, f"AI score ({record.title})", ai=value))
-    return points
 
 
 def score_history(project: Path, chapter: str) -> list[ScorePoint]:
