@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +11,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Button, Static
 
+from tests.holding import held_open
 from tests.tui.conftest import SIZE, ready_screen, wait_until
 from tests.tui.test_recovery import settled
 from tests.tui.test_saving import CHAPTER, exited, journal_text
@@ -23,32 +22,12 @@ from writers_factory.tui.screens.second_instance import (
     SecondInstanceScreen,
 )
 
-HOLDER = """
-import sys
-from writers_factory.store.session.session import Session
-s = Session(sys.argv[1])
-print("holding", flush=True)
-sys.stdin.read()
-s.close_sync()
-"""
-
 
 @pytest.fixture
 def other_instance(project: Path) -> Iterator[int]:
-    """A real second process that has the project open until we tell it to close."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(project)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    """A real second process that has the project open until the test ends."""
+    with held_open(project) as holder:
         yield holder.pid
-    finally:
-        if holder.stdin is not None:
-            holder.stdin.close()
-        holder.wait(timeout=30)
 
 
 def lock_owner(project: Path) -> int | None:
