@@ -39,6 +39,13 @@ class BookMeasures:
         """The project-relative path of a chapter the report names."""
         return f"{MANUSCRIPT}/{manuscript_relative}"
 
+    def chapter_title(self, path: str | None) -> str | None:
+        """The title of the chapter at ``path`` (project-relative), if the report has it."""
+        for chapter in self.report.chapters:
+            if path is not None and self.chapter_path(chapter.path) == path:
+                return chapter.title
+        return None
+
 
 def bible_characters(project: Path) -> list[str]:
     """The ``## `` headings of the story-bible files about characters (``reference/*``

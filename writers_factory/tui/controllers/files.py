@@ -122,31 +122,38 @@ class FileActions:
         if tree is not None:
             await tree.relist()
 
+    async def _named(
+        self, title: str, prompt: str, name: str, ok_label: str, make: Callable[[str], Path]
+    ) -> Path | None:
+        """Ask for a name and ``make`` it (in a thread) until the disk takes one: a name it
+        refuses is asked again, as typed, with the reason. ``None``: the writer cancelled,
+        or gave back the name the dialog opened with (a rename to itself)."""
+        first, error = name, ""
+        while True:
+            answer = await self.ui.ask(
+                NameModal(title, prompt, name, ok_label=ok_label, check=name_problem, error=error)
+            )
+            if answer is None or (first and answer == first):
+                return None
+            name = answer
+            try:
+                return await asyncio.to_thread(make, name)
+            except (projects.ProjectError, OSError) as exc:
+                error = _sentence(exc)
+
     async def _new_file(self, folder: Path) -> None:
         ui, session = self.ui, self.workspace.session
         folder = projects.writable_folder(self.project, folder)
         where = folder.relative_to(self.project).as_posix()
-        name, error = "", ""
-        while True:  # a name the disk refuses is asked again, as typed, with the reason
-            answer = await ui.ask(
-                NameModal(
-                    "New file",
-                    f"Name of the new file in {where}/",
-                    name,
-                    ok_label="Create",
-                    check=name_problem,
-                    error=error,
-                )
-            )
-            if answer is None:
-                return
-            name = answer
-            try:
-                created = await asyncio.to_thread(projects.new_file, self.project, folder, name)
-            except (projects.ProjectError, OSError) as exc:
-                error = _sentence(exc)
-                continue
-            break
+        created = await self._named(
+            "New file",
+            f"Name of the new file in {where}/",
+            "",
+            "Create",
+            lambda name: projects.new_file(self.project, folder, name),
+        )
+        if created is None:
+            return
         relative = created.relative_to(self.project)
         session.record_file_change("created", relative)
         await self._reload_tree()
@@ -156,27 +163,15 @@ class FileActions:
     async def _rename(self, target: Path) -> None:
         ui, session = self.ui, self.workspace.session
         old = target.relative_to(self.project)
-        name, error = target.name, ""
-        while True:  # a name the disk refuses is asked again, as typed, with the reason
-            answer = await ui.ask(
-                NameModal(
-                    "Rename file",
-                    f"New name for {old.as_posix()}",
-                    name,
-                    ok_label="Rename",
-                    check=name_problem,
-                    error=error,
-                )
-            )
-            if answer is None or answer == target.name:
-                return
-            name = answer
-            try:
-                renamed = await asyncio.to_thread(projects.rename_file, self.project, target, name)
-            except (projects.ProjectError, OSError) as exc:
-                error = _sentence(exc)
-                continue
-            break
+        renamed = await self._named(
+            "Rename file",
+            f"New name for {old.as_posix()}",
+            target.name,
+            "Rename",
+            lambda name: projects.rename_file(self.project, target, name),
+        )
+        if renamed is None:
+            return
         new = renamed.relative_to(self.project)
         editor = self.views.editor
         cursor = None if editor is None else editor.cursor_of(old)

@@ -276,9 +276,4 @@ class AnalyzingScreen(StageScreen):
         return tail
 
     def _chapter_title(self, path: str | None) -> str | None:
-        if path is None or self.measures is None:
-            return None
-        for c in self.measures.report.chapters:
-            if self.measures.chapter_path(c.path) == path:
-                return c.title
-        return None
+        return None if self.measures is None else self.measures.chapter_title(path)

@@ -220,12 +220,7 @@ class ScoringScreen(StageScreen):
         return out
 
     def _title(self, path: str | None) -> str | None:
-        if path is None or self.measures is None:
-            return None
-        for c in self.measures.report.chapters:
-            if self.measures.chapter_path(c.path) == path:
-                return c.title
-        return None
+        return None if self.measures is None else self.measures.chapter_title(path)
 
     @on(SortableTable.RowHighlighted)
     def _row_moved(self, event: SortableTable.RowHighlighted) -> None:
