@@ -1,12 +1,19 @@
-"""A language's known words, held small: the word list's own text and where each word is.
+"""A language's known words, held small: the words alone in one byte string, and where each
+word starts.
 
 The spell-checking package keeps a word → frequency table (about 26 MB for English, and
 three copies of it while it loads: the parsed file, a lower-cased copy, the table), which
 made spell check the largest part of the app's memory at start. Telling whether a word is
-known needs none of the frequencies: here the list's text is kept as one string, with the
-start and end of every word in two arrays of integers (about 4 MB for English), and a word
-is looked up by binary search. The package's table is built only when the writer asks for
-suggestions (``speller.py``).
+known needs none of the frequencies: here the words are kept as UTF-8, one a line, with the
+start of every word in an array of integers (under 2.5 MB for English), and a word is looked
+up by binary search (UTF-8 sorts as the code points do). The package's table is built only
+when the writer asks for suggestions (``speller.py``).
+
+Loading never makes a ``str`` of the whole list: lower-casing one (``str.lower``) with a
+single accented letter in it allocates four bytes a character three times over (33 MB
+for English, for a list that is lower-case already), and a list with one character beyond
+Latin-1 (French ’, Dutch ₂) takes two or four bytes a character as a ``str``. Only the few
+entries that are not plain lower-case ASCII are decoded, one at a time.
 """
 
 from __future__ import annotations
@@ -15,82 +22,92 @@ import gzip
 import json
 import pkgutil
 import re
+import zlib
 from array import array
 
-_ENTRY = re.compile(r'^"((?:[^"\\]|\\.)*)"\s*:', re.MULTILINE)
+_ENTRY = re.compile(rb'^"((?:[^"\\]|\\.)*)"\s*:', re.MULTILINE)
 """One ``"word": frequency`` line of the package's word lists (one entry a line)."""
+
+_LOOK_CLOSER = re.compile(rb"[A-Z\\\x80-\xff]")
+"""An entry that may not be lower-case as it stands: upper-case ASCII, an escape, or UTF-8
+beyond ASCII."""
 
 
 class WordList:
-    """Sorted words in one text: ``word in words`` is a binary search, no set of strings."""
+    """Sorted words in one byte string: ``word in words`` is a binary search, no set of
+    strings."""
 
-    def __init__(self, text: str, starts: array[int], ends: array[int], extra: set[str]) -> None:
+    def __init__(self, text: bytes, starts: array[int], extra: set[str]) -> None:
         self._text = text
+        """The words in order, each followed by a newline, UTF-8."""
         self._starts = starts
-        self._ends = ends
+        """Where each word starts, and one more: the end of the text (a word ends one byte
+        before the next starts)."""
         self._extra = extra
-        """Words the text holds escaped (JSON escapes): few, kept decoded."""
+        """Words the list holds escaped or not in lower case: few, kept decoded."""
 
     def __len__(self) -> int:
-        return len(self._starts) + len(self._extra)
+        return len(self._starts) - 1 + len(self._extra)
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
         if word in self._extra:
             return True
-        text, starts, ends = self._text, self._starts, self._ends
-        low, high = 0, len(starts)
+        try:
+            key = word.encode("utf-8")
+        except UnicodeEncodeError:
+            return False  # a lone surrogate: no word of a list
+        text, starts = self._text, self._starts
+        low, high = 0, len(starts) - 1
         while low < high:
             middle = (low + high) // 2
-            found = text[starts[middle] : ends[middle]]
-            if found == word:
+            found = text[starts[middle] : starts[middle + 1] - 1]
+            if found == key:
                 return True
-            if found < word:
+            if found < key:
                 low = middle + 1
             else:
                 high = middle
         return False
 
     @classmethod
-    def from_json(cls, text: str) -> WordList:
-        """The words of a ``{"word": frequency, …}`` list, one entry a line, lower-cased.
+    def from_json(cls, data: bytes) -> WordList:
+        """The words of a ``{"word": frequency, …}`` list (UTF-8), one entry a line,
+        lower-cased.
 
-        The entries are used in place when the file lists them in order (the shipped lists
-        do); otherwise they are sorted into a text of their own.
+        The entries are copied as they are when the file lists them in order (the shipped
+        lists do); otherwise the list is read as JSON and sorted.
         """
-        text = text.lower()
-        starts, ends = array("I"), array("I")
+        text = bytearray()
+        starts = array("I")
         extra: set[str] = set()
-        previous = ""
-        in_order = True
-        for match in _ENTRY.finditer(text):
-            start, end = match.span(1)
-            if "\\" in text[start:end]:
-                extra.add(json.loads(f'"{match.group(1)}"'))
-                continue
-            word = text[start:end]
+        previous = b""
+        for match in _ENTRY.finditer(data):
+            word = match.group(1)
+            if _LOOK_CLOSER.search(word) is not None:
+                escaped = b"\\" in word
+                decoded = json.loads(b'"' + word + b'"') if escaped else word.decode("utf-8")
+                if escaped or decoded.lower() != decoded:
+                    extra.add(decoded.lower())
+                    continue
             if word < previous:
-                in_order = False
-                break
+                return cls.from_sorted(sorted({str(key).lower() for key in json.loads(data)}))
             previous = word
-            starts.append(start)
-            ends.append(end)
-        if in_order:
-            return cls(text, starts, ends, extra)
-        words = sorted({str(key).lower() for key in json.loads(text)})
-        return cls.from_sorted(words)
+            starts.append(len(text))
+            text += word
+            text += b"\n"
+        starts.append(len(text))
+        return cls(bytes(text), starts, extra)
 
     @classmethod
     def from_sorted(cls, words: list[str]) -> WordList:
         """Words already sorted (and unique), joined into a text of their own."""
-        starts, ends = array("I"), array("I")
-        at = 0
-        for word in words:
-            starts.append(at)
-            ends.append(at + len(word))
-            at += len(word) + 1
-        return cls("\n".join(words), starts, ends, set())
+        encoded = [word.encode("utf-8") for word in words]
+        starts = array("I", [0])
+        for word in encoded:
+            starts.append(starts[-1] + len(word) + 1)
+        return cls(b"".join(word + b"\n" for word in encoded), starts, set())
 
 
 def shipped_words(code: str) -> WordList:
@@ -100,4 +117,13 @@ def shipped_words(code: str) -> WordList:
     data = pkgutil.get_data("spellchecker", f"resources/{code}.json.gz")
     if not data:
         raise LookupError(f"no word list for {code!r}")
-    return WordList.from_json(gzip.decompress(data).decode("utf-8"))
+    return WordList.from_json(gunzip(data))
+
+
+def gunzip(data: bytes) -> bytes:
+    """The text of a gzip file, into a buffer of its final size: the file's last four bytes
+    give it (modulo 4 GiB), and a buffer that grows as it decompresses peaks at several times
+    the text. Several gzip members (not what the package ships) are read the ordinary way."""
+    size = int.from_bytes(data[-4:], "little")
+    text = zlib.decompress(data, wbits=31, bufsize=max(size, 1))
+    return text if len(text) == size else gzip.decompress(data)
