@@ -86,24 +86,37 @@ def test_the_compact_list_knows_every_word_of_the_table() -> None:
     assert "école" in mixed and len(mixed) == 4 and len(shuffled) == 3
 
 
-def test_loading_a_list_allocates_a_few_times_its_text() -> None:
-    """Bytes the interpreter allocates (counted, not the machine's memory): a whole
-    list lower-cased as one ``str`` peaked at fourteen times the list (39 MB for English)."""
+def test_loading_a_list_never_holds_its_whole_text() -> None:
+    """Bytes the interpreter allocates (counted by it, not the machine's memory): the words
+    and their places come to about 0.9 times the shipped list's text, read in pieces; the
+    text lower-cased as one ``str`` peaked at fourteen times it (39 MB for English)."""
+    import gzip
     import tracemalloc
 
-    from writers_factory.tui.spelling.words import WordList, gunzip
+    from writers_factory.tui.spelling.words import WordList, gunzip_lines
 
-    data = gunzip(
-        Path(spellchecker.__file__).with_name("resources").joinpath("en.json.gz").read_bytes()
-    )
+    packed = Path(spellchecker.__file__).with_name("resources").joinpath("en.json.gz")
+    data = packed.read_bytes()
+    size = len(gzip.decompress(data))
     tracemalloc.start()
     try:
-        words = WordList.from_json(data)
+        words = WordList.from_pieces(gunzip_lines(data), lambda: gzip.decompress(data))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert "keeper" in words
-    assert peak < 2 * len(data)
+    assert "keeper" in words and len(words) == 160_572
+    assert peak < 1.25 * size
+
+
+def test_pieces_end_at_line_ends_across_gzip_members() -> None:
+    import gzip
+
+    from writers_factory.tui.spelling.words import gunzip_lines
+
+    data = gzip.compress(b"ab\ncd") + gzip.compress(b"ef\ngh\nij")
+    assert list(gunzip_lines(data, size=2)) == [b"ab\n", b"cdef\n", b"gh\n", b"ij"]
+    with pytest.raises(EOFError):
+        list(gunzip_lines(data[:-12]))
 
 
 def test_a_language_without_a_dictionary_is_named() -> None:

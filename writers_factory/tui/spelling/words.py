@@ -24,6 +24,7 @@ import pkgutil
 import re
 import zlib
 from array import array
+from collections.abc import Callable, Iterable, Iterator
 
 _ENTRY = re.compile(rb'^"((?:[^"\\]|\\.)*)"\s*:', re.MULTILINE)
 """One ``"word": frequency`` line of the package's word lists (one entry a line)."""
@@ -37,9 +38,10 @@ class WordList:
     """Sorted words in one byte string: ``word in words`` is a binary search, no set of
     strings."""
 
-    def __init__(self, text: bytes, starts: array[int], extra: set[str]) -> None:
+    def __init__(self, text: bytearray, starts: array[int], extra: set[str]) -> None:
         self._text = text
-        """The words in order, each followed by a newline, UTF-8."""
+        """The words in order, each followed by a newline, UTF-8 (as built: a copy into
+        ``bytes`` would be one more list's worth at the peak)."""
         self._starts = starts
         """Where each word starts, and one more: the end of the text (a word ends one byte
         before the next starts)."""
@@ -74,40 +76,51 @@ class WordList:
     @classmethod
     def from_json(cls, data: bytes) -> WordList:
         """The words of a ``{"word": frequency, …}`` list (UTF-8), one entry a line,
-        lower-cased.
+        lower-cased."""
+        return cls.from_pieces([data], lambda: data)
 
-        The entries are copied as they are when the file lists them in order (the shipped
+    @classmethod
+    def from_pieces(cls, pieces: Iterable[bytes], whole: Callable[[], bytes]) -> WordList:
+        """The words of a list given in pieces that each end at a line's end (the whole text
+        is never held); ``whole`` gives the text at once, for a list out of order.
+
+        The entries are copied as they are when the list has them in order (the shipped
         lists do); otherwise the list is read as JSON and sorted.
         """
         text = bytearray()
         starts = array("I")
         extra: set[str] = set()
         previous = b""
-        for match in _ENTRY.finditer(data):
-            word = match.group(1)
-            if _LOOK_CLOSER.search(word) is not None:
-                escaped = b"\\" in word
-                decoded = json.loads(b'"' + word + b'"') if escaped else word.decode("utf-8")
-                if escaped or decoded.lower() != decoded:
-                    extra.add(decoded.lower())
-                    continue
-            if word < previous:
-                return cls.from_sorted(sorted({str(key).lower() for key in json.loads(data)}))
-            previous = word
-            starts.append(len(text))
-            text += word
-            text += b"\n"
+        for piece in pieces:
+            for match in _ENTRY.finditer(piece):
+                word = match.group(1)
+                if _LOOK_CLOSER.search(word) is not None:
+                    escaped = b"\\" in word
+                    decoded = json.loads(b'"' + word + b'"') if escaped else word.decode("utf-8")
+                    if escaped or decoded.lower() != decoded:
+                        extra.add(decoded.lower())
+                        continue
+                if word < previous:
+                    keys = json.loads(whole())
+                    return cls.from_sorted(sorted({str(key).lower() for key in keys}))
+                previous = word
+                starts.append(len(text))
+                text += word
+                text += b"\n"
         starts.append(len(text))
-        return cls(bytes(text), starts, extra)
+        return cls(text, starts, extra)
 
     @classmethod
     def from_sorted(cls, words: list[str]) -> WordList:
         """Words already sorted (and unique), joined into a text of their own."""
-        encoded = [word.encode("utf-8") for word in words]
-        starts = array("I", [0])
-        for word in encoded:
-            starts.append(starts[-1] + len(word) + 1)
-        return cls(b"".join(word + b"\n" for word in encoded), starts, set())
+        text = bytearray()
+        starts = array("I")
+        for word in words:
+            starts.append(len(text))
+            text += word.encode("utf-8")
+            text += b"\n"
+        starts.append(len(text))
+        return cls(text, starts, set())
 
 
 def shipped_words(code: str) -> WordList:
@@ -117,13 +130,30 @@ def shipped_words(code: str) -> WordList:
     data = pkgutil.get_data("spellchecker", f"resources/{code}.json.gz")
     if not data:
         raise LookupError(f"no word list for {code!r}")
-    return WordList.from_json(gunzip(data))
+    return WordList.from_pieces(gunzip_lines(data), lambda: gzip.decompress(data))
 
 
-def gunzip(data: bytes) -> bytes:
-    """The text of a gzip file, into a buffer of its final size: the file's last four bytes
-    give it (modulo 4 GiB), and a buffer that grows as it decompresses peaks at several times
-    the text. Several gzip members (not what the package ships) are read the ordinary way."""
-    size = int.from_bytes(data[-4:], "little")
-    text = zlib.decompress(data, wbits=31, bufsize=max(size, 1))
-    return text if len(text) == size else gzip.decompress(data)
+PIECE = 1 << 16
+"""Bytes of decompressed text at a time."""
+
+
+def gunzip_lines(data: bytes, size: int = PIECE) -> Iterator[bytes]:
+    """The text of a gzip file in pieces of about ``size`` bytes, each ending at a line's
+    end (the last one wherever the text ends): the whole text is never in memory."""
+    carry = b""
+    while data:
+        inflate = zlib.decompressobj(wbits=31)  # one gzip member
+        while not inflate.eof:
+            piece = inflate.decompress(data, size)
+            data = inflate.unconsumed_tail
+            if not piece and not data:
+                raise EOFError("the compressed word list ends early")
+            cut = piece.rfind(b"\n") + 1
+            if cut == 0:
+                carry += piece
+                continue
+            yield carry + piece[:cut]
+            carry = piece[cut:]
+        data = inflate.unused_data
+    if carry:
+        yield carry
