@@ -13,7 +13,8 @@ Loading never makes a ``str`` of the whole list: lower-casing one (``str.lower``
 single accented letter in it allocates four bytes a character three times over (33 MB
 for English, for a list that is lower-case already), and a list with one character beyond
 Latin-1 (French ’, Dutch ₂) takes two or four bytes a character as a ``str``. Only the few
-entries that are not plain lower-case ASCII are decoded, one at a time.
+entries that are not plain lower-case ASCII are decoded, one at a time; and the list is
+decompressed and read in pieces, so its whole text is never in memory either.
 """
 
 from __future__ import annotations
