@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,8 @@ class CapturedFile:
     path: str
     blob_id: str
     data: bytes | None
-    """The bytes, when they were read this time (a cache hit leaves them unread)."""
+    """The bytes, when they were read this time and are new to the parent snapshot (a
+    cache hit leaves them unread; a blob the repository has, unkept)."""
 
 
 @dataclass
@@ -98,11 +99,15 @@ def capture(
     project: Path,
     cache: CaptureCache | None = None,
     overrides: Mapping[str, str] | None = None,
+    known: Collection[str] = (),
 ) -> dict[str, CapturedFile]:
     """Every recorded file by tree path; ``overrides`` (tree path → text) replace the disk's.
 
     A file that vanishes between listing and reading is left out (it was deleted); an
-    override for a file not on disk adds it (an unsaved new file).
+    override for a file not on disk adds it (an unsaved new file). A file read whose blob
+    id is in ``known`` (the parent snapshot's blobs) is kept without its bytes: the
+    repository has them, and the first snapshot of an app's run (nothing cached yet) would
+    otherwise hold the whole book at once only to find it unchanged.
     """
     cache = cache if cache is not None else CaptureCache()
     overrides = dict(overrides or {})
@@ -123,7 +128,7 @@ def capture(
             continue
         ident = blob_id(data)
         cache.entries[rel] = (*key, ident)
-        result[rel] = CapturedFile(rel, ident, data)
+        result[rel] = CapturedFile(rel, ident, None if ident in known else data)
     for rel in list(cache.entries):
         if rel not in seen:
             del cache.entries[rel]

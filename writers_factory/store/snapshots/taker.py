@@ -112,7 +112,7 @@ class Snapshotter:
         with repo.writing():
             head = repo.head()
             before, parent_meta = self._parent_state(head)
-            files = capture(self.project, self.cache, overrides)
+            files = capture(self.project, self.cache, overrides, known=set(before.values()))
             now_ids = {path: f.blob_id for path, f in files.items()}
             book_now = {p: i for p, i in now_ids.items() if is_project_path(p)}
             book_before = {p: i for p, i in before.items() if is_project_path(p)}
