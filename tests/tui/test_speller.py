@@ -86,6 +86,19 @@ def test_the_compact_list_knows_every_word_of_the_table() -> None:
     assert "école" in mixed and len(mixed) == 4 and len(shuffled) == 3
 
 
+def test_every_word_and_no_other_is_found_by_the_search_over_bytes() -> None:
+    """The search finds lines in a byte string: first and last words, words that begin
+    others, accented ones; nothing between them, nothing across a line's end."""
+    from writers_factory.tui.spelling.words import WordList
+
+    words = sorted({"a", "ab", "abc", "b", "café", "cafés", "zoo", "zoology", "été"})
+    found = WordList.from_sorted(words)
+    assert len(found) == len(words) and all(word in found for word in words)
+    others = ["", "aa", "abd", "c", "caf", "cafe", "zo", "zooz", "étés", "ab\nabc", "\ud800"]
+    assert not any(other in found for other in others)
+    assert "a" in WordList.from_sorted(["a"]) and "a" not in WordList.from_sorted([])
+
+
 def test_loading_a_list_never_holds_its_whole_text() -> None:
     """Bytes the interpreter allocates (counted by it, not the machine's memory): the words
     and their places come to about 0.9 times the shipped list's text, read in pieces; the

@@ -1,13 +1,13 @@
-"""A language's known words, held small: the words alone in one byte string, and where each
-word starts.
+"""A language's known words, held small: the words alone, one a line, in one byte string.
 
 The spell-checking package keeps a word → frequency table (about 26 MB for English, and
 three copies of it while it loads: the parsed file, a lower-cased copy, the table), which
 made spell check the largest part of the app's memory at start. Telling whether a word is
-known needs none of the frequencies: here the words are kept as UTF-8, one a line, with the
-start of every word in an array of integers (under 2.5 MB for English), and a word is looked
-up by binary search (UTF-8 sorts as the code points do). The package's table is built only
-when the writer asks for suggestions (``speller.py``).
+known needs none of the frequencies: here the words are kept sorted as UTF-8, one a line
+(1.7 MB for English), and a word is looked up by binary search over the bytes (UTF-8 sorts
+as the code points do), with no index of where the words start (an array of them was
+0.7 MB more). The package's table is built only when the writer asks for suggestions
+(``speller.py``).
 
 Loading never makes a ``str`` of the whole list: lower-casing one (``str.lower``) with a
 single accented letter in it allocates four bytes a character three times over (33 MB
@@ -24,7 +24,6 @@ import json
 import pkgutil
 import re
 import zlib
-from array import array
 from collections.abc import Callable, Iterable, Iterator
 
 _ENTRY = re.compile(rb'^"((?:[^"\\]|\\.)*)"\s*:', re.MULTILINE)
@@ -39,18 +38,16 @@ class WordList:
     """Sorted words in one byte string: ``word in words`` is a binary search, no set of
     strings."""
 
-    def __init__(self, text: bytearray, starts: array[int], extra: set[str]) -> None:
+    def __init__(self, text: bytearray, count: int, extra: set[str]) -> None:
         self._text = text
         """The words in order, each followed by a newline, UTF-8 (as built: a copy into
         ``bytes`` would be one more list's worth at the peak)."""
-        self._starts = starts
-        """Where each word starts, and one more: the end of the text (a word ends one byte
-        before the next starts)."""
+        self._count = count
         self._extra = extra
         """Words the list holds escaped or not in lower case: few, kept decoded."""
 
     def __len__(self) -> int:
-        return len(self._starts) - 1 + len(self._extra)
+        return self._count + len(self._extra)
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
@@ -61,17 +58,23 @@ class WordList:
             key = word.encode("utf-8")
         except UnicodeEncodeError:
             return False  # a lone surrogate: no word of a list
-        text, starts = self._text, self._starts
-        low, high = 0, len(starts) - 1
+        if b"\n" in key:
+            return False
+        # A binary search over the bytes: the line around the middle byte is compared, and
+        # the search goes on before or after it; ``low`` and ``high`` are always line starts.
+        text = self._text
+        find, rfind = text.find, text.rfind
+        low, high = 0, len(text)
         while low < high:
-            middle = (low + high) // 2
-            found = text[starts[middle] : starts[middle + 1] - 1]
+            start = rfind(b"\n", low, (low + high) >> 1) + 1 or low
+            end = find(b"\n", start)
+            found = text[start:end]
             if found == key:
                 return True
             if found < key:
-                low = middle + 1
+                low = end + 1
             else:
-                high = middle
+                high = start
         return False
 
     @classmethod
@@ -89,7 +92,7 @@ class WordList:
         lists do); otherwise the list is read as JSON and sorted.
         """
         text = bytearray()
-        starts = array("I")
+        count = 0
         extra: set[str] = set()
         previous = b""
         for piece in pieces:
@@ -105,23 +108,19 @@ class WordList:
                     keys = json.loads(whole())
                     return cls.from_sorted(sorted({str(key).lower() for key in keys}))
                 previous = word
-                starts.append(len(text))
+                count += 1
                 text += word
                 text += b"\n"
-        starts.append(len(text))
-        return cls(text, starts, extra)
+        return cls(text, count, extra)
 
     @classmethod
     def from_sorted(cls, words: list[str]) -> WordList:
         """Words already sorted (and unique), joined into a text of their own."""
         text = bytearray()
-        starts = array("I")
         for word in words:
-            starts.append(len(text))
             text += word.encode("utf-8")
             text += b"\n"
-        starts.append(len(text))
-        return cls(text, starts, set())
+        return cls(text, len(words), set())
 
 
 def shipped_words(code: str) -> WordList:
