@@ -97,6 +97,10 @@ def test_every_word_and_no_other_is_found_by_the_search_over_bytes() -> None:
     others = ["", "aa", "abd", "c", "caf", "cafe", "zo", "zooz", "étés", "ab\nabc", "\ud800"]
     assert not any(other in found for other in others)
     assert "a" in WordList.from_sorted(["a"]) and "a" not in WordList.from_sorted([])
+    # out of order, so sorted afresh; the word with a line break in it is kept aside
+    broken = WordList.from_json(b'{\n"b": 1,\n"a": 2,\n"a\\nb": 3\n}')
+    assert ["a\nb" in broken, "b" in broken, "a" in broken, "ab" in broken] == [True] * 3 + [False]
+    assert len(broken) == 3
 
 
 def test_loading_a_list_never_holds_its_whole_text() -> None:

@@ -115,12 +115,15 @@ class WordList:
 
     @classmethod
     def from_sorted(cls, words: list[str]) -> WordList:
-        """Words already sorted (and unique), joined into a text of their own."""
+        """Words already sorted (and unique), joined into a text of their own (a word with
+        a line break in it, which would break the text's lines, kept aside)."""
         text = bytearray()
+        apart = {word for word in words if "\n" in word}
         for word in words:
-            text += word.encode("utf-8")
-            text += b"\n"
-        return cls(text, len(words), set())
+            if word not in apart:
+                text += word.encode("utf-8", "surrogatepass")
+                text += b"\n"
+        return cls(text, len(words) - len(apart), apart)
 
 
 def shipped_words(code: str) -> WordList:
