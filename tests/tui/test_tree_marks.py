@@ -91,3 +91,33 @@ def test_marks_follow_moves_and_deletes_and_ignore_earlier_sessions() -> None:
         FileChangeRecord(path="d.md", kind="deleted", at=start),
     ]
     assert session_marks(records, start) == {"a.md": "+", "c.md": "→"}
+
+
+async def test_a_save_relabels_the_tree_without_rebuilding_its_lines(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """After every auto-save the saved chapter's count is drawn again; measuring every label
+    of a novel's tree to rebuild its lines took tens of milliseconds on the loop each time."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        tree = app.project_tree
+        assert await label_of(pilot, CHAPTER) == "chapter-01.md 42"
+        await app.open_path(project / CHAPTER)
+        area = app.editor.find(Path(CHAPTER))
+        assert area is not None
+        await pilot.pause()
+        builds, width = tree.builds, tree.virtual_size.width
+        area.insert("The keeper wrote a great deal more. ")
+        await wait_until(pilot, lambda: area.dirty)
+        assert app.saving is not None
+        assert (await app.saving.save_all()).ok
+        await wait_until(pilot, lambda: tree.counts.shown(project / CHAPTER) == 49)
+        await pilot.pause()
+        node = tree.cursor_node
+        assert node is not None
+        drawn = tree.render_line(node.line - int(tree.scroll_offset.y)).text
+        assert "chapter-01.md 49" in drawn
+        assert tree.builds == builds
+        assert tree.virtual_size.width >= width
+        await pilot.press("ctrl+q")

@@ -21,6 +21,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DirectoryTree
 from textual.widgets.directory_tree import DirEntry
@@ -149,6 +150,8 @@ class ProjectTree(DirectoryTree):
         """Words shown beside chapters and parts (filled in threads)."""
         self._reported: set[str] = set()
         self._reported_lock = threading.Lock()
+        self.builds = 0
+        """Times the tree's lines were built afresh, every label measured (tests count them)."""
         super().__init__(project, id=id)
         self.project = project
         self.show_root = False
@@ -273,16 +276,40 @@ class ProjectTree(DirectoryTree):
         """Mark the files changed since ``since`` (the session start) and redraw the labels."""
         marks = session_marks(records, since)
         if marks != self.marks:
+            changed = {
+                self.project / relative
+                for relative in marks.keys() | self.marks.keys()
+                if marks.get(relative) != self.marks.get(relative)
+            }
             self.marks = marks
-            self._relabel()  # labels are cached per line: a new mark needs a redraw
+            self._relabel(changed)  # labels are cached per line: a new mark needs a redraw
 
-    def _relabel(self) -> None:
-        """Draw the labels again (a word count or a mark changed), without the full layout
-        ``_invalidate`` asks for: the lines are the same, only their text changed, and this
-        happens after every save while the writer types."""
-        self._clear_line_cache()
+    def _relabel(self, paths: set[Path]) -> None:
+        """Draw the labels of ``paths`` again (a word count or a mark changed), keeping the
+        tree's lines: only their text changed, and this happens after every save while the
+        writer types. Rebuilding the lines (``_invalidate``, or Textual's line-cache clear)
+        measures every label of the tree — hundreds of chapters, tens of milliseconds on
+        the loop — to find the widest; here only the relabelled lines are measured, and the
+        tree grows wider when one of them outgrew it (narrower labels leave it as it was
+        until the next rebuild: a column of slack costs nothing)."""
+        self._line_cache.clear()
         self._updates += 1
+        lines = self._tree_lines_cached
+        if lines is not None and paths:
+            guide_depth, show_root = self.guide_depth, self.show_root
+            widest = self.virtual_size.width
+            for line in lines:
+                data = line.node.data
+                if data is not None and Path(data.path) in paths:
+                    width = self.get_label_width(line.node)
+                    widest = max(widest, width + line._get_guide_width(guide_depth, show_root))
+            if widest > self.virtual_size.width:
+                self.virtual_size = Size(widest, len(lines))
         self.refresh()
+
+    def _build(self) -> None:
+        self.builds += 1
+        super()._build()
 
     def mark_of(self, node: TreeNode[DirEntry]) -> str | None:
         """The change mark of ``node``, if its file changed this session."""
@@ -350,12 +377,14 @@ class ProjectTree(DirectoryTree):
 
     @work(group="tree-recount")
     async def _recount(self, paths: list[Path]) -> None:
-        if await asyncio.to_thread(self._recount_files, paths):
-            self._relabel()
+        changed = await asyncio.to_thread(self._recount_files, paths)
+        if changed:
+            self._relabel(changed)
 
-    def _recount_files(self, paths: list[Path]) -> bool:
+    def _recount_files(self, paths: list[Path]) -> set[Path]:
+        """Count ``paths`` again; the tree paths whose shown count was set."""
         manuscript = (self.project / "manuscript").resolve()
-        changed = False
+        changed: set[Path] = set()
         for path in paths:
             absolute = (path if path.is_absolute() else self.project / path).resolve()
             if manuscript not in absolute.parents or not is_chapter(absolute, manuscript):
@@ -364,14 +393,14 @@ class ProjectTree(DirectoryTree):
             for shown in (absolute, listed):
                 if self.counts.shown(shown) is not None:
                     self.counts.show(shown, self.counts.of_file(absolute))
-                    changed = True
+                    changed.add(shown)
             folder = absolute.parent
             while folder != manuscript:
                 listed_folder = self.project / "manuscript" / folder.relative_to(manuscript)
                 for shown in (folder, listed_folder):
                     if self.counts.shown(shown) is not None:
                         self.counts.show(shown, self.counts.of_folder(folder, manuscript))
-                        changed = True
+                        changed.add(shown)
                 folder = folder.parent
         return changed
 
