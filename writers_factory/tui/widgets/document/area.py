@@ -5,13 +5,19 @@ from __future__ import annotations
 import asyncio
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual._tree_sitter import TREE_SITTER, get_language
+from textual.cache import LRUCache
 from textual.document._document_navigator import DocumentNavigator
+from textual.geometry import Region
+from textual.reactive import Reactive, reactive
+from textual.strip import Strip
 from textual.widgets import TextArea
-from textual.widgets.text_area import LanguageDoesNotExist
+from textual.widgets.text_area import Edit, EditResult, LanguageDoesNotExist, Selection
 
 from writers_factory.tui.widgets.document.highlights import VisibleHighlights
 from writers_factory.tui.widgets.document.lines import LineDocument, Work
@@ -33,6 +39,15 @@ class ScaledTextArea(TextArea):
     A large text opens without waiting for its syntax tree: it is shown plain, parsed in a
     thread, then highlighted (edits made meanwhile are replayed onto the tree).
 
+    Each row drawn is kept under a key of everything its drawing reads — that row's line,
+    its wrapping and highlights, and the cursor, selection and bracket only when they touch
+    that line. Textual keys its rows by screen row and, when soft-wrapped, by the whole
+    selection, drops them all at every edit, and repaints the whole area whenever the
+    cursor moves: every key drew every row on screen again and the screen composed them all.
+    Here a cursor move or an edit compares the key of each row on screen with the key it was
+    drawn with, and repaints only the rows that differ (the row typed in; every row below
+    when an edit adds a row; those whose highlights an edit changed).
+
     Marks (:meth:`set_marks`: the matches of a search) are styled as their lines are drawn,
     found by bisection: thousands of them cost nothing for the lines off screen. They are
     underlined too: the cursor line's and the selection's backgrounds are drawn over them.
@@ -51,7 +66,15 @@ class ScaledTextArea(TextArea):
     }
     """
 
+    selection: Reactive[Selection] = reactive(
+        Selection(), init=False, always_update=True, repaint=False
+    )
+    """As TextArea's, but a change repaints only the rows it changed (``_repaint_rows``)."""
+
     def __init__(self, text: str = "", *, language: str | None = None, **options: Any) -> None:
+        self._drawn: dict[int, tuple[object, ...] | None] = {}
+        """Per row of the widget, the key it was last drawn with."""
+        self._editing = False
         self._document_language: str | None = None
         # TextArea builds a document of the text twice before this one; start it empty
         super().__init__("", language=language, **options)
@@ -61,6 +84,10 @@ class ScaledTextArea(TextArea):
         self._marks_version: int | None = None
         self._parsing: LineDocument | None = None
         """The document a thread is parsing now."""
+        self._rows: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        """Rows drawn, by everything their drawing reads (``_row_key``)."""
+        self._view: tuple[object, ...] | None = None
+        """What every row's drawing reads, taken once per ``render_lines``."""
         self._set_document(text, language)
 
     # -- marks ---------------------------------------------------------------------------------
@@ -74,6 +101,140 @@ class ScaledTextArea(TextArea):
         self._marks_version = getattr(self.document, "version", None)
         self._line_cache.clear()
         self.refresh()
+
+    # -- drawing rows ----------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        self._rows.clear()
+        super().notify_style_update()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._view = self._view_key()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._view = None
+
+    def render_line(self, y: int) -> Strip:
+        document = self.document
+        empty = not len(document) if isinstance(document, LineDocument) else not document.text
+        if empty and self.placeholder:
+            self._drawn[y] = None
+            return super().render_line(y)  # Textual draws the placeholder (and joins no text)
+        key = self._row_key(y)
+        self._drawn[y] = key
+        self.work.rows_drawn += 1
+        strip = self._rows.get(key)
+        if strip is None:
+            self.work.rows_rendered += 1
+            strip = self._render_line(y)
+            self._rows[key] = strip
+        return strip
+
+    def _repaint_rows(self) -> None:
+        """Repaint the rows on screen whose drawing would differ from what they show."""
+        if not self.is_mounted:
+            return
+        drawn, key_of = self._drawn, self._row_key
+        self._view = self._view_key()
+        try:
+            stale = [y for y in range(self.size.height) if drawn.get(y) != key_of(y)]
+        finally:
+            self._view = None
+        if not stale:
+            return
+        width = max(self.virtual_size.width, self.size.width)
+        first = stale[0]
+        if len(stale) == stale[-1] - first + 1:  # one run of rows (nearly always)
+            self.refresh(Region(0, first, width, len(stale)))
+        else:
+            self.refresh(*(Region(0, y, width, 1) for y in stale))
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """An edit, undo or redo: rows are compared once it is over (not at the cursor move
+        within it, while the highlights are still those of the text before)."""
+        if self._editing:
+            yield
+            return
+        self._editing = True
+        try:
+            yield
+        finally:
+            self._editing = False
+        self._repaint_rows()
+
+    def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
+        super()._watch_selection(previous_selection, selection)
+        if not self._editing:
+            self._repaint_rows()
+
+    def edit(self, edit: Edit) -> EditResult:
+        with self._changing():
+            return super().edit(edit)
+
+    def _undo_batch(self, edits: Sequence[Edit]) -> None:
+        with self._changing():
+            super()._undo_batch(edits)
+
+    def _redo_batch(self, edits: Sequence[Edit]) -> None:
+        with self._changing():
+            super()._redo_batch(edits)
+
+    def _view_key(self) -> tuple[object, ...]:
+        """What the drawing of every row reads, apart from its own line."""
+        marks = self.marks
+        return (
+            self.size,
+            self.scroll_offset.x,
+            self.scrollable_content_region.width,
+            None if self.soft_wrap else self.virtual_size.width,
+            self.theme,
+            id(self._theme),
+            self.soft_wrap,
+            self.show_line_numbers,
+            self.line_number_start,
+            self.gutter_width,
+            self.indent_width,
+            self.read_only,
+            self.show_cursor,
+            self.highlight_cursor_line,
+            self.match_cursor_bracket,
+            self.has_focus,
+            (id(marks), self._current_mark) if marks else None,
+        )
+
+    def _row_key(self, y: int) -> tuple[object, ...]:
+        """Everything the drawing of row ``y`` (of the widget) reads."""
+        view = self._view or self._view_key()
+        row = self.scroll_offset.y + y
+        wrapped = self.wrapped_document
+        if row >= wrapped.height:
+            return (view, row)
+        line_index, section = wrapped._offset_to_line_info[row]
+        highlights = self._highlights
+        found = tuple(highlights[line_index]) if highlights and self._theme else ()
+        start, end = selection = self.selection
+        top, bottom = sorted(selection)
+        selected = selection if start != end and top[0] <= line_index <= bottom[0] else None
+        cursor = None
+        if end[0] == line_index:
+            cursor = (end, self._draw_cursor, self.suggestion, self._matching_bracket_location)
+        bracket = self._matching_bracket_location
+        if bracket is not None and (bracket[0] != line_index or start != end):
+            bracket = None
+        return (
+            view,
+            row,
+            line_index,
+            section,
+            self.document[line_index],
+            tuple(wrapped.get_offsets(line_index)),
+            found,
+            selected,
+            cursor,
+            bracket,
+        )
 
     @property
     def marks(self) -> list[Mark]:

@@ -23,6 +23,10 @@ class Work:
     """Rows of the wrapped document whose numbers were rewritten after an edit above them."""
     lines_highlighted: int = 0
     """Lines whose syntax highlights were looked up in the tree."""
+    rows_drawn: int = 0
+    """Rows of the area the screen asked for (a repaint of the whole area asks for all)."""
+    rows_rendered: int = 0
+    """Of those, rows drawn afresh (not taken from the area's cache of drawn rows)."""
 
 
 class LineDocument(Document):
