@@ -289,23 +289,26 @@ class ProjectTree(DirectoryTree):
         tree's lines: only their text changed, and this happens after every save while the
         writer types. Rebuilding the lines (``_invalidate``, or Textual's line-cache clear)
         measures every label of the tree — hundreds of chapters, tens of milliseconds on
-        the loop — to find the widest; here only the relabelled lines are measured, and the
-        tree grows wider when one of them outgrew it (narrower labels leave it as it was
-        until the next rebuild: a column of slack costs nothing)."""
-        self._line_cache.clear()
-        self._updates += 1
+        the loop — to find the widest, and redrawing every line on screen cost as much
+        again; here only the relabelled lines are measured and repainted, and the tree
+        grows wider when one of them outgrew it (narrower labels leave it as it was until
+        the next rebuild: a column of slack costs nothing)."""
         lines = self._tree_lines_cached
-        if lines is not None and paths:
-            guide_depth, show_root = self.guide_depth, self.show_root
-            widest = self.virtual_size.width
-            for line in lines:
-                data = line.node.data
-                if data is not None and Path(data.path) in paths:
-                    width = self.get_label_width(line.node)
-                    widest = max(widest, width + line._get_guide_width(guide_depth, show_root))
-            if widest > self.virtual_size.width:
-                self.virtual_size = Size(widest, len(lines))
-        self.refresh()
+        if lines is None:  # built afresh before the next paint anyway
+            self._line_cache.clear()
+            self._updates += 1
+            self.refresh()
+            return
+        guide_depth, show_root = self.guide_depth, self.show_root
+        widest = self.virtual_size.width
+        for line in lines:
+            node = line.node
+            if node.data is not None and Path(node.data.path) in paths:
+                node.refresh()  # its line only: lines are drawn by their nodes' updates
+                width = self.get_label_width(node)
+                widest = max(widest, width + line._get_guide_width(guide_depth, show_root))
+        if widest > self.virtual_size.width:
+            self.virtual_size = Size(widest, len(lines))
 
     def _build(self) -> None:
         self.builds += 1
