@@ -13,6 +13,7 @@ from writers_factory.store.manuscript.documents import (
     Document,
     Documents,
     Snapshot,
+    TextParts,
     line_count,
 )
 from writers_factory.store.manuscript.journal import Journal
@@ -43,6 +44,9 @@ class Shown:
     def char_total(self) -> int:
         self.char_reads += 1
         return len(self.value)
+
+    def text_parts(self) -> TextParts:
+        return TextParts(self.value.split("\n"))
 
 
 def opened(text: str = DISK) -> tuple[Document, Shown]:

@@ -19,8 +19,9 @@ from textual.screen import Screen
 from textual.widgets import TextArea
 
 from tests.tui.conftest import SIZE, started, wait_until
-from tests.tui.test_saving import indicator, open_chapter
+from tests.tui.test_saving import CHAPTER, indicator, open_chapter
 from writers_factory.store.base import digests
+from writers_factory.store.manuscript.documents import Snapshot
 from writers_factory.tui.app import WritersFactoryApp
 
 KEYS = "It was a dark and stormy night; the rain fell."
@@ -88,6 +89,47 @@ async def test_typing_lays_the_screen_out_at_most_twice_more_than_a_bare_text_ar
         # the tab's unsaved mark may change its width once; the status bar never lays out
         assert layouts.count <= bare + 2, (layouts.count, bare)
         assert digests.calls_on(loop_thread) == hashes_before, "typing hashed the text"
+
+
+async def test_typing_and_its_saves_never_join_the_text_on_the_loop(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """The journal, the auto-save and the open file's word count each need the whole text:
+    each takes the editor's lines on the loop (a copy of the list) and joins them in its own
+    thread. Joined on the loop, a long chapter's text was built there several times a
+    second while the writer typed."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot)
+        assert app.saving is not None
+        saving = app.saving
+        await wait_until(pilot, lambda: not saving.busy and "Auto-saved" in indicator(app))
+        taken: list[Snapshot] = []
+        snapshot = area.doc.snapshot
+
+        def recorded() -> Snapshot | None:
+            snap = snapshot()
+            if snap is not None:
+                taken.append(snap)
+            return snap
+
+        area.doc.snapshot = recorded  # type: ignore[method-assign]
+        joins, counts = area.work.joins, app.open_words.counts
+
+        await pilot.press(*KEYS)
+        await wait_until(pilot, lambda: app.open_words.counts > counts)
+        await saving.write_journal(area.path)
+        report = await saving.save_all()
+
+        assert report.saved == [project / CHAPTER]
+        assert (project / CHAPTER).read_text(encoding="utf-8").endswith(KEYS)
+        assert area.work.joins == joins, "the document's text was joined on the loop"
+        loop_thread = threading.get_ident()
+        assert taken, "the save took a snapshot"
+        joined_on = [snap.parts.joined_on for snap in taken]
+        assert loop_thread not in joined_on, joined_on
+        assert any(thread is not None for thread in joined_on), "the save joined it"
 
 
 async def test_saves_between_keys_lay_nothing_out(

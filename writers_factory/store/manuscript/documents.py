@@ -23,9 +23,9 @@ No Textual here: widgets bind themselves as a :class:`TextSource`.
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -64,14 +64,68 @@ class TextSource(Protocol):
         """``len(self.text)`` without building the text."""
         ...
 
+    def text_parts(self) -> TextParts:
+        """The text as it is now, without building it (a copy of the list of lines)."""
+        ...
 
-@dataclass(frozen=True)
+
+class TextParts:
+    """The text of one moment, held as its lines until first read, then joined once.
+
+    Taking it costs a copy of the list of lines (references, not characters); joining them
+    is whole-text work, which never runs on the UI loop while the writer types: the thread
+    that writes or counts the text reads it first. ``joined_on`` names the thread that
+    joined it (tests check it is never the loop's).
+    """
+
+    __slots__ = ("_lines", "_newline", "_text", "joined_on")
+
+    def __init__(self, lines: Sequence[str], newline: str = "\n") -> None:
+        self._lines: Sequence[str] = lines
+        self._newline = newline
+        self._text: str | None = None
+        self.joined_on: int | None = None
+
+    @classmethod
+    def of(cls, text: str) -> TextParts:
+        """A text already built."""
+        parts = cls(())
+        parts._text = text
+        return parts
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._newline.join(self._lines)
+            self._lines = ()
+            self.joined_on = threading.get_ident()
+        return self._text
+
+
 class Snapshot:
-    """The text of one revision, taken on the loop and handed to a thread."""
+    """The text of one revision, taken on the loop and handed to a thread (which joins it:
+    :class:`TextParts`)."""
 
-    revision: int
-    text: str
-    cursor: tuple[int, int]
+    __slots__ = ("cursor", "parts", "revision")
+
+    def __init__(self, revision: int, text: str | TextParts, cursor: tuple[int, int]) -> None:
+        self.revision = revision
+        self.parts = text if isinstance(text, TextParts) else TextParts.of(text)
+        self.cursor = cursor
+
+    @property
+    def text(self) -> str:
+        return self.parts.text
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Snapshot):
+            return NotImplemented
+        return (self.revision, self.cursor, self.text) == (other.revision, other.cursor, other.text)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Snapshot(r{self.revision}, cursor={self.cursor})"
 
 
 class Document:
@@ -157,7 +211,7 @@ class Document:
         """The current text and cursor with their revision (``None`` when nothing shows it)."""
         if self.source is None:
             return None
-        return Snapshot(self.revision, self.source.text, self.source.cursor_location)
+        return Snapshot(self.revision, self.source.text_parts(), self.source.cursor_location)
 
     # -- what the disk and the journal hold --------------------------------------------------
 

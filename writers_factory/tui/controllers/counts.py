@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from writers_factory.core.wordcount import count_words_stepwise
+from writers_factory.store.manuscript.documents import TextParts
 from writers_factory.tui.widgets.messages import OpenFileCounted
 
 if TYPE_CHECKING:
@@ -32,11 +33,11 @@ MAX_DELAY = 5.0
 time, so counting never takes more than a fifth of the time while the writer types."""
 
 
-def count_in_steps(text: str) -> tuple[int, float]:
+def count_in_steps(text: str | TextParts) -> tuple[int, float]:
     """Words of ``text`` and the seconds counting took (in a thread: the interpreter is
-    free between chunks)."""
+    free between chunks; the open file's text is joined here too, never on the loop)."""
     start = time.perf_counter()
-    words = sum(count_words_stepwise(text))
+    words = sum(count_words_stepwise(text if isinstance(text, str) else text.text))
     return words, time.perf_counter() - start
 
 
@@ -100,13 +101,13 @@ class OpenFileWords:
             return
         path, revision = area.path, area.doc.revision
         known = self._counted.get(path)
-        text = None if known is not None and known[0] == revision else area.text
+        text = None if known is not None and known[0] == revision else area.text_parts()
         selection = area.selected_text if not area.selection.is_empty else None
         self._running = True
         self.ui.start(lambda: self._count(path, revision, text, selection), group="open-file-words")
 
     async def _count(
-        self, path: Path, revision: int, text: str | None, selection: str | None
+        self, path: Path, revision: int, text: TextParts | None, selection: str | None
     ) -> None:
         try:
             if text is not None:

@@ -36,7 +36,7 @@ from textual.widgets.text_area import DocumentBase, Edit, EditResult, Selection
 from writers_factory.core.spelling import word_spans
 from writers_factory.core.typography import smart_replacement
 from writers_factory.store.manuscript.buffers import FileBuffer
-from writers_factory.store.manuscript.documents import Document, Documents, line_count
+from writers_factory.store.manuscript.documents import Document, Documents, TextParts, line_count
 from writers_factory.tui.spelling.highlights import MISSPELLED, SpellingHighlights
 from writers_factory.tui.spelling.speller import Speller
 from writers_factory.tui.widgets.document.area import ScaledTextArea
@@ -291,6 +291,16 @@ class BufferArea(ScaledTextArea):
     def char_total(self) -> int:
         return char_total(self.document)
 
+    def text_parts(self) -> TextParts:
+        """The text for a save, the journal or a count: the lines' list copied here, joined
+        by the thread that uses them (a whole-text join never runs on the loop)."""
+        document = self.document
+        if isinstance(document, LineDocument):
+            joined = document.joined_text
+            if joined is not None:
+                return TextParts.of(joined)
+        return TextParts(list(document.lines), document.newline)
+
     # -- every change is a revision ----------------------------------------------------------
 
     def post_message(self, message: Message) -> bool:
@@ -361,6 +371,9 @@ class Unbuilt:
 
     def char_total(self) -> int:
         return len(self.text)
+
+    def text_parts(self) -> TextParts:
+        return TextParts.of(self.text)
 
     def snapshot(self) -> OpenBuffer:
         doc = self.doc

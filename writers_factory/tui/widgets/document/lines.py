@@ -60,6 +60,11 @@ class LineDocument(Document):
             self._text = self._newline.join(self._lines)
         return self._text
 
+    @property
+    def joined_text(self) -> str | None:
+        """The text if it was joined since the last edit (free to hand out), else ``None``."""
+        return self._text
+
     def __len__(self) -> int:
         """The length of ``text``, without building it."""
         return self._length
