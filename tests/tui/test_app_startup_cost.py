@@ -251,3 +251,40 @@ def test_a_buffer_parses_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert made == [text]
     assert isinstance(area.document, SyntaxAwareDocument)
     assert area.language == markdown_language()
+
+
+async def test_the_reopened_chapter_is_painted_before_the_rest_of_start_up_loads(
+    make_app: Callable[[], WritersFactoryApp],
+    six_open: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What loads after the restore (conflict copies, costs, history, the watcher) runs
+    threads that share the interpreter with the loop: it starts once the reopened chapter
+    has been painted, not alongside that first paint."""
+    from textual.screen import Screen
+
+    paints = [0]
+    original = Screen._compositor_refresh
+
+    def painting(screen: Screen[Any]) -> None:
+        original(screen)
+        paints[0] += 1
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", painting)
+    app = make_app()
+    seen: dict[str, int] = {}
+    restored, start = app.workspace.restored, app.sync_copies.start
+
+    def restored_set() -> None:
+        seen.setdefault("restored", paints[0])
+        type(restored).set(restored)
+
+    async def starting() -> None:
+        seen["loading"] = paints[0]
+        await start()
+
+    monkeypatch.setattr(restored, "set", restored_set)
+    monkeypatch.setattr(app.sync_copies, "start", starting)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+    assert seen["loading"] > seen["restored"], seen

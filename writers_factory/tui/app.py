@@ -549,7 +549,12 @@ class WritersFactoryApp(App[int]):
             await self.after_restore()
             self.workspace.restored.set()
             self.open_words.ask()  # the reopened file's words (switches were quiet)
-            # what follows is not needed to type: the writer types while it loads
+            # what follows is not needed to type: the writer types while it loads. It
+            # starts once the reopened chapter is on screen: its threads (conflict copies,
+            # costs) share the interpreter with the loop and slowed that first paint.
+            painted = asyncio.Event()
+            if self.screen.call_after_refresh(painted.set):
+                await painted.wait()
             await self.sync_copies.start()  # .session/ copies merged before costs load
             await self.load_costs()
             await self.writing.start()
