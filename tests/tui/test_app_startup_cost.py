@@ -182,6 +182,14 @@ LAZY = (
     "writers_factory.tui.screens.project_search",
     "writers_factory.tui.screens.settings",
     "writers_factory.tui.screens.targets",
+    # what the ready path never uses: planning and calling an AI operation, the statistics
+    # screen, the crash-recovery question; the package metadata (and the e-mail parsing
+    # it brings) read by the first model validator built, not by importing models
+    "writers_factory.ai.runner",
+    "writers_factory.tui.screens.statistics",
+    "writers_factory.tui.screens.recovery",
+    "importlib.metadata",
+    "email",
 )
 
 
@@ -193,9 +201,10 @@ def test_importing_the_app_loads_no_ai_library_nor_the_ai_screens() -> None:
     assert loaded == "[]"
 
 
-def test_importing_the_app_builds_no_store_model_nor_loads_the_analysis() -> None:
+def test_importing_the_app_builds_no_model_nor_loads_the_analysis() -> None:
     """A model's validator is built when first used (``defer_build``): importing the app
-    built every model of the store, most unused until much later. The chapter analysis (its
+    built every model of the store (and the targets' and statistics' of ``core``), most
+    unused until much later. The chapter analysis (its
     models) loads when first counted."""
     probe = (
         "import sys, pydantic, writers_factory.tui.app\n"
@@ -204,7 +213,7 @@ def test_importing_the_app_builds_no_store_model_nor_loads_the_analysis() -> Non
         "        yield s\n"
         "        yield from subs(s)\n"
         "ours = subs(pydantic.BaseModel)\n"
-        "store = [m for m in ours if m.__module__.startswith('writers_factory.store')]\n"
+        "store = [m for m in ours if m.__module__.startswith('writers_factory.')]\n"
         "print(len(store) > 5, [m.__name__ for m in store if m.__pydantic_complete__],\n"
         "      [m for m in sys.modules if m.startswith('writers_factory.ai.analysis')])\n"
     )
@@ -242,3 +251,40 @@ def test_a_buffer_parses_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert made == [text]
     assert isinstance(area.document, SyntaxAwareDocument)
     assert area.language == markdown_language()
+
+
+async def test_the_reopened_chapter_is_painted_before_the_rest_of_start_up_loads(
+    make_app: Callable[[], WritersFactoryApp],
+    six_open: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What loads after the restore (conflict copies, costs, history, the watcher) runs
+    threads that share the interpreter with the loop: it starts once the reopened chapter
+    has been painted, not alongside that first paint."""
+    from textual.screen import Screen
+
+    paints = [0]
+    original = Screen._compositor_refresh
+
+    def painting(screen: Screen[Any]) -> None:
+        original(screen)
+        paints[0] += 1
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", painting)
+    app = make_app()
+    seen: dict[str, int] = {}
+    restored, start = app.workspace.restored, app.sync_copies.start
+
+    def restored_set() -> None:
+        seen.setdefault("restored", paints[0])
+        type(restored).set(restored)
+
+    async def starting() -> None:
+        seen["loading"] = paints[0]
+        await start()
+
+    monkeypatch.setattr(restored, "set", restored_set)
+    monkeypatch.setattr(app.sync_copies, "start", starting)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+    assert seen["loading"] > seen["restored"], seen

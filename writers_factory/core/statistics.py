@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Literal, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from writers_factory.core.hours import hour_key, parse_hour_key
 
@@ -82,6 +82,10 @@ class YearSummary(Protocol):
 
 
 class DayWords(BaseModel):
+    # validators built when first used: these models are imported with the app, shown
+    # after start-up
+    model_config = ConfigDict(defer_build=True)
+
     day: date
     words: int
     """Net typed words (may be negative on a day of cutting)."""
@@ -92,6 +96,8 @@ class DayWords(BaseModel):
 
 
 class SessionStats(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     session_id: str
     start: datetime  # local time
     end: datetime | None  # local time; None while open
@@ -113,6 +119,8 @@ class SessionStats(BaseModel):
 
 class Statistics(BaseModel):
     """Everything the CLI and the statistics screen show, ready to render."""
+
+    model_config = ConfigDict(defer_build=True)
 
     today: date
     daily_target: int | None

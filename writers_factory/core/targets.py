@@ -21,7 +21,9 @@ TargetKind = Literal["manuscript", "chapter", "session", "daily"]
 class TargetProgress(BaseModel):
     """Words against one target; ``per_day_needed`` only for a target with a deadline."""
 
-    model_config = ConfigDict(frozen=True)
+    # validators built when first used: these models are imported with the app, used
+    # after start-up
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: TargetKind
     label: str
@@ -131,7 +133,7 @@ def parse_deadline(text: str, today: date) -> date | None:
 class TargetSettings(BaseModel):
     """The writer's targets (from preferences); ``None`` = no target of that kind."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     daily: int | None = None
     session: int | None = None
@@ -145,7 +147,7 @@ class WordsSoFar(BaseModel):
     """Words to measure against the targets: today's and this session's are net typed
     words (``core.statistics``), the chapter's and the manuscript's are counts of the text."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     today: int = 0
     session: int = 0

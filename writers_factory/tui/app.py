@@ -63,7 +63,6 @@ whichever mode shows (see ``docs/architecture.md``, "Stage screens").
 from __future__ import annotations
 
 import asyncio
-import gc
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -87,6 +86,7 @@ from writers_factory.core.stages import STAGES, stage_for
 from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileError
 from writers_factory.store.manuscript.documents import NONE, Document
 from writers_factory.store.manuscript.journal import Journal
+from writers_factory.tui import gc_policy
 from writers_factory.tui.app_ui import AppUI
 from writers_factory.tui.commands import WorkspaceCommands
 from writers_factory.tui.controllers.ai import AIController
@@ -300,6 +300,7 @@ class WritersFactoryApp(App[int]):
         author: str | None = None,
     ) -> None:
         super().__init__()
+        gc_policy.hold()  # until start-up is over (``gc_policy.py``)
         self.workspace_screen: WorkspaceScreen | None = None
         """The one workspace screen (its editor is never re-created: modes only hide it)."""
         self.add_mode(WORKSPACE_MODE, self.get_default_screen)
@@ -548,7 +549,12 @@ class WritersFactoryApp(App[int]):
             await self.after_restore()
             self.workspace.restored.set()
             self.open_words.ask()  # the reopened file's words (switches were quiet)
-            # what follows is not needed to type: the writer types while it loads
+            # what follows is not needed to type: the writer types while it loads. It
+            # starts once the reopened chapter is on screen: its threads (conflict copies,
+            # costs) share the interpreter with the loop and slowed that first paint.
+            painted = asyncio.Event()
+            if self.screen.call_after_refresh(painted.set):
+                await painted.wait()
             await self.sync_copies.start()  # .session/ copies merged before costs load
             await self.load_costs()
             await self.writing.start()
@@ -561,7 +567,7 @@ class WritersFactoryApp(App[int]):
         # The objects of start-up (Textual's, the store's, the costs) live as long as the
         # app: a full collection walking them all stalled typing for 200 ms. Frozen, the
         # collector leaves them alone; only what is made from now on is walked.
-        gc.freeze()
+        gc_policy.settle()
         self.ai.workflows.offer_resume()  # after the start-up questions: interrupted workflows
 
     async def ask_ownership(self) -> bool:
@@ -927,7 +933,7 @@ class WritersFactoryApp(App[int]):
         self.shutdown.finish_sync()  # only if the app closes without the shutdown path
         self.snapshots.release()
         count_in_helper_process(False)
-        gc.unfreeze()  # what start-up left is the collector's again
+        gc_policy.thaw()  # what start-up left is the collector's again
 
     # ------------------------------------------------------------------ writing statistics
     @on(BufferEdited)

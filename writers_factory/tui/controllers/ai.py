@@ -26,8 +26,6 @@ from writers_factory.ai import operations as ops
 from writers_factory.ai.catalogue import CATALOGUE, Catalogue, Entry
 from writers_factory.ai.providers import ProviderNotConfigured, how_to_configure, is_configured
 from writers_factory.ai.providers import model_for_stage as default_for_stage
-from writers_factory.ai.runner import BudgetHardStop, CostPlan, dollars, plan_operation
-from writers_factory.ai.runner import run_operation as run_planned
 from writers_factory.core.prices import UnknownModelError, display_name
 from writers_factory.core.renames import followed
 from writers_factory.core.stages import STAGES
@@ -41,6 +39,7 @@ if TYPE_CHECKING:
 
     from writers_factory.ai.bible_context import BibleContext
     from writers_factory.ai.conversations import Conversation, ConversationStore
+    from writers_factory.ai.runner import CostPlan
     from writers_factory.ai.workflows import WorkflowEstimate
     from writers_factory.core.stages import StageId
     from writers_factory.store.costs.tracker import CostTracker
@@ -115,6 +114,8 @@ def summary(
     The provider's actual usage after each reply: cached tokens are part of those sent and
     bill at their own rates, so the writer sees how much the cache saved (or took).
     """
+    from writers_factory.ai.runner import dollars
+
     cached = f"{cache_read + cache_write:,} cached"
     if cache_write:
         cached += f" ({cache_read:,} read, {cache_write:,} written)"
@@ -412,6 +413,9 @@ class AIController:
         context: BibleContext | None = None
         if spec.takes_bible_context:
             inputs, context = await self._bible_context(inputs, model)
+        # the planning and calling of operations: imported at the first one, not with the app
+        from writers_factory.ai.runner import plan_operation
+
         tracker = await self.get_tracker()
         try:
             plan = await plan_operation(spec, inputs, model, tracker, self.workspace.preferences)
@@ -500,6 +504,8 @@ class AIController:
         await self._remember_notes(choice.pin, choice.exclude, context)
         if not choice.dropped:
             return plan
+        from writers_factory.ai.runner import plan_operation
+
         inputs = ops.drop_parts(plan.spec, plan.inputs, choice.dropped)
         again = await plan_operation(plan.spec, inputs, plan.model, plan.tracker, prefs)
         if again.hard_stop:
@@ -573,6 +579,9 @@ class AIController:
         conversation: Conversation | None = None,
         deliver: Callable[[str], object] | None = None,
     ) -> None:
+        from writers_factory.ai.runner import BudgetHardStop
+        from writers_factory.ai.runner import run_operation as run_planned
+
         spec, pane = plan.spec, self.pane
         conv = conversation
         if spec.conversational:

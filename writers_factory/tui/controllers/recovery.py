@@ -36,10 +36,10 @@ from writers_factory.store.manuscript.buffers import FileBuffer, UnreadableFileE
 from writers_factory.store.manuscript.documents import NONE, Document
 from writers_factory.store.manuscript.journal import Journal, JournalEntry
 from writers_factory.store.manuscript.recovery import Newer, Side, assess_all
-from writers_factory.tui.screens.recovery import RecoveryAnswer, RecoveryChoice, RecoveryScreen
 
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI
+    from writers_factory.tui.screens.recovery import RecoveryAnswer
     from writers_factory.tui.workspace import Workspace
 
 
@@ -104,6 +104,10 @@ class StartupChecks:
                     title="Previous session",
                 )
             return StartDecision.NORMAL
+        # the question's screen: imported when there is something to ask (rarely), not
+        # with the app
+        from writers_factory.tui.screens.recovery import RecoveryChoice, RecoveryScreen
+
         previous = session.previous
         self.workspace.metrics.count("recoveries_offered")
         answer: RecoveryAnswer = await self.ui.ask(
@@ -133,6 +137,8 @@ class StartupChecks:
     async def _record(self, answer: RecoveryAnswer, items: list[Any]) -> None:
         """The choice, counted and in the audit trail (from: what was offered; to: the
         choice and the files whose unsaved text was kept)."""
+        from writers_factory.tui.screens.recovery import RecoveryChoice
+
         kept = sorted(p for p, side in answer.sides.items() if side is Side.UNSAVED)
         if answer.choice is RecoveryChoice.RECOVER:
             self.workspace.metrics.count("recoveries_accepted")

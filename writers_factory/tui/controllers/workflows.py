@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from writers_factory.ai.catalogue import CATALOGUE
 from writers_factory.ai.operations import OperationInputError
 from writers_factory.ai.providers import how_to_configure
-from writers_factory.ai.runner import BudgetHardStop, dollars
 from writers_factory.core.prices import UnknownModelError
 from writers_factory.store.base.paths import OutsideProjectError
 from writers_factory.tui.controllers.ai_results import Pending, RecordOperation, Target
@@ -202,6 +201,8 @@ class WorkflowRunner:
                     counted.add(step.name)  # paid in this run: counted in the history once
                     self.record_operation(step.operation, step.cost or Decimal(0))
 
+        from writers_factory.ai.runner import BudgetHardStop
+
         try:
             done = await run_workflow(
                 record,
@@ -244,6 +245,8 @@ class WorkflowRunner:
         where = f" — Accept replaces {target.path.name}" if target is not None else ""
         pane.start(f"{record.title}: the rewrite{where}", 0)
         pane.append(rewrite)
+        from writers_factory.ai.runner import dollars
+
         tracker = await ai.get_tracker()
         headline = score.splitlines()[0] if score else "no score"
         pane.finish(

@@ -38,7 +38,6 @@ from writers_factory.core.targets import progress
 from writers_factory.core.wordcount import count_words, word_delta
 from writers_factory.store.history.history import SessionHistory
 from writers_factory.store.manuscript.buffers import ENCODING
-from writers_factory.tui.screens.statistics import StatisticsScreen, session_progress
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -337,6 +336,10 @@ class WritingActivity:
         """The status bar's "Today …" line and its tooltip."""
         if self.history is None:
             return "", ""
+        # the statistics screen's module: imported once there is a history to show (after
+        # start-up), not with the app
+        from writers_factory.tui.screens.statistics import session_progress
+
         text, tooltip = session_progress(self.history, self.daily_target())
         target = (
             self.workspace.preferences.data.targets.session_words
@@ -371,6 +374,8 @@ class WritingActivity:
             bar.set_progress(*self.progress())
 
     def show_statistics(self) -> None:
+        from writers_factory.tui.screens.statistics import StatisticsScreen
+
         if self.history is None:
             self.ui.notify("Writing statistics are not available yet.")
             return

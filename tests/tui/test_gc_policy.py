@@ -1,0 +1,80 @@
+"""The cycle collector held back while the workspace starts, then settled (``gc_policy.py``).
+
+Counted, never timed: the thresholds while importing and starting, the usual ones again once
+start-up is over, start-up's objects frozen while the app runs and given back when it closes.
+"""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+
+from tests.tui.conftest import SIZE, started
+from writers_factory.tui import gc_policy
+from writers_factory.tui.app import WritersFactoryApp
+
+
+def test_importing_the_workspace_holds_the_collector_back() -> None:
+    probe = (
+        "import gc\n"
+        "def runs(): return sum(g['collections'] for g in gc.get_stats())\n"
+        "before, ran = gc.get_threshold(), runs()\n"
+        "import writers_factory.tui.app\n"
+        "from writers_factory.tui.gc_policy import STARTUP_THRESHOLD\n"
+        "print(before[0], gc.get_threshold()[0] == STARTUP_THRESHOLD, runs() - ran)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[:2] == ["700", "True"]
+    assert int(out[2]) <= 1, "at most the collections before the TUI package was reached"
+
+
+async def test_start_up_holds_the_collector_then_settles_and_closing_thaws(
+    make_app: Callable[[], WritersFactoryApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gc_policy.release()  # as a process that has not imported the workspace yet
+    usual = gc.get_threshold()
+    assert usual[0] < gc_policy.STARTUP_THRESHOLD
+    app = make_app()
+    assert gc.get_threshold() == (gc_policy.STARTUP_THRESHOLD, *usual[1:])
+    during: list[tuple[int, int, int]] = []
+    restore = app.restore_workspace
+
+    async def seen() -> None:
+        during.append(gc.get_threshold())
+        await restore()
+
+    monkeypatch.setattr(app, "restore_workspace", seen)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert during == [(gc_policy.STARTUP_THRESHOLD, *usual[1:])]
+        assert gc.get_threshold() == usual
+        assert not gc_policy.held()
+        assert gc.get_freeze_count() > 10_000
+        await app.action_quit()
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == usual
+
+
+async def test_an_app_that_closes_before_start_up_is_over_gives_the_thresholds_back(
+    make_app: Callable[[], WritersFactoryApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gc_policy.release()
+    usual = gc.get_threshold()
+    app = make_app()
+
+    async def quits() -> bool:
+        app.exit(0)
+        return False
+
+    monkeypatch.setattr(app, "ask_ownership", quits)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert not app.ready.is_set()
+    assert gc.get_threshold() == usual
+    assert gc.get_freeze_count() == 0
