@@ -38,6 +38,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from writers_factory.core.common_ends import common_prefix, common_suffix
+
 EXACT_LIMIT = 20_000
 """Above this many differing words on either side, ``word_delta`` uses the multiset count."""
 
@@ -176,45 +178,6 @@ def word_delta(old_text: str, new_text: str) -> tuple[int, int]:
     return sequence_delta(words(old_text[start:old_end]), words(new_text[start:new_end]))
 
 
-_BLOCK = 1 << 16
-
-
-def _common_prefix(a: str, b: str) -> int:
-    """How many leading characters ``a`` and ``b`` share (block compares, then halving)."""
-    lo, limit = 0, min(len(a), len(b))
-    while lo < limit:
-        hi = min(lo + _BLOCK, limit)
-        if a[lo:hi] == b[lo:hi]:
-            lo = hi
-            continue
-        while hi - lo > 1:  # a[lo:hi] differs somewhere; everything before lo is shared
-            mid = (lo + hi) // 2
-            if a[lo:mid] == b[lo:mid]:
-                lo = mid
-            else:
-                hi = mid
-        return lo
-    return lo
-
-
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    """How many trailing characters (at most ``limit``) ``a`` and ``b`` share."""
-    la, lb, lo = len(a), len(b), 0
-    while lo < limit:
-        hi = min(lo + _BLOCK, limit)
-        if a[la - hi : la - lo] == b[lb - hi : lb - lo]:
-            lo = hi
-            continue
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
-                lo = mid
-            else:
-                hi = mid
-        return lo
-    return lo
-
-
 def _blank(text: str, start: int, end: int) -> bool:
     return not text[start:end].strip(" \t")
 
@@ -263,15 +226,16 @@ def differing_part(old_text: str, new_text: str) -> tuple[int, int, int]:
     blank line (see the module's notes), but for the front matter and HTML comments, which
     widen the part when one runs across a cut. Whole texts at worst, never a different count.
     """
-    shared = _common_prefix(old_text, new_text)
-    tail = _common_suffix(old_text, new_text, min(len(old_text), len(new_text)) - shared)
+    shared = common_prefix(old_text, new_text)
+    tail = common_suffix(old_text, new_text, min(len(old_text), len(new_text)) - shared)
     start = _blank_line_before(old_text, shared)
     old_end = _blank_line_from(old_text, len(old_text) - tail)
     new_end = old_end - len(old_text) + len(new_text)
     ends = [old_end, new_end]
+    # both texts hold the same characters before ``start``: one search for an open comment
+    if start and not _comments_close(old_text, 0, start):
+        start = 0
     for text in (old_text, new_text):
-        if start and not _comments_close(text, 0, start):
-            start = 0
         front = _FRONT_MATTER.match(text) if text.startswith("---") else None
         if front is not None and front.end() > start:
             start = 0
