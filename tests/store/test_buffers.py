@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
 import threading
 from datetime import datetime
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from writers_factory.store.base import digests, durable
+from writers_factory.store.manuscript import buffers
 from writers_factory.store.manuscript.buffers import (
     DiskState,
     FileBuffer,
@@ -68,30 +70,106 @@ def test_save_when_unchanged_writes_and_reports_bytes(tmp_path: Path) -> None:
     assert file.read_text() == "Again\n"
 
 
+def _hashes() -> int:
+    return sum(digests.calls_by_thread.values())
+
+
+class Reads:
+    """Counts the conflict check's reading: in-place compares, and whole reads of the file."""
+
+    def __init__(self, patch: pytest.MonkeyPatch) -> None:
+        self.compares = 0
+        self.whole = 0
+        holds, whole = buffers._holds, buffers._whole
+
+        def comparing(file: io.FileIO, data: bytes) -> bool:
+            self.compares += 1
+            return holds(file, data)
+
+        def reading(file: io.FileIO) -> bytes:
+            self.whole += 1
+            return whole(file)
+
+        patch.setattr(buffers, "_holds", comparing)
+        patch.setattr(buffers, "_whole", reading)
+
+
 def test_a_save_hashes_once_and_hands_on_what_it_read(tmp_path: Path) -> None:
-    """The conflict check compares the file with the bytes last read or written, so only the
-    new bytes are hashed; the hooks (known content, the words count) get that hash and the
-    previous bytes: they neither hash again nor read the file again."""
+    """The conflict check compares the file in place with the bytes last read or written, so
+    only the new bytes are hashed and no copy of the file is made; the hooks (known content,
+    the words count) get that hash, the previous bytes and the text: they neither hash
+    again, nor read the file again, nor decode the bytes back to text."""
     file, buf, loaded = make(tmp_path)
     told: list[Outgoing] = []
-    me = threading.get_ident()
-    reads: list[Path] = []
-    original = Path.read_bytes
-
-    def counting(self: Path) -> bytes:
-        reads.append(self)
-        return original(self)
-
-    before = digests.calls_on(me)
+    before = _hashes()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Path, "read_bytes", counting)
+        reads = Reads(patch)
         written = buf.save("Twice upon a time.\n", remember=told.append)
         again = buf.save("Thrice upon a time.\n")
-    assert digests.calls_on(me) - before == 2, "one hash a save: the new bytes"
-    assert reads == [file, file], "one read a save: the conflict check"
-    assert told == [Outgoing(file, written.data, written.sha256, loaded.encode())]
+    assert _hashes() - before == 2, "one hash a save: the new bytes"
+    assert (reads.compares, reads.whole) == (2, 0), "compared in place, never read whole"
+    assert told == [
+        Outgoing(
+            file,
+            written.data,
+            digests.Sha256(written.sha256),
+            loaded.encode(),
+            "Twice upon a time.\n",
+        )
+    ]
     assert written.sha256 == sha256_of(written.data)
     assert again.sha256 == sha256_of(again.data) == buf.base_sha256
+
+
+@pytest.mark.parametrize("where", [0, 5, 6, 7, 11, -1])
+def test_a_same_size_change_anywhere_is_a_conflict_read_whole_once(
+    tmp_path: Path, where: int
+) -> None:
+    """The in-place compare reads in chunks (three bytes here): a byte changed at a chunk's
+    edge, inside one or in the last is found, and the file is then read whole, once, for
+    the conflict's text; nothing is written."""
+    file, buf, text = make(tmp_path, "Once upon a time.\n")
+    theirs = bytearray(text.encode())
+    theirs[where] = ord("#")
+    file.write_bytes(bytes(theirs))  # in place: the same file, the same size
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(buffers, "CHECK_CHUNK", 3)
+        reads = Reads(patch)
+        with pytest.raises(SaveConflict) as caught:
+            buf.save("Mine\n")
+    assert (reads.compares, reads.whole) == (1, 1)
+    assert caught.value.disk_text == theirs.decode()
+    assert file.read_bytes() == bytes(theirs)
+
+
+def test_a_file_grown_or_cut_is_a_conflict(tmp_path: Path) -> None:
+    file, buf, text = make(tmp_path)
+    for theirs in (text + "And then.\n", text[:-3]):
+        file.write_text(theirs)
+        with pytest.raises(SaveConflict):
+            buf.save("Mine\n")
+        assert file.read_text() == theirs
+
+
+def test_a_save_hashes_its_bytes_on_a_helper_thread_while_writing(tmp_path: Path) -> None:
+    """The hash runs beside the durable write (it releases the interpreter's lock), so it
+    costs the save no time on a second core: none on the saving thread, and the hooks are
+    told before the hash is asked for (the known-content record never waits for it)."""
+    file, buf, _ = make(tmp_path)
+    me = threading.get_ident()
+    hashed_by: list[int] = []
+    real = digests.sha256_hex
+
+    def recording(data: bytes) -> str:
+        hashed_by.append(threading.get_ident())
+        return real(data)
+
+    told: list[Outgoing] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(digests, "sha256_hex", recording)
+        written = buf.save("A long chapter.\n" * 1000, remember=told.append)
+    assert len(hashed_by) == 1 and hashed_by[0] != me
+    assert told[0].sha256 == written.sha256 == sha256_of(file.read_bytes()) == buf.base_sha256
 
 
 def test_a_change_of_the_same_length_is_a_conflict(tmp_path: Path) -> None:

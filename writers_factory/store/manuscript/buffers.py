@@ -22,6 +22,8 @@ Everything here is synchronous file I/O: the TUI calls it from thread workers.
 from __future__ import annotations
 
 import enum
+import io
+import os
 import re
 import stat
 from collections.abc import Callable
@@ -30,27 +32,37 @@ from datetime import datetime
 from pathlib import Path
 
 from writers_factory.core.errors import WritersFactoryError
-from writers_factory.store.base.digests import sha256_hex
+from writers_factory.store.base.digests import Sha256, sha256_hex
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.paths import OutsideProjectError, inside_project
-
-ENCODING = "utf-8"
+from writers_factory.store.manuscript.encoded import ENCODING as ENCODING
+from writers_factory.store.manuscript.encoded import Encoded, encode_after
 
 
 @dataclass(frozen=True)
 class Outgoing:
     """Bytes about to be written to ``path``, told to the app before the write.
 
-    A save reads the file once (its conflict check) and hashes each side once; what it read
-    and computed travels here, so the app's hooks (the watcher's known content, the words
-    count) neither read the file again nor hash the bytes again.
+    A save reads the file once (its conflict check) and hashes the new bytes once; what it
+    read and computed travels here, with the text it encoded, so the app's hooks (the
+    watcher's known content, the words count) neither read the file again, nor hash the
+    bytes again, nor decode them back to text.
     """
 
     path: Path
     data: bytes
-    sha256: str
+    digest: Sha256
+    """The hash of ``data``; a save computes it while the bytes are written (see
+    :class:`Sha256`): keep it, and ask its value only when it is needed."""
     previous: bytes | None = None
     """What the file held just before, when the save read it (``None``: not read, or no file)."""
+    text: str | None = None
+    """The text ``data`` encodes (``None``: not told)."""
+
+    @property
+    def sha256(self) -> str:
+        """The hash of ``data`` as hex (waits until it is computed)."""
+        return self.digest.hexdigest()
 
 
 Remember = Callable[[Outgoing], None]
@@ -115,6 +127,32 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+def _whole(file: io.FileIO) -> bytes:
+    """The rest of ``file``: the conflict check reads a file whole only when it differs."""
+    return file.read()
+
+
+CHECK_CHUNK = 1 << 18
+"""Bytes read at a time when the conflict check compares the file with the bytes held."""
+
+
+def _holds(file: io.FileIO, data: bytes) -> bool:
+    """Whether ``file`` (read from its start) holds exactly ``data``.
+
+    Read in chunks into one small buffer and compared as it goes: no copy of a whole novel
+    is made (reading it whole into new memory cost three times as much), and the first
+    difference ends the reading.
+    """
+    chunk = bytearray(min(CHECK_CHUNK, len(data) + 1))
+    view = memoryview(chunk)
+    at = 0
+    while n := file.readinto(chunk):
+        if not data.startswith(view[:n], at):
+            return False
+        at += n
+    return at == len(data)
+
+
 def _decode(path: Path, data: bytes) -> str:
     try:
         return data.decode(ENCODING)
@@ -151,18 +189,28 @@ class FileBuffer:
         conflict check compares bytes while that hash is still :attr:`base_sha256` (a
         caller that sets another hash, e.g. after reloading the file itself, falls back to
         comparing hashes)."""
+        self._encoded: Encoded | None = None
+        """The text last written with its bytes: the next save encodes only what changed
+        (see ``encoded.py``). A cache of the encoding, true whatever the disk holds."""
 
     def _set_base(self, data: bytes, sha256: str, mtime: float | None) -> None:
         self.base_sha256, self.base_mtime = sha256, mtime
         self._base_data = (sha256, data)
 
+    def _held(self) -> bytes | None:
+        """The bytes last read or written, while they are what :attr:`base_sha256` names."""
+        base = self._base_data
+        if self.base_sha256 is None or base is None or base[0] != self.base_sha256:
+            return None
+        return base[1]
+
     def _unchanged(self, data: bytes) -> bool:
         """Whether ``data`` (the file as read now) is what we last read or wrote."""
         if self.base_sha256 is None:
             return False
-        base = self._base_data
-        if base is not None and base[0] == self.base_sha256:
-            return data == base[1]
+        held = self._held()
+        if held is not None:
+            return data == held
         return sha256_of(data) == self.base_sha256
 
     @classmethod
@@ -201,7 +249,19 @@ class FileBuffer:
         return state
 
     def _probe(self) -> tuple[DiskState, bytes | None]:
-        data = _read(self.path)
+        """The file compared with what we last read or wrote, and its bytes (``None``: no
+        file). Compared in place when we hold those bytes and the size is theirs; read whole
+        only when it differs (the conflict shows the disk's text) or only a hash is held."""
+        held = self._held()
+        try:
+            with open(self.path, "rb", buffering=0) as file:
+                if held is not None and os.fstat(file.fileno()).st_size == len(held):
+                    if _holds(file, held):
+                        return DiskState.UNCHANGED, held
+                    file.seek(0)
+                data: bytes | None = _whole(file)
+        except FileNotFoundError:
+            data = None
         if data is None:
             return (DiskState.UNCHANGED if self.base_sha256 is None else DiskState.DELETED), None
         if self._unchanged(data):
@@ -233,6 +293,7 @@ class FileBuffer:
             return None
         text = _decode(self.path, data)
         self._set_base(data, sha256_of(data), self.path.stat().st_mtime)
+        self._encoded = None  # the old version is no longer worth its memory
         return text
 
     def keep_both(
@@ -259,7 +320,7 @@ class FileBuffer:
         data = text.encode(ENCODING)
         digest = sha256_of(data)
         if remember is not None:
-            remember(Outgoing(copy, data, digest))
+            remember(Outgoing(copy, data, Sha256(digest), text=text))
         write_atomic(copy, data)
         return Written(copy, data, digest)
 
@@ -273,19 +334,21 @@ class FileBuffer:
             mode = None
         if mode is not None and not stat.S_IMODE(mode) & 0o222:
             raise ReadOnlyFileError(self.path)
-        data = text.encode(ENCODING)
-        digest = sha256_of(data)
+        encoded = self._encoded = encode_after(self._encoded, text)
+        data = encoded.data
+        digest = Sha256.in_background(data)  # hashed while the bytes go to disk
         if remember is not None:
-            remember(Outgoing(self.path, data, digest, previous))
+            remember(Outgoing(self.path, data, digest, previous, text))
             if target != self.path:
-                remember(Outgoing(target, data, digest, previous))
+                remember(Outgoing(target, data, digest, previous, text))
         write_atomic(target, data)
         try:
             mtime: float | None = self.path.stat().st_mtime
         except OSError:
             mtime = None
-        self._set_base(data, digest, mtime)
-        return Written(self.path, data, digest)
+        sha256 = digest.hexdigest()
+        self._set_base(data, sha256, mtime)
+        return Written(self.path, data, sha256)
 
 
 _COPY_MARK = "my copy"

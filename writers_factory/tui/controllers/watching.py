@@ -49,7 +49,9 @@ RecordKey = tuple[str, str, str | None, datetime]
 class ActivityHooks(Protocol):
     """What the watcher tells the writing statistics (``WritingActivity``)."""
 
-    def saved(self, path: Path, data: bytes, previous: bytes | None = None) -> None: ...
+    def saved(
+        self, path: Path, data: bytes, previous: bytes | None = None, text: str | None = None
+    ) -> None: ...
 
     def rebase(self, path: Path, text: str) -> None: ...
 
@@ -132,10 +134,13 @@ class ProjectWatch:
 
     # ------------------------------------------------------------------ the save hook
     def remember(self, outgoing: Outgoing) -> None:
-        """``FileBuffer``'s remember hook (a save's thread): bytes about to be written."""
-        self.known.remember(outgoing.path, outgoing.data, outgoing.sha256)
+        """``FileBuffer``'s remember hook (a save's thread): bytes about to be written.
+
+        The hash is handed on unfinished (it is computed while the bytes are written) and the
+        words count gets the text the save encoded, never the bytes decoded again."""
+        self.known.remember(outgoing.path, outgoing.data, outgoing.digest)
         if self.activity is not None:
-            self.activity.saved(outgoing.path, outgoing.data, outgoing.previous)
+            self.activity.saved(outgoing.path, outgoing.data, outgoing.previous, outgoing.text)
 
     # ------------------------------------------------------------------ life cycle
     async def start(self) -> bool:

@@ -193,16 +193,20 @@ class WritingActivity:
         with self._lock:
             self._baselines[_key(path)] = text
 
-    def saved(self, path: Path, data: bytes, previous: bytes | None = None) -> None:
-        """Called with the exact bytes just before the app writes them, and what the file
-        held when the save read it (``previous``); in the save's thread, never the loop's
-        (but for the synchronous last resort, when no thread may be waited for)."""
+    def saved(
+        self, path: Path, data: bytes, previous: bytes | None = None, text: str | None = None
+    ) -> None:
+        """Called with the exact bytes just before the app writes them, what the file held
+        when the save read it (``previous``) and the text the save encoded (``text``: a
+        whole novel is not decoded back); in the save's thread, never the loop's (but for
+        the synchronous last resort, when no thread may be waited for)."""
         key = _key(path)
         if not self._counts_words(key):
             if self._tracked(key):  # a note or a report: listed, its words not counted
                 self._on_loop(self._record_save, Path(key), 0, 0)
             return
-        text = data.decode(ENCODING, errors="replace")
+        if text is None:
+            text = data.decode(ENCODING, errors="replace")
         with self._lock:
             baseline = self._baselines.get(key)
         if baseline is None and previous is not None:
