@@ -14,9 +14,10 @@ one sentence typed in the middle of the novel between saves. The hooks here are 
 (``ProjectWatch.remember`` and ``WritingActivity.saved``) without the loop: the known-content
 record takes the save's hash unfinished (``Outgoing.digest``, computed while the bytes are
 written), and the words are counted between the text the save encoded (``Outgoing.text``)
-and the last one counted — the app decoded the bytes back to text until it was handed the
-text, so the bench did too. The save itself (conflict check, encoding, hash, durable write)
-is timed whole, as the app runs it.
+and the last one counted, with the common ends the save's encoding found between them
+(``Outgoing.ends``) — the app decoded the bytes back to text and compared the texts again
+until it was handed both, so the bench did too. The save itself (conflict check, encoding,
+hash, durable write) is timed whole, as the app runs it.
 
 Run: ``.venv/bin/python -m bench.bench_saving`` (or ``make bench``).
 """
@@ -89,7 +90,7 @@ def rows(workload: Workload, runs: int) -> list[Row]:
             remember(outgoing)
             assert outgoing.text is not None  # a buffer's save always tells its text
             saved = outgoing.text
-            word_delta(last[0], saved)
+            word_delta(last[0], saved, outgoing.ends)
             last[0] = saved
 
         def typed() -> str:

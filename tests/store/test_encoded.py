@@ -41,7 +41,7 @@ def test_encoding_after_edits_is_encoding_the_whole(
     for at, length, typed in edits:
         at = min(at, len(text))
         text = text[:at] + typed + text[at + length :]
-        result = encode_after(result, text, 4)
+        result, _ = encode_after(result, text, 4)
         _consistent(result)
 
 
@@ -62,18 +62,20 @@ def test_a_sentence_typed_mid_novel_encodes_only_around_it() -> None:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(encoded, "_pieces", counting)
-        after = encode_after(before, new)
+        after, ends = encode_after(before, new)
     assert after.data == new.encode("utf-8")
     [(first, end)] = spans
     assert first <= middle < middle + 20 <= end
     assert end - first <= 2 * encoded.STEP + 20, "about two marks apart, not the novel"
     assert len(after.chars) == len(before.chars), "as many marks as before"
+    assert ends is not None and ends.between(old, new)
+    assert (ends.prefix, ends.suffix) == (middle, len(old) - middle)
 
 
 def test_the_same_text_is_the_same_encoding() -> None:
     before = encode("Once upon a time.\n")
-    assert encode_after(before, "Once upon a time.\n") is before
-    assert encode_after(None, "é").data == "é".encode()
+    assert encode_after(before, "Once upon a time.\n") == (before, None)
+    assert encode_after(None, "é")[0].data == "é".encode()
 
 
 @given(_TEXT, _TEXT, st.integers(1, 5))

@@ -13,6 +13,8 @@ chapter is answered in one compare); otherwise blocks of ``BLOCK`` characters ar
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 BLOCK = 1 << 16
 """Characters compared at a time before halving."""
 
@@ -58,3 +60,25 @@ def common_suffix(a: str, b: str, limit: int) -> int:
                 hi = mid
         return lo
     return lo
+
+
+@dataclass(frozen=True)
+class CommonEnds:
+    """What ``new`` shares with ``old``: ``prefix`` leading and ``suffix`` trailing characters
+    (not overlapping). Found once by a save and handed to the words count with the texts,
+    which it uses only for these very two strings (:meth:`between`)."""
+
+    old: str
+    new: str
+    prefix: int
+    suffix: int
+
+    def between(self, old: str, new: str) -> bool:
+        """Whether these are the ends of exactly ``old`` and ``new`` (the same objects)."""
+        return old is self.old and new is self.new
+
+
+def common_ends(old: str, new: str) -> CommonEnds:
+    """The common beginning and end of ``old`` and ``new``."""
+    prefix = common_prefix(old, new)
+    return CommonEnds(old, new, prefix, common_suffix(old, new, min(len(old), len(new)) - prefix))

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from writers_factory.core.common_ends import CommonEnds
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.store.base.digests import Sha256, sha256_hex
 from writers_factory.store.base.durable import write_atomic
@@ -58,6 +59,9 @@ class Outgoing:
     """What the file held just before, when the save read it (``None``: not read, or no file)."""
     text: str | None = None
     """The text ``data`` encodes (``None``: not told)."""
+    ends: CommonEnds | None = None
+    """What ``text`` shares with the text this buffer wrote before, when the save compared
+    them (to encode only the rest): the words count need not compare them again."""
 
     @property
     def sha256(self) -> str:
@@ -334,13 +338,14 @@ class FileBuffer:
             mode = None
         if mode is not None and not stat.S_IMODE(mode) & 0o222:
             raise ReadOnlyFileError(self.path)
-        encoded = self._encoded = encode_after(self._encoded, text)
+        encoded, ends = encode_after(self._encoded, text)
+        self._encoded = encoded
         data = encoded.data
         digest = Sha256.in_background(data)  # hashed while the bytes go to disk
         if remember is not None:
-            remember(Outgoing(self.path, data, digest, previous, text))
+            remember(Outgoing(self.path, data, digest, previous, text, ends))
             if target != self.path:
-                remember(Outgoing(target, data, digest, previous, text))
+                remember(Outgoing(target, data, digest, previous, text, ends))
         write_atomic(target, data)
         try:
             mtime: float | None = self.path.stat().st_mtime

@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from writers_factory.core.common_ends import common_prefix, common_suffix
+from writers_factory.core.common_ends import CommonEnds, common_ends
 
 ENCODING = "utf-8"
 
@@ -61,26 +61,29 @@ def encode(text: str, step: int = STEP) -> Encoded:
     return Encoded(text, b"".join(pieces), tuple(chars), tuple(offsets))
 
 
-def encode_after(previous: Encoded | None, text: str, step: int = STEP) -> Encoded:
-    """``text`` encoded, re-using the bytes of ``previous`` around the part that differs.
+def encode_after(
+    previous: Encoded | None, text: str, step: int = STEP
+) -> tuple[Encoded, CommonEnds | None]:
+    """``text`` encoded, re-using the bytes of ``previous`` around the part that differs, and
+    the common ends of the two texts when they were compared (the words count needs them).
 
     Costs two compares of the texts (their common beginning and end), encoding the changed
     part and one copy of the bytes; a text that is mostly new is encoded whole.
     """
     if previous is None:
-        return encode(text, step)
+        return encode(text, step), None
     old = previous.text
     if text is old or text == old:
-        return previous
-    shared = common_prefix(old, text)
-    tail = common_suffix(old, text, min(len(old), len(text)) - shared)
+        return previous, None
+    ends = common_ends(old, text)
+    shared, tail = ends.prefix, ends.suffix
     chars, offsets = previous.chars, previous.offsets
     before = bisect_right(chars, shared) - 1  # the last mark in the shared beginning
     after = bisect_left(chars, len(old) - tail)  # the first mark in the shared end
     shift = len(text) - len(old)
     first, end = chars[before], chars[after] + shift  # the part of ``text`` to encode
     if end - first > len(text) // 2:
-        return encode(text, step)
+        return encode(text, step), ends
     pieces, cuts = _pieces(text, first, end, step)
     view = memoryview(previous.data)
     data = b"".join([view[: offsets[before]], *pieces, view[offsets[after] :]])
@@ -96,4 +99,4 @@ def encode_after(previous: Encoded | None, text: str, step: int = STEP) -> Encod
         if char + shift > new_chars[-1]:  # an empty changed part leaves two marks in one place
             new_chars.append(char + shift)
             new_offsets.append(offset + grown)
-    return Encoded(text, data, tuple(new_chars), tuple(new_offsets))
+    return Encoded(text, data, tuple(new_chars), tuple(new_offsets)), ends
