@@ -6,13 +6,15 @@ import errno
 import io
 import os
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from writers_factory.store.base import digests, durable
-from writers_factory.store.manuscript import buffers
+from writers_factory.store.manuscript import buffers, encoded
 from writers_factory.store.manuscript.buffers import (
     DiskState,
     FileBuffer,
@@ -158,18 +160,45 @@ def test_a_save_hashes_its_bytes_on_a_helper_thread_while_writing(tmp_path: Path
     file, buf, _ = make(tmp_path)
     me = threading.get_ident()
     hashed_by: list[int] = []
-    real = digests.sha256_hex
+    real = digests.sha256_marked
 
-    def recording(data: bytes) -> str:
+    def recording(data: bytes, *args: Any) -> tuple[str, digests.States]:
         hashed_by.append(threading.get_ident())
-        return real(data)
+        return real(data, *args)
 
     told: list[Outgoing] = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(digests, "sha256_hex", recording)
+        patch.setattr(digests, "sha256_marked", recording)
         written = buf.save("A long chapter.\n" * 1000, remember=told.append)
     assert len(hashed_by) == 1 and hashed_by[0] != me
     assert told[0].sha256 == written.sha256 == sha256_of(file.read_bytes()) == buf.base_sha256
+
+
+def test_a_save_after_an_edit_hashes_only_from_the_mark_before_it(tmp_path: Path) -> None:
+    """Counted in bytes hashed, not timed: a sentence typed near the end of a long chapter
+    hashes about one stretch between marks again, and the hash is the whole file's."""
+    paragraph = "It was a dark and stormy night — the rain fell in torrents.\n\n"
+    text = paragraph * 20_000
+    _, buf, _ = make(tmp_path, text)
+    buf.save(text + "The end.\n")
+    hashed: list[int] = []
+    real = digests.sha256_marked
+
+    def counting(
+        data: bytes, marks: Sequence[int], resume: digests.States | None, kept: int
+    ) -> tuple[str, digests.States]:
+        start = max((at for at in (resume or {}) if at <= kept), default=0)
+        hashed.append(len(data) - start)
+        return real(data, marks, resume, kept)
+
+    edited = text[:-100] + "Then the wind rose. " + text[-100:] + "The end.\n"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(digests, "sha256_marked", counting)
+        written = buf.save(edited)
+        assert written.sha256 == sha256_of(edited.encode())
+    [again] = hashed
+    most = 3 * 2 * encoded.STEP + 200  # a stretch of up to 2 STEP characters, 3 bytes each
+    assert again <= most, f"hashed {again} of {len(written.data)} bytes again"
 
 
 def test_a_change_of_the_same_length_is_a_conflict(tmp_path: Path) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from writers_factory.core import common_ends
 from writers_factory.core.common_ends import common_prefix, common_suffix
+from writers_factory.store.base.digests import Sha256
 from writers_factory.store.manuscript import encoded
 from writers_factory.store.manuscript.encoded import Encoded, encode, encode_after
 
@@ -36,13 +39,18 @@ def test_encoding_after_edits_is_encoding_the_whole(
     text: str, edits: list[tuple[int, int, str]]
 ) -> None:
     """Edits anywhere (at a mark, across marks, at either end, deleting everything), one after
-    the other: each result equals the whole text encoded, marks included."""
+    the other: each result equals the whole text encoded, marks included, and hashing it
+    from the states kept at the marks gives the hash of its bytes."""
     result = encode(text, 4)
+    digest = Sha256.in_background(result.data, result.offsets)
     for at, length, typed in edits:
         at = min(at, len(text))
         text = text[:at] + typed + text[at + length :]
         result, _ = encode_after(result, text, 4)
         _consistent(result)
+        # the hash resumed from the last mark of the bytes kept is the whole bytes' hash
+        digest = Sha256.in_background(result.data, result.offsets, digest, result.kept)
+        assert digest.hexdigest() == hashlib.sha256(result.data).hexdigest()
 
 
 def test_a_sentence_typed_mid_novel_encodes_only_around_it() -> None:

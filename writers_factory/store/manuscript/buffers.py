@@ -196,6 +196,9 @@ class FileBuffer:
         self._encoded: Encoded | None = None
         """The text last written with its bytes: the next save encodes only what changed
         (see ``encoded.py``). A cache of the encoding, true whatever the disk holds."""
+        self._hashed: Sha256 | None = None
+        """The hash of :attr:`_encoded`'s bytes, with its states at the marks: the next
+        save hashes again only from the last mark before its first changed byte."""
 
     def _set_base(self, data: bytes, sha256: str, mtime: float | None) -> None:
         self.base_sha256, self.base_mtime = sha256, mtime
@@ -297,7 +300,7 @@ class FileBuffer:
             return None
         text = _decode(self.path, data)
         self._set_base(data, sha256_of(data), self.path.stat().st_mtime)
-        self._encoded = None  # the old version is no longer worth its memory
+        self._encoded = self._hashed = None  # the old version is no longer worth its memory
         return text
 
     def keep_both(
@@ -339,9 +342,12 @@ class FileBuffer:
         if mode is not None and not stat.S_IMODE(mode) & 0o222:
             raise ReadOnlyFileError(self.path)
         encoded, ends = encode_after(self._encoded, text)
-        self._encoded = encoded
         data = encoded.data
-        digest = Sha256.in_background(data)  # hashed while the bytes go to disk
+        if encoded is self._encoded and self._hashed is not None:
+            digest = self._hashed  # the very bytes written last
+        else:  # hashed while the bytes go to disk, from the last mark before the change
+            digest = Sha256.in_background(data, encoded.offsets, self._hashed, encoded.kept)
+        self._encoded, self._hashed = encoded, digest
         if remember is not None:
             remember(Outgoing(self.path, data, digest, previous, text, ends))
             if target != self.path:

@@ -37,6 +37,9 @@ class Encoded:
     """Increasing, from 0 to ``len(text)``."""
     offsets: tuple[int, ...]
     """The byte offset of each of :attr:`chars`, from 0 to ``len(data)``."""
+    kept: int = 0
+    """Leading bytes copied from the encoding this one was made from (0: encoded whole):
+    their hash need not be computed again either (``digests.sha256_marked``)."""
 
 
 def _pieces(text: str, first: int, end: int, step: int) -> tuple[list[bytes], list[int]]:
@@ -99,4 +102,5 @@ def encode_after(
         if char + shift > new_chars[-1]:  # an empty changed part leaves two marks in one place
             new_chars.append(char + shift)
             new_offsets.append(offset + grown)
-    return Encoded(text, data, tuple(new_chars), tuple(new_offsets)), ends
+    encoded = Encoded(text, data, tuple(new_chars), tuple(new_offsets), offsets[before])
+    return encoded, ends
