@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import io
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from datetime import datetime
@@ -336,3 +338,67 @@ def test_copies_of_a_projects_file_go_to_planning_copies(tmp_path: Path) -> None
     assert written.path.read_text() == "Mine\n" and theirs == "Theirs\n"
     assert is_copy(written.path)
     assert sorted(p.name for p in file.parent.iterdir()) == ["chapter-1.md"]
+
+
+def _stat_of(file: Path) -> tuple[int, int, int]:
+    found = file.stat()
+    return found.st_size, found.st_mtime_ns, found.st_ino
+
+
+def _other_process(code: str, *args: str) -> None:
+    """Run ``code`` in another Python process (a sync tool, another editor)."""
+    subprocess.run([sys.executable, "-c", code, *args], check=True, timeout=60)
+
+
+def test_a_same_size_edit_with_the_old_times_put_back_is_a_conflict(tmp_path: Path) -> None:
+    """A hand edit of the same size right after our save, its modification time then set
+    back to ours (as ``touch -m -d`` or a tool keeping times does): size, time and inode all
+    say "unchanged", the bytes do not, and the bytes decide."""
+    file, buf, _ = make(tmp_path)
+    buf.save("Mine, saved.\n")
+    size, mtime_ns, inode = _stat_of(file)
+    _other_process(
+        "import os, sys; p = sys.argv[1]; f = open(p, 'r+b'); f.write(b'Thei'); f.close(); "
+        "os.utime(p, ns=(int(sys.argv[2]), int(sys.argv[2])))",
+        str(file),
+        str(mtime_ns),
+    )
+    assert _stat_of(file) == (size, mtime_ns, inode)
+    with pytest.raises(SaveConflict) as caught:
+        buf.save("Mine, again.\n")
+    assert caught.value.disk_text == "Thei, saved.\n"
+    assert file.read_text() == "Thei, saved.\n"
+
+
+def test_a_file_replaced_by_a_sync_tool_with_the_same_size_is_a_conflict(tmp_path: Path) -> None:
+    """A sync tool writes its version beside the file and renames it over ours, keeping our
+    modification time: same size, same time; theirs is kept, never overwritten."""
+    file, buf, _ = make(tmp_path)
+    buf.save("Mine, saved.\n")
+    _, mtime_ns, _ = _stat_of(file)
+    _other_process(
+        "import os, sys; p = sys.argv[1]; t = p + '.sync'; "
+        "open(t, 'wb').write(b'Sync, saved.\\n'); "
+        "os.utime(t, ns=(int(sys.argv[2]), int(sys.argv[2]))); os.replace(t, p)",
+        str(file),
+        str(mtime_ns),
+    )
+    assert file.stat().st_size == len(b"Mine, saved.\n")
+    with pytest.raises(SaveConflict):
+        buf.save("Mine, again.\n")
+    assert file.read_text() == "Sync, saved.\n"
+
+
+def test_saves_in_quick_succession_each_check_the_bytes(tmp_path: Path) -> None:
+    """Twenty saves within the same second, another process changing one byte in place in
+    between: every save compares the file (one in-place compare each), none trusts a time."""
+    file, buf, _ = make(tmp_path, "Once upon a time.\n")
+    with pytest.MonkeyPatch.context() as patch:
+        reads = Reads(patch)
+        for n in range(20):
+            buf.save(f"Version {n:02d}.\n")
+    assert reads.compares == 20
+    _other_process("import sys; f = open(sys.argv[1], 'r+b'); f.write(b'v'); f.close()", str(file))
+    with pytest.raises(SaveConflict):
+        buf.save("Version 20.\n")
+    assert file.read_text() == "version 19.\n"

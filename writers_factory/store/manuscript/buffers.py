@@ -4,10 +4,16 @@ A writer's chapter may be changed behind our back — by a sync tool, another ed
 second machine. Saving blindly would silently destroy that other version, so every save
 first re-reads the file and compares it with what we recorded at load or at our last save:
 the bytes themselves when we still hold them (the bytes read or written, kept with the hash
-they were recorded with: comparing is a memory compare, where hashing the file again cost as
-much as hashing the new text), else the hash. Only an unchanged file is overwritten; anything
-else is a :class:`SaveConflict` that the caller resolves with an explicit choice (keep mine /
-take theirs / keep both).
+they were recorded with: read in chunks and compared as they come, where hashing the file
+again cost as much as hashing the new text), else the hash. Only an unchanged file is
+overwritten; anything else is a :class:`SaveConflict` that the caller resolves with an
+explicit choice (keep mine / take theirs / keep both).
+
+Size, times and inode are never trusted instead of the bytes: a same-size change made within
+the file system's timestamp granularity of our own write (one clock tick, or 2 s on some
+file systems; a server's clock on a network share) leaves all of them as they were, so a
+stat could spare the read only for a record taken well after the file last changed — never
+for the save that follows a save, the common case. The compare costs a fraction of the write.
 
 A chapter may be a symbolic link. One leading to a file inside the project is saved
 *through* the link: the target is replaced atomically and the link stays a link. One leading
