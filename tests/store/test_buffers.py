@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -402,3 +403,23 @@ def test_saves_in_quick_succession_each_check_the_bytes(tmp_path: Path) -> None:
     with pytest.raises(SaveConflict):
         buf.save("Version 20.\n")
     assert file.read_text() == "version 19.\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_forked_child_saves_with_helper_threads_of_its_own(tmp_path: Path) -> None:
+    """A process forked after saves (the kill tests fork writing children) has none of the
+    parent's helper threads: its saves get new ones instead of waiting for ever."""
+    file, buf, _ = make(tmp_path)
+    buf.save("The parent's save.\n")
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports by its exit status
+        signal.alarm(30)  # a save waiting for ever ends the child, and the test fails
+        try:
+            child_buf = FileBuffer.load(file)[0]
+            written = child_buf.save("The child's save.\n")
+            os._exit(0 if written.sha256 == sha256_of(b"The child's save.\n") else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert file.read_text() == "The child's save.\n"

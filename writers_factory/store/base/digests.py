@@ -11,6 +11,7 @@ nothing on the loop".
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -157,3 +158,13 @@ def _helpers() -> ThreadPoolExecutor:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sha256")
         return _pool
+
+
+def _forget_helpers() -> None:
+    """In a forked child: the parent's helper threads are not there; make new ones."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_forget_helpers)
