@@ -311,7 +311,7 @@ def test_failed_write_leaves_file_and_baseline(
     file, buf, text = make(tmp_path)
     base = buf.base_sha256
 
-    def disk_full(path: Path, data: bytes, mode: int | None) -> None:
+    def disk_full(path: Path, data: bytes, mode: int | None, **_: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(durable, "_write_once", disk_full)

@@ -103,7 +103,7 @@ class Sha256:
         if not kept:
             resume = None
         try:
-            digest._future = _helpers().submit(_resumed, data, marks, resume, kept)
+            digest._future = helpers().submit(_resumed, data, marks, resume, kept)
         except RuntimeError:
             digest._value, digest._states = _resumed(data, marks, resume, kept)
         return digest
@@ -151,8 +151,10 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def _helpers() -> ThreadPoolExecutor:
-    """The helper threads of :meth:`Sha256.in_background` (two: two saves at once)."""
+def helpers() -> ThreadPoolExecutor:
+    """The store's helper threads, kept: hashing a save's bytes (:meth:`Sha256.in_background`)
+    and its conflict check run there while the save's own thread waits on the disk. Two: a
+    save's hash and check at once."""
     global _pool
     with _pool_lock:
         if _pool is None:

@@ -2,12 +2,14 @@
 
 A writer's chapter may be changed behind our back — by a sync tool, another editor, a
 second machine. Saving blindly would silently destroy that other version, so every save
-first re-reads the file and compares it with what we recorded at load or at our last save:
-the bytes themselves when we still hold them (the bytes read or written, kept with the hash
+re-reads the file and compares it with what we recorded at load or at our last save: the
+bytes themselves when we still hold them (the bytes read or written, kept with the hash
 they were recorded with: read in chunks and compared as they come, where hashing the file
-again cost as much as hashing the new text), else the hash. Only an unchanged file is
-overwritten; anything else is a :class:`SaveConflict` that the caller resolves with an
-explicit choice (keep mine / take theirs / keep both).
+again cost as much as hashing the new text), else the hash. The check runs on a helper
+thread while the new bytes are written beside the file, and is waited for just before they
+replace it (closer to the replace than a check made first). Only an unchanged file is
+overwritten, and the hooks are told only then; anything else is a :class:`SaveConflict`
+that the caller resolves with an explicit choice (keep mine / take theirs / keep both).
 
 Size, times and inode are never trusted instead of the bytes: a same-size change made within
 the file system's timestamp granularity of our own write (one clock tick, or 2 s on some
@@ -39,7 +41,7 @@ from pathlib import Path
 
 from writers_factory.core.common_ends import CommonEnds
 from writers_factory.core.errors import WritersFactoryError
-from writers_factory.store.base.digests import Sha256, sha256_hex
+from writers_factory.store.base.digests import Sha256, helpers, sha256_hex
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.paths import OutsideProjectError, inside_project
 from writers_factory.store.manuscript.encoded import ENCODING as ENCODING
@@ -284,15 +286,12 @@ class FileBuffer:
     def save(self, text: str, *, remember: Remember | None = None) -> Written:
         """Write ``text`` only if the disk still holds what we last saw; else raise a conflict.
 
-        The file is read once and compared with the bytes last read or written (no hash);
-        only the new bytes are hashed. What was read is handed on to ``remember`` as
-        ``previous``.
+        The file is compared with the bytes last read or written (no hash) on a helper
+        thread while the new bytes are written beside it, and before they replace it: a
+        conflict leaves the file untouched and the hooks untold. Only the new bytes are
+        hashed. What was read is handed on to ``remember`` as ``previous``.
         """
-        state, data = self._probe()
-        if state is not DiskState.UNCHANGED:
-            disk_text = None if data is None else data.decode(ENCODING, errors="replace")
-            raise SaveConflict(self.path, state, disk_text)
-        return self._write(text, remember, previous=data)
+        return self._write(text, remember, checked=True)
 
     def keep_mine(self, text: str, *, remember: Remember | None = None) -> Written:
         """Overwrite whatever is on disk — only ever called after the writer chose so."""
@@ -337,16 +336,16 @@ class FileBuffer:
         write_atomic(copy, data)
         return Written(copy, data, digest)
 
-    def _write(
-        self, text: str, remember: Remember | None, *, previous: bytes | None = None
-    ) -> Written:
+    def _check(self) -> bytes | None:
+        """The conflict check: the file's bytes when unchanged; else :class:`SaveConflict`."""
+        state, data = self._probe()
+        if state is not DiskState.UNCHANGED:
+            disk_text = None if data is None else data.decode(ENCODING, errors="replace")
+            raise SaveConflict(self.path, state, disk_text)
+        return data
+
+    def _write(self, text: str, remember: Remember | None, *, checked: bool = False) -> Written:
         target = self.write_target()
-        try:
-            mode = target.stat().st_mode
-        except FileNotFoundError:
-            mode = None
-        if mode is not None and not stat.S_IMODE(mode) & 0o222:
-            raise ReadOnlyFileError(self.path)
         encoded, ends = encode_after(self._encoded, text)
         data = encoded.data
         if encoded is self._encoded and self._hashed is not None:
@@ -354,11 +353,34 @@ class FileBuffer:
         else:  # hashed while the bytes go to disk, from the last mark before the change
             digest = Sha256.in_background(data, encoded.offsets, self._hashed, encoded.kept)
         self._encoded, self._hashed = encoded, digest
-        if remember is not None:
-            remember(Outgoing(self.path, data, digest, previous, text, ends))
-            if target != self.path:
-                remember(Outgoing(target, data, digest, previous, text, ends))
-        write_atomic(target, data)
+        check = helpers().submit(self._check) if checked else None
+        failed: list[BaseException] = []
+
+        def before_replace() -> None:
+            """The new bytes are on disk beside the file: check it, then tell the hooks."""
+            try:
+                previous = None if check is None else check.result()
+                try:
+                    mode: int | None = target.stat().st_mode
+                except FileNotFoundError:
+                    mode = None
+                if mode is not None and not stat.S_IMODE(mode) & 0o222:
+                    raise ReadOnlyFileError(self.path)
+            except BaseException as exc:  # the check's own errors are not retried writes
+                failed.append(exc)
+                raise _Refused from exc
+            if remember is not None:
+                remember(Outgoing(self.path, data, digest, previous, text, ends))
+                if target != self.path:
+                    remember(Outgoing(target, data, digest, previous, text, ends))
+
+        try:
+            write_atomic(target, data, before_replace=before_replace)
+        except _Refused:
+            raise failed[0] from None
+        finally:
+            if check is not None and not check.done():
+                check.cancel()
         try:
             mtime: float | None = self.path.stat().st_mtime
         except OSError:
@@ -366,6 +388,11 @@ class FileBuffer:
         sha256 = digest.hexdigest()
         self._set_base(data, sha256, mtime)
         return Written(self.path, data, sha256)
+
+
+class _Refused(Exception):
+    """Raised through the durable write when the check refuses (never an ``OSError``, so the
+    write is not retried); the check's own exception is raised in its place."""
 
 
 _COPY_MARK = "my copy"
