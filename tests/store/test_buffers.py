@@ -423,3 +423,16 @@ def test_a_forked_child_saves_with_helper_threads_of_its_own(tmp_path: Path) -> 
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert file.read_text() == "The child's save.\n"
+
+
+def test_a_conflict_found_while_writing_leaves_no_trace_and_tells_no_hook(tmp_path: Path) -> None:
+    """The check runs while the new bytes are written beside the file: on a conflict the
+    temp file is removed, the file keeps their text, and the hooks were never told."""
+    file, buf, _ = make(tmp_path)
+    file.write_text("Theirs\n")
+    told: list[Outgoing] = []
+    with pytest.raises(SaveConflict):
+        buf.save("Mine\n", remember=told.append)
+    assert told == []
+    assert file.read_text() == "Theirs\n"
+    assert sorted(p.name for p in file.parent.iterdir()) == ["chapter-1.md"]
