@@ -10,7 +10,14 @@ each, alternated; the p50 (median) is compared.
 
 A second row adds what the app's hook also does in the save's thread: the words added and
 removed since the last save (``word_delta``, as the writing activity counts them), with
-one sentence typed in the middle of the novel between saves.
+one sentence typed in the middle of the novel between saves. The hooks here are the app's
+(``ProjectWatch.remember`` and ``WritingActivity.saved``) without the loop: the known-content
+record takes the save's hash unfinished (``Outgoing.digest``, computed while the bytes are
+written), and the words are counted between the text the save encoded (``Outgoing.text``)
+and the last one counted, with the common ends the save's encoding found between them
+(``Outgoing.ends``) — the app decoded the bytes back to text and compared the texts again
+until it was handed both, so the bench did too. The save itself (conflict check, encoding,
+hash, durable write) is timed whole, as the app runs it.
 
 Run: ``.venv/bin/python -m bench.bench_saving`` (or ``make bench``).
 """
@@ -44,7 +51,7 @@ def bare_durable_write(path: Path, data: bytes) -> None:
 
 def rows(workload: Workload, runs: int) -> list[Row]:
     from writers_factory.core.wordcount import word_delta
-    from writers_factory.store.manuscript.buffers import ENCODING, FileBuffer, Outgoing
+    from writers_factory.store.manuscript.buffers import FileBuffer, Outgoing
     from writers_factory.watch.known import KnownContent
 
     text = corpus_file().read_text(encoding="utf-8")
@@ -58,7 +65,7 @@ def rows(workload: Workload, runs: int) -> list[Row]:
         known = KnownContent()
 
         def remember(outgoing: Outgoing) -> None:  # the known-content half of the app's hook
-            known.remember(outgoing.path, outgoing.data, outgoing.sha256)
+            known.remember(outgoing.path, outgoing.data, outgoing.digest)
 
         edits = iter(range(10**9))
 
@@ -81,8 +88,9 @@ def rows(workload: Workload, runs: int) -> list[Row]:
 
         def counting(outgoing: Outgoing) -> None:  # the whole hook: known content and words
             remember(outgoing)
-            saved = outgoing.data.decode(ENCODING, errors="replace")
-            word_delta(last[0], saved)
+            assert outgoing.text is not None  # a buffer's save always tells its text
+            saved = outgoing.text
+            word_delta(last[0], saved, outgoing.ends)
             last[0] = saved
 
         def typed() -> str:

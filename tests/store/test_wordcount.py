@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from writers_factory.core import wordcount
 from writers_factory.core.analysis.metrics import analyze_text
+from writers_factory.core.common_ends import common_ends
 from writers_factory.core.wordcount import (
     count_words,
     count_words_stepwise,
@@ -187,6 +189,10 @@ def test_word_delta_of_the_differing_part_is_the_whole_delta(
         new = new[:i] + data.draw(_MARKED) + new[j:]
     assert word_delta(old, new) == _whole_delta(old, new)
     assert word_delta(new, old) == _whole_delta(new, old)
+    # the common ends a save found: the same delta; the ends of other texts are not used
+    found = common_ends(old, new)
+    assert word_delta(old, new, found) == _whole_delta(old, new)
+    assert word_delta(new, old, found) == _whole_delta(new, old)
 
 
 def test_a_sentence_typed_in_a_novel_counts_only_its_paragraph(monkeypatch: Any) -> None:
@@ -208,3 +214,22 @@ def test_a_sentence_typed_in_a_novel_counts_only_its_paragraph(monkeypatch: Any)
     assert sum(split) < 4 * len(paragraph)
     monkeypatch.undo()
     assert delta == _whole_delta(old, new)
+
+
+@given(
+    st.lists(st.sampled_from(["<", "<!--", "!--", "a", "-->", "<b>", "<!"]), max_size=30).map(
+        "".join
+    ),
+    st.integers(0, 3),
+    st.data(),
+)
+def test_the_last_comment_opener_is_the_four_character_searchs(
+    text: str, tries: int, data: st.DataObject
+) -> None:
+    """Visiting the ``<`` one by one (then, past a few, searching ``<!--`` itself) finds the
+    opener the plain search finds, within any bounds."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(wordcount, "_OPENER_TRIES", tries)
+        assert wordcount._last_opener(text, start, end) == text.rfind("<!--", start, end)

@@ -7,6 +7,7 @@ import errno
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,10 +32,10 @@ async def test_saves_journal_recovery_and_snapshots_are_counted_and_audited(
     real_write = durable._write_once
     manuscript = project / "manuscript"
 
-    def disk_full_in_manuscript(path: Path, data: bytes, mode: int | None) -> None:
+    def disk_full_in_manuscript(path: Path, data: bytes, mode: int | None, **options: Any) -> None:
         if manuscript in path.parents:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real_write(path, data, mode)
+        real_write(path, data, mode, **options)
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -149,10 +149,10 @@ async def test_failed_save_is_shown_nothing_is_lost_and_ctrl_s_retries(
     real_write = durable._write_once
     manuscript = project / "manuscript"
 
-    def disk_full_in_manuscript(path: Path, data: bytes, mode: int | None) -> None:
+    def disk_full_in_manuscript(path: Path, data: bytes, mode: int | None, **options: Any) -> None:
         if manuscript in path.parents:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real_write(path, data, mode)
+        real_write(path, data, mode, **options)
 
     on_disk = (project / CHAPTER).read_text()
     app = make_app()
@@ -227,9 +227,9 @@ class Writes:
         self.names: list[str] = []
         real = durable._write_once
 
-        def counting(path: Path, data: bytes, mode: int | None) -> None:
+        def counting(path: Path, data: bytes, mode: int | None, **options: Any) -> None:
             self.names.append(Path(path).name)
-            real(path, data, mode)
+            real(path, data, mode, **options)
 
         monkeypatch.setattr(durable, "_write_once", counting)
 

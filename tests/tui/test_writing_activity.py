@@ -6,6 +6,7 @@ path auto-save takes; ``history.json`` is read back from disk with a fresh reade
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -202,3 +203,41 @@ async def test_the_status_bar_shows_progress_to_the_daily_target(
         await type_and_save(pilot, app, chapter, "\n\nThe lamp turned all night.")
         assert str(progress.content) == "Today 5/20 words · 25%"
         assert progress.display
+
+
+async def test_a_save_counts_words_on_its_own_text_without_comparing_again(
+    make_app: Callable[[], WritersFactoryApp], project: Path, monkeypatch: Any
+) -> None:
+    """Counted in compares, not timed: from the second save on, the words hook gets the text
+    the save encoded (not the bytes decoded back: that was a new string) and the common
+    ends the save's encoding found; the count compares the two texts no more."""
+    from writers_factory.core import wordcount
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        chapter = await open_file(pilot, app, CHAPTER)
+        await type_and_save(pilot, app, chapter, "\n\nThe old keeper waited.")
+        compared: list[int] = []
+        hooked = threading.local()  # only the save's hook counts (snapshots count words too)
+        real, real_saved = wordcount.common_ends, app.writing.saved
+
+        def counting(old: str, new: str) -> Any:
+            if getattr(hooked, "on", False):
+                compared.append(len(new))
+            return real(old, new)
+
+        def saved(*args: Any) -> None:
+            hooked.on = True
+            try:
+                real_saved(*args)
+            finally:
+                hooked.on = False
+
+        monkeypatch.setattr(wordcount, "common_ends", counting)
+        monkeypatch.setattr(app.writing, "saved", saved)
+        await type_and_save(pilot, app, chapter, " Then the bell rang.")
+        entry = entry_on_disk(project, app.session.session_id)
+        assert entry is not None
+        assert (entry.words_added, entry.words_removed) == (4 + 4, 0)
+        assert compared == [], "the count took the save's common ends"

@@ -12,14 +12,16 @@ import threading
 from pathlib import Path
 from typing import NamedTuple
 
-from writers_factory.store.base.digests import sha256_hex
+from writers_factory.store.base.digests import Sha256, sha256_hex
 
 
 class KnownDigest(NamedTuple):
     """Size first so most foreign changes are told apart without reading the file."""
 
     size: int
-    sha256: str
+    sha256: str | Sha256
+    """A save's hash may still be computing while its bytes are written (:class:`Sha256`):
+    it is asked for only when a change of the same size needs comparing."""
 
 
 def _key(path: Path) -> str:
@@ -44,9 +46,10 @@ class KnownContent:
         self._lock = threading.Lock()
         self._digests: dict[str, KnownDigest] = {}
 
-    def remember(self, path: Path, data: bytes, sha256: str | None = None) -> None:
+    def remember(self, path: Path, data: bytes, sha256: str | Sha256 | None = None) -> None:
         """Record ``data`` as the app's own content of ``path`` (replacing any earlier record);
-        ``sha256`` when the caller already hashed it (a save hashes its bytes once)."""
+        ``sha256`` when the caller hashes it already (a save hashes its bytes once, while it
+        writes them: the record never waits for that hash)."""
         digest = digest_of(data) if sha256 is None else KnownDigest(len(data), sha256)
         with self._lock:
             self._digests[_key(path)] = digest
@@ -69,7 +72,8 @@ class KnownContent:
             known = self._digests.get(_key(path))
         if known is None or known.size != len(data):
             return False
-        return sha256_hex(data) == known.sha256
+        expected = known.sha256 if isinstance(known.sha256, str) else known.sha256.hexdigest()
+        return sha256_hex(data) == expected
 
     def size_of(self, path: Path) -> int | None:
         """The recorded size, so the watcher reads a file only when it could match."""

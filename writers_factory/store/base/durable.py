@@ -218,12 +218,19 @@ def with_retries(
 
 
 def _write_once(
-    path: Path, data: bytes, mode: int | None, *, sync_folder: bool = True
+    path: Path,
+    data: bytes,
+    mode: int | None,
+    *,
+    sync_folder: bool = True,
+    before_replace: Callable[[], None] | None = None,
 ) -> OSError | None:
     """One attempt; returns the error of the final folder fsync (the write landed) or None.
 
     ``mode`` None keeps the existing file's permissions; otherwise exactly ``mode``.
     ``sync_folder`` False leaves the folder fsync to the caller (:func:`write_many_atomic`).
+    ``before_replace`` runs once the temp file is on disk, just before it replaces ``path``;
+    whatever it raises removes the temp file and leaves ``path`` untouched.
     """
     tmp = temp_path_for(path)
     final = mode
@@ -243,6 +250,8 @@ def _write_once(
         if final is None:
             with contextlib.suppress(OSError):
                 os.chmod(tmp, path.stat().st_mode & 0o7777)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -265,10 +274,15 @@ def write_atomic(
     private: bool | None = None,
     sleep: Callable[[float], None] = time.sleep,
     on_warning: WarningCallback | None = None,
+    before_replace: Callable[[], None] | None = None,
 ) -> DurabilityWarning | None:
     """Replace ``path`` with ``data`` durably, retrying transient ``OSError`` twice.
 
     Runs synchronously: callers on an event loop hand it to a thread.
+
+    ``before_replace`` runs once the new bytes are on disk beside ``path``, right before
+    they replace it (at each attempt): a last check that may still refuse (raising leaves
+    ``path`` as it was), or a record that must precede the change (the watcher's).
 
     ``private`` (default: whether ``path`` lies inside a ``.session/`` folder): the file is
     written 0600 and missing folders are made with :func:`make_private_dir`, whatever the
@@ -293,7 +307,7 @@ def write_atomic(
     def attempt() -> OSError | None:
         if is_priv:
             refuse_symlinks(path)
-        return _write_once(path, data, final)
+        return _write_once(path, data, final, before_replace=before_replace)
 
     failure = with_retries(path, attempt, sleep=sleep, on_missing_folder=make_folder)
     if failure is None:

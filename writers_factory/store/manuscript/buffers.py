@@ -2,12 +2,20 @@
 
 A writer's chapter may be changed behind our back — by a sync tool, another editor, a
 second machine. Saving blindly would silently destroy that other version, so every save
-first re-reads the file and compares it with what we recorded at load or at our last save:
-the bytes themselves when we still hold them (the bytes read or written, kept with the hash
-they were recorded with: comparing is a memory compare, where hashing the file again cost as
-much as hashing the new text), else the hash. Only an unchanged file is overwritten; anything
-else is a :class:`SaveConflict` that the caller resolves with an explicit choice (keep mine /
-take theirs / keep both).
+re-reads the file and compares it with what we recorded at load or at our last save: the
+bytes themselves when we still hold them (the bytes read or written, kept with the hash
+they were recorded with: read in chunks and compared as they come, where hashing the file
+again cost as much as hashing the new text), else the hash. The check runs on a helper
+thread while the new bytes are written beside the file, and is waited for just before they
+replace it (closer to the replace than a check made first). Only an unchanged file is
+overwritten, and the hooks are told only then; anything else is a :class:`SaveConflict`
+that the caller resolves with an explicit choice (keep mine / take theirs / keep both).
+
+Size, times and inode are never trusted instead of the bytes: a same-size change made within
+the file system's timestamp granularity of our own write (one clock tick, or 2 s on some
+file systems; a server's clock on a network share) leaves all of them as they were, so a
+stat could spare the read only for a record taken well after the file last changed — never
+for the save that follows a save, the common case. The compare costs a fraction of the write.
 
 A chapter may be a symbolic link. One leading to a file inside the project is saved
 *through* the link: the target is replaced atomically and the link stays a link. One leading
@@ -22,6 +30,8 @@ Everything here is synchronous file I/O: the TUI calls it from thread workers.
 from __future__ import annotations
 
 import enum
+import io
+import os
 import re
 import stat
 from collections.abc import Callable
@@ -29,28 +39,42 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from writers_factory.core.common_ends import CommonEnds
 from writers_factory.core.errors import WritersFactoryError
-from writers_factory.store.base.digests import sha256_hex
+from writers_factory.store.base.digests import Sha256, helpers, sha256_hex
 from writers_factory.store.base.durable import write_atomic
 from writers_factory.store.base.paths import OutsideProjectError, inside_project
-
-ENCODING = "utf-8"
+from writers_factory.store.manuscript.encoded import ENCODING as ENCODING
+from writers_factory.store.manuscript.encoded import Encoded, encode_after
 
 
 @dataclass(frozen=True)
 class Outgoing:
     """Bytes about to be written to ``path``, told to the app before the write.
 
-    A save reads the file once (its conflict check) and hashes each side once; what it read
-    and computed travels here, so the app's hooks (the watcher's known content, the words
-    count) neither read the file again nor hash the bytes again.
+    A save reads the file once (its conflict check) and hashes the new bytes once; what it
+    read and computed travels here, with the text it encoded, so the app's hooks (the
+    watcher's known content, the words count) neither read the file again, nor hash the
+    bytes again, nor decode them back to text.
     """
 
     path: Path
     data: bytes
-    sha256: str
+    digest: Sha256
+    """The hash of ``data``; a save computes it while the bytes are written (see
+    :class:`Sha256`): keep it, and ask its value only when it is needed."""
     previous: bytes | None = None
     """What the file held just before, when the save read it (``None``: not read, or no file)."""
+    text: str | None = None
+    """The text ``data`` encodes (``None``: not told)."""
+    ends: CommonEnds | None = None
+    """What ``text`` shares with the text this buffer wrote before, when the save compared
+    them (to encode only the rest): the words count need not compare them again."""
+
+    @property
+    def sha256(self) -> str:
+        """The hash of ``data`` as hex (waits until it is computed)."""
+        return self.digest.hexdigest()
 
 
 Remember = Callable[[Outgoing], None]
@@ -115,6 +139,32 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+def _whole(file: io.FileIO) -> bytes:
+    """The rest of ``file``: the conflict check reads a file whole only when it differs."""
+    return file.read()
+
+
+CHECK_CHUNK = 1 << 18
+"""Bytes read at a time when the conflict check compares the file with the bytes held."""
+
+
+def _holds(file: io.FileIO, data: bytes) -> bool:
+    """Whether ``file`` (read from its start) holds exactly ``data``.
+
+    Read in chunks into one small buffer and compared as it goes: no copy of a whole novel
+    is made (reading it whole into new memory cost three times as much), and the first
+    difference ends the reading.
+    """
+    chunk = bytearray(min(CHECK_CHUNK, len(data) + 1))
+    view = memoryview(chunk)
+    at = 0
+    while n := file.readinto(chunk):
+        if not data.startswith(view[:n], at):
+            return False
+        at += n
+    return at == len(data)
+
+
 def _decode(path: Path, data: bytes) -> str:
     try:
         return data.decode(ENCODING)
@@ -151,18 +201,31 @@ class FileBuffer:
         conflict check compares bytes while that hash is still :attr:`base_sha256` (a
         caller that sets another hash, e.g. after reloading the file itself, falls back to
         comparing hashes)."""
+        self._encoded: Encoded | None = None
+        """The text last written with its bytes: the next save encodes only what changed
+        (see ``encoded.py``). A cache of the encoding, true whatever the disk holds."""
+        self._hashed: Sha256 | None = None
+        """The hash of :attr:`_encoded`'s bytes, with its states at the marks: the next
+        save hashes again only from the last mark before its first changed byte."""
 
     def _set_base(self, data: bytes, sha256: str, mtime: float | None) -> None:
         self.base_sha256, self.base_mtime = sha256, mtime
         self._base_data = (sha256, data)
 
+    def _held(self) -> bytes | None:
+        """The bytes last read or written, while they are what :attr:`base_sha256` names."""
+        base = self._base_data
+        if self.base_sha256 is None or base is None or base[0] != self.base_sha256:
+            return None
+        return base[1]
+
     def _unchanged(self, data: bytes) -> bool:
         """Whether ``data`` (the file as read now) is what we last read or wrote."""
         if self.base_sha256 is None:
             return False
-        base = self._base_data
-        if base is not None and base[0] == self.base_sha256:
-            return data == base[1]
+        held = self._held()
+        if held is not None:
+            return data == held
         return sha256_of(data) == self.base_sha256
 
     @classmethod
@@ -201,7 +264,19 @@ class FileBuffer:
         return state
 
     def _probe(self) -> tuple[DiskState, bytes | None]:
-        data = _read(self.path)
+        """The file compared with what we last read or wrote, and its bytes (``None``: no
+        file). Compared in place when we hold those bytes and the size is theirs; read whole
+        only when it differs (the conflict shows the disk's text) or only a hash is held."""
+        held = self._held()
+        try:
+            with open(self.path, "rb", buffering=0) as file:
+                if held is not None and os.fstat(file.fileno()).st_size == len(held):
+                    if _holds(file, held):
+                        return DiskState.UNCHANGED, held
+                    file.seek(0)
+                data: bytes | None = _whole(file)
+        except FileNotFoundError:
+            data = None
         if data is None:
             return (DiskState.UNCHANGED if self.base_sha256 is None else DiskState.DELETED), None
         if self._unchanged(data):
@@ -211,15 +286,12 @@ class FileBuffer:
     def save(self, text: str, *, remember: Remember | None = None) -> Written:
         """Write ``text`` only if the disk still holds what we last saw; else raise a conflict.
 
-        The file is read once and compared with the bytes last read or written (no hash);
-        only the new bytes are hashed. What was read is handed on to ``remember`` as
-        ``previous``.
+        The file is compared with the bytes last read or written (no hash) on a helper
+        thread while the new bytes are written beside it, and before they replace it: a
+        conflict leaves the file untouched and the hooks untold. Only the new bytes are
+        hashed. What was read is handed on to ``remember`` as ``previous``.
         """
-        state, data = self._probe()
-        if state is not DiskState.UNCHANGED:
-            disk_text = None if data is None else data.decode(ENCODING, errors="replace")
-            raise SaveConflict(self.path, state, disk_text)
-        return self._write(text, remember, previous=data)
+        return self._write(text, remember, checked=True)
 
     def keep_mine(self, text: str, *, remember: Remember | None = None) -> Written:
         """Overwrite whatever is on disk — only ever called after the writer chose so."""
@@ -233,6 +305,7 @@ class FileBuffer:
             return None
         text = _decode(self.path, data)
         self._set_base(data, sha256_of(data), self.path.stat().st_mtime)
+        self._encoded = self._hashed = None  # the old version is no longer worth its memory
         return text
 
     def keep_both(
@@ -259,33 +332,67 @@ class FileBuffer:
         data = text.encode(ENCODING)
         digest = sha256_of(data)
         if remember is not None:
-            remember(Outgoing(copy, data, digest))
+            remember(Outgoing(copy, data, Sha256(digest), text=text))
         write_atomic(copy, data)
         return Written(copy, data, digest)
 
-    def _write(
-        self, text: str, remember: Remember | None, *, previous: bytes | None = None
-    ) -> Written:
+    def _check(self) -> bytes | None:
+        """The conflict check: the file's bytes when unchanged; else :class:`SaveConflict`."""
+        state, data = self._probe()
+        if state is not DiskState.UNCHANGED:
+            disk_text = None if data is None else data.decode(ENCODING, errors="replace")
+            raise SaveConflict(self.path, state, disk_text)
+        return data
+
+    def _write(self, text: str, remember: Remember | None, *, checked: bool = False) -> Written:
         target = self.write_target()
+        encoded, ends = encode_after(self._encoded, text)
+        data = encoded.data
+        if encoded is self._encoded and self._hashed is not None:
+            digest = self._hashed  # the very bytes written last
+        else:  # hashed while the bytes go to disk, from the last mark before the change
+            digest = Sha256.in_background(data, encoded.offsets, self._hashed, encoded.kept)
+        self._encoded, self._hashed = encoded, digest
+        check = helpers().submit(self._check) if checked else None
+        failed: list[BaseException] = []
+
+        def before_replace() -> None:
+            """The new bytes are on disk beside the file: check it, then tell the hooks."""
+            try:
+                previous = None if check is None else check.result()
+                try:
+                    mode: int | None = target.stat().st_mode
+                except FileNotFoundError:
+                    mode = None
+                if mode is not None and not stat.S_IMODE(mode) & 0o222:
+                    raise ReadOnlyFileError(self.path)
+            except BaseException as exc:  # the check's own errors are not retried writes
+                failed.append(exc)
+                raise _Refused from exc
+            if remember is not None:
+                remember(Outgoing(self.path, data, digest, previous, text, ends))
+                if target != self.path:
+                    remember(Outgoing(target, data, digest, previous, text, ends))
+
         try:
-            mode = target.stat().st_mode
-        except FileNotFoundError:
-            mode = None
-        if mode is not None and not stat.S_IMODE(mode) & 0o222:
-            raise ReadOnlyFileError(self.path)
-        data = text.encode(ENCODING)
-        digest = sha256_of(data)
-        if remember is not None:
-            remember(Outgoing(self.path, data, digest, previous))
-            if target != self.path:
-                remember(Outgoing(target, data, digest, previous))
-        write_atomic(target, data)
+            write_atomic(target, data, before_replace=before_replace)
+        except _Refused:
+            raise failed[0] from None
+        finally:
+            if check is not None and not check.done():
+                check.cancel()
         try:
             mtime: float | None = self.path.stat().st_mtime
         except OSError:
             mtime = None
-        self._set_base(data, digest, mtime)
-        return Written(self.path, data, digest)
+        sha256 = digest.hexdigest()
+        self._set_base(data, sha256, mtime)
+        return Written(self.path, data, sha256)
+
+
+class _Refused(Exception):
+    """Raised through the durable write when the check refuses (never an ``OSError``, so the
+    write is not retried); the check's own exception is raised in its place."""
 
 
 _COPY_MARK = "my copy"

@@ -35,6 +35,7 @@ from writers_factory.tui.widgets.messages import FileRenamed
 from writers_factory.watch import ChangeKind, FileChange, KnownContent, ProjectWatcher
 
 if TYPE_CHECKING:
+    from writers_factory.core.common_ends import CommonEnds
     from writers_factory.store.session.models import FileChangeRecord
     from writers_factory.tui.controllers.ports import UI, Snapshots, Views
     from writers_factory.tui.widgets.editor import BufferArea
@@ -49,7 +50,14 @@ RecordKey = tuple[str, str, str | None, datetime]
 class ActivityHooks(Protocol):
     """What the watcher tells the writing statistics (``WritingActivity``)."""
 
-    def saved(self, path: Path, data: bytes, previous: bytes | None = None) -> None: ...
+    def saved(
+        self,
+        path: Path,
+        data: bytes,
+        previous: bytes | None = None,
+        text: str | None = None,
+        ends: CommonEnds | None = None,
+    ) -> None: ...
 
     def rebase(self, path: Path, text: str) -> None: ...
 
@@ -132,10 +140,16 @@ class ProjectWatch:
 
     # ------------------------------------------------------------------ the save hook
     def remember(self, outgoing: Outgoing) -> None:
-        """``FileBuffer``'s remember hook (a save's thread): bytes about to be written."""
-        self.known.remember(outgoing.path, outgoing.data, outgoing.sha256)
+        """``FileBuffer``'s remember hook (a save's thread): bytes about to be written.
+
+        The hash is handed on unfinished (it is computed while the bytes are written) and the
+        words count gets the text the save encoded, never the bytes decoded again, with what
+        it shares with the text written before (found by the save's encoding)."""
+        self.known.remember(outgoing.path, outgoing.data, outgoing.digest)
         if self.activity is not None:
-            self.activity.saved(outgoing.path, outgoing.data, outgoing.previous)
+            self.activity.saved(
+                outgoing.path, outgoing.data, outgoing.previous, outgoing.text, outgoing.ends
+            )
 
     # ------------------------------------------------------------------ life cycle
     async def start(self) -> bool:

@@ -42,6 +42,7 @@ from writers_factory.store.manuscript.buffers import ENCODING
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from writers_factory.core.common_ends import CommonEnds
     from writers_factory.tui.controllers.ports import UI, Views
     from writers_factory.tui.workspace import Workspace
 
@@ -192,16 +193,27 @@ class WritingActivity:
         with self._lock:
             self._baselines[_key(path)] = text
 
-    def saved(self, path: Path, data: bytes, previous: bytes | None = None) -> None:
-        """Called with the exact bytes just before the app writes them, and what the file
-        held when the save read it (``previous``); in the save's thread, never the loop's
-        (but for the synchronous last resort, when no thread may be waited for)."""
+    def saved(
+        self,
+        path: Path,
+        data: bytes,
+        previous: bytes | None = None,
+        text: str | None = None,
+        ends: CommonEnds | None = None,
+    ) -> None:
+        """Called with the exact bytes just before the app writes them, what the file held
+        when the save read it (``previous``), the text the save encoded (``text``: a whole
+        novel is not decoded back) and what it shares with the text written before
+        (``ends``, used when that text is the one last counted); in the save's thread,
+        never the loop's (but for the synchronous last resort, when no thread may be
+        waited for)."""
         key = _key(path)
         if not self._counts_words(key):
             if self._tracked(key):  # a note or a report: listed, its words not counted
                 self._on_loop(self._record_save, Path(key), 0, 0)
             return
-        text = data.decode(ENCODING, errors="replace")
+        if text is None:
+            text = data.decode(ENCODING, errors="replace")
         with self._lock:
             baseline = self._baselines.get(key)
         if baseline is None and previous is not None:
@@ -216,7 +228,7 @@ class WritingActivity:
                 return
             except OSError:
                 baseline = ""
-        added, removed = word_delta(baseline, text)
+        added, removed = word_delta(baseline, text, ends)
         pasted = self._take_pasted(key)
         # only words that did arrive (or go) count as pasted: a paste over a selection of
         # the same words adds nothing
