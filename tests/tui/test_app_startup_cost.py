@@ -288,3 +288,26 @@ async def test_the_reopened_chapter_is_painted_before_the_rest_of_start_up_loads
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
     assert seen["loading"] > seen["restored"], seen
+
+
+async def test_the_find_bar_is_mounted_when_first_opened(
+    make_app: Callable[[], WritersFactoryApp], six_open: Path
+) -> None:
+    """Hidden until ctrl+f, the find bar's dozen widgets were composed, styled and laid out
+    at every start: it is mounted the first time it is opened, below the tabs, and works
+    there as before (``test_find_bar.py``)."""
+    from writers_factory.tui.widgets.find_bar import FindBar
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.workspace_screen is not None
+        assert not app.workspace_screen.query(FindBar)
+        await pilot.press("ctrl+f")
+        bar = app.editor.find_bar
+        await wait_until(pilot, lambda: bar.display and app.focused is bar.query_one("#find-input"))
+        assert list(app.workspace_screen.query(FindBar)) == [bar]
+        assert app.editor.children[-1] is bar
+        await pilot.press("escape", "ctrl+f")
+        await wait_until(pilot, lambda: bar.display)
+        assert list(app.workspace_screen.query(FindBar)) == [bar], "mounted once"

@@ -1260,9 +1260,9 @@ class WritersFactoryApp(App[int]):
         self.notify(f"Smart quotes and em-dashes are {'on' if on else 'off'}.")
 
     # ------------------------------------------------------------------ finding
-    def action_find(self) -> None:
+    async def action_find(self) -> None:
         """ctrl+f: the find bar on the open file."""
-        if not self.editor.show_find():
+        if not await self.editor.show_find():
             self.notify("Open a file to find in it; alt+f finds in the whole project.")
 
     def action_project_search(self) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from textual import events
@@ -30,6 +30,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.widget import AwaitMount
 from textual.widgets import Static, Tab, TabbedContent, TabPane, TextArea
 from textual.widgets.text_area import DocumentBase, Edit, EditResult, Selection
 
@@ -41,8 +42,10 @@ from writers_factory.tui.spelling.highlights import MISSPELLED, SpellingHighligh
 from writers_factory.tui.spelling.speller import Speller
 from writers_factory.tui.widgets.document.area import ScaledTextArea
 from writers_factory.tui.widgets.document.lines import LineDocument
-from writers_factory.tui.widgets.find_bar import FindBar
 from writers_factory.tui.widgets.messages import BufferEdited, FileSwitched
+
+if TYPE_CHECKING:
+    from writers_factory.tui.widgets.find_bar import FindBar
 
 
 @dataclass(frozen=True)
@@ -425,6 +428,10 @@ class Editor(Vertical):
         """Every tab turns typed quotes curly and two hyphens into an em-dash."""
         self.paste_hook: PasteHook | None = None
         """Given to every tab: told of pastes as they happen (see ``BufferArea``)."""
+        self._find_bar: FindBar | None = None
+        """Mounted the first time it is wanted (``find_bar``), not at start: hidden until
+        ctrl+f, its dozen widgets would only slow the first paint."""
+        self._find_bar_mount: AwaitMount | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -432,18 +439,36 @@ class Editor(Vertical):
             id="editor-empty",
         )
         yield TabbedContent(id="editor-tabs")
-        yield FindBar(id="find-bar")
 
     @property
     def find_bar(self) -> FindBar:
-        return self.query_one(FindBar)
+        """The find bar, mounted (below the tabs, hidden) the first time it is wanted; its
+        own widgets are there once ``find_bar_mounted`` is awaited (``show_find`` does)."""
+        if self._find_bar is None:
+            from writers_factory.tui.widgets.find_bar import FindBar
 
-    def show_find(self) -> bool:
+            self._find_bar = FindBar(id="find-bar")
+            self._find_bar_mount = self.mount(self._find_bar)
+        return self._find_bar
+
+    async def find_bar_mounted(self) -> FindBar:
+        """The find bar with its widgets mounted (mounting it, the first time)."""
+        bar = self.find_bar
+        if self._find_bar_mount is not None:
+            await self._find_bar_mount
+            self._find_bar_mount = None
+        return bar
+
+    async def show_find(self) -> bool:
         """Open the find bar on the active tab (ctrl+f); False when no file is open."""
         area = self.active
         if area is None:
             return False
-        self.find_bar.open(area)
+        bar = await self.find_bar_mounted()
+        area = self.active  # the tab may have changed while the bar mounted
+        if area is None:
+            return False
+        bar.open(area)
         return True
 
     def on_mount(self) -> None:
@@ -655,8 +680,9 @@ class Editor(Vertical):
         await self.tabs.remove_pane(pane_id)
         self._show_empty()
         if not self._panes:
-            self.find_bar.retarget(None)
-            self.find_bar.display = False
+            if self._find_bar is not None:
+                self._find_bar.retarget(None)
+                self._find_bar.display = False
             self._notify_switch(None)
 
     def rename(self, old: Path, new: Path, absolute: Path) -> None:
@@ -709,8 +735,8 @@ class Editor(Vertical):
 
     def on_buffer_edited(self, event: BufferEdited) -> None:
         self.refresh_title(event.path)
-        bar = self.find_bar
-        if bar.target is not None and bar.target is self.find(event.path):
+        bar = self._find_bar
+        if bar is not None and bar.target is not None and bar.target is self.find(event.path):
             bar.text_changed()
 
     async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
@@ -718,7 +744,8 @@ class Editor(Vertical):
         if self._quiet_until is not _ANY:  # while restoring, the restore builds what shows
             await self.show_active()
         pane = self.tabs.active_pane
-        self.find_bar.retarget(self.active)
+        if self._find_bar is not None:  # never opened: it takes the active tab when it opens
+            self._find_bar.retarget(self.active)
         self._notify_switch(None if pane is None else self._path_of(pane.id))
 
     def _notify_switch(self, path: Path | None) -> None:
