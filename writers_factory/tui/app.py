@@ -303,6 +303,9 @@ class WritersFactoryApp(App[int]):
         gc_policy.hold()  # until start-up is over (``gc_policy.py``)
         self.workspace_screen: WorkspaceScreen | None = None
         """The one workspace screen (its editor is never re-created: modes only hide it)."""
+        self._outline_card: OutlineCard | None = None
+        """Held from the compose: asking the workspace screen for it walks its whole DOM
+        (at every tab switch and count)."""
         self.add_mode(WORKSPACE_MODE, self.get_default_screen)
         self._stage_screens: dict[str, StageScreen] = {}
         """The stage screens made so far, by mode."""
@@ -497,7 +500,8 @@ class WritersFactoryApp(App[int]):
             editor = Editor(self.workspace.documents, id="editor")
             editor.paste_hook = self._count_paste
             yield editor
-            yield OutlineCard(id="outline-card")
+            self._outline_card = OutlineCard(id="outline-card")
+            yield self._outline_card
             yield AIPane()
         yield StatusBar()
         yield Footer()
@@ -1029,8 +1033,9 @@ class WritersFactoryApp(App[int]):
 
     # ------------------------------------------------------------------ navigation
     def on_open_file_counted(self, event: OpenFileCounted) -> None:
-        if self.workspace_screen is not None and self.workspace_screen.query(OutlineCard):
-            self._in_workspace(OutlineCard).words_counted(event.path, event.words, event.target)
+        card = self._outline_card
+        if card is not None and card.is_attached:
+            card.words_counted(event.path, event.words, event.target)
 
     def on_file_switched(self, event: FileSwitched) -> None:
         if self._restoring:
@@ -1117,9 +1122,9 @@ class WritersFactoryApp(App[int]):
     def refresh_outline_card(self) -> None:
         """Show the open chapter's outline card and words beside the editor (Writing only,
         on a wide enough terminal); read and counted in a thread."""
-        if self.workspace_screen is None or not self.workspace_screen.query(OutlineCard):
+        card = self._outline_card
+        if card is None or not card.is_attached:
             return
-        card = self._in_workspace(OutlineCard)
         wanted = self.stage_id == "writing" and self.size.width >= MIN_WIDTH
         card.set_class(wanted, "-on")
         area = self.editor.active
