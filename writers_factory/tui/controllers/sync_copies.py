@@ -58,6 +58,21 @@ def session_notice(report: CopiesReport) -> str:
     return "\n".join(parts)
 
 
+def _merge_session_copies(project: Path) -> CopiesReport:
+    """In a thread: the store modules are imported there too, not on the event loop at
+    start-up (they are only needed for this)."""
+    from writers_factory.store.session_copies import merge_session_copies
+
+    return merge_session_copies(project, apply=True)
+
+
+def _find_copies(project: Path) -> list[SyncCopy]:
+    """In a thread, its module imported there (see ``_merge_session_copies``)."""
+    from writers_factory.store.sync_copies import find_copies
+
+    return find_copies(project)
+
+
 class SyncCopies:
     """The copies: the start-up merge, the notices, the list and the merge of one."""
 
@@ -86,12 +101,9 @@ class SyncCopies:
     # ------------------------------------------------------------------ telling
     async def start(self) -> None:
         """At start: merge the ``.session/`` copies, then tell of the writer's ones."""
-        from writers_factory.store.session_copies import merge_session_copies
-        from writers_factory.store.sync_copies import find_copies
-
         if not self.workspace.read_only:
             try:
-                report = await asyncio.to_thread(merge_session_copies, self.project, apply=True)
+                report = await asyncio.to_thread(_merge_session_copies, self.project)
             except Exception as exc:  # start-up goes on whatever a copy holds; it is named
                 self.ui.notify(
                     f"Conflict copies of session files were not merged: {exc}",
@@ -108,7 +120,7 @@ class SyncCopies:
                         timeout=15,
                     )
         try:
-            copies = await asyncio.to_thread(find_copies, self.project)
+            copies = await asyncio.to_thread(_find_copies, self.project)
         except OSError:
             return
         self._tell(copies)
