@@ -190,6 +190,11 @@ LAZY = (
     "writers_factory.tui.screens.recovery",
     "importlib.metadata",
     "email",
+    # the find bar (mounted on first ctrl+f) and the project search (made on first alt+f),
+    # with the search core they bring
+    "writers_factory.tui.widgets.find_bar",
+    "writers_factory.tui.controllers.project_search",
+    "writers_factory.core.search",
 )
 
 

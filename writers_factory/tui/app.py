@@ -66,6 +66,7 @@ import asyncio
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import cached_property
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -101,7 +102,6 @@ from writers_factory.tui.controllers.history import HistoryController
 from writers_factory.tui.controllers.order import OrderActions
 from writers_factory.tui.controllers.ownership import OwnershipDecision, OwnershipQuestion
 from writers_factory.tui.controllers.preference_switch import remember
-from writers_factory.tui.controllers.project_search import ProjectSearch
 from writers_factory.tui.controllers.recovery import StartDecision, StartupChecks
 from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.settings import SettingsController
@@ -141,6 +141,7 @@ from writers_factory.tui.workspace import Workspace
 if TYPE_CHECKING:
     from writers_factory.store import Preferences, Session
     from writers_factory.store.costs.tracker import CostTracker
+    from writers_factory.tui.controllers.project_search import ProjectSearch
 
 W = TypeVar("W", bound=Widget)
 
@@ -366,10 +367,6 @@ class WritersFactoryApp(App[int]):
         )
         """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
         self.sync_copies.remember = self.project_watch.remember
-        self.project_search = ProjectSearch(
-            workspace, ui, ui, self.snapshots, remember=self.project_watch.remember
-        )
-        """Find and replace across the project (``controllers/project_search.py``)."""
         known = self.project_watch.known
         self.order = OrderActions(workspace, ui, ui, remember=known.remember)
         """Moving chapters and parts in the reading order (``controllers/order.py``)."""
@@ -509,6 +506,21 @@ class WritersFactoryApp(App[int]):
     @property
     def editor(self) -> Editor:
         return self._in_workspace(Editor)
+
+    @cached_property
+    def project_search(self) -> ProjectSearch:
+        """Find and replace across the project (``controllers/project_search.py``): made,
+        and its modules (the search core) imported, when first used — never before the
+        writer can type."""
+        from writers_factory.tui.controllers.project_search import ProjectSearch
+
+        return ProjectSearch(
+            self.workspace,
+            self.ui,
+            self.ui,
+            self.snapshots,
+            remember=self.project_watch.remember,
+        )
 
     @property
     def project_tree(self) -> ProjectTree:
