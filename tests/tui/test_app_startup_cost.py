@@ -195,6 +195,8 @@ LAZY = (
     "writers_factory.tui.widgets.find_bar",
     "writers_factory.tui.controllers.project_search",
     "writers_factory.core.search",
+    # the AI operations' controller: made when the costs load, after the first paint
+    "writers_factory.tui.controllers.ai",
 )
 
 

@@ -90,7 +90,6 @@ from writers_factory.store.manuscript.journal import Journal
 from writers_factory.tui import gc_policy
 from writers_factory.tui.app_ui import AppUI
 from writers_factory.tui.commands import WorkspaceCommands
-from writers_factory.tui.controllers.ai import AIController
 from writers_factory.tui.controllers.autosave import AutoSaveSettings
 from writers_factory.tui.controllers.backups import AutomaticBackups
 from writers_factory.tui.controllers.compiling import Compiling
@@ -141,6 +140,7 @@ from writers_factory.tui.workspace import Workspace
 if TYPE_CHECKING:
     from writers_factory.store import Preferences, Session
     from writers_factory.store.costs.tracker import CostTracker
+    from writers_factory.tui.controllers.ai import AIController
     from writers_factory.tui.controllers.project_search import ProjectSearch
 
 W = TypeVar("W", bound=Widget)
@@ -347,13 +347,6 @@ class WritersFactoryApp(App[int]):
         self.focus_mode = FocusMode(workspace, ui, ui)
         """The editor alone in a centred column (``controllers/focus.py``)."""
         self.go_to_line = GoToLine(ui, ui)
-        self.ai = AIController(
-            workspace,
-            ui,
-            ui,
-            record_operation=self.writing.record_operation,
-            snapshots=self.snapshots,
-        )
         self.sync_copies = SyncCopies(workspace, ui, ui, self.snapshots)
         """A syncing tool's conflict copies (``controllers/sync_copies.py``)."""
         self.project_watch = ProjectWatch(
@@ -506,6 +499,20 @@ class WritersFactoryApp(App[int]):
     @property
     def editor(self) -> Editor:
         return self._in_workspace(Editor)
+
+    @cached_property
+    def ai(self) -> AIController:
+        """The AI operations (``controllers/ai.py``): made, and its modules imported, when
+        first used — loading the costs after the reopened chapter is painted, or a key."""
+        from writers_factory.tui.controllers.ai import AIController
+
+        return AIController(
+            self.workspace,
+            self.ui,
+            self.ui,
+            record_operation=self.writing.record_operation,
+            snapshots=self.snapshots,
+        )
 
     @cached_property
     def project_search(self) -> ProjectSearch:
