@@ -14,7 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widgets import TextArea
 
@@ -23,6 +26,8 @@ from tests.tui.test_saving import CHAPTER, indicator, open_chapter
 from writers_factory.store.base import digests
 from writers_factory.store.manuscript.documents import Snapshot
 from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.widgets.editor import BufferArea, Editor
+from writers_factory.tui.widgets.messages import BufferEdited
 
 KEYS = "It was a dark and stormy night; the rain fell."
 
@@ -159,6 +164,46 @@ async def test_saves_between_keys_lay_nothing_out(
             await wait_until(pilot, lambda: not str(tab.label).endswith("•"))
             await pilot.pause()
         assert layouts.count == 0, layouts.count
+
+
+async def test_a_key_hands_its_messages_to_their_readers_without_bubbling(
+    make_app: Callable[[], WritersFactoryApp], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each key posts Changed, SelectionChanged and BufferEdited. Bubbled, each was handled
+    in turn by the eight widgets from the text area up to the app (24 turns of the loop per
+    key); only the area reads Changed, the editor and the app BufferEdited, the app
+    SelectionChanged: each goes to them, and to nobody in between."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        area = await open_chapter(pilot)
+        assert app.saving is not None
+        saving = app.saving
+        await wait_until(pilot, lambda: not saving.busy and "Auto-saved" in indicator(app))
+        posted: list[tuple[str, str]] = []
+        post = MessagePump.post_message
+        kinds = (TextArea.Changed, TextArea.SelectionChanged, BufferEdited)
+
+        def recorded(pump: MessagePump, message: Message) -> bool:
+            if isinstance(message, kinds):
+                posted.append((type(message).__name__, type(pump).__name__))
+            return post(pump, message)
+
+        monkeypatch.setattr(MessagePump, "post_message", recorded)
+        await pilot.press(*"Rain")
+        await pilot.pause()
+        monkeypatch.undo()
+
+        assert area.text.endswith("Rain")
+        readers = {
+            "Changed": {BufferArea.__name__},
+            "SelectionChanged": {BufferArea.__name__, type(app).__name__},
+            "BufferEdited": {Editor.__name__, type(app).__name__},
+        }
+        for kind, reader in readers.items():
+            assert {pump for name, pump in posted if name == kind} == reader, (kind, posted)
+        assert len(posted) == 5 * len("Rain"), posted  # one post per reader per key
+        assert "●" in indicator(app), "the app still heard of the edit (unsaved mark)"
 
 
 async def test_start_up_objects_are_kept_out_of_full_collections_while_the_app_runs(

@@ -315,9 +315,23 @@ class BufferArea(ScaledTextArea):
                 doc.edited()
         return super().post_message(message)
 
+    # -- what a key tells the rest of the workspace -----------------------------------------
+    #
+    # Bubbling walks a message through every widget between this area and the app (the tab
+    # pane, its switcher, the tabbed content, the editor, the workspace's panes, the screen),
+    # each a turn of the loop that handles nothing, for each of three messages per key. Only
+    # this area reads Changed, only the editor and the app read BufferEdited, only the app
+    # reads SelectionChanged: each goes straight to whoever reads it.
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        # Let the event bubble too: the app reads it for nothing, but others may.
-        self.post_message(BufferEdited(self.path, self.doc.revision))
+        event.stop()  # BufferEdited says it to the editor and the app
+        edited = BufferEdited(self.path, self.doc.revision)
+        editor = next((node for node in self.ancestors if isinstance(node, Editor)), None)
+        (editor or self.app).post_message(edited)  # the editor hands it on to the app
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        event.stop()
+        self.app.post_message(event)  # the cursor's place, for the session and status bar
 
     def show_disk_text(self, text: str) -> None:
         """Show ``text`` just read from the file (a reload, "take theirs"): nothing typed,
@@ -734,6 +748,8 @@ class Editor(Vertical):
             retitle(tab, title)
 
     def on_buffer_edited(self, event: BufferEdited) -> None:
+        event.stop()
+        self.app.post_message(event)  # straight to the app (saving, journal, counts)
         self.refresh_title(event.path)
         bar = self._find_bar
         if bar is not None and bar.target is not None and bar.target is self.find(event.path):
