@@ -10,6 +10,8 @@
 - Importing the app pulls in no AI library, nor the AI screens and workflow records that
   load when first used, nor the dialogs opened on demand (settings, targets, project
   search, compile progress).
+- Listing the chapters at start-up (the book's word count, the chapter card) goes through the
+  store, not the analysis package (its models and scoring load when a chapter is analysed).
 """
 
 from __future__ import annotations
@@ -318,3 +320,35 @@ async def test_the_find_bar_is_mounted_when_first_opened(
         await pilot.press("escape", "ctrl+f")
         await wait_until(pilot, lambda: bar.display)
         assert list(app.workspace_screen.query(FindBar)) == [bar], "mounted once"
+
+
+NOT_BY_READY = (
+    # the chapter card and the book's word count list the chapters through the store: the
+    # analysis package (its models, scoring, statistics) loads when a chapter is analysed
+    "writers_factory.ai.analysis",
+    "writers_factory.core.analysis",
+    "statistics",
+)
+COUNT_PROBE = """
+import sys
+from pathlib import Path
+import writers_factory.tui.app
+from writers_factory.tui.controllers.targets import manuscript_words
+
+assert manuscript_words(Path(sys.argv[1]), {}) > 0
+print([m for m in sys.argv[2:] if m in sys.modules])
+"""
+
+
+def test_counting_the_book_lists_the_chapters_without_the_analysis(six_open: Path) -> None:
+    """In a fresh interpreter (this one has imported everything): the book's word count,
+    made at start-up, lists the chapters through the store and imports none of
+    ``NOT_BY_READY``."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", COUNT_PROBE, str(six_open), *NOT_BY_READY],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.strip()
+    assert loaded == "[]"

@@ -1156,7 +1156,7 @@ class WritersFactoryApp(App[int]):
         project = self.project
 
         def read() -> None:
-            from writers_factory.ai.analysis import chapter_files
+            from writers_factory.store.manuscript.order import chapter_files
 
             folder = project / "manuscript"
             chapters = [p.relative_to(project) for p in chapter_files(folder)]

@@ -21,6 +21,7 @@ from writers_factory.core.analysis.models import ChapterReport, ManuscriptReport
 from writers_factory.core.analysis.text import Scan, detect_quote_style, scan
 from writers_factory.core.order import NaturalKey
 from writers_factory.core.order import natural_key as text_key
+from writers_factory.store.manuscript.order import chapter_files as chapter_files
 from writers_factory.store.manuscript.order import read_manuscript
 
 SUFFIXES = (".md", ".txt")
@@ -31,13 +32,6 @@ PACE_THRESHOLD = 1.0
 def natural_key(path: Path) -> NaturalKey:
     """Sort key treating digit runs as numbers: chapter-2 < chapter-10, case-insensitive."""
     return text_key(path.as_posix())
-
-
-def chapter_files(folder: Path) -> list[Path]:
-    """Chapter files in reading order (the writer's ``order.toml``, else natural order);
-    hidden files/folders, our temp files and the copies we save beside a chapter ("name (my
-    copy …).md": the same words again) are skipped."""
-    return read_manuscript(folder).chapters
 
 
 def chapter_title(text: str, fallback: str) -> str:

@@ -205,6 +205,16 @@ def read_manuscript(folder: Path) -> Manuscript:
     return Manuscript(folder, [folder / p for p in arranged.chapters], problems)
 
 
+def chapter_files(folder: Path) -> list[Path]:
+    """Chapter files in reading order (the writer's ``order.toml``, else natural order);
+    hidden files/folders, our temp files and the copies we save beside a chapter ("name (my
+    copy …).md": the same words again) are skipped. Here, not in the analysis package: the
+    chapter card and the book's word count list the chapters at start-up, and importing the
+    analysis (its models and scoring) for a listing cost memory before the writer needed it.
+    """
+    return read_manuscript(folder).chapters
+
+
 def render(order: list[str]) -> str:
     """The TOML text of an order file listing ``order``."""
     lines = [HEADER, f"schema_version = {ManuscriptOrder.SCHEMA_VERSION}", "order = ["]

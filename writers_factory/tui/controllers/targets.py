@@ -30,8 +30,8 @@ MANUSCRIPT = "manuscript"
 def manuscript_words(project: Path, open_texts: dict[Path, str]) -> int:
     """Words of every chapter, the unsaved text of open ones instead of their files
     (``open_texts`` by project-relative path). In a thread: reads and counts every file."""
-    # the analysis package (its models) loads when first counted, not with the app
-    from writers_factory.ai.analysis.manuscript import chapter_files
+    # listed by the store: the analysis package (its models) is not needed to count words
+    from writers_factory.store.manuscript.order import chapter_files
 
     folder = project / MANUSCRIPT
     total = 0
