@@ -193,11 +193,22 @@ async def select_in_tree(pilot: Pilot[Any], relative: str) -> None:
             node = found
         return node
 
-    await wait_until(pilot, lambda: walk() is not None)
-    node = walk()
-    assert node is not None
-    tree.move_cursor(node)
+    def placed() -> bool:
+        """The cursor on the node, with no reload running. A reload notes the cursor's path
+        when it starts and puts the cursor back there when it ends: a cursor moved in
+        between (a file action's or the watcher's reload, late on a busy machine) went
+        back to the node before, and the next key acted on that one."""
+        node = walk()
+        if node is None or tree.relisting:
+            return False
+        if tree.cursor_node is not node:
+            tree.move_cursor(node)
+            return False
+        return True
+
+    await wait_until(pilot, placed)
     await pilot.pause()
+    await wait_until(pilot, placed)
 
 
 def editor_text(app: WritersFactoryApp) -> str:

@@ -164,6 +164,11 @@ class ProjectTree(DirectoryTree):
         self._revealing = False
         self._placing = False
 
+    @property
+    def relisting(self) -> bool:
+        """A reload is under way (it puts the cursor back where it was when it started)."""
+        return self._relisting.locked()
+
     async def relist(self) -> None:
         """Reload the listing, keeping open folders open and the cursor where it was.
 
