@@ -18,6 +18,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import TextArea
 
@@ -26,6 +27,7 @@ from tests.tui.test_saving import CHAPTER, indicator, open_chapter
 from writers_factory.store.base import digests
 from writers_factory.store.manuscript.documents import Snapshot
 from writers_factory.tui.app import WritersFactoryApp
+from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.widgets.editor import BufferArea, Editor
 from writers_factory.tui.widgets.messages import BufferEdited
 
@@ -67,6 +69,20 @@ async def bare_layouts(text: str) -> int:
         return layouts.count
 
 
+async def chapter_saved(
+    pilot: Pilot[Any], app: WritersFactoryApp, *, counted: bool = True
+) -> tuple[BufferArea, SaveCoordinator]:
+    """Open the chapter and wait for its first auto-save (and, ``counted``, its word count,
+    which appears once from a thread): what a test measures afterwards is the typing's."""
+    area = await open_chapter(pilot)
+    assert app.saving is not None
+    saving = app.saving
+    await wait_until(pilot, lambda: not saving.busy and "Auto-saved" in indicator(app))
+    if counted:
+        await wait_until(pilot, lambda: bool(app.open_words.shown))
+    return area, saving
+
+
 async def test_typing_lays_the_screen_out_at_most_twice_more_than_a_bare_text_area(
     make_app: Callable[[], WritersFactoryApp], project: Path
 ) -> None:
@@ -76,12 +92,7 @@ async def test_typing_lays_the_screen_out_at_most_twice_more_than_a_bare_text_ar
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        area = await open_chapter(pilot)
-        assert app.saving is not None
-        saving = app.saving
-        await wait_until(pilot, lambda: not saving.busy and "Auto-saved" in indicator(app))
-        # the chapter's word count appears once, from a thread; typing then only changes it
-        await wait_until(pilot, lambda: bool(app.open_words.shown))
+        area, _saving = await chapter_saved(pilot, app)
         layouts = LayoutCount(app.screen)
         loop_thread = threading.get_ident()
         hashes_before = digests.calls_on(loop_thread)
@@ -106,10 +117,7 @@ async def test_typing_and_its_saves_never_join_the_text_on_the_loop(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        area = await open_chapter(pilot)
-        assert app.saving is not None
-        saving = app.saving
-        await wait_until(pilot, lambda: not saving.busy and "Auto-saved" in indicator(app))
+        area, saving = await chapter_saved(pilot, app, counted=False)
         taken: list[Snapshot] = []
         snapshot = area.doc.snapshot
 
@@ -146,11 +154,7 @@ async def test_saves_between_keys_lay_nothing_out(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        area = await open_chapter(pilot)
-        assert app.saving is not None
-        saving = app.saving
-        await wait_until(pilot, lambda: not saving.busy and "Auto-saved" in indicator(app))
-        await wait_until(pilot, lambda: bool(app.open_words.shown))
+        area, saving = await chapter_saved(pilot, app)
         await pilot.press(*"Warm ")  # the mark and the counts, once each, settle first
         await saving.save_all()
         await pilot.pause()
@@ -176,10 +180,7 @@ async def test_a_key_hands_its_messages_to_their_readers_without_bubbling(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        area = await open_chapter(pilot)
-        assert app.saving is not None
-        saving = app.saving
-        await wait_until(pilot, lambda: not saving.busy and "Auto-saved" in indicator(app))
+        area, _saving = await chapter_saved(pilot, app, counted=False)
         posted: list[tuple[str, str]] = []
         post = MessagePump.post_message
         kinds = (TextArea.Changed, TextArea.SelectionChanged, BufferEdited)
