@@ -174,7 +174,10 @@ def word_delta(old_text: str, new_text: str, ends: CommonEnds | None = None) -> 
     ``ends``: the texts' common ends when the caller (a save) found them already; used only
     when they are the ends of these very two strings.
     """
-    if old_text == new_text:
+    if ends is not None and ends.between(old_text, new_text):
+        if ends.same:  # already compared: not again
+            return 0, 0
+    elif old_text == new_text:
         return 0, 0
     start, old_end, new_end = differing_part(old_text, new_text, ends)
     return sequence_delta(words(old_text[start:old_end]), words(new_text[start:new_end]))

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from writers_factory.core.common_ends import CommonEnds
+from writers_factory.core.common_ends import CommonEnds, Unchanged
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.store.base.digests import Sha256, helpers, sha256_hex
 from writers_factory.store.base.durable import write_atomic
@@ -283,15 +283,19 @@ class FileBuffer:
             return DiskState.UNCHANGED, data
         return DiskState.CHANGED_OUTSIDE, data
 
-    def save(self, text: str, *, remember: Remember | None = None) -> Written:
+    def save(
+        self, text: str, *, remember: Remember | None = None, unchanged: Unchanged | None = None
+    ) -> Written:
         """Write ``text`` only if the disk still holds what we last saw; else raise a conflict.
 
         The file is compared with the bytes last read or written (no hash) on a helper
         thread while the new bytes are written beside it, and before they replace it: a
         conflict leaves the file untouched and the hooks untold. Only the new bytes are
         hashed. What was read is handed on to ``remember`` as ``previous``.
+        ``unchanged``: where the editor knows ``text`` kept the text last written (only
+        the window between is compared with it; ignored unless it names that very text).
         """
-        return self._write(text, remember, checked=True)
+        return self._write(text, remember, checked=True, unchanged=unchanged)
 
     def keep_mine(self, text: str, *, remember: Remember | None = None) -> Written:
         """Overwrite whatever is on disk — only ever called after the writer chose so."""
@@ -344,9 +348,16 @@ class FileBuffer:
             raise SaveConflict(self.path, state, disk_text)
         return data
 
-    def _write(self, text: str, remember: Remember | None, *, checked: bool = False) -> Written:
+    def _write(
+        self,
+        text: str,
+        remember: Remember | None,
+        *,
+        checked: bool = False,
+        unchanged: Unchanged | None = None,
+    ) -> Written:
         target = self.write_target()
-        encoded, ends = encode_after(self._encoded, text)
+        encoded, ends = encode_after(self._encoded, text, unchanged=unchanged)
         data = encoded.data
         if encoded is self._encoded and self._hashed is not None:
             digest = self._hashed  # the very bytes written last

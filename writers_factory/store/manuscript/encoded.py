@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from writers_factory.core.common_ends import CommonEnds, common_ends
+from writers_factory.core.common_ends import CommonEnds, Unchanged, common_ends
 
 ENCODING = "utf-8"
 
@@ -65,20 +65,23 @@ def encode(text: str, step: int = STEP) -> Encoded:
 
 
 def encode_after(
-    previous: Encoded | None, text: str, step: int = STEP
+    previous: Encoded | None, text: str, step: int = STEP, unchanged: Unchanged | None = None
 ) -> tuple[Encoded, CommonEnds | None]:
     """``text`` encoded, re-using the bytes of ``previous`` around the part that differs, and
     the common ends of the two texts when they were compared (the words count needs them).
 
-    Costs two compares of the texts (their common beginning and end), encoding the changed
-    part and one copy of the bytes; a text that is mostly new is encoded whole.
+    Costs two compares of the texts (their common beginning and end: only the editor's
+    window when ``unchanged`` tells it), encoding the changed part and one copy of the
+    bytes; a text that is mostly new is encoded whole.
     """
     if previous is None:
         return encode(text, step), None
     old = previous.text
-    if text is old or text == old:
+    if text is old:
         return previous, None
-    ends = common_ends(old, text)
+    ends = common_ends(old, text, unchanged)
+    if ends.same:
+        return previous, None
     shared, tail = ends.prefix, ends.suffix
     chars, offsets = previous.chars, previous.offsets
     before = bisect_right(chars, shared) - 1  # the last mark in the shared beginning
