@@ -16,8 +16,10 @@ record takes the save's hash unfinished (``Outgoing.digest``, computed while the
 written), and the words are counted between the text the save encoded (``Outgoing.text``)
 and the last one counted, with the common ends the save's encoding found between them
 (``Outgoing.ends``) — the app decoded the bytes back to text and compared the texts again
-until it was handed both, so the bench did too. The save itself (conflict check, encoding,
-hash, durable write) is timed whole, as the app runs it.
+until it was handed both, so the bench did too. As the app's editor does, the save is told
+where the text was edited since it was last written (``Unchanged``: all before the place
+typed at and all after it), so only that window is compared. The save itself (conflict
+check, encoding, hash, durable write) is timed whole, as the app runs it.
 
 Run: ``.venv/bin/python -m bench.bench_saving`` (or ``make bench``).
 """
@@ -50,6 +52,7 @@ def bare_durable_write(path: Path, data: bytes) -> None:
 
 
 def rows(workload: Workload, runs: int) -> list[Row]:
+    from writers_factory.core.common_ends import Unchanged
     from writers_factory.core.wordcount import word_delta
     from writers_factory.store.manuscript.buffers import FileBuffer, Outgoing
     from writers_factory.watch.known import KnownContent
@@ -102,11 +105,19 @@ def rows(workload: Workload, runs: int) -> list[Row]:
             bare_durable_write(bare_path, data)
             return time.perf_counter() - started
 
+        written: list[str | None] = [None]
+
         def app_typed() -> float:
             edited = typed()
+            # what the editor tells the save: the text last written is untouched before the
+            # place typed at and after it (the first save here follows another text: none)
+            base = written[0]
+            window = None if base is None else Unchanged(base, middle, len(text) - middle)
             started = time.perf_counter()
-            buffer.save(edited, remember=counting)
-            return time.perf_counter() - started
+            buffer.save(edited, remember=counting, unchanged=window)
+            elapsed = time.perf_counter() - started
+            written[0] = edited
+            return elapsed
 
         edits = iter(range(1, 10**9))
         last[0] = app_path.read_text(encoding="utf-8")

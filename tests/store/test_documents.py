@@ -48,6 +48,15 @@ class Shown:
     def text_parts(self) -> TextParts:
         return TextParts(self.value.split("\n"))
 
+    def mark_edits(self) -> object | None:
+        return None  # follows no edits: every save compares the whole texts
+
+    def unchanged_since(self, mark: object) -> tuple[int, int] | None:
+        return None
+
+    def forget(self, mark: object) -> None:
+        pass
+
 
 def opened(text: str = DISK) -> tuple[Document, Shown]:
     disk = FileBuffer(Path("/p/manuscript/one.md"), "hash", 1.0)

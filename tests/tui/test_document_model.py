@@ -215,3 +215,61 @@ def test_shifted_rows_read_as_a_list_shifted_at_once(
         assert len(rows) == len(plain)
         if plain:
             assert rows[-1] == plain[-1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts, edits, edits, st.integers(0, 4))
+def test_edit_windows_hold_every_edit_since_they_were_opened(
+    text: str, before: Edits, since: Edits, counted_up_to: int
+) -> None:
+    """Whatever the edits (typing, deleting lines, replacing across lines, at either end),
+    the text outside a window is the text as it was when the window was opened; a window
+    opened later knows only the later edits, and its windowed common ends are the whole
+    compare's."""
+    from writers_factory.core.common_ends import Unchanged, common_ends
+
+    ours = LineDocument(text)
+    ours._char_start(min(counted_up_to, ours.line_count - 1))  # some offsets known, then edited
+    start_text = ours.text  # its line ends made one
+    first = ours.mark_edits()
+    apply(before, ours)
+    middle_text = ours.text
+    second = ours.mark_edits()
+    apply(since, ours)
+    now = ours.text
+    for base, window in ((start_text, first), (middle_text, second)):
+        found = ours.unchanged_since(window)
+        assert found is not None
+        head, tail = found
+        assert head + tail <= min(len(base), len(now))
+        assert base[:head] == now[:head]
+        assert base[len(base) - tail :] == now[len(now) - tail :]
+        windowed = common_ends(base, now, Unchanged(base, head, tail))
+        whole = common_ends(base, now)
+        assert (windowed.prefix, windowed.suffix) == (whole.prefix, whole.suffix)
+
+
+def test_a_window_is_its_documents_and_forgotten_windows_know_nothing() -> None:
+    ours, other = LineDocument("one\ntwo"), LineDocument("one\ntwo")
+    window = ours.mark_edits()
+    assert ours.unchanged_since(window) == (len("one\ntwo"), 0), "nothing edited yet"
+    assert other.unchanged_since(window) is None, "another document (a reload)"
+    ours.forget(window)
+    assert ours.unchanged_since(window) is None
+
+
+def test_typing_in_one_place_sums_the_lengths_of_its_lines_once() -> None:
+    """Counted, not timed: the first window sums the lines above the place typed at; the
+    keys typed after, and their windows, sum only the line typed in."""
+    ours = LineDocument("A line of the novel.\n" * 10_000)
+    row = 7_000
+    window = ours.mark_edits()
+    ours.replace_range((row, 3), (row, 3), "x")
+    ours.unchanged_since(window)
+    first = ours.work.lines_counted
+    assert first <= row + 2
+    for column in range(4, 24):
+        ours.replace_range((row, column), (row, column), "y")
+        found = ours.unchanged_since(window)
+        assert found is not None and found[0] == row * len("A line of the novel.\n") + 3
+    assert ours.work.lines_counted - first <= 2 * 20

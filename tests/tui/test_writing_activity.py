@@ -241,3 +241,73 @@ async def test_a_save_counts_words_on_its_own_text_without_comparing_again(
         assert entry is not None
         assert (entry.words_added, entry.words_removed) == (4 + 4, 0)
         assert compared == [], "the count took the save's common ends"
+
+
+class ComparedBySaves:
+    """Characters compared within each save of one buffer, on the save's own thread (its
+    encoding and its words hook; not the snapshots' counts, which run beside it)."""
+
+    def __init__(self, area: BufferArea) -> None:
+        from writers_factory.core.common_ends import compared_by_thread
+
+        self.saves: list[int] = []
+        real = area.disk.save
+
+        def save(*args: Any, **kwargs: Any) -> Any:
+            here = threading.get_ident()
+            before = compared_by_thread[here]
+            try:
+                return real(*args, **kwargs)
+            finally:
+                self.saves.append(compared_by_thread[here] - before)
+
+        area.disk.save = save  # type: ignore[method-assign]
+
+
+async def test_a_save_compares_only_where_the_writer_edited_and_counts_the_same_words(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """Counted in characters compared, not timed: once the chapter was saved, a save after a
+    word typed in its middle compares the edited window (the editor tells where it edited
+    since), not the chapter; undoing, replacing across the whole text and a reload stay
+    right (the words are those of comparing the whole texts; a reload compares whole)."""
+    paragraph = "The rain fell on the roofs of the harbour town all night long.\n\n"
+    (project / CHAPTER).write_text(paragraph * 2_000, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        session_id = app.session.session_id
+        chapter = await open_file(pilot, app, CHAPTER)
+        compared = ComparedBySaves(chapter)
+        await type_and_save(pilot, app, chapter, "\n\nThe end.")  # the first save: whole
+        chapter.move_cursor((2_000, 0))
+        await type_and_save(pilot, app, chapter, "Gulls ")
+        assert compared.saves[-1] <= 100, "the word's window, not the chapter"
+        assert (project / CHAPTER).read_text(encoding="utf-8") == chapter.text
+        entry = entry_on_disk(project, session_id)
+        assert entry is not None and (entry.words_added, entry.words_removed) == (2 + 1, 0)
+
+        chapter.undo()  # the word goes again: through the same edits, backwards
+        await wait_until(pilot, lambda: chapter.dirty)
+        report = await saver(app).save_all()
+        assert report.saved == [chapter.disk.path]
+        await wait_until(pilot, lambda: not app.writing.busy, WAIT)
+        assert compared.saves[-1] <= 100
+        assert (project / CHAPTER).read_text(encoding="utf-8") == chapter.text
+        entry = entry_on_disk(project, session_id)
+        assert entry is not None and (entry.words_added, entry.words_removed) == (3, 1)
+
+        # one edit from the first line to the last: the window is the whole text
+        chapter.replace("Rain.", (0, 0), chapter.document.end)
+        await wait_until(pilot, lambda: chapter.dirty)
+        report = await saver(app).save_all()
+        await wait_until(pilot, lambda: not app.writing.busy, WAIT)
+        assert (project / CHAPTER).read_text(encoding="utf-8") == "Rain."
+        entry = entry_on_disk(project, session_id)
+        assert entry is not None
+        assert (entry.words_added, entry.words_removed) == (3 + 1, 1 + 13 * 2_000 + 2)
+
+        chapter.show_disk_text("Snow fell.\n")  # a reload: no window known, the whole compare
+        chapter.move_cursor(chapter.document.end)
+        await type_and_save(pilot, app, chapter, " Then rain.")
+        assert (project / CHAPTER).read_text(encoding="utf-8") == "Snow fell.\n Then rain."

@@ -29,10 +29,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from writers_factory.core.common_ends import Unchanged
 from writers_factory.store.manuscript.buffers import FileBuffer
 
 NONE = -1
 """No revision: nothing of this document is on disk / in the journal."""
+
+PENDING_MARKS = 4
+"""Snapshots whose edits are followed until one of them is known saved (the journal's
+snapshots come and go between two saves)."""
 
 _NEWLINES = ("\r\n", "\n", "\r")
 
@@ -66,6 +71,21 @@ class TextSource(Protocol):
 
     def text_parts(self) -> TextParts:
         """The text as it is now, without building it (a copy of the list of lines)."""
+        ...
+
+    def mark_edits(self) -> object | None:
+        """Start following where the text is edited from now on; ``None`` when it cannot
+        (must cost nothing: taken with each snapshot)."""
+        ...
+
+    def unchanged_since(self, mark: object) -> tuple[int, int] | None:
+        """``(head, tail)``: the characters at the start and at the end of the text that no
+        edit touched since ``mark`` was taken; ``None`` when unknown (a reload since, the
+        mark forgotten). Costs the edited lines, not the text."""
+        ...
+
+    def forget(self, mark: object) -> None:
+        """Stop following ``mark``."""
         ...
 
 
@@ -104,14 +124,22 @@ class TextParts:
 
 class Snapshot:
     """The text of one revision, taken on the loop and handed to a thread (which joins it:
-    :class:`TextParts`)."""
+    :class:`TextParts`), with where it differs from the text last saved when the editor
+    knows it (``unchanged``: a save compares only that window)."""
 
-    __slots__ = ("cursor", "parts", "revision")
+    __slots__ = ("cursor", "parts", "revision", "unchanged")
 
-    def __init__(self, revision: int, text: str | TextParts, cursor: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        revision: int,
+        text: str | TextParts,
+        cursor: tuple[int, int],
+        unchanged: Unchanged | None = None,
+    ) -> None:
         self.revision = revision
         self.parts = text if isinstance(text, TextParts) else TextParts.of(text)
         self.cursor = cursor
+        self.unchanged = unchanged
 
     @property
     def text(self) -> str:
@@ -156,6 +184,12 @@ class Document:
         self._disk_lines = 0
         self._disk_chars = 0
         self._set_disk_text(disk_text)
+        self._base: tuple[str, object] | None = None
+        """The text last saved from this document, with the source's mark of the edits
+        since (a snapshot tells the save where it differs: :class:`Unchanged`)."""
+        self._pending: dict[int, object] = {}
+        """By revision, the marks taken with snapshots not yet known saved (at most
+        ``PENDING_MARKS``): the one whose text is saved becomes the base."""
 
     def __repr__(self) -> str:
         return (
@@ -202,16 +236,49 @@ class Document:
         if source.char_total() != self._disk_chars or source.text != disk:
             return False
         self.saved = self.revision
+        self._rebase(disk, source.mark_edits())  # the text shown is the disk's again
         return True
 
     def bind(self, source: TextSource) -> None:
+        self._rebase(None, None)
         self.source = source
 
     def snapshot(self) -> Snapshot | None:
-        """The current text and cursor with their revision (``None`` when nothing shows it)."""
-        if self.source is None:
+        """The current text and cursor with their revision (``None`` when nothing shows it),
+        and where it differs from the text last saved from here, when the source knows it.
+
+        A mark is taken with the snapshot (one per revision): if this text is the one saved
+        (:meth:`saved_as`), the next snapshot's window is the edits made since.
+        """
+        source = self.source
+        if source is None:
             return None
-        return Snapshot(self.revision, self.source.text_parts(), self.source.cursor_location)
+        unchanged = None
+        if self._base is not None:
+            text, mark = self._base
+            window = source.unchanged_since(mark)
+            if window is not None:
+                unchanged = Unchanged(text, *window)
+        if self.revision not in self._pending:
+            mark = source.mark_edits()
+            if mark is not None:
+                self._pending[self.revision] = mark
+                for old in list(self._pending)[:-PENDING_MARKS]:
+                    source.forget(self._pending.pop(old))
+        return Snapshot(self.revision, source.text_parts(), source.cursor_location, unchanged)
+
+    def _rebase(self, text: str | None, mark: object | None) -> None:
+        """The edits are followed from ``text`` on (``None``: from nothing known); every
+        other mark is forgotten."""
+        forgotten = list(self._pending.values())
+        if self._base is not None:
+            forgotten.append(self._base[1])
+        self._pending.clear()
+        self._base = None if text is None or mark is None else (text, mark)
+        if self.source is not None:
+            for old in forgotten:
+                if old is not mark:
+                    self.source.forget(old)
 
     # -- what the disk and the journal hold --------------------------------------------------
 
@@ -222,6 +289,7 @@ class Document:
         self._set_disk_text(text, lines)
         self.saved = max(self.saved, revision)
         self.recovered = False
+        self._rebase(text, self._pending.get(revision))
         self.check_clean()  # typed on, then undone back to what was just saved
 
     def adopt_disk(self, text: str) -> None:
@@ -229,12 +297,14 @@ class Document:
         self._set_disk_text(text)
         self.saved = self.revision
         self.recovered = False
+        self._rebase(None, None)
 
     def disk_gone(self) -> None:
         """The file was deleted outside: the text is now held only here (and the journal)."""
         self._set_disk_text(None)
         self.revision += 1
         self.saved = NONE
+        self._rebase(None, None)
 
     def journaled_as(self, revision: int) -> None:
         self.journaled = max(self.journaled, revision)

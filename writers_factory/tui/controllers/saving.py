@@ -41,7 +41,7 @@ from writers_factory.store.manuscript.buffers import (
     SaveConflict,
     Written,
 )
-from writers_factory.store.manuscript.documents import Document, Snapshot, TextParts, line_count
+from writers_factory.store.manuscript.documents import Document, Snapshot, line_count
 from writers_factory.store.manuscript.journal import Journal
 from writers_factory.store.manuscript.versions import save_version
 from writers_factory.store.session.session import SessionTakenOverError
@@ -93,13 +93,14 @@ def _lines_of(doc: Document) -> int | None:
 
 
 def _save_file(
-    disk: FileBuffer, parts: TextParts, remember: Remember | None, lines: int | None = None
+    disk: FileBuffer, snap: Snapshot, remember: Remember | None, lines: int | None = None
 ) -> tuple[Written, int]:
     """In a thread: the save, and the line count the document keeps of what the file holds
     (``lines`` when the editor told it; otherwise counted here, never on the loop). The text
-    is joined here from the snapshot's lines, never on the loop."""
-    text = parts.text
-    written = disk.save(text, remember=remember)
+    is joined here from the snapshot's lines, never on the loop; where it differs from the
+    text saved before, when the editor knows it, spares comparing the rest."""
+    text = snap.parts.text
+    written = disk.save(text, remember=remember, unchanged=snap.unchanged)
     return written, line_count(text) if lines is None else lines
 
 
@@ -426,7 +427,7 @@ class SaveCoordinator:
             try:
                 await self._keep_version(doc)
                 written, lines = await asyncio.to_thread(
-                    _save_file, doc.disk, snap.parts, self.remember, counted
+                    _save_file, doc.disk, snap, self.remember, counted
                 )
             except SaveConflict as conflict:
                 await self._resolve(doc, snap, conflict, report)
@@ -534,7 +535,7 @@ class SaveCoordinator:
                 try:
                     await self._keep_version(doc)
                     _, lines = await asyncio.to_thread(
-                        _save_file, doc.disk, snap.parts, self.remember, counted
+                        _save_file, doc.disk, snap, self.remember, counted
                     )
                 except (SaveConflict, OSError) as exc:
                     problems.append(f"{doc.path}: {exc}")
@@ -566,7 +567,7 @@ class SaveCoordinator:
                 if doc.recovered:
                     _keep_disk_version(self.workspace.project, doc.path, doc.disk.path)
                     doc.recovered = False
-                doc.disk.save(snap.text, remember=self.remember)
+                doc.disk.save(snap.text, remember=self.remember, unchanged=snap.unchanged)
             except (SaveConflict, OSError) as exc:
                 problems.append(f"{doc.path}: {exc}")
                 try:

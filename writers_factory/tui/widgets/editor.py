@@ -41,7 +41,7 @@ from writers_factory.store.manuscript.documents import Document, Documents, Text
 from writers_factory.tui.spelling.highlights import MISSPELLED, SpellingHighlights
 from writers_factory.tui.spelling.speller import Speller
 from writers_factory.tui.widgets.document.area import ScaledTextArea
-from writers_factory.tui.widgets.document.lines import LineDocument
+from writers_factory.tui.widgets.document.lines import EditWindow, LineDocument
 from writers_factory.tui.widgets.messages import BufferEdited, FileSwitched
 
 if TYPE_CHECKING:
@@ -304,6 +304,24 @@ class BufferArea(ScaledTextArea):
                 return TextParts.of(joined)
         return TextParts(list(document.lines), document.newline)
 
+    def mark_edits(self) -> EditWindow | None:
+        """Follow the edits from now on (see ``LineDocument.mark_edits``)."""
+        document = self.document
+        return document.mark_edits() if isinstance(document, LineDocument) else None
+
+    def unchanged_since(self, mark: object) -> tuple[int, int] | None:
+        """Characters untouched at the start and the end since ``mark``; ``None`` when the
+        document was replaced since (a reload) or the mark is not one of it."""
+        document = self.document
+        if not isinstance(document, LineDocument) or not isinstance(mark, EditWindow):
+            return None
+        return document.unchanged_since(mark)
+
+    def forget(self, mark: object) -> None:
+        document = self.document
+        if isinstance(document, LineDocument) and isinstance(mark, EditWindow):
+            document.forget(mark)
+
     # -- every change is a revision ----------------------------------------------------------
 
     def post_message(self, message: Message) -> bool:
@@ -391,6 +409,15 @@ class Unbuilt:
 
     def text_parts(self) -> TextParts:
         return TextParts.of(self.text)
+
+    def mark_edits(self) -> object | None:
+        return None  # never edited: the tab built later follows its own edits
+
+    def unchanged_since(self, mark: object) -> tuple[int, int] | None:
+        return None
+
+    def forget(self, mark: object) -> None:
+        pass
 
     def snapshot(self) -> OpenBuffer:
         doc = self.doc

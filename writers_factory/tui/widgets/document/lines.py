@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 from textual.document._document import Document, EditResult, Location
 
@@ -27,6 +28,38 @@ class Work:
     """Rows of the area the screen asked for (a repaint of the whole area asks for all)."""
     rows_rendered: int = 0
     """Of those, rows drawn afresh (not taken from the area's cache of drawn rows)."""
+    lines_counted: int = 0
+    """Lines whose length was summed to find a character offset (an edit window's)."""
+
+
+class EditWindow:
+    """Where a document was edited since this window was opened (:meth:`LineDocument.
+    mark_edits`): every edit since lies after ``head`` and before ``tail``.
+
+    ``head`` is a location (row, column) from the start, ``tail`` one counted from the end
+    (rows below it, characters after it on its row): the text before ``head`` and after
+    ``tail`` is what it was when the window was opened, and later edits elsewhere do not
+    move either. Both ``None`` while nothing was edited.
+    """
+
+    __slots__ = ("head", "tail")
+
+    def __init__(self) -> None:
+        self.head: tuple[int, int] | None = None
+        self.tail: tuple[int, int] | None = None
+
+    def widen(self, top: Location, end: Location, lines: list[str]) -> None:
+        """An edit from ``top`` replaced text, ending at ``end`` in ``lines`` (as they are
+        now)."""
+        row, column = end
+        after = (len(lines) - 1 - row, len(lines[row]) - column)
+        self.head = top if self.head is None else min(self.head, top)
+        self.tail = after if self.tail is None else min(self.tail, after)
+
+
+MARKS_KEPT = 8
+"""Edit windows followed at once; opening another forgets the oldest (whose owner then
+compares whole texts once): each edit widens every window kept."""
 
 
 class LineDocument(Document):
@@ -52,6 +85,11 @@ class LineDocument(Document):
         self._valid = 1
         self.version = 0
         """Counts the edits: what was computed from the text at one version still holds."""
+        self._lengths: list[int] = [0]
+        """Characters in the lines above each line (newlines not counted), valid for the
+        first ``_lengths_valid`` lines."""
+        self._lengths_valid = 1
+        self._windows: list[EditWindow] = []
 
     @property
     def text(self) -> str:
@@ -116,4 +154,55 @@ class LineDocument(Document):
         self._text = None
         self.version += 1
         self._valid = min(self._valid, top[0] + 1)
+        self._lengths_valid = min(self._lengths_valid, top[0] + 1)
+        for window in self._windows:
+            window.widen(top, result.end_location, lines)
         return result
+
+    # -- where the text was edited since a moment (what a save need compare) ----------------
+
+    def mark_edits(self) -> EditWindow:
+        """Follow the edits from now on (every edit goes through :meth:`replace_range`:
+        typing, undo and redo, pastes, replacements); a new document (a reload) has none."""
+        window = EditWindow()
+        self._windows.append(window)
+        del self._windows[:-MARKS_KEPT]
+        return window
+
+    def forget(self, window: EditWindow) -> None:
+        """Stop following ``window``."""
+        if window in self._windows:
+            self._windows.remove(window)
+
+    def unchanged_since(self, window: EditWindow) -> tuple[int, int] | None:
+        """``(head, tail)``: how many characters at the start and at the end of the text
+        no edit touched since ``window`` was opened; ``None`` when this document does not
+        follow it (another document's, or forgotten).
+
+        Costs the lengths of the lines from the last edited line to the window's last row
+        (the rows above it are known from before): typing in one place sums a few lines.
+        """
+        if not any(window is kept for kept in self._windows):
+            return None
+        if window.head is None or window.tail is None:
+            return self._length, 0
+        (row, column), (below, after) = window.head, window.tail
+        last = len(self._lines) - 1 - below
+        if not 0 <= row <= last:  # cannot be: every edit lies between them
+            return None
+        head = self._char_start(row) + column
+        end_of_last = self._char_start(last) + len(self._lines[last])
+        return head, self._length - (end_of_last - after)
+
+    def _char_start(self, row: int) -> int:
+        """The character offset where line ``row`` starts."""
+        lengths, newline = self._lengths, len(self._newline)
+        valid = self._lengths_valid
+        if row >= valid:
+            del lengths[valid:]
+            sums = accumulate(map(len, self._lines[valid - 1 : row]), initial=lengths[-1])
+            next(sums)  # the initial value: the last one known
+            lengths.extend(sums)
+            self.work.lines_counted += row + 1 - valid
+            self._lengths_valid = row + 1
+        return lengths[row] + newline * row
