@@ -177,6 +177,53 @@ def test_a_save_hashes_its_bytes_on_a_helper_thread_while_writing(tmp_path: Path
     assert told[0].sha256 == written.sha256 == sha256_of(file.read_bytes()) == buf.base_sha256
 
 
+def test_a_save_writes_its_parts_and_joins_them_on_a_helper_thread(tmp_path: Path) -> None:
+    """Counted, not timed: after an edit in the middle of a long chapter the saving thread
+    writes the new bytes as their parts (kept bytes, the part encoded again) and joins
+    nothing; the hashing thread joins them, and what the hooks are told, the file and the
+    hash are all exactly the text encoded."""
+    paragraph = "It was a dark and stormy night — the rain fell in torrents.\n\n"
+    text = paragraph * 20_000
+    file, buf, _ = make(tmp_path, text)
+    buf.save(text + "The end.\n")
+    middle = len(text) // 2
+    edited = text[:middle] + "Then the wind rose. " + text[middle:] + "The end.\n"
+    written_parts: list[int] = []
+    real = durable._write_all
+
+    def counting(fd: int, data: durable.Data) -> None:
+        written_parts.append(1 if isinstance(data, bytes) else len(data))
+        real(fd, data)
+
+    told: list[Outgoing] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(durable, "_write_all", counting)
+        written = buf.save(edited, remember=told.append)
+    assert written_parts[0] >= 3, "the bytes before, the part encoded again, the bytes after"
+    kept = buf._encoded
+    assert kept is not None and kept.joined_on not in (None, threading.get_ident())
+    assert file.read_bytes() == written.data == told[0].data == edited.encode("utf-8")
+    assert written.sha256 == sha256_of(edited.encode("utf-8"))
+
+
+def test_a_save_with_no_helper_thread_left_hashes_its_parts_itself(tmp_path: Path) -> None:
+    """At interpreter exit no helper thread takes the hash: the saving thread joins the
+    parts and hashes them itself, at once (it waited for its own write before)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paragraph = "The lamp burned low over the harbour.\n\n"
+    file, buf, _ = make(tmp_path, paragraph * 5_000)
+    buf.save(paragraph * 5_000 + "The end.\n")
+    gone = ThreadPoolExecutor(max_workers=1)
+    gone.shutdown()
+    edited = paragraph * 2_500 + "Gulls. " + paragraph * 2_500 + "The end.\n"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(digests, "helpers", lambda: gone)
+        written = buf.save(edited)
+    assert file.read_bytes() == written.data == edited.encode("utf-8")
+    assert written.sha256 == sha256_of(edited.encode("utf-8"))
+
+
 def test_a_save_after_an_edit_hashes_only_from_the_mark_before_it(tmp_path: Path) -> None:
     """Counted in bytes hashed, not timed: a sentence typed near the end of a long chapter
     hashes about one stretch between marks again, and the hash is the whole file's."""

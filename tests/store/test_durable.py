@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -301,3 +302,25 @@ def test_retries_are_named_by_the_file_the_writer_knows(tmp_path: Path) -> None:
     assert len(calls) == 3
     assert str(info.value.path) == str(tmp_path / "current.json")
     assert "keep the previous copy of" in str(info.value) and "prev/" not in str(info.value)
+
+
+def test_parts_are_written_in_order_however_many_and_however_short_the_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bytes given as parts land as their join, even when the system writes a few bytes at
+    a time and more parts than one call takes."""
+    parts: list[bytes | memoryview] = [
+        memoryview(b"%04d," % n)[1:] if n % 3 else b"%04d;" % n for n in range(1_500)
+    ]
+    parts.insert(7, b"")
+    calls: list[int] = []
+
+    def short(fd: int, buffers: Any) -> int:  # a few bytes from the start of the first two
+        calls.append(len(buffers))
+        return os.write(fd, b"".join(bytes(buffer) for buffer in list(buffers)[:2])[:5])
+
+    monkeypatch.setattr(os, "writev", short)
+    target = tmp_path / "parts.md"
+    write_atomic(target, parts)
+    assert target.read_bytes() == b"".join(parts)
+    assert max(calls) <= 1024, "never more parts at once than the system takes"

@@ -23,6 +23,7 @@ def _consistent(result: Encoded) -> None:
     """The bytes are the text's, and every mark is where it says."""
     text = result.text
     assert result.data == text.encode("utf-8")
+    assert result.size == len(result.data)
     assert result.chars[0] == 0 and result.chars[-1] == len(text)
     assert list(result.chars) == sorted(set(result.chars))
     for char, offset in zip(result.chars, result.offsets, strict=True):

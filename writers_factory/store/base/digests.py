@@ -14,7 +14,7 @@ import hashlib
 import os
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 calls_by_thread: Counter[int] = Counter()
@@ -90,14 +90,16 @@ class Sha256:
     @classmethod
     def in_background(
         cls,
-        data: bytes,
+        data: bytes | Callable[[], bytes],
         marks: Sequence[int] = (),
         resume: Sha256 | None = None,
         kept: int = 0,
     ) -> Sha256:
         """Start hashing ``data`` on a helper thread (here and now when none can be used:
         the interpreter is shutting down and the last save runs); ``resume``: the hash of
-        bytes whose first ``kept`` bytes ``data`` shares, hashed with marks."""
+        bytes whose first ``kept`` bytes ``data`` shares, hashed with marks. ``data`` may
+        be a function giving the bytes, called on the helper thread first (a save's bytes
+        are joined from their parts there, not on the thread that writes them)."""
         digest = cls.__new__(cls)
         digest._value, digest._states, digest._future = None, None, None
         if not kept:
@@ -139,12 +141,13 @@ class Sha256:
 
 
 def _resumed(
-    data: bytes, marks: Sequence[int], resume: Sha256 | None, kept: int
+    data: bytes | Callable[[], bytes], marks: Sequence[int], resume: Sha256 | None, kept: int
 ) -> tuple[str, States]:
-    """On the helper thread: wait for the hash resumed from (submitted before this one, so
-    never queued behind it), then hash."""
+    """On the helper thread: the bytes, the hash resumed from (submitted before this one, so
+    never queued behind it), then the hash."""
+    found = data if isinstance(data, bytes) else data()
     states = None if resume is None else resume.states()
-    return sha256_marked(data, marks, states, kept)
+    return sha256_marked(found, marks, states, kept)
 
 
 _pool: ThreadPoolExecutor | None = None

@@ -18,7 +18,7 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -217,20 +217,49 @@ def with_retries(
     raise DurableWriteError(path, last, attempts, step=step) from last
 
 
+Data = bytes | Sequence[bytes | memoryview]
+"""What a write puts in a file: bytes, or parts written one after the other (``writev``)."""
+
+
+def _write_all(fd: int, data: Data) -> None:
+    """All of ``data`` to ``fd``; parts in as few calls as the system takes (a short write
+    goes on from where it stopped)."""
+    if isinstance(data, bytes):
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        return
+    parts = [memoryview(part) for part in data if len(part)]
+    writev = getattr(os, "writev", None)  # Windows has none: one part at a time
+    while parts:
+        written = os.write(fd, parts[0]) if writev is None else writev(fd, parts[:_MAX_PARTS])
+        while parts and written >= len(parts[0]):
+            written -= len(parts.pop(0))
+        if written:
+            parts[0] = parts[0][written:]
+
+
+_MAX_PARTS = 512
+"""Parts handed to one ``writev`` (the system takes at most ``IOV_MAX``, 1024 on Linux)."""
+
+
 def _write_once(
     path: Path,
-    data: bytes,
+    data: Data,
     mode: int | None,
     *,
     sync_folder: bool = True,
     before_replace: Callable[[], None] | None = None,
+    writing: Callable[[], None] | None = None,
 ) -> OSError | None:
     """One attempt; returns the error of the final folder fsync (the write landed) or None.
 
     ``mode`` None keeps the existing file's permissions; otherwise exactly ``mode``.
     ``sync_folder`` False leaves the folder fsync to the caller (:func:`write_many_atomic`).
     ``before_replace`` runs once the temp file is on disk, just before it replaces ``path``;
-    whatever it raises removes the temp file and leaves ``path`` untouched.
+    whatever it raises removes the temp file and leaves ``path`` untouched. ``writing`` runs
+    once the temp file is open, just before the bytes are written.
     """
     tmp = temp_path_for(path)
     final = mode
@@ -240,10 +269,9 @@ def _write_once(
         try:
             if final is not None and hasattr(os, "fchmod"):  # Windows before 3.13 has none
                 os.fchmod(fd, final)  # exactly this mode, whatever the umask
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            if writing is not None:
+                writing()
+            _write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -268,21 +296,25 @@ def _write_once(
 
 def write_atomic(
     path: Path,
-    data: bytes,
+    data: Data,
     *,
     mode: int | None = None,
     private: bool | None = None,
     sleep: Callable[[float], None] = time.sleep,
     on_warning: WarningCallback | None = None,
     before_replace: Callable[[], None] | None = None,
+    writing: Callable[[], None] | None = None,
 ) -> DurabilityWarning | None:
-    """Replace ``path`` with ``data`` durably, retrying transient ``OSError`` twice.
+    """Replace ``path`` with ``data`` (bytes, or parts written in order) durably, retrying
+    transient ``OSError`` twice.
 
     Runs synchronously: callers on an event loop hand it to a thread.
 
     ``before_replace`` runs once the new bytes are on disk beside ``path``, right before
     they replace it (at each attempt): a last check that may still refuse (raising leaves
     ``path`` as it was), or a record that must precede the change (the watcher's).
+    ``writing`` runs when the bytes start going to disk (at each attempt): work that needs
+    the interpreter may start then, while this thread waits on the system.
 
     ``private`` (default: whether ``path`` lies inside a ``.session/`` folder): the file is
     written 0600 and missing folders are made with :func:`make_private_dir`, whatever the
@@ -307,7 +339,7 @@ def write_atomic(
     def attempt() -> OSError | None:
         if is_priv:
             refuse_symlinks(path)
-        return _write_once(path, data, final, before_replace=before_replace)
+        return _write_once(path, data, final, before_replace=before_replace, writing=writing)
 
     failure = with_retries(path, attempt, sleep=sleep, on_missing_folder=make_folder)
     if failure is None:

@@ -34,6 +34,7 @@ import io
 import os
 import re
 import stat
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -358,11 +359,14 @@ class FileBuffer:
     ) -> Written:
         target = self.write_target()
         encoded, ends = encode_after(self._encoded, text, unchanged=unchanged)
-        data = encoded.data
+        parts = encoded.parts  # written as they are; joined into one by the hashing thread
+        writing = threading.Event()
         if encoded is self._encoded and self._hashed is not None:
             digest = self._hashed  # the very bytes written last
-        else:  # hashed while the bytes go to disk, from the last mark before the change
-            digest = Sha256.in_background(data, encoded.offsets, self._hashed, encoded.kept)
+        else:  # joined and hashed while the bytes go to disk, from the last mark before it
+            digest = Sha256.in_background(
+                _joined(encoded, writing), encoded.offsets, self._hashed, encoded.kept
+            )
         self._encoded, self._hashed = encoded, digest
         check = helpers().submit(self._check) if checked else None
         failed: list[BaseException] = []
@@ -381,15 +385,17 @@ class FileBuffer:
                 failed.append(exc)
                 raise _Refused from exc
             if remember is not None:
+                data = encoded.data  # joined by the hashing thread meanwhile
                 remember(Outgoing(self.path, data, digest, previous, text, ends))
                 if target != self.path:
                     remember(Outgoing(target, data, digest, previous, text, ends))
 
         try:
-            write_atomic(target, data, before_replace=before_replace)
+            write_atomic(target, parts, before_replace=before_replace, writing=writing.set)
         except _Refused:
             raise failed[0] from None
         finally:
+            writing.set()  # never written (a refusal, a failure): joined now, if asked
             if check is not None and not check.done():
                 check.cancel()
         try:
@@ -397,8 +403,25 @@ class FileBuffer:
         except OSError:
             mtime = None
         sha256 = digest.hexdigest()
+        data = encoded.data
         self._set_base(data, sha256, mtime)
         return Written(self.path, data, sha256)
+
+
+def _joined(encoded: Encoded, writing: threading.Event) -> Callable[[], bytes]:
+    """The bytes of ``encoded``, joined from its parts when called (on the hashing thread)
+    once the save's thread is ``writing``: a join holds the interpreter, which the saving
+    thread then does not need (it waits on the system); started earlier, it held up the
+    save's own last steps before the write. Called on the saving thread itself (no helper
+    thread left at interpreter exit), it joins at once: nothing else would write."""
+    saving = threading.get_ident()
+
+    def join() -> bytes:
+        if threading.get_ident() != saving:
+            writing.wait()
+        return encoded.data
+
+    return join
 
 
 class _Refused(Exception):

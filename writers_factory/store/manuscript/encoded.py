@@ -11,12 +11,18 @@ exactly ``text.encode("utf-8")`` (the tests check it on random edits and chains 
 
 The text kept is the very string the save was given (the document keeps the same one as
 the file's text), so keeping it costs a reference, not a copy.
+
+The new bytes are kept as their parts (views of the old bytes, the pieces encoded) and
+joined into one ``bytes`` only when first asked for (:attr:`Encoded.data`): a save writes
+the parts as they are (``os.writev``) and has a helper thread join them while it waits on
+the disk — copying a whole novel cost the save's own thread half a millisecond.
 """
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from writers_factory.core.common_ends import CommonEnds, Unchanged, common_ends
 
@@ -27,19 +33,63 @@ STEP = 1 << 15
 local edit re-encodes a few times this much at most, whatever the length of the text."""
 
 
-@dataclass(frozen=True)
-class Encoded:
-    """``data`` is ``text`` encoded; ``chars[k]`` characters encode to ``offsets[k]`` bytes."""
+Part = bytes | memoryview
+"""A stretch of encoded bytes: a piece encoded, or a view of bytes encoded before."""
 
-    text: str
-    data: bytes
-    chars: tuple[int, ...]
-    """Increasing, from 0 to ``len(text)``."""
-    offsets: tuple[int, ...]
-    """The byte offset of each of :attr:`chars`, from 0 to ``len(data)``."""
-    kept: int = 0
-    """Leading bytes copied from the encoding this one was made from (0: encoded whole):
-    their hash need not be computed again either (``digests.sha256_marked``)."""
+
+class Encoded:
+    """``data`` is ``text`` encoded; ``chars[k]`` characters encode to ``offsets[k]`` bytes.
+
+    Made of :attr:`parts` until :attr:`data` is first asked for (by any thread: joined
+    once)."""
+
+    __slots__ = ("_data", "_join", "chars", "joined_on", "kept", "offsets", "parts", "size", "text")
+
+    def __init__(
+        self,
+        text: str,
+        parts: Sequence[Part],
+        chars: tuple[int, ...],
+        offsets: tuple[int, ...],
+        kept: int = 0,
+    ) -> None:
+        self.text = text
+        self.parts: tuple[Part, ...] = tuple(parts)
+        """The bytes in order; one ``bytes`` once joined (the views of older bytes let go)."""
+        self.chars = chars
+        """Increasing, from 0 to ``len(text)``."""
+        self.offsets = offsets
+        """The byte offset of each of :attr:`chars`, from 0 to ``len(data)``."""
+        self.kept = kept
+        """Leading bytes copied from the encoding this one was made from (0: encoded whole):
+        their hash need not be computed again either (``digests.sha256_marked``)."""
+        self.size = offsets[-1]
+        """``len(data)``, known without joining."""
+        self._data: bytes | None = None
+        self._join = threading.Lock()
+        self.joined_on: int | None = None
+        """The thread that joined the parts (tests check a save's own thread does not)."""
+
+    @property
+    def data(self) -> bytes:
+        """The bytes, joined from :attr:`parts` the first time (the first thread to ask
+        joins them; another asking meanwhile waits for that join, never makes another)."""
+        data = self._data
+        if data is None:
+            with self._join:
+                data = self._data
+                if data is None:
+                    parts = self.parts
+                    data = (
+                        parts[0] if len(parts) == 1 and type(parts[0]) is bytes else b"".join(parts)
+                    )
+                    assert isinstance(data, bytes)
+                    self._data, self.parts = data, (data,)
+                    self.joined_on = threading.get_ident()
+        return data
+
+    def __repr__(self) -> str:
+        return f"Encoded({self.size} bytes, {len(self.chars)} marks, kept {self.kept})"
 
 
 def _pieces(text: str, first: int, end: int, step: int) -> tuple[list[bytes], list[int]]:
@@ -61,7 +111,7 @@ def encode(text: str, step: int = STEP) -> Encoded:
     for piece in pieces:
         offsets.append(offsets[-1] + len(piece))
     chars = [0, *cuts, len(text)] if text else [0]
-    return Encoded(text, b"".join(pieces), tuple(chars), tuple(offsets))
+    return Encoded(text, pieces, tuple(chars), tuple(offsets))
 
 
 def encode_after(
@@ -92,7 +142,7 @@ def encode_after(
         return encode(text, step), ends
     pieces, cuts = _pieces(text, first, end, step)
     view = memoryview(previous.data)
-    data = b"".join([view[: offsets[before]], *pieces, view[offsets[after] :]])
+    parts: list[Part] = [view[: offsets[before]], *pieces, view[offsets[after] :]]
     new_chars = list(chars[: before + 1])
     new_offsets = list(offsets[: before + 1])
     size = offsets[before]
@@ -100,10 +150,11 @@ def encode_after(
         size += len(piece)
         new_chars.append(cut)
         new_offsets.append(size)
-    grown = len(data) - len(previous.data)
+    # how far the kept end moved: where the encoded part ends, against where it began
+    grown = offsets[before] + sum(map(len, pieces)) - offsets[after]
     for char, offset in zip(chars[after:], offsets[after:], strict=True):
         if char + shift > new_chars[-1]:  # an empty changed part leaves two marks in one place
             new_chars.append(char + shift)
             new_offsets.append(offset + grown)
-    encoded = Encoded(text, data, tuple(new_chars), tuple(new_offsets), offsets[before])
+    encoded = Encoded(text, parts, tuple(new_chars), tuple(new_offsets), offsets[before])
     return encoded, ends
