@@ -311,3 +311,30 @@ async def test_a_save_compares_only_where_the_writer_edited_and_counts_the_same_
         chapter.move_cursor(chapter.document.end)
         await type_and_save(pilot, app, chapter, " Then rain.")
         assert (project / CHAPTER).read_text(encoding="utf-8") == "Snow fell.\n Then rain."
+
+
+async def test_typed_and_undone_back_to_the_saved_text_then_typed_saves_its_window(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """Text typed and deleted again leaves the chapter as saved (clean, nothing to save);
+    the window the next save compares starts there, and the bytes and words are right."""
+    paragraph = "The rain fell on the roofs of the harbour town all night long.\n\n"
+    (project / CHAPTER).write_text(paragraph * 1_000, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        session_id = app.session.session_id
+        chapter = await open_file(pilot, app, CHAPTER)
+        compared = ComparedBySaves(chapter)
+        await type_and_save(pilot, app, chapter, "\n\nThe end.")
+        chapter.move_cursor((10, 0))
+        chapter.insert("Fog ")
+        await wait_until(pilot, lambda: chapter.dirty)
+        chapter.replace("", (10, 0), (10, 4))  # deleted again: the saved text, clean
+        await wait_until(pilot, lambda: not chapter.dirty)
+        chapter.move_cursor((1_200, 0))
+        await type_and_save(pilot, app, chapter, "Gulls ")
+        assert compared.saves[-1] <= 100
+        assert (project / CHAPTER).read_text(encoding="utf-8") == chapter.text
+        entry = entry_on_disk(project, session_id)
+        assert entry is not None and (entry.words_added, entry.words_removed) == (2 + 1, 0)
