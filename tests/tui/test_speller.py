@@ -126,6 +126,44 @@ def test_loading_a_list_never_holds_its_whole_text() -> None:
     assert peak < size
 
 
+def test_the_list_is_kept_compressed_and_read_from_the_package_in_pieces() -> None:
+    """The English list's words (1.6 MB as plain text) are kept in compressed blocks, and
+    loading it from the package never holds the compressed file nor the words' plain text
+    whole: the plain text grown a piece at a time (and the file read at once) peaked near
+    3 MB, most of spell check's memory at start. Bytes the interpreter counts."""
+    import gzip
+    import tracemalloc
+
+    from writers_factory.tui.spelling.words import shipped_words
+
+    packed = Path(spellchecker.__file__).with_name("resources").joinpath("en.json.gz")
+    size = len(gzip.decompress(packed.read_bytes()))
+    shipped_words("es")  # what loading imports, imported before counting
+    tracemalloc.start()
+    try:
+        words = shipped_words("en")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "keeper" in words and len(words) == 160_572
+    assert words.nbytes < 600_000
+    assert peak < size // 2
+
+
+def test_every_word_is_found_across_the_blocks() -> None:
+    """Thousands of words, many blocks: each word is found in its block (the first and the
+    last of each included), and no word between two of them."""
+    from writers_factory.tui.spelling.words import BLOCK, WordList
+
+    words = sorted({f"{a}{b}{c}" for a in "bdfhk" for b in "aeiouy" for c in range(200)})
+    found = WordList.from_sorted(words)
+    plain = sum(len(word) + 1 for word in words)
+    assert plain > 10 * BLOCK and found.nbytes < plain  # many blocks, each compressed
+    assert all(word in found for word in words)
+    between = [w + "a" for w in words] + [w[:-1] + "/" for w in words] + ["a", "zz", "ba"]
+    assert not any(word in found for word in between if word not in words)
+
+
 def test_pieces_end_at_line_ends_across_gzip_members() -> None:
     import gzip
 
