@@ -352,3 +352,38 @@ def test_counting_the_book_lists_the_chapters_without_the_analysis(six_open: Pat
         timeout=120,
     ).stdout.strip()
     assert loaded == "[]"
+
+
+NOT_BY_READY_APP = (
+    # the status bar's "Today …" line has a module of its own: the statistics screen (and
+    # the table widget it imports) loads when the writer opens it
+    "writers_factory.tui.screens.statistics",
+    "textual.widgets._data_table",
+)
+READY_PROBE = """
+import asyncio, sys
+from pathlib import Path
+from writers_factory.tui.app import WritersFactoryApp
+
+async def main() -> None:
+    app = WritersFactoryApp(Path(sys.argv[1]), user_themes=Path(sys.argv[2]))
+    async with app.run_test():
+        await asyncio.wait_for(app.ready.wait(), 60)
+        print([m for m in sys.argv[3:] if m in sys.modules])
+
+asyncio.run(main())
+"""
+
+
+def test_start_up_imports_nothing_it_does_not_use(project: Path, user_themes: Path) -> None:
+    """In a fresh interpreter (this one has imported everything): by the end of start-up
+    none of ``NOT_BY_READY_APP`` is imported — each module imported is memory the writer
+    keeps for the whole session."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", READY_PROBE, str(project), str(user_themes), *NOT_BY_READY_APP],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.strip()
+    assert loaded == "[]"

@@ -10,11 +10,8 @@ from textual.app import App
 from textual.widgets import DataTable, Static
 
 from writers_factory.store import SessionHistory
-from writers_factory.tui.screens.statistics import (
-    StatisticsScreen,
-    chart_text,
-    session_progress_text,
-)
+from writers_factory.tui.progress_line import session_progress_text
+from writers_factory.tui.screens.statistics import StatisticsScreen, chart_text
 
 TODAY = date(2026, 3, 10)
 

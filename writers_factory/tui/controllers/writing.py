@@ -348,9 +348,8 @@ class WritingActivity:
         """The status bar's "Today …" line and its tooltip."""
         if self.history is None:
             return "", ""
-        # the statistics screen's module: imported once there is a history to show (after
-        # start-up), not with the app
-        from writers_factory.tui.screens.statistics import session_progress
+        # imported once there is a history to show (after start-up), not with the app
+        from writers_factory.tui.progress_line import session_progress
 
         text, tooltip = session_progress(self.history, self.daily_target())
         target = (
