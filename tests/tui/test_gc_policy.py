@@ -61,6 +61,30 @@ async def test_start_up_holds_the_collector_then_settles_and_closing_thaws(
     assert gc.get_threshold() == usual
 
 
+async def test_the_collector_runs_as_usual_while_the_rest_of_start_up_loads(
+    make_app: Callable[[], WritersFactoryApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the reopened chapter is painted, what start-up built so far is frozen and the
+    usual thresholds are back while the costs (and the rest) load: held to the end, the
+    garbage of the loading and of every repaint piled up and was frozen for good."""
+    gc_policy.release()
+    usual = gc.get_threshold()
+    app = make_app()
+    seen: list[tuple[bool, tuple[int, int, int], bool]] = []
+    load_costs = app.load_costs
+
+    async def loading() -> None:
+        seen.append((gc_policy.held(), gc.get_threshold(), gc.get_freeze_count() > 10_000))
+        await load_costs()
+
+    monkeypatch.setattr(app, "load_costs", loading)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await app.action_quit()
+    assert seen == [(False, usual, True)]
+    assert gc.get_freeze_count() == 0
+
+
 async def test_an_app_that_closes_before_start_up_is_over_gives_the_thresholds_back(
     make_app: Callable[[], WritersFactoryApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:

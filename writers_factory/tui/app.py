@@ -578,6 +578,10 @@ class WritersFactoryApp(App[int]):
             painted = asyncio.Event()
             if self.screen.call_after_refresh(painted.set):
                 await painted.wait()
+            # what showing the chapter built is frozen now, and the collector runs as usual
+            # while the rest loads: held until the end, the garbage of the loading and of
+            # each repaint piled up (about 2 MB) and was frozen with the rest for good
+            gc_policy.settle()
             await self.sync_copies.start()  # .session/ copies merged before costs load
             await self.load_costs()
             await self.writing.start()

@@ -7,12 +7,16 @@ few of those an older one; the full collections walk everything built so far, an
 they took a quarter of the time to the first keystroke (ready to type: 150 ms and more of
 collections, one full pass alone 60-140 ms, landing on the first paint).
 
-So the TUI package holds the collector back from its import to the end of start-up: the
-youngest generation's threshold is raised (``hold``; cycles are still collected, a hundred
-times less often), and when start-up is over (``settle``) the usual thresholds come back and
-everything start-up left is frozen: moved out of the generations, so the full collections of
+So the TUI package holds the collector back from its import until the reopened chapter is
+painted: the youngest generation's threshold is raised (``hold``; cycles are still collected,
+a hundred times less often), and then (``settle``) the usual thresholds come back and
+everything built so far is frozen: moved out of the generations, so the full collections of
 the writing session walk only what was made since (a full pass over start-up's objects stalled
-typing for 200 ms). ``thaw`` gives them back to the collector when the app closes.
+typing for 200 ms). What frozen garbage there is stays until the app closes: settled only when
+start-up was over, the loading after the first paint (costs, spelling, the watcher) and its
+repaints left about 1 MB more of it; collected as usual, it is freed. Start-up settles again
+when it is over, freezing what the loading kept. ``thaw`` gives everything back to the
+collector when the app closes.
 
 Counts, not times, are what the tests check: the thresholds held and restored, the frozen
 objects there while the app runs and gone after it (``tests/tui/test_gc_policy.py``).
@@ -57,8 +61,8 @@ def release() -> None:
 
 
 def settle() -> None:
-    """Start-up is over: the usual thresholds, and start-up's objects frozen out of the
-    collections of the session."""
+    """The reopened chapter is painted (and again, start-up is over): the usual thresholds,
+    and the objects made so far frozen out of the collections of the session."""
     release()
     gc.freeze()
 
