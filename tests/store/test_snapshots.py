@@ -338,3 +338,29 @@ def test_a_fresh_snapshotter_holds_no_unchanged_file_while_comparing(tmp_path: P
     assert info is not None and set(info.meta.changed) == {"manuscript/part-07.md"}
     words = info.meta.changed["manuscript/part-07.md"]
     assert (words.words, words.added, words.removed) == (4, 2, 7998)  # old text from the repo
+
+
+def test_an_incremental_snapshot_looks_up_only_its_new_objects_on_disk(tmp_path: Path) -> None:
+    """An auto-save's snapshot with one chapter changed runs beside the writer's typing: it
+    looked every file of the book up in the repository again (a stat and a pack search per
+    chapter, each holding the interpreter lock). Objects never leave a repository, so what
+    was found once is known; only the new blob, trees and commit are looked for."""
+    project = make_project(tmp_path)
+    for n in range(40):
+        (project / "manuscript" / f"part-{n:02d}.md").write_text(f"Part {n} begins.\n")
+    assert Snapshotter(project).take(Trigger.SESSION_START) is not None
+    snapshotter = Snapshotter(project)  # the next run of the app: the book is in the repository
+    (project / "manuscript" / "part-07.md").write_text("Part 7 begins again.\n")
+    assert snapshotter.take(Trigger.AUTOSAVE) is not None  # the first pass finds every file
+    repository = snapshotter.repository
+    for n in (11, 23):
+        (project / "manuscript" / f"part-{n:02d}.md").write_text(f"Part {n}, rewritten.\n")
+        before = repository.disk_lookups
+        info = snapshotter.take(Trigger.AUTOSAVE)
+        assert info is not None and set(info.meta.changed) == {f"manuscript/part-{n:02d}.md"}
+        # the new blob, the manuscript and root trees, the commit (a 46-file book: 46 before)
+        assert repository.disk_lookups - before <= 8
+    fresh = Snapshotter(project)  # what was written is what a new reader finds
+    assert file_text(fresh.repository, repository.head() or "", "manuscript/part-23.md") == (
+        "Part 23, rewritten.\n"
+    )

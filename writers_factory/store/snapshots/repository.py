@@ -63,9 +63,15 @@ class SnapshotRepository:
         self.path = self.session_root / REPOSITORY_DIR
         self._store: DiskObjectStore | None = None
         self._known: set[str] = set()
-        """Objects known to be on disk (written or seen by this process)."""
+        """Objects known to be on disk (written, read or found by this process): objects
+        never leave a repository (packing moves them), so a snapshot of a book with one
+        chapter changed looks up only its new objects on disk, not every chapter again."""
         self._loose_count: int | None = None
         """Loose objects in the repository, counted once and then followed."""
+        self._cleaned = False
+        """A dead writer's temp files were removed at this instance's first commit."""
+        self.disk_lookups = 0
+        """Objects looked for on disk (``has`` beyond :attr:`_known`); tests count them."""
 
     @property
     def objects(self) -> Path:
@@ -79,14 +85,20 @@ class SnapshotRepository:
         return (self.path / "HEAD").is_file() and self.objects.is_dir()
 
     def ensure(self) -> None:
-        """Create the skeleton stock git recognises, durably; drop a dead writer's temps."""
+        """Create the skeleton stock git recognises, durably; drop a dead writer's temps.
+
+        The temps are looked for once per instance (a walk of the whole repository): a
+        writer that dies later leaves only files nobody reads, dropped at the next opening.
+        """
         if not self.exists():
             for folder in (self.objects, self.path / "refs" / "heads", self.path / "refs" / "tags"):
                 make_private_dir(folder)
             write_atomic(self.path / "config", CONFIG)
             write_atomic(self.path / "description", b"Writers Factory snapshots\n")
             write_atomic(self.path / "HEAD", f"ref: {BRANCH}\n".encode())
-        clean_leftovers([self.path])
+        if not self._cleaned:
+            clean_leftovers([self.path])
+            self._cleaned = True
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
@@ -149,7 +161,16 @@ class SnapshotRepository:
             store.close()
 
     def has(self, hex_id: str) -> bool:
-        if hex_id in self._known or self._loose(hex_id).is_file():
+        if hex_id in self._known:
+            return True
+        self.disk_lookups += 1
+        if self._on_disk(hex_id):
+            self._known.add(hex_id)
+            return True
+        return False
+
+    def _on_disk(self, hex_id: str) -> bool:
+        if self._loose(hex_id).is_file():
             return True
         if (self.objects / "pack").is_dir():
             store = self._object_store()
