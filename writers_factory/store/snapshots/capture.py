@@ -51,12 +51,11 @@ def blob_id(data: bytes) -> str:
     return digest.hexdigest()
 
 
-def _walk(root: Path | str, rel: str) -> list[tuple[str, Path, os.stat_result]]:
-    found: list[tuple[str, Path, os.stat_result]] = []
+def _walk(root: str, rel: str, found: list[tuple[str, str, os.stat_result]]) -> None:
     try:
         entries = list(os.scandir(root))
     except (FileNotFoundError, NotADirectoryError, PermissionError):
-        return found
+        return
     for entry in entries:
         if entry.name.startswith(".") or entry.name.endswith(TEMP_MARK):
             continue
@@ -66,21 +65,20 @@ def _walk(root: Path | str, rel: str) -> list[tuple[str, Path, os.stat_result]]:
             continue
         sub = f"{rel}/{entry.name}"
         if stat.S_ISDIR(st.st_mode):
-            found += _walk(entry.path, sub)
+            _walk(entry.path, sub, found)
         elif stat.S_ISREG(st.st_mode):
-            found.append((sub, Path(entry.path), st))
-    return found
+            found.append((sub, entry.path, st))
 
 
-def project_files(project: Path) -> list[tuple[str, Path, os.stat_result]]:
-    """(tree path, file, stat) of every project file a snapshot records, sorted."""
-    project = Path(project)
-    files: list[tuple[str, Path, os.stat_result]] = []
+def _listed(project: Path) -> list[tuple[str, str, os.stat_result]]:
+    """(tree path, file path, stat) of every file a snapshot records, sorted. Paths stay
+    strings: a snapshot lists the whole book each time and reads only what changed."""
+    found: list[tuple[str, str, os.stat_result]] = []
+    root = os.fspath(project)
     for part in PROJECT_PARTS:
-        files += _walk(project / part, part)
-    session = project / ".session"
+        _walk(os.path.join(root, part), part, found)
     try:
-        entries = list(os.scandir(session))
+        entries = list(os.scandir(os.path.join(root, ".session")))
     except OSError:
         entries = []
     for entry in entries:
@@ -91,8 +89,13 @@ def project_files(project: Path) -> list[tuple[str, Path, os.stat_result]]:
         except OSError:
             continue
         if stat.S_ISREG(st.st_mode):
-            files.append((SESSION_PREFIX + entry.name, Path(entry.path), st))
-    return sorted(files)
+            found.append((SESSION_PREFIX + entry.name, entry.path, st))
+    return sorted(found)
+
+
+def project_files(project: Path) -> list[tuple[str, Path, os.stat_result]]:
+    """(tree path, file, stat) of every project file a snapshot records, sorted."""
+    return [(rel, Path(path), st) for rel, path, st in _listed(project)]
 
 
 def capture(
@@ -113,7 +116,7 @@ def capture(
     overrides = dict(overrides or {})
     result: dict[str, CapturedFile] = {}
     seen: set[str] = set()
-    for rel, path, st in project_files(project):
+    for rel, path, st in _listed(project):
         seen.add(rel)
         if rel in overrides:
             continue
@@ -123,7 +126,8 @@ def capture(
             result[rel] = CapturedFile(rel, hit[2], None)
             continue
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as file:
+                data = file.read()
         except OSError:
             continue
         ident = blob_id(data)
