@@ -31,6 +31,21 @@ def test_misspelled_columns_and_lines_remembered(speller: Speller) -> None:
     assert speller.misspelled("Orlaith’s lamp and Darcy's") == ()
 
 
+def test_a_key_in_a_long_line_searches_the_list_for_the_word_typed_only() -> None:
+    """A paragraph is one line: each key changes it, and every word of it was searched for
+    in the list again (a binary search a word, a hundred words a paragraph, at every key)."""
+    speller = load_speller("en")
+    line = "The old prince walked slowly along the avenue of lime trees, " * 8
+    assert speller.misspelled(line) == ()
+    for typed in ("qz", "qzx", "qzxv"):
+        searched = speller.words_looked_up
+        spans = speller.misspelled(line + typed)
+        assert [(line + typed)[start:end] for start, end in spans] == [typed]
+        assert speller.words_looked_up - searched == 1  # the word typed, the rest known
+    speller.accept("qzxv")  # the writer's words change the verdicts: none is kept
+    assert speller.misspelled(line + "qzxv") == ()
+
+
 def test_accepted_words_and_suggestions_in_the_case_typed(speller: Speller) -> None:
     assert speller.misspelled("Ebbrin waited") == ((0, 6),)
     speller.accept("ebbrin")

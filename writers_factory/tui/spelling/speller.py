@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 LINES_KEPT = 4096
 """Lines whose misspellings are remembered (a few screenfuls of edits, many times over)."""
+WORDS_KEPT = 65_536
+"""Words whose verdict is remembered: a key changes its line, and the line's other words
+(a paragraph is one line: a hundred of them) are answered without searching the list."""
 
 SUGGESTIONS = 8
 
@@ -44,7 +47,9 @@ class Speller:
 
     The writer's words (the project dictionary, words ignored for this session) count as
     known in any case. The misspellings of a line are remembered by its text, so a line
-    drawn again (every visible line is redrawn after each key) costs one lookup.
+    drawn again (every visible line is redrawn after each key) costs one lookup; and each
+    word's verdict is remembered, so the line a key changed searches the list only for the
+    word typed.
     """
 
     def __init__(self, language: str, words: WordList, own_words: Iterable[str] = ()) -> None:
@@ -53,12 +58,24 @@ class Speller:
         self._own: set[str] = {word.lower() for word in own_words}
         self._ignored: set[str] = set()
         self._lines: dict[str, tuple[Span, ...]] = {}
+        self._words: dict[str, bool] = {}
         self.lines_checked = 0
         """Lines tokenised and looked up (tests read it: drawing again costs nothing)."""
+        self.words_looked_up = 0
+        """Words searched for in the lists (tests read it: a word seen before costs none)."""
 
     def is_known(self, word: str) -> bool:
-        known, own, ignored = self._known, self._own, self._ignored
-        return any(form in known or form in own or form in ignored for form in forms_of(word))
+        verdict = self._words.get(word)
+        if verdict is None:
+            self.words_looked_up += 1
+            known, own, ignored = self._known, self._own, self._ignored
+            verdict = any(
+                form in known or form in own or form in ignored for form in forms_of(word)
+            )
+            if len(self._words) >= WORDS_KEPT:
+                self._words.clear()
+            self._words[word] = verdict
+        return verdict
 
     def misspelled(self, line: str) -> tuple[Span, ...]:
         """The columns of the misspelled words of ``line``."""
@@ -79,11 +96,13 @@ class Speller:
         """Count ``word`` as known from now on (added to the project dictionary, or ignored)."""
         self._ignored.add(word.lower())
         self._lines.clear()
+        self._words.clear()
 
     def use_dictionary(self, words: Iterable[str]) -> None:
         """The project dictionary's words, read again (the writer edited the file)."""
         self._own = {word.lower() for word in words}
         self._lines.clear()
+        self._words.clear()
 
     def suggestions(self, word: str, limit: int = SUGGESTIONS) -> list[str]:
         """Blocking (may take a while for a long word): likely corrections, most common
