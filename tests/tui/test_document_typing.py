@@ -14,6 +14,7 @@ from tests.tui.conftest import wait_until
 from writers_factory.tui.widgets.document.area import ScaledTextArea
 from writers_factory.tui.widgets.document.highlights import BLOCK
 from writers_factory.tui.widgets.document.lines import Work
+from writers_factory.tui.widgets.document.syntax import SyntaxDocument
 
 PARAGRAPH = (
     "It was in July, 1805, and the speaker was the well-known Anna Pávlovna\n"
@@ -82,6 +83,30 @@ async def test_a_keystroke_in_a_whole_novel_works_on_the_edit_and_the_screen_onl
             assert work["bytes_parsed"] <= 4 * len(PARAGRAPH.encode()), (key, work)
         assert area.document[middle].endswith("xy")  # the edits landed where typed
         assert area.text.count("xy") == 1
+
+
+async def test_keys_are_parsed_after_their_paint_once_and_a_new_heading_is_drawn_then() -> None:
+    """An edit's parse waits for the key's paint (in a chapter without headings, one section
+    the grammar re-parses whole, it was half of each key's work): keys typed meanwhile are
+    parsed with it, once; a structure they change (a line made a heading) is drawn then."""
+    app = Novel(PARAGRAPH * 3)
+    async with app.run_test(size=(100, 40)) as pilot:
+        area = app.query_one(ScaledTextArea)
+        area.focus()
+        area.move_cursor((5, 0))  # the start of the second paragraph
+        await pilot.pause()
+        assert "heading.marker" not in {name for *_, name in area._highlights[5]}
+        before = dataclasses.replace(area.work)
+        area.insert("#")
+        area.insert(" ")
+        document = area.document
+        assert isinstance(document, SyntaxDocument) and document.unsettled
+        assert used(area.work, before)["parses"] == 0
+        await wait_until(pilot, lambda: not document.unsettled)
+        assert used(area.work, before)["parses"] == 1
+        await pilot.pause()
+        assert {name for *_, name in area._highlights[5]} == {"heading.marker", "heading"}
+        assert area.document[5].startswith("# It was in July")
 
 
 async def test_a_large_text_shows_at_once_and_is_highlighted_when_parsed() -> None:

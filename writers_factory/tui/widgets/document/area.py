@@ -16,6 +16,7 @@ from textual.document._document_navigator import DocumentNavigator
 from textual.geometry import Region
 from textual.reactive import Reactive, reactive
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult, LanguageDoesNotExist, Selection
 
@@ -25,6 +26,10 @@ from writers_factory.tui.widgets.document.wrapping import FastWrappedDocument
 
 PARSE_IN_THREAD = 200_000
 """Texts longer than this (characters) are shown first and parsed in a thread."""
+SETTLE_AFTER = 0.02
+"""Seconds after an edit that its parse runs (``SyntaxDocument.settle``): after the key's
+paint (a frame is under 17 ms), as a turn of the event loop of its own; keys typed sooner
+are parsed together."""
 
 
 Mark = tuple[tuple[int, int], tuple[int, int]]
@@ -34,7 +39,8 @@ Mark = tuple[tuple[int, int], tuple[int, int]]
 class ScaledTextArea(TextArea):
     """A TextArea whose work per keystroke is proportional to the edit and the lines on
     screen: incremental parsing with byte offsets found locally, highlights looked up for
-    the visible lines only, a cached text, length and wrapped height.
+    the visible lines only, a cached text, length and wrapped height. An edit's parse runs a
+    moment after the key is painted, in a turn of the event loop of its own (``_settle``).
 
     A large text opens without waiting for its syntax tree: it is shown plain, parsed in a
     thread, then highlighted (edits made meanwhile are replayed onto the tree).
@@ -75,6 +81,8 @@ class ScaledTextArea(TextArea):
         self._drawn: dict[int, tuple[object, ...] | None] = {}
         """Per row of the widget, the key it was last drawn with."""
         self._editing = False
+        self._settling: Timer | None = None
+        """The parse of the edits made since the last one, waiting (``_settle``)."""
         self._document_language: str | None = None
         # TextArea builds a document of the text twice before this one; start it empty
         super().__init__("", language=language, **options)
@@ -163,6 +171,23 @@ class ScaledTextArea(TextArea):
         finally:
             self._editing = False
         self._repaint_rows()
+        self._settle_later()
+
+    def _settle_later(self) -> None:
+        """Parse the edits a moment from now (once for any keys typed meanwhile)."""
+        document = self.document
+        if self._settling is None and getattr(document, "unsettled", False) and self.is_attached:
+            self._settling = self.set_timer(SETTLE_AFTER, self._settle, name="syntax-settle")
+
+    def _settle(self) -> None:
+        """The edits parsed; where the syntax changed, its rows found and drawn again."""
+        from writers_factory.tui.widgets.document.syntax import SyntaxDocument
+
+        self._settling = None
+        document = self.document
+        if isinstance(document, SyntaxDocument) and document.settle():
+            self._build_highlight_map()
+            self._repaint_rows()
 
     def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
         super()._watch_selection(previous_selection, selection)

@@ -18,6 +18,8 @@ class Work:
     """Lines whose UTF-8 length was summed to find a byte offset."""
     bytes_parsed: int = 0
     """Bytes handed to the syntax parser."""
+    parses: int = 0
+    """Parses of the edits made since the last one (keys typed before it are parsed once)."""
     lines_wrapped: int = 0
     """Lines measured for soft wrapping."""
     rows_renumbered: int = 0
