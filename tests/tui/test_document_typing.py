@@ -109,6 +109,23 @@ async def test_keys_are_parsed_after_their_paint_once_and_a_new_heading_is_drawn
         assert area.document[5].startswith("# It was in July")
 
 
+async def test_a_key_within_a_line_finds_the_highlights_of_its_own_block_only() -> None:
+    """Before its parse, an edit within one line moves no other line's nodes: the other
+    lines' highlights (and misspellings) on screen are kept, not looked up again."""
+    app = Novel("a line of prose\n" * (3 * BLOCK))
+    async with app.run_test(size=(100, 40)) as pilot:
+        area = app.query_one(ScaledTextArea)
+        area.focus()
+        area.move_cursor((BLOCK + 5, 0), center=True)  # the screen shows lines of two blocks
+        await pilot.pause()
+        await wait_until(pilot, lambda: BLOCK - 5 in area._highlights)
+        before = dataclasses.replace(area.work)
+        await type_key(pilot, area, "x")
+        assert used(area.work, before)["lines_highlighted"] == BLOCK
+        await wait_until(pilot, lambda: not area.document.unsettled)  # type: ignore[attr-defined]
+        assert area.document[BLOCK + 5] == "xa line of prose"
+
+
 async def test_a_large_text_shows_at_once_and_is_highlighted_when_parsed() -> None:
     text = novel(600_000)
     app = Novel(text)

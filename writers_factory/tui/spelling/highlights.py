@@ -18,8 +18,9 @@ class SpellingHighlights(dict[int, list[Highlight]]):
     then its misspellings, found when the line is first drawn.
 
     Only drawn lines are ever asked for, so only the lines on screen are checked; the text
-    area starts a new mapping after each edit, and the speller remembers lines by their text,
-    so a key checks again only the line it changed.
+    area starts a new mapping after an edit of several lines (one within a line forgets only
+    that line), and the speller remembers lines by their text, so a key checks again only the
+    line it changed.
     """
 
     def __init__(
@@ -32,6 +33,14 @@ class SpellingHighlights(dict[int, list[Highlight]]):
 
     def __bool__(self) -> bool:
         return True  # TextArea skips highlighting when the mapping is empty
+
+    def forget(self, row: int) -> None:
+        """Check ``row`` again when next drawn (an edit within that line); the syntax map
+        forgets it too, when it can (the others are kept)."""
+        self.pop(row, None)
+        forget = getattr(self._syntax, "forget", None)
+        if forget is not None:
+            forget(row)
 
     def __missing__(self, row: int) -> list[Highlight]:
         if not 0 <= row < self._document.line_count:

@@ -210,7 +210,10 @@ class BufferArea(ScaledTextArea):
         self.refresh()
 
     def _build_highlight_map(self) -> None:
+        kept = self._highlights
         super()._build_highlight_map()
+        if self._highlights is kept:
+            return  # an edit within one line: that line forgotten, the others kept
         speller = getattr(self, "speller", None)
         if speller is not None:
             self._highlights = SpellingHighlights(self.document, self._highlights, speller)

@@ -83,6 +83,9 @@ class ScaledTextArea(TextArea):
         self._editing = False
         self._settling: Timer | None = None
         """The parse of the edits made since the last one, waiting (``_settle``)."""
+        self._edited_row: int | None = None
+        """While an edit within one line is made: that line (the only one whose
+        highlights it can change before its parse: the others are kept)."""
         self._document_language: str | None = None
         # TextArea builds a document of the text twice before this one; start it empty
         super().__init__("", language=language, **options)
@@ -195,8 +198,14 @@ class ScaledTextArea(TextArea):
             self._repaint_rows()
 
     def edit(self, edit: Edit) -> EditResult:
-        with self._changing():
-            return super().edit(edit)
+        top, bottom = edit.top, edit.bottom
+        within = top[0] == bottom[0] and "\n" not in edit.text and "\r" not in edit.text
+        self._edited_row = top[0] if within else None
+        try:
+            with self._changing():
+                return super().edit(edit)
+        finally:
+            self._edited_row = None
 
     def _undo_batch(self, edits: Sequence[Edit]) -> None:
         with self._changing():
@@ -370,7 +379,12 @@ class ScaledTextArea(TextArea):
             self.call_after_refresh(self._parse_in_thread)
         self._line_cache.clear()
         query, document = self._highlight_query, self.document
-        if query is not None and isinstance(document, LineDocument):
+        row = self._edited_row
+        forget = getattr(self._highlights, "forget", None)  # a lazily filled map's
+        if row is not None and forget is not None:
+            # an edit within one line, the tree not parsed yet: no other line's nodes moved
+            forget(row)
+        elif query is not None and isinstance(document, LineDocument):
             self._highlights = VisibleHighlights(document, query, document.work)
         else:
             self._highlights = defaultdict(list)

@@ -18,7 +18,7 @@ class VisibleHighlights(dict[int, list[Highlight]]):
     Textual queries the whole syntax tree after every edit to rebuild this mapping. Here a
     line's highlights are found when it is first drawn, by a query restricted to the block of
     lines around it; an edit starts a new, empty mapping, so typing re-highlights only the
-    blocks on screen.
+    blocks on screen (an edit within one line, before its parse, only that line).
     """
 
     def __init__(self, document: DocumentBase, query: Query, work: Work) -> None:
@@ -29,6 +29,10 @@ class VisibleHighlights(dict[int, list[Highlight]]):
 
     def __bool__(self) -> bool:
         return True  # TextArea skips highlighting when the mapping is empty
+
+    def forget(self, row: int) -> None:
+        """Find the highlights of ``row`` again when next drawn (an edit within that line)."""
+        self.pop(row, None)
 
     def __missing__(self, row: int) -> list[Highlight]:
         line_count = self._document.line_count
