@@ -35,7 +35,9 @@ async def ready(pilot: Pilot[Any]) -> ScaledTextArea:
 
 
 async def shown_is_fresh(pilot: Pilot[Any], area: ScaledTextArea, what: str) -> None:
-    """The screen as painted row by row equals the screen painted afresh."""
+    """The screen as painted row by row equals the screen painted afresh (once the edits
+    are parsed: a structure they changed is drawn a moment after the key)."""
+    await wait_until(pilot, lambda: not getattr(area.document, "unsettled", False))
     await pilot.pause()
     shown = pilot.app.export_screenshot()
     area._rows.clear()
@@ -58,6 +60,27 @@ async def test_a_key_repaints_and_draws_only_the_row_it_changed() -> None:
             assert work["rows_rendered"] <= 2, (key, work)
             assert work["joins"] == 0, (key, work)  # the text is never joined to draw it
         assert area.document[10].startswith("and importanxyce, who")
+
+
+async def test_a_line_typed_onto_new_rows_lays_nothing_out() -> None:
+    """A paragraph typed onto a new row makes the text one row taller: Textual laid the
+    whole screen out for it (every widget drawn again); the area scrolls further instead."""
+    from tests.tui.test_typing_cost import LayoutCount
+
+    async with Chapter().run_test(size=(100, 40)) as pilot:
+        area = await ready(pilot)
+        layouts = LayoutCount(pilot.app.screen)
+        height = area.wrapped_document.height
+        await pilot.press(*(" and more" * 12))
+        await pilot.pause()
+        assert area.wrapped_document.height > height  # the line took more rows
+        assert area.virtual_size.height == area.wrapped_document.height
+        assert area.vertical_scrollbar.window_virtual_size == area.virtual_size.height
+        assert layouts.count == 0
+        await shown_is_fresh(pilot, area, "the line wraps onto new rows")
+        area.scroll_end(animate=False)
+        await pilot.pause()
+        assert area.scroll_y == area.max_scroll_y == area.virtual_size.height - area.size.height
 
 
 async def test_every_kind_of_change_leaves_the_screen_as_a_full_repaint_draws_it() -> None:

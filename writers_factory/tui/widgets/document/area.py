@@ -13,7 +13,7 @@ from rich.text import Text
 from textual._tree_sitter import TREE_SITTER, get_language
 from textual.cache import LRUCache
 from textual.document._document_navigator import DocumentNavigator
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.reactive import Reactive, reactive
 from textual.strip import Strip
 from textual.timer import Timer
@@ -191,6 +191,26 @@ class ScaledTextArea(TextArea):
         if isinstance(document, SyntaxDocument) and document.settle():
             self._build_highlight_map()
             self._repaint_rows()
+
+    def _refresh_size(self) -> None:
+        """A soft-wrapped area of a set size (laid out already) whose text an edit makes
+        grow or shrink by a row scrolls further: that lays nothing out. Textual's virtual
+        size asks for a layout of the whole screen at each change (a paragraph typed onto a
+        new row redrew every widget); here it is set without one and the scrollbars follow
+        it, as a layout would have made them. Showing or hiding a scrollbar still lays the
+        screen out (those ask for it); a new text or width is laid out as Textual does."""
+        styles = self.styles
+        fixed = not (styles.height is None or styles.height.is_auto) and not (
+            styles.width is None or styles.width.is_auto
+        )
+        if not (self._editing and self.soft_wrap and fixed and self.container_size):
+            super()._refresh_size()  # a new text, a new width: laid out as Textual does
+            return
+        size = Size(0, self.wrapped_document.height)
+        if size != self.virtual_size:
+            self.set_reactive(TextArea.virtual_size, size)
+            self._scroll_update(size)
+        self._refresh_scrollbars()
 
     def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
         super()._watch_selection(previous_selection, selection)
