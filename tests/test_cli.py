@@ -33,6 +33,34 @@ def test_version_is_the_installed_packages(capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().out.strip() == f"writers-factory {version('writers-factory')}"
 
 
+OPEN_PROBE = """
+import sys
+import writers_factory.tui.app as app
+
+app.run_app = lambda project, author=None: print(
+    [m for m in ("importlib.metadata", "email") if m in sys.modules]
+) or 0
+from writers_factory.cli import main
+
+raise SystemExit(main([sys.argv[1]]))
+"""
+
+
+def test_opening_the_workspace_reads_no_package_metadata(tmp_path: Path) -> None:
+    """The version is looked up when ``--version`` asks for it, not each time the
+    command parses its arguments to open the workspace (the metadata scan and its imports
+    came before every start)."""
+    project = create_project(tmp_path / "novel", "Novel")
+    done = subprocess.run(
+        [sys.executable, "-c", OPEN_PROBE, str(project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]", done.stderr
+
+
 @pytest.mark.parametrize("view", ["verify", "show", "history", "costs", "preferences"])
 def test_a_project_that_does_not_exist_is_said_to_not_exist(tmp_path: Path, view: str) -> None:
     missing = tmp_path / "nonexistent"

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 BROKEN_PIPE_EXIT = 1
 """The exit code when the reader went away (``| head``): the same as the tables' printer
@@ -48,8 +49,29 @@ def _open_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("project", nargs="?", default=".", help="project folder (default: here)")
     _add_author(parser)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked: reading the package metadata imports
+    ``importlib.metadata`` (and the e-mail parsing it brings) and scans the installed
+    distributions, a few tens of milliseconds every start of the workspace paid for nothing.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.pop("nargs", None)
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"{parser.prog} {version()}")  # on stdout, as argparse's own version action
+        parser.exit()
 
 
 def _add_author(parser: argparse.ArgumentParser, *, by_author: bool = False) -> None:

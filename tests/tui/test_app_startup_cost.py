@@ -12,6 +12,8 @@
   search, compile progress).
 - Listing the chapters at start-up (the book's word count, the chapter card) goes through the
   store, not the analysis package (its models and scoring load when a chapter is analysed).
+- Nothing is shown before the reopened chapter (the first paint is the chapter, within a
+  bound), and a resize to the size the screen already has lays nothing out.
 """
 
 from __future__ import annotations
@@ -387,3 +389,102 @@ def test_start_up_imports_nothing_it_does_not_use(project: Path, user_themes: Pa
         timeout=120,
     ).stdout.strip()
     assert loaded == "[]"
+
+
+@pytest.fixture
+def shown_before_restored(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
+    """Paints that would reach the terminal (``App._display`` outside a batch), and full
+    layouts, before ``workspace.restored`` is set."""
+    from textual.app import App
+
+    seen = {"shown": 0, "layouts": 0, "restored": 0}
+    display, reflow = App._display, Compositor.reflow
+
+    def displaying(app: App[Any], screen: Any, renderable: Any) -> None:
+        if not app._batch_count and not seen["restored"]:
+            seen["shown"] += 1
+        display(app, screen, renderable)
+
+    def counting(self: Compositor, *args: Any, **kwargs: Any) -> Any:
+        if not seen["restored"]:
+            seen["layouts"] += 1
+        return reflow(self, *args, **kwargs)
+
+    monkeypatch.setattr(App, "_display", displaying)
+    monkeypatch.setattr(Compositor, "reflow", counting)
+    yield seen
+
+
+async def test_the_first_paint_is_the_reopened_chapter(
+    make_app: Callable[[], WritersFactoryApp],
+    six_open: Path,
+    shown_before_restored: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Start-up painted the workspace empty, again at each size the terminal reported (the
+    same size), again as the tree filled — full layouts and renders of the whole screen
+    while the session loaded — before the chapter. Now nothing is shown before the chapter
+    is open again, and the screen is laid out once (as composed) before it."""
+    app = make_app()
+    restored = app.workspace.restored
+
+    def restored_set() -> None:
+        shown_before_restored["restored"] = 1
+        type(restored).set(restored)
+
+    monkeypatch.setattr(restored, "set", restored_set)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        active = app.editor.active
+        assert active is not None and active.has_focus
+        assert active.cursor_location == (30 + CHAPTERS, 2)
+        assert not app.first_paint.held
+    assert shown_before_restored["shown"] == 0, shown_before_restored
+    assert shown_before_restored["layouts"] <= 1, shown_before_restored
+
+
+async def test_a_resize_to_the_same_size_lays_nothing_out(
+    make_app: Callable[[], WritersFactoryApp], six_open: Path, reflows: list[str]
+) -> None:
+    """The terminal repeats its size as the app starts; each repeat was a full layout and
+    paint. A size that differs is laid out as before."""
+    from textual.events import Resize
+    from textual.geometry import Size
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.pause()
+        before = len(reflows)
+        same = Size(*SIZE)
+        app.post_message(Resize(same, same))
+        await pilot.pause()
+        await pilot.pause()
+        assert len(reflows) == before
+        await pilot.resize_terminal(SIZE[0] - 20, SIZE[1] - 6)
+        await wait_until(pilot, lambda: app.editor.size.width < SIZE[0] - 30)
+        assert len(reflows) > before
+        assert app.screen.size == Size(SIZE[0] - 20, SIZE[1] - 6)
+
+
+async def test_a_start_that_does_not_end_is_painted_all_the_same(
+    make_app: Callable[[], WritersFactoryApp], six_open: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first paint waits for the reopened chapter, within a bound: a start-up held up
+    (here the restore never starts) shows the workspace after ``HOLD_LIMIT``."""
+    import asyncio
+
+    app = make_app()
+    never = asyncio.Event()
+
+    async def held_up() -> bool:
+        await never.wait()
+        return False
+
+    monkeypatch.setattr(app, "before_restore", held_up)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.workspace.loaded)
+        await wait_until(pilot, lambda: not app.first_paint.held)
+        assert not app.workspace.restored.is_set()
+        assert app.screen.query("#editor")
+        never.set()

@@ -75,7 +75,7 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantFocus, Event, Key
+from textual.events import DescendantFocus, Event, Key, Resize
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import Widget
@@ -111,6 +111,7 @@ from writers_factory.tui.controllers.sync_copies import SyncCopies
 from writers_factory.tui.controllers.targets import TargetsController
 from writers_factory.tui.controllers.watching import ProjectWatch
 from writers_factory.tui.controllers.writing import WritingActivity
+from writers_factory.tui.first_paint import FirstPaint
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen, TrailChanged
 from writers_factory.tui.themes import (
     BUNDLED_THEMES_DIR,
@@ -239,6 +240,14 @@ class WorkspaceScreen(Screen[None]):
 
     AUTO_FOCUS = ""
 
+    def on_resize(self, event: Resize) -> None:
+        """A resize to the size the screen is already laid out at changes nothing: Textual
+        lays the whole screen out again and renders it all the same. The terminal says its
+        size two or three times as the app starts (each a full layout and paint of the
+        workspace, while the session loads); only a size that differs is laid out again."""
+        if event.size == self._compositor.size:
+            event.prevent_default()  # not Screen's own handler
+
 
 WORKSPACE_MODE = "workspace"
 """The app mode of the workspace screen (tree, editor): Writing, and the stages that have no
@@ -302,6 +311,8 @@ class WritersFactoryApp(App[int]):
     ) -> None:
         super().__init__()
         gc_policy.hold()  # until start-up is over (``gc_policy.py``)
+        self.first_paint = FirstPaint(self)
+        """No paint until the last session's chapter is open again (``first_paint.py``)."""
         self.workspace_screen: WorkspaceScreen | None = None
         """The one workspace screen (its editor is never re-created: modes only hide it)."""
         self._outline_card: OutlineCard | None = None
@@ -535,9 +546,21 @@ class WritersFactoryApp(App[int]):
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:
+        self.first_paint.hold()
         self.run_worker(self._startup(), name="startup", group="startup", exclusive=True)
 
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        """Textual's; a question asked at start-up (a lock, crash recovery) is painted."""
+        self.first_paint.release()
+        return super().push_screen(*args, **kwargs)
+
     async def _startup(self) -> None:
+        try:
+            await self._start()
+        finally:
+            self.first_paint.release()
+
+    async def _start(self) -> None:
         workspace = self.workspace
         # Themes and highlighting need no session: read alongside it, not one thread hop
         # after another (each hop waits for the loop, busy with the first paint).
@@ -570,6 +593,7 @@ class WritersFactoryApp(App[int]):
             self.editor.hold_switches()  # tabs opened now are not the writer switching files
             await self.restore_workspace()
             await self.after_restore()
+            self.first_paint.release()  # the reopened chapter is the first paint
             self.workspace.restored.set()
             self.open_words.ask()  # the reopened file's words (switches were quiet)
             # what follows is not needed to type: the writer types while it loads. It
