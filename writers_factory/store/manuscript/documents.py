@@ -287,7 +287,10 @@ class Document:
         :func:`line_count` when the save's thread counted them (the loop never splits a
         whole novel)."""
         self._set_disk_text(text, lines)
-        self.saved = max(self.saved, revision)
+        # The file holds ``revision`` now. A later revision judged clean meanwhile was judged
+        # against what the file held before (undone back to it while this save wrote): it is
+        # clean only if it is this text too (check_clean below), else the next save writes it.
+        self.saved = revision
         self.recovered = False
         self._rebase(text, self._pending.get(revision))
         self.check_clean()  # typed on, then undone back to what was just saved
