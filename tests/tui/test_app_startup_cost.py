@@ -14,6 +14,8 @@
   store, not the analysis package (its models and scoring load when a chapter is analysed).
 - Nothing is shown before the reopened chapter (the first paint is the chapter, within a
   bound), and a resize to the size the screen already has lays nothing out.
+- The AI pane, hidden until a call or a message, is not built at start-up (its widgets, its
+  buttons' styles): it is mounted the first time it is wanted, where it always showed.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from typing import Any
 import pytest
 from textual._compositor import Compositor
 
+from tests.tui.ai_support import no_providers
 from tests.tui.conftest import SIZE, started, wait_until
 from writers_factory.store.session.session import Session
 from writers_factory.tui.app import WritersFactoryApp
+
+__all__ = ["no_providers"]
 
 CHAPTERS = 6
 
@@ -201,6 +206,8 @@ LAZY = (
     "writers_factory.core.search",
     # the AI operations' controller: made when the costs load, after the first paint
     "writers_factory.tui.controllers.ai",
+    # the AI pane: mounted when first wanted (its message to the app lives in ``messages``)
+    "writers_factory.tui.widgets.ai_pane",
 )
 
 
@@ -488,3 +495,40 @@ async def test_a_start_that_does_not_end_is_painted_all_the_same(
         assert not app.workspace.restored.is_set()
         assert app.screen.query("#editor")
         never.set()
+
+
+@pytest.mark.usefixtures("no_providers")
+async def test_the_ai_pane_is_mounted_when_first_wanted(
+    make_app: Callable[[], WritersFactoryApp], six_open: Path
+) -> None:
+    """Composed at start-up, the hidden pane's nine widgets were styled and laid out, and
+    Button's styles parsed for its three buttons, before the writer could type."""
+    from textual.containers import Horizontal
+    from textual.widgets import Button, Label
+
+    from writers_factory.tui.widgets.ai_pane import AIPane, PaneState
+    from writers_factory.tui.widgets.outline_card import OutlineCard
+
+    def parsed(name: str) -> bool:
+        return any(where == f"{name}.DEFAULT_CSS" for _, where in app.stylesheet.source)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        screen = app.workspace_screen
+        assert screen is not None
+        assert not screen.query(AIPane) and not screen.query(Button)
+        assert not parsed("AIPane") and not parsed("Button")
+
+        # the first call (here: no provider) shows its message in the pane, where it was
+        app.ai.command("rewrite")
+        await wait_until(pilot, lambda: app.ai.pane.state is PaneState.MESSAGE)
+        pane = screen.query_one(AIPane)
+        await wait_until(pilot, lambda: pane.region.width > 0)
+        row = screen.query_one("#workspace", Horizontal)
+        assert pane.parent is row and isinstance(row.children[-2], OutlineCard)
+        assert "needs an AI provider" in str(pane.query_one("#ai-title", Label).content)
+        assert parsed("AIPane") and parsed("Button")
+        app.ai.command("discard")
+        await wait_until(pilot, lambda: pane.region.width == 0)
+        assert app.ai.pane is pane, "mounted once"

@@ -119,10 +119,10 @@ from writers_factory.tui.themes import (
     load_theme_dir,
     user_themes_dir,
 )
-from writers_factory.tui.widgets.ai_pane import AIPane
 from writers_factory.tui.widgets.breadcrumbs import Breadcrumbs, trail_for
 from writers_factory.tui.widgets.editor import BufferArea, Editor, OpenBuffer, prepare_highlighting
 from writers_factory.tui.widgets.messages import (
+    AIPaneOpened,
     BufferEdited,
     FileRenamed,
     FileSwitched,
@@ -503,7 +503,7 @@ class WritersFactoryApp(App[int]):
             yield editor
             self._outline_card = OutlineCard(id="outline-card")
             yield self._outline_card
-            yield AIPane()
+            # the AI pane is mounted here when first wanted (``AppUI.ai_pane``)
         yield StatusBar()
         yield Footer()
 
@@ -1251,8 +1251,8 @@ class WritersFactoryApp(App[int]):
             self.switch_mode(WORKSPACE_MODE)
             self.update_breadcrumbs()
 
-    @on(AIPane.Opened)
-    def _show_the_pane(self, event: AIPane.Opened) -> None:
+    @on(AIPaneOpened)
+    def _show_the_pane(self, event: AIPaneOpened) -> None:
         """An AI answer streams (or a message shows) in the pane beside the editor: show the
         workspace, whichever stage screen showed; the stage stays the writer's."""
         if event.shown and self.current_mode != WORKSPACE_MODE:

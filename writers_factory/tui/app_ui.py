@@ -16,7 +16,6 @@ from textual.css.query import NoMatches
 from textual.widget import Widget
 
 from writers_factory.tui.controllers.ports import Severity
-from writers_factory.tui.widgets.ai_pane import AIPane
 from writers_factory.tui.widgets.editor import Editor
 from writers_factory.tui.widgets.project_tree import ProjectTree
 from writers_factory.tui.widgets.status_bar import StatusBar
@@ -25,7 +24,10 @@ if TYPE_CHECKING:
     from textual.message import Message
     from textual.screen import Screen
     from textual.timer import Timer
+    from textual.widget import AwaitMount
     from textual.worker import Worker
+
+    from writers_factory.tui.widgets.ai_pane import AIPane
 
 T = TypeVar("T")
 W = TypeVar("W", bound=Widget)
@@ -43,6 +45,11 @@ class AppUI:
         self._app = app
         self._open_path = open_path
         self._update_breadcrumbs = update_breadcrumbs
+        self._ai_pane: AIPane | None = None
+        """Mounted the first time it is wanted (``ai_pane``), not at start: hidden until an AI
+        call or message, its widgets (and its buttons' styles) would only slow the first
+        paint."""
+        self._ai_pane_mount: AwaitMount | None = None
 
     # -- UI -------------------------------------------------------------------------------
 
@@ -110,10 +117,10 @@ class AppUI:
 
     # -- Views ----------------------------------------------------------------------------
 
-    def _first(self, widget_type: type[W]) -> W | None:
-        """A widget of the workspace screen (the bottom of the workspace mode's stack), even
-        while a stage with a screen of its own shows in another mode."""
-        base = getattr(self._app, "workspace_screen", None)
+    def _workspace(self) -> Screen[Any] | None:
+        """The workspace screen (the bottom of the workspace mode's stack), even while a
+        stage with a screen of its own shows in another mode; ``None`` once torn down."""
+        base: Screen[Any] | None = getattr(self._app, "workspace_screen", None)
         if base is None:
             try:
                 stack = self._app.screen_stack
@@ -122,6 +129,13 @@ class AppUI:
             if not stack:
                 return None
             base = stack[0]
+        return base
+
+    def _first(self, widget_type: type[W]) -> W | None:
+        """A widget of the workspace screen, whichever mode shows."""
+        base = self._workspace()
+        if base is None:
+            return None
         try:
             return base.query_one(widget_type)
         except NoMatches:
@@ -141,7 +155,32 @@ class AppUI:
 
     @property
     def ai_pane(self) -> AIPane | None:
-        return self._first(AIPane)
+        """The AI pane, mounted (hidden, last in the workspace's row, beside the editor) the
+        first time it is wanted; its own widgets are there once ``ai_pane_mounted`` is
+        awaited. ``None`` once the workspace is torn down."""
+        pane = self._ai_pane
+        if pane is not None:
+            return pane if pane.is_attached else None
+        base = self._workspace()
+        if base is None:
+            return None
+        try:
+            row = base.query_one("#workspace")
+        except NoMatches:
+            return None
+        from writers_factory.tui.widgets.ai_pane import AIPane
+
+        self._ai_pane = pane = AIPane()
+        self._ai_pane_mount = row.mount(pane)
+        return pane
+
+    async def ai_pane_mounted(self) -> AIPane | None:
+        """The AI pane with its widgets mounted (mounting it, the first time)."""
+        pane = self.ai_pane
+        if pane is not None and self._ai_pane_mount is not None:
+            await self._ai_pane_mount
+            self._ai_pane_mount = None
+        return pane
 
     async def open_path(self, path: Path) -> None:
         await self._open_path(path)

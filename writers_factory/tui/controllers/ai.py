@@ -235,7 +235,17 @@ class AIController:
 
     @property
     def pane(self) -> AIPane:
+        """The AI pane, mounted the first time it is wanted: its state can be read at once;
+        what shows in it waits for ``mounted_pane``."""
         pane = self.views.ai_pane
+        if pane is None:
+            raise NoMatches("the AI pane is gone: the app is closing")
+        return pane
+
+    async def mounted_pane(self) -> AIPane:
+        """The AI pane with its widgets, ready to show a call or a message (it is mounted on
+        first use, not at start-up)."""
+        pane = await self.views.ai_pane_mounted()
         if pane is None:
             raise NoMatches("the AI pane is gone: the app is closing")
         return pane
@@ -390,7 +400,7 @@ class AIController:
         assert spec is not None, "the catalogue gives every ai and bible entry an operation"
         model = conversation.model if conversation is not None else self.models()[spec.stage]
         if not self.can_call(model):
-            self.pane.show_message(
+            (await self.mounted_pane()).show_message(
                 f"{spec.title} needs an AI provider",
                 f"The model for {spec.stage} is {model}.\n\n{how_to_configure()}",
             )
@@ -466,8 +476,8 @@ class AIController:
             self.ui.notify(problem, title="Prompt template", severity="warning", timeout=15)
         return {**inputs, TEMPLATE_INPUT: own} if own else inputs
 
-    def _refuse(self, message: str) -> None:
-        self.pane.show_message("Spending limit reached", message)
+    async def _refuse(self, message: str) -> None:
+        (await self.mounted_pane()).show_message("Spending limit reached", message)
         self.ui.notify(message, severity="error", timeout=12)
 
     async def _review(self, plan: CostPlan, context: BibleContext | None) -> CostPlan | None:
@@ -476,7 +486,7 @@ class AIController:
         the preview always shows. Parts dropped there are re-planned away; ``None``: nothing
         is sent."""
         if plan.hard_stop:
-            self._refuse(plan.hard_stop)
+            await self._refuse(plan.hard_stop)
             return None
         if plan.budget_warning:
             self.ui.notify(plan.budget_warning, severity="warning", timeout=12)
@@ -509,7 +519,7 @@ class AIController:
         inputs = ops.drop_parts(plan.spec, plan.inputs, choice.dropped)
         again = await plan_operation(plan.spec, inputs, plan.model, plan.tracker, prefs)
         if again.hard_stop:
-            self._refuse(again.hard_stop)
+            await self._refuse(again.hard_stop)
             return None
         return again
 
@@ -557,7 +567,7 @@ class AIController:
     async def approved(self, plan: CostPlan | WorkflowEstimate) -> bool:
         """Hard stop refuses; a budget warning is shown; above the threshold the modal asks."""
         if plan.hard_stop:
-            self.pane.show_message("Spending limit reached", plan.hard_stop)
+            (await self.mounted_pane()).show_message("Spending limit reached", plan.hard_stop)
             self.ui.notify(plan.hard_stop, severity="error", timeout=12)
             return False
         if plan.budget_warning:
@@ -582,7 +592,7 @@ class AIController:
         from writers_factory.ai.runner import BudgetHardStop
         from writers_factory.ai.runner import run_operation as run_planned
 
-        spec, pane = plan.spec, self.pane
+        spec, pane = plan.spec, await self.mounted_pane()
         conv = conversation
         if spec.conversational:
             if conv is None:

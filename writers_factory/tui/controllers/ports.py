@@ -101,7 +101,13 @@ class Views(Protocol):
     def status(self) -> StatusBar | None: ...
 
     @property
-    def ai_pane(self) -> AIPane | None: ...
+    def ai_pane(self) -> AIPane | None:
+        """The AI pane, mounted the first time it is wanted: its state can be read at once,
+        its widgets only once ``ai_pane_mounted`` has been awaited."""
+        ...
+
+    async def ai_pane_mounted(self) -> AIPane | None:
+        """The AI pane with its widgets mounted (mounting it, the first time)."""
 
     async def open_path(self, path: Path) -> None:
         """Open (or switch to) the project file at absolute ``path``, and focus it."""

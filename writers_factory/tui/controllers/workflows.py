@@ -54,6 +54,8 @@ class PaidCalls(Protocol):
     @property
     def pane(self) -> AIPane: ...
 
+    async def mounted_pane(self) -> AIPane: ...
+
     def models(self) -> dict[str, str]: ...
 
     def can_call(self, model: str) -> bool: ...
@@ -162,10 +164,11 @@ class WorkflowRunner:
 
     # ------------------------------------------------------------------ the paid path
     async def _run(self, record: WorkflowRecord) -> None:
-        ai, pane = self.ai, self.ai.pane
+        ai = self.ai
         if self._read_only():
             self.ui.notify("This project is open read-only; AI operations are off.")
             return
+        pane = await ai.mounted_pane()
         models = {record.model_of(step) for step in record.steps if step.status != "finished"}
         missing = sorted(m for m in models if not ai.can_call(m))
         if missing:
@@ -237,7 +240,7 @@ class WorkflowRunner:
         """Show the rewrite for Accept (the critique and score stay in the record)."""
         from writers_factory.tui.screens.workflow_resume import cost_so_far
 
-        ai, pane = self.ai, self.ai.pane
+        ai, pane = self.ai, await self.ai.mounted_pane()
         outputs = record.outputs()
         rewrite, score = outputs.get("rewrite", ""), outputs.get("score", "").strip()
         target = await self._target(record)

@@ -15,9 +15,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Label, Static
+
+from writers_factory.tui.widgets.messages import AIPaneOpened
 
 CHARS_PER_TOKEN = 4
 """Progress counts streamed tokens roughly (the exact usage is logged when the call ends)."""
@@ -85,18 +86,9 @@ class AIPane(Vertical):
     def progress(self) -> str:
         return str(self.query_one("#ai-progress", Label).content)
 
-    class Opened(Message):
-        """The pane opened for a call or a message: the app shows it (a stage screen of
-        its own would hide it), unless ``shown`` is False (a call whose answer goes to the
-        screen that asked, as the planning board's cards)."""
-
-        def __init__(self, shown: bool = True) -> None:
-            super().__init__()
-            self.shown = shown
-
     def start(self, title: str, expected_tokens: int, *, shown: bool = True) -> None:
         """Open empty for a new call, with only Cancel offered."""
-        self.post_message(self.Opened(shown))
+        self.post_message(AIPaneOpened(shown))
         self._chunks = []
         self.expected_tokens = expected_tokens
         self._started = time.monotonic()
@@ -131,7 +123,7 @@ class AIPane(Vertical):
 
     def show_message(self, title: str, message: str) -> None:
         """Show instructions (e.g. how to configure a provider) instead of output."""
-        self.post_message(self.Opened())
+        self.post_message(AIPaneOpened())
         self._stop_clock()
         self._chunks = [message]
         self._set(PaneState.MESSAGE, title)

@@ -93,3 +93,14 @@ class OperationRequested(Message):
         super().__init__()
         self.stage = stage
         self.operation = operation
+
+
+class AIPaneOpened(Message):
+    """The AI pane opened for a call or a message: the app shows it (a stage screen of its
+    own would hide it), unless ``shown`` is False (a call whose answer goes to the screen
+    that asked, as the planning board's cards). Kept here, not on the pane, so the app
+    handles it without importing the pane, which is mounted only when first wanted."""
+
+    def __init__(self, shown: bool = True) -> None:
+        super().__init__()
+        self.shown = shown
