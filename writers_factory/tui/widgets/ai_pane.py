@@ -40,7 +40,8 @@ def progress_text(chars: int, expected_tokens: int, elapsed: float) -> str:
 
 
 class AIPane(Vertical):
-    """Hidden until an operation starts or the AI layer has something to say."""
+    """Hidden until an operation starts or the AI layer has something to say; mounted only
+    then, the first time (``AppUI.ai_pane``), so start-up builds none of it."""
 
     DEFAULT_CSS = """
     AIPane { display: none; width: 45%; border: round $accent; padding: 0 1; }
