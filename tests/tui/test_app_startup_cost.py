@@ -1,7 +1,8 @@
 """What start-up does before the writer can type, counted (never timed; ``make bench`` times).
 
 - Reopening the last session's files is one paint: no full layout of the screen while the
-  tabs mount (each tab mounted alone was one, and start-up grew with the open files).
+  tabs mount (each tab mounted alone was one, and start-up grew with the open files); the
+  tabs are mounted together, not one awaited after another.
 - ``workspace.restored`` (keys reach the editor) comes before ``ready``, with every file
   open, and the cost tracker loads after it (its validation would delay the first keys).
 - Of the files reopened, only the one shown gets its editor (a TextArea, its text parsed): the
@@ -94,6 +95,35 @@ async def test_restoring_six_files_is_one_paint(
         assert active is not None and active.path == Path(f"manuscript/part-{CHAPTERS}.md")
         assert active.cursor_location == (30 + CHAPTERS, 2)
     phase[0] = "start"
+
+
+async def test_the_reopened_tabs_are_mounted_together(
+    make_app: Callable[[], WritersFactoryApp], six_open: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each tab awaited before the next was placed was a round of mounting, styling and
+    messages of its own on the loop: all are placed before any has finished mounting."""
+    from textual.widgets import TabbedContent, TabPane
+
+    mounted_when_added: list[int] = []
+    add_pane = TabbedContent.add_pane
+
+    def counting(self: TabbedContent, pane: TabPane, **options: Any) -> Any:
+        panes = self.query(TabPane)
+        mounted_when_added.append(sum(1 for p in panes if p.is_mounted))
+        return add_pane(self, pane, **options)
+
+    monkeypatch.setattr(TabbedContent, "add_pane", counting)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert [b.path.name for b in app.open_buffers()] == [
+            f"part-{n}.md" for n in range(1, CHAPTERS + 1)
+        ]
+        active = app.editor.active
+        assert active is not None and active.path.name == f"part-{CHAPTERS}.md"
+        assert active.cursor_location == (30 + CHAPTERS, 2)
+        assert active.has_focus
+    assert mounted_when_added == [0] * CHAPTERS
 
 
 async def test_only_the_shown_tab_is_built_at_start(

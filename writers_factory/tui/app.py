@@ -775,17 +775,17 @@ class WritersFactoryApp(App[int]):
                 # every file read in one thread hop, then the tabs mounted
                 read = await asyncio.to_thread(lambda: [self._read(Path(i.path)) for i in items])
                 self.switch_stage(state.stage, announce=False)
+                files = []
                 for item, found in zip(items, read, strict=True):
                     loaded = self._loaded(Path(item.path), found)
                     if loaded is None:
                         self.session.close_file(item.path)
                         continue
                     disk, text = loaded
-                    # a tab each, but only the one shown gets its editor (built when
-                    # first shown): the others cost neither parsing nor layout at start
-                    await self.editor.open_later(
-                        Path(item.path), text, disk, (item.cursor_line, item.cursor_col)
-                    )
+                    files.append((Path(item.path), text, disk, (item.cursor_line, item.cursor_col)))
+                # a tab each, mounted together, but only the one shown gets its editor
+                # (built when first shown): the others cost neither parsing nor layout
+                await self.editor.open_all_later(files)
                 if data.active_file is not None:
                     self.editor.activate(Path(data.active_file))
                 await self.editor.show_active()

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.style import Style
 from textual import events
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
@@ -637,14 +638,28 @@ class Editor(Vertical):
     ) -> None:
         """Open ``path`` in a tab of its own whose editor is built when first shown (the
         files restored at start-up: only the active one is needed to type)."""
-        if path in self._panes:
-            return
-        doc = self.documents.open(path, disk, text)
-        self._counter += 1
-        pane_id = f"buffer-{self._counter}"
-        self._unbuilt[path] = Unbuilt(doc, text, cursor)
-        self._panes[path] = pane_id
-        await self.tabs.add_pane(TabPane(tab_title(path, doc.dirty), id=pane_id))
+        await self.open_all_later([(path, text, disk, cursor)])
+
+    async def open_all_later(
+        self, files: Sequence[tuple[Path, str, FileBuffer, tuple[int, int]]]
+    ) -> None:
+        """:meth:`open_later` for each of ``files`` (path, text, disk, cursor), in order, the
+        tabs mounted together: one tab awaited after another was a round of mounting, styling
+        and messages each, one after the other on the loop, at every start."""
+        tabs = self.tabs
+        adding: list[AwaitComplete] = []
+        for path, text, disk, cursor in files:
+            if path in self._panes:
+                continue
+            doc = self.documents.open(path, disk, text)
+            self._counter += 1
+            pane_id = f"buffer-{self._counter}"
+            self._unbuilt[path] = Unbuilt(doc, text, cursor)
+            self._panes[path] = pane_id
+            # each tab and pane is placed at once (in this order); only their mounting waits
+            adding.append(tabs.add_pane(TabPane(tab_title(path, doc.dirty), id=pane_id)))
+        for added in adding:
+            await added
         self._show_empty()
 
     async def open_document(
