@@ -5,6 +5,7 @@
   tabs are mounted together, not one awaited after another.
 - ``workspace.restored`` (keys reach the editor) comes before ``ready``, with every file
   open, and the cost tracker loads after it (its validation would delay the first keys).
+- The highlight query is compiled once, in start-up's thread, not for every buffer.
 - Of the files reopened, only the one shown gets its editor (a TextArea, its text parsed): the
   others are built when first shown, with their cursor put back exactly, and meanwhile count
   as open everywhere (the session's open files, a change on disk, quitting).
@@ -299,6 +300,50 @@ def test_a_buffer_parses_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert made == [text]
     assert isinstance(area.document, SyntaxAwareDocument)
     assert area.language == markdown_language()
+
+
+def test_the_highlight_query_is_compiled_once_before_any_buffer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Compiling the Markdown highlight query cost more than parsing a chapter, on the loop,
+    for every tab built and every reload: it is compiled once, in start-up's thread."""
+    from textual.document import _syntax_aware_document
+
+    from writers_factory.store.manuscript.buffers import FileBuffer
+    from writers_factory.store.manuscript.documents import Documents
+    from writers_factory.tui.widgets.document import syntax
+    from writers_factory.tui.widgets.editor import (
+        BufferArea,
+        markdown_language,
+        prepare_highlighting,
+    )
+
+    if markdown_language() is None:
+        pytest.fail("the markdown grammar is part of the install; it is missing here")
+    compiled: list[str] = []
+    real = syntax.Query
+
+    def counting(language: Any, query: str) -> Any:
+        compiled.append(query[:20])
+        return real(language, query)
+
+    for module in (syntax, _syntax_aware_document):
+        monkeypatch.setattr(module, "Query", counting)
+    syntax.compiled_query.cache_clear()
+    try:
+        prepare_highlighting()
+        assert len(compiled) == 1
+        documents = Documents()
+        for n in range(3):
+            text = f"# Part {n}\n\nIt was a *dark* night.\n"
+            path = Path(f"manuscript/part-{n}.md")
+            doc = documents.open(path, FileBuffer(Path(path.name), None, None), text)
+            area = BufferArea(doc, text, id=f"part-{n}")
+            area.load_text("# Reloaded\n")
+            assert area.document.query_syntax_tree(area._highlight_query)  # type: ignore[arg-type]
+        assert len(compiled) == 1, "buffers and reloads reuse the query compiled at start"
+    finally:
+        syntax.compiled_query.cache_clear()
 
 
 async def test_the_reopened_chapter_is_painted_before_the_rest_of_start_up_loads(

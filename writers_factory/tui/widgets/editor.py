@@ -77,7 +77,8 @@ def _highlight_query(language: str) -> str:
 
 
 def prepare_highlighting() -> None:
-    """Blocking: find, import and read the Markdown grammar (start-up runs it in a thread).
+    """Blocking: find, import and read the Markdown grammar, compile its highlight query
+    (start-up runs it in a thread).
 
     Disk I/O never runs on the event loop: done here first, opening or reloading a buffer
     only uses what is cached.
@@ -86,8 +87,12 @@ def prepare_highlighting() -> None:
     if language is not None:
         from textual._tree_sitter import get_language
 
-        get_language(language)
-        _highlight_query(language)
+        from writers_factory.tui.widgets.document.syntax import compiled_query
+
+        grammar = get_language(language)
+        if grammar is not None:
+            # compiled here too, and the syntax module imported: neither on the loop
+            compiled_query(grammar, _highlight_query(language))
 
 
 class BufferArea(ScaledTextArea):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from textual.document._document import EditResult, Location
 from textual.document._syntax_aware_document import SyntaxAwareDocument
@@ -56,6 +57,15 @@ class TreeEdit:
             self.old_end_point,
             self.new_end_point,
         )
+
+
+@cache
+def compiled_query(language: Language, query: str) -> Query:
+    """``query`` compiled for ``language``, once per process: compiling the Markdown
+    highlight query took longer than parsing a chapter, and ran for every tab built and
+    every reload. A query is only read by a search (each search has a cursor of its own),
+    so every document of the language shares it."""
+    return Query(language, query)
 
 
 def parse_settled(parser: Parser, read: Callable[[int, tuple[int, int]], bytes]) -> Tree:
@@ -102,6 +112,9 @@ class SyntaxDocument(SyntaxAwareDocument, LineDocument):
         """Edits were applied to the tree that the parser has not seen (:meth:`settle`)."""
         if parse:
             self._tree = parse_settled(self._parser, self._read_callable)
+
+    def prepare_query(self, query: str) -> Query:
+        return compiled_query(self.language, query)
 
     # Textual's SyntaxAwareDocument reads ``_syntax_tree``; here it may be missing.
     @property
