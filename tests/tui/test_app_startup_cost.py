@@ -274,11 +274,13 @@ def test_importing_the_app_builds_no_model_nor_loads_the_analysis() -> None:
 
 def test_a_buffer_parses_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """TextArea parsed the text for its language in its constructor, then again when the
-    language reactive was set: twice the work for every tab opened at start-up."""
+    language reactive was set: twice the work for every tab opened at start-up. And the
+    text was first made a plain document (split into lines, wrapped), thrown away."""
     from textual.document._syntax_aware_document import SyntaxAwareDocument
 
     from writers_factory.store.manuscript.buffers import FileBuffer
     from writers_factory.store.manuscript.documents import Documents
+    from writers_factory.tui.widgets.document.lines import LineDocument
     from writers_factory.tui.widgets.document.syntax import SyntaxDocument
     from writers_factory.tui.widgets.editor import BufferArea, markdown_language
 
@@ -296,8 +298,17 @@ def test_a_buffer_parses_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
     doc = Documents().open(
         Path("manuscript/part.md"), FileBuffer(Path("part.md"), None, None), text
     )
+    split: list[str] = []
+    make_lines = LineDocument.__init__
+
+    def splitting(self: LineDocument, text: str) -> None:
+        split.append(text)
+        make_lines(self, text)
+
+    monkeypatch.setattr(LineDocument, "__init__", splitting)
     area = BufferArea(doc, text, id="part")
     assert made == [text]
+    assert [t for t in split if t] == [text], "the text split into lines once, not twice"
     assert isinstance(area.document, SyntaxAwareDocument)
     assert area.language == markdown_language()
 

@@ -187,9 +187,10 @@ class BufferArea(ScaledTextArea):
         """Pastes still in the undo history, by the id of their edit."""
         self.paste_hook: PasteHook | None = None
         """Told of each paste, paste undone and paste redone (the writing statistics)."""
-        super().__init__(text, soft_wrap=True, tab_behavior="indent", id=id)
         # TextArea's constructor parses the text for its language, then setting the language
-        # reactive parses it all again (its watcher): given after, the text is parsed once
+        # reactive parses it all again (its watcher): given after, the text is parsed once;
+        # and built empty, it is not split into lines and wrapped for a document thrown away
+        super().__init__("", soft_wrap=True, tab_behavior="indent", id=id)
         language = markdown_language()
         self.set_reactive(TextArea.language, language)
         self._set_document(text, language)
