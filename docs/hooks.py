@@ -74,6 +74,7 @@ WHAT = {
     "spelling.suggest": "Spelling suggestions for the word at the cursor (add, ignore)",
     "view.focus": "Focus mode: the editor alone in a centred column (again to leave)",
     "view.focus_leave": "Leave focus mode (elsewhere Escape is the focused widget's)",
+    "ai.close": "Close the AI pane's message (no provider, a spending limit) from the editor",
     "file.save": "Save now (auto-save runs anyway)",
     "edit.find": "Find and replace in the open file",
     "search.project": "Find (and replace) in the whole project",

@@ -333,3 +333,38 @@ async def test_status_bar_shows_the_logged_cost_after_an_operation(
         bar = app.query_one("#status-bar")
         assert getattr(bar, "session_total", None) == tracker.session_total
         assert getattr(bar, "daily_total", None) == tracker.daily_total
+
+
+@pytest.mark.usefixtures("no_providers")
+async def test_escape_in_the_editor_closes_an_ai_message_and_the_next_words_are_typed(
+    make_app: Callable[[], WritersFactoryApp], project: Path
+) -> None:
+    """A writer dismisses the "needs an AI provider" message with Escape and types on. The
+    editor's Escape moved the focus on, into the message's scroll (the pane's own Escape acts
+    only inside it), and the letters typed next went nowhere."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await open_chapter(app, pilot)
+        area = app.editor.active
+        assert area is not None
+        area.focus()
+        area.move_cursor(area.document.end)
+        original = editor_text(app)
+        app.ai.command("rewrite")
+        await wait_for_pane(pilot, PaneState.MESSAGE)
+        assert app.focused is area
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.ai.pane.state is PaneState.IDLE)
+        await pilot.press("X", "Y", "Z")
+        await wait_until(pilot, lambda: editor_text(app) == original + "XYZ")
+        assert app.focused is area
+
+        # a result waiting to be kept is not thrown away by Escape in the editor
+        app.ai.model_override = Streaming("A ship came.").model
+        app.ai.command("continue")
+        await wait_for_pane(pilot, PaneState.DONE)
+        area.focus()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.ai.pane.state is PaneState.DONE and app.ai.pending is not None

@@ -36,6 +36,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "spelling.suggest": "alt+s",
     "view.focus": "f11",
     "view.focus_leave": "escape",
+    "ai.close": "escape",
     "file.save": "ctrl+s",
     "edit.find": "ctrl+f",
     "search.project": "alt+f",

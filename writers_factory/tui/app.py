@@ -194,6 +194,7 @@ def _bindings() -> list[BindingType]:
             show=False,
             priority=True,
         ),
+        Binding("escape", "close_ai_message", "Close AI", id="ai.close", show=False, priority=True),
         Binding("ctrl+s", "save", "Save", id="file.save", priority=True),
         Binding("ctrl+f", "find", "Find", id="edit.find", show=False, priority=True),
         Binding(
@@ -722,6 +723,8 @@ class WritersFactoryApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_focus_mode" and not self.focus_mode.on:
             return False  # Escape is the focused widget's, as ever, outside focus mode
+        if action == "close_ai_message":
+            return self._ai_message_over_editor()
         # False: the key goes on to the modal's focused widget, as if the app had no binding
         if action == "stage" and self.screen.is_modal:
             return False  # a stage with a screen of its own would hide the open question
@@ -1298,6 +1301,20 @@ class WritersFactoryApp(App[int]):
 
     def action_leave_focus_mode(self) -> None:
         self.focus_mode.set(False)
+
+    def _ai_message_over_editor(self) -> bool:
+        """Escape typed in the editor while the AI pane shows a message (no provider, a
+        spending limit): the editor's own Escape moves the focus on, into the message's
+        scroll, where the pane's Escape is not asked and the writer's next words went
+        nowhere. A result waiting to be kept or a call running is left to the pane's keys."""
+        return (
+            not self.screen.is_modal
+            and isinstance(self.focused, BufferArea)
+            and self.ui.ai_message_shown
+        )
+
+    def action_close_ai_message(self) -> None:
+        self.ai.discard()  # the focus stays in the editor
 
     def action_focus_width(self) -> None:
         self.run_worker(self.focus_mode.ask_width(), group="focus-mode")

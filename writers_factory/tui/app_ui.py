@@ -51,6 +51,17 @@ class AppUI:
         paint."""
         self._ai_pane_mount: AwaitMount | None = None
 
+    @property
+    def ai_message_shown(self) -> bool:
+        """The AI pane is open on a message (nothing running, nothing to keep); asked on
+        Escape, so it never mounts the pane."""
+        pane = self._ai_pane
+        if pane is None or not pane.is_attached:
+            return False
+        from writers_factory.tui.widgets.ai_pane import PaneState
+
+        return pane.state is PaneState.MESSAGE
+
     # -- UI -------------------------------------------------------------------------------
 
     def notify(
