@@ -83,11 +83,17 @@ async def test_every_app_binding_acts_from_the_editor_and_the_editor_does_nothin
         text, selection = area.text, area.selection
         bindings = [b for b in WritersFactoryApp.BINDINGS if isinstance(b, Binding) and b.id]
         assert {"ai.models", "ai.bible", "ai.analysis", "statistics"} <= {b.id for b in bindings}
+        # a key bound twice (escape: leave focus mode, close an AI message) runs the first
+        # binding whose action is allowed: the spy runs none and allows all, so the first
+        first: dict[str, str] = {}
+        for binding in bindings:
+            for key in binding.key.split(","):
+                first.setdefault(key, binding.action)
         for binding in bindings:
             for key in binding.key.split(","):
                 app.actions.clear()
                 await pilot.press(key)
-                assert app.actions == [(binding.action, "SpyApp")], f"{key} ({binding.id})"
+                assert app.actions == [(first[key], "SpyApp")], f"{key} ({binding.id})"
                 assert (area.text, area.selection) == (text, selection), f"{key} ({binding.id})"
                 assert app.focused is area
 
