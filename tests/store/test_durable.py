@@ -138,6 +138,35 @@ def test_leftovers_of_dead_writers_are_cleaned_live_ones_kept(tmp_path: Path) ->
         live.wait()
 
 
+def test_looking_for_leftovers_lists_each_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every session open looks through the whole ``.session/`` (hundreds of the costs'
+    chunk files, the snapshots' repository): each folder is listed once, not twice as the
+    recursive glob did, and a leftover at any depth, or a folder so named, is found."""
+    folders = [tmp_path / "costs", tmp_path / "snapshots.git" / "objects" / "ab", tmp_path / "e"]
+    for folder in folders:
+        folder.mkdir(parents=True)
+        for n in range(20):
+            (folder / f"chunk-{n}.json").write_bytes(b"{}")
+    deep = folders[1] / f".obj.x.abcd1234{durable.TEMP_MARK}"  # no writer's pid: a leftover
+    deep.write_bytes(b"half")
+    odd = tmp_path / "e" / f"d{durable.TEMP_MARK}"
+    odd.mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "costs")  # not followed: listed under costs
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def counting(path: Any = ".") -> Any:
+        listed.append(str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counting)
+    assert sorted(find_leftovers([tmp_path])) == sorted([deep, odd])
+    folder_count = len({tmp_path, *folders, folders[1].parent, folders[1].parent.parent, odd})
+    assert len(listed) == len(set(listed)) == folder_count
+
+
 # --------------------------------------------------------------------------- private state
 @pytest.fixture(params=[0o000, 0o002, 0o022, 0o077])
 def umask(request: pytest.FixtureRequest) -> Iterator[int]:

@@ -18,7 +18,7 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -453,9 +453,23 @@ def find_leftovers(folders: Iterable[Path]) -> list[Path]:
     for folder in folders:
         if not folder.is_dir():
             continue
-        for temp in folder.rglob(f"*{TEMP_MARK}"):
+        for temp in _marked(folder):
             pid = _pid_of(temp)
             if pid is not None and pid_alive(pid):
                 continue  # a live writer's, this process's own included
             found.append(temp)
     return found
+
+
+def _marked(folder: Path) -> Iterator[Path]:
+    """Every entry under ``folder`` whose name carries :data:`TEMP_MARK`, at any depth;
+    links to folders are not followed, unreadable folders are skipped.
+
+    Each folder is listed once. Every session open walks the whole ``.session/`` (the
+    costs' chunk files, the snapshots' repository), and a recursive glob listed each
+    folder twice and built a path object for every entry on the way to the first keystroke.
+    """
+    for top, dirs, files in os.walk(folder):
+        for name in (*dirs, *files):
+            if name.endswith(TEMP_MARK):
+                yield Path(top, name)
