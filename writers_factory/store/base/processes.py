@@ -8,9 +8,10 @@ The answers about *other* processes come from psutil, the same on Linux, macOS a
 no ``kill(pid, 0)``, which on Windows is not a probe at all (it ends the process), and no
 guessing at zombies and permissions. psutil is imported on first use.
 
-Every start asks only about its own process (``lock.json`` records this process's creation
-time and the boot time), and importing psutil for that was a tenth of opening the session,
-on the way to the writer's first keystroke. On Linux those two answers are read from
+A start after a clean close asks only about its own process (``lock.json`` records this
+process's creation time and the boot time), and importing psutil for that was about a
+quarter of opening the session (some 10 ms, and a megabyte), on the way to the writer's
+first keystroke. On Linux those two answers are read from
 ``/proc`` here with the very formula psutil uses (``/proc/stat``'s ``btime``;
 ``/proc/<pid>/stat``'s start ticks over the clock-tick rate, plus the boot time), so a lock
 written either way is judged the same (``tests/store/test_processes.py`` compares them);
