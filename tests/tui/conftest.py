@@ -150,12 +150,14 @@ async def palette_offers(pilot: Pilot[Any], text: str) -> None:
 
 
 async def started(pilot: Pilot[Any]) -> WritersFactoryApp:
-    """Wait for start-up (session, themes, restore) and the tree's first listing."""
+    """Wait for start-up (session, themes, restore), the tree's first listing and its
+    words (counted once start-up is over)."""
     app = pilot.app
     assert isinstance(app, WritersFactoryApp)
     await asyncio.wait_for(app.ready.wait(), PATIENCE)
     await wait_until(pilot, lambda: len(app.project_tree.root.children) > 0)
     await wait_until(pilot, lambda: not app.project_tree.revealing)  # the start's cursor placed
+    await wait_until(pilot, lambda: not app.project_tree.counting)
     await pilot.pause()
     return app
 

@@ -319,6 +319,9 @@ class WritersFactoryApp(App[int]):
         self._outline_card: OutlineCard | None = None
         """Held from the compose: asking the workspace screen for it walks its whole DOM
         (at every tab switch and count)."""
+        self._card_reads = False
+        """The outline card may read (the outline, the chapters' list): not before the
+        reopened chapter is painted (``_read_after_first_paint``)."""
         self.add_mode(WORKSPACE_MODE, self.get_default_screen)
         self._stage_screens: dict[str, StageScreen] = {}
         """The stage screens made so far, by mode."""
@@ -603,6 +606,7 @@ class WritersFactoryApp(App[int]):
             painted = asyncio.Event()
             if self.screen.call_after_refresh(painted.set):
                 await painted.wait()
+            self._read_after_first_paint()
             # what showing the chapter built is frozen now, and the collector runs as usual
             # while the rest loads: held until the end, the garbage of the loading and of
             # each repaint piled up (about 2 MB) and was frozen with the rest for good
@@ -615,12 +619,25 @@ class WritersFactoryApp(App[int]):
             self.snapshots.request("session-start")
             self.backups.start()  # today's backup, in a thread
         self.workspace.restored.set()
+        self._read_after_first_paint()  # (no restore: nothing painted to wait for)
         self.ready.set()
+        self.project_tree.start_counting()  # after start-up: see _read_after_first_paint
         # The objects of start-up (Textual's, the store's, the costs) live as long as the
         # app: a full collection walking them all stalled typing for 200 ms. Frozen, the
         # collector leaves them alone; only what is made from now on is walked.
         gc_policy.settle()
         self.ai.workflows.offer_resume()  # after the start-up questions: interrupted workflows
+
+    def _read_after_first_paint(self) -> None:
+        """What is read for views beside the chapter, once it is painted: the outline
+        card's outline and list of chapters (a ``stat`` per chapter). The tree's word
+        counts wait longer, for start-up's end (``ProjectTree.start_counting``): counting
+        a whole novel's chapters holds the interpreter for a third of a second and more.
+        Before, both ran in threads while the reopened chapter was laid out and painted
+        for the first time, and slowed that paint and the loading after it."""
+        if not self._card_reads:
+            self._card_reads = True
+            self.refresh_outline_card()
 
     async def ask_ownership(self) -> bool:
         """Someone else's lock: read-only, take over or quit (``controllers/ownership.py``),
@@ -1183,6 +1200,8 @@ class WritersFactoryApp(App[int]):
         if area is None or not area.path.parts or area.path.parts[0] != "manuscript":
             card.show(None)
             return
+        if not self._card_reads:
+            return  # read once the reopened chapter is painted (``_read_after_first_paint``)
         path, text, target = area.path, area.text, self.chapter_target(area.path)
         project = self.project
 

@@ -3,13 +3,14 @@
 ``manuscript/`` is listed in reading order (``manuscript/order.toml``, else natural order:
 chapter-2 before chapter-10), parts (sub-folders) placed like chapters, each chapter and
 part with its word count; alt+up / alt+down move the selected chapter or part (the app
-writes the new order). Listing, ordering and counting run in the tree's thread worker.
+writes the new order). Listing, ordering and counting run in the tree's thread workers; the
+words are counted only once the tree is told to (:meth:`ProjectTree.start_counting`, see
+``tree_counts.py``): at start-up the chapters are listed at once, counted after.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,10 +30,10 @@ from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from writers_factory.core.order import NaturalKey, child_key, natural_key, ranks
-from writers_factory.core.wordcount import count_words
 from writers_factory.project import TREE_FOLDERS
 from writers_factory.store.base.durable import is_temp_file
 from writers_factory.store.manuscript.order import is_chapter, read_order
+from writers_factory.tui.widgets.tree_counts import BATCH, HeldCounts, WordCounts
 
 if TYPE_CHECKING:
     from writers_factory.store.session.models import FileChangeRecord
@@ -62,60 +63,6 @@ def session_marks(records: Iterable[FileChangeRecord], since: datetime) -> dict[
             marks.pop(record.path, None)
             marks[record.dest] = MARKS["moved"]
     return marks
-
-
-class WordCounts:
-    """Words per chapter file (cached by size and modification time) and per part folder.
-
-    Filled in the tree's threads, read by the labels on the loop: one lock guards both.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._files: dict[Path, tuple[tuple[int, int], int]] = {}
-        self._shown: dict[Path, int] = {}
-
-    def of_file(self, path: Path) -> int | None:
-        """The words of a chapter file, counted again only when it changed (thread)."""
-        try:
-            info = path.stat()
-        except OSError:
-            return None
-        stamp = (info.st_mtime_ns, info.st_size)
-        with self._lock:
-            known = self._files.get(path)
-        if known is not None and known[0] == stamp:
-            return known[1]
-        try:
-            text = path.read_bytes().decode("utf-8-sig", errors="replace")
-        except OSError:
-            return None
-        words = count_words(text)
-        with self._lock:
-            self._files[path] = (stamp, words)
-        return words
-
-    def of_folder(self, folder: Path, manuscript: Path) -> int:
-        """The words of every chapter under ``folder`` (a part), in a thread."""
-        total = 0
-        for root, dirs, files in os.walk(folder):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in files:
-                path = Path(root) / name
-                if is_chapter(path, manuscript):
-                    total += self.of_file(path) or 0
-        return total
-
-    def show(self, path: Path, words: int | None) -> None:
-        with self._lock:
-            if words is None:
-                self._shown.pop(path, None)
-            else:
-                self._shown[path] = words
-
-    def shown(self, path: Path) -> int | None:
-        with self._lock:
-            return self._shown.get(path)
 
 
 class ProjectTree(DirectoryTree):
@@ -148,6 +95,8 @@ class ProjectTree(DirectoryTree):
         """Project-relative POSIX path -> change mark; set first: labels render in __init__."""
         self.counts = WordCounts()
         """Words shown beside chapters and parts (filled in threads)."""
+        self.held = HeldCounts()
+        """What listings and saves would count, until the tree is told to count."""
         self._reported: set[str] = set()
         self._reported_lock = threading.Lock()
         self.builds = 0
@@ -354,16 +303,20 @@ class ProjectTree(DirectoryTree):
         if path == manuscript:
             self._report_order(order.problems)
         keyed: list[tuple[tuple[int, float, NaturalKey], Path]] = []
+        counted: list[tuple[Path, bool]] = []
         for entry in content:
             relative = entry.relative_to(manuscript).as_posix()
             if self._safe_is_dir(entry):
-                self.counts.show(entry, self.counts.of_folder(entry, manuscript))
+                counted.append((entry, True))
                 keyed.append(((0, *child_key(relative, rank)), entry))
             elif is_chapter(entry, manuscript):
-                self.counts.show(entry, self.counts.of_file(entry))
+                counted.append((entry, False))
                 keyed.append(((0, *child_key(relative, rank)), entry))
             else:
                 keyed.append(((1, 0.0, natural_key(entry.name)), entry))
+        if not self.held.hold(counted):  # counting is free: the labels come with the list
+            for entry, part in counted:
+                self.counts.show(entry, self.counts.of_entry(entry, part, manuscript))
         keyed.sort(key=lambda item: item[0])
         return [entry for _, entry in keyed]
 
@@ -379,6 +332,36 @@ class ProjectTree(DirectoryTree):
         if new:
             self.post_message(self.OrderProblems(new))
 
+    def start_counting(self) -> None:
+        """Count the words of the chapters and parts listed so far, in one pass in a thread,
+        the labels updated a batch at a time; from the end of that pass, each folder listed
+        is counted as it is listed. Until this is called, nothing is read to be counted
+        (the app calls it once start-up is over). Once; later calls do nothing."""
+        if self.held.tell():
+            self._count_held()
+
+    @property
+    def counting(self) -> bool:
+        """Counts are held back or being made: not every label has its words yet."""
+        return not self.held.free
+
+    @work(group="tree-count", exit_on_error=False)
+    async def _count_held(self) -> None:
+        """The held pass: one worker, a thread hop per batch, the labels after each."""
+        manuscript = (self.project / "manuscript").resolve()
+        try:
+            while batch := self.held.take(BATCH):
+                changed = await asyncio.to_thread(self._count_entries, batch, manuscript)
+                if changed:
+                    self._relabel(changed)
+        finally:
+            self.held.release()  # stopped early (the app closing): listings count again
+
+    def _count_entries(self, batch: list[tuple[Path, bool]], manuscript: Path) -> set[Path]:
+        for path, part in batch:
+            self.counts.show(path, self.counts.of_entry(path, part, manuscript))
+        return {path for path, _ in batch}
+
     def recount(self, paths: Iterable[Path]) -> None:
         """Count the words of saved chapters (and their parts) again, in a thread."""
         self._recount(list(paths))
@@ -390,7 +373,10 @@ class ProjectTree(DirectoryTree):
             self._relabel(changed)
 
     def _recount_files(self, paths: list[Path]) -> set[Path]:
-        """Count ``paths`` again; the tree paths whose shown count was set."""
+        """Count ``paths`` again; the tree paths whose shown count was set. While counts
+        are held (the held pass not over), the chapters and their parts join the held
+        entries instead: the pass may have read a chapter just before it was saved, and
+        counts it again after."""
         manuscript = (self.project / "manuscript").resolve()
         changed: set[Path] = set()
         for path in paths:
@@ -398,6 +384,17 @@ class ProjectTree(DirectoryTree):
             if manuscript not in absolute.parents or not is_chapter(absolute, manuscript):
                 continue
             listed = self.project / "manuscript" / absolute.relative_to(manuscript)
+            held = [(p, False) for p in dict.fromkeys((absolute, listed))]
+            held += [
+                (p, True)
+                for folder in absolute.parents
+                if manuscript in folder.parents
+                for p in dict.fromkeys(
+                    (folder, self.project / "manuscript" / folder.relative_to(manuscript))
+                )
+            ]
+            if self.held.hold(held):
+                continue
             for shown in (absolute, listed):
                 if self.counts.shown(shown) is not None:
                     self.counts.show(shown, self.counts.of_file(absolute))
