@@ -37,9 +37,6 @@ class WordCounts:
         self._lock = threading.Lock()
         self._files: dict[Path, tuple[tuple[int, int], int]] = {}
         self._shown: dict[Path, int] = {}
-        self.reads = 0
-        """Chapter files read to be counted (a ``stat`` that matches reads nothing; tests
-        count these)."""
 
     def of_file(self, path: Path) -> int | None:
         """The words of a chapter file, counted again only when it changed (thread)."""
@@ -56,8 +53,6 @@ class WordCounts:
             text = path.read_bytes().decode("utf-8-sig", errors="replace")
         except OSError:
             return None
-        with self._lock:
-            self.reads += 1
         words = count_words(text)
         with self._lock:
             self._files[path] = (stamp, words)
