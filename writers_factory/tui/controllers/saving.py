@@ -45,7 +45,7 @@ from writers_factory.store.manuscript.documents import Document, Snapshot, line_
 from writers_factory.store.manuscript.journal import Journal
 from writers_factory.store.manuscript.versions import save_version
 from writers_factory.store.session.session import SessionTakenOverError
-from writers_factory.tui.controllers.conflicts import ConflictChoice, asking_about, resolve_conflict
+from writers_factory.tui.controllers.conflicts import asking_about, resolve_conflict
 from writers_factory.tui.controllers.journaling import JournalKeeper
 from writers_factory.tui.controllers.read_only_files import offer_copy
 from writers_factory.tui.widgets.status_bar import StatusBar
@@ -506,6 +506,8 @@ class SaveCoordinator:
             report.failures.append(f"{doc.path}: {exc.strerror or exc}")
             return
         report.saved.extend(outcome.written)
+        from writers_factory.tui.screens.conflict import ConflictChoice  # asked: imported
+
         if outcome.choice is ConflictChoice.KEEP_MINE:
             self._refresh_title(doc)
         if outcome.choice is None:
