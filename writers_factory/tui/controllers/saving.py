@@ -43,7 +43,6 @@ from writers_factory.store.manuscript.buffers import (
 )
 from writers_factory.store.manuscript.documents import Document, Snapshot, line_count
 from writers_factory.store.manuscript.journal import Journal
-from writers_factory.store.manuscript.versions import save_version
 from writers_factory.store.session.session import SessionTakenOverError
 from writers_factory.tui.controllers.conflicts import asking_about, resolve_conflict
 from writers_factory.tui.controllers.journaling import JournalKeeper
@@ -79,6 +78,8 @@ def _now() -> datetime:
 
 def _keep_disk_version(project: Path, doc_path: Path, absolute: Path) -> None:
     """In a thread: copy the file as it is now to ``.session/versions/`` (if it exists)."""
+    from writers_factory.store.manuscript.versions import save_version  # recovered texts only
+
     try:
         text = absolute.read_bytes().decode("utf-8", errors="replace")
     except FileNotFoundError:
