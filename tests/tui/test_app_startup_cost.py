@@ -11,7 +11,10 @@
   as open everywhere (the session's open files, a change on disk, quitting).
 - Importing the app pulls in no AI library, nor the AI screens and workflow records that
   load when first used, nor the dialogs opened on demand (settings, targets, project
-  search, compile progress).
+  search, compile progress), nor the controllers made when first used (writing statistics,
+  the watcher, history, compiling...), nor the questions asked only on a lock, a conflict
+  or a read-only file. When the writer can type, none of what loads after the first paint
+  is imported yet; when start-up is over, none of what a key asks for.
 - Listing the chapters at start-up (the book's word count, the chapter card) goes through the
   store, not the analysis package (its models and scoring load when a chapter is analysed).
 - Nothing is shown before the reopened chapter (the first paint is the chapter, within a
@@ -239,6 +242,34 @@ LAZY = (
     "writers_factory.tui.controllers.ai",
     # the AI pane: mounted when first wanted (its message to the app lives in ``messages``)
     "writers_factory.tui.widgets.ai_pane",
+    # the controllers the writer needs no sooner than a key, or than the loading that
+    # follows the first paint: made (and imported) when first used, with what they bring
+    "writers_factory.tui.controllers.writing",
+    "writers_factory.tui.controllers.watching",
+    "writers_factory.tui.controllers.sync_copies",
+    "writers_factory.tui.controllers.spelling",
+    "writers_factory.tui.controllers.backups",
+    "writers_factory.tui.controllers.history",
+    "writers_factory.tui.controllers.targets",
+    "writers_factory.tui.controllers.settings",
+    "writers_factory.tui.controllers.autosave",
+    "writers_factory.tui.controllers.files",
+    "writers_factory.tui.controllers.goto",
+    "writers_factory.tui.controllers.order",
+    "writers_factory.tui.controllers.compiling",
+    "writers_factory.watch",
+    "writers_factory.store.history",
+    "writers_factory.core.statistics",
+    "writers_factory.compile",
+    "writers_factory.core.prices",
+    # the questions asked on demand, or only on a lock, a conflict, a read-only file
+    "writers_factory.tui.screens.history",
+    "writers_factory.tui.screens.spelling",
+    "writers_factory.tui.screens.go_to_line",
+    "writers_factory.tui.screens.file_modals",
+    "writers_factory.tui.screens.second_instance",
+    "writers_factory.tui.screens.conflict",
+    "writers_factory.tui.screens.read_only_file",
 )
 
 
@@ -454,6 +485,39 @@ NOT_BY_READY_APP = (
     # the table widget it imports) loads when the writer opens it
     "writers_factory.tui.screens.statistics",
     "textual.widgets._data_table",
+    # what a key asks for: the history, settings, targets, go-to-line and file dialogs,
+    # moving chapters, compiling; the questions of a lock, a conflict, a read-only file
+    "writers_factory.tui.controllers.history",
+    "writers_factory.tui.screens.history",
+    "writers_factory.tui.controllers.settings",
+    "writers_factory.tui.controllers.targets",
+    "writers_factory.tui.controllers.autosave",
+    "writers_factory.tui.controllers.goto",
+    "writers_factory.tui.screens.go_to_line",
+    "writers_factory.tui.controllers.files",
+    "writers_factory.tui.screens.file_modals",
+    "writers_factory.tui.screens.spelling",
+    "writers_factory.tui.controllers.order",
+    "writers_factory.tui.controllers.compiling",
+    "writers_factory.compile",
+    "writers_factory.tui.screens.second_instance",
+    "writers_factory.tui.screens.conflict",
+    "writers_factory.tui.screens.read_only_file",
+)
+NOT_BY_RESTORED = (
+    *NOT_BY_READY_APP,
+    # loaded once the reopened chapter is painted, while the writer types: the writing
+    # statistics (the history), the watcher, the conflict copies, the backups, the costs
+    "writers_factory.tui.controllers.writing",
+    "writers_factory.store.history",
+    "writers_factory.core.statistics",
+    "writers_factory.tui.controllers.watching",
+    "writers_factory.watch",
+    "writers_factory.tui.controllers.sync_copies",
+    "writers_factory.tui.controllers.spelling",
+    "writers_factory.tui.controllers.backups",
+    "writers_factory.tui.controllers.ai",
+    "writers_factory.core.prices",
 )
 READY_PROBE = """
 import asyncio, sys
@@ -462,26 +526,40 @@ from writers_factory.tui.app import WritersFactoryApp
 
 async def main() -> None:
     app = WritersFactoryApp(Path(sys.argv[1]), user_themes=Path(sys.argv[2]))
+    until = app.ready if sys.argv[3] == "ready" else app.workspace.restored
     async with app.run_test():
-        await asyncio.wait_for(app.ready.wait(), 60)
-        print([m for m in sys.argv[3:] if m in sys.modules])
+        await asyncio.wait_for(until.wait(), 60)
+        print([m for m in sys.argv[4:] if m in sys.modules])
 
 asyncio.run(main())
 """
 
 
-def test_start_up_imports_nothing_it_does_not_use(project: Path, user_themes: Path) -> None:
-    """In a fresh interpreter (this one has imported everything): by the end of start-up
-    none of ``NOT_BY_READY_APP`` is imported — each module imported is memory the writer
-    keeps for the whole session."""
-    loaded = subprocess.run(
-        [sys.executable, "-c", READY_PROBE, str(project), str(user_themes), *NOT_BY_READY_APP],
+def loaded_by(until: str, project: Path, user_themes: Path, modules: tuple[str, ...]) -> str:
+    """Which of ``modules`` a fresh interpreter (this one has imported everything) has
+    imported when the app's ``until`` (``ready`` or ``restored``) is set."""
+    return subprocess.run(
+        [sys.executable, "-c", READY_PROBE, str(project), str(user_themes), until, *modules],
         capture_output=True,
         text=True,
         check=True,
         timeout=120,
     ).stdout.strip()
-    assert loaded == "[]"
+
+
+def test_start_up_imports_nothing_it_does_not_use(project: Path, user_themes: Path) -> None:
+    """By the end of start-up none of ``NOT_BY_READY_APP`` is imported — each module
+    imported is memory the writer keeps for the whole session."""
+    assert loaded_by("ready", project, user_themes, NOT_BY_READY_APP) == "[]"
+
+
+def test_the_writer_types_before_what_loads_after_the_first_paint_is_imported(
+    six_open: Path, user_themes: Path
+) -> None:
+    """When the keys reach the editor (``workspace.restored``), with the last session's
+    chapters open again, none of ``NOT_BY_RESTORED`` is imported: what loads after the
+    first paint is imported then, not before the writer can type."""
+    assert loaded_by("restored", six_open, user_themes, NOT_BY_RESTORED) == "[]"
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from writers_factory.core.prices import split_model
 from writers_factory.resources import shipped
 
 ENCODING_NAME = "o200k_base"
@@ -139,6 +138,8 @@ def _is_exact_for(model: str | None) -> bool:
     """True when ``model`` itself tokenizes with o200k_base."""
     if model is None:
         return False
+    from writers_factory.core.prices import split_model  # not imported with the app
+
     provider, name = split_model(model)
     if provider is not None and provider not in OPENAI_PROVIDERS:
         return False
@@ -170,6 +171,8 @@ def estimate_tokens(text: str, model: str | None = None) -> TokenEstimate:
     count = counted
     if _is_exact_for(model):
         return TokenEstimate(count=count, exact=True, method=f"tiktoken {ENCODING_NAME}")
+    from writers_factory.core.prices import split_model
+
     provider = split_model(model)[0] if model else None
     whose = f"{provider} models use" if provider else "the model may use"
     return TokenEstimate(

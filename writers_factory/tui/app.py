@@ -55,6 +55,14 @@ snapshots), ``edit.goto_line`` (ctrl+g), ``spelling.suggest`` (alt+s), ``view.fo
 ``search.project`` (alt+f: find and replace across the project), ``board`` (alt+b: the
 planning board), ``app.quit`` (ctrl+q), ``modal.cancel``.
 
+Imports: at module level, only what start-up needs until the writer can type (the last
+session's chapter open again, its cursor back); every other controller is a
+``cached_property`` that imports its module in its body and is made when first used (a key,
+or the loading that follows the first paint), its type imported under ``TYPE_CHECKING``.
+Controllers do the same for the screens they show on demand. Importing a module is memory
+the writer keeps, and time before the first keys (``tests/tui/test_app_startup_cost.py``
+names what start-up must not import).
+
 Stage screens: each stage is an app mode (``STAGE_MODES``); the workspace screen is the
 ``workspace`` mode, made once — ``self.editor`` and the controllers' views always reach it,
 whichever mode shows (see ``docs/architecture.md``, "Stage screens").
@@ -90,27 +98,14 @@ from writers_factory.store.manuscript.journal import Journal
 from writers_factory.tui import gc_policy
 from writers_factory.tui.app_ui import AppUI
 from writers_factory.tui.commands import WorkspaceCommands
-from writers_factory.tui.controllers.autosave import AutoSaveSettings
-from writers_factory.tui.controllers.backups import AutomaticBackups
-from writers_factory.tui.controllers.compiling import Compiling
 from writers_factory.tui.controllers.counts import OpenFileWords
-from writers_factory.tui.controllers.files import FileActions
 from writers_factory.tui.controllers.focus import FocusMode
-from writers_factory.tui.controllers.goto import GoToLine
-from writers_factory.tui.controllers.history import HistoryController
-from writers_factory.tui.controllers.order import OrderActions
 from writers_factory.tui.controllers.ownership import OwnershipDecision, OwnershipQuestion
 from writers_factory.tui.controllers.preference_switch import remember
 from writers_factory.tui.controllers.recovery import StartDecision, StartupChecks
 from writers_factory.tui.controllers.saving import SaveCoordinator
-from writers_factory.tui.controllers.settings import SettingsController
 from writers_factory.tui.controllers.shutdown import Shutdown
 from writers_factory.tui.controllers.snapshots import SnapshotKeeper
-from writers_factory.tui.controllers.spelling import SpellingController
-from writers_factory.tui.controllers.sync_copies import SyncCopies
-from writers_factory.tui.controllers.targets import TargetsController
-from writers_factory.tui.controllers.watching import ProjectWatch
-from writers_factory.tui.controllers.writing import WritingActivity
 from writers_factory.tui.first_paint import FirstPaint
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen, TrailChanged
 from writers_factory.tui.themes import (
@@ -142,7 +137,20 @@ if TYPE_CHECKING:
     from writers_factory.store import Preferences, Session
     from writers_factory.store.costs.tracker import CostTracker
     from writers_factory.tui.controllers.ai import AIController
+    from writers_factory.tui.controllers.autosave import AutoSaveSettings
+    from writers_factory.tui.controllers.backups import AutomaticBackups
+    from writers_factory.tui.controllers.compiling import Compiling
+    from writers_factory.tui.controllers.files import FileActions
+    from writers_factory.tui.controllers.goto import GoToLine
+    from writers_factory.tui.controllers.history import HistoryController
+    from writers_factory.tui.controllers.order import OrderActions
     from writers_factory.tui.controllers.project_search import ProjectSearch
+    from writers_factory.tui.controllers.settings import SettingsController
+    from writers_factory.tui.controllers.spelling import SpellingController
+    from writers_factory.tui.controllers.sync_copies import SyncCopies
+    from writers_factory.tui.controllers.targets import TargetsController
+    from writers_factory.tui.controllers.watching import ProjectWatch
+    from writers_factory.tui.controllers.writing import WritingActivity
 
 W = TypeVar("W", bound=Widget)
 
@@ -346,55 +354,24 @@ class WritersFactoryApp(App[int]):
         workspace, ui = self.workspace, self.ui
         self.snapshots = SnapshotKeeper(workspace, ui)
         """The one snapshot worker (``controllers/snapshots.py``); asked, never waited on."""
-        self.book_history = HistoryController(workspace, ui, ui, self.snapshots)
-        """The history screen's source and "Snapshot now" (``controllers/history.py``)."""
-        self.writing = WritingActivity(workspace, ui, ui)
         self.open_words = OpenFileWords(workspace, ui, ui)
         """The status bar's words of the open file and selection (``controllers/counts.py``)."""
-        self.targets = TargetsController(workspace, ui, ui, self.writing, self.open_words)
-        """The targets dialog and its preferences (``controllers/targets.py``)."""
-        self.settings = SettingsController(workspace, ui, self.setting_applied)
-        """The settings dialog: values, their sources, where a change is kept."""
-        self.backups = AutomaticBackups(workspace, ui)
-        self.files = FileActions(workspace, ui, ui, before_close=self.before_close)
-        self.spelling = SpellingController(workspace, ui, ui)
-        """The word list the tabs check with, suggestions, the project dictionary."""
         self.focus_mode = FocusMode(workspace, ui, ui)
         """The editor alone in a centred column (``controllers/focus.py``)."""
-        self.go_to_line = GoToLine(ui, ui)
-        self.sync_copies = SyncCopies(workspace, ui, ui, self.snapshots)
-        """A syncing tool's conflict copies (``controllers/sync_copies.py``)."""
-        self.project_watch = ProjectWatch(
-            workspace,
-            ui,
-            ui,
-            self.writing,
-            saving=lambda: self.saving,
-            snapshots=self.snapshots,
-            appeared=self.sync_copies.seen,
-        )
-        """Its ``remember`` is the hook every buffer save passes to ``FileBuffer``."""
-        self.sync_copies.remember = self.project_watch.remember
-        known = self.project_watch.known
-        self.order = OrderActions(workspace, ui, ui, remember=known.remember)
-        """Moving chapters and parts in the reading order (``controllers/order.py``)."""
-        self.compiling = Compiling(workspace, ui, lambda: self.saving, remember=known.remember)
-        """The palette's compiles (``controllers/compiling.py``)."""
         self.saving: SaveCoordinator | None = None
         """Journal, auto-save and conflicts (``controllers/saving.py``), made at start-up."""
-        self.auto_save = AutoSaveSettings(workspace, ui, self.writing, lambda: self.saving)
-        """The writer's auto-save switch and interval (``controllers/autosave.py``)."""
         self.recovery: StartupChecks | None = None
         """The start-up questions and crash recovery (``controllers/recovery.py``)."""
+        # the other controllers are made when first used (see "Imports" above)
         self.shutdown = Shutdown(
             self.ui,
             saving=lambda: self.saving,
-            stop_watching=self.project_watch.stop,
-            stop_watching_soon=self.project_watch.stop_soon,
-            close_history=self.writing.close_sync,
+            stop_watching=lambda: self.project_watch.stop(),
+            stop_watching_soon=lambda: self.project_watch.stop_soon(),
+            close_history=lambda: self.writing.close_sync(),
             close_session=self._close_session,
             close_snapshot=self.snapshots.close,
-            after_close=self.backups.on_close,
+            after_close=lambda: self.backups.on_close(),
         )
         """The one way out (``controllers/shutdown.py``)."""
 
@@ -528,6 +505,114 @@ class WritersFactoryApp(App[int]):
             record_operation=self.writing.record_operation,
             snapshots=self.snapshots,
         )
+
+    @cached_property
+    def writing(self) -> WritingActivity:
+        """The writing statistics (``controllers/writing.py``), fed from the first edit and
+        loaded after the reopened chapter is painted."""
+        from writers_factory.tui.controllers.writing import WritingActivity
+
+        return WritingActivity(self.workspace, self.ui, self.ui)
+
+    @cached_property
+    def project_watch(self) -> ProjectWatch:
+        """Changes made by other programs (``controllers/watching.py``); its ``remember`` is
+        the hook every buffer save passes to ``FileBuffer``."""
+        from writers_factory.tui.controllers.watching import ProjectWatch
+
+        return ProjectWatch(
+            self.workspace,
+            self.ui,
+            self.ui,
+            self.writing,
+            saving=lambda: self.saving,
+            snapshots=self.snapshots,
+            appeared=lambda paths: self.sync_copies.seen(paths),
+        )
+
+    @cached_property
+    def sync_copies(self) -> SyncCopies:
+        """A syncing tool's conflict copies (``controllers/sync_copies.py``)."""
+        from writers_factory.tui.controllers.sync_copies import SyncCopies
+
+        return SyncCopies(
+            self.workspace,
+            self.ui,
+            self.ui,
+            self.snapshots,
+            remember=lambda outgoing: self.project_watch.remember(outgoing),
+        )
+
+    @cached_property
+    def spelling(self) -> SpellingController:
+        """The word list the tabs check with, suggestions, the project dictionary."""
+        from writers_factory.tui.controllers.spelling import SpellingController
+
+        return SpellingController(self.workspace, self.ui, self.ui)
+
+    @cached_property
+    def backups(self) -> AutomaticBackups:
+        """Today's backup and the one on close (``controllers/backups.py``)."""
+        from writers_factory.tui.controllers.backups import AutomaticBackups
+
+        return AutomaticBackups(self.workspace, self.ui)
+
+    @cached_property
+    def book_history(self) -> HistoryController:
+        """The history screen's source and "Snapshot now" (``controllers/history.py``)."""
+        from writers_factory.tui.controllers.history import HistoryController
+
+        return HistoryController(self.workspace, self.ui, self.ui, self.snapshots)
+
+    @cached_property
+    def targets(self) -> TargetsController:
+        """The targets dialog and its preferences (``controllers/targets.py``)."""
+        from writers_factory.tui.controllers.targets import TargetsController
+
+        return TargetsController(self.workspace, self.ui, self.ui, self.writing, self.open_words)
+
+    @cached_property
+    def settings(self) -> SettingsController:
+        """The settings dialog: values, their sources, where a change is kept."""
+        from writers_factory.tui.controllers.settings import SettingsController
+
+        return SettingsController(self.workspace, self.ui, self.setting_applied)
+
+    @cached_property
+    def auto_save(self) -> AutoSaveSettings:
+        """The writer's auto-save switch and interval (``controllers/autosave.py``)."""
+        from writers_factory.tui.controllers.autosave import AutoSaveSettings
+
+        return AutoSaveSettings(self.workspace, self.ui, self.writing, lambda: self.saving)
+
+    @cached_property
+    def files(self) -> FileActions:
+        """New, rename, delete, close, restore (``controllers/files.py``)."""
+        from writers_factory.tui.controllers.files import FileActions
+
+        return FileActions(self.workspace, self.ui, self.ui, before_close=self.before_close)
+
+    @cached_property
+    def go_to_line(self) -> GoToLine:
+        from writers_factory.tui.controllers.goto import GoToLine
+
+        return GoToLine(self.ui, self.ui)
+
+    @cached_property
+    def order(self) -> OrderActions:
+        """Moving chapters and parts in the reading order (``controllers/order.py``)."""
+        from writers_factory.tui.controllers.order import OrderActions
+
+        known = self.project_watch.known
+        return OrderActions(self.workspace, self.ui, self.ui, remember=known.remember)
+
+    @cached_property
+    def compiling(self) -> Compiling:
+        """The palette's compiles (``controllers/compiling.py``)."""
+        from writers_factory.tui.controllers.compiling import Compiling
+
+        known = self.project_watch.known
+        return Compiling(self.workspace, self.ui, lambda: self.saving, remember=known.remember)
 
     @cached_property
     def project_search(self) -> ProjectSearch:
@@ -670,7 +755,7 @@ class WritersFactoryApp(App[int]):
             self.ui,
             journal,
             interval=self.preferences.data.auto_save_interval,
-            remember=self.project_watch.remember,
+            remember=lambda outgoing: self.project_watch.remember(outgoing),
             snapshots=self.snapshots,
         )
         self.recovery = StartupChecks(self.workspace, self.ui, journal, self.saving.clock)

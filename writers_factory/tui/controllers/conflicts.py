@@ -24,14 +24,12 @@ from typing import TYPE_CHECKING
 from writers_factory.store.manuscript.buffers import FileBuffer, Remember, SaveConflict
 from writers_factory.store.manuscript.documents import Document, Snapshot
 from writers_factory.store.manuscript.journal import Journal
-from writers_factory.tui.screens.conflict import ConflictChoice, ConflictScreen
-from writers_factory.tui.screens.read_only_file import ReadOnlyFileScreen
 
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI, Views
+    from writers_factory.tui.screens.conflict import ConflictChoice
 
 __all__ = [
-    "ConflictChoice",
     "Resolution",
     "asking_about",
     "resolve_conflict",
@@ -75,6 +73,9 @@ async def resolve_conflict(
         )
         if entry is not None:
             doc.journaled_as(snap.revision)
+    # the question is imported when first asked, not with the app
+    from writers_factory.tui.screens.conflict import ConflictChoice, ConflictScreen
+
     disk_text = conflict.disk_text
     screen = ConflictScreen(
         path.as_posix(),
@@ -147,6 +148,9 @@ async def show_disk_version(views: Views, doc: Document, theirs: str | None) -> 
 def asking_about(ui: UI, name: str) -> bool:
     """True while a question about saving ``name`` (a conflict, a read-only file) is on
     screen (never ask twice)."""
+    from writers_factory.tui.screens.conflict import ConflictScreen
+    from writers_factory.tui.screens.read_only_file import ReadOnlyFileScreen
+
     return any(
         isinstance(screen, ConflictScreen | ReadOnlyFileScreen) and screen.file_name == name
         for screen in [*ui.showing(ConflictScreen), *ui.showing(ReadOnlyFileScreen)]

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from writers_factory.store.preferences.models import DEFAULT_FOCUS_WIDTH
 from writers_factory.tui.controllers.preference_switch import remember
-from writers_factory.tui.screens.file_modals import NameModal
 
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI, Views
@@ -76,6 +75,8 @@ class FocusMode:
             self.follow(editor.active)
 
     async def ask_width(self) -> None:
+        from writers_factory.tui.screens.file_modals import NameModal  # on demand
+
         answer = await self.ui.ask(
             NameModal("Focus mode width", "Column width in characters (20–400)", str(self.width))
         )

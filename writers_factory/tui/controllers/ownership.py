@@ -21,8 +21,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from writers_factory.tui.screens.second_instance import SecondInstanceChoice, SecondInstanceScreen
-
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI
     from writers_factory.tui.workspace import Workspace
@@ -50,6 +48,12 @@ class OwnershipQuestion:
         owner = session.lock_owner
         if owner is None:
             return OwnershipDecision.OWNER
+        # the question is rare: imported when asked, not with the app
+        from writers_factory.tui.screens.second_instance import (
+            SecondInstanceChoice,
+            SecondInstanceScreen,
+        )
+
         choice = await self.ui.ask(
             SecondInstanceScreen(
                 pid=owner.pid,

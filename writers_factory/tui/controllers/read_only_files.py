@@ -23,7 +23,6 @@ from writers_factory.store.manuscript.buffers import FileBuffer, Remember
 from writers_factory.store.manuscript.documents import Document, Snapshot
 from writers_factory.store.manuscript.journal import Journal
 from writers_factory.tui.controllers.conflicts import Resolution, show_disk_version
-from writers_factory.tui.screens.read_only_file import ReadOnlyFileScreen
 
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI, Views
@@ -59,6 +58,8 @@ async def offer_copy(
         )
         if entry is not None:
             doc.journaled_as(snap.revision)
+    from writers_factory.tui.screens.read_only_file import ReadOnlyFileScreen  # on demand
+
     wanted = await ui.ask(ReadOnlyFileScreen(doc.path.as_posix(), len(snap.text)))
     if not wanted:
         ui.notify(

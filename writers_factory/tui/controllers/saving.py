@@ -43,9 +43,8 @@ from writers_factory.store.manuscript.buffers import (
 )
 from writers_factory.store.manuscript.documents import Document, Snapshot, line_count
 from writers_factory.store.manuscript.journal import Journal
-from writers_factory.store.manuscript.versions import save_version
 from writers_factory.store.session.session import SessionTakenOverError
-from writers_factory.tui.controllers.conflicts import ConflictChoice, asking_about, resolve_conflict
+from writers_factory.tui.controllers.conflicts import asking_about, resolve_conflict
 from writers_factory.tui.controllers.journaling import JournalKeeper
 from writers_factory.tui.controllers.read_only_files import offer_copy
 from writers_factory.tui.widgets.status_bar import StatusBar
@@ -79,6 +78,8 @@ def _now() -> datetime:
 
 def _keep_disk_version(project: Path, doc_path: Path, absolute: Path) -> None:
     """In a thread: copy the file as it is now to ``.session/versions/`` (if it exists)."""
+    from writers_factory.store.manuscript.versions import save_version  # recovered texts only
+
     try:
         text = absolute.read_bytes().decode("utf-8", errors="replace")
     except FileNotFoundError:
@@ -506,6 +507,8 @@ class SaveCoordinator:
             report.failures.append(f"{doc.path}: {exc.strerror or exc}")
             return
         report.saved.extend(outcome.written)
+        from writers_factory.tui.screens.conflict import ConflictChoice  # asked: imported
+
         if outcome.choice is ConflictChoice.KEEP_MINE:
             self._refresh_title(doc)
         if outcome.choice is None:

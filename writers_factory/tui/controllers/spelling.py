@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from writers_factory.store.manuscript.dictionary import FILE_NAME, ProjectDictionary
 from writers_factory.tui.controllers.preference_switch import remember
-from writers_factory.tui.screens.file_modals import NameModal
-from writers_factory.tui.screens.spelling import SpellingChoice, SpellingScreen
 from writers_factory.tui.spelling.speller import (
     NoDictionaryError,
     Speller,
@@ -23,6 +21,7 @@ from writers_factory.tui.spelling.speller import (
 
 if TYPE_CHECKING:
     from writers_factory.tui.controllers.ports import UI, Views
+    from writers_factory.tui.screens.spelling import SpellingChoice
     from writers_factory.tui.workspace import Workspace
 
 
@@ -135,6 +134,8 @@ class SpellingController:
 
     async def choose_language(self) -> None:
         """Ask for the language's code; an unknown one is refused with the list."""
+        from writers_factory.tui.screens.file_modals import NameModal  # dialogs: on demand
+
         available = languages()
         answer = await self.ui.ask(
             NameModal(
@@ -173,6 +174,8 @@ class SpellingController:
             return
         start, end, word = found
         suggestions = await asyncio.to_thread(speller.suggestions, word)
+        from writers_factory.tui.screens.spelling import SpellingScreen
+
         choice: SpellingChoice | None = await self.ui.ask(
             SpellingScreen(word, suggestions, can_add=not self.workspace.read_only)
         )
