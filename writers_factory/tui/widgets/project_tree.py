@@ -383,31 +383,25 @@ class ProjectTree(DirectoryTree):
             absolute = (path if path.is_absolute() else self.project / path).resolve()
             if manuscript not in absolute.parents or not is_chapter(absolute, manuscript):
                 continue
-            listed = self.project / "manuscript" / absolute.relative_to(manuscript)
-            held = [(p, False) for p in dict.fromkeys((absolute, listed))]
-            held += [
-                (p, True)
-                for folder in absolute.parents
-                if manuscript in folder.parents
-                for p in dict.fromkeys(
-                    (folder, self.project / "manuscript" / folder.relative_to(manuscript))
-                )
-            ]
-            if self.held.hold(held):
+            showing = self._showing(absolute, manuscript)
+            if self.held.hold((shown, part) for shown, _, part in showing):
                 continue
-            for shown in (absolute, listed):
+            for shown, counted, part in showing:
                 if self.counts.shown(shown) is not None:
-                    self.counts.show(shown, self.counts.of_file(absolute))
+                    self.counts.show(shown, self.counts.of_entry(counted, part, manuscript))
                     changed.add(shown)
-            folder = absolute.parent
-            while folder != manuscript:
-                listed_folder = self.project / "manuscript" / folder.relative_to(manuscript)
-                for shown in (folder, listed_folder):
-                    if self.counts.shown(shown) is not None:
-                        self.counts.show(shown, self.counts.of_folder(folder, manuscript))
-                        changed.add(shown)
-                folder = folder.parent
         return changed
+
+    def _showing(self, chapter: Path, manuscript: Path) -> list[tuple[Path, Path, bool]]:
+        """Where ``chapter``'s words show, and its parts': each tree path (resolved, and as
+        listed under the project) with the path counted for it and whether it is a part."""
+        found: list[tuple[Path, Path, bool]] = []
+        item = chapter
+        while item != manuscript:
+            listed = self.project / "manuscript" / item.relative_to(manuscript)
+            found += [(shown, item, item != chapter) for shown in dict.fromkeys((item, listed))]
+            item = item.parent
+        return found
 
     def action_move_in_order(self, step: int) -> None:
         """alt+up / alt+down: ask the app to move the selected chapter or part."""
