@@ -107,6 +107,7 @@ from writers_factory.tui.controllers.saving import SaveCoordinator
 from writers_factory.tui.controllers.shutdown import Shutdown
 from writers_factory.tui.controllers.snapshots import SnapshotKeeper
 from writers_factory.tui.first_paint import FirstPaint
+from writers_factory.tui.made_once import made_once
 from writers_factory.tui.screens.stages.base import OpenChapter, StageScreen, TrailChanged
 from writers_factory.tui.themes import (
     BUNDLED_THEMES_DIR,
@@ -506,18 +507,20 @@ class WritersFactoryApp(App[int]):
             snapshots=self.snapshots,
         )
 
-    @cached_property
+    @made_once
     def writing(self) -> WritingActivity:
         """The writing statistics (``controllers/writing.py``), fed from the first edit and
-        loaded after the reopened chapter is painted."""
+        loaded after the reopened chapter is painted; made once (``made_once.py``): a
+        save's thread may reach it first, through the watcher."""
         from writers_factory.tui.controllers.writing import WritingActivity
 
         return WritingActivity(self.workspace, self.ui, self.ui)
 
-    @cached_property
+    @made_once
     def project_watch(self) -> ProjectWatch:
         """Changes made by other programs (``controllers/watching.py``); its ``remember`` is
-        the hook every buffer save passes to ``FileBuffer``."""
+        the hook every buffer save passes to ``FileBuffer``, so a save's thread may reach it
+        first: made once (``made_once.py``)."""
         from writers_factory.tui.controllers.watching import ProjectWatch
 
         return ProjectWatch(
