@@ -303,6 +303,21 @@ def test_importing_the_app_builds_no_model_nor_loads_the_analysis() -> None:
     assert loaded == "True [] []"
 
 
+def test_importing_the_app_compiles_no_word_pattern() -> None:
+    """The word pattern (every letter of Unicode but the CJK ranges) took 5 ms to compile
+    at import, before the chapter was shown; it is compiled by the first count, after."""
+    probe = (
+        "import re, writers_factory.tui.app\n"
+        "from writers_factory.core.wordcount import WORD_PATTERN, word_re, count_words\n"
+        "print(word_re.cache_info().currsize, count_words('two words'),\n"
+        "      word_re.cache_info().currsize, word_re().pattern == WORD_PATTERN)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == "0 2 1 True"
+
+
 def test_a_buffer_parses_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """TextArea parsed the text for its language in its constructor, then again when the
     language reactive was set: twice the work for every tab opened at start-up. And the

@@ -37,6 +37,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import cache
 
 from writers_factory.core.common_ends import CommonEnds, common_ends
 
@@ -78,8 +79,16 @@ CJK = (
 
 # One CJK character, or letters/digits (no CJK) joined by single inner hyphens or apostrophes
 _PART = rf"[^\W_{CJK}]+"
-WORD = re.compile(rf"[{CJK}]|{_PART}(?:[-'\u2019\u2010\u2011]{_PART})*")
+WORD_PATTERN = rf"[{CJK}]|{_PART}(?:[-'\u2019\u2010\u2011]{_PART})*"
 """A word as the whole product counts it (see the module's rules)."""
+
+
+@cache
+def word_re() -> re.Pattern[str]:
+    """:data:`WORD_PATTERN`, compiled when the first text is counted: its classes (every
+    letter and digit of Unicode but the CJK ranges) take 5 ms to compile, which every
+    start-up paid at import, before the chapter was shown, for a count made after."""
+    return re.compile(WORD_PATTERN)
 
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -156,7 +165,7 @@ def words(text: str) -> list[str]:
     """The words of ``text`` in order (markup dropped), as counted by :func:`count_words`."""
     found: list[str] = []
     for chunk in _chunks(text, CHUNK_CHARS):
-        found.extend(WORD.findall(_mask_paragraphs(chunk)))
+        found.extend(word_re().findall(_mask_paragraphs(chunk)))
     return found
 
 
@@ -164,7 +173,7 @@ def count_words_stepwise(text: str, size: int = CHUNK_CHARS) -> Iterator[int]:
     """The words of ``text`` chunk by chunk (yields each chunk's count; they sum to
     :func:`count_words`). For a worker thread: the interpreter is free between chunks."""
     for chunk in _chunks(text, size):
-        yield len(WORD.findall(_mask_paragraphs(chunk)))
+        yield len(word_re().findall(_mask_paragraphs(chunk)))
 
 
 def count_words(text: str) -> int:

@@ -14,9 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from writers_factory.core.wordcount import WORD, masked
+from writers_factory.core.wordcount import masked, word_re
 
-WORD_RE = WORD
+WORD_RE = word_re()
 """A word as the product's one counter sees it (``core.wordcount``): letters/digits joined
 by apostrophes or single hyphens ("don't", "well-known"), a dash separating words, each
 Chinese, Japanese or Korean character a word. Markup is blanked first (``masked``), so the
