@@ -73,6 +73,13 @@ def reflows(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 phase = ["start"]
 
 
+def fresh(code: str, *args: str) -> str:
+    """What ``code`` prints in a fresh interpreter (this one has imported everything)."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.strip()
+
+
 async def test_restoring_six_files_is_one_paint(
     make_app: Callable[[], WritersFactoryApp],
     six_open: Path,
@@ -275,10 +282,7 @@ LAZY = (
 
 def test_importing_the_app_loads_no_ai_library_nor_the_ai_screens() -> None:
     probe = f"import sys, writers_factory.tui.app; print([m for m in {LAZY!r} if m in sys.modules])"
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert loaded == "[]"
+    assert fresh(probe) == "[]"
 
 
 def test_importing_the_app_builds_no_model_nor_loads_the_analysis() -> None:
@@ -297,10 +301,7 @@ def test_importing_the_app_builds_no_model_nor_loads_the_analysis() -> None:
         "print(len(store) > 5, [m.__name__ for m in store if m.__pydantic_complete__],\n"
         "      [m for m in sys.modules if m.startswith('writers_factory.ai.analysis')])\n"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert loaded == "True [] []"
+    assert fresh(probe) == "True [] []"
 
 
 def test_importing_the_app_compiles_no_word_pattern() -> None:
@@ -312,10 +313,7 @@ def test_importing_the_app_compiles_no_word_pattern() -> None:
         "print(word_re.cache_info().currsize, count_words('two words'),\n"
         "      word_re.cache_info().currsize, word_re().pattern == WORD_PATTERN)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert out == "0 2 1 True"
+    assert fresh(probe) == "0 2 1 True"
 
 
 def test_a_buffer_parses_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -485,14 +483,7 @@ def test_counting_the_book_lists_the_chapters_without_the_analysis(six_open: Pat
     """In a fresh interpreter (this one has imported everything): the book's word count,
     made at start-up, lists the chapters through the store and imports none of
     ``NOT_BY_READY``."""
-    loaded = subprocess.run(
-        [sys.executable, "-c", COUNT_PROBE, str(six_open), *NOT_BY_READY],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout.strip()
-    assert loaded == "[]"
+    assert fresh(COUNT_PROBE, str(six_open), *NOT_BY_READY) == "[]"
 
 
 NOT_BY_READY_APP = (
@@ -553,13 +544,7 @@ asyncio.run(main())
 def loaded_by(until: str, project: Path, user_themes: Path, modules: tuple[str, ...]) -> str:
     """Which of ``modules`` a fresh interpreter (this one has imported everything) has
     imported when the app's ``until`` (``ready`` or ``restored``) is set."""
-    return subprocess.run(
-        [sys.executable, "-c", READY_PROBE, str(project), str(user_themes), until, *modules],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout.strip()
+    return fresh(READY_PROBE, str(project), str(user_themes), until, *modules)
 
 
 def test_start_up_imports_nothing_it_does_not_use(project: Path, user_themes: Path) -> None:
