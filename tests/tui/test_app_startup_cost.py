@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -696,3 +697,25 @@ async def test_the_ai_pane_is_mounted_when_first_wanted(
         app.ai.command("discard")
         await wait_until(pilot, lambda: pane.region.width == 0)
         assert app.ai.pane is pane, "mounted once"
+
+
+async def test_quitting_before_start_up_ends_makes_no_watcher_nor_statistics(
+    make_app: Callable[[], WritersFactoryApp], six_open: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The way out stopped the watcher and closed the statistics by making them (their
+    modules imported, the watching library's too) when start-up had not: it stops and
+    closes only what was made, and the quit is as clean as ever."""
+    app = make_app()
+    never = asyncio.Event()
+
+    async def loading() -> None:
+        await never.wait()  # start-up stays in its second half until the quit
+
+    monkeypatch.setattr(app, "load_costs", loading)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.workspace.restored.is_set() and not app.ready.is_set())
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert "project_watch" not in vars(app) and "writing" not in vars(app)
+    assert not (six_open / ".session" / "lock.json").exists()
+    assert Session(six_open, read_only=True).data.clean_shutdown

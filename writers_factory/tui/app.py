@@ -367,9 +367,9 @@ class WritersFactoryApp(App[int]):
         self.shutdown = Shutdown(
             self.ui,
             saving=lambda: self.saving,
-            stop_watching=lambda: self.project_watch.stop(),
-            stop_watching_soon=lambda: self.project_watch.stop_soon(),
-            close_history=lambda: self.writing.close_sync(),
+            stop_watching=self._stop_watching,
+            stop_watching_soon=self._stop_watching_soon,
+            close_history=self._close_history,
             close_session=self._close_session,
             close_snapshot=self.snapshots.close,
             after_close=lambda: self.backups.on_close(),
@@ -506,6 +506,24 @@ class WritersFactoryApp(App[int]):
             record_operation=self.writing.record_operation,
             snapshots=self.snapshots,
         )
+
+    # The way out stops and closes only what was made: quitting before start-up's end made
+    # the watcher and the statistics (importing their modules, the watching library's among
+    # them) to stop what never started and close what never opened.
+    async def _stop_watching(self) -> None:
+        watch: ProjectWatch | None = self.__dict__.get("project_watch")
+        if watch is not None:
+            await watch.stop()
+
+    def _stop_watching_soon(self) -> None:
+        watch: ProjectWatch | None = self.__dict__.get("project_watch")
+        if watch is not None:
+            watch.stop_soon()
+
+    def _close_history(self) -> None:
+        writing: WritingActivity | None = self.__dict__.get("writing")
+        if writing is not None:
+            writing.close_sync()
 
     @made_once
     def writing(self) -> WritingActivity:
