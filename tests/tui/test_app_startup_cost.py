@@ -510,6 +510,10 @@ NOT_BY_READY_APP = (
     "writers_factory.tui.screens.second_instance",
     "writers_factory.tui.screens.conflict",
     "writers_factory.tui.screens.read_only_file",
+    # the validation library's plugin loader, off (``validation_plugins.py``): the package
+    # metadata reader and the e-mail parsing it imports
+    "importlib.metadata",
+    "email",
 )
 NOT_BY_RESTORED = (
     *NOT_BY_READY_APP,
