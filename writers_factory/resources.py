@@ -9,16 +9,19 @@ same name belonging to another program (an earlier version also looked under
 Callers get real paths (folders are copied, files opened, by ordinary file functions). A
 package imported from a zip archive has none; its data is then extracted once to a private
 temporary folder, removed when the process ends.
+
+The data package installed as files (every way above) is its own folder, so that case asks
+no more of :mod:`importlib.resources` than the folder: its readers import ``zipfile``, for
+the archive case, and the app asks for the token encoding's path when it is imported.
 """
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 DATA_PACKAGE = "writers_factory.data"
 _extracted: Path | None = None
@@ -26,13 +29,33 @@ _extracted: Path | None = None
 
 def shipped(name: str) -> Path:
     """The shipped file or folder ``name`` (e.g. ``"themes"``) as a path on disk."""
+    folder = _data_folder()
+    if folder is not None:
+        return folder / name
+    from importlib import resources
+
     resource = resources.files(DATA_PACKAGE).joinpath(name)
     if isinstance(resource, Path):
         return resource
     return _extract(resource, name)
 
 
+def _data_folder() -> Path | None:
+    """The data package's folder, when it is installed as files (not in an archive)."""
+    from importlib import import_module
+
+    where = getattr(import_module(DATA_PACKAGE), "__file__", None)
+    if where is None:
+        return None
+    folder = Path(where).parent
+    return folder if folder.is_dir() else None
+
+
 def _extract(resource: Traversable, name: str) -> Path:
+    import atexit
+    import shutil
+    import tempfile
+
     global _extracted
     if _extracted is None:
         _extracted = Path(tempfile.mkdtemp(prefix="writers-factory-data-"))

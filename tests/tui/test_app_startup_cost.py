@@ -514,6 +514,10 @@ NOT_BY_READY_APP = (
     # metadata reader and the e-mail parsing it imports
     "importlib.metadata",
     "email",
+    # the spell-checking package (its word lists are read as files: ``spelling/words.py``)
+    # and the archive support of the resource readers (``resources.py``)
+    "spellchecker",
+    "zipfile",
 )
 NOT_BY_RESTORED = (
     *NOT_BY_READY_APP,

@@ -80,6 +80,35 @@ def test_checking_loads_no_frequency_table_only_suggesting_does() -> None:
     assert out[:2] == ["0 ((17, 22),)", "1"]
 
 
+def test_checking_imports_neither_the_package_nor_archive_support() -> None:
+    """The word lists are files of the package, found without importing it: importing it
+    (its checker, and through the resource readers the archive support) is for
+    suggestions. In a process of its own."""
+    probe = (
+        "import sys\n"
+        "from writers_factory.tui.spelling.speller import load_speller\n"
+        "speller = load_speller('en')\n"
+        "print(speller.misspelled('a wierd light'),\n"
+        "      [m for m in ('spellchecker', 'zipfile') if m in sys.modules])\n"
+        "speller.suggestions('wierd')\n"
+        "print('spellchecker' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[:2] == ["((2, 7),) []", "True"]
+
+
+def test_the_languages_are_the_word_lists_the_package_ships() -> None:
+    from spellchecker import SpellChecker
+
+    from writers_factory.tui.spelling.speller import languages
+
+    assert languages() == sorted(SpellChecker.languages())
+    with pytest.raises(NoDictionaryError, match="no dictionary for 'xx'"):
+        load_speller("xx")
+
+
 def test_the_compact_list_knows_every_word_of_the_table() -> None:
     from spellchecker import SpellChecker
 

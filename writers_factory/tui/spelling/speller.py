@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from writers_factory.core.errors import WritersFactoryError
 from writers_factory.core.spelling import Span, forms_of, word_spans
-from writers_factory.tui.spelling.words import WordList, shipped_words
+from writers_factory.tui.spelling.words import WordList, shipped_languages, shipped_words
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
@@ -37,9 +37,7 @@ class NoDictionaryError(WritersFactoryError, LookupError):
 
 def languages() -> list[str]:
     """The languages a word list ships for (codes such as ``en``, ``de``)."""
-    from spellchecker import SpellChecker
-
-    return sorted(SpellChecker.languages())
+    return shipped_languages()
 
 
 class Speller:

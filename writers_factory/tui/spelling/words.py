@@ -28,7 +28,8 @@ import re
 import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 from typing import IO
 
 _ENTRY = re.compile(rb'^"((?:[^"\\]|\\.)*)"\s*:', re.MULTILINE)
@@ -163,12 +164,36 @@ def _pack(text: bytearray, blocks: list[bytes], firsts: list[bytes], final: bool
         del text[:end]
 
 
+SHIPPED_IN = "spellchecker"
+"""The package whose word lists (``resources/<code>.json.gz``) are used."""
+
+
+def shipped_folder() -> Path | None:
+    """The folder of the word lists, found without importing their package: importing it
+    (its checker, and the resource readers, archive support included, that looking a file
+    up through it brings) is for suggestions, asked for later if at all; spell check at
+    start-up needs only the files."""
+    spec = find_spec(SHIPPED_IN)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "resources"
+
+
+def shipped_languages() -> list[str]:
+    """The codes (``en``, ``de``…) of the word lists shipped, sorted."""
+    folder = shipped_folder()
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p.name.removesuffix(".json.gz") for p in folder.glob("*.json.gz"))
+
+
 def shipped_words(code: str) -> WordList:
     """Blocking: the word list the spell-checking package ships for ``code`` (``en``…).
 
     Raises ``LookupError`` when there is none."""
-    packed = files("spellchecker") / "resources" / f"{code}.json.gz"
-    if not packed.is_file():
+    folder = shipped_folder()
+    packed = None if folder is None else folder / f"{code}.json.gz"
+    if packed is None or not packed.is_file():
         raise LookupError(f"no word list for {code!r}")
     with packed.open("rb") as stream:
         return WordList.from_pieces(
