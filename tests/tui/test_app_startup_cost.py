@@ -518,6 +518,8 @@ NOT_BY_READY_APP = (
     # and the archive support of the resource readers (``resources.py``)
     "spellchecker",
     "zipfile",
+    # the calendar set-up of the first ``strptime`` (``core/hours.py``)
+    "_strptime",
 )
 NOT_BY_RESTORED = (
     *NOT_BY_READY_APP,
