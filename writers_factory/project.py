@@ -12,7 +12,6 @@ only explains, and :func:`create_project` only ever writes into an empty or new 
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 
 from writers_factory.core.errors import WritersFactoryError
@@ -50,6 +49,8 @@ def not_a_project_message(path: Path) -> str:
 
     Pure: looks at the folder, never changes it.
     """
+    import shlex  # only for this message, not for the app's import
+
     path = Path(path)
     here = shlex.quote(str(path))
     if not path.exists():
