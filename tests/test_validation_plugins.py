@@ -71,6 +71,18 @@ def test_plugins_switched_on_later_are_looked_for_by_the_librarys_loader() -> No
     assert run(code) == "None True True"
 
 
+def test_a_process_that_builds_no_model_has_no_stand_in() -> None:
+    """Nothing of the library's name is in a process that never imports it (a command
+    that reads a summary): the stand-in is made when the library asks for its loader."""
+    code = (
+        "import sys, writers_factory\n"
+        "print([m for m in sys.modules if m.split('.')[0] == 'pydantic'])\n"
+        "import pydantic.plugin._loader as loader\n"
+        "print(loader.get_plugins(), 'importlib.metadata' in sys.modules)\n"
+    )
+    assert run(code) == "[]\n() False"
+
+
 def test_a_loader_already_imported_is_left_alone() -> None:
     """A model built before this package was imported: the library's loader is in use."""
     code = (
