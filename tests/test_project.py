@@ -215,6 +215,21 @@ def test_restore_never_overwrites_a_new_file(tmp_path: Path) -> None:
     assert chapter.read_text() == "a new chapter one"
 
 
+def test_restore_lands_beside_a_link_left_at_the_old_path(tmp_path: Path) -> None:
+    """A link where the chapter was, even one to nothing, is left as it is: the chapter
+    comes back beside it (before, claiming the name failed on the link, and the restore)."""
+    project = create_project(tmp_path / "p")
+    chapter = project / "manuscript" / "chapter-01.md"
+    old = chapter.read_bytes()
+    trash.move_to_trash(project, chapter)
+    chapter.symlink_to("gone.md")  # in the project, to nothing
+    back = trash.restore(project, trash.list_trash(project)[0])
+    assert back == project / "manuscript" / "chapter-01 (restored).md"
+    assert back.read_bytes() == old
+    assert chapter.is_symlink() and not (project / "manuscript" / "gone.md").exists()
+    assert trash.list_trash(project) == []
+
+
 def test_same_file_deleted_twice_keeps_both(tmp_path: Path) -> None:
     project = create_project(tmp_path / "p")
     chapter = project / "manuscript" / "chapter-01.md"

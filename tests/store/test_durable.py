@@ -15,6 +15,7 @@ import pytest
 
 from writers_factory.store.base import durable
 from writers_factory.store.base.durable import (
+    AlreadyThereError,
     DurabilityWarning,
     DurableWriteError,
     SymlinkedStateError,
@@ -353,3 +354,54 @@ def test_parts_are_written_in_order_however_many_and_however_short_the_writes(
     write_atomic(target, parts)
     assert target.read_bytes() == b"".join(parts)
     assert max(calls) <= 1024, "never more parts at once than the system takes"
+
+
+def test_create_only_makes_the_file_whole_and_never_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "chapter.md"
+    seen_before_named: list[bool] = []
+    write_atomic(
+        target,
+        [b"# One\n", b"The light.\n"],
+        create_only=True,
+        before_replace=lambda: seen_before_named.append(target.exists()),
+    )
+    assert target.read_bytes() == b"# One\nThe light.\n"
+    assert seen_before_named == [False], "named only once its bytes are on disk"
+    assert [p.name for p in tmp_path.iterdir()] == ["chapter.md"], "no temp file left"
+
+    slept: list[float] = []
+    with pytest.raises(AlreadyThereError):
+        write_atomic(target, b"other", create_only=True, sleep=slept.append)
+    assert target.read_bytes() == b"# One\nThe light.\n"
+    assert slept == [], "not retried: the name is taken, nothing transient"
+    assert [p.name for p in tmp_path.iterdir()] == ["chapter.md"]
+
+
+def test_create_only_takes_a_link_at_the_path_as_taken(tmp_path: Path) -> None:
+    """Even a link to nothing: the file is not made through it, nor where it points."""
+    link = tmp_path / "chapter.md"
+    link.symlink_to(tmp_path / "elsewhere.md")
+    with pytest.raises(AlreadyThereError):
+        write_atomic(link, b"text", create_only=True)
+    assert link.is_symlink() and not (tmp_path / "elsewhere.md").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chapter.md"]
+
+
+@pytest.mark.parametrize("code", [errno.EPERM, errno.EOPNOTSUPP])
+def test_create_only_without_hard_links_claims_the_name_then_replaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """A filesystem without hard links (FAT, some shares) refuses ``link``: the name is
+    claimed (made only if absent) and replaced, still never over another file."""
+
+    def no_links(*args: Any, **kwargs: Any) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(durable.os, "link", no_links)
+    target = tmp_path / "chapter.md"
+    write_atomic(target, b"whole", create_only=True)
+    assert target.read_bytes() == b"whole"
+    with pytest.raises(AlreadyThereError):
+        write_atomic(target, b"other", create_only=True)
+    assert target.read_bytes() == b"whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["chapter.md"]

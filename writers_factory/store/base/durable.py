@@ -202,7 +202,7 @@ def with_retries(
     for attempt in range(attempts):
         try:
             return action()
-        except SymlinkedStateError:
+        except (SymlinkedStateError, AlreadyThereError):
             raise
         except FileNotFoundError as exc:
             last = exc
@@ -215,6 +215,41 @@ def with_retries(
             sleep(RETRY_DELAYS[attempt])
     assert last is not None
     raise DurableWriteError(path, last, attempts, step=step) from last
+
+
+class AlreadyThereError(FileExistsError):
+    """``create_only``: something is at the path already; it was left as it is and nothing
+    was written there."""
+
+
+_NO_HARD_LINKS = frozenset(
+    getattr(errno, name)
+    for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "EXDEV", "EMLINK", "ENOSYS")
+    if hasattr(errno, name)
+)
+"""What ``os.link`` raises where the filesystem has no hard links (FAT, some network
+shares)."""
+
+
+def _publish_new(tmp: Path, path: Path) -> None:
+    """Give the finished temp file the name ``path`` only if nothing has it, atomically:
+    a hard link fails when the name is taken, and the file appears whole. Where there are
+    no hard links, the name is claimed (an empty file, made only if absent) and replaced,
+    so a reader may see it empty for a moment, never another file overwritten."""
+    try:
+        os.link(tmp, path, follow_symlinks=False)
+    except FileExistsError as exc:
+        raise AlreadyThereError(exc.errno, exc.strerror, str(path)) from exc
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError as taken:
+            raise AlreadyThereError(taken.errno, taken.strerror, str(path)) from taken
+        os.replace(tmp, path)
+    else:
+        os.unlink(tmp)
 
 
 Data = bytes | Sequence[bytes | memoryview]
@@ -252,6 +287,7 @@ def _write_once(
     sync_folder: bool = True,
     before_replace: Callable[[], None] | None = None,
     writing: Callable[[], None] | None = None,
+    create_only: bool = False,
 ) -> OSError | None:
     """One attempt; returns the error of the final folder fsync (the write landed) or None.
 
@@ -259,7 +295,8 @@ def _write_once(
     ``sync_folder`` False leaves the folder fsync to the caller (:func:`write_many_atomic`).
     ``before_replace`` runs once the temp file is on disk, just before it replaces ``path``;
     whatever it raises removes the temp file and leaves ``path`` untouched. ``writing`` runs
-    once the temp file is open, just before the bytes are written.
+    once the temp file is open, just before the bytes are written. ``create_only``: the file
+    is published only if nothing is at ``path`` (:func:`_publish_new`).
     """
     tmp = temp_path_for(path)
     final = mode
@@ -280,7 +317,10 @@ def _write_once(
                 os.chmod(tmp, path.stat().st_mode & 0o7777)
         if before_replace is not None:
             before_replace()
-        os.replace(tmp, path)
+        if create_only:
+            _publish_new(tmp, path)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -304,9 +344,14 @@ def write_atomic(
     on_warning: WarningCallback | None = None,
     before_replace: Callable[[], None] | None = None,
     writing: Callable[[], None] | None = None,
+    create_only: bool = False,
 ) -> DurabilityWarning | None:
     """Replace ``path`` with ``data`` (bytes, or parts written in order) durably, retrying
     transient ``OSError`` twice.
+
+    ``create_only``: make ``path``, never replace it — :class:`AlreadyThereError` (not
+    retried) when something is there, which is left untouched. The file appears whole, its
+    bytes on disk before it has its name (where the filesystem has hard links).
 
     Runs synchronously: callers on an event loop hand it to a thread.
 
@@ -339,7 +384,14 @@ def write_atomic(
     def attempt() -> OSError | None:
         if is_priv:
             refuse_symlinks(path)
-        return _write_once(path, data, final, before_replace=before_replace, writing=writing)
+        return _write_once(
+            path,
+            data,
+            final,
+            before_replace=before_replace,
+            writing=writing,
+            create_only=create_only,
+        )
 
     failure = with_retries(path, attempt, sleep=sleep, on_missing_folder=make_folder)
     if failure is None:

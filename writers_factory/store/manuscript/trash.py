@@ -13,13 +13,17 @@ copy is a link leading out of the trash, or whose old place now leads outside th
 
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from writers_factory.core.errors import WritersFactoryError
-from writers_factory.store.base.durable import fsync_dir, make_private_dir, write_atomic
+from writers_factory.store.base.durable import (
+    AlreadyThereError,
+    fsync_dir,
+    make_private_dir,
+    write_atomic,
+)
 from writers_factory.store.base.paths import (
     SESSION_DIR,
     OutsideProjectError,
@@ -117,13 +121,18 @@ def list_trash(project: Path) -> list[TrashEntry]:
     return sorted(entries, reverse=True)
 
 
+RESTORE_TRIES = 20
+"""Free names tried in turn when each is taken between finding it and writing it."""
+
+
 def free_name(target: Path) -> Path:
-    """``target`` if nothing is there, else ``name (restored).md``, ``name (restored 2).md``…"""
-    if not target.exists():
+    """``target`` if nothing is there, else ``name (restored).md``, ``name (restored 2).md``…
+    (a link, even one to nothing, is something there)."""
+    if not os.path.lexists(target):
         return target
     candidate = target.with_name(f"{target.stem} (restored){target.suffix}")
     counter = 2
-    while candidate.exists():
+    while os.path.lexists(candidate):
         candidate = target.with_name(f"{target.stem} (restored {counter}){target.suffix}")
         counter += 1
     return candidate
@@ -132,8 +141,10 @@ def free_name(target: Path) -> Path:
 def restore(project: Path, entry: TrashEntry) -> Path:
     """Put ``entry`` back in the project and return where it landed.
 
-    Never overwrites: if a file now exists at the old path the copy lands beside it. The
-    trash copy is removed only after the restored file is durable.
+    Never overwrites: if a file now exists at the old path the copy lands beside it (one
+    that appears there while it is written, too). The restored file appears whole — never
+    empty, to the watcher or a syncing tool — and the trash copy is removed only after it
+    is durable.
     """
     project = Path(project)
     where = f"{SESSION_DIR}/trash/{entry.deleted_at} › {entry.relative_path.as_posix()}"
@@ -144,18 +155,17 @@ def restore(project: Path, entry: TrashEntry) -> Path:
         raise TrashError(f"{exc} — not restored") from exc
     if not entry.stored_at.is_file():
         raise TrashError(f"{entry.relative_path} is no longer in the trash")
-    target = free_name(project / entry.relative_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     data = entry.stored_at.read_bytes()
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # claim the name
-    os.close(fd)
-    try:
-        write_atomic(target, data)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            if target.stat().st_size == 0:
-                target.unlink()
-        raise
+    for _ in range(RESTORE_TRIES):
+        target = free_name(project / entry.relative_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            write_atomic(target, data, create_only=True)
+        except AlreadyThereError:
+            continue  # taken since it was found free: the next free name
+        break
+    else:
+        raise TrashError(f"{entry.relative_path}: every free name was taken while restoring")
     entry.stored_at.unlink()
     _prune_empty(entry.stored_at.parent, _trash_root(project))
     return target
