@@ -39,10 +39,9 @@ def get_plugins() -> object:
     """The loader's one entry point (``get_plugins``), called at each validator build."""
     if plugins_off():
         return ()
-    module = sys.modules.get(LOADER)
-    if module is not None and getattr(module, "__spec__", None) is not None:
-        if isinstance(module.__spec__.loader, StandIn):
-            del sys.modules[LOADER]  # the library's own loader from now on
+    spec = getattr(sys.modules.get(LOADER), "__spec__", None)
+    if spec is not None and isinstance(spec.loader, StandIn):
+        del sys.modules[LOADER]  # the library's own loader from now on
     return import_module(LOADER).get_plugins()
 
 
@@ -53,7 +52,9 @@ class StandIn:
     def find_spec(self, name: str, path: object = None, target: object = None) -> ModuleSpec | None:
         if name != LOADER or not plugins_off():
             return None
-        return ModuleSpec(name, self, origin=__name__)
+        # a loader by protocol (``create_module``, ``exec_module``): the abstract class
+        # would import the resource readers, which this module keeps out of start-up
+        return ModuleSpec(name, self, origin=__name__)  # type: ignore[arg-type]
 
     def create_module(self, spec: ModuleSpec) -> None:
         return None  # a plain module
