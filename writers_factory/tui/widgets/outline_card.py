@@ -86,6 +86,12 @@ class OutlineCard(VerticalScroll):
             self.show(replace(found, words=words, target=target))
 
     def show(self, found: ChapterCard | None) -> None:
+        texts = self.query("#outline-card-text").results(Static)
+        text = next(texts, None)
+        if text is None:
+            # the workspace is being taken down (the app quits): a card read in a thread
+            # that ends now has nowhere to show, and raising here made the quit a crash
+            return
         self.shown = found
         out = Text()
         if found is None:
@@ -107,7 +113,6 @@ class OutlineCard(VerticalScroll):
                 out.append(f"{found.words:,} words · no chapter target set\n")
             if found.problem:
                 out.append("\n" + found.problem + "\n", style="dim")
-        text = self.query_one("#outline-card-text", Static)
         # a full layout only when the card grows or shrinks: the words change as the writer
         # types, and a layout per count would lay the whole screen out again each time
         width = max(1, text.content_size.width)
