@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.tui.conftest import SIZE, started
+from tests.tui.conftest import SIZE, started, wait_until
 from writers_factory.tui import gc_policy
 from writers_factory.tui.app import WritersFactoryApp
 
@@ -101,4 +101,35 @@ async def test_an_app_that_closes_before_start_up_is_over_gives_the_thresholds_b
         await pilot.pause()
     assert not app.ready.is_set()
     assert gc.get_threshold() == usual
+    assert gc.get_freeze_count() == 0
+
+
+async def test_what_start_up_leaves_running_is_frozen_once_it_ends(
+    make_app: Callable[[], WritersFactoryApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up ends with work still running (the session's first snapshot, the daily
+    backup, the tree's word counts); what it keeps lives as long as the app, and every full
+    collection walked it again. Once that work has ended it is frozen too: a third settle,
+    after the snapshot is taken and the counts made."""
+    gc_policy.release()
+    app = make_app()
+    settles: list[tuple[bool, int, bool, int]] = []
+    settle = gc_policy.settle
+
+    def seen() -> None:
+        taken, counting = len(app.snapshots.taken), app.project_tree.counting
+        settles.append((app.ready.is_set(), taken, counting, gc.get_freeze_count()))
+        settle()
+
+    monkeypatch.setattr(gc_policy, "settle", seen)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await wait_until(pilot, lambda: len(settles) == 3)
+        frozen_at_end = gc.get_freeze_count()
+        await app.action_quit()
+    first, over, trailing = settles
+    assert not first[0] and over[0] and trailing[0]
+    assert over[1:3] == (0, True), "at start-up's end the snapshot and the counts were running"
+    assert trailing[1:3] == (1, False), "the third settle waited for both"
+    assert trailing[3] > over[3] and frozen_at_end > trailing[3]
     assert gc.get_freeze_count() == 0
