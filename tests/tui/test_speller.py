@@ -54,6 +54,13 @@ def test_accepted_words_and_suggestions_in_the_case_typed(speller: Speller) -> N
     assert "receive" in speller.suggestions("recieve")
 
 
+def printed_by(probe: str) -> list[str]:
+    """The lines ``probe`` prints in a process of its own (this one may have imported, or
+    built, what it counts)."""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return done.stdout.split("\n")
+
+
 def test_checking_loads_no_frequency_table_only_suggesting_does() -> None:
     """The package's word → frequency table (six times the memory of the compact list) is
     built for the first suggestions, not to check words. In a process of its own: the test
@@ -74,9 +81,7 @@ def test_checking_loads_no_frequency_table_only_suggesting_does() -> None:
         "speller.suggestions('wierd')\n"
         "print(len(built))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split("\n")
+    out = printed_by(probe)
     assert out[:2] == ["0 ((17, 22),)", "1"]
 
 
@@ -93,9 +98,7 @@ def test_checking_imports_neither_the_package_nor_archive_support() -> None:
         "speller.suggestions('wierd')\n"
         "print('spellchecker' in sys.modules)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split("\n")
+    out = printed_by(probe)
     assert out[:2] == ["((2, 7),) []", "True"]
 
 
