@@ -737,7 +737,9 @@ class WritersFactoryApp(App[int]):
         # collector leaves them alone; only what is made from now on is walked.
         gc_policy.settle()
         self.ai.workflows.offer_resume()  # after the start-up questions: interrupted workflows
-        self.run_worker(self._settle_after_trailing_work(), group="start-up-settle")
+        # the method, not a coroutine made now: a worker not started (the app quitting)
+        # would leave that coroutine never awaited
+        self.ui.start(self._settle_after_trailing_work, group="start-up-settle")
 
     async def _settle_after_trailing_work(self) -> None:
         """Start-up leaves work running as it ends: the session's first snapshot (the
