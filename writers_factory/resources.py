@@ -17,6 +17,7 @@ the archive case, and the app asks for the token encoding's path when it is impo
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,8 +43,6 @@ def shipped(name: str) -> Path:
 
 def _data_folder() -> Path | None:
     """The data package's folder, when it is installed as files (not in an archive)."""
-    from importlib import import_module
-
     where = getattr(import_module(DATA_PACKAGE), "__file__", None)
     if where is None:
         return None

@@ -158,9 +158,9 @@ if TYPE_CHECKING:
 W = TypeVar("W", bound=Widget)
 
 SCREEN_NAMES = ("tree", "editor", "operations")
+"""What ``current_state.screen`` records: the part of the workspace that had the focus."""
 TRAILING_WORK = frozenset({"snapshots", "backups", "tree-count"})
 """Worker groups start-up leaves running as it ends (``_settle_after_trailing_work``)."""
-"""What ``current_state.screen`` records: the part of the workspace that had the focus."""
 
 
 def _bindings() -> list[BindingType]:

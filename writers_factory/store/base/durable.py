@@ -235,7 +235,11 @@ def _publish_new(tmp: Path, path: Path) -> None:
     """Give the finished temp file the name ``path`` only if nothing has it, atomically:
     a hard link fails when the name is taken, and the file appears whole. Where there are
     no hard links, the name is claimed (an empty file, made only if absent) and replaced,
-    so a reader may see it empty for a moment, never another file overwritten."""
+    so a reader may see it empty for a moment, never another file overwritten.
+
+    Once the file has its name the write is done: a temp file left beside it (unlinking it
+    failed) is a leftover for :func:`clean_leftovers`, not a failure to retry, which would
+    find the name taken by the file itself."""
     try:
         os.link(tmp, path, follow_symlinks=False)
     except FileExistsError as exc:
@@ -247,9 +251,16 @@ def _publish_new(tmp: Path, path: Path) -> None:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         except FileExistsError as taken:
             raise AlreadyThereError(taken.errno, taken.strerror, str(path)) from taken
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                if os.stat(path).st_size == 0:
+                    os.unlink(path)  # the claim, nothing written: the name is free again
+            raise
     else:
-        os.unlink(tmp)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 Data = bytes | Sequence[bytes | memoryview]

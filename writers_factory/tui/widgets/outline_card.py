@@ -86,8 +86,7 @@ class OutlineCard(VerticalScroll):
             self.show(replace(found, words=words, target=target))
 
     def show(self, found: ChapterCard | None) -> None:
-        texts = self.query("#outline-card-text").results(Static)
-        text = next(texts, None)
+        text = next(self.query("#outline-card-text").results(Static), None)
         if text is None:
             # the workspace is being taken down (the app quits): a card read in a thread
             # that ends now has nowhere to show, and raising here made the quit a crash
