@@ -104,7 +104,14 @@ class AppUI:
         async def run() -> Any:
             # Textual runs only coroutine functions as async workers; any callable returning
             # an awaitable (a lambda, a partial) is one once wrapped.
-            return await work()
+            try:
+                return await work()
+            except NoMatches:
+                # work ending as the app quits finds the workspace's widgets taken down:
+                # that is the quit, not a failure to report (it ended the quit on a traceback)
+                if self.closing or not self._app.is_running:
+                    return None
+                raise
 
         return self._app.run_worker(
             run, group=group, exclusive=exclusive, exit_on_error=exit_on_error
